@@ -1,0 +1,15 @@
+/**
+ * The edge API: one Hono app, each area a sub-app mounted with `app.route`.
+ * Every error leaves as JSON; unknown API paths are JSON 404s (the site's own
+ * paths never reach here: static assets answer them).
+ */
+import { Hono } from "hono";
+import { errorBody, errorResponse } from "./http/errors";
+import { health } from "./routes/health";
+
+export const app = new Hono<{ Bindings: Env }>();
+
+app.route("/healthz", health);
+
+app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
+app.onError((err, c) => errorResponse(c, err));

@@ -1,0 +1,346 @@
+/**
+ * The system of record (ARCHITECTURE.md §3), as a drizzle schema. drizzle-kit
+ * generates migrations/ from this file; what drizzle cannot say (the staff
+ * helper function, grants) is in hand-written migrations beside them.
+ *
+ * Row-level security: every table has RLS on. Customers read only their own
+ * rows, staff (app_metadata.role = 'staff' in the JWT) read everything, and
+ * nobody but the API's own connection (the table owner, or service_role)
+ * writes: there are no insert/update/delete policies at all, and anon has no
+ * policy, so it reads nothing.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgPolicy,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { authenticatedRole } from "drizzle-orm/supabase";
+import {
+  APPROVAL_TYPES,
+  AUTOMATION_POLICIES,
+  DIRECTORY_SCOPES,
+  JOB_STATUSES,
+  LISTING_COSTS,
+  ORDER_STATUSES,
+  RELEASED_SUBMISSION_STATUSES,
+  SUBMISSION_STATUSES,
+  WORKER_KINDS,
+} from "../shared/statuses";
+import { PLAN_IDS } from "../shared/plans";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+/** `column in ('a','b')` as a literal list, for check constraints. */
+function oneOf(column: SQL | string, values: readonly string[]): SQL {
+  const list = sql.raw(values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", "));
+  const col = typeof column === "string" ? sql.raw(`"${column}"`) : column;
+  return sql`${col} in (${list})`;
+}
+
+// `(select ...)` wrappers let Postgres evaluate the claim once per statement
+// instead of once per row (Supabase's RLS performance advice).
+const isStaff = sql`(select public.is_staff())`;
+const ownCustomerIds = sql`(select c.id from public.customers c where c.user_id = (select auth.uid()))`;
+
+/** Customers read their own rows (by customer_id); staff read all. */
+function customerReadPolicy(name: string) {
+  return pgPolicy(`${name}_read_own_or_staff`, {
+    for: "select",
+    to: authenticatedRole,
+    using: sql`customer_id in ${ownCustomerIds} or ${isStaff}`,
+  });
+}
+
+/** Only staff may read (internal tables). */
+function staffReadPolicy(name: string) {
+  return pgPolicy(`${name}_read_staff`, { for: "select", to: authenticatedRole, using: isStaff });
+}
+
+export const customers = pgTable(
+  "customers",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** The Supabase Auth user, linked when the buyer first signs in. */
+    userId: uuid("user_id"),
+    /** Stored lower-cased: one customer per address. */
+    email: text("email").notNull(),
+    name: text("name"),
+    stripeCustomerId: text("stripe_customer_id"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("customers_email_key").on(t.email),
+    uniqueIndex("customers_user_id_key").on(t.userId),
+    uniqueIndex("customers_stripe_customer_id_key").on(t.stripeCustomerId),
+    check("customers_email_lower", sql`${t.email} = lower(${t.email})`),
+    pgPolicy("customers_read_own_or_staff", {
+      for: "select",
+      to: authenticatedRole,
+      using: sql`${t.userId} = (select auth.uid()) or ${isStaff}`,
+    }),
+  ],
+).enableRLS();
+
+/** One business per customer account; the listing every directory receives. */
+export const businessProfiles = pgTable(
+  "business_profiles",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    businessName: text("business_name").notNull(),
+    street: text("street"),
+    city: text("city"),
+    region: text("region"),
+    postalCode: text("postal_code"),
+    /** ISO 3166-1 alpha-2. */
+    country: text("country"),
+    /** E.164. */
+    phone: text("phone"),
+    website: text("website"),
+    email: text("email"),
+    shortDescription: text("short_description"),
+    longDescription: text("long_description"),
+    categories: text("categories").array().notNull().default(sql`'{}'::text[]`),
+    /** { mon: [["09:00","17:00"]], ... }; empty days are closed. */
+    hours: jsonb("hours").notNull().default(sql`'{}'::jsonb`),
+    /** { facebook: url, instagram: url, ... } */
+    socialLinks: jsonb("social_links").notNull().default(sql`'{}'::jsonb`),
+    /** A service-area business hides its street address on listings. */
+    serviceArea: boolean("service_area").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("business_profiles_customer_id_key").on(t.customerId),
+    check("business_profiles_country_iso2", sql`${t.country} is null or ${t.country} ~ '^[A-Z]{2}$'`),
+    check("business_profiles_phone_e164", sql`${t.phone} is null or ${t.phone} ~ '^\\+[1-9][0-9]{6,14}$'`),
+    customerReadPolicy("business_profiles"),
+  ],
+).enableRLS();
+
+export const orders = pgTable(
+  "orders",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "restrict" }),
+    plan: text("plan").notNull(),
+    status: text("status").notNull().default("pending"),
+    stripeCheckoutSessionId: text("stripe_checkout_session_id").notNull(),
+    stripePaymentIntentId: text("stripe_payment_intent_id"),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull().default("usd"),
+    createdAt: createdAt(),
+    paidAt: timestamp("paid_at", { withTimezone: true }),
+    refundedAt: timestamp("refunded_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("orders_stripe_checkout_session_id_key").on(t.stripeCheckoutSessionId),
+    index("orders_stripe_payment_intent_id_idx").on(t.stripePaymentIntentId),
+    index("orders_customer_id_idx").on(t.customerId),
+    check("orders_plan_valid", oneOf("plan", PLAN_IDS)),
+    check("orders_status_valid", oneOf("status", ORDER_STATUSES)),
+    check("orders_amount_nonnegative", sql`${t.amountCents} >= 0`),
+    customerReadPolicy("orders"),
+  ],
+).enableRLS();
+
+/** Every Stripe event id seen, once: a replayed delivery finds its row. */
+export const stripeEvents = pgTable(
+  "stripe_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp("processed_at", { withTimezone: true }),
+  },
+  () => [staffReadPolicy("stripe_events")],
+).enableRLS();
+
+export const directories = pgTable(
+  "directories",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    website: text("website").notNull(),
+    submitUrl: text("submit_url"),
+    /** Domain Authority as a source states it (0-100); null when unknown. */
+    daScore: smallint("da_score"),
+    /** 1 = most valuable; plans draw from tiers up to their limit. */
+    priorityTier: smallint("priority_tier").notNull(),
+    category: text("category").notNull().default("general"),
+    scope: text("scope").notNull().default("general"),
+    /** ISO 3166-1 alpha-2, or INT for international. */
+    country: text("country").notNull(),
+    /** ISO 639-1 of the submission form. */
+    language: text("language").notNull().default("en"),
+    requiresCaptcha: boolean("requires_captcha").notNull().default(false),
+    requiresEmailVerification: boolean("requires_email_verification").notNull().default(false),
+    requiresPhoneVerification: boolean("requires_phone_verification").notNull().default(false),
+    requiresAccount: boolean("requires_account").notNull().default(false),
+    approvalType: text("approval_type").notNull().default("unknown"),
+    automation: text("automation").notNull().default("automated"),
+    listingCost: text("listing_cost").notNull().default("unknown"),
+    /** False until someone checked the facts live (sources disagree and age). */
+    factsVerified: boolean("facts_verified").notNull().default(false),
+    /** A directory of the local farm: only the sandbox catalog selects these. */
+    sandbox: boolean("sandbox").notNull().default(false),
+    source: text("source"),
+    notes: text("notes"),
+    isActive: boolean("is_active").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("directories_slug_key").on(t.slug),
+    // Tier selection: active rows of one catalog, best DA first.
+    index("directories_selection_idx")
+      .on(t.sandbox, t.daScore.desc().nullsLast(), t.priorityTier, t.id)
+      .where(sql`${t.isActive} and ${t.automation} <> 'disabled'`),
+    check("directories_priority_tier_range", sql`${t.priorityTier} between 1 and 5`),
+    check("directories_da_score_range", sql`${t.daScore} is null or ${t.daScore} between 0 and 100`),
+    check("directories_approval_type_valid", oneOf("approval_type", APPROVAL_TYPES)),
+    check("directories_automation_valid", oneOf("automation", AUTOMATION_POLICIES)),
+    check("directories_listing_cost_valid", oneOf("listing_cost", LISTING_COSTS)),
+    check("directories_scope_valid", oneOf("scope", DIRECTORY_SCOPES)),
+    check("directories_country_code", sql`${t.country} ~ '^([A-Z]{2}|INT)$'`),
+    // The catalog is product information: any signed-in user may read it.
+    pgPolicy("directories_read_signed_in", { for: "select", to: authenticatedRole, using: sql`true` }),
+  ],
+).enableRLS();
+
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "restrict" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "restrict" }),
+    plan: text("plan").notNull(),
+    status: text("status").notNull().default("pending"),
+    directoriesTotal: integer("directories_total").notNull().default(0),
+    directoriesSubmitted: integer("directories_submitted").notNull().default(0),
+    directoriesApproved: integer("directories_approved").notNull().default(0),
+    directoriesFailed: integer("directories_failed").notNull().default(0),
+    statusReason: text("status_reason"),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // One job per order: concurrent fulfilment attempts meet here.
+    uniqueIndex("jobs_order_id_key").on(t.orderId),
+    index("jobs_customer_id_idx").on(t.customerId),
+    index("jobs_active_idx").on(t.status).where(sql`${t.status} in ('pending', 'in_progress', 'paused')`),
+    check("jobs_plan_valid", oneOf("plan", PLAN_IDS)),
+    check("jobs_status_valid", oneOf("status", JOB_STATUSES)),
+    customerReadPolicy("jobs"),
+  ],
+).enableRLS();
+
+export const directorySubmissions = pgTable(
+  "directory_submissions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    directoryId: uuid("directory_id")
+      .notNull()
+      .references(() => directories.id, { onDelete: "restrict" }),
+    /** Denormalised from the job: RLS and the live-listing guard filter on it. */
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "restrict" }),
+    status: text("status").notNull().default("pending"),
+    /** Lower runs first; set from the directory's tier and DA at selection. */
+    priority: integer("priority").notNull().default(0),
+    attempt: integer("attempt").notNull().default(0),
+    listingUrl: text("listing_url"),
+    evidenceKey: text("evidence_key"),
+    failureClass: text("failure_class"),
+    failureReason: text("failure_reason"),
+    submittedAt: timestamp("submitted_at", { withTimezone: true }),
+    approvedAt: timestamp("approved_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("directory_submissions_job_directory_key").on(t.jobId, t.directoryId),
+    // A business is never live at the same directory twice, across all jobs.
+    uniqueIndex("directory_submissions_one_live_listing_key")
+      .on(t.customerId, t.directoryId)
+      .where(sql`${t.status} = 'approved'`),
+    // Tier selection excludes directories the business holds (RLS uses customer_id too).
+    index("directory_submissions_customer_directory_idx")
+      .on(t.customerId, t.directoryId)
+      .where(sql.raw(`status not in (${RELEASED_SUBMISSION_STATUSES.map((s) => `'${s}'`).join(", ")})`)),
+    index("directory_submissions_customer_id_idx").on(t.customerId),
+    index("directory_submissions_job_status_idx").on(t.jobId, t.status),
+    index("directory_submissions_directory_id_idx").on(t.directoryId),
+    check("directory_submissions_status_valid", oneOf("status", SUBMISSION_STATUSES)),
+    check("directory_submissions_attempt_nonnegative", sql`${t.attempt} >= 0`),
+    customerReadPolicy("directory_submissions"),
+  ],
+).enableRLS();
+
+/** The activity feed and audit trail of every job. */
+export const jobEvents = pgTable(
+  "job_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    submissionId: uuid("submission_id").references(() => directorySubmissions.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "restrict" }),
+    kind: text("kind").notNull(),
+    message: text("message").notNull(),
+    data: jsonb("data").notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("job_events_job_id_created_at_idx").on(t.jobId, t.createdAt),
+    index("job_events_customer_id_idx").on(t.customerId),
+    index("job_events_submission_id_idx").on(t.submissionId),
+    customerReadPolicy("job_events"),
+  ],
+).enableRLS();
+
+/** Browser workers, ours and external fleets, with their heartbeats. */
+export const workers = pgTable(
+  "workers",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull().default("cloudflare"),
+    /** SHA-256 of an external worker's bearer token; never the token itself. */
+    tokenHash: text("token_hash"),
+    lastHeartbeatAt: timestamp("last_heartbeat_at", { withTimezone: true }),
+    metadata: jsonb("metadata").notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [check("workers_kind_valid", oneOf("kind", WORKER_KINDS)), staffReadPolicy("workers")],
+).enableRLS();

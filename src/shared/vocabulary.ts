@@ -1,0 +1,50 @@
+/**
+ * The field vocabulary (ARCHITECTURE.md §5): what a form control means.
+ * WHATWG autofill names where one exists, project names for the rest.
+ * The mapper, the browser worker, the farm and the CLI all import this list.
+ */
+export const AUTOFILL_FIELD_TYPES = [
+  "organization",
+  "url",
+  "email",
+  "tel",
+  "name",
+  "given-name",
+  "additional-name",
+  "family-name",
+  "street-address",
+  "address-line1",
+  "address-line2",
+  "address-level2",
+  "address-level1",
+  "postal-code",
+  "country",
+  "username",
+  "new-password",
+  "current-password",
+] as const;
+
+export const PROJECT_FIELD_TYPES = [
+  "fax",
+  "description",
+  "category",
+  "hours",
+  "social-facebook",
+  "social-instagram",
+  "social-linkedin",
+  "social-twitter",
+  "social-youtube",
+  "social-tiktok",
+  "social-other",
+  "captcha",
+  "terms",
+  "honeypot",
+  "unknown",
+] as const;
+
+export const FIELD_TYPES = [...AUTOFILL_FIELD_TYPES, ...PROJECT_FIELD_TYPES] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export function isFieldType(value: string): value is FieldType {
+  return (FIELD_TYPES as readonly string[]).includes(value);
+}

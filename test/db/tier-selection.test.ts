@@ -1,0 +1,182 @@
+/**
+ * Tier selection on a seeded catalog. Each test runs in a transaction that
+ * hides every other directory and is rolled back, so tests sharing the
+ * database never see each other's catalogs.
+ */
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Connection } from "../../src/db/client";
+import type { Transaction } from "../../src/db/rls";
+import * as t from "../../src/db/schema";
+import { selectDirectoriesForJob } from "../../src/db/tier-selection";
+import { PLANS, PLAN_IDS } from "../../src/shared/plans";
+import { openDatabase, uniq } from "./support";
+
+let conn: Connection;
+beforeAll(async () => {
+  conn = await openDatabase();
+});
+afterAll(async () => {
+  await conn?.close();
+});
+
+const ROLLBACK = new Error("rollback");
+async function isolated(run: (tx: Transaction) => Promise<void>): Promise<void> {
+  await conn.db
+    .transaction(
+      async (tx) => {
+        await tx.execute(sql`update directories set is_active = false where is_active`);
+        await run(tx);
+        throw ROLLBACK;
+      },
+      { isolationLevel: "repeatable read" },
+    )
+    .catch((err) => {
+      if (err !== ROLLBACK) throw err;
+    });
+}
+
+/** 120 directories per tier, DA spread 1-100, half sandbox half live. */
+async function seedCatalog(tx: Transaction, tag: string) {
+  const rows: (typeof t.directories.$inferInsert)[] = [];
+  for (let tier = 1; tier <= 5; tier++) {
+    for (let i = 0; i < 120; i++) {
+      rows.push({
+        slug: `${tag}-${tier}-${i}`,
+        name: `Dir ${tier}/${i}`,
+        website: `https://d${tier}-${i}.example`,
+        priorityTier: tier,
+        daScore: i % 10 === 0 ? null : ((i * 37 + tier * 11) % 100) + 1,
+        country: i % 3 === 0 ? "INT" : i % 3 === 1 ? "US" : "DE",
+        sandbox: i % 2 === 0,
+        automation: i === 7 ? "disabled" : i === 8 ? "manual" : "automated",
+      });
+    }
+  }
+  for (let i = 0; i < rows.length; i += 200) await tx.insert(t.directories).values(rows.slice(i, i + 200));
+}
+
+async function makeCustomer(tx: Transaction) {
+  const [c] = await tx.insert(t.customers).values({ email: `${uniq("sel")}@example.com` }).returning();
+  return c!.id;
+}
+
+describe("selectDirectoriesForJob", () => {
+  for (const planId of PLAN_IDS) {
+    it(`${planId}: active, in its tiers, best DA first, at most its size`, async () => {
+      await isolated(async (tx) => {
+        const tag = uniq("tier");
+        await seedCatalog(tx, tag);
+        const customerId = await makeCustomer(tx);
+        const plan = PLANS[planId];
+        const picked = await selectDirectoriesForJob(tx, { customerId, plan: planId, catalog: "live" });
+        const all = await tx.execute<{ id: string; priority_tier: number; da_score: number | null; automation: string }>(
+          sql`select id, priority_tier, da_score, automation from directories
+              where slug like ${tag + "-%"} and not sandbox and automation <> 'disabled' and priority_tier <= ${plan.tierLimit}`,
+        );
+        const eligible = all.rows;
+        expect(picked.length).toBe(Math.min(plan.directories, eligible.length));
+        expect(picked.every((d) => d.priorityTier <= plan.tierLimit)).toBe(true);
+        // Best DA first, unknown DA last.
+        const das = picked.map((d) => d.daScore ?? -1);
+        expect([...das].sort((a, b) => b - a)).toEqual(das);
+        // Nothing better was left out.
+        const worstPicked = Math.min(...das);
+        const pickedIds = new Set(picked.map((d) => d.id));
+        const betterLeftOut = eligible.filter((d) => !pickedIds.has(d.id) && (d.da_score ?? -1) > worstPicked);
+        expect(betterLeftOut).toEqual([]);
+        expect(new Set(picked.map((d) => d.id)).size).toBe(picked.length);
+      });
+    });
+  }
+
+  it("never picks disabled or inactive directories, nor the other catalog", async () => {
+    await isolated(async (tx) => {
+      const tag = uniq("excl");
+      await seedCatalog(tx, tag);
+      await tx.execute(sql`update directories set is_active = false where slug = ${`${tag}-1-1`}`);
+      const customerId = await makeCustomer(tx);
+      for (const catalog of ["live", "sandbox"] as const) {
+        const picked = await selectDirectoriesForJob(tx, { customerId, plan: "enterprise", catalog });
+        const ids = picked.map((d) => d.id);
+        const { rows } = await tx.execute<{ bad: number }>(
+          sql`select count(*)::int as bad from directories where id in ${ids.length ? sql`(${sql.join(ids.map((i) => sql`${i}`), sql`, `)})` : sql`(null)`}
+              and (not is_active or automation = 'disabled' or sandbox <> ${catalog === "sandbox"})`,
+        );
+        expect(rows[0]!.bad).toBe(0);
+        // 300 rows per catalog; live loses 5 disabled and 1 inactive row.
+        expect(picked.length).toBe(catalog === "live" ? 294 : 300);
+      }
+    });
+  });
+
+  it("offers a live-catalog business only its own country's and international directories", async () => {
+    await isolated(async (tx) => {
+      const tag = uniq("ctry");
+      await seedCatalog(tx, tag);
+      const customerId = await makeCustomer(tx);
+      const picked = await selectDirectoriesForJob(tx, { customerId, plan: "enterprise", catalog: "live", country: "us" });
+      const { rows } = await tx.execute<{ country: string }>(
+        sql`select distinct country from directories where id in (${sql.join(picked.map((d) => sql`${d.id}`), sql`, `)}) order by country`,
+      );
+      expect(rows.map((r) => r.country)).toEqual(["INT", "US"]);
+    });
+  });
+
+  it("excludes directories the business holds from an earlier job, but not ones that failed", async () => {
+    await isolated(async (tx) => {
+      const tag = uniq("held");
+      await seedCatalog(tx, tag);
+      const customerId = await makeCustomer(tx);
+      const first = await selectDirectoriesForJob(tx, { customerId, plan: "starter", catalog: "live" });
+      const [order] = await tx
+        .insert(t.orders)
+        .values({ customerId, plan: "starter", stripeCheckoutSessionId: `cs_${randomUUID()}`, amountCents: 14900 })
+        .returning();
+      const [job] = await tx.insert(t.jobs).values({ orderId: order!.id, customerId, plan: "starter" }).returning();
+      const statuses = ["approved", "submitted", "failed", "pending", "skipped"] as const;
+      await tx.insert(t.directorySubmissions).values(
+        first.map((d, i) => ({ jobId: job!.id, directoryId: d.id, customerId, status: statuses[i % statuses.length]! })),
+      );
+      const second = await selectDirectoriesForJob(tx, { customerId, plan: "starter", catalog: "live" });
+      const held = new Set(first.filter((_, i) => !["failed", "skipped"].includes(statuses[i % statuses.length]!)).map((d) => d.id));
+      const released = first.filter((_, i) => ["failed", "skipped"].includes(statuses[i % statuses.length]!)).map((d) => d.id);
+      expect(second.some((d) => held.has(d.id))).toBe(false);
+      for (const id of released) expect(second.map((d) => d.id)).toContain(id);
+      // Another customer is not affected.
+      const other = await makeCustomer(tx);
+      expect((await selectDirectoriesForJob(tx, { customerId: other, plan: "starter", catalog: "live" })).map((d) => d.id)).toEqual(
+        first.map((d) => d.id),
+      );
+    });
+  });
+
+  it("refuses a second live listing of one business at one directory", async () => {
+    await isolated(async (tx) => {
+      const tag = uniq("live");
+      await seedCatalog(tx, tag);
+      const customerId = await makeCustomer(tx);
+      const [dir] = await selectDirectoriesForJob(tx, { customerId, plan: "starter", catalog: "live" });
+      const jobIds: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const [order] = await tx
+          .insert(t.orders)
+          .values({ customerId, plan: "starter", stripeCheckoutSessionId: `cs_${randomUUID()}`, amountCents: 14900 })
+          .returning();
+        const [job] = await tx.insert(t.jobs).values({ orderId: order!.id, customerId, plan: "starter" }).returning();
+        jobIds.push(job!.id);
+      }
+      await tx.insert(t.directorySubmissions).values({ jobId: jobIds[0]!, directoryId: dir!.id, customerId, status: "approved" });
+      await tx.insert(t.directorySubmissions).values({ jobId: jobIds[1]!, directoryId: dir!.id, customerId, status: "failed" });
+      // The failing statement aborts the transaction; it is rolled back anyway.
+      const err = await tx
+        .execute(sql`update directory_submissions set status = 'approved' where job_id = ${jobIds[1]!} and directory_id = ${dir!.id}`)
+        .then(
+          () => null,
+          (e: { cause?: { code?: string } }) => e.cause?.code,
+        );
+      expect(err).toBe("23505");
+    });
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * vitest globalSetup: one migrated Postgres for the whole run. PGlite (the
+ * embedded default) unless TEST_DATABASE_URL names a real PostgreSQL, as CI
+ * does for its second pass. Tests share it, so each makes its own rows.
+ */
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres";
+import { migrateDatabase } from "../../scripts/lib/migrate";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    databaseKind: "pglite" | "postgres";
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const external = process.env.TEST_DATABASE_URL;
+  const embedded = external ? undefined : await startEmbeddedPostgres();
+  const url = external ?? embedded!.url;
+  await migrateDatabase(url);
+  project.provide("databaseUrl", url);
+  project.provide("databaseKind", external ? "postgres" : "pglite");
+  return async () => {
+    await embedded?.stop();
+  };
+}
