@@ -5,8 +5,12 @@
  * condition (vitest's module fallback) load an empty stub, so the Worker
  * names the socket explicitly.
  */
-import { CloudflareSocket } from "pg-cloudflare";
+import * as pgCloudflare from "pg-cloudflare";
 import { connect, type Connection } from "./client";
+
+// The package's ESM entry (chosen by the "workerd" condition) has only the
+// named export; its type declarations describe the CommonJS build instead.
+const { CloudflareSocket } = pgCloudflare as unknown as { CloudflareSocket: new (ssl: boolean) => unknown };
 
 export function connectFromWorker(env: { HYPERDRIVE: Hyperdrive }, options: { timeoutMs?: number } = {}): Promise<Connection> {
   return connect(env.HYPERDRIVE.connectionString, {
