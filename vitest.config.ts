@@ -1,5 +1,17 @@
+import { readFileSync } from "node:fs";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+
+/** The documented local secrets (KEY=value lines) are the tests' secrets too. */
+function devVars(file: string): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(file, "utf8")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith("#") && line.includes("="))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+}
 
 const databaseSetup = "./test/support/database.global.ts";
 
@@ -17,13 +29,15 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
-              bindings: { DIRECTORY_CATALOG: "sandbox" },
+              bindings: { ...devVars(".dev.vars.example"), DIRECTORY_CATALOG: "sandbox" },
             },
           })),
         ],
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
+          // Generous: CI machines have 2 cores shared with Chromium and Postgres.
+          testTimeout: 30_000,
           globalSetup: [databaseSetup],
         },
       },
