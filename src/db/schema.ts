@@ -320,9 +320,15 @@ export const jobEvents = pgTable(
     kind: text("kind").notNull(),
     message: text("message").notNull(),
     data: jsonb("data").notNull().default(sql`'{}'::jsonb`),
+    /**
+     * Set by writers that may deliver an event more than once (the job
+     * coordinator's outbox): a repeat meets this key and is dropped.
+     */
+    dedupeKey: text("dedupe_key"),
     createdAt: createdAt(),
   },
   (t) => [
+    uniqueIndex("job_events_dedupe_key_key").on(t.dedupeKey),
     index("job_events_job_id_created_at_idx").on(t.jobId, t.createdAt),
     index("job_events_customer_id_idx").on(t.customerId),
     index("job_events_submission_id_idx").on(t.submissionId),
