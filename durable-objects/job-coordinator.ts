@@ -1,21 +1,640 @@
 /**
  * JobCoordinator: one Durable Object per job (`idFromName(jobId)`).
  *
- * Responsibilities (ARCHITECTURE.md §2.5-2.8; built out by the job
- * coordination issue):
- * - load the job's submissions from Postgres into its own SQLite;
- * - release tasks to `directory-tasks` at the plan's pace, with leases;
- * - apply each worker report exactly once, then persist through an outbox;
- * - push deltas to the job's customer and staff WebSockets.
+ * Responsibilities:
+ * - Load the job's submissions from Postgres into its own SQLite, once.
+ * - Pace: keep at most the plan's number of tasks in flight, releasing them
+ *   to `directory-tasks` with `sendBatch` in priority order.
+ * - Lease: every released task carries `(submissionId, attempt)` and a lease;
+ *   the alarm re-releases tasks whose lease expired, with the next attempt.
+ * - Apply each worker report exactly once: a stale or repeated report, or one
+ *   for an attempt that is no longer current, changes nothing.
+ * - Persist through an outbox: every change is written to SQLite first and to
+ *   Postgres after; while Postgres is down the outbox keeps it and the alarm
+ *   retries with backoff, so Postgres ends equal to this object.
+ * - Push snapshots and batched deltas to the job's customer and staff
+ *   sockets, and a summary to OpsMonitor.
  *
- * The foundation declares the class and its SQLite storage so bindings,
- * migrations and deploys are in place; until the coordinator lands it answers
- * every request with a JSON 404, so nothing can mistake it for a working one.
+ * One alarm drives every timer: it is always set to the earliest due time of
+ * any lease, retry, reload or outbox retry (TaskStore.nextDueAt).
+ * Input gates protect storage only: after any awaited I/O, state is re-read
+ * before it is acted on.
  */
 import { DurableObject } from "cloudflare:workers";
+import { connectFromWorker } from "../src/db/worker-database";
+import type { Database } from "../src/db/client";
+import { PLANS, isPlanId } from "../src/shared/plans";
+import type {
+  ActivityLine,
+  JobProgress,
+  ReportResult,
+  ServerMessage,
+  SubmissionView,
+  TaskLease,
+  TaskMessage,
+  TaskReport,
+} from "../src/shared/protocol";
+import type { SubmissionStatus } from "../src/shared/statuses";
+import { loadJob, writeOutbox } from "./coordinator/postgres-sync";
+import { decideAfterFailure } from "./coordinator/retry-policy";
+import { DONE, LEASED, TaskStore, toSubmissionView, type TaskRow } from "./coordinator/task-store";
+import { SocketHub, type SocketRole } from "./socket-hub";
+
+/** A released task must be leased by a worker within this time. */
+export const QUEUED_LEASE_MS = 15 * 60_000;
+/** A leased task must be reported within this time. */
+export const SUBMITTING_LEASE_MS = 5 * 60_000;
+/** Retrying tasks due within this window are released with a queue delay. */
+const RELEASE_LOOKAHEAD_MS = 60_000;
+const OUTBOX_BATCH = 500;
+const LOAD_RETRY_MS = 5_000;
+
+export type StartResult = { ok: true; job: JobProgress } | { ok: false; reason: "not_found" | "wrong_job" | "database_unavailable" };
 
 export class JobCoordinator extends DurableObject<Env> {
-  override async fetch(_request: Request): Promise<Response> {
-    return Response.json({ error: { code: "not_found", message: "The job coordinator has no HTTP routes yet" } }, { status: 404 });
+  private readonly store: TaskStore;
+  private readonly sockets: SocketHub;
+  private readonly pendingViews = new Map<string, SubmissionView>();
+  private pendingActivity: ActivityLine[] = [];
+  private jobDirty = false;
+  private draining: Promise<void> | null = null;
+  private appliedSinceFlush = 0;
+  private readonly workersSeen = new Set<string>();
+  /** Completion times of recent reports, for the ETA. */
+  private readonly recentDone: number[] = [];
+  private current: JobProgress["current"] = null;
+
+  /** How this object reaches Postgres; tests swap it to simulate an outage. */
+  database: () => Promise<{ db: Database; close(): Promise<void> }> = () => connectFromWorker(this.env, { timeoutMs: 5_000 });
+  /** How released tasks reach the queue. */
+  sendTasks: (messages: TaskMessage[], delays: number[]) => Promise<unknown> = (messages, delays) =>
+    this.env.TASKS.sendBatch(messages.map((body, i) => ({ body, delaySeconds: delays[i] ?? 0 })));
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new TaskStore(ctx.storage.sql);
+    this.sockets = new SocketHub(ctx);
+  }
+
+  // ---- lifecycle -------------------------------------------------------------
+
+  /**
+   * Starts the job (or picks it up again after a restart). Idempotent. When
+   * Postgres cannot be reached the object retries from its alarm by itself.
+   */
+  async start(jobId: string): Promise<StartResult> {
+    if (this.store.job.jobId && this.store.job.jobId !== jobId) return { ok: false, reason: "wrong_job" };
+    if (!this.store.job.jobId) this.store.updateJob({ jobId });
+    if (!this.store.job.loaded) {
+      const outcome = await this.load();
+      if (outcome !== "loaded") {
+        // Forget a job that does not exist, so the object stays unbound.
+        if (outcome === "not_found") this.store.updateJob({ jobId: null });
+        return { ok: false, reason: outcome };
+      }
+    }
+    const job = this.store.job;
+    if (job.status === "pending") {
+      this.store.updateJob({ status: "in_progress", startedAt: Date.now() });
+      this.event("job_started", `Job started: ${this.store.total()} directories`, undefined, `job:started:${jobId}`);
+      this.jobChanged();
+    }
+    await this.pump();
+    return { ok: true, job: this.progress() };
+  }
+
+  private async load(): Promise<"loaded" | "not_found" | "database_unavailable"> {
+    const jobId = this.store.job.jobId!;
+    let conn: Awaited<ReturnType<typeof this.database>> | undefined;
+    try {
+      conn = await this.database();
+      const loaded = await loadJob(conn.db, jobId);
+      if (!loaded) return "not_found";
+      // Re-check after the await: a concurrent start may have loaded already.
+      if (this.store.job.loaded) return "loaded";
+      const plan = isPlanId(loaded.job.plan) ? PLANS[loaded.job.plan] : PLANS.starter;
+      const now = Date.now();
+      loaded.tasks.forEach((t, i) =>
+        this.store.insertTask({
+          submission_id: t.submissionId,
+          directory_id: t.directoryId,
+          directory_name: t.directoryName,
+          directory_slug: t.directorySlug,
+          submit_url: t.submitUrl,
+          website: t.website,
+          language: t.language,
+          requires_captcha: t.requiresCaptcha ? 1 : 0,
+          priority: t.priority * 10_000 + i,
+          // A task that was on its way when the job was loaded again starts over.
+          status: (LEASED as string[]).includes(t.status) || t.status === "retrying" ? "pending" : t.status,
+          attempt: t.attempt,
+          listing_url: t.listingUrl,
+          evidence_key: t.evidenceKey,
+          failure_class: t.failureClass as TaskRow["failure_class"],
+          failure_reason: t.failureReason,
+          updated_at: now,
+        }),
+      );
+      this.store.updateJob({
+        loaded: true,
+        loadRetryAt: null,
+        customerId: loaded.job.customerId,
+        plan: plan.id,
+        maxInFlight: plan.maxInFlight,
+        business: loaded.business,
+        status: loaded.job.status,
+        statusReason: loaded.job.statusReason,
+      });
+      return "loaded";
+    } catch (err) {
+      // Postgres is unreachable: try again from the alarm.
+      console.error(JSON.stringify({ level: "warn", msg: "job load failed", jobId, error: String(err) }));
+      this.store.updateJob({ loadRetryAt: Date.now() + LOAD_RETRY_MS });
+      await this.armAlarm();
+      return "database_unavailable";
+    } finally {
+      await conn?.close();
+    }
+  }
+
+  // ---- pacing ----------------------------------------------------------------
+
+  /** Releases tasks up to the in-flight cap, then re-arms the alarm. */
+  private async pump(): Promise<void> {
+    const job = this.store.job;
+    if (job.status === "in_progress" && job.loaded) {
+      const now = Date.now();
+      const room = job.maxInFlight - this.store.countInFlight();
+      const batch = this.store.releasable(room, now, RELEASE_LOOKAHEAD_MS);
+      if (batch.length) {
+        const messages: TaskMessage[] = [];
+        const delays: number[] = [];
+        for (const task of batch) {
+          const delaySeconds = task.next_attempt_at ? Math.max(0, Math.ceil((task.next_attempt_at - now) / 1000)) : 0;
+          const attempt = task.attempt + 1;
+          this.store.updateTask(task.submission_id, {
+            status: "queued",
+            attempt,
+            lease_expires_at: now + delaySeconds * 1000 + QUEUED_LEASE_MS,
+            next_attempt_at: null,
+          });
+          this.viewChanged(task.submission_id);
+          messages.push({ jobId: job.jobId!, submissionId: task.submission_id, attempt });
+          delays.push(delaySeconds);
+        }
+        this.jobChanged();
+        try {
+          // Queues take at most 100 messages a batch.
+          for (let i = 0; i < messages.length; i += 100) await this.sendTasks(messages.slice(i, i + 100), delays.slice(i, i + 100));
+        } catch (err) {
+          // The tasks keep their leases; when those expire they are released
+          // again with the next attempt, so a failed send loses nothing.
+          console.error(JSON.stringify({ level: "warn", msg: "sendBatch failed", jobId: job.jobId, error: String(err) }));
+        }
+      }
+    }
+    this.maybeComplete();
+    this.scheduleDrain();
+    await this.armAlarm();
+  }
+
+  private async armAlarm(): Promise<void> {
+    const due = this.store.nextDueAt();
+    if (due === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > due || current < Date.now() - 60_000) await this.ctx.storage.setAlarm(Math.max(due, Date.now() + 10));
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const job = this.store.job;
+    if (job.jobId && !job.loaded && job.loadRetryAt !== null && job.loadRetryAt <= now) {
+      await this.start(job.jobId);
+    }
+    for (const task of this.store.expiredLeases(now)) {
+      if (this.store.job.status === "cancelled") {
+        this.store.updateTask(task.submission_id, { status: "skipped", lease_expires_at: null, failure_reason: "job cancelled" });
+        this.viewChanged(task.submission_id);
+        this.jobChanged();
+        continue;
+      }
+      // A worker took the task and vanished (or the message was lost).
+      this.fail(task, { failureClass: "transient", reason: "the worker's lease expired" });
+    }
+    if (this.store.outboxSize() > 0 && (this.store.job.outboxRetryAt ?? 0) <= now) await this.drain();
+    await this.pump();
+  }
+
+  // ---- the worker's side -----------------------------------------------------
+
+  /** A worker takes a released task. Null when the message is stale or the job is not running. */
+  async lease(submissionId: string, attempt: number, workerId = "unknown"): Promise<TaskLease | null> {
+    const task = this.store.task(submissionId);
+    if (!task || task.attempt !== attempt || task.status !== "queued") return null;
+    this.workersSeen.add(workerId);
+    if (this.store.job.status !== "in_progress") {
+      // Paused or cancelled after release: the task waits for resume.
+      this.store.updateTask(submissionId, { status: this.store.job.status === "cancelled" ? "skipped" : "pending", lease_expires_at: null });
+      this.viewChanged(submissionId);
+      this.jobChanged();
+      return null;
+    }
+    const leaseExpiresAt = Date.now() + SUBMITTING_LEASE_MS;
+    const row = this.store.updateTask(submissionId, { status: "submitting", lease_expires_at: leaseExpiresAt, worker_id: workerId });
+    this.current = { submissionId, directoryName: row.directory_name };
+    this.viewChanged(submissionId);
+    this.jobChanged();
+    await this.armAlarm();
+    return {
+      jobId: this.store.job.jobId!,
+      submissionId,
+      attempt,
+      leaseExpiresAt,
+      directory: {
+        id: row.directory_id,
+        slug: row.directory_slug,
+        name: row.directory_name,
+        submitUrl: row.submit_url,
+        website: row.website,
+        language: row.language,
+        requiresCaptcha: row.requires_captcha === 1,
+      },
+      business: this.store.job.business,
+    };
+  }
+
+  /**
+   * An external worker (the HTTP worker API) pulls the next task directly,
+   * without the queue; it counts against the same in-flight cap.
+   */
+  async leaseNext(workerId: string): Promise<TaskLease | null> {
+    const job = this.store.job;
+    if (job.status !== "in_progress" || !job.loaded) return null;
+    if (this.store.countInFlight() >= job.maxInFlight) return null;
+    const [task] = this.store.releasable(1, Date.now(), 0);
+    if (!task) return null;
+    const attempt = task.attempt + 1;
+    this.store.updateTask(task.submission_id, { status: "queued", attempt, lease_expires_at: Date.now() + QUEUED_LEASE_MS, next_attempt_at: null });
+    return this.lease(task.submission_id, attempt, workerId);
+  }
+
+  /** A worker still busy with a task extends its lease. */
+  async heartbeat(submissionId: string, attempt: number, workerId = "unknown"): Promise<boolean> {
+    const task = this.store.task(submissionId);
+    if (!task || task.attempt !== attempt || task.status !== "submitting") return false;
+    this.workersSeen.add(workerId);
+    this.store.updateTask(submissionId, { lease_expires_at: Date.now() + SUBMITTING_LEASE_MS });
+    return true;
+  }
+
+  /** Applies a worker's report exactly once. */
+  async report(report: TaskReport): Promise<ReportResult> {
+    const result = this.apply(report);
+    if (result.applied) await this.pump();
+    return result;
+  }
+
+  /** Many reports at once (the worker HTTP API, benches): one pump for all. */
+  async reportMany(reports: TaskReport[]): Promise<ReportResult[]> {
+    const results = reports.map((r) => this.apply(r));
+    if (results.some((r) => r.applied)) await this.pump();
+    return results;
+  }
+
+  private apply(report: TaskReport): ReportResult {
+    const task = this.store.task(report.submissionId);
+    if (!task || report.jobId !== this.store.job.jobId) return { applied: false, reason: "unknown_submission" };
+    if (report.attempt !== task.attempt) return { applied: false, reason: "stale_attempt" };
+    if ((DONE as string[]).includes(task.status)) return { applied: false, reason: "already_final" };
+    if (!(LEASED as string[]).includes(task.status)) return { applied: false, reason: "not_leased" };
+    if (report.workerId) this.workersSeen.add(report.workerId);
+    this.appliedSinceFlush++;
+    const now = Date.now();
+    if (report.outcome === "failed") {
+      this.fail(task, { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds });
+    } else {
+      const status: SubmissionStatus = report.outcome;
+      this.store.updateTask(task.submission_id, {
+        status,
+        lease_expires_at: null,
+        listing_url: report.listingUrl ?? task.listing_url,
+        evidence_key: report.evidenceKey ?? task.evidence_key,
+        failure_class: null,
+        failure_reason: null,
+        submitted_at: task.submitted_at ?? now,
+        approved_at: status === "approved" ? now : task.approved_at,
+      });
+      this.recentDone.push(now);
+      if (this.recentDone.length > 50) this.recentDone.shift();
+      const verb = status === "approved" ? "is live on" : status === "awaiting_verification" ? "awaits verification at" : "was submitted to";
+      this.event(`submission_${status}`, `Listing ${verb} ${task.directory_name}`, task.submission_id, `${task.submission_id}:${task.attempt}:${status}`);
+    }
+    this.viewChanged(task.submission_id);
+    this.jobChanged();
+    return { applied: true, status: this.store.task(task.submission_id)!.status };
+  }
+
+  private fail(task: TaskRow, failure: { failureClass: NonNullable<TaskRow["failure_class"]>; reason?: string; retryAfterSeconds?: number }): void {
+    const decision = decideAfterFailure(failure.failureClass, task.attempt, failure);
+    if (decision.retry) {
+      this.store.updateTask(task.submission_id, {
+        status: "retrying",
+        lease_expires_at: null,
+        next_attempt_at: Date.now() + decision.delayMs,
+        failure_class: failure.failureClass,
+        failure_reason: failure.reason ?? null,
+      });
+      this.event(
+        "submission_retrying",
+        `${task.directory_name}: ${failure.reason ?? failure.failureClass}; retrying in ${Math.round(decision.delayMs / 1000)} s`,
+        task.submission_id,
+        `${task.submission_id}:${task.attempt}:retrying`,
+      );
+    } else {
+      this.store.updateTask(task.submission_id, {
+        status: decision.status,
+        lease_expires_at: null,
+        failure_class: failure.failureClass,
+        failure_reason: decision.reason,
+      });
+      this.recentDone.push(Date.now());
+      this.event(`submission_${decision.status}`, `${task.directory_name}: ${decision.reason}`, task.submission_id, `${task.submission_id}:${task.attempt}:${decision.status}`);
+    }
+    this.viewChanged(task.submission_id);
+    this.jobChanged();
+  }
+
+  /** The dead-letter queue gave up on a message: the attempt failed. */
+  async deadLetter(message: TaskMessage, reason = "the queue gave up on the task"): Promise<ReportResult> {
+    const task = this.store.task(message.submissionId);
+    if (!task) return { applied: false, reason: "unknown_submission" };
+    if (task.attempt !== message.attempt) return { applied: false, reason: "stale_attempt" };
+    if (!(LEASED as string[]).includes(task.status)) return { applied: false, reason: "not_leased" };
+    this.fail(task, { failureClass: "transient", reason });
+    await this.pump();
+    return { applied: true, status: this.store.task(task.submission_id)!.status };
+  }
+
+  // ---- staff controls --------------------------------------------------------
+
+  async pause(reason = "paused by staff"): Promise<JobProgress> {
+    if (this.store.job.status === "in_progress") {
+      this.store.updateJob({ status: "paused", statusReason: reason });
+      this.event("job_paused", `Job paused: ${reason}`);
+      this.jobChanged();
+      await this.pump();
+    }
+    return this.progress();
+  }
+
+  async resume(): Promise<JobProgress> {
+    if (this.store.job.status === "paused") {
+      this.store.updateJob({ status: "in_progress", statusReason: null });
+      this.event("job_resumed", "Job resumed");
+      this.jobChanged();
+      await this.pump();
+    }
+    return this.progress();
+  }
+
+  /** Stops the job for good: unstarted work is skipped; running attempts may still report. */
+  async cancel(reason: string): Promise<JobProgress> {
+    const job = this.store.job;
+    if (job.status !== "completed" && job.status !== "cancelled" && job.status !== "failed") {
+      for (const task of this.store.allTasks()) {
+        if (task.status === "pending" || task.status === "retrying" || task.status === "queued" || task.status === "manual") {
+          this.store.updateTask(task.submission_id, { status: "skipped", lease_expires_at: null, next_attempt_at: null, failure_reason: `job cancelled: ${reason}` });
+          this.viewChanged(task.submission_id);
+        }
+      }
+      this.store.updateJob({ status: "cancelled", statusReason: reason, completedAt: Date.now() });
+      this.event("job_cancelled", `Job cancelled: ${reason}`);
+      this.jobChanged();
+      await this.pump();
+    }
+    return this.progress();
+  }
+
+  async retrySubmission(submissionId: string): Promise<ReportResult> {
+    const task = this.store.task(submissionId);
+    if (!task) return { applied: false, reason: "unknown_submission" };
+    if (task.status !== "failed" && task.status !== "skipped") return { applied: false, reason: "not_leased" };
+    if (this.store.job.status === "cancelled") return { applied: false, reason: "job_not_running" };
+    this.requeue(task);
+    await this.pump();
+    return { applied: true, status: "pending" };
+  }
+
+  async retryFailed(): Promise<{ retried: number }> {
+    if (this.store.job.status === "cancelled") return { retried: 0 };
+    const failed = this.store.allTasks().filter((t) => t.status === "failed");
+    for (const task of failed) this.requeue(task);
+    await this.pump();
+    return { retried: failed.length };
+  }
+
+  private requeue(task: TaskRow): void {
+    this.store.updateTask(task.submission_id, { status: "pending", failure_class: null, failure_reason: null, next_attempt_at: null });
+    if (this.store.job.status === "completed" || this.store.job.status === "failed") {
+      this.store.updateJob({ status: "in_progress", statusReason: null, completedAt: null });
+    }
+    this.event("submission_requeued", `${task.directory_name}: retry requested`, task.submission_id, `${task.submission_id}:${task.attempt}:requeued`);
+    this.viewChanged(task.submission_id);
+    this.jobChanged();
+  }
+
+  private maybeComplete(): void {
+    const job = this.store.job;
+    if (job.status !== "in_progress" || !job.loaded || !this.store.allDone()) return;
+    const counts = this.store.counts();
+    const anySubmitted = (counts.submitted ?? 0) + (counts.awaiting_verification ?? 0) + (counts.approved ?? 0) > 0;
+    const status = anySubmitted || this.store.total() === 0 || (counts.failed ?? 0) === 0 ? "completed" : "failed";
+    this.store.updateJob({ status, completedAt: Date.now(), statusReason: status === "failed" ? "no directory accepted the listing" : null });
+    this.event(`job_${status}`, status === "completed" ? "Job completed" : "Job failed: no directory accepted the listing", undefined, `job:${status}:${job.jobId}`);
+    this.jobChanged();
+  }
+
+  // ---- reading ---------------------------------------------------------------
+
+  progress(): JobProgress {
+    const job = this.store.job;
+    const counts = this.store.counts();
+    const c = (s: SubmissionStatus) => counts[s] ?? 0;
+    const total = this.store.total();
+    const submitted = c("submitted") + c("awaiting_verification") + c("approved");
+    const finished = submitted + c("failed") + c("skipped");
+    const remaining = total - finished;
+    let eta: number | null = null;
+    if (remaining > 0 && this.recentDone.length >= 3) {
+      const span = this.recentDone.at(-1)! - this.recentDone[0]!;
+      const rate = span > 0 ? (this.recentDone.length - 1) / span : 0;
+      if (rate > 0) eta = Date.now() + Math.round(remaining / rate);
+    }
+    return {
+      jobId: job.jobId ?? "",
+      status: job.status,
+      statusReason: job.statusReason,
+      total,
+      submitted,
+      approved: c("approved"),
+      failed: c("failed"),
+      skipped: c("skipped"),
+      manual: c("manual"),
+      inFlight: c("queued") + c("submitting"),
+      remaining,
+      percent: total === 0 ? 100 : Math.round((finished / total) * 1000) / 10,
+      current: this.current,
+      eta,
+      updatedAt: Date.now(),
+    };
+  }
+
+  snapshot(): Extract<ServerMessage, { type: "snapshot" }> {
+    return {
+      type: "snapshot",
+      job: this.progress(),
+      submissions: this.store.allTasks().map(toSubmissionView),
+      activity: this.store.recentActivity(),
+    };
+  }
+
+  /** Outbox rows not yet in Postgres (ops and tests). */
+  pendingWrites(): number {
+    return this.store.outboxSize();
+  }
+
+  // ---- persistence -------------------------------------------------------------
+
+  private event(kind: string, message: string, submissionId?: string, dedupeKey?: string): void {
+    const at = Date.now();
+    const key = dedupeKey ?? `${this.store.job.jobId}:${kind}:${at}:${crypto.randomUUID()}`;
+    this.store.addActivity({ at, kind, message, submissionId });
+    this.store.enqueue("event", key, {
+      submission_id: submissionId ?? null,
+      kind,
+      message,
+      data: {},
+      dedupe_key: key,
+      created_at: new Date(at).toISOString(),
+    });
+    this.pendingActivity.push({ at, jobId: this.store.job.jobId ?? "", kind, message, ...(submissionId ? { submissionId } : {}) });
+  }
+
+  private jobChanged(): void {
+    const p = this.progress();
+    const job = this.store.job;
+    if (job.jobId) {
+      this.store.enqueue("job", job.jobId, {
+        status: p.status,
+        status_reason: p.statusReason,
+        total: p.total,
+        submitted: p.submitted,
+        approved: p.approved,
+        failed: p.failed,
+        started_at: job.startedAt ? new Date(job.startedAt).toISOString() : null,
+        completed_at: job.completedAt ? new Date(job.completedAt).toISOString() : null,
+      });
+    }
+    this.jobDirty = true;
+    this.sockets.schedule(() => this.flush());
+  }
+
+  private viewChanged(submissionId: string): void {
+    const row = this.store.task(submissionId);
+    if (row) this.pendingViews.set(submissionId, toSubmissionView(row));
+    this.sockets.schedule(() => this.flush());
+  }
+
+  /** Writes the outbox soon, off the caller's path; the alarm is the backstop. */
+  private scheduleDrain(): void {
+    if (this.store.outboxSize() === 0 || this.draining) return;
+    if ((this.store.job.outboxRetryAt ?? 0) > Date.now()) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+    });
+    this.ctx.waitUntil(this.draining);
+  }
+
+  /** Writes the outbox to Postgres in batches until it is empty or Postgres fails. */
+  async drain(): Promise<void> {
+    const job = this.store.job;
+    if (!job.jobId || !job.customerId) return;
+    let conn: Awaited<ReturnType<typeof this.database>> | undefined;
+    try {
+      conn = await this.database();
+      for (;;) {
+        // Re-read after every await: reports keep arriving while we write.
+        const rows = this.store.outboxBatch(OUTBOX_BATCH);
+        if (rows.length === 0) break;
+        await writeOutbox(conn.db, rows, { jobId: job.jobId, customerId: job.customerId });
+        this.store.markWritten(rows);
+      }
+      if (this.store.job.outboxFailures > 0) this.store.updateJob({ outboxFailures: 0, outboxRetryAt: null });
+    } catch (err) {
+      const failures = this.store.job.outboxFailures + 1;
+      const delay = Math.min(60_000, 1_000 * 2 ** Math.min(failures - 1, 6));
+      this.store.updateJob({ outboxFailures: failures, outboxRetryAt: Date.now() + delay });
+      console.error(JSON.stringify({ level: "warn", msg: "outbox write failed", jobId: job.jobId, failures, error: String(err) }));
+      await this.armAlarm();
+    } finally {
+      await conn?.close();
+    }
+  }
+
+  // ---- sockets ---------------------------------------------------------------
+
+  override async fetch(request: Request): Promise<Response> {
+    const role = request.headers.get("x-socket-role") as SocketRole | null;
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket" || (role !== "customer" && role !== "staff")) {
+      return Response.json({ error: { code: "bad_request", message: "Expected a WebSocket upgrade from the API" } }, { status: 400 });
+    }
+    return this.sockets.accept(role, this.snapshot());
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    // Controls go through HTTP; anything but the auto-answered ping is an error.
+    if (message !== '{"type":"ping"}') ws.send(JSON.stringify({ type: "error", code: "unsupported", message: "This socket only sends updates" } satisfies ServerMessage));
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    SocketHub.close(ws, code, reason);
+  }
+
+  private flush(): void {
+    const views = [...this.pendingViews.values()];
+    this.pendingViews.clear();
+    const activity = this.pendingActivity;
+    this.pendingActivity = [];
+    const jobDirty = this.jobDirty;
+    this.jobDirty = false;
+    const progress = this.progress();
+    if (views.length) this.sockets.broadcast({ type: "submission", submissions: views });
+    if (activity.length) this.sockets.broadcast({ type: "activity", lines: activity });
+    if (jobDirty) this.sockets.broadcast({ type: "job", job: progress });
+    if (jobDirty || activity.length) this.notifyOps(progress, activity);
+  }
+
+  private notifyOps(progress: JobProgress, activity: ActivityLine[]): void {
+    const applied = this.appliedSinceFlush;
+    this.appliedSinceFlush = 0;
+    const workers = [...this.workersSeen];
+    this.workersSeen.clear();
+    const ops = this.env.OPS_MONITOR.get(this.env.OPS_MONITOR.idFromName("ops"));
+    this.ctx.waitUntil(
+      ops
+        .jobUpdate({
+          jobId: progress.jobId,
+          plan: this.store.job.plan ?? "unknown",
+          status: progress.status,
+          total: progress.total,
+          submitted: progress.submitted,
+          failed: progress.failed,
+          inFlight: progress.inFlight,
+          percent: progress.percent,
+          currentDirectory: progress.current?.directoryName ?? null,
+          updatedAt: progress.updatedAt,
+        }, activity, applied, workers)
+        .catch((err: unknown) => console.error(JSON.stringify({ level: "warn", msg: "ops update failed", error: String(err) }))),
+    );
   }
 }

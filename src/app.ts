@@ -6,10 +6,19 @@
 import { Hono } from "hono";
 import { errorBody, errorResponse } from "./http/errors";
 import { health } from "./routes/health";
+import { jobs, ops, staffJobs } from "./routes/jobs";
+import { autobolt, workerJobs, workerProgress } from "./routes/worker-api";
 
 export const app = new Hono<{ Bindings: Env }>();
 
 app.route("/healthz", health);
+// Job coordination: sockets, staff controls, and the worker API.
+app.route("/api/jobs", workerJobs);
+app.route("/api/jobs", jobs);
+app.route("/api/staff/jobs", staffJobs);
+app.route("/api/ops", ops);
+app.route("/api/autobolt", autobolt);
+app.route("/api/worker", workerProgress);
 
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 app.onError((err, c) => errorResponse(c, err));

@@ -1,0 +1,124 @@
+/**
+ * The coordinator's two conversations with Postgres: loading a job once, and
+ * writing the outbox. Writes are idempotent (set-to-value updates, events
+ * keyed by dedupe_key), so an outbox batch written twice changes nothing.
+ */
+import { sql } from "drizzle-orm";
+import type { Database } from "../../src/db/client";
+import type { JobStatus, SubmissionStatus } from "../../src/shared/statuses";
+import type { OutboxRow } from "./task-store";
+
+export interface LoadedJob {
+  job: { id: string; customerId: string; plan: string; status: JobStatus; statusReason: string | null };
+  tasks: {
+    submissionId: string;
+    directoryId: string;
+    directoryName: string;
+    directorySlug: string;
+    submitUrl: string | null;
+    website: string;
+    language: string;
+    requiresCaptcha: boolean;
+    priority: number;
+    status: SubmissionStatus;
+    attempt: number;
+    listingUrl: string | null;
+    evidenceKey: string | null;
+    failureClass: string | null;
+    failureReason: string | null;
+  }[];
+  business: Record<string, unknown> | null;
+}
+
+export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | null> {
+  const jobs = await db.execute<{ id: string; customer_id: string; plan: string; status: JobStatus; status_reason: string | null }>(
+    sql`select id, customer_id, plan, status, status_reason from jobs where id = ${jobId}`,
+  );
+  const job = jobs.rows[0];
+  if (!job) return null;
+  const tasks = await db.execute<{
+    id: string;
+    directory_id: string;
+    name: string;
+    slug: string;
+    submit_url: string | null;
+    website: string;
+    language: string;
+    requires_captcha: boolean;
+    priority: number;
+    status: SubmissionStatus;
+    attempt: number;
+    listing_url: string | null;
+    evidence_key: string | null;
+    failure_class: string | null;
+    failure_reason: string | null;
+  }>(sql`
+    select s.id, s.directory_id, d.name, d.slug, d.submit_url, d.website, d.language, d.requires_captcha,
+           s.priority, s.status, s.attempt, s.listing_url, s.evidence_key, s.failure_class, s.failure_reason
+    from directory_submissions s join directories d on d.id = s.directory_id
+    where s.job_id = ${jobId}
+    order by s.priority, d.da_score desc nulls last, s.created_at, s.id`);
+  const profiles = await db.execute<Record<string, unknown>>(
+    sql`select business_name, street, city, region, postal_code, country, phone, website, email, short_description,
+               long_description, categories, hours, social_links, service_area
+        from business_profiles where customer_id = ${job.customer_id}`,
+  );
+  return {
+    job: { id: job.id, customerId: job.customer_id, plan: job.plan, status: job.status, statusReason: job.status_reason },
+    tasks: tasks.rows.map((t) => ({
+      submissionId: t.id,
+      directoryId: t.directory_id,
+      directoryName: t.name,
+      directorySlug: t.slug,
+      submitUrl: t.submit_url,
+      website: t.website,
+      language: t.language,
+      requiresCaptcha: t.requires_captcha,
+      priority: t.priority,
+      status: t.status,
+      attempt: t.attempt,
+      listingUrl: t.listing_url,
+      evidenceKey: t.evidence_key,
+      failureClass: t.failure_class,
+      failureReason: t.failure_reason,
+    })),
+    business: profiles.rows[0] ?? null,
+  };
+}
+
+/** Writes one outbox batch in one transaction. */
+export async function writeOutbox(db: Database, rows: OutboxRow[], context: { jobId: string; customerId: string }): Promise<void> {
+  const byEntity = (entity: OutboxRow["entity"]) => rows.filter((r) => r.entity === entity).map((r) => JSON.parse(r.payload) as Record<string, unknown>);
+  const submissions = byEntity("submission");
+  const jobs = byEntity("job");
+  const events = byEntity("event");
+  await db.transaction(async (tx) => {
+    if (submissions.length) {
+      await tx.execute(sql`
+        update directory_submissions s set
+          status = v.status, attempt = v.attempt, listing_url = v.listing_url, evidence_key = v.evidence_key,
+          failure_class = v.failure_class, failure_reason = v.failure_reason,
+          submitted_at = v.submitted_at, approved_at = v.approved_at
+        from jsonb_to_recordset(${JSON.stringify(submissions)}::jsonb) as v(
+          id uuid, status text, attempt int, listing_url text, evidence_key text, failure_class text,
+          failure_reason text, submitted_at timestamptz, approved_at timestamptz)
+        where s.id = v.id and s.job_id = ${context.jobId}`);
+    }
+    for (const job of jobs) {
+      await tx.execute(sql`
+        update jobs set status = ${job.status as string}, status_reason = ${(job.status_reason as string | null) ?? null},
+          directories_total = ${job.total as number}, directories_submitted = ${job.submitted as number},
+          directories_approved = ${job.approved as number}, directories_failed = ${job.failed as number},
+          started_at = ${(job.started_at as string | null) ?? null}, completed_at = ${(job.completed_at as string | null) ?? null}
+        where id = ${context.jobId}`);
+    }
+    if (events.length) {
+      await tx.execute(sql`
+        insert into job_events (job_id, customer_id, submission_id, kind, message, data, dedupe_key, created_at)
+        select ${context.jobId}::uuid, ${context.customerId}::uuid, v.submission_id, v.kind, v.message, coalesce(v.data, '{}'::jsonb), v.dedupe_key, v.created_at
+        from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as v(
+          submission_id uuid, kind text, message text, data jsonb, dedupe_key text, created_at timestamptz)
+        on conflict (dedupe_key) do nothing`);
+    }
+  });
+}

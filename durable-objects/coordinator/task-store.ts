@@ -1,0 +1,338 @@
+/**
+ * The job's live state in the Durable Object's SQLite: tasks (one per
+ * submission, with attempt, lease and next attempt time), job metadata, the
+ * outbox of changes not yet in Postgres, and recent activity. Every method is
+ * synchronous SQL, so a method's reads and writes happen without interleaving.
+ */
+import type { ActivityLine, FailureClass, SubmissionView } from "../../src/shared/protocol";
+import type { JobStatus, SubmissionStatus } from "../../src/shared/statuses";
+
+export interface TaskRow {
+  submission_id: string;
+  directory_id: string;
+  directory_name: string;
+  directory_slug: string;
+  submit_url: string | null;
+  website: string;
+  language: string;
+  requires_captcha: number;
+  priority: number;
+  status: SubmissionStatus;
+  attempt: number;
+  lease_expires_at: number | null;
+  next_attempt_at: number | null;
+  worker_id: string | null;
+  listing_url: string | null;
+  evidence_key: string | null;
+  failure_class: FailureClass | null;
+  failure_reason: string | null;
+  submitted_at: number | null;
+  approved_at: number | null;
+  updated_at: number;
+  [key: string]: SqlStorageValue;
+}
+
+export interface JobMeta {
+  jobId: string | null;
+  customerId: string | null;
+  plan: string | null;
+  status: JobStatus;
+  statusReason: string | null;
+  maxInFlight: number;
+  loaded: boolean;
+  startedAt: number | null;
+  completedAt: number | null;
+  business: Record<string, unknown> | null;
+  /** When to try loading from Postgres again after a failure. */
+  loadRetryAt: number | null;
+  outboxFailures: number;
+  outboxRetryAt: number | null;
+}
+
+const DEFAULT_META: JobMeta = {
+  jobId: null,
+  customerId: null,
+  plan: null,
+  status: "pending",
+  statusReason: null,
+  maxInFlight: 4,
+  loaded: false,
+  startedAt: null,
+  completedAt: null,
+  business: null,
+  loadRetryAt: null,
+  outboxFailures: 0,
+  outboxRetryAt: null,
+};
+
+/** Statuses in which a task holds a lease (it was released and not reported). */
+export const LEASED: SubmissionStatus[] = ["queued", "submitting"];
+/** Statuses after which the coordinator has nothing more to do for a task. */
+export const DONE: SubmissionStatus[] = ["submitted", "awaiting_verification", "approved", "failed", "skipped"];
+
+export type OutboxEntity = "submission" | "job" | "event";
+export interface OutboxRow {
+  entity: OutboxEntity;
+  entity_id: string;
+  payload: string;
+  seq: number;
+  [key: string]: SqlStorageValue;
+}
+
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(", ");
+
+export class TaskStore {
+  private meta: JobMeta;
+
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`
+      create table if not exists meta (key text primary key, value text not null);
+      create table if not exists tasks (
+        submission_id text primary key,
+        directory_id text not null,
+        directory_name text not null,
+        directory_slug text not null,
+        submit_url text,
+        website text not null,
+        language text not null,
+        requires_captcha integer not null default 0,
+        priority integer not null,
+        status text not null,
+        attempt integer not null default 0,
+        lease_expires_at integer,
+        next_attempt_at integer,
+        worker_id text,
+        listing_url text,
+        evidence_key text,
+        failure_class text,
+        failure_reason text,
+        submitted_at integer,
+        approved_at integer,
+        updated_at integer not null
+      );
+      create index if not exists tasks_by_status on tasks (status, priority);
+      create table if not exists outbox (
+        entity text not null,
+        entity_id text not null,
+        payload text not null,
+        seq integer not null,
+        primary key (entity, entity_id)
+      );
+      create table if not exists activity (
+        seq integer primary key autoincrement,
+        at integer not null,
+        kind text not null,
+        message text not null,
+        submission_id text
+      );
+    `);
+    const stored = sql.exec<{ value: string }>("select value from meta where key = 'job'").toArray()[0];
+    this.meta = stored ? { ...DEFAULT_META, ...(JSON.parse(stored.value) as Partial<JobMeta>) } : { ...DEFAULT_META };
+  }
+
+  // ---- job metadata ------------------------------------------------------
+
+  get job(): Readonly<JobMeta> {
+    return this.meta;
+  }
+
+  updateJob(patch: Partial<JobMeta>): void {
+    this.meta = { ...this.meta, ...patch };
+    this.sql.exec("insert or replace into meta (key, value) values ('job', ?)", JSON.stringify(this.meta));
+  }
+
+  // ---- tasks ---------------------------------------------------------------
+
+  insertTask(row: Omit<TaskRow, "lease_expires_at" | "next_attempt_at" | "worker_id" | "submitted_at" | "approved_at">): void {
+    this.sql.exec(
+      `insert or ignore into tasks (submission_id, directory_id, directory_name, directory_slug, submit_url, website, language,
+         requires_captcha, priority, status, attempt, listing_url, evidence_key, failure_class, failure_reason, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      row.submission_id,
+      row.directory_id,
+      row.directory_name,
+      row.directory_slug,
+      row.submit_url,
+      row.website,
+      row.language,
+      row.requires_captcha,
+      row.priority,
+      row.status,
+      row.attempt,
+      row.listing_url,
+      row.evidence_key,
+      row.failure_class,
+      row.failure_reason,
+      row.updated_at,
+    );
+  }
+
+  task(submissionId: string): TaskRow | undefined {
+    return this.sql.exec<TaskRow>("select * from tasks where submission_id = ?", submissionId).toArray()[0];
+  }
+
+  allTasks(): TaskRow[] {
+    return this.sql.exec<TaskRow>("select * from tasks order by priority, rowid").toArray();
+  }
+
+  updateTask(submissionId: string, patch: Partial<TaskRow>): TaskRow {
+    const keys = Object.keys(patch).filter((k) => k !== "submission_id");
+    const sets = [...keys.map((k) => `${k} = ?`), "updated_at = ?"].join(", ");
+    const now = Date.now();
+    this.sql.exec(`update tasks set ${sets} where submission_id = ?`, ...keys.map((k) => patch[k] ?? null), now, submissionId);
+    const row = this.task(submissionId)!;
+    this.enqueueSubmission(row);
+    return row;
+  }
+
+  countInFlight(): number {
+    return this.sql.exec<{ n: number }>(`select count(*) as n from tasks where status in (${list(LEASED)})`).one().n;
+  }
+
+  /**
+   * Tasks that may be released now, best first: pending ones, and retrying
+   * ones due within `lookaheadMs` (they go with a queue delay).
+   */
+  releasable(limit: number, now: number, lookaheadMs: number): TaskRow[] {
+    if (limit <= 0) return [];
+    return this.sql
+      .exec<TaskRow>(
+        `select * from tasks
+         where status = 'pending' or (status = 'retrying' and next_attempt_at <= ?)
+         order by case status when 'retrying' then 0 else 1 end, priority, rowid
+         limit ?`,
+        now + lookaheadMs,
+        limit,
+      )
+      .toArray();
+  }
+
+  expiredLeases(now: number): TaskRow[] {
+    return this.sql
+      .exec<TaskRow>(`select * from tasks where status in (${list(LEASED)}) and lease_expires_at <= ?`, now)
+      .toArray();
+  }
+
+  counts(): Record<SubmissionStatus, number> {
+    const counts = {} as Record<SubmissionStatus, number>;
+    for (const row of this.sql.exec<{ status: SubmissionStatus; n: number }>("select status, count(*) as n from tasks group by status")) {
+      counts[row.status] = row.n;
+    }
+    return counts;
+  }
+
+  total(): number {
+    return this.sql.exec<{ n: number }>("select count(*) as n from tasks").one().n;
+  }
+
+  allDone(): boolean {
+    return this.sql.exec<{ n: number }>(`select count(*) as n from tasks where status not in (${list(DONE)})`).one().n === 0;
+  }
+
+  /** The earliest moment a timer is due: a lease, a retry, a reload, an outbox retry. */
+  nextDueAt(): number | null {
+    const row = this.sql
+      .exec<{ lease: number | null; retry: number | null }>(
+        `select
+           (select min(lease_expires_at) from tasks where status in (${list(LEASED)})) as lease,
+           (select min(next_attempt_at) from tasks where status = 'retrying') as retry`,
+      )
+      .one();
+    const outboxDue = this.outboxSize() > 0 ? (this.meta.outboxRetryAt ?? Date.now() + 1_000) : null;
+    const candidates = [row.lease, row.retry, this.meta.loadRetryAt, outboxDue].filter((v): v is number => v !== null);
+    return candidates.length ? Math.min(...candidates) : null;
+  }
+
+  // ---- outbox --------------------------------------------------------------
+
+  private nextSeq(): number {
+    const row = this.sql.exec<{ value: string }>("select value from meta where key = 'seq'").toArray()[0];
+    const seq = (row ? Number(row.value) : 0) + 1;
+    this.sql.exec("insert or replace into meta (key, value) values ('seq', ?)", String(seq));
+    return seq;
+  }
+
+  /** The latest state of an entity replaces any older pending write of it. */
+  enqueue(entity: OutboxEntity, entityId: string, payload: unknown): void {
+    this.sql.exec(
+      "insert or replace into outbox (entity, entity_id, payload, seq) values (?, ?, ?, ?)",
+      entity,
+      entityId,
+      JSON.stringify(payload),
+      this.nextSeq(),
+    );
+  }
+
+  private enqueueSubmission(row: TaskRow): void {
+    this.enqueue("submission", row.submission_id, {
+      id: row.submission_id,
+      status: row.status,
+      attempt: row.attempt,
+      listing_url: row.listing_url,
+      evidence_key: row.evidence_key,
+      failure_class: row.failure_class,
+      failure_reason: row.failure_reason,
+      submitted_at: row.submitted_at ? new Date(row.submitted_at).toISOString() : null,
+      approved_at: row.approved_at ? new Date(row.approved_at).toISOString() : null,
+    });
+  }
+
+  outboxBatch(limit: number): OutboxRow[] {
+    return this.sql.exec<OutboxRow>("select * from outbox order by seq limit ?", limit).toArray();
+  }
+
+  outboxSize(): number {
+    return this.sql.exec<{ n: number }>("select count(*) as n from outbox").one().n;
+  }
+
+  /** Removes written rows, unless the entity changed again while they were written. */
+  markWritten(rows: OutboxRow[]): void {
+    for (const r of rows) this.sql.exec("delete from outbox where entity = ? and entity_id = ? and seq = ?", r.entity, r.entity_id, r.seq);
+  }
+
+  // ---- activity --------------------------------------------------------------
+
+  addActivity(line: Omit<ActivityLine, "jobId">): void {
+    this.sql.exec(
+      "insert into activity (at, kind, message, submission_id) values (?, ?, ?, ?)",
+      line.at,
+      line.kind,
+      line.message,
+      line.submissionId ?? null,
+    );
+    // Keep the recent tail only; Postgres keeps the whole history.
+    this.sql.exec("delete from activity where seq <= (select max(seq) - 200 from activity)");
+  }
+
+  recentActivity(limit = 50): ActivityLine[] {
+    return this.sql
+      .exec<{ at: number; kind: string; message: string; submission_id: string | null }>(
+        "select at, kind, message, submission_id from activity order by seq desc limit ?",
+        limit,
+      )
+      .toArray()
+      .reverse()
+      .map((r) => ({
+        at: r.at,
+        jobId: this.meta.jobId ?? "",
+        kind: r.kind,
+        message: r.message,
+        ...(r.submission_id ? { submissionId: r.submission_id } : {}),
+      }));
+  }
+}
+
+export function toSubmissionView(row: TaskRow): SubmissionView {
+  return {
+    submissionId: row.submission_id,
+    directoryId: row.directory_id,
+    directoryName: row.directory_name,
+    status: row.status,
+    attempt: row.attempt,
+    listingUrl: row.listing_url,
+    evidenceKey: row.evidence_key,
+    failureClass: row.failure_class,
+    failureReason: row.failure_reason,
+    updatedAt: row.updated_at,
+  };
+}

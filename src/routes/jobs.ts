@@ -1,0 +1,110 @@
+/**
+ * Watching and steering jobs:
+ * - `POST /api/jobs/:id/ws-ticket` (customer of the job, or staff) → a ticket
+ * - `GET /api/jobs/:id/ws?ticket=` → the job's live WebSocket (hibernating)
+ * - `GET /api/jobs/:id` → the job's snapshot, for pages that poll
+ * - `POST /api/staff/jobs/:id/{pause,resume,cancel,retry-failed}` and
+ *   `POST /api/staff/jobs/:id/submissions/:submissionId/retry` (staff)
+ * - `POST /api/ops/ws-ticket` and `GET /api/ops/ws?ticket=` (staff) → OpsMonitor
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { requireStaff, requireUser, type AuthVariables } from "../auth/middleware";
+import { signTicket, verifyTicket, TICKET_TTL_SECONDS } from "../auth/ws-ticket";
+import { connectFromWorker } from "../db/worker-database";
+import { ApiError } from "../http/errors";
+import { jsonBody, parseOrThrow } from "../http/validation";
+import { canSeeJob } from "../jobs/access";
+import { coordinatorFor, opsMonitor } from "../jobs/coordinator-client";
+
+type AppEnv = { Bindings: Env; Variables: AuthVariables };
+const jobId = z.string().uuid("not a job id");
+
+async function assertCanSee(env: Env, user: AuthVariables["user"], id: string): Promise<void> {
+  if (user.staff) return;
+  const conn = await connectFromWorker(env);
+  try {
+    // 404 rather than 403: a customer learns nothing about others' job ids.
+    if (!(await canSeeJob(conn.db, user, id))) throw new ApiError(404, "not_found", "No such job");
+  } finally {
+    await conn.close();
+  }
+}
+
+function upgradeOrThrow(req: Request): void {
+  if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+    throw new ApiError(426, "upgrade_required", "Open this URL as a WebSocket");
+  }
+}
+
+/** Forwards the upgrade with the verified role; the object trusts only this header. */
+function withRole(req: Request, role: string): Request {
+  const headers = new Headers(req.headers);
+  headers.set("x-socket-role", role);
+  return new Request(req.url, { headers, method: "GET" });
+}
+
+export const jobs = new Hono<AppEnv>()
+  .post("/:id/ws-ticket", requireUser, async (c) => {
+    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+    const user = c.get("user");
+    await assertCanSee(c.env, user, id);
+    const ticket = await signTicket(c.env.WS_TICKET_SECRET, { target: id, role: user.staff ? "staff" : "customer", userId: user.userId });
+    return c.json({ ticket, expiresIn: TICKET_TTL_SECONDS, url: `/api/jobs/${id}/ws?ticket=${encodeURIComponent(ticket)}` });
+  })
+  .get("/:id/ws", async (c) => {
+    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+    upgradeOrThrow(c.req.raw);
+    const ticket = await verifyTicket(c.env.WS_TICKET_SECRET, c.req.query("ticket") ?? "", id);
+    if (!ticket) throw new ApiError(401, "invalid_ticket", "The socket ticket is missing, expired or for another job");
+    return coordinatorFor(c.env, id).fetch(withRole(c.req.raw, ticket.role));
+  })
+  .get("/:id", requireUser, async (c) => {
+    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+    await assertCanSee(c.env, c.get("user"), id);
+    const snapshot = await coordinatorFor(c.env, id).snapshot();
+    if (!snapshot.job.jobId) throw new ApiError(404, "not_started", "This job has not started yet");
+    return c.json(snapshot);
+  });
+
+const cancelBody = z.object({ reason: z.string().trim().min(3).max(500) });
+
+export const staffJobs = new Hono<AppEnv>()
+  .use(requireUser, requireStaff)
+  .post("/:id/pause", async (c) => {
+    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+    return c.json(await coordinatorFor(c.env, id).pause(`paused by staff (${c.get("user").email ?? c.get("user").userId})`));
+  })
+  .post("/:id/resume", async (c) => {
+    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+    return c.json(await coordinatorFor(c.env, id).resume());
+  })
+  .post("/:id/cancel", async (c) => {
+    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+    const { reason } = await jsonBody(c, cancelBody);
+    return c.json(await coordinatorFor(c.env, id).cancel(reason));
+  })
+  .post("/:id/retry-failed", async (c) => {
+    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+    return c.json(await coordinatorFor(c.env, id).retryFailed());
+  })
+  .post("/:id/submissions/:submissionId/retry", async (c) => {
+    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+    const submissionId = parseOrThrow(z.string().uuid(), c.req.param("submissionId"), "submission id");
+    const result = await coordinatorFor(c.env, id).retrySubmission(submissionId);
+    if (!result.applied) throw new ApiError(409, result.reason, `The submission cannot be retried (${result.reason.replace(/_/g, " ")})`);
+    return c.json(result);
+  });
+
+export const ops = new Hono<AppEnv>()
+  .post("/ws-ticket", requireUser, requireStaff, async (c) => {
+    const ticket = await signTicket(c.env.WS_TICKET_SECRET, { target: "ops", role: "staff", userId: c.get("user").userId });
+    return c.json({ ticket, expiresIn: TICKET_TTL_SECONDS, url: `/api/ops/ws?ticket=${encodeURIComponent(ticket)}` });
+  })
+  .get("/ws", async (c) => {
+    upgradeOrThrow(c.req.raw);
+    const ticket = await verifyTicket(c.env.WS_TICKET_SECRET, c.req.query("ticket") ?? "", "ops");
+    if (!ticket || ticket.role !== "staff") throw new ApiError(401, "invalid_ticket", "The socket ticket is missing, expired or not a staff ticket");
+    return opsMonitor(c.env).fetch(withRole(c.req.raw, "staff"));
+  })
+  .get("/overview", requireUser, requireStaff, async (c) => c.json(await opsMonitor(c.env).overview()));

@@ -1,0 +1,159 @@
+/**
+ * Wire contracts between the parts, defined once (ARCHITECTURE.md §4):
+ * the queue message, the worker's report, and the WebSocket protocol that
+ * customers, staff and the ops overview receive. zod schemas validate what
+ * arrives from outside; the TypeScript types are inferred from them.
+ */
+import { z } from "zod";
+import { SUBMISSION_STATUSES, JOB_STATUSES, type JobStatus, type SubmissionStatus } from "./statuses";
+
+const uuid = z.string().uuid();
+
+/** `directory-tasks` carries only this; everything else comes from the coordinator. */
+export const taskMessageSchema = z.object({
+  jobId: uuid,
+  submissionId: uuid,
+  attempt: z.number().int().min(1),
+});
+export type TaskMessage = z.infer<typeof taskMessageSchema>;
+
+/** Why a submission failed; decides whether it is retried (durable-objects/retry-policy.ts). */
+export const FAILURE_CLASSES = [
+  "transient", // network, 5xx, timeouts, a worker that died
+  "rate_limited", // 429 with Retry-After
+  "captcha", // the captcha could not be solved
+  "validation", // the directory refused a field
+  "duplicate_listing", // the business is already listed there
+  "blocked", // the site blocks automation
+  "site_gone", // 404/410, domain gone, form removed
+] as const;
+export type FailureClass = (typeof FAILURE_CLASSES)[number];
+
+/** A worker's outcome for one attempt; `(submissionId, attempt)` makes it exactly-once. */
+export const taskReportSchema = z
+  .object({
+    jobId: uuid,
+    submissionId: uuid,
+    attempt: z.number().int().min(1),
+    outcome: z.enum(["submitted", "awaiting_verification", "approved", "failed"]),
+    failureClass: z.enum(FAILURE_CLASSES).optional(),
+    reason: z.string().max(2000).optional(),
+    listingUrl: z.string().url().max(2000).optional(),
+    evidenceKey: z.string().max(500).optional(),
+    /** From a 429's Retry-After, for rate_limited failures. */
+    retryAfterSeconds: z.number().int().min(0).max(43_200).optional(),
+    workerId: z.string().max(200).optional(),
+  })
+  .refine((r) => r.outcome !== "failed" || r.failureClass !== undefined, {
+    message: "a failed outcome needs a failureClass",
+    path: ["failureClass"],
+  });
+export type TaskReport = z.infer<typeof taskReportSchema>;
+
+/** What a lease hands the worker: everything it needs to submit one directory. */
+export interface TaskLease {
+  jobId: string;
+  submissionId: string;
+  attempt: number;
+  leaseExpiresAt: number;
+  directory: {
+    id: string;
+    slug: string;
+    name: string;
+    submitUrl: string | null;
+    website: string;
+    language: string;
+    requiresCaptcha: boolean;
+  };
+  business: Record<string, unknown> | null;
+}
+
+export type ReportResult =
+  | { applied: true; status: SubmissionStatus }
+  | { applied: false; reason: "unknown_submission" | "stale_attempt" | "already_final" | "not_leased" | "job_not_running" };
+
+// ---- WebSocket protocol -------------------------------------------------
+
+export interface JobProgress {
+  jobId: string;
+  status: JobStatus;
+  statusReason: string | null;
+  total: number;
+  /** Submitted, awaiting verification or approved. */
+  submitted: number;
+  approved: number;
+  failed: number;
+  skipped: number;
+  manual: number;
+  inFlight: number;
+  remaining: number;
+  /** Share of tasks that reached a final or submitted state, 0-100. */
+  percent: number;
+  /** The directory being worked on most recently. */
+  current: { submissionId: string; directoryName: string } | null;
+  /** Estimated completion (epoch ms), from the recent rate; null when unknown. */
+  eta: number | null;
+  updatedAt: number;
+}
+
+export interface SubmissionView {
+  submissionId: string;
+  directoryId: string;
+  directoryName: string;
+  status: SubmissionStatus;
+  attempt: number;
+  listingUrl: string | null;
+  evidenceKey: string | null;
+  failureClass: FailureClass | null;
+  failureReason: string | null;
+  updatedAt: number;
+}
+
+export interface ActivityLine {
+  at: number;
+  jobId: string;
+  kind: string;
+  message: string;
+  submissionId?: string;
+}
+
+/** Server → client frames. A socket gets a snapshot first, then deltas. */
+export type ServerMessage =
+  | { type: "snapshot"; job: JobProgress; submissions: SubmissionView[]; activity: ActivityLine[] }
+  | { type: "job"; job: JobProgress }
+  | { type: "submission"; submissions: SubmissionView[] }
+  | { type: "activity"; lines: ActivityLine[] }
+  | { type: "ops"; overview: OpsOverview }
+  | { type: "error"; code: string; message: string };
+
+/** Client → server frames (keep-alive only; controls go through HTTP). */
+export const clientMessageSchema = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+// ---- Ops overview (OpsMonitor) ------------------------------------------
+
+export interface OpsJobSummary {
+  jobId: string;
+  plan: string;
+  status: JobStatus;
+  total: number;
+  submitted: number;
+  failed: number;
+  inFlight: number;
+  percent: number;
+  currentDirectory: string | null;
+  updatedAt: number;
+}
+
+export interface OpsOverview {
+  jobs: OpsJobSummary[];
+  /** Tasks released to the queue and not yet reported, over all jobs. */
+  queueDepth: number;
+  /** Reports applied per minute over the last hour, oldest first (60 buckets). */
+  throughputPerMinute: number[];
+  workers: { workerId: string; lastSeenAt: number; kind: string }[];
+  activity: ActivityLine[];
+}
+
+export const submissionStatusSchema = z.enum(SUBMISSION_STATUSES);
+export const jobStatusSchema = z.enum(JOB_STATUSES);
