@@ -3,7 +3,8 @@
  * Playwright fleet behind proxies). Bearer token compared in constant time;
  * the workers never touch the database, only the coordinators.
  *
- *   POST /api/jobs/next              lease the next task, with its data (204: none)
+ *   POST /api/jobs/next              lease the next task, with its data (204: none);
+ *                                    `jobId` pins a fleet to one job
  *   POST /api/jobs/update            report an attempt's outcome (exactly once)
  *   POST /api/jobs/complete          ask whether a job is complete
  *   POST /api/jobs/retry             staff: retry one submission or a job's failures
@@ -39,9 +40,9 @@ async function activeJobIds(env: Env, limit = 25): Promise<string[]> {
 
 export const workerJobs = new Hono<AppEnv>()
   .post("/next", requireWorkerToken, async (c) => {
-    const body = await jsonBody(c, z.object({ workerId }));
+    const body = await jsonBody(c, z.object({ workerId, jobId: uuid.optional() }));
     c.executionCtx.waitUntil(opsMonitor(c.env).workerHeartbeat(body.workerId, "external"));
-    for (const id of await activeJobIds(c.env)) {
+    for (const id of body.jobId ? [body.jobId] : await activeJobIds(c.env)) {
       const lease = await coordinatorFor(c.env, id).leaseNext(body.workerId);
       if (lease) return c.json(lease);
     }
