@@ -3,7 +3,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /** The documented local secrets (KEY=value lines) are the tests' secrets too. */
-function devVars(file: string): Record<string, string> {
+export function devVars(file: string): Record<string, string> {
   return Object.fromEntries(
     readFileSync(file, "utf8")
       .split("\n")

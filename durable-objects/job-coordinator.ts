@@ -57,6 +57,9 @@ export class JobCoordinator extends DurableObject<Env> {
   private readonly pendingViews = new Map<string, SubmissionView>();
   private pendingActivity: ActivityLine[] = [];
   private jobDirty = false;
+  private jobRowDirty = false;
+  /** The alarm as last set by this instance (saves a storage read per change). */
+  private alarmAt: number | null | undefined = undefined;
   private draining: Promise<void> | null = null;
   private appliedSinceFlush = 0;
   private readonly workersSeen = new Set<string>();
@@ -194,18 +197,26 @@ export class JobCoordinator extends DurableObject<Env> {
       }
     }
     this.maybeComplete();
+    this.writeJobRow();
     this.scheduleDrain();
     await this.armAlarm();
   }
 
   private async armAlarm(): Promise<void> {
+    this.writeJobRow();
     const due = this.store.nextDueAt();
     if (due === null) return;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > due || current < Date.now() - 60_000) await this.ctx.storage.setAlarm(Math.max(due, Date.now() + 10));
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    const current = this.alarmAt;
+    if (current === null || current > due || current < Date.now()) {
+      this.alarmAt = Math.max(due, Date.now() + 10);
+      await this.ctx.storage.setAlarm(this.alarmAt);
+    }
   }
 
   override async alarm(): Promise<void> {
+    // The alarm that woke us is spent; the next one is set below.
+    this.alarmAt = null;
     const now = Date.now();
     const job = this.store.job;
     if (job.jobId && !job.loaded && job.loadRetryAt !== null && job.loadRetryAt <= now) {
@@ -520,23 +531,29 @@ export class JobCoordinator extends DurableObject<Env> {
     this.pendingActivity.push({ at, jobId: this.store.job.jobId ?? "", kind, message, ...(submissionId ? { submissionId } : {}) });
   }
 
+  /** Marks the job row for the outbox and the sockets; written once per burst. */
   private jobChanged(): void {
-    const p = this.progress();
-    const job = this.store.job;
-    if (job.jobId) {
-      this.store.enqueue("job", job.jobId, {
-        status: p.status,
-        status_reason: p.statusReason,
-        total: p.total,
-        submitted: p.submitted,
-        approved: p.approved,
-        failed: p.failed,
-        started_at: job.startedAt ? new Date(job.startedAt).toISOString() : null,
-        completed_at: job.completedAt ? new Date(job.completedAt).toISOString() : null,
-      });
-    }
+    this.jobRowDirty = true;
     this.jobDirty = true;
     this.sockets.schedule(() => this.flush());
+  }
+
+  /** Puts the job's current row in the outbox, if anything changed it. */
+  private writeJobRow(): void {
+    const job = this.store.job;
+    if (!this.jobRowDirty || !job.jobId) return;
+    this.jobRowDirty = false;
+    const p = this.progress();
+    this.store.enqueue("job", job.jobId, {
+      status: p.status,
+      status_reason: p.statusReason,
+      total: p.total,
+      submitted: p.submitted,
+      approved: p.approved,
+      failed: p.failed,
+      started_at: job.startedAt ? new Date(job.startedAt).toISOString() : null,
+      completed_at: job.completedAt ? new Date(job.completedAt).toISOString() : null,
+    });
   }
 
   private viewChanged(submissionId: string): void {
@@ -557,6 +574,7 @@ export class JobCoordinator extends DurableObject<Env> {
 
   /** Writes the outbox to Postgres in batches until it is empty or Postgres fails. */
   async drain(): Promise<void> {
+    this.writeJobRow();
     const job = this.store.job;
     if (!job.jobId || !job.customerId) return;
     let conn: Awaited<ReturnType<typeof this.database>> | undefined;

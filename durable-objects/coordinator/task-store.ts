@@ -245,11 +245,15 @@ export class TaskStore {
 
   // ---- outbox --------------------------------------------------------------
 
+  /**
+   * Outbox order. It only has to grow while rows wait in the outbox, and no
+   * write is in progress across a restart, so the largest waiting row's seq
+   * is a safe place to continue from.
+   */
+  private seq = -1;
   private nextSeq(): number {
-    const row = this.sql.exec<{ value: string }>("select value from meta where key = 'seq'").toArray()[0];
-    const seq = (row ? Number(row.value) : 0) + 1;
-    this.sql.exec("insert or replace into meta (key, value) values ('seq', ?)", String(seq));
-    return seq;
+    if (this.seq < 0) this.seq = this.sql.exec<{ s: number | null }>("select max(seq) as s from outbox").one().s ?? 0;
+    return ++this.seq;
   }
 
   /** The latest state of an entity replaces any older pending write of it. */

@@ -3,7 +3,7 @@
  * - `POST /api/jobs/:id/ws-ticket` (customer of the job, or staff) → a ticket
  * - `GET /api/jobs/:id/ws?ticket=` → the job's live WebSocket (hibernating)
  * - `GET /api/jobs/:id` → the job's snapshot, for pages that poll
- * - `POST /api/staff/jobs/:id/{pause,resume,cancel,retry-failed}` and
+ * - `POST /api/staff/jobs/:id/{start,pause,resume,cancel,retry-failed}` and
  *   `POST /api/staff/jobs/:id/submissions/:submissionId/retry` (staff)
  * - `POST /api/ops/ws-ticket` and `GET /api/ops/ws?ticket=` (staff) → OpsMonitor
  */
@@ -71,6 +71,15 @@ const cancelBody = z.object({ reason: z.string().trim().min(3).max(500) });
 
 export const staffJobs = new Hono<AppEnv>()
   .use(requireUser, requireStaff)
+  .post("/:id/start", async (c) => {
+    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+    const result = await coordinatorFor(c.env, id).start(id);
+    if (!result.ok) {
+      const status = result.reason === "database_unavailable" ? 503 : 404;
+      throw new ApiError(status, result.reason, result.reason === "not_found" ? "No such job" : "The database is unreachable; the job will start when it is back");
+    }
+    return c.json(result.job);
+  })
   .post("/:id/pause", async (c) => {
     const id = parseOrThrow(jobId, c.req.param("id"), "job id");
     return c.json(await coordinatorFor(c.env, id).pause(`paused by staff (${c.get("user").email ?? c.get("user").userId})`));

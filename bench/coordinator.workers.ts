@@ -1,0 +1,115 @@
+/**
+ * `npm run bench:coordinator`, inside workerd with real Postgres (PGlite):
+ * 1. reports applied per second by one JobCoordinator (lease + report RPCs,
+ *    one at a time and in batches of 50), for a 2,000-task job;
+ * 2. time from a report to its delta arriving at 1,000 connected customer
+ *    sockets (p50, p99), which includes the 50 ms batching window.
+ * It prints figures; it asserts nothing about speed.
+ */
+import { env, exports } from "cloudflare:workers";
+import { it } from "vitest";
+import { signTicket } from "../src/auth/ws-ticket";
+import type { ServerMessage, TaskMessage, TaskReport } from "../src/shared/protocol";
+import { captureReleases, settled, stubFor } from "../test/workers/support/coordinator-harness";
+import { seedJob } from "../test/workers/support/seed";
+import { ms, summarise } from "./stats";
+
+const TASKS = 2_000;
+const SOCKETS = 1_000;
+const PROBES = 40;
+
+it("reports applied per second by one coordinator", async () => {
+  const seeded = await seedJob({ plan: "enterprise", directories: TASKS });
+  const released: TaskMessage[] = [];
+  await captureReleases(seeded.jobId, released);
+  const stub = stubFor(seeded.jobId);
+  await stub.start(seeded.jobId);
+  // Lift the pacing cap so throughput, not pacing, is measured.
+  await stub.pause("bench");
+  await (await import("cloudflare:test")).runInDurableObject(stub, (instance) => {
+    (instance as unknown as { store: { updateJob(p: object): void } }).store.updateJob({ maxInFlight: TASKS });
+  });
+  for (const m of released.splice(0)) await stub.lease(m.submissionId, m.attempt, "bench");
+  await stub.resume();
+
+  const single: TaskMessage[] = released.splice(0, 1_000);
+  let started = performance.now();
+  for (const m of single) {
+    await stub.lease(m.submissionId, m.attempt, "bench");
+    await stub.report({ jobId: seeded.jobId, submissionId: m.submissionId, attempt: m.attempt, outcome: "submitted" });
+  }
+  const singleSeconds = (performance.now() - started) / 1000;
+
+  const rest = released.splice(0);
+  started = performance.now();
+  for (let i = 0; i < rest.length; i += 50) {
+    const chunk = rest.slice(i, i + 50);
+    for (const m of chunk) await stub.lease(m.submissionId, m.attempt, "bench");
+    await stub.reportMany(chunk.map((m): TaskReport => ({ jobId: seeded.jobId, submissionId: m.submissionId, attempt: m.attempt, outcome: "submitted" })));
+  }
+  const batchSeconds = (performance.now() - started) / 1000;
+  const drainStarted = performance.now();
+  await settled(seeded.jobId);
+  const drainSeconds = (performance.now() - drainStarted) / 1000;
+  const progress = await stub.progress();
+  console.log(
+    [
+      `coordinator throughput (${TASKS} tasks, PGlite outbox):`,
+      `  lease+report one at a time: ${(single.length / singleSeconds).toFixed(0)} reports/s (${single.length} in ${singleSeconds.toFixed(2)} s)`,
+      `  lease each, report in batches of 50: ${(rest.length / batchSeconds).toFixed(0)} reports/s (${rest.length} in ${batchSeconds.toFixed(2)} s)`,
+      `  batch/single ratio: ${(single.length / singleSeconds > 0 ? rest.length / batchSeconds / (single.length / singleSeconds) : 0).toFixed(2)}x`,
+      `  outbox left to drain at the end: ${drainSeconds.toFixed(2)} s; job ${progress.status}, ${progress.submitted}/${progress.total} submitted`,
+    ].join("\n"),
+  );
+});
+
+it("report-to-delta latency at 1,000 sockets", async () => {
+  const seeded = await seedJob({ plan: "enterprise", directories: PROBES * 2 });
+  const released: TaskMessage[] = [];
+  await captureReleases(seeded.jobId, released);
+  const stub = stubFor(seeded.jobId);
+  await stub.start(seeded.jobId);
+  const ticket = await signTicket(env.WS_TICKET_SECRET, { target: seeded.jobId, role: "customer", userId: seeded.userId }, 600);
+  const arrivals = new Map<string, number[]>();
+  const sockets: WebSocket[] = [];
+  const connectStarted = performance.now();
+  for (let i = 0; i < SOCKETS; i++) {
+    const res = await exports.default.fetch(`http://localhost/api/jobs/${seeded.jobId}/ws?ticket=${ticket}`, { headers: { upgrade: "websocket" } });
+    const ws = res.webSocket!;
+    ws.accept();
+    ws.addEventListener("message", (e) => {
+      const frame = JSON.parse(e.data as string) as ServerMessage;
+      if (frame.type !== "submission") return;
+      const now = performance.now();
+      for (const s of frame.submissions) if (s.status === "submitted") (arrivals.get(s.submissionId) ?? arrivals.set(s.submissionId, []).get(s.submissionId)!).push(now);
+    });
+    sockets.push(ws);
+  }
+  const connectSeconds = (performance.now() - connectStarted) / 1000;
+  const latencies: number[] = [];
+  const lastArrivals: number[] = [];
+  for (let p = 0; p < PROBES; p++) {
+    const m = released.shift()!;
+    await stub.lease(m.submissionId, m.attempt, "bench");
+    await new Promise((r) => setTimeout(r, 120)); // let the lease's own frame pass
+    const sent = performance.now();
+    await stub.report({ jobId: seeded.jobId, submissionId: m.submissionId, attempt: m.attempt, outcome: "submitted" });
+    const deadline = Date.now() + 10_000;
+    while ((arrivals.get(m.submissionId)?.length ?? 0) < SOCKETS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    const times = arrivals.get(m.submissionId) ?? [];
+    for (const t of times) latencies.push(t - sent);
+    lastArrivals.push(Math.max(...times) - sent);
+    if (times.length < SOCKETS) console.log(`probe ${p}: only ${times.length}/${SOCKETS} sockets got the delta in 10 s`);
+  }
+  const all = summarise(latencies);
+  const slowest = summarise(lastArrivals);
+  console.log(
+    [
+      `report-to-delta latency, ${SOCKETS} sockets, ${PROBES} reports (includes the 50 ms batching window):`,
+      `  per socket: p50 ${ms(all.median)}, p99 ${ms(all.p99)} over ${all.n} deliveries`,
+      `  last socket per report: p50 ${ms(slowest.median)}, p99 ${ms(slowest.p99)}`,
+      `  p99/p50: ${(all.p99 / all.median).toFixed(2)}x; ${SOCKETS} sockets opened in ${connectSeconds.toFixed(2)} s`,
+    ].join("\n"),
+  );
+  for (const ws of sockets) ws.close(1000, "bench done");
+});
