@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { devVars } from "./vitest.config";
+import { devVars } from "./vitest.config.ts";
 
 // Benchmarks that must run inside workerd (the coordinator): the same Worker
 // and Postgres setup as the tests, but files under bench/ and only on demand
