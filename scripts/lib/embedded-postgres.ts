@@ -3,6 +3,7 @@
  * behind its socket server, so the Worker's `pg` driver, drizzle-kit and psql
  * reach it like any Postgres. Data lives in `dataDir` (or in memory).
  */
+import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
@@ -13,6 +14,7 @@ export interface EmbeddedPostgres {
 }
 
 export async function startEmbeddedPostgres(options: { port?: number; dataDir?: string } = {}): Promise<EmbeddedPostgres> {
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const db = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
   const port = options.port ?? 0;
   // Several clients at once: wrangler's Worker, the migration runner, psql.
