@@ -3,6 +3,7 @@
  * - `POST /api/jobs/:id/ws-ticket` (customer of the job, or staff) → a ticket
  * - `GET /api/jobs/:id/ws?ticket=` → the job's live WebSocket (hibernating)
  * - `GET /api/jobs/:id` → the job's snapshot, for pages that poll
+ * - `GET /api/jobs/:id/submissions/:submissionId/evidence` → the screenshot
  * - `POST /api/staff/jobs/:id/{start,pause,resume,cancel,retry-failed}` and
  *   `POST /api/staff/jobs/:id/submissions/:submissionId/retry` (staff)
  * - `POST /api/ops/ws-ticket` and `GET /api/ops/ws?ticket=` (staff) → OpsMonitor
@@ -14,6 +15,7 @@ import { signTicket, verifyTicket, TICKET_TTL_SECONDS } from "../auth/ws-ticket"
 import { connectFromWorker } from "../db/worker-database";
 import { ApiError } from "../http/errors";
 import { jsonBody, parseOrThrow } from "../http/validation";
+import { keyBelongsTo } from "../evidence/keys";
 import { canSeeJob } from "../jobs/access";
 import { coordinatorFor, opsMonitor } from "../jobs/coordinator-client";
 
@@ -58,6 +60,22 @@ export const jobs = new Hono<AppEnv>()
     const ticket = await verifyTicket(c.env.WS_TICKET_SECRET, c.req.query("ticket") ?? "", id);
     if (!ticket) throw new ApiError(401, "invalid_ticket", "The socket ticket is missing, expired or for another job");
     return coordinatorFor(c.env, id).fetch(withRole(c.req.raw, ticket.role));
+  })
+  .get("/:id/submissions/:submissionId/evidence", requireUser, async (c) => {
+    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+    const submissionId = parseOrThrow(z.string().uuid("not a submission id"), c.req.param("submissionId"), "submission id");
+    await assertCanSee(c.env, c.get("user"), id);
+    const view = (await coordinatorFor(c.env, id).snapshot()).submissions.find((s) => s.submissionId === submissionId);
+    const key = view?.evidenceKey;
+    if (!key || !keyBelongsTo(key, id, submissionId)) throw new ApiError(404, "not_found", "No evidence for this submission yet");
+    const object = await c.env.EVIDENCE.get(key);
+    if (!object) throw new ApiError(404, "not_found", "No evidence for this submission yet");
+    return new Response(object.body, {
+      headers: {
+        "content-type": object.httpMetadata?.contentType ?? "image/png",
+        "cache-control": "private, max-age=3600",
+      },
+    });
   })
   .get("/:id", requireUser, async (c) => {
     const id = parseOrThrow(jobId, c.req.param("id"), "job id");
