@@ -1,0 +1,129 @@
+/**
+ * One way to start the machine's Chromium for Node-side tools (map-form CLI,
+ * mapper bench, browser tests, the sandbox farm). Keeping the flags in one
+ * place means every tool behaves the same offline and in CI.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+] as const;
+
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+}
+
+/**
+ * Launch a headless Chromium with a fresh profile. The profile directory is
+ * removed when the browser closes (or the launch fails), so repeated runs
+ * never share cookies or caches and never leak temp dirs.
+ */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  const userDataDir = mkdtempSync(join(tmpdir(), "directorybolt-chromium-"));
+  // Best effort: Chromium's helper processes can still be writing for a
+  // moment after the browser exits, so retry and never throw from here.
+  const cleanup = () => {
+    try {
+      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch {
+      /* a leftover temp dir is not worth crashing the caller */
+    }
+  };
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      executablePath: chromiumPath(),
+      headless: true,
+      args: [...CHROMIUM_ARGS, `--user-data-dir=${userDataDir}`, ...extraArgs],
+      // Callers own their process lifecycle; do not install signal handlers.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+  const close = browser.close.bind(browser);
+  // Wrap close so the profile is gone whenever the browser is.
+  browser.close = async () => {
+    try {
+      await close();
+    } finally {
+      cleanup();
+    }
+  };
+  // If Chromium dies on its own, still clean up.
+  browser.once("disconnected", () => {
+    setTimeout(cleanup, 200);
+  });
+  return browser;
+}
+
+const offlineState = new WeakMap<Page, { url: string; html: string | Uint8Array }>();
+
+/**
+ * Load saved HTML into a page with the network cut off: the document itself
+ * is answered from memory, every other request (scripts, styles, images,
+ * iframes, beacons) is aborted. Pass bytes to let the page's own charset
+ * declaration apply. JavaScript stays on, so inline scripts run
+ * as they would for a visitor, but nothing reaches the internet.
+ */
+export async function loadHtmlOffline(page: Page, html: string | Uint8Array, url = "https://offline.invalid/page.html", timeoutMs = 15_000): Promise<void> {
+  if (!offlineState.has(page)) {
+    await page.setRequestInterception(true);
+    page.on("request", (req) => {
+      const st = offlineState.get(page);
+      if (st && req.url() === st.url && req.isNavigationRequest() && req.frame() === page.mainFrame()) {
+        // bytes keep the page's own charset (meta or sniffing); strings are UTF-8
+        const contentType = typeof st.html === "string" || !declaresCharset(st.html) && isUtf8(st.html) ? "text/html; charset=utf-8" : "text/html";
+        void req.respond({ status: 200, contentType, body: st.html }).catch(() => {});
+      } else {
+        void req.abort("blockedbyclient").catch(() => {});
+      }
+    });
+    // alert()/confirm() in a saved page would block every later evaluate
+    page.on("dialog", (d) => void d.dismiss().catch(() => {}));
+  }
+  offlineState.set(page, { url, html });
+  await page.goto(url, { waitUntil: "load", timeout: timeoutMs });
+}
+
+/** Does the document say its own charset (meta charset / http-equiv) early on? */
+function declaresCharset(bytes: Uint8Array): boolean {
+  const head = new TextDecoder("latin1").decode(bytes.subarray(0, 4096));
+  return /<meta[^>]+charset\s*=/i.test(head);
+}
+
+/** Saved pages are mostly UTF-8 without saying so; browsers would guess
+ * windows-1252 and turn "Имя" into "Ð˜Ð¼Ñ". Valid UTF-8 bytes are UTF-8. */
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Race a promise against a timer (page scripts can hang an evaluate). */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    }),
+  ]);
+}

@@ -1,0 +1,149 @@
+/**
+ * startFarm(): one node:http server holding every simulated directory, the
+ * farm's test endpoints and the captcha solver stand-in. Started by the
+ * browser tests, by `npm run dev` and by `npm run farm`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { handleAdmin } from "./admin.ts";
+import { CaptchaService } from "./captcha/service.ts";
+import { handleSolver } from "./captcha/solver.ts";
+import { handleDirectory } from "./directory.ts";
+import { DEFAULT_SEED, DEFAULT_VARIANTS, generateVariants, sandboxCatalog } from "./generator.ts";
+import { html, parseBody, readRaw, send, text, type Reply } from "./http.ts";
+import { createRng } from "./random.ts";
+import { landingPage } from "./render/pages.ts";
+import { FarmStore, type SubmissionFilter } from "./store.ts";
+import type { FarmMail, Listing, ListingStatus, SandboxCatalogRow, Submission, Variant } from "./types.ts";
+
+export interface FarmOptions {
+  /** Port to listen on; 0 or absent picks a free one. */
+  port?: number;
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string;
+  /** Base URL directories use in links and mails, if the farm is reached under another name (default http://host:port). */
+  publicUrl?: string;
+  /** Seed for the generated directories and the fault dice (default "directorybolt"). */
+  seed?: string | number;
+  /** Number of directories (default 520). */
+  variants?: number;
+  /** Fraction of directory requests answered with a random 500/502/503 (default 0). */
+  flakyRate?: number;
+  /** Fraction of directory requests delayed by slowMs (default 0; `slow` designs always are). */
+  slowRate?: number;
+  /** Delay of a slow page in ms (default 1500). */
+  slowMs?: number;
+  /** Time from acceptance (or e-mail confirmation) to the public listing page (default 5000 ms). */
+  publishDelayMs?: number;
+  /** Called for every recorded submission (a dev server can log or forward it). */
+  onSubmission?: (submission: Submission) => void;
+  /** Called for every verification mail (a dev server can route it to the local email handler). */
+  onMail?: (mail: FarmMail) => void;
+}
+
+export interface Farm {
+  /** Base URL, no trailing slash, e.g. http://127.0.0.1:4567 */
+  readonly url: string;
+  readonly port: number;
+  /** The 2Captcha-compatible solver stand-in's base URL (`${url}/__solver`): POST in.php, GET res.php. */
+  readonly solverUrl: string;
+  readonly variants: readonly Variant[];
+  variant(slug: string): Variant | undefined;
+  /** The first directory using a design. */
+  variantFor(designId: string): Variant;
+  variantsFor(designId: string): Variant[];
+  /** The `directories` rows for this farm (default: all its directories). */
+  catalog(count?: number): SandboxCatalogRow[];
+  submissions(filter?: SubmissionFilter): Submission[];
+  listings(filter?: { slug?: string; status?: ListingStatus }): Listing[];
+  mails(filter?: { slug?: string; to?: string }): FarmMail[];
+  /** The answer to an image captcha (the solver stand-in's knowledge; never in the page). */
+  captchaAnswer(id: string): string | undefined;
+  /** Forgets submissions, listings, sessions, captchas, rate windows and mails. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const variants = generateVariants(options.variants ?? DEFAULT_VARIANTS, seed);
+  const bySlug = new Map(variants.map((v) => [v.slug, v]));
+  const store = new FarmStore(options.publishDelayMs ?? 5000);
+  const captchas = new CaptchaService();
+  const rng = createRng(`${seed}:faults`);
+  const faults = { flakyRate: options.flakyRate ?? 0, slowRate: options.slowRate ?? 0, slowMs: options.slowMs ?? 1500 };
+  let url = "";
+  const farmUrl = () => url;
+  const reset = () => {
+    store.reset();
+    captchas.reset();
+  };
+
+  async function handle(req: IncomingMessage): Promise<Reply> {
+    const method = req.method ?? "GET";
+    const requestUrl = new URL(req.url ?? "/", "http://farm.invalid");
+    const path = requestUrl.pathname;
+    const raw = method === "POST" ? await readRaw(req) : Buffer.alloc(0);
+    const { fields, files } = method === "POST" ? await parseBody(req, raw) : { fields: {}, files: {} };
+
+    if (path === "/" && method === "GET") return html(landingPage(variants));
+    if (path.startsWith("/__farm/")) {
+      return handleAdmin(method, path.slice("/__farm/".length), requestUrl, { store, captchas, farmUrl, variantCount: variants.length, seed, reset });
+    }
+    if (path.startsWith("/__solver/")) {
+      const params = new URLSearchParams(requestUrl.search);
+      for (const [k, v] of Object.entries(fields)) if (typeof v === "string") params.set(k, v);
+      return handleSolver(path.slice("/__solver/".length), params, files.file, captchas);
+    }
+    const match = /^\/d\/([a-z0-9-]+)(?:\/(.*))?$/.exec(path);
+    if (match) {
+      const variant = bySlug.get(match[1]!);
+      if (!variant) return text("no such directory", 404);
+      if (match[2] === undefined) return { status: 301, headers: { location: variant.basePath } };
+      return handleDirectory(variant, { req, method, rest: match[2], url: requestUrl, posted: fields }, { store, captchas, faults, rng, farmUrl, onSubmission: options.onSubmission, onMail: options.onMail });
+    }
+    if (path === "/favicon.ico") return { status: 204 };
+    return text("not found", 404);
+  }
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    handle(req).then(
+      (reply) => send(res, reply),
+      (error: unknown) => send(res, text(`farm error: ${error instanceof Error ? error.message : String(error)}`, 500)),
+    );
+  });
+  // Browsers keep connections alive; closing must not wait for them.
+  server.keepAliveTimeout = 2000;
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = (options.publicUrl ?? `http://${host}:${port}`).replace(/\/+$/, "");
+
+  return {
+    url,
+    port,
+    solverUrl: `${url}/__solver`,
+    variants,
+    variant: (slug) => bySlug.get(slug),
+    variantFor(designId) {
+      const v = variants.find((x) => x.design.id === designId);
+      if (!v) throw new Error(`no directory uses design ${designId} (only ${variants.length} directories)`);
+      return v;
+    },
+    variantsFor: (designId) => variants.filter((x) => x.design.id === designId),
+    catalog: (count = variants.length) => sandboxCatalog(url, Math.min(count, variants.length), seed),
+    submissions: (filter) => store.submissions(filter),
+    listings: (filter) => store.listings(filter),
+    mails: (filter) => store.mails(filter),
+    captchaAnswer: (id) => captchas.answer(id),
+    reset,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
