@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../../src/db/client";
+import { listingFromRow, type ListingProfile } from "../../src/shared/listing";
 import type { JobStatus, SubmissionStatus } from "../../src/shared/statuses";
 import type { OutboxRow } from "./task-store";
 
@@ -27,7 +28,7 @@ export interface LoadedJob {
     failureClass: string | null;
     failureReason: string | null;
   }[];
-  business: Record<string, unknown> | null;
+  business: ListingProfile | null;
 }
 
 export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | null> {
@@ -59,9 +60,7 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
     where s.job_id = ${jobId}
     order by s.priority, d.da_score desc nulls last, s.created_at, s.id`);
   const profiles = await db.execute<Record<string, unknown>>(
-    sql`select business_name, street, city, region, postal_code, country, phone, website, email, short_description,
-               long_description, categories, hours, social_links, service_area
-        from business_profiles where customer_id = ${job.customer_id}`,
+    sql`select * from business_profiles where customer_id = ${job.customer_id}`,
   );
   return {
     job: { id: job.id, customerId: job.customer_id, plan: job.plan, status: job.status, statusReason: job.status_reason },
@@ -82,7 +81,7 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
       failureClass: t.failure_class,
       failureReason: t.failure_reason,
     })),
-    business: profiles.rows[0] ?? null,
+    business: profiles.rows[0] ? listingFromRow(profiles.rows[0]) : null,
   };
 }
 

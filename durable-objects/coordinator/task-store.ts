@@ -4,6 +4,7 @@
  * outbox of changes not yet in Postgres, and recent activity. Every method is
  * synchronous SQL, so a method's reads and writes happen without interleaving.
  */
+import type { ListingProfile } from "../../src/shared/listing";
 import type { ActivityLine, FailureClass, SubmissionView } from "../../src/shared/protocol";
 import type { JobStatus, SubmissionStatus } from "../../src/shared/statuses";
 
@@ -42,7 +43,7 @@ export interface JobMeta {
   loaded: boolean;
   startedAt: number | null;
   completedAt: number | null;
-  business: Record<string, unknown> | null;
+  business: ListingProfile | null;
   /** When to try loading from Postgres again after a failure. */
   loadRetryAt: number | null;
   outboxFailures: number;

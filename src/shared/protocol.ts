@@ -5,6 +5,7 @@
  * arrives from outside; the TypeScript types are inferred from them.
  */
 import { z } from "zod";
+import type { ListingProfile } from "./listing";
 import { SUBMISSION_STATUSES, JOB_STATUSES, type JobStatus, type SubmissionStatus } from "./statuses";
 
 const uuid = z.string().uuid();
@@ -65,7 +66,7 @@ export interface TaskLease {
     language: string;
     requiresCaptcha: boolean;
   };
-  business: Record<string, unknown> | null;
+  business: ListingProfile | null;
 }
 
 export type ReportResult =

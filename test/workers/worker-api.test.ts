@@ -35,7 +35,7 @@ describe("worker HTTP API", () => {
     const res = await post("/api/jobs/next", { workerId: "fleet-1", jobId: seeded.jobId });
     expect(res.status).toBe(200);
     const lease = (await res.json()) as TaskLease;
-    expect(lease).toMatchObject({ jobId: seeded.jobId, attempt: expect.any(Number), business: { business_name: expect.stringContaining("Bäckerei"), city: "Köln" } });
+    expect(lease).toMatchObject({ jobId: seeded.jobId, attempt: expect.any(Number), business: { businessName: expect.stringContaining("Bäckerei"), city: "Köln", phone: "+4922112345678" } });
     expect(lease.directory.submitUrl).toMatch(/^https:\/\/d\d+\./);
 
     const report = { jobId: seeded.jobId, submissionId: lease.submissionId, attempt: lease.attempt, outcome: "submitted", workerId: "fleet-1" };

@@ -1,0 +1,39 @@
+/**
+ * The submission engine's contract with its callers (the queue consumer in
+ * the Worker, Node tests, benches). Written against the part of the page API
+ * that @cloudflare/puppeteer and puppeteer-core share, so one engine runs in
+ * both.
+ */
+import type { FailureClass, TaskLease } from "../../../src/shared/protocol";
+import type { FieldType } from "../../../src/shared/vocabulary";
+
+/** What the engine decided happened at the directory. */
+export interface EngineResult {
+  outcome: "submitted" | "awaiting_verification" | "approved" | "failed";
+  failureClass?: FailureClass;
+  /** Human-readable: what the page said, or what went wrong (names the field on validation errors). */
+  reason?: string;
+  /** From a 429's Retry-After or the page, for rate_limited. */
+  retryAfterSeconds?: number;
+  /** The listing's public URL, where the page shows one. */
+  listingUrl?: string;
+  /** Where the browser ended up, and the confirmation text it saw (evidence). */
+  finalUrl: string;
+  confirmationText?: string;
+  /** What was put in which field (for logs and the staff view; never secrets). */
+  filled: { field: string; type: FieldType; value: string }[];
+}
+
+export interface CaptchaSolver {
+  solve(task: { kind: "recaptcha" | "hcaptcha"; siteKey: string; pageUrl: string } | { kind: "image"; imageBase64: string }): Promise<string>;
+}
+
+export interface EngineOptions {
+  solver?: CaptchaSolver;
+  /** Navigation and step timeouts. */
+  navigationTimeoutMs?: number;
+  stepTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export type SubmitTask = Pick<TaskLease, "jobId" | "submissionId" | "attempt" | "directory" | "business">;
