@@ -6,7 +6,8 @@
  * become staff tasks. With the business's country, the live catalog offers
  * only that country's directories and international ones (a German
  * directory is worthless to a shop in Ohio); the sandbox farm's directories
- * take any business, so the sandbox ignores the country.
+ * take any business, so the sandbox ignores the country. Plans without
+ * captcha solving never get directories that require a captcha.
  */
 import { and, asc, eq, inArray, lte, ne, notExists, notInArray, sql } from "drizzle-orm";
 import { PLANS, type PlanId } from "../shared/plans";
@@ -42,6 +43,7 @@ export async function selectDirectoriesForJob(
         ne(directories.automation, "disabled"),
         eq(directories.sandbox, params.catalog === "sandbox"),
         lte(directories.priorityTier, plan.tierLimit),
+        plan.captchaSolving ? undefined : eq(directories.requiresCaptcha, false),
         params.catalog === "live" && params.country
           ? inArray(directories.country, [params.country.toUpperCase(), "INT"])
           : undefined,

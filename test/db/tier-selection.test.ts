@@ -51,6 +51,7 @@ async function seedCatalog(tx: Transaction, tag: string) {
         country: i % 3 === 0 ? "INT" : i % 3 === 1 ? "US" : "DE",
         sandbox: i % 2 === 0,
         automation: i === 7 ? "disabled" : i === 8 ? "manual" : "automated",
+        requiresCaptcha: i % 12 === 5,
       });
     }
   }
@@ -73,7 +74,8 @@ describe("selectDirectoriesForJob", () => {
         const picked = await selectDirectoriesForJob(tx, { customerId, plan: planId, catalog: "live" });
         const all = await tx.execute<{ id: string; priority_tier: number; da_score: number | null; automation: string }>(
           sql`select id, priority_tier, da_score, automation from directories
-              where slug like ${tag + "-%"} and not sandbox and automation <> 'disabled' and priority_tier <= ${plan.tierLimit}`,
+              where slug like ${tag + "-%"} and not sandbox and automation <> 'disabled' and priority_tier <= ${plan.tierLimit}
+                and (${plan.captchaSolving} or not requires_captcha)`,
         );
         const eligible = all.rows;
         expect(picked.length).toBe(Math.min(plan.directories, eligible.length));
@@ -108,6 +110,12 @@ describe("selectDirectoriesForJob", () => {
         // 300 rows per catalog; live loses 5 disabled and 1 inactive row.
         expect(picked.length).toBe(catalog === "live" ? 294 : 300);
       }
+      // Starter has no captcha solving: no captcha directories, in either catalog.
+      const starter = await selectDirectoriesForJob(tx, { customerId, plan: "starter", catalog: "sandbox" });
+      const { rows: captcha } = await tx.execute<{ n: number }>(
+        sql`select count(*)::int as n from directories where requires_captcha and id in (${sql.join(starter.map((d) => sql`${d.id}`), sql`, `)})`,
+      );
+      expect(captcha[0]!.n).toBe(0);
     });
   });
 
