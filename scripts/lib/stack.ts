@@ -1,0 +1,161 @@
+/**
+ * The whole product on one machine: Postgres (DATABASE_URL or embedded
+ * PGlite), migrations, the starter and sandbox catalogs, the directory farm,
+ * the site build, local Browser Rendering, and `wrangler dev` running both
+ * Workers. `npm run dev` uses it with the developer's .dev.vars; the
+ * end-to-end test and bench use it with their own ports and variables.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { validateDirectoryRecords } from "../../src/catalog/directory-input";
+import { upsertDirectories } from "../../src/db/catalog";
+import { connect } from "../../src/db/client";
+import { startFarm, type Farm } from "../../test/farm/index.ts";
+import { installBrowserRenderingShim } from "./browser-rendering-shim";
+import { readCatalogFile } from "./catalog-file";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { migrateDatabase } from "./migrate";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface StackOptions {
+  /** wrangler dev's port (the browser worker takes port + 1). */
+  port: number;
+  databaseUrl?: string;
+  embeddedDbPort?: number;
+  /** Where PGlite keeps its data; absent: in memory. */
+  dataDir?: string;
+  farmPort?: number;
+  /**
+   * Variables for both Workers. Given: they go to a private env file and the
+   * developer's .dev.vars are not read. Absent: each Worker reads its .dev.vars.
+   */
+  vars?: Record<string, string>;
+  /** Show wrangler's own output. */
+  inheritOutput?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface Stack {
+  url: string;
+  databaseUrl: string;
+  farm: Farm;
+  /** Resolves when wrangler exits by itself. */
+  exited: Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** KEY=value lines of a .dev.vars-style file. */
+export async function readVarsFile(file: string): Promise<Record<string, string>> {
+  const text = await readFile(file, "utf8");
+  return Object.fromEntries(
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#") && l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+}
+
+async function waitForHealth(url: string, exited: Promise<number>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let gone = false;
+  void exited.then(() => (gone = true));
+  while (Date.now() < deadline && !gone) {
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3_000) });
+      if (res.status === 200) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(gone ? "wrangler dev exited before it was healthy" : `wrangler dev was not healthy within ${timeoutMs / 1000} s`);
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? (() => {});
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
+  };
+  try {
+    let databaseUrl = options.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres({ port: options.embeddedDbPort ?? 0, dataDir: options.dataDir });
+      cleanups.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+      log(`embedded Postgres (PGlite) at ${databaseUrl}${options.dataDir ? `, data in ${options.dataDir}` : ""}`);
+    }
+    await migrateDatabase(databaseUrl);
+
+    const farm = await startFarm({ port: options.farmPort ?? 0 });
+    cleanups.push(() => farm.close());
+    const conn = await connect(databaseUrl);
+    try {
+      const starter = validateDirectoryRecords(await readCatalogFile(join(ROOT, "migrations/seed/starter-directories.csv")));
+      if (starter.problems.length) throw new Error(`the starter catalog has ${starter.problems.length} bad rows`);
+      await upsertDirectories(conn.db, starter.valid);
+      const sandbox = validateDirectoryRecords(farm.catalog().map((record, i) => ({ line: i + 1, record: record as unknown as Record<string, unknown> })));
+      if (sandbox.problems.length) throw new Error(`the farm's catalog has ${sandbox.problems.length} bad rows`);
+      await upsertDirectories(conn.db, sandbox.valid);
+      log(`catalog: ${starter.valid.length} real directories, ${sandbox.valid.length} sandbox directories at ${farm.url}`);
+    } finally {
+      await conn.close();
+    }
+
+    if (!existsSync(join(ROOT, "ui/dist/index.html"))) {
+      log("building the site (ui/dist)");
+      await new Promise<void>((resolve, reject) => {
+        const build = spawn(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "ui"], { cwd: ROOT, stdio: "ignore" });
+        build.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited ${code}`))));
+      });
+    }
+    const shim = await installBrowserRenderingShim();
+    log(shim ? `local Browser Rendering runs the system Chromium (${shim})` : "no Chromium found (set CHROMIUM_PATH or apt-get install chromium): browser tasks will fail");
+
+    const args = [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", "wrangler.toml", "-c", "browser-worker/wrangler.toml", "--port", String(options.port), "--ip", "127.0.0.1"];
+    if (options.vars) {
+      const dir = await mkdtemp(join(tmpdir(), "directorybolt-stack-"));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      const envFile = join(dir, "workers.env");
+      await writeFile(envFile, Object.entries(options.vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+      args.push("--env-file", envFile);
+    }
+    const url = `http://127.0.0.1:${options.port}`;
+    const wrangler: ChildProcess = spawn(process.execPath, args, {
+      cwd: ROOT,
+      detached: true, // its own process group: stopping it stops workerd too
+      stdio: options.inheritOutput ? "inherit" : "ignore",
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl,
+      },
+    });
+    const exited = new Promise<number>((resolve) => wrangler.on("exit", (code) => resolve(code ?? 0)));
+    cleanups.push(async () => {
+      try {
+        if (wrangler.pid) process.kill(-wrangler.pid, "SIGTERM");
+      } catch {
+        return; // already gone
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      try {
+        if (wrangler.pid) process.kill(-wrangler.pid, "SIGKILL");
+      } catch {
+        // stopped
+      }
+    });
+    await waitForHealth(url, exited, 120_000);
+    return { url, databaseUrl, farm, exited, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
