@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { errorBody, errorResponse } from "./http/errors";
 import { health } from "./routes/health";
+import { api as purchaseApi } from "./routes/openapi";
 import { jobs, ops, staffJobs } from "./routes/jobs";
 import { autobolt, workerJobs, workerProgress } from "./routes/worker-api";
 
@@ -19,6 +20,8 @@ app.route("/api/staff/jobs", staffJobs);
 app.route("/api/ops", ops);
 app.route("/api/autobolt", autobolt);
 app.route("/api/worker", workerProgress);
+// Purchase flow: plans, checkout, the Stripe webhook, the business profile, /api/openapi.json.
+app.route("/", purchaseApi);
 
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 app.onError((err, c) => errorResponse(c, err));

@@ -173,6 +173,40 @@ export const stripeEvents = pgTable(
   () => [staffReadPolicy("stripe_events")],
 ).enableRLS();
 
+/**
+ * Checkout Sessions of the local stand-in for Stripe (no STRIPE_SECRET_KEY:
+ * development and tests). Its "Pay" button marks a row paid and posts a
+ * signed `checkout.session.completed` to the real webhook; the success page
+ * reads the row as it would retrieve a session from Stripe.
+ */
+export const localCheckoutSessions = pgTable(
+  "local_checkout_sessions",
+  {
+    id: text("id").primaryKey(),
+    plan: text("plan").notNull(),
+    email: text("email").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull().default("usd"),
+    /** Stripe's session status and payment_status, as Stripe spells them. */
+    status: text("status").notNull().default("open"),
+    paymentStatus: text("payment_status").notNull().default("unpaid"),
+    /** Billing country chosen on the local page (ISO 3166-1 alpha-2). */
+    country: text("country"),
+    idempotencyKey: text("idempotency_key"),
+    stripeCustomerId: text("stripe_customer_id"),
+    stripePaymentIntentId: text("stripe_payment_intent_id"),
+    createdAt: createdAt(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("local_checkout_sessions_idempotency_key_key").on(t.idempotencyKey),
+    check("local_checkout_sessions_plan_valid", oneOf("plan", PLAN_IDS)),
+    check("local_checkout_sessions_status_valid", oneOf("status", ["open", "complete", "expired"])),
+    check("local_checkout_sessions_payment_status_valid", oneOf("payment_status", ["unpaid", "paid"])),
+    staffReadPolicy("local_checkout_sessions"),
+  ],
+).enableRLS();
+
 export const directories = pgTable(
   "directories",
   {

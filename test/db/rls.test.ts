@@ -70,6 +70,10 @@ beforeAll(async () => {
   }
   const [evt] = await db.insert(t.stripeEvents).values({ id: `evt_${tag}`, type: "checkout.session.completed" }).returning();
   const [wrk] = await db.insert(t.workers).values({ id: `worker-${tag}` }).returning();
+  const [local] = await db
+    .insert(t.localCheckoutSessions)
+    .values({ id: `cs_local_${tag}`, plan: "starter", email: `${tag}@example.com`, amountCents: 14900 })
+    .returning();
 
   const owned = (key: keyof (typeof made)["A"]) => [
     { id: made.A[key], owner: "A" as const },
@@ -92,6 +96,7 @@ beforeAll(async () => {
     },
     { table: t.stripeEvents, name: "stripe_events", rows: [{ id: evt!.id, owner: "none" }] },
     { table: t.workers, name: "workers", rows: [{ id: wrk!.id, owner: "none" }] },
+    { table: t.localCheckoutSessions, name: "local_checkout_sessions", rows: [{ id: local!.id, owner: "none" }] },
   );
 });
 

@@ -1,0 +1,7 @@
+-- The same privileges as every other table (0002_grants_and_triggers): client
+-- roles may read (RLS leaves staff only), never write; the API's own
+-- connection and service_role write. Supabase grants new tables to anon and
+-- authenticated by default, so the revoke matters there.
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON public.local_checkout_sessions FROM anon, authenticated;--> statement-breakpoint
+GRANT SELECT ON public.local_checkout_sessions TO anon, authenticated;--> statement-breakpoint
+GRANT ALL ON public.local_checkout_sessions TO service_role;

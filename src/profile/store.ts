@@ -1,0 +1,79 @@
+/** Reading and writing the one business profile of a customer. */
+import { eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import type { Transaction } from "../db/rls";
+import { businessProfiles } from "../db/schema";
+import type { BusinessProfile, OpeningHours } from "./schema";
+
+type Db = Database | Transaction;
+export type ProfileRow = typeof businessProfiles.$inferSelect;
+
+export interface StoredProfile {
+  businessName: string;
+  street: string | null;
+  city: string | null;
+  region: string | null;
+  postalCode: string | null;
+  country: string | null;
+  phone: string | null;
+  website: string | null;
+  email: string | null;
+  shortDescription: string | null;
+  longDescription: string | null;
+  categories: string[];
+  hours: OpeningHours;
+  socialLinks: Record<string, string>;
+  serviceArea: boolean;
+}
+
+export function profileFromRow(row: ProfileRow): StoredProfile {
+  return {
+    businessName: row.businessName,
+    street: row.street,
+    city: row.city,
+    region: row.region,
+    postalCode: row.postalCode,
+    country: row.country,
+    phone: row.phone,
+    website: row.website,
+    email: row.email,
+    shortDescription: row.shortDescription,
+    longDescription: row.longDescription,
+    categories: row.categories,
+    hours: (row.hours ?? {}) as OpeningHours,
+    socialLinks: (row.socialLinks ?? {}) as Record<string, string>,
+    serviceArea: row.serviceArea,
+  };
+}
+
+export async function loadProfile(db: Db, customerId: string): Promise<ProfileRow | null> {
+  const [row] = await db.select().from(businessProfiles).where(eq(businessProfiles.customerId, customerId));
+  return row ?? null;
+}
+
+/** PUT semantics: the whole profile is replaced (one row per customer). */
+export async function saveProfile(db: Db, customerId: string, profile: BusinessProfile): Promise<ProfileRow> {
+  const values = {
+    businessName: profile.businessName,
+    street: profile.street,
+    city: profile.city,
+    region: profile.region,
+    postalCode: profile.postalCode,
+    country: profile.country,
+    phone: profile.phone,
+    website: profile.website,
+    email: profile.email,
+    shortDescription: profile.shortDescription,
+    longDescription: profile.longDescription,
+    categories: profile.categories,
+    hours: profile.hours,
+    socialLinks: profile.socialLinks,
+    serviceArea: profile.serviceArea,
+  };
+  const [row] = await db
+    .insert(businessProfiles)
+    .values({ customerId, ...values })
+    .onConflictDoUpdate({ target: businessProfiles.customerId, set: values })
+    .returning();
+  return row!;
+}
