@@ -48,6 +48,7 @@ export default defineConfig({
           environment: "node",
           globalSetup: [databaseSetup],
           testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

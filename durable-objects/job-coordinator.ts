@@ -411,6 +411,9 @@ export class JobCoordinator extends DurableObject<Env> {
   /** Stops the job for good: unstarted work is skipped; running attempts may still report. */
   async cancel(reason: string): Promise<JobProgress> {
     const job = this.store.job;
+    // Never started here: Postgres alone holds the job, and the caller has
+    // cancelled it there.
+    if (!job.loaded) return this.progress();
     if (job.status !== "completed" && job.status !== "cancelled" && job.status !== "failed") {
       for (const task of this.store.allTasks()) {
         if (task.status === "pending" || task.status === "retrying" || task.status === "queued" || task.status === "manual") {

@@ -1,26 +1,24 @@
 /**
- * The purchase flow's only calls into a job's JobCoordinator. The job
- * coordination issue fills these in; until then a job's readiness lives in
- * Postgres only (the `job_ready` job event, written by maybeStartJob), and
- * the coordinator picks ready jobs up from there.
- *
- * Both must be idempotent on the coordinator's side: they are called again
- * whenever readiness is re-checked (every profile save of a ready job).
+ * The purchase flow's only calls into a job's JobCoordinator. Both are
+ * idempotent on the coordinator's side: they are called again whenever
+ * readiness is re-checked (every profile save of a ready job) or a refund
+ * event is replayed.
  */
+import { coordinatorFor } from "../jobs/coordinator-client";
 
-/** Tell the job's coordinator to start. Called after payment + profile are both in. */
+/**
+ * Tells the job's coordinator to start (payment and profile are both in).
+ * When Postgres is unreachable the coordinator retries from its alarm, so a
+ * `database_unavailable` answer needs nothing more from the caller.
+ */
 export async function startJob(env: Env, jobId: string): Promise<void> {
-  // COORDINATOR HOOK (job coordination issue): replace this body with
-  //   await env.JOB_COORDINATOR.get(env.JOB_COORDINATOR.idFromName(jobId)).start(jobId);
-  void env;
-  void jobId;
+  const result = await coordinatorFor(env, jobId).start(jobId);
+  if (!result.ok && result.reason !== "database_unavailable") {
+    console.error(JSON.stringify({ level: "error", msg: "job did not start", jobId, reason: result.reason }));
+  }
 }
 
-/** Tell the job's coordinator to stop work already released (queued, in a browser). */
+/** Tells the job's coordinator to stop work already released (queued, in a browser). */
 export async function cancelJob(env: Env, jobId: string, reason: string): Promise<void> {
-  // COORDINATOR HOOK (job coordination issue): replace this body with
-  //   await env.JOB_COORDINATOR.get(env.JOB_COORDINATOR.idFromName(jobId)).cancel(reason);
-  void env;
-  void jobId;
-  void reason;
+  await coordinatorFor(env, jobId).cancel(reason);
 }

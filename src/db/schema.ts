@@ -103,6 +103,8 @@ export const businessProfiles = pgTable(
       .notNull()
       .references(() => customers.id, { onDelete: "cascade" }),
     businessName: text("business_name").notNull(),
+    /** The person directories ask for ("your name", first/last name fields). */
+    contactName: text("contact_name"),
     street: text("street"),
     city: text("city"),
     region: text("region"),

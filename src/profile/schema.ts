@@ -29,6 +29,7 @@ import {
 
 export const PROFILE_LIMITS = {
   businessName: { min: 1, max: 150 },
+  contactName: { min: 1, max: 120 },
   street: { min: 1, max: 200 },
   city: { min: 1, max: 100 },
   region: { min: 1, max: 100 },
@@ -214,6 +215,10 @@ const socialLinksSchema = z
 
 const baseShape = {
   businessName: line(PROFILE_LIMITS.businessName, "The business's name, exactly as it should appear", "Café Müller & Söhne"),
+  contactName: optional((s) => cleanLine(s, PROFILE_LIMITS.contactName), {
+    description: "The person directories may ask for (first and last name)",
+    example: "Anna Müller",
+  }),
   street: line(PROFILE_LIMITS.street, "Street and number (a service-area business's is hidden on listings)", "Königstraße 12"),
   city: line(PROFILE_LIMITS.city, "City or town", "Stuttgart"),
   region: optional((s) => cleanLine(s, PROFILE_LIMITS.region), {
@@ -305,6 +310,7 @@ export type BusinessProfile = z.output<typeof BusinessProfileInput>;
 export const BusinessProfileOutput = z
   .object({
     businessName: z.string(),
+    contactName: z.string().nullable(),
     street: z.string().nullable(),
     city: z.string().nullable(),
     region: z.string().nullable(),

@@ -10,6 +10,7 @@ export type ProfileRow = typeof businessProfiles.$inferSelect;
 
 export interface StoredProfile {
   businessName: string;
+  contactName: string | null;
   street: string | null;
   city: string | null;
   region: string | null;
@@ -29,6 +30,7 @@ export interface StoredProfile {
 export function profileFromRow(row: ProfileRow): StoredProfile {
   return {
     businessName: row.businessName,
+    contactName: row.contactName,
     street: row.street,
     city: row.city,
     region: row.region,
@@ -55,6 +57,7 @@ export async function loadProfile(db: Db, customerId: string): Promise<ProfileRo
 export async function saveProfile(db: Db, customerId: string, profile: BusinessProfile): Promise<ProfileRow> {
   const values = {
     businessName: profile.businessName,
+    contactName: profile.contactName ?? null,
     street: profile.street,
     city: profile.city,
     region: profile.region,
