@@ -11,7 +11,9 @@
  * - The labels live in the HTML as data-manual-* attributes. Every one is
  *   removed before Chromium sees the page; each labelled element instead
  *   gets an opaque numeric key (data-bench-key="17") so its verdict can be
- *   found again. The key carries no label information.
+ *   found again. The key carries no label information. Also removed: the
+ *   predictions of other classifiers saved inside the pages (Chrome's
+ *   `autofill-information` debug attribute on 211 pages, `data-ddg-*`).
  * - Pages load offline: the document is served from memory, every other
  *   request is aborted; inline JavaScript runs.
  * - Only labelled elements are scored: the corpus says nothing about the
@@ -110,6 +112,9 @@ function prepare(bytes: Buffer): { html: Buffer; labelled: Labelled[] } {
     return ` data-bench-key="${key}"`;
   });
   s = s.replace(/\sdata-manual-[a-z-]+(\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?/gi, "");
+  // other classifiers' verdicts saved with the pages: Chrome's autofill
+  // debug annotations and DuckDuckGo's own decorations
+  s = s.replace(/\s(autofill-information|data-ddg-[a-z-]+)(\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?/gi, "");
   if (/data-manual-/i.test(s)) throw new Error("a data-manual-* attribute survived stripping");
   return { html: Buffer.from(s, "latin1"), labelled };
 }
@@ -149,6 +154,7 @@ async function classifyFile(page: Page, file: string): Promise<Outcome[]> {
 }
 
 const selectorProblems: string[] = [];
+const timings: [string, number][] = [];
 
 async function run() {
   if (!existsSync(formsDir)) {
@@ -176,8 +182,10 @@ async function run() {
     await page.setViewport({ width: 1280, height: 900 });
     while (next < files.length) {
       const file = files[next++]!;
+      const started = Date.now();
       try {
         const res = await classifyFile(page, file);
+        timings.push([file, Date.now() - started]);
         outcomes.push(...res);
         if (dumpPath) for (const o of res) appendFileSync(dumpPath, JSON.stringify(o) + "\n");
       } catch (err) {
@@ -263,6 +271,8 @@ function report(pages: number, outcomes: Outcome[], failed: { file: string; erro
   }
   console.log(`\nfailed pages (${failed.length}):`);
   for (const f of failed) console.log(`  ${f.file}: ${f.error}`);
+  const slow = [...timings].sort((a, b) => b[1] - a[1]).slice(0, 5);
+  console.log(`\nslowest pages: ${slow.map(([f, ms]) => `${f} ${ms} ms`).join(", ")}`);
   if (selectorProblems.length) {
     console.log(`\nselector problems (${selectorProblems.length}):`);
     for (const s of selectorProblems.slice(0, 10)) console.log(`  ${s}`);
