@@ -15,10 +15,11 @@ export function devVars(file: string): Record<string, string> {
 
 const databaseSetup = "./test/support/database.global.ts";
 
-// `npm test` runs three projects:
+// `npm test` runs four projects:
 // - workers: the Worker in real workerd (the Cloudflare plugin), against real Postgres
 // - db:      the data layer from Node against real Postgres (RLS matrix, tier selection, importer)
 // - browser: Node tests that drive real Chromium (farm, mapper, submission engine)
+// - e2e:     a whole order through wrangler dev, real Chromium and the farm
 // Postgres is PGlite unless TEST_DATABASE_URL is set (CI's second pass uses PostgreSQL 15).
 export default defineConfig({
   test: {
@@ -49,6 +50,16 @@ export default defineConfig({
           globalSetup: [databaseSetup],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // A whole order through wrangler dev, real Chromium and the farm.
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 600_000,
+          hookTimeout: 240_000,
         },
       },
       {

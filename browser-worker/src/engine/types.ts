@@ -6,6 +6,7 @@
  */
 import type { FailureClass, TaskLease } from "../../../src/shared/protocol";
 import type { FieldType } from "../../../src/shared/vocabulary";
+import type { Recipe } from "./recipe";
 
 /** What the engine decided happened at the directory. */
 export interface EngineResult {
@@ -22,6 +23,8 @@ export interface EngineResult {
   confirmationText?: string;
   /** What was put in which field (for logs and the staff view; never secrets). */
   filled: { field: string; type: FieldType; value: string }[];
+  /** Credentials created at the directory (account forms): keep them encrypted with the submission; never log them. */
+  account?: { username?: string; email?: string; password?: string };
 }
 
 export interface CaptchaSolver {
@@ -34,6 +37,10 @@ export interface EngineOptions {
   navigationTimeoutMs?: number;
   stepTimeoutMs?: number;
   log?: (line: string) => void;
+  /** How long to wait for a form built by script after load (default 6 s). */
+  formWaitMs?: number;
+  /** The directory's recipe, where one exists (see recipe.ts). */
+  recipe?: Recipe;
 }
 
 export type SubmitTask = Pick<TaskLease, "jobId" | "submissionId" | "attempt" | "directory" | "business">;

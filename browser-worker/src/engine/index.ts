@@ -1,0 +1,199 @@
+/**
+ * The submission engine: one directory, one listing, one page.
+ *
+ *   open the form (submit URL, or the site and its "add your business" link,
+ *   or the directory's recipe) → find the listing form (polling for forms
+ *   built by script, in any frame) → fill it from the profile → solve its
+ *   captcha → submit → read the answer; a wizard's next page goes round
+ *   again → the outcome, with the listing URL, the final URL and the
+ *   confirmation text as evidence.
+ *
+ * Written against the page API @cloudflare/puppeteer and puppeteer-core
+ * share (page.ts), with no Node-only APIs, so the Worker and the Node tests
+ * run the same code. The caller owns the page (and takes the screenshot).
+ */
+import type { FailureClass } from "../../../src/shared/protocol";
+import { usernameFor, strongPassword } from "./account";
+import { solveCaptchas } from "./captcha";
+import { fillForm } from "./fill";
+import { bestForm, mapSafely, waitForListingForm, type FoundForm } from "./forms";
+import { call, type PageState } from "./inpage";
+import { navigate } from "./navigate";
+import { classify } from "./outcome";
+import { frameList, isNavigationRace, sleep, type EngineDialog, type EngineFrame, type EnginePage } from "./page";
+import { says } from "./phrases";
+import { followAddBusinessLink, runRecipe, textPattern } from "./recipe";
+import { submitAndSettle } from "./submit";
+import { clip } from "./text";
+import type { EngineOptions, EngineResult, SubmitTask } from "./types";
+
+export type { EnginePage, EngineFrame, EngineResponse } from "./page";
+export type { Recipe, RecipeStep } from "./recipe";
+export type { CaptchaSolver, EngineOptions, EngineResult, SubmitTask } from "./types";
+
+/** Wizards longer than this are not wizards but loops. */
+const MAX_PAGES = 8;
+
+/** Errors that mean the browser itself is gone: the caller must see them (it retires the browser). */
+function isBrowserLoss(err: unknown): boolean {
+  return /Target closed|Session closed|Connection closed|browser has disconnected|WebSocket is not open|Protocol error.*(Target|Session).*closed/i.test(String(err));
+}
+
+function currentUrl(page: EnginePage): string {
+  try {
+    return page.url();
+  } catch {
+    return "";
+  }
+}
+
+async function stateOf(frame: EngineFrame): Promise<PageState> {
+  for (let i = 0; ; i++) {
+    try {
+      return await call(frame, "pageState", undefined);
+    } catch (err) {
+      if (i >= 20 || !isNavigationRace(err)) throw err;
+      await sleep(150);
+    }
+  }
+}
+
+/** Finds the frame again after a navigation (frames are re-created when an iframe's document changes). */
+function sameFrame(page: EnginePage, frame: EngineFrame, index: number): EngineFrame {
+  if (!frame.isDetached?.()) return frame;
+  return frameList(page)[index] ?? page.mainFrame();
+}
+
+export async function submitListing(page: EnginePage, task: SubmitTask, options: EngineOptions = {}): Promise<EngineResult> {
+  const log = options.log ?? (() => {});
+  const navTimeout = options.navigationTimeoutMs ?? 30_000;
+  const stepTimeout = options.stepTimeoutMs ?? 15_000;
+  const formWait = options.formWaitMs ?? 6_000;
+  const recipe = options.recipe;
+  const filled: EngineResult["filled"] = [];
+  let account: EngineResult["account"];
+  const fail = (failureClass: FailureClass, reason: string, extra: Partial<EngineResult> = {}): EngineResult => ({
+    outcome: "failed",
+    failureClass,
+    reason: clip(reason, 1000),
+    finalUrl: currentUrl(page),
+    filled,
+    ...(account ? { account } : {}),
+    ...extra,
+  });
+
+  const profile = task.business;
+  if (!profile) return fail("validation", "the task carries no business profile");
+  const startUrl = recipe?.startUrl ?? task.directory.submitUrl ?? task.directory.website;
+  const language = task.directory.language || "en";
+
+  // "Are you sure?" dialogs would block every later call: accept confirms, dismiss the rest.
+  const onDialog = (dialog: EngineDialog) => {
+    void (dialog.type() === "confirm" || dialog.type() === "beforeunload" ? dialog.accept() : dialog.dismiss()).catch(() => {});
+  };
+  page.on?.("dialog", onDialog);
+  try {
+    log(`open ${startUrl}`);
+    const nav = await navigate(page, startUrl, navTimeout);
+    if (!nav.ok) return fail(nav.verdict.failureClass, nav.verdict.reason, nav.verdict.retryAfterSeconds !== undefined ? { retryAfterSeconds: nav.verdict.retryAfterSeconds } : {});
+
+    if (recipe?.steps?.length) {
+      const ran = await runRecipe(page, recipe.steps, stepTimeout, log);
+      if (!ran.ok) return fail("transient", ran.reason);
+    }
+    // From the site's home page (no submit URL) the form is usually one link away: look briefly, then follow it.
+    const fromHome = !task.directory.submitUrl && !recipe?.steps?.length && !recipe?.startUrl;
+    let found: FoundForm | null = await waitForListingForm(page, fromHome ? Math.min(formWait, 1_500) : formWait, log);
+    if (!found && fromHome) {
+      if (await followAddBusinessLink(page, stepTimeout, log)) found = await waitForListingForm(page, formWait, log);
+    }
+    if (!found) {
+      const state = await stateOf(page.mainFrame());
+      const text = `${state.headings} ${state.mainText}`;
+      if (state.status && state.status >= 400) {
+        const cls = classify({ state, status: state.status, settled: { how: "navigated", invalidFields: [] }, fields: [], newForm: false, sameFormBack: false, formUrl: startUrl, timeoutMs: stepTimeout });
+        if (cls.kind === "failed") return fail(cls.failureClass, cls.reason, cls.retryAfterSeconds !== undefined ? { retryAfterSeconds: cls.retryAfterSeconds } : {});
+      }
+      if (says("rateLimited", text)) return fail("rate_limited", clip(text, 200), { retryAfterSeconds: 60 });
+      if (says("blocked", text)) return fail("blocked", `the directory blocks the form: ${clip(text, 200)}`);
+      const mapped = await mapSafely(page);
+      if (mapped?.forms.some((f) => f.kind === "login")) return fail("blocked", `${currentUrl(page)} asks to sign in first; there is no account for this directory`);
+      return fail("site_gone", `no listing form at ${currentUrl(page)}${state.headings ? ` (page: ${clip(state.headings, 120)})` : ""}`);
+    }
+
+    const username = usernameFor(profile.businessName, task.jobId, task.directory.id);
+    const password = strongPassword();
+    const seenNames = new Set<string>();
+    for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
+      const { form } = found;
+      let frame = found.frame;
+      log(`page ${pageNo}: ${form.fields.length} fields (frame ${form.frame}, form ${form.index})`);
+      const report = await fillForm(frame, form, { profile, language, directoryId: task.directory.id, username, password }, log);
+      filled.push(...report.filled);
+      if (report.filled.some((f) => f.type === "username" || f.type === "new-password")) {
+        account = { username: report.filled.some((f) => f.type === "username") ? username : undefined, email: profile.email ?? undefined, password };
+      }
+      if (report.missingRequired.length) log(`required but not filled: ${report.missingRequired.join(", ")}`);
+      const names = new Set(report.fields.filter((f) => f.mapped.visible).map((f) => f.details.name || f.mapped.selector));
+      for (const n of names) seenNames.add(n);
+
+      const captcha = await solveCaptchas(frame, report.fields, options.solver, log);
+      if (!captcha.ok) return fail("captcha", captcha.reason);
+      if (captcha.ops.length) {
+        const results = await call(frame, "applyFills", { ops: captcha.ops });
+        if (results.some((r) => !r.ok)) return fail("captcha", "could not type the captcha answer into its field");
+      }
+
+      const formUrl = frame.url();
+      const anchor = report.fields.find((f) => f.mapped.visible && f.type !== "honeypot")?.mapped.selector ?? form.fields[0]!.selector;
+      const settled = await submitAndSettle(page, frame, {
+        fieldSelector: anchor,
+        submitSelector: recipe?.submit?.selector,
+        submitPattern: recipe?.submit?.text ? textPattern(recipe.submit.text) : undefined,
+        timeoutMs: stepTimeout,
+        log,
+      });
+      log(`submitted page ${pageNo}: ${settled.how}`);
+      frame = sameFrame(page, frame, form.frame);
+      const state = await stateOf(frame);
+      const status = settled.response?.status() ?? (settled.how === "navigated" ? state.status : 0);
+      const headers = settled.response?.headers() ?? {};
+
+      const mapped = settled.how === "invalid" ? null : await mapSafely(page);
+      const next = mapped ? bestForm(page, mapped) : null;
+      const nextNames = next ? next.form.fields.filter((f) => f.visible && f.type !== "honeypot").map((f) => f.name || f.selector) : [];
+      const newForm = !!next && nextNames.some((n) => !seenNames.has(n));
+      const sameFormBack = !!next && !newForm && nextNames.filter((n) => names.has(n)).length >= Math.min(2, names.size);
+
+      const cls = classify({ state, status, headers, settled, fields: report.fields, newForm, sameFormBack, formUrl, successText: recipe?.successText, timeoutMs: stepTimeout });
+      if (cls.kind === "continue") {
+        found = next!;
+        continue;
+      }
+      if (cls.kind === "failed") {
+        log(`failed: ${cls.failureClass}: ${cls.reason}`);
+        return fail(cls.failureClass, cls.reason, { ...(cls.retryAfterSeconds !== undefined ? { retryAfterSeconds: cls.retryAfterSeconds } : {}), confirmationText: clip(state.alerts.join(" | ") || state.headings, 300) || undefined });
+      }
+      let outcome: EngineResult["outcome"] = cls.emailPending ? "awaiting_verification" : "submitted";
+      if (!cls.emailPending && cls.listingUrl) {
+        const check = await call(frame, "checkUrl", { url: cls.listingUrl }).catch(() => ({ status: 0, sameOrigin: false }));
+        if (check.status === 200 || (!check.sameOrigin && cls.live)) outcome = "approved";
+      }
+      log(`${outcome}${cls.listingUrl ? ` (${cls.listingUrl})` : ""}: ${cls.confirmationText.slice(0, 80)}`);
+      return {
+        outcome,
+        finalUrl: state.url || currentUrl(page),
+        confirmationText: cls.confirmationText,
+        ...(cls.listingUrl ? { listingUrl: cls.listingUrl } : {}),
+        filled,
+        ...(account ? { account } : {}),
+      };
+    }
+    return fail("transient", `the form went on for more than ${MAX_PAGES} pages`);
+  } catch (err) {
+    if (isBrowserLoss(err)) throw err;
+    return fail("transient", `engine error: ${String((err as Error)?.message ?? err)}`);
+  } finally {
+    page.off?.("dialog", onDialog);
+  }
+}

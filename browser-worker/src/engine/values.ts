@@ -1,0 +1,335 @@
+/**
+ * What goes into each field: the profile's value in the shape the field
+ * wants (phone format, address split, localised country, fitted
+ * description, closest option). Pure functions of the profile and what the
+ * page says about the field, so they are tested without a browser.
+ *
+ * Also the engine's generic corrections of the mapper's verdict: a choice
+ * control (select, listbox, box group) cannot hold free text, so a choice
+ * control named with a free-text type is read by its options instead
+ * (countries, regions, categories); a "current password" box in a form that
+ * is not a sign-in form is a new password; a textarea named as a short-value
+ * type in a form without a description field is the description.
+ */
+import type { ListingProfile } from "../../../src/shared/listing";
+import type { FieldType } from "../../../src/shared/vocabulary";
+import type { MappedField } from "../../../src/mapper/types";
+import { chooseCategory, isPlaceholderOption, looksLikeCategoryList } from "./category";
+import { describe, limitsFromHint } from "./description";
+import { countryName, countryNames, looksLikeCountryList, looksLikeRegionList, regionNames } from "./geo";
+import { dayHours, dayOf, hoursLine } from "./hours";
+import type { FieldDetails, OptionInfo } from "./inpage";
+import { formatPhone } from "./phone";
+import { fold, similarity } from "./text";
+
+export interface FieldInput {
+  mapped: MappedField;
+  details: FieldDetails;
+  /** The type the engine acts on (the mapper's, or a generic correction of it). */
+  type: FieldType;
+  /** Why the type differs from the mapper's. */
+  corrected?: string;
+}
+
+export interface ValueContext {
+  profile: ListingProfile;
+  language: string;
+  directoryId: string;
+  username: string;
+  password: string;
+  formKind: string;
+  /** Types present in the form being filled (after corrections). */
+  formTypes: Set<FieldType>;
+  /** How many fields of each type the form has. */
+  typeCounts: Map<FieldType, number>;
+  /** The first field of each type, in page order. */
+  first?: Map<FieldType, FieldInput>;
+}
+
+/** A decision for one field (or one box group). */
+export type Decision =
+  | { kind: "text"; value: string; note?: string }
+  | { kind: "choice"; option: OptionInfo; note?: string }
+  | { kind: "check"; checked: boolean }
+  | { kind: "skip"; why: string };
+
+const CHOICE_TYPES = new Set(["select-one", "select-multiple", "combobox", "listbox", "radio"]);
+const TEXT_ONLY: ReadonlySet<FieldType> = new Set<FieldType>([
+  "organization", "name", "given-name", "additional-name", "family-name", "email", "tel", "fax", "url", "street-address", "address-line1", "address-line2",
+  "address-level2", "postal-code", "username", "new-password", "current-password", "description", "social-facebook", "social-instagram", "social-linkedin",
+  "social-twitter", "social-youtube", "social-tiktok", "social-other",
+]);
+
+export function isChoice(d: FieldDetails): boolean {
+  // (a group of consent boxes is not a choice: see decide())
+  return CHOICE_TYPES.has(d.type) || (d.type === "checkbox" && d.group.length > 1);
+}
+
+export function choiceOptions(d: FieldDetails): OptionInfo[] {
+  const list = d.type === "checkbox" || d.type === "radio" ? d.group : d.options;
+  return list.filter((o) => !o.disabled && !isPlaceholderOption(o));
+}
+
+/** The engine's generic corrections of the mapper's types (see the module note). */
+export function correctTypes(fields: FieldInput[], formKind: string, country: string | null): FieldInput[] {
+  const out = fields.map((f) => ({ ...f }));
+  for (const f of out) {
+    if (isChoice(f.details) && (TEXT_ONLY.has(f.type) || f.type === "unknown")) {
+      const labels = choiceOptions(f.details).map((o) => o.label);
+      const guess: FieldType | undefined = looksLikeCountryList(labels)
+        ? "country"
+        : looksLikeRegionList(labels, country)
+          ? "address-level1"
+          : labels.length >= 3 && looksLikeCategoryList(labels)
+            ? "category"
+            : undefined;
+      if (guess) {
+        f.corrected = `${f.type} → ${guess}: a choice control whose options are ${guess === "address-level1" ? "regions" : guess === "country" ? "countries" : "business categories"}`;
+        f.type = guess;
+      } else if (f.type !== "unknown") {
+        f.corrected = `${f.type} → unknown: a choice control cannot take free text`;
+        f.type = "unknown";
+      }
+    }
+    if (f.type === "current-password" && formKind !== "login") {
+      f.corrected = "current-password → new-password: a password box in a form that is not a sign-in form";
+      f.type = "new-password";
+    }
+  }
+  const hasDescription = out.some((f) => f.type === "description");
+  if (!hasDescription) {
+    const area = out.find((f) => f.details.type === "textarea" && ["category", "country", "address-level1", "postal-code", "tel", "email", "url"].includes(f.type));
+    if (area) {
+      area.corrected = `${area.type} → description: a textarea in a form without a description field`;
+      area.type = "description";
+    }
+  }
+  return out;
+}
+
+/** Cuts a one-line value to a field's maxlength at a word boundary. */
+function fit(value: string, max: number): string {
+  if (max <= 0 || value.length <= max) return value;
+  const cut = value.slice(0, max);
+  const space = cut.lastIndexOf(" ");
+  // A whole word less is better than half a word (names, streets).
+  return (space > 0 && value[max] !== " " ? cut.slice(0, space) : cut).replace(/[\s,;:&-]+$/, "");
+}
+
+/** "123 Market Street, Suite 4" → ["123 Market Street", "Suite 4"]; no unit part → [street, ""]. */
+export function splitStreet(street: string): [string, string] {
+  const m = /^(.+?),\s*((?:suite|ste\.?|apt\.?|apartment|unit|floor|fl\.?|room|rm\.?|#|building|bldg\.?|stock|og|etage|piso|planta|puerta|bus|boite|bte|interno|int\.?|scala|andar|sala|loja|bloco)\b.*|#.*)$/i.exec(street);
+  return m ? [m[1]!.trim(), m[2]!.trim()] : [street, ""];
+}
+
+/** The whole address on one line, in the order the business's country writes it. */
+export function oneLineAddress(p: ListingProfile): string {
+  const regionPostal = [p.region, p.postalCode].filter(Boolean).join(" ");
+  const northAmerican = ["US", "CA", "AU"].includes((p.country ?? "").toUpperCase());
+  const cityPart = northAmerican ? [p.city, regionPostal].filter(Boolean).join(", ") : [[p.postalCode, p.city].filter(Boolean).join(" "), p.region].filter(Boolean).join(", ");
+  return [p.street, cityPart].filter(Boolean).join(", ");
+}
+
+function socialFor(type: FieldType, links: Record<string, string>, ctx: ValueContext, label_: string): string | undefined {
+  const by = (...keys: string[]) => keys.map((k) => links[k]).find(Boolean);
+  switch (type) {
+    case "social-facebook":
+      return by("facebook");
+    case "social-instagram":
+      return by("instagram");
+    case "social-linkedin":
+      return by("linkedin");
+    case "social-twitter":
+      return by("x", "twitter");
+    case "social-youtube":
+      return by("youtube");
+    case "social-tiktok":
+      return by("tiktok");
+    default: {
+      // A named network ("Pinterest", "Yelp") gets that link; a generic "social media" field the first link not placed elsewhere.
+      const label = fold(label_);
+      const named = Object.entries(links).find(([k]) => label.split(" ").includes(fold(k)));
+      if (named) return named[1];
+      if (!/\b(social (media|network|profile|link|url)s?|socials|redes sociales|redes sociais|reseaux sociaux|social media|soziale (medien|netzwerke)|social network)\b/.test(label)) return undefined;
+      if ((ctx.typeCounts.get("social-other") ?? 0) > 1) return undefined;
+      const used = new Set(["facebook", "instagram", "linkedin", "x", "twitter", "youtube", "tiktok"].filter((k) => ctx.formTypes.has(`social-${k === "x" ? "twitter" : k}` as FieldType)));
+      return Object.entries(links).find(([k]) => !used.has(k))?.[1];
+    }
+  }
+}
+
+function matchByNames(options: OptionInfo[], names: string[]): OptionInfo | undefined {
+  const wanted = new Set(names.map(fold));
+  return options.find((o) => wanted.has(fold(o.value))) ?? options.find((o) => wanted.has(fold(o.label)));
+}
+
+function descriptionField(f: FieldInput, ctx: ValueContext) {
+  const hintText = `${f.details.hint} ${f.details.label} ${f.mapped.label}`;
+  const limits = limitsFromHint(hintText);
+  const maxLength = Math.min(f.details.maxLength > 0 ? f.details.maxLength : Infinity, limits.maxLength ?? Infinity);
+  const words = ` ${fold(`${f.details.label} ${f.mapped.label} ${f.details.name}`)} `;
+  const several = (ctx.typeCounts.get("description") ?? 0) > 1;
+  const prefer: "short" | "long" | "any" = /\s(short|kurz\w*|brief|summary|tagline|teaser|slogan|court\w*|breve|corta|kort\w*|curta|resumo|resumen|riassunto|samenvatting|excerpt|snippet)\s/.test(words)
+    ? "short"
+    : /\s(long|lang\w*|detail\w*|full|ausfuhrlich\w*|longue|larga|detallad\w*|lunga|dettagliat\w*|uitgebreid\w*|longa|detalhad\w*|complet\w*)\s/.test(words)
+      ? "long"
+      : several && maxLength <= 400
+        ? "short"
+        : "any";
+  return {
+    maxLength: Number.isFinite(maxLength) ? maxLength : undefined,
+    maxWords: limits.maxWords,
+    minLength: limits.minLength,
+    prefer,
+    multiline: f.details.type === "textarea",
+  };
+}
+
+/** Decides what one field gets. Box groups are decided once, on their first member. */
+export function decide(f: FieldInput, ctx: ValueContext): Decision {
+  const p = ctx.profile;
+  const d = f.details;
+  const max = d.maxLength;
+  const text = (value: string | null | undefined, note?: string): Decision =>
+    value ? { kind: "text", value: fit(value, max), ...(note ? { note } : {}) } : { kind: "skip", why: "no value in the profile" };
+
+  if (f.type === "honeypot") return { kind: "skip", why: "honeypot" };
+  if (f.type === "captcha") return { kind: "skip", why: "captcha (solved separately)" };
+  if (f.type === "unknown") return { kind: "skip", why: "not a listing field" };
+  if (!d.found) return { kind: "skip", why: "control not found" };
+  if (!f.mapped.visible || (!d.visible && !isChoice(d) && d.type !== "checkbox")) return { kind: "skip", why: "hidden" };
+  if (d.disabled || d.readOnly) return { kind: "skip", why: "disabled or read-only" };
+  if (d.type === "file") return { kind: "skip", why: "file upload" };
+
+  if (d.type === "checkbox" && (d.group.length <= 1 || f.type === "terms")) {
+    return f.type === "terms" ? { kind: "check", checked: true } : { kind: "skip", why: `a single box typed ${f.type}` };
+  }
+  if (f.type === "terms") return { kind: "skip", why: "terms on a control that is not a checkbox" };
+
+  if (isChoice(d)) {
+    const options = choiceOptions(d);
+    let option: OptionInfo | undefined;
+    if (f.type === "category") option = chooseCategory(options, p.categories, d.required ? 0.05 : 0.3);
+    else if (f.type === "country") option = p.country ? matchByNames(options, countryNames(p.country)) : undefined;
+    else if (f.type === "address-level1") option = p.region ? matchByNames(options, regionNames(p.region, p.country)) : undefined;
+    else {
+      const wanted = decide({ ...f, details: { ...d, type: "text", options: [], group: [] } }, ctx);
+      if (wanted.kind === "text") {
+        option = matchByNames(options, [wanted.value]);
+        if (!option) {
+          const best = options.map((o) => ({ o, s: similarity(o.label, wanted.value) })).sort((a, b) => b.s - a.s)[0];
+          if (best && best.s >= 0.85) option = best.o;
+        }
+      }
+    }
+    return option ? { kind: "choice", option } : { kind: "skip", why: `no option matches the profile's ${f.type}` };
+  }
+
+  switch (f.type) {
+    case "organization":
+      return text(p.businessName);
+    case "name":
+      return text(p.contactName);
+    case "given-name": {
+      const parts = (p.contactName ?? "").trim().split(/\s+/).filter(Boolean);
+      return text(parts.length > 1 ? parts.slice(0, -1).join(" ") : parts[0]);
+    }
+    case "family-name": {
+      const parts = (p.contactName ?? "").trim().split(/\s+/).filter(Boolean);
+      return text(parts.length > 1 ? parts.at(-1) : undefined);
+    }
+    case "additional-name":
+      return { kind: "skip", why: "middle names are not in the profile" };
+    case "email":
+      return text(p.email);
+    case "tel":
+      return p.phone ? { kind: "text", value: formatPhone(p.phone, { pattern: d.pattern, placeholder: d.placeholder, hint: `${d.hint} ${d.label} ${f.mapped.label}`, maxLength: max }) } : { kind: "skip", why: "no phone" };
+    case "fax":
+      return d.required && p.phone ? { kind: "text", value: formatPhone(p.phone, { pattern: d.pattern, placeholder: d.placeholder, maxLength: max }), note: "required fax: the phone number" } : { kind: "skip", why: "fax left empty (not required)" };
+    case "url":
+      return text(p.website);
+    case "street-address": {
+      if (p.serviceArea && !d.required) return { kind: "skip", why: "service-area business: street hidden" };
+      const separate = ctx.formTypes.has("address-level2") || ctx.formTypes.has("postal-code");
+      return text(separate ? p.street : oneLineAddress(p));
+    }
+    case "address-line1": {
+      if (p.serviceArea && !d.required) return { kind: "skip", why: "service-area business: street hidden" };
+      if (!p.street) return { kind: "skip", why: "no street" };
+      const [line1] = splitStreet(p.street);
+      return text(ctx.formTypes.has("address-line2") ? line1 : p.street);
+    }
+    case "address-line2": {
+      if (p.serviceArea && !d.required) return { kind: "skip", why: "service-area business: street hidden" };
+      const [, line2] = splitStreet(p.street ?? "");
+      return line2 ? text(line2) : { kind: "skip", why: "no second address line" };
+    }
+    case "address-level2":
+      return text(p.city);
+    case "address-level1":
+      return text(p.region);
+    case "postal-code":
+      return text(p.postalCode);
+    case "country":
+      return p.country ? text(countryName(p.country, ctx.language)) : { kind: "skip", why: "no country" };
+    case "description": {
+      const value = describe(p, descriptionField(f, ctx), `${ctx.directoryId}:${d.name || f.mapped.selector}`);
+      return value ? { kind: "text", value: d.type === "textarea" ? value : value.replace(/\s*\n+\s*/g, " ") } : { kind: "skip", why: "no description" };
+    }
+    case "category":
+      return p.categories.length ? text(p.categories.join(", ")) : { kind: "skip", why: "no categories" };
+    case "hours": {
+      const several = (ctx.typeCounts.get("hours") ?? 0) > 1;
+      const day = several ? dayOf(`${d.name} ${d.id} ${d.label} ${f.mapped.label}`) : undefined;
+      if (day) {
+        const value = dayHours(p.hours, day);
+        return value ? { kind: "text", value } : { kind: "skip", why: `closed on ${day}` };
+      }
+      if (several && ctx.first?.get("hours") && ctx.first.get("hours")!.mapped.selector !== f.mapped.selector) return { kind: "skip", why: "hours already given in the first hours field" };
+      const line = hoursLine(p.hours, ctx.language, d.type === "textarea" ? "\n" : ", ");
+      return line ? text(line) : { kind: "skip", why: "no opening hours" };
+    }
+    case "social-facebook":
+    case "social-instagram":
+    case "social-linkedin":
+    case "social-twitter":
+    case "social-youtube":
+    case "social-tiktok":
+    case "social-other":
+      return text(socialFor(f.type, p.socialLinks, ctx, `${d.label} ${f.mapped.label} ${d.name}`));
+    case "username":
+      return text(ctx.username);
+    case "new-password":
+      return { kind: "text", value: ctx.password };
+    case "current-password":
+      return { kind: "skip", why: "sign-in forms are not filled" };
+    default:
+      return { kind: "skip", why: `no rule for ${f.type}` };
+  }
+}
+
+/** Decides every field of a form, in page order; box groups once. */
+export function decideAll(fields: FieldInput[], ctx: ValueContext): { field: FieldInput; decision: Decision }[] {
+  const first = new Map<FieldType, FieldInput>();
+  for (const f of fields) if (!first.has(f.type)) first.set(f.type, f);
+  const withFirst = { ...ctx, first };
+  const seenGroups = new Set<string>();
+  const out: { field: FieldInput; decision: Decision }[] = [];
+  for (const f of fields) {
+    const d = f.details;
+    // Box groups are one choice, decided once; consent boxes sharing a name are each ticked.
+    if ((d.type === "checkbox" || d.type === "radio") && d.group.length > 1 && f.type !== "terms") {
+      const key = `${d.type}:${d.name}`;
+      if (seenGroups.has(key)) continue;
+      seenGroups.add(key);
+    }
+    out.push({ field: f, decision: decide(f, withFirst) });
+  }
+  return out;
+}
+
+/** Words of a field's label, for reasons ("City (address-level2)"). */
+export function fieldTitle(f: Pick<FieldInput, "mapped" | "details" | "type">): string {
+  const label = (f.details.label || f.mapped.label || f.details.name || f.mapped.name).replace(/[\s*:]+$/, "").trim();
+  return `${label || f.mapped.selector} (${f.type})`;
+}
