@@ -1,0 +1,186 @@
+/**
+ * The queue consumer with real Chromium against the farm. The coordinator
+ * here is a small in-memory double with the real one's lease rules (one
+ * attempt at a time, reports only for the current attempt; the real one is
+ * tested in workerd), so these tests are about the consumer: duplicates,
+ * a browser that dies mid-batch, and no browser at all.
+ */
+import type { Browser } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consumeBatch, type BrowserLease, type ConsumerDeps, type CoordinatorLike, type QueueMessageLike } from "../../browser-worker/src/consumer";
+import type { ReportResult, TaskLease, TaskMessage, TaskReport } from "../../src/shared/protocol";
+import { launchChromium } from "../../scripts/lib/chromium";
+import { startFarm, type Farm } from "../farm/index.ts";
+import { SAMPLE_LISTING } from "./support/listing";
+
+let farm: Farm;
+beforeAll(async () => {
+  farm = await startFarm({ variants: 130 });
+});
+afterAll(async () => {
+  await farm?.close();
+});
+
+/** Lease rules of the real coordinator, in memory. */
+class CoordinatorDouble implements CoordinatorLike {
+  readonly tasks = new Map<string, { lease: TaskLease; status: "queued" | "submitting" | "done" | "retry"; reports: TaskReport[] }>();
+  constructor(private readonly jobId: string) {}
+
+  add(submissionId: string, slug: string): TaskMessage {
+    const v = farm.variant(slug)!;
+    const row = farm.catalog().find((r) => r.slug === slug)!;
+    this.tasks.set(submissionId, {
+      status: "queued",
+      reports: [],
+      lease: {
+        jobId: this.jobId,
+        submissionId,
+        attempt: 1,
+        leaseExpiresAt: Date.now() + 60_000,
+        directory: { id: slug, slug, name: v.name, submitUrl: row.submitUrl ?? null, website: row.website, language: row.language, requiresCaptcha: row.requiresCaptcha },
+        business: SAMPLE_LISTING,
+      },
+    });
+    return { jobId: this.jobId, submissionId, attempt: 1 };
+  }
+
+  async lease(submissionId: string, attempt: number): Promise<TaskLease | null> {
+    const t = this.tasks.get(submissionId);
+    if (!t || t.lease.attempt !== attempt || t.status !== "queued") return null;
+    t.status = "submitting";
+    return t.lease;
+  }
+
+  async report(r: TaskReport): Promise<ReportResult> {
+    const t = this.tasks.get(r.submissionId);
+    if (!t || t.lease.attempt !== r.attempt || t.status !== "submitting") return { applied: false, reason: "stale_attempt" };
+    t.reports.push(r);
+    t.status = r.outcome === "failed" && r.failureClass === "transient" ? "retry" : "done";
+    return { applied: true, status: r.outcome === "failed" ? "retrying" : r.outcome };
+  }
+
+  /** What the real coordinator releases next: retries with the next attempt. */
+  releaseRetries(): TaskMessage[] {
+    const out: TaskMessage[] = [];
+    for (const t of this.tasks.values()) {
+      if (t.status !== "retry") continue;
+      t.lease = { ...t.lease, attempt: t.lease.attempt + 1 };
+      t.status = "queued";
+      out.push({ jobId: this.jobId, submissionId: t.lease.submissionId, attempt: t.lease.attempt });
+    }
+    return out;
+  }
+}
+
+function messages(bodies: unknown[]) {
+  const log: { id: string; acked: boolean; retried?: number }[] = [];
+  const list: QueueMessageLike[] = bodies.map((body, i) => {
+    const entry = { id: `m${i}`, acked: false } as { id: string; acked: boolean; retried?: number };
+    log.push(entry);
+    return {
+      id: entry.id,
+      body,
+      attempts: 1,
+      ack: () => void (entry.acked = true),
+      retry: (o?: { delaySeconds?: number }) => void (entry.retried = o?.delaySeconds ?? 0),
+    };
+  });
+  return { list, log };
+}
+
+function deps(coordinator: CoordinatorDouble, browserLease: () => Promise<BrowserLease>): ConsumerDeps {
+  return {
+    workerId: "test",
+    pagesPerBrowser: 2,
+    coordinator: () => coordinator,
+    acquireBrowser: browserLease,
+    putEvidence: async () => {},
+  };
+}
+
+const plainDesigns = ["classic-for", "wrapped-labels", "aria-label", "placeholder-only", "rails-fieldsets", "fr-annuaire"];
+
+describe("queue consumer", () => {
+  it("submits once when the queue delivers a task twice", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const slug = farm.variantFor("classic-for").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const first = messages([task, task]);
+      const summary = await consumeBatch(first.list, deps(coordinator, lease));
+      const again = messages([task]);
+      const second = await consumeBatch(again.list, deps(coordinator, lease));
+      expect(summary).toMatchObject({ submitted: 1, skippedStale: 1 });
+      expect(second).toMatchObject({ submitted: 0, skippedStale: 1 });
+      expect([...first.log, ...again.log].every((m) => m.acked)).toBe(true);
+      expect(farm.submissions({ slug })).toHaveLength(1);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("brings back the tasks of a browser killed mid-batch, and the job completes", async () => {
+    farm.reset();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const slugs = plainDesigns.map((d) => farm.variantFor(d).slug);
+    const batch = slugs.map((slug) => coordinator.add(crypto.randomUUID(), slug));
+    const doomed: Browser = await launchChromium();
+    let killed = false;
+    const doomedLease = async (): Promise<BrowserLease> => ({
+      ok: true,
+      browser: {
+        newPage: async () => {
+          // The third page is where the browser dies.
+          if (coordinator.tasks.size && [...coordinator.tasks.values()].filter((t) => t.status !== "queued").length >= 3 && !killed) {
+            killed = true;
+            doomed.process()?.kill("SIGKILL");
+          }
+          return doomed.newPage() as never;
+        },
+        isConnected: () => doomed.connected,
+      },
+      release: async () => {
+        await doomed.close().catch(() => {});
+      },
+    });
+    const first = messages(batch);
+    const s1 = await consumeBatch(first.list, deps(coordinator, doomedLease));
+    expect(killed).toBe(true);
+    expect(s1.submitted).toBeLessThan(slugs.length);
+    expect(first.log.every((m) => m.acked || m.retried !== undefined)).toBe(true);
+
+    // What comes back: retried messages (unleased) and retries of the lost attempts.
+    const fresh = await launchChromium();
+    try {
+      const retried = first.log.filter((m) => m.retried !== undefined).map((m) => batch[Number(m.id.slice(1))]!);
+      let pending: TaskMessage[] = [...retried, ...coordinator.releaseRetries()];
+      for (let round = 0; round < 3 && pending.length; round++) {
+        await consumeBatch(messages(pending).list, deps(coordinator, async () => ({ ok: true, browser: fresh as never, release: async () => {} })));
+        pending = coordinator.releaseRetries();
+      }
+    } finally {
+      await fresh.close();
+    }
+    for (const t of coordinator.tasks.values()) expect(t.status, `${t.lease.directory.slug}: ${JSON.stringify(t.reports.map((r) => [r.outcome, r.failureClass, r.reason]))}`).toBe("done");
+    for (const t of coordinator.tasks.values()) {
+      const last = t.reports.at(-1)!;
+      expect(last.outcome, `${t.lease.directory.slug}: ${last.failureClass} ${last.reason}`).not.toBe("failed");
+    }
+    // Every directory received exactly one accepted listing.
+    for (const slug of slugs) expect(farm.submissions({ slug, outcome: "accepted" }), slug).toHaveLength(1);
+  });
+
+  it("returns the batch unleased, with the platform's delay, when no browser can be had", async () => {
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const task = coordinator.add(crypto.randomUUID(), farm.variantFor("classic-for").slug);
+    const { list, log } = messages([task, { nonsense: true }]);
+    const summary = await consumeBatch(list, deps(coordinator, async () => ({ ok: false, retryAfterSeconds: 42, reason: "limit" })));
+    expect(summary).toMatchObject({ returned: 1, malformed: 1 });
+    expect(log[0]).toMatchObject({ acked: false, retried: 42 });
+    expect(log[1]).toMatchObject({ acked: true });
+    expect([...coordinator.tasks.values()][0]!.status).toBe("queued");
+  });
+});
