@@ -3,11 +3,11 @@
  * (a puppeteer 22 fork) and puppeteer-core 25 both offer, written
  * structurally so either library's Page is accepted as it is.
  *
- * In-page work always goes through `run()`: one function serialised with its
- * argument into a string expression. Strings are evaluated the same way by
- * both libraries (awaiting promises, returning by value), and the `__name`
- * shim keeps functions working after a bundler with keepNames (esbuild,
- * wrangler, tsx) wrapped their inner functions.
+ * In-page work always goes through `call()` (inpage.ts): the page library
+ * serialised with its argument into a string expression. Strings are
+ * evaluated the same way by both libraries (awaiting promises, returning by
+ * value), and a `__name` shim keeps the code working after a bundler with
+ * keepNames (esbuild, wrangler, tsx) wrapped its inner functions.
  */
 
 export interface EngineResponse {
@@ -48,31 +48,10 @@ export interface EnginePage {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Runs `fn(arg)` inside a frame. `fn` must be self-contained (it is serialised). */
-export async function run<A, R>(frame: EngineFrame, fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
-  const script = `(() => { const __name = (f) => f; return (${fn.toString()})(${JSON.stringify(arg ?? null)}); })()`;
-  return (await frame.evaluate(script)) as R;
-}
-
 /** Frames in the mapper's order: the main frame first, then the others as the page lists them. */
 export function frameList(page: EnginePage): EngineFrame[] {
   const main = page.mainFrame();
   return [main, ...page.frames().filter((f) => f !== main)];
-}
-
-/** Races a promise against a timer. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Errors that mean "the document went away under us" (a navigation), not a bug. */

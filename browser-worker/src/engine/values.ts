@@ -61,7 +61,6 @@ const TEXT_ONLY: ReadonlySet<FieldType> = new Set<FieldType>([
 ]);
 
 export function isChoice(d: FieldDetails): boolean {
-  // (a group of consent boxes is not a choice: see decide())
   return CHOICE_TYPES.has(d.type) || (d.type === "checkbox" && d.group.length > 1);
 }
 

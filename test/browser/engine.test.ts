@@ -1,0 +1,160 @@
+/**
+ * The submission engine against the sandbox farm with real Chromium: every
+ * design submitted from a ListingProfile, the farm receiving exactly one
+ * accepted submission with the profile's values (honeypots empty); captchas
+ * through the 2Captcha-format stand-in; no solver; a duplicate listing; a
+ * rate-limited and a flaky directory; recipes; validation naming the field.
+ * One Chromium, three pages at a time.
+ */
+import type { Page as CloudflarePage } from "@cloudflare/puppeteer";
+import type { Browser, Page } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../../scripts/lib/chromium.ts";
+import { TwoCaptchaClient } from "../../browser-worker/src/captcha/two-captcha.ts";
+import { submitListing, type EnginePage, type EngineResult } from "../../browser-worker/src/engine/index.ts";
+import { fold } from "../../browser-worker/src/engine/text.ts";
+import { designs, startFarm, type Farm } from "../farm/index.ts";
+import { pagePool, postedProblems, SAMPLE_PROFILE, taskFor } from "./support/engine.ts";
+
+// Both libraries' pages fit the engine's page type as they are (checked by tsc).
+export const pageTypesFit: [(p: Page) => EnginePage, (p: CloudflarePage) => EnginePage] = [(p) => p, (p) => p];
+
+let farm: Farm;
+let browser: Browser;
+const solver = () => new TwoCaptchaClient({ baseUrl: farm.solverUrl, apiKey: "test", pollIntervalMs: 50 });
+const withPage = pagePool(() => browser, 3);
+const results = new Map<string, EngineResult>();
+
+beforeAll(async () => {
+  [farm, browser] = await Promise.all([startFarm({ publishDelayMs: 60_000, slowMs: 300 }), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await farm?.close();
+});
+
+describe("every farm design through the engine", () => {
+  it.concurrent.each(designs.map((d) => [d.id, d] as const))("%s", async (_id, design) => {
+    const variant = farm.variantFor(design.id);
+    await withPage(async (page) => {
+      const log: string[] = [];
+      const opts = { solver: solver(), log: (l: string) => log.push(l) };
+      let result = await submitListing(page, taskFor(farm, variant), opts);
+      if (design.flakyFirstRequest) {
+        // The first visit answers 503 (Retry-After: 1): a transient failure the coordinator retries.
+        expect(result).toMatchObject({ outcome: "failed", failureClass: "transient", retryAfterSeconds: 1 });
+        expect(farm.submissions({ slug: variant.slug })).toEqual([]);
+        result = await submitListing(page, taskFor(farm, variant), opts);
+      }
+      results.set(design.id, result);
+      const records = farm.submissions({ slug: variant.slug });
+      const accepted = records.filter((s) => s.outcome === "accepted");
+      const problems = accepted.length === 1 ? postedProblems(design, accepted[0]!.fields) : [`${accepted.length} accepted submissions; engine: ${result.outcome} ${result.failureClass ?? ""} ${result.reason ?? ""}`];
+      expect(records.every((s) => !s.honeypotFilled)).toBe(true);
+      expect(problems, log.join("\n")).toEqual([]);
+      expect(records.map((s) => s.outcome).filter((o) => o !== "step" && o !== "accepted")).toEqual([]);
+      expect(records.filter((s) => s.outcome === "step")).toHaveLength(design.steps - 1);
+      expect(result.outcome).toBe(design.emailVerification ? "awaiting_verification" : "submitted");
+      expect(fold(result.confirmationText ?? "")).toContain(fold(design.confirmation.text));
+      if (design.confirmation.showsListingUrl) expect(result.listingUrl).toBe(farm.listings({ slug: variant.slug })[0]!.url);
+      expect(result.finalUrl).toContain(variant.basePath);
+      if (design.account) {
+        expect(result.account?.password).toMatch(/.{12,}/);
+        expect(JSON.stringify(result.filled)).not.toContain(result.account!.password!);
+      }
+    });
+  });
+});
+
+describe("the hard cases, by name", () => {
+  it("a wizard, an iframe form, a script-built form and a fetch app were accepted", () => {
+    for (const id of ["wizard-3", "de-wizard", "iframe-embed", "js-built", "it-js-built", "spa-fetch", "custom-dropdown"]) {
+      expect(results.get(id)?.outcome, id).toBe("submitted");
+    }
+  });
+});
+
+describe.concurrent("captchas, limits and refusals", () => {
+  it("without a solver a captcha form fails as captcha, and nothing is posted", async () => {
+    for (const id of ["image-captcha", "recaptcha-token", "hcaptcha-token"]) {
+      const variant = farm.variantsFor(id)[1]!;
+      const result = await withPage((page) => submitListing(page, taskFor(farm, variant), {}));
+      expect(result, id).toMatchObject({ outcome: "failed", failureClass: "captcha" });
+      expect(result.reason).toMatch(/no captcha solver is configured/);
+      expect(farm.submissions({ slug: variant.slug })).toEqual([]);
+    }
+  });
+
+  it("a solver that gives up fails the attempt as captcha with its error", async () => {
+    const variant = farm.variantsFor("image-captcha")[2]!;
+    const failing = { solve: async () => Promise.reject(Object.assign(new Error("the solver failed: ERROR_CAPTCHA_UNSOLVABLE"), { code: "ERROR_CAPTCHA_UNSOLVABLE" })) };
+    const result = await withPage((page) => submitListing(page, taskFor(farm, variant), { solver: failing }));
+    expect(result).toMatchObject({ outcome: "failed", failureClass: "captcha" });
+    expect(result.reason).toContain("ERROR_CAPTCHA_UNSOLVABLE");
+  });
+
+  it("the same business twice: the second is a duplicate listing, with the directory's words", async () => {
+    const variant = farm.variantsFor("classic-for")[1]!;
+    const first = await withPage((page) => submitListing(page, taskFor(farm, variant), {}));
+    expect(first.outcome).toBe("submitted");
+    const second = await withPage((page) => submitListing(page, taskFor(farm, variant), {}));
+    expect(second).toMatchObject({ outcome: "failed", failureClass: "duplicate_listing" });
+    expect(second.reason).toContain("A listing for this business already exists");
+    expect(farm.submissions({ slug: variant.slug }).map((s) => s.outcome)).toEqual(["accepted", "duplicate"]);
+  });
+
+  it("a rate-limited directory past its window fails as rate_limited with Retry-After", async () => {
+    const variant = farm.variantsFor("rate-limited")[1]!;
+    const url = `${farm.url}${variant.basePath}${variant.design.submitPath}`;
+    for (let i = 0; i < 9; i++) await (await fetch(url)).text();
+    const result = await withPage((page) => submitListing(page, taskFor(farm, variant), {}));
+    expect(result).toMatchObject({ outcome: "failed", failureClass: "rate_limited" });
+    expect(result.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(farm.submissions({ slug: variant.slug })).toEqual([]);
+  });
+
+  it("a refused field fails as validation and names the field", async () => {
+    const variant = farm.variantsFor("strict-validation")[1]!;
+    const result = await withPage((page) => submitListing(page, taskFor(farm, variant, {}, { ...SAMPLE_PROFILE, city: null }), {}));
+    expect(result).toMatchObject({ outcome: "failed", failureClass: "validation" });
+    expect(result.reason).toContain("City (address-level2)");
+    expect(result.reason).toContain("City is required.");
+    expect(farm.submissions({ slug: variant.slug }).map((s) => s.outcome)).toEqual(["invalid"]);
+  });
+
+  it("a page that is gone fails as site_gone", async () => {
+    const variant = farm.variantsFor("classic-for")[4]!;
+    const result = await withPage((page) => submitListing(page, taskFor(farm, variant, { submitUrl: `${farm.url}${variant.basePath}no-such-form` }), {}));
+    expect(result).toMatchObject({ outcome: "failed", failureClass: "site_gone" });
+  });
+
+  it("a recipe gets from the home page to the form", async () => {
+    const variant = farm.variantsFor("classic-for")[2]!;
+    const result = await withPage((page) =>
+      submitListing(page, taskFor(farm, variant, { submitUrl: null }), {
+        recipe: { steps: [{ action: "click", text: "Add your business" }, { action: "waitFor", selector: "form#listing-form" }], submit: { text: "Submit listing" } },
+      }),
+    );
+    expect(result.outcome).toBe("submitted");
+    expect(farm.submissions({ slug: variant.slug, outcome: "accepted" })).toHaveLength(1);
+  });
+
+  it("a confirmation that links to the live listing is approved", async () => {
+    const instant = await startFarm({ variants: 120, publishDelayMs: 0, seed: "engine-approved" });
+    try {
+      const variant = instant.variantFor("classic-for");
+      const result = await withPage((page) => submitListing(page, taskFor(instant, variant), {}));
+      expect(result).toMatchObject({ outcome: "approved", listingUrl: instant.listings({ slug: variant.slug })[0]!.url });
+    } finally {
+      await instant.close();
+    }
+  });
+
+  it("without a submit URL or recipe the engine follows the site's own 'add your business' link", async () => {
+    const variant = farm.variantsFor("de-branchenbuch")[1]!;
+    const result = await withPage((page) => submitListing(page, taskFor(farm, variant, { submitUrl: null }), {}));
+    expect(result.outcome).toBe("submitted");
+    expect(farm.submissions({ slug: variant.slug, outcome: "accepted" })).toHaveLength(1);
+  });
+});

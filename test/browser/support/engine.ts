@@ -1,0 +1,174 @@
+/**
+ * What the engine tests share: the farm's sample business as a
+ * ListingProfile (the shape a lease carries), a task for a farm directory,
+ * a page pool, and the check that what the farm received is what the
+ * profile says, field by field, by the design's ground truth.
+ */
+import type { Browser, Page } from "puppeteer-core";
+import type { ListingProfile } from "../../../src/shared/listing.ts";
+import { SAMPLE_LISTING } from "./listing.ts";
+import type { SubmitTask } from "../../../browser-worker/src/engine/types.ts";
+import { SAMPLE_BUSINESS, sampleValue, type Design, type Farm, type Variant } from "../../farm/index.ts";
+import { sentences } from "../../../browser-worker/src/engine/description.ts";
+
+/**
+ * SAMPLE_BUSINESS as the coordinator hands it out (E.164 phone, ISO country,
+ * street in one line): the one profile the browser tests share (listing.ts).
+ */
+export const SAMPLE_PROFILE: ListingProfile = SAMPLE_LISTING;
+
+const uuid = () => crypto.randomUUID();
+
+export function taskFor(farm: Farm, variant: Variant, overrides: Partial<SubmitTask["directory"]> = {}, business: ListingProfile = SAMPLE_PROFILE): SubmitTask {
+  return {
+    jobId: uuid(),
+    submissionId: uuid(),
+    attempt: 1,
+    directory: {
+      id: `dir-${variant.slug}`,
+      slug: variant.slug,
+      name: variant.name,
+      submitUrl: `${farm.url}${variant.basePath}${variant.design.submitPath}`,
+      website: `${farm.url}${variant.basePath}`,
+      language: variant.language,
+      requiresCaptcha: variant.requiresCaptcha,
+      ...overrides,
+    },
+    business,
+  };
+}
+
+/**
+ * A few pages, reused (2 cores saturate at 2-4 pages). Each page has its own
+ * browser context (own cookies, own window: background tabs stall timers).
+ */
+export function pagePool(browser: () => Browser, size: number) {
+  const idle: Page[] = [];
+  const waiting: ((page: Page) => void)[] = [];
+  let opening: Promise<void> | undefined;
+  const open = () =>
+    (opening ??= (async () => {
+      for (let i = 0; i < size; i++) idle.push(await (await browser().createBrowserContext()).newPage());
+      for (const next of waiting.splice(0, idle.length)) next(idle.pop()!);
+    })());
+  return async <T>(task: (page: Page) => Promise<T>): Promise<T> => {
+    await open();
+    const page = idle.pop() ?? (await new Promise<Page>((resolve) => waiting.push(resolve)));
+    try {
+      return await task(page);
+    } finally {
+      const next = waiting.shift();
+      if (next) next(page);
+      else idle.push(page);
+    }
+  };
+}
+
+const COUNTRY_WORDS = ["US", "United States", "Vereinigte Staaten", "États-Unis", "Estados Unidos", "Stati Uniti", "Verenigde Staten"];
+const profileSentences = new Set([...sentences(SAMPLE_PROFILE.shortDescription!), ...sentences(SAMPLE_PROFILE.longDescription!)]);
+
+/** Problems with a posted description: empty, too long, or not made of the profile's own sentences. */
+export function descriptionProblems(value: string, maxLength: number | undefined): string[] {
+  const out: string[] = [];
+  if (!value.trim()) return ["empty description"];
+  if (maxLength && value.length > maxLength) out.push(`description of ${value.length} characters over the limit of ${maxLength}`);
+  if (/<[a-z/]/i.test(value)) out.push("description holds HTML");
+  const parts = sentences(value);
+  const foreign = parts.filter((s) => !profileSentences.has(s));
+  // One sentence cut at a word boundary is allowed when nothing whole fits.
+  const cut = foreign.length === 1 && parts.length === 1 && [...profileSentences].some((s) => s.startsWith(foreign[0]!));
+  if (foreign.length && !cut) out.push(`description sentences not from the profile: ${JSON.stringify(foreign)}`);
+  return out;
+}
+
+const digits = (s: string) => s.replace(/\D/g, "");
+
+/**
+ * Compares what the farm received with what the profile means for each of
+ * the design's controls. Returns the differences (empty = all as expected).
+ */
+export function postedProblems(design: Design, posted: Record<string, string | string[]>): string[] {
+  const problems: string[] = [];
+  const hasType = (t: string) => design.fields.some((f) => f.type === t);
+  for (const f of design.fields) {
+    const got = posted[f.name];
+    const one = Array.isArray(got) ? (got[0] ?? "") : (got ?? "");
+    const say = (want: unknown) => problems.push(`${f.name} (${f.type}): expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+    const oneOf = (wants: string[]) => {
+      if (!wants.includes(one)) say(wants.length === 1 ? wants[0] : { oneOf: wants });
+    };
+    if (f.type === "captcha") continue;
+    if (f.type === "honeypot" || f.type === "fax") {
+      if (one !== "") say("");
+      continue;
+    }
+    if (f.type === "unknown") {
+      if (f.control === "radios") {
+        if (got !== undefined && got !== f.options![0]!.value) say(f.options![0]!.value);
+      } else if (f.control !== "file" && one !== "") say("(left alone)");
+      continue;
+    }
+    if (f.options) {
+      const want = sampleValue(f);
+      const norm = (v: unknown) => JSON.stringify(v === undefined || v === "" || (Array.isArray(v) && v.length === 0) ? "" : v);
+      if (norm(got) !== norm(want)) say(want ?? "");
+      continue;
+    }
+    switch (f.type) {
+      case "organization":
+      case "name":
+      case "given-name":
+      case "family-name":
+      case "email":
+      case "url":
+      case "address-level2":
+      case "postal-code":
+      case "address-line2":
+      case "social-facebook":
+      case "social-instagram":
+      case "social-linkedin":
+      case "social-twitter":
+      case "social-youtube":
+      case "social-tiktok":
+        oneOf([SAMPLE_BUSINESS[f.type]!]);
+        break;
+      case "tel":
+        if (digits(one) !== "14155550142" && digits(one) !== "4155550142") say(SAMPLE_BUSINESS.tel);
+        break;
+      case "street-address":
+        oneOf([SAMPLE_PROFILE.street!, SAMPLE_BUSINESS["street-address"]!]);
+        break;
+      case "address-line1":
+        oneOf(hasType("address-line2") ? [SAMPLE_BUSINESS["address-line1"]!] : [SAMPLE_BUSINESS["address-line1"]!, SAMPLE_PROFILE.street!]);
+        break;
+      case "address-level1":
+        oneOf(["CA", "California"]);
+        break;
+      case "country":
+        oneOf(COUNTRY_WORDS);
+        break;
+      case "description":
+        for (const p of descriptionProblems(one, f.maxLength)) problems.push(`${f.name}: ${p}`);
+        break;
+      case "hours": {
+        const perDay = /\[(mon|tue|wed|thu|fri|sat|sun)\]/.exec(f.name)?.[1];
+        if (perDay) oneOf([perDay === "sat" || perDay === "sun" ? "08:00-15:00" : "07:00-18:00"]);
+        else if (!/07:00-18:00/.test(one) || !/08:00-15:00/.test(one)) say("Mon-Fri 07:00-18:00, Sat-Sun 08:00-15:00 (any day names)");
+        break;
+      }
+      case "terms":
+        oneOf([f.value ?? "1"]);
+        break;
+      case "username":
+        if (!/^boltbakerycafe\d{4}$/.test(one)) say("boltbakerycafe + 4 digits");
+        break;
+      case "new-password":
+        if (one.length < 12 || !/[A-Z]/.test(one) || !/[a-z]/.test(one) || !/\d/.test(one)) say("a strong password");
+        if (f.sameAs && one !== posted[f.sameAs]) say(`the same as ${f.sameAs}`);
+        break;
+      default:
+        problems.push(`${f.name}: no expectation for type ${f.type}`);
+    }
+  }
+  return problems;
+}
