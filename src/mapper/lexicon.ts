@@ -63,6 +63,9 @@ export const LEXICON: LexiconEntry[] = [
     "фио", "имя и фамилия", "氏名", "お名前", "名前", "姓名", "이름", "real ?name", "name on account",
     "your full name", "legal name",
   ]],
+  // "Dénomination" alone names the company in French (and its cousins), but a
+  // church directory's "Denomination" is a category: weaker than the compounds.
+  ["organization", 0.8, ["denomination", "denominacion", "denominazione", "denominacao"]],
   // A bare "name" is the commonest and least specific label on the web.
   ["name", 0.8, ["naam", "nom", "nombre", "nome", "name", "owner( name)?", "navn", "namn", "imie", "jmeno", "nev"]],
   ["given-name", 1, [
@@ -83,7 +86,8 @@ export const LEXICON: LexiconEntry[] = [
     "company( ?name)?", "business( ?name)?", "organi[sz]ation( ?name)?", "firma", "firmen ?name", "firmenbezeichnung",
     "unternehmen(s ?name)?", "name (des|der) (unternehmens|firma)", "societe", "entreprise", "raison sociale",
     "nom (de l|de la|du) (entreprise|societe|commerce|etablissement)", "nom commercial", "etablissement",
-    "empresa", "nombre (de la )?empresa", "razon social", "compania", "negocio", "nombre (del )?negocio", "azienda",
+    "empresa", "nombre (de la )?empresa", "razon social", "razao social", "denominacion social", "denomination (sociale|commerciale)",
+    "denominazione sociale", "denominacao social", "compania", "negocio", "nombre (del )?negocio", "azienda",
     "ragione sociale", "societa", "nome (dell )?azienda", "ditta", "bedrijf", "bedrijfs ?naam", "onderneming",
     "nome (da )?empresa", "nome fantasia", "estabelecimento", "org", "employer", "listing (name|title)",
     "business title", "company title", "trading name", "shop name", "store name", "brand( name)?", "practice name",
@@ -156,7 +160,7 @@ export const LEXICON: LexiconEntry[] = [
 
   // ---- directory-specific ----------------------------------------------
   ["description", 1, [
-    "description", "describe\\w*", "business description", "company description", "about( (your|the) (business|company))?",
+    "description", "describ\\w*", "descrivi\\w*", "decri(vez|re|s)", "descrev\\w*", "beschreib\\w*", "beschrijf\\w*", "business description", "company description", "about( (your|the) (business|company))?",
     "about us", "beschreibung", "firmenbeschreibung", "unternehmensbeschreibung", "description de", "presentation",
     "descripcion", "descrizione", "beschrijving", "omschrijving", "descricao", "summary", "bio", "profile", "overview",
     "tell us about", "a propos", "acerca de", "sobre (nosotros|a empresa)", "chi siamo", "over ons", "ueber uns", "uber uns",
@@ -183,8 +187,11 @@ export const LEXICON: LexiconEntry[] = [
     "categor(y|ies)", "rubrique\\w*", "rubriek", "kategorie\\w*", "categoria\\w*", "categorias", "categorie\\w*",
     "branche\\w*", "sector", "secteur( d activite)?", "industry", "business type", "type of business", "type (d|de) (activite|entreprise|negocio)",
     "tipo de (negocio|empresa)", "tipo di attivita", "settore", "rubro", "activite", "actividad", "attivita", "keywords?",
-    "specialt(y|ies)", "tags?", "niche", "(business|company) (category|type)", "branchen?", "genre d activite",
+    "specialt(y|ies)", "tags?", "niche", "(business|company|shop|store) (category|type|genre|kind|sector|segment)", "branchen?", "genre d activite",
+    "line of business", "rubrik\\w*", "segmento( de (atuacao|mercado|negocio))?", "ramo( de (atividade|atuacao|negocio|actividad))?",
+    "atividade( principal)?", "giro (comercial|empresarial|del negocio|de la empresa|de negocio)",
   ]],
+  ["category", 0.75, ["giro", "segment"]],
   ["captcha", 0.5, ["code", "enter (the )?code", "type (the )?code", "verification", "verify"]],
   ["captcha", 1, [
     "captcha", "re ?captcha", "capcha", "captha", "catpcha", "captcha\\w*", "\\w*captcha",

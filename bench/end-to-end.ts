@@ -1,0 +1,85 @@
+/**
+ * `npm run bench:e2e`: forms per minute, order to completed, against a raw
+ * puppeteer-core loop filling the same farm forms at the same concurrency.
+ * - product: a Starter order (50 farm directories) through the whole stack:
+ *   local checkout, coordinator pacing (4 in flight), the queue, the browser
+ *   worker on local Browser Rendering, mapping, filling, reporting;
+ * - raw: the farm's answer-key filler (no mapping, no queue, no database)
+ *   over the same 50 directories with 4 pages at once.
+ * Prints both rates, their ratio, and the median time per form (raw: timed
+ * per form; product: first to last submission of each directory in the
+ * farm's record, i.e. the form's own round trips).
+ */
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { launchChromium } from "../scripts/lib/chromium";
+import { startStack } from "../scripts/lib/stack";
+import { submitWithGroundTruth } from "../test/farm/oracle.ts";
+import { placeLocalOrder, stackVars, waitForJob } from "../test/e2e/support/order";
+import { ms, summarise } from "./stats";
+
+const PORT = Number(process.env.BENCH_PORT ?? 8837);
+const FARM_PORT = Number(process.env.BENCH_FARM_PORT ?? 8839);
+const CONCURRENCY = 4; // Starter's in-flight cap
+
+const vars = await stackVars(PORT, FARM_PORT);
+const stack = await startStack({ port: PORT, farmPort: FARM_PORT, vars });
+try {
+  // Product.
+  const order = await placeLocalOrder(stack, vars, "starter", `bench-${Date.now()}@boltbakery.example`);
+  const snapshot = await waitForJob(stack, order, 900_000);
+  const productSeconds = (Date.now() - order.paidAt) / 1000;
+  const db = new pg.Client({ connectionString: stack.databaseUrl });
+  await db.connect();
+  const { rows } = await db.query<{ slug: string }>(
+    "select d.slug from directory_submissions s join directories d on d.id = s.directory_id where s.job_id = $1",
+    [order.jobId],
+  );
+  await db.end();
+  const slugs = rows.map((r) => r.slug);
+  const perFormProduct = slugs
+    .map((slug) => stack.farm.submissions({ slug }).map((s) => Date.parse(s.at)))
+    .filter((times) => times.length > 0)
+    .map((times) => Math.max(...times) - Math.min(...times));
+  const done = snapshot.job.submitted;
+
+  // Raw loop over the same directories, on a fresh farm record.
+  stack.farm.reset();
+  const browser = await launchChromium();
+  const perFormRaw: number[] = [];
+  let rawOk = 0;
+  const queue = [...slugs];
+  const rawStarted = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      const page = await browser.newPage();
+      for (let slug = queue.shift(); slug; slug = queue.shift()) {
+        const started = performance.now();
+        try {
+          await submitWithGroundTruth(page as never, stack.farm.variant(slug)!, { farmUrl: stack.farm.url });
+          rawOk++;
+        } catch (err) {
+          console.error(`raw ${slug}: ${String(err).slice(0, 120)}`);
+        }
+        perFormRaw.push(performance.now() - started);
+      }
+      await page.close();
+    }),
+  );
+  const rawSeconds = (performance.now() - rawStarted) / 1000;
+  await browser.close();
+
+  const productRate = (done / productSeconds) * 60;
+  const rawRate = (rawOk / rawSeconds) * 60;
+  console.log(
+    [
+      `end to end, Starter order (${slugs.length} farm directories), ${CONCURRENCY} forms at a time:`,
+      `  product (pay -> completed): ${done}/${slugs.length} submitted in ${productSeconds.toFixed(1)} s = ${productRate.toFixed(1)} forms/min (job ${snapshot.job.status})`,
+      `  raw puppeteer-core loop:    ${rawOk}/${slugs.length} accepted in ${rawSeconds.toFixed(1)} s = ${rawRate.toFixed(1)} forms/min`,
+      `  product/raw rate ratio: ${(productRate / rawRate).toFixed(2)}x`,
+      `  median per form: product ${ms(summarise(perFormProduct).median)} (farm's first to last request of a directory), raw ${ms(summarise(perFormRaw).median)} (whole fill incl. page load)`,
+    ].join("\n"),
+  );
+} finally {
+  await stack.stop();
+}
