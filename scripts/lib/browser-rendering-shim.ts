@@ -6,27 +6,11 @@
  * needs. The version is read from the installed miniflare, never hard-coded.
  */
 import { existsSync } from "node:fs";
+import { CHROMIUM_ARGS, findChromium } from "./chromium";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-
-export const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
-
-export function systemChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
-  return candidates.find((p): p is string => Boolean(p && existsSync(p)));
-}
 
 async function wranglerMiniflareVersion(): Promise<string> {
   const require = createRequire(import.meta.url);
@@ -40,14 +24,14 @@ async function wranglerMiniflareVersion(): Promise<string> {
 
 /** Installs the shim; returns its path, or undefined when there is no Chromium. */
 export async function installBrowserRenderingShim(): Promise<string | undefined> {
-  const chromium = systemChromium();
+  const chromium = findChromium();
   if (!chromium) return undefined;
   const version = await wranglerMiniflareVersion();
   const cache = process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache");
   const installDir = join(cache, ".wrangler", "chrome", `linux-${version}`);
   const executable = join(installDir, "chrome-linux64", "chrome");
   await mkdir(dirname(executable), { recursive: true });
-  const script = `#!/bin/sh\n# Written by DirectoryBolt's scripts/lib/browser-rendering-shim.ts\nexec ${chromium} ${CHROMIUM_FLAGS.join(" ")} "$@"\n`;
+  const script = `#!/bin/sh\n# Written by DirectoryBolt's scripts/lib/browser-rendering-shim.ts\nexec ${chromium} ${CHROMIUM_ARGS.join(" ")} "$@"\n`;
   await writeFile(executable, script);
   await chmod(executable, 0o755);
   return executable;

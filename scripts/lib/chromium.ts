@@ -3,7 +3,7 @@
  * mapper bench, browser tests, the sandbox farm). Keeping the flags in one
  * place means every tool behaves the same offline and in CI.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
@@ -20,8 +20,30 @@ export const CHROMIUM_ARGS = [
   "--disable-dev-shm-usage",
 ] as const;
 
+const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+
+/** CHROMIUM_PATH, else the first system Chromium found; undefined when none is. */
+export function findChromium(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  return CANDIDATES.find((p) => existsSync(p));
+}
+
 export function chromiumPath(): string {
-  return process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+  const found = findChromium();
+  if (!found) throw new Error("No Chromium found: apt-get install chromium, or set CHROMIUM_PATH");
+  return found;
+}
+
+/**
+ * Proxies for browsers we run ourselves (local Chromium; external fleets
+ * have their own): PROXY_POOL is a comma-separated list, taken in turn.
+ * Browser Rendering cannot use them: it leaves through Cloudflare's egress.
+ */
+let nextProxy = 0;
+export function proxyArgs(pool = process.env.PROXY_POOL ?? ""): string[] {
+  const proxies = pool.split(",").map((p) => p.trim()).filter(Boolean);
+  if (proxies.length === 0) return [];
+  return [`--proxy-server=${proxies[nextProxy++ % proxies.length]}`];
 }
 
 /**
@@ -45,7 +67,7 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
     browser = await puppeteer.launch({
       executablePath: chromiumPath(),
       headless: true,
-      args: [...CHROMIUM_ARGS, `--user-data-dir=${userDataDir}`, ...extraArgs],
+      args: [...CHROMIUM_ARGS, `--user-data-dir=${userDataDir}`, ...proxyArgs(), ...extraArgs],
       // Callers own their process lifecycle; do not install signal handlers.
       handleSIGINT: false,
       handleSIGTERM: false,
