@@ -13,7 +13,18 @@ export function devVars(file: string): Record<string, string> {
   );
 }
 
-const databaseSetup = "./test/support/database.global.ts";
+export const databaseSetup = "./test/support/database.global.ts";
+
+/** The Worker in workerd, on the test database, with the documented local secrets. */
+export function workersPlugin() {
+  return cloudflareTest(({ inject }) => ({
+    wrangler: { configPath: "./wrangler.toml" },
+    miniflare: {
+      hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
+      bindings: { ...devVars(".dev.vars.example"), DIRECTORY_CATALOG: "sandbox" },
+    },
+  }));
+}
 
 // `npm test` runs four projects:
 // - workers: the Worker in real workerd (the Cloudflare plugin), against real Postgres
@@ -25,15 +36,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [
-          cloudflareTest(({ inject }) => ({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
-              bindings: { ...devVars(".dev.vars.example"), DIRECTORY_CATALOG: "sandbox" },
-            },
-          })),
-        ],
+        plugins: [workersPlugin()],
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],

@@ -3,29 +3,14 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import type { Transaction } from "../db/rls";
 import { businessProfiles } from "../db/schema";
+import type { ListingProfile } from "../shared/listing";
 import type { BusinessProfile, OpeningHours } from "./schema";
 
 type Db = Database | Transaction;
 export type ProfileRow = typeof businessProfiles.$inferSelect;
 
-export interface StoredProfile {
-  businessName: string;
-  contactName: string | null;
-  street: string | null;
-  city: string | null;
-  region: string | null;
-  postalCode: string | null;
-  country: string | null;
-  phone: string | null;
-  website: string | null;
-  email: string | null;
-  shortDescription: string | null;
-  longDescription: string | null;
-  categories: string[];
-  hours: OpeningHours;
-  socialLinks: Record<string, string>;
-  serviceArea: boolean;
-}
+/** The stored profile is the listing every directory receives: one type. */
+export type StoredProfile = ListingProfile;
 
 export function profileFromRow(row: ProfileRow): StoredProfile {
   return {

@@ -4,6 +4,7 @@
  * honeypots, rate limits, captchas, publication delay, e-mail confirmation)
  * behaves as a real directory's would. One Chromium, three pages at a time.
  */
+import { pagePool } from "./support/page-pool";
 import type { Browser, HTTPRequest, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../scripts/lib/chromium.ts";
@@ -35,34 +36,7 @@ afterAll(async () => {
   await farm?.close();
 });
 
-/**
- * A few pages, reused design after design (2 cores saturate at 2-4 pages).
- * Each page has its own browser context, hence its own window: pages that
- * share a window are background tabs, whose screenshots and timers stall.
- * They are opened one after another (opening several at once can hang).
- */
-function pagePool(size: number) {
-  const idle: Page[] = [];
-  const waiting: ((page: Page) => void)[] = [];
-  let opening: Promise<void> | undefined;
-  const open = () =>
-    (opening ??= (async () => {
-      for (let i = 0; i < size; i++) idle.push(await (await browser.createBrowserContext()).newPage());
-      for (const next of waiting.splice(0, idle.length)) next(idle.pop()!);
-    })());
-  return async <T>(task: (page: Page) => Promise<T>): Promise<T> => {
-    await open();
-    const page = idle.pop() ?? (await new Promise<Page>((resolve) => waiting.push(resolve)));
-    try {
-      return await task(page);
-    } finally {
-      const next = waiting.shift();
-      if (next) next(page);
-      else idle.push(page);
-    }
-  };
-}
-const withPage = pagePool(3);
+const withPage = pagePool(() => browser, 3);
 
 /** A cookie-keeping HTTP client for the rule tests (no browser needed). */
 class Client {

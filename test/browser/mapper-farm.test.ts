@@ -9,6 +9,7 @@
  * the step's fields get the sample business's values and the form is
  * posted; the next page is then mapped.
  */
+import { pagePool } from "./support/page-pool";
 import type { Browser, Frame, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../scripts/lib/chromium.ts";
@@ -41,33 +42,7 @@ afterAll(async () => {
   }
 });
 
-/** A few pages, each in its own browser context (own cookies, own window), reused design after design. */
-function pagePool(size: number) {
-  const idle: Page[] = [];
-  const waiting: ((page: Page) => void)[] = [];
-  let opening: Promise<void> | undefined;
-  const open = () =>
-    (opening ??= (async () => {
-      for (let i = 0; i < size; i++) {
-        const page = await (await browser.createBrowserContext()).newPage();
-        await page.setViewport({ width: 1280, height: 900 });
-        idle.push(page);
-      }
-      for (const next of waiting.splice(0, idle.length)) next(idle.pop()!);
-    })());
-  return async <T>(task: (page: Page) => Promise<T>): Promise<T> => {
-    await open();
-    const page = idle.pop() ?? (await new Promise<Page>((resolve) => waiting.push(resolve)));
-    try {
-      return await task(page);
-    } finally {
-      const next = waiting.shift();
-      if (next) next(page);
-      else idle.push(page);
-    }
-  };
-}
-const withPage = pagePool(3);
+const withPage = pagePool(() => browser, 3, (page) => page.setViewport({ width: 1280, height: 900 }));
 
 const TIMEOUT = 15_000;
 

@@ -38,31 +38,7 @@ export function taskFor(farm: Farm, variant: Variant, overrides: Partial<SubmitT
   };
 }
 
-/**
- * A few pages, reused (2 cores saturate at 2-4 pages). Each page has its own
- * browser context (own cookies, own window: background tabs stall timers).
- */
-export function pagePool(browser: () => Browser, size: number) {
-  const idle: Page[] = [];
-  const waiting: ((page: Page) => void)[] = [];
-  let opening: Promise<void> | undefined;
-  const open = () =>
-    (opening ??= (async () => {
-      for (let i = 0; i < size; i++) idle.push(await (await browser().createBrowserContext()).newPage());
-      for (const next of waiting.splice(0, idle.length)) next(idle.pop()!);
-    })());
-  return async <T>(task: (page: Page) => Promise<T>): Promise<T> => {
-    await open();
-    const page = idle.pop() ?? (await new Promise<Page>((resolve) => waiting.push(resolve)));
-    try {
-      return await task(page);
-    } finally {
-      const next = waiting.shift();
-      if (next) next(page);
-      else idle.push(page);
-    }
-  };
-}
+export { pagePool } from "./page-pool";
 
 const COUNTRY_WORDS = ["US", "United States", "Vereinigte Staaten", "États-Unis", "Estados Unidos", "Stati Uniti", "Verenigde Staten"];
 const profileSentences = new Set([...sentences(SAMPLE_PROFILE.shortDescription!), ...sentences(SAMPLE_PROFILE.longDescription!)]);
