@@ -68,6 +68,16 @@ describe("authentication", () => {
 });
 
 describe("PUT /api/business", () => {
+  it("keeps the contact name directories ask for, and names it when it is too long", async () => {
+    const { token } = await customerToken(`${uniq("contact")}@example.com`);
+    const ok = await put(token, profile({ contactName: "  Ada   Lovelace " }));
+    expect(ok.status, await ok.clone().text()).toBe(200);
+    expect(((await ok.json()) as { profile: { contactName: string } }).profile.contactName).toBe("Ada Lovelace");
+    const bad = await put(token, profile({ contactName: "x".repeat(121) }));
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { details: { fields: Record<string, string> } } }).error.details.fields).toHaveProperty("contactName");
+  });
+
   it("normalises and stores the profile; Unicode names and addresses round-trip exactly (NFC)", async () => {
     const email = `${uniq("uni")}@example.com`;
     const { token } = await customerToken(email);
@@ -80,6 +90,7 @@ describe("PUT /api/business", () => {
     expect(saved.jobsReady).toEqual([]);
     expect(saved.profile).toEqual({
       businessName: "Café Müller & Söhne",
+      contactName: null,
       street: "東京都千代田区丸の内1-9-1",
       city: "東京",
       region: null,
