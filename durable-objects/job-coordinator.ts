@@ -39,6 +39,8 @@ import { loadJob, writeOutbox } from "./coordinator/postgres-sync";
 import { decideAfterFailure } from "./coordinator/retry-policy";
 import { DONE, LEASED, TaskStore, toSubmissionView, type TaskRow } from "./coordinator/task-store";
 import { SocketHub, type SocketRole } from "./socket-hub";
+import type { OpsStats } from "../src/observability/ops-stats";
+import { log } from "../src/observability/log";
 
 /** A released task must be leased by a worker within this time. */
 export const QUEUED_LEASE_MS = 15 * 60_000;
@@ -63,6 +65,10 @@ export class JobCoordinator extends DurableObject<Env> {
   private draining: Promise<void> | null = null;
   private appliedSinceFlush = 0;
   private readonly workersSeen = new Set<string>();
+  /** Retries, failures and durations since the last ops summary (for `/metrics`). */
+  private opsStats: Omit<OpsStats, "oldestQueuedAt" | "outbox"> = { retries: 0, failures: {}, durationsMs: [] };
+  /** Lease times by `submissionId:attempt`, in memory: an eviction only loses a few durations. */
+  private readonly leasedAt = new Map<string, number>();
   /** Completion times of recent reports, for the ETA. */
   private readonly recentDone: number[] = [];
   private current: JobProgress["current"] = null;
@@ -151,7 +157,7 @@ export class JobCoordinator extends DurableObject<Env> {
       return "loaded";
     } catch (err) {
       // Postgres is unreachable: try again from the alarm.
-      console.error(JSON.stringify({ level: "warn", msg: "job load failed", jobId, error: String(err) }));
+      log("warn", "job load failed", { jobId, error: err });
       this.store.updateJob({ loadRetryAt: Date.now() + LOAD_RETRY_MS });
       await this.armAlarm();
       return "database_unavailable";
@@ -192,7 +198,7 @@ export class JobCoordinator extends DurableObject<Env> {
         } catch (err) {
           // The tasks keep their leases; when those expire they are released
           // again with the next attempt, so a failed send loses nothing.
-          console.error(JSON.stringify({ level: "warn", msg: "sendBatch failed", jobId: job.jobId, error: String(err) }));
+          log("warn", "sendBatch failed", { jobId: job.jobId, error: err });
         }
       }
     }
@@ -252,6 +258,7 @@ export class JobCoordinator extends DurableObject<Env> {
     }
     const leaseExpiresAt = Date.now() + SUBMITTING_LEASE_MS;
     const row = this.store.updateTask(submissionId, { status: "submitting", lease_expires_at: leaseExpiresAt, worker_id: workerId });
+    this.leasedAt.set(`${submissionId}:${attempt}`, Date.now());
     this.current = { submissionId, directoryName: row.directory_name };
     this.viewChanged(submissionId);
     this.jobChanged();
@@ -321,6 +328,11 @@ export class JobCoordinator extends DurableObject<Env> {
     if (report.workerId) this.workersSeen.add(report.workerId);
     this.appliedSinceFlush++;
     const now = Date.now();
+    const leasedAt = this.leasedAt.get(`${task.submission_id}:${task.attempt}`);
+    if (leasedAt !== undefined) {
+      this.leasedAt.delete(`${task.submission_id}:${task.attempt}`);
+      if (this.opsStats.durationsMs.length < 1_000) this.opsStats.durationsMs.push(now - leasedAt);
+    }
     if (report.outcome === "failed") {
       this.fail(task, { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds });
     } else {
@@ -347,6 +359,8 @@ export class JobCoordinator extends DurableObject<Env> {
 
   private fail(task: TaskRow, failure: { failureClass: NonNullable<TaskRow["failure_class"]>; reason?: string; retryAfterSeconds?: number }): void {
     const decision = decideAfterFailure(failure.failureClass, task.attempt, failure);
+    this.opsStats.failures[failure.failureClass] = (this.opsStats.failures[failure.failureClass] ?? 0) + 1;
+    if (decision.retry) this.opsStats.retries++;
     if (decision.retry) {
       this.store.updateTask(task.submission_id, {
         status: "retrying",
@@ -595,7 +609,7 @@ export class JobCoordinator extends DurableObject<Env> {
       const failures = this.store.job.outboxFailures + 1;
       const delay = Math.min(60_000, 1_000 * 2 ** Math.min(failures - 1, 6));
       this.store.updateJob({ outboxFailures: failures, outboxRetryAt: Date.now() + delay });
-      console.error(JSON.stringify({ level: "warn", msg: "outbox write failed", jobId: job.jobId, failures, error: String(err) }));
+      log("warn", "outbox write failed", { jobId: job.jobId, failures, error: err });
       await this.armAlarm();
     } finally {
       await conn?.close();
@@ -640,6 +654,8 @@ export class JobCoordinator extends DurableObject<Env> {
     this.appliedSinceFlush = 0;
     const workers = [...this.workersSeen];
     this.workersSeen.clear();
+    const stats: OpsStats = { ...this.opsStats, oldestQueuedAt: this.store.oldestQueuedAt(QUEUED_LEASE_MS), outbox: this.store.outboxSize() };
+    this.opsStats = { retries: 0, failures: {}, durationsMs: [] };
     const ops = this.env.OPS_MONITOR.get(this.env.OPS_MONITOR.idFromName("ops"));
     this.ctx.waitUntil(
       ops
@@ -654,8 +670,8 @@ export class JobCoordinator extends DurableObject<Env> {
           percent: progress.percent,
           currentDirectory: progress.current?.directoryName ?? null,
           updatedAt: progress.updatedAt,
-        }, activity, applied, workers)
-        .catch((err: unknown) => console.error(JSON.stringify({ level: "warn", msg: "ops update failed", error: String(err) }))),
+        }, activity, applied, workers, stats)
+        .catch((err: unknown) => log("warn", "ops update failed", { error: err })),
     );
   }
 }

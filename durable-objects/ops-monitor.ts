@@ -12,12 +12,15 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { ActivityLine, OpsJobSummary, OpsOverview, ServerMessage } from "../src/shared/protocol";
+import { DURATION_BUCKETS, type OpsMetricsSnapshot, type OpsStats } from "../src/observability/ops-stats";
 import { SocketHub } from "./socket-hub";
 
 const MINUTE = 60_000;
 const FINISHED = new Set(["completed", "cancelled", "failed"]);
 /** Finished jobs stay on the board for a while so staff see them end. */
 const FINISHED_VISIBLE_MS = 30 * MINUTE;
+/** A worker seen within this window counts as alive in `/metrics`. */
+const WORKER_ALIVE_MS = 5 * MINUTE;
 
 export class OpsMonitor extends DurableObject<Env> {
   private readonly sockets: SocketHub;
@@ -32,14 +35,18 @@ export class OpsMonitor extends DurableObject<Env> {
       create table if not exists throughput (minute integer primary key, applied integer not null);
       create table if not exists workers (worker_id text primary key, kind text not null, last_seen_at integer not null);
       create table if not exists activity (seq integer primary key autoincrement, line text not null);
+      create table if not exists counters (name text not null, label text not null default '', value real not null, primary key (name, label));
+      create table if not exists job_queue (job_id text primary key, oldest_queued_at integer, outbox integer not null default 0);
     `);
   }
 
   /** Called by every JobCoordinator after it flushes its own sockets. */
-  async jobUpdate(summary: OpsJobSummary, activity: ActivityLine[], applied: number, workerIds: string[]): Promise<void> {
+  async jobUpdate(summary: OpsJobSummary, activity: ActivityLine[], applied: number, workerIds: string[], stats?: OpsStats): Promise<void> {
     const now = Date.now();
     this.sql.exec("insert or replace into jobs (job_id, summary, updated_at) values (?, ?, ?)", summary.jobId, JSON.stringify(summary), now);
+    if (stats) this.recordStats(summary, stats);
     if (applied > 0) {
+      this.count("reports_applied", "", applied);
       const minute = Math.floor(now / MINUTE);
       this.sql.exec(
         "insert into throughput (minute, applied) values (?, ?) on conflict (minute) do update set applied = applied + excluded.applied",
@@ -54,10 +61,81 @@ export class OpsMonitor extends DurableObject<Env> {
     this.sockets.schedule(() => this.sockets.broadcast({ type: "ops", overview: this.overview() }, "staff"));
   }
 
+  /** The browser worker's solver figures after each batch (deltas). */
+  async browserBatch(counts: { captchasSolved: number; captchasFailed: number }): Promise<void> {
+    if (counts.captchasSolved > 0) this.count("captchas", "solved", counts.captchasSolved);
+    if (counts.captchasFailed > 0) this.count("captchas", "failed", counts.captchasFailed);
+  }
+
   /** External workers report themselves through the worker API. */
   async workerHeartbeat(workerId: string, kind: "cloudflare" | "external"): Promise<void> {
     this.heartbeat(workerId, kind, Date.now());
     this.sockets.schedule(() => this.sockets.broadcast({ type: "ops", overview: this.overview() }, "staff"));
+  }
+
+  private count(name: string, label: string, delta: number): void {
+    this.sql.exec(
+      "insert into counters (name, label, value) values (?, ?, ?) on conflict (name, label) do update set value = value + excluded.value",
+      name,
+      label,
+      delta,
+    );
+  }
+
+  private recordStats(summary: OpsJobSummary, stats: OpsStats): void {
+    if (stats.retries > 0) this.count("retries", "", stats.retries);
+    for (const [failureClass, n] of Object.entries(stats.failures)) if (n) this.count("failures", failureClass, n);
+    for (const ms of stats.durationsMs) {
+      const seconds = Math.max(0, ms / 1000);
+      const bucket = DURATION_BUCKETS.find((le) => seconds <= le);
+      // Stored per bucket (non-cumulative); `metrics()` accumulates.
+      this.count("duration_bucket", bucket === undefined ? "+Inf" : String(bucket), 1);
+      this.count("duration_sum", "", seconds);
+      this.count("duration_count", "", 1);
+    }
+    if (FINISHED.has(summary.status) && stats.outbox === 0) this.sql.exec("delete from job_queue where job_id = ?", summary.jobId);
+    else
+      this.sql.exec(
+        "insert or replace into job_queue (job_id, oldest_queued_at, outbox) values (?, ?, ?)",
+        summary.jobId,
+        FINISHED.has(summary.status) ? null : stats.oldestQueuedAt,
+        stats.outbox,
+      );
+  }
+
+  /** The figures behind `GET /metrics` (counters are totals since this object's storage began). */
+  metrics(): OpsMetricsSnapshot {
+    const now = Date.now();
+    const rows = this.sql.exec<{ name: string; label: string; value: number }>("select name, label, value from counters").toArray();
+    const get = (name: string, label = "") => rows.find((r) => r.name === name && r.label === label)?.value ?? 0;
+    const active = this.sql
+      .exec<{ summary: string }>("select summary from jobs")
+      .toArray()
+      .map((r) => JSON.parse(r.summary) as OpsJobSummary)
+      .filter((j) => !FINISHED.has(j.status));
+    const queue = this.sql.exec<{ at: number | null; outbox: number | null }>("select min(oldest_queued_at) as at, sum(outbox) as outbox from job_queue").one();
+    const oldest = queue.at;
+    let cumulative = 0;
+    const buckets = DURATION_BUCKETS.map((le) => ({ le, count: (cumulative += get("duration_bucket", String(le))) }));
+    return {
+      now,
+      tasksInFlight: active.reduce((n, j) => n + j.inFlight, 0),
+      activeJobs: active.length,
+      oldestQueuedAgeSeconds: oldest === null ? 0 : Math.max(0, (now - oldest) / 1000),
+      outboxBacklog: queue.outbox ?? 0,
+      reportsAppliedTotal: get("reports_applied"),
+      retriesTotal: get("retries"),
+      captchasTotal: { solved: get("captchas", "solved"), failed: get("captchas", "failed") },
+      failuresTotal: rows.filter((r) => r.name === "failures").map((r) => ({ failureClass: r.label, value: r.value })),
+      duration: { buckets, count: get("duration_count"), sumSeconds: get("duration_sum") },
+      workers: this.sql
+        .exec<{ kind: string; seen: number; alive: number; last: number }>(
+          "select kind, count(*) as seen, sum(case when last_seen_at >= ? then 1 else 0 end) as alive, max(last_seen_at) as last from workers group by kind",
+          now - WORKER_ALIVE_MS,
+        )
+        .toArray()
+        .map((w) => ({ kind: w.kind, seen: w.seen, alive: w.alive, lastSeenAt: w.last })),
+    };
   }
 
   private heartbeat(workerId: string, kind: string, at: number): void {

@@ -6,19 +6,26 @@
 import { Hono } from "hono";
 import { errorBody, errorResponse } from "./http/errors";
 import { health } from "./routes/health";
+import { metrics } from "./routes/metrics";
+import { readyz } from "./routes/readyz";
 import { api as purchaseApi } from "./routes/openapi";
 import { jobs, ops, staffJobs } from "./routes/jobs";
+import { localAuth } from "./routes/local-auth";
 import { autobolt, workerJobs, workerProgress } from "./routes/worker-api";
 
 export const app = new Hono<{ Bindings: Env }>();
 
 app.route("/healthz", health);
+app.route("/readyz", readyz);
+app.route("/metrics", metrics);
 // Job coordination: sockets, staff controls, and the worker API.
 app.route("/api/jobs", workerJobs);
 app.route("/api/jobs", jobs);
 app.route("/api/staff/jobs", staffJobs);
 app.route("/api/ops", ops);
 app.route("/api/autobolt", autobolt);
+// Sign-in for local development only (404 unless SUPABASE_URL is empty and PUBLIC_URL is loopback).
+app.route("/api/auth", localAuth);
 app.route("/api/worker", workerProgress);
 // Purchase flow: plans, checkout, the Stripe webhook, the business profile, /api/openapi.json.
 app.route("/", purchaseApi);

@@ -4,6 +4,8 @@
  */
 import { app } from "./app";
 import { handleDeadLetters } from "./queues/dead-letter";
+import { runScheduled } from "./scheduled";
+import { log } from "./observability/log";
 
 export { JobCoordinator } from "../durable-objects/job-coordinator";
 export { OpsMonitor } from "../durable-objects/ops-monitor";
@@ -14,5 +16,8 @@ export default {
     if (batch.queue.startsWith("directory-tasks-dlq")) return handleDeadLetters(batch, env);
     // This Worker consumes no other queue; leave the messages where they are.
     batch.retryAll({ delaySeconds: 60 });
+  },
+  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    ctx.waitUntil(runScheduled(env).then(() => undefined, (err: unknown) => log("error", "scheduled run failed", { error: err })));
   },
 } satisfies ExportedHandler<Env>;

@@ -7,9 +7,17 @@
 import { acquireBrowser } from "./browser-session";
 import { TwoCaptchaClient } from "./captcha/two-captcha";
 import { consumeBatch, type CoordinatorLike } from "./consumer";
+import { log, type LogLevel } from "../../src/observability/log";
+
+/** The OpsMonitor RPC method this Worker calls (the class lives in directorybolt). */
+interface OpsMonitorLike {
+  browserBatch(counts: { captchasSolved: number; captchasFailed: number }): Promise<void>;
+}
+
+const isLevel = (v: unknown): v is LogLevel => v === "debug" || v === "info" || v === "warn" || v === "error";
 
 export default {
-  async queue(batch: MessageBatch<unknown>, env: BrowserEnv, _ctx: ExecutionContext): Promise<void> {
+  async queue(batch: MessageBatch<unknown>, env: BrowserEnv, ctx: ExecutionContext): Promise<void> {
     // The coordinator lives in the directorybolt Worker; its RPC methods are
     // the ones CoordinatorLike names.
     const coordinators = env.JOB_COORDINATOR;
@@ -25,8 +33,17 @@ export default {
         await env.EVIDENCE.put(key, png, { httpMetadata: { contentType: "image/png" }, customMetadata: metadata });
       },
       solver,
-      log: (entry) => console.log(JSON.stringify(entry)),
+      log: ({ level, msg, ...fields }) => log(isLevel(level) ? level : "info", String(msg), fields),
     });
-    console.log(JSON.stringify({ level: "info", msg: "batch done", ...summary, solver: solver?.stats }));
+    log("info", "batch done", { queue: batch.queue, ...summary, solver: solver?.stats });
+    // The solver's figures go to OpsMonitor for `/metrics` (a fresh solver per batch: these are deltas).
+    if (solver && (solver.stats.solved > 0 || solver.stats.failed > 0)) {
+      const ops = env.OPS_MONITOR.get(env.OPS_MONITOR.idFromName("ops")) as unknown as OpsMonitorLike;
+      ctx.waitUntil(
+        ops
+          .browserBatch({ captchasSolved: solver.stats.solved, captchasFailed: solver.stats.failed })
+          .catch((err: unknown) => log("warn", "ops batch update failed", { error: err })),
+      );
+    }
   },
 } satisfies ExportedHandler<BrowserEnv>;

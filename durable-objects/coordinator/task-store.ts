@@ -186,6 +186,11 @@ export class TaskStore {
     return row;
   }
 
+  /** When the oldest released, unleased task became deliverable (its queued lease less `queuedLeaseMs`). */
+  oldestQueuedAt(queuedLeaseMs: number): number | null {
+    return this.sql.exec<{ at: number | null }>("select min(lease_expires_at) - ? as at from tasks where status = 'queued'", queuedLeaseMs).one().at;
+  }
+
   countInFlight(): number {
     return this.sql.exec<{ n: number }>(`select count(*) as n from tasks where status in (${list(LEASED)})`).one().n;
   }

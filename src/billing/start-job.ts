@@ -5,6 +5,7 @@
  * event is replayed.
  */
 import { coordinatorFor } from "../jobs/coordinator-client";
+import { log } from "../observability/log";
 
 /**
  * Tells the job's coordinator to start (payment and profile are both in).
@@ -14,7 +15,7 @@ import { coordinatorFor } from "../jobs/coordinator-client";
 export async function startJob(env: Env, jobId: string): Promise<void> {
   const result = await coordinatorFor(env, jobId).start(jobId);
   if (!result.ok && result.reason !== "database_unavailable") {
-    console.error(JSON.stringify({ level: "error", msg: "job did not start", jobId, reason: result.reason }));
+    log("error", "job did not start", { jobId, reason: result.reason });
   }
 }
 

@@ -29,7 +29,7 @@ export function stripeClient(env: Pick<Env, "STRIPE_SECRET_KEY">): Stripe {
   });
 }
 
-function isLoopback(url: string): boolean {
+export function isLoopback(url: string): boolean {
   try {
     const host = new URL(url).hostname;
     return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);

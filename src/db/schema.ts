@@ -386,3 +386,42 @@ export const workers = pgTable(
   },
   (t) => [check("workers_kind_valid", oneOf("kind", WORKER_KINDS)), staffReadPolicy("workers")],
 ).enableRLS();
+
+export const NOTIFICATION_KINDS = ["job_completed"] as const;
+export const NOTIFICATION_STATUSES = ["pending", "sent", "failed"] as const;
+
+/**
+ * Customer e-mails, sent from this outbox by the cron drain
+ * (src/notifications/outbox.ts): one row per (job, kind), so enqueueing twice
+ * is a no-op and a sent notification is never sent again; a failed send waits
+ * until `next_attempt_at` and is retried, up to a limit.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "restrict" }),
+    kind: text("kind").notNull(),
+    recipient: text("recipient").notNull(),
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
+    providerMessageId: text("provider_message_id"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("notifications_job_id_kind_key").on(t.jobId, t.kind),
+    index("notifications_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    check("notifications_kind_valid", oneOf("kind", NOTIFICATION_KINDS)),
+    check("notifications_status_valid", oneOf("status", NOTIFICATION_STATUSES)),
+    staffReadPolicy("notifications"),
+  ],
+).enableRLS();

@@ -5,6 +5,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { log } from "../observability/log";
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -31,6 +32,6 @@ export function errorResponse(c: Context, err: unknown): Response {
   if (err instanceof HTTPException && err.status >= 400 && err.status < 500) {
     return c.json(errorBody("bad_request", err.message || "Bad request"), err.status as ContentfulStatusCode);
   }
-  console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err) }));
+  log("error", "unhandled", { requestId: c.req.header("cf-ray") ?? undefined, method: c.req.method, path: c.req.path, error: err });
   return c.json(errorBody("internal", "Something went wrong on our side; it has been logged."), 500);
 }

@@ -6,12 +6,13 @@
  */
 import { coordinatorFor } from "../jobs/coordinator-client";
 import { taskMessageSchema } from "../shared/protocol";
+import { log } from "../observability/log";
 
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const message of batch.messages) {
     const parsed = taskMessageSchema.safeParse(message.body);
     if (!parsed.success) {
-      console.error(JSON.stringify({ level: "error", msg: "malformed dead letter dropped", id: message.id, body: message.body }));
+      log("error", "malformed dead letter dropped", { id: message.id, body: message.body });
       message.ack();
       continue;
     }
@@ -19,7 +20,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env):
       await coordinatorFor(env, parsed.data.jobId).deadLetter(parsed.data, `gave up after ${message.attempts} deliveries`);
       message.ack();
     } catch (err) {
-      console.error(JSON.stringify({ level: "warn", msg: "dead letter not applied yet", id: message.id, error: String(err) }));
+      log("warn", "dead letter not applied yet", { id: message.id, error: err });
       message.retry({ delaySeconds: 30 });
     }
   }

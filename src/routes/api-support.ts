@@ -11,6 +11,7 @@ import { createMiddleware } from "hono/factory";
 import type { Connection } from "../db/client";
 import { connectFromWorker } from "../db/worker-database";
 import { ApiError, errorResponse } from "../http/errors";
+import { log } from "../observability/log";
 
 /** Largest JSON body the API reads (a full business profile is ~6 KiB). */
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -123,7 +124,7 @@ export async function withDatabase<T>(env: Env, run: (conn: Connection) => Promi
  */
 export function runAfterResponse(c: Context, promise: Promise<unknown>, what: string): void {
   const guarded = promise.catch((err) =>
-    console.error(JSON.stringify({ level: "error", msg: `${what} failed`, error: String(err) })),
+    log("error", `${what} failed`, { error: err }),
   );
   try {
     c.executionCtx.waitUntil(guarded);

@@ -33,6 +33,7 @@ import { isCountryCode } from "../profile/countries";
 import { PLANS, PLAN_IDS, type PlanId } from "../shared/plans";
 import { errorResponses, formRequest, jsonError, jsonRequest, newApiApp, runAfterResponse, withDatabase } from "./api-support";
 import { stripeWebhook } from "./stripe-webhook";
+import { log } from "../observability/log";
 
 const CheckoutRequest = z
   .strictObject({
@@ -145,7 +146,7 @@ function stripeFailure(err: unknown, what: string): ApiError {
     return new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was used for a checkout with a different plan or email");
   }
   const message = err instanceof Error ? err.message : String(err);
-  console.error(JSON.stringify({ level: "error", msg: `stripe ${what} failed`, error: message }));
+  log("error", `stripe ${what} failed`, { error: message });
   return new ApiError(502, "payment_provider_error", `Stripe could not ${what}; try again in a moment`);
 }
 
@@ -328,7 +329,7 @@ export const checkout = newApiApp()
       const res = await deliverToWebhook(c.env, c.req.url, executionContextOf(c), localSessionEvent("checkout.session.completed", session));
       if (!res.ok) {
         // As with Stripe, the success page fulfils from the session itself.
-        console.error(JSON.stringify({ level: "error", msg: "local webhook delivery failed", status: res.status, body: await res.text() }));
+        log("error", "local webhook delivery failed", { status: res.status, body: await res.text() });
       }
     }
     return c.redirect(session.success_url!, 303);

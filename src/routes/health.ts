@@ -16,7 +16,7 @@ export interface HealthReport {
   catalog: string;
 }
 
-async function probeDatabase(env: Env): Promise<HealthReport["database"]> {
+export async function probeDatabase(env: Env): Promise<HealthReport["database"]> {
   const started = performance.now();
   let conn: Connection | undefined;
   try {

@@ -12,6 +12,7 @@ import { cancelJob } from "../billing/start-job";
 import { Stripe, verifyStripeEvent } from "../billing/stripe";
 import { processStripeEvent, type ProcessedEvent } from "../billing/webhook";
 import { ApiError } from "../http/errors";
+import { log } from "../observability/log";
 import { WEBHOOK_BODY_LIMIT, jsonError, mediaType, newApiApp, runAfterResponse, sizeLimit, withDatabase } from "./api-support";
 
 const WebhookAnswer = z
@@ -95,8 +96,6 @@ export const stripeWebhook = newApiApp().openapi(receiveEvent, async (c) => {
   const ms = performance.now() - started;
   // The database part of the answer, for benches and dashboards.
   c.header("server-timing", `db;dur=${ms.toFixed(1)}`);
-  console.log(
-    JSON.stringify({ level: "info", msg: "stripe event", eventId: event.id, type: event.type, outcome, ms: Math.round(ms) }),
-  );
+  log("info", "stripe event", { requestId: c.req.header("cf-ray") ?? undefined, eventId: event.id, type: event.type, outcome, ms: Math.round(ms) });
   return c.json({ received: true as const, eventId: event.id, duplicate: processed.duplicate, outcome }, 200);
 });

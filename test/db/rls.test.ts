@@ -74,6 +74,10 @@ beforeAll(async () => {
     .insert(t.localCheckoutSessions)
     .values({ id: `cs_local_${tag}`, plan: "starter", email: `${tag}@example.com`, amountCents: 14900 })
     .returning();
+  const [note] = await db
+    .insert(t.notifications)
+    .values({ jobId: made.A.job, customerId: made.A.customer, kind: "job_completed", recipient: `${tag}-a@example.com` })
+    .returning();
 
   const owned = (key: keyof (typeof made)["A"]) => [
     { id: made.A[key], owner: "A" as const },
@@ -97,6 +101,8 @@ beforeAll(async () => {
     { table: t.stripeEvents, name: "stripe_events", rows: [{ id: evt!.id, owner: "none" }] },
     { table: t.workers, name: "workers", rows: [{ id: wrk!.id, owner: "none" }] },
     { table: t.localCheckoutSessions, name: "local_checkout_sessions", rows: [{ id: local!.id, owner: "none" }] },
+    // Staff only: the outbox holds addresses and send state, not the customer's business.
+    { table: t.notifications, name: "notifications", rows: [{ id: note!.id, owner: "none" }] },
   );
 });
 

@@ -1,0 +1,40 @@
+/**
+ * What a JobCoordinator tells OpsMonitor, besides its job summary, so that
+ * `/metrics` can count retries, failures and durations, and what OpsMonitor
+ * hands back to the metrics route. Shared by both objects and the route.
+ */
+import type { FailureClass } from "../shared/protocol";
+
+/** Upper bounds (seconds) of the submission duration histogram. */
+export const DURATION_BUCKETS = [1, 2.5, 5, 10, 20, 30, 60, 120, 300] as const;
+
+/** Deltas since the coordinator's last summary. */
+export interface OpsStats {
+  /** Failed attempts that went back to the queue. */
+  retries: number;
+  /** Failed attempts by class (retried or final). */
+  failures: Partial<Record<FailureClass, number>>;
+  /** Lease → report time of the reports applied, in milliseconds. */
+  durationsMs: number[];
+  /** When the job's oldest released, unleased task became deliverable (null: none). */
+  oldestQueuedAt: number | null;
+  /** Changes waiting in the coordinator's outbox for Postgres. */
+  outbox: number;
+}
+
+export interface OpsMetricsSnapshot {
+  now: number;
+  /** Tasks released and not yet reported, over the active jobs. */
+  tasksInFlight: number;
+  activeJobs: number;
+  oldestQueuedAgeSeconds: number;
+  /** Outbox rows not yet in Postgres, over active jobs, as their coordinators last reported. */
+  outboxBacklog: number;
+  reportsAppliedTotal: number;
+  retriesTotal: number;
+  /** Captcha solver calls by the browser worker, by result. */
+  captchasTotal: { solved: number; failed: number };
+  failuresTotal: { failureClass: string; value: number }[];
+  duration: { buckets: { le: number; count: number }[]; count: number; sumSeconds: number };
+  workers: { kind: string; seen: number; alive: number; lastSeenAt: number }[];
+}

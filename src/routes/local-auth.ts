@@ -1,0 +1,46 @@
+/**
+ * `POST /api/auth/local-sign-in {email, staff?}` → `{token, userId, email, staff}`:
+ * sign-in for local development and tests, with no Supabase project. It
+ * answers only when SUPABASE_URL is empty and PUBLIC_URL is a loopback
+ * address (the same "local" test as the local checkout); anywhere else it
+ * is a 404, as if it did not exist. The user id is a UUID v5 of the email,
+ * so the same person signs in as the same user every time.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { signUserToken } from "../auth/user-token";
+import { isLoopback } from "../billing/stripe";
+import { ApiError } from "../http/errors";
+import { jsonBody } from "../http/validation";
+
+/** Namespace of local user ids (a fixed random UUID). */
+const NAMESPACE = "3b0f5a8e-6d1c-4f7a-9e2b-8c4d1a7e5f60";
+const TTL_SECONDS = 12 * 3600;
+
+export function isLocalAuth(env: Pick<Env, "SUPABASE_URL" | "PUBLIC_URL">): boolean {
+  return !env.SUPABASE_URL && isLoopback(env.PUBLIC_URL);
+}
+
+/** RFC 4122 version 5 (SHA-1, name-based) UUID of `name` in NAMESPACE. */
+export async function localUserId(name: string): Promise<string> {
+  const ns = NAMESPACE.replace(/-/g, "").match(/../g)!.map((h) => parseInt(h, 16));
+  const bytes = new Uint8Array([...ns, ...new TextEncoder().encode(name)]);
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-1", bytes)).slice(0, 16);
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = [...hash].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const body = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email("Not a valid email address").max(254)),
+  staff: z.boolean().optional().default(false),
+});
+
+export const localAuth = new Hono<{ Bindings: Env }>().post("/local-sign-in", async (c) => {
+  if (!isLocalAuth(c.env)) throw new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
+  const { email, staff } = await jsonBody(c, body);
+  const userId = await localUserId(email);
+  const token = await signUserToken(c.env, { userId, email, staff }, TTL_SECONDS);
+  return c.json({ token, userId, email, staff, expiresIn: TTL_SECONDS });
+});

@@ -1,0 +1,64 @@
+/**
+ * The cron trigger's work (wrangler.toml `[triggers] crons`), every few
+ * minutes; each step is idempotent and independent of the others:
+ * 1. wake stuck jobs: `in_progress` jobs with no job_event (and no row
+ *    update) for STUCK_AFTER_MINUTES get `start()` on their coordinator,
+ *    which is idempotent and re-pumps (a lost alarm, an evicted object);
+ * 2. enqueue a completion e-mail for every newly completed job;
+ * 3. drain the notification outbox through the e-mail provider.
+ */
+import type { Connection } from "./db/client";
+import { connectFromWorker } from "./db/worker-database";
+import { coordinatorFor } from "./jobs/coordinator-client";
+import { drainNotifications, enqueueCompletionNotifications, type DrainResult } from "./notifications/outbox";
+import { log } from "./observability/log";
+
+export const STUCK_AFTER_MINUTES = 15;
+
+export interface ScheduledResult {
+  woken: string[];
+  enqueued: number;
+  drained: DrainResult | "not_configured";
+}
+
+/** In-progress jobs with no progress for `minutes`, oldest first. */
+export async function findStuckJobs(conn: Connection, minutes = STUCK_AFTER_MINUTES, limit = 50): Promise<string[]> {
+  const res = await conn.client.query<{ id: string }>(
+    `select j.id from jobs j
+      where j.status = 'in_progress'
+        and j.updated_at < now() - make_interval(mins => $1)
+        and not exists (select 1 from job_events e where e.job_id = j.id and e.created_at >= now() - make_interval(mins => $1))
+      order by j.updated_at limit $2`,
+    [minutes, limit],
+  );
+  return res.rows.map((r) => r.id);
+}
+
+export async function runScheduled(env: Env, options: { fetch?: typeof fetch } = {}): Promise<ScheduledResult> {
+  const conn = await connectFromWorker(env, { timeoutMs: 5_000 });
+  try {
+    const woken: string[] = [];
+    for (const jobId of await findStuckJobs(conn)) {
+      const result = await coordinatorFor(env, jobId)
+        .start(jobId)
+        .catch((err: unknown) => ({ ok: false as const, reason: String(err) }));
+      log(result.ok ? "info" : "warn", "stuck job woken", { jobId, ok: result.ok, reason: result.ok ? undefined : result.reason });
+      woken.push(jobId);
+    }
+    const enqueued = await enqueueCompletionNotifications(conn.client);
+    let drained: ScheduledResult["drained"] = "not_configured";
+    if (env.EMAIL_API_KEY && env.EMAIL_FROM) {
+      drained = await drainNotifications(conn.client, {
+        apiKey: env.EMAIL_API_KEY,
+        from: env.EMAIL_FROM,
+        apiUrl: env.EMAIL_API_URL,
+        publicUrl: env.PUBLIC_URL,
+        fetch: options.fetch,
+      });
+    }
+    log("info", "scheduled run", { woken: woken.length, enqueued, drained });
+    return { woken, enqueued, drained };
+  } finally {
+    await conn.close();
+  }
+}
