@@ -66,6 +66,16 @@ export default defineConfig({
         },
       },
       {
+        // The SolidJS site in real Chromium (playwright-core) against the whole stack.
+        test: {
+          name: "site",
+          include: ["test/site/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],

@@ -1,43 +1,61 @@
 /**
- * The public landing page. The plans come from the one plan table the API
- * uses too (src/shared/plans.ts), so prices never disagree.
+ * The site: public pages (plans and checkout, the checkout's success page,
+ * sign-in), the customer's business profile and live portal, and the staff
+ * dashboard. Each page is its own chunk.
  */
-import { For, createResource } from "solid-js";
-import { PLANS, PLAN_IDS } from "../../src/shared/plans";
+import { A, Route, Router, type RouteSectionProps } from "@solidjs/router";
+import { Show, lazy } from "solid-js";
+import { claims, isStaff, lastJob, setToken } from "./auth";
 
-const money = (cents: number) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 }).format(cents / 100);
+const Home = lazy(() => import("./pages/Home"));
+const CheckoutSuccess = lazy(() => import("./pages/CheckoutSuccess"));
+const SignIn = lazy(() => import("./pages/SignIn"));
+const Profile = lazy(() => import("./pages/Profile"));
+const Portal = lazy(() => import("./pages/Portal"));
+const Staff = lazy(() => import("./pages/Staff"));
+const StaffJob = lazy(() => import("./pages/StaffJob"));
+const RenderBench = lazy(() => import("./pages/RenderBench"));
 
-async function fetchHealth(): Promise<string> {
-  const res = await fetch("/healthz");
-  return res.ok ? "All systems running" : "Degraded: the database is unreachable";
+function Layout(props: RouteSectionProps) {
+  return (
+    <>
+      <a class="skip" href="#main">Skip to content</a>
+      <nav aria-label="Main">
+        <A href="/" class="brand" end>DirectoryBolt</A>
+        <Show when={claims()} fallback={<A href="/sign-in">Sign in</A>}>
+          <A href="/business">Business profile</A>
+          <Show when={lastJob.get()}>{(id) => <A href={`/portal/jobs/${id()}`}>My submissions</A>}</Show>
+          <Show when={isStaff()}><A href="/staff">Staff</A></Show>
+          <span class="muted">{claims()!.email}</span>
+          <button type="button" class="link" onClick={() => { setToken(null); location.assign("/"); }}>Sign out</button>
+        </Show>
+      </nav>
+      <main id="main">{props.children}</main>
+    </>
+  );
+}
+
+function NotFound() {
+  return (
+    <section>
+      <h1>Page not found</h1>
+      <A href="/">Back to the plans</A>
+    </section>
+  );
 }
 
 export function App() {
-  const [health] = createResource(fetchHealth);
   return (
-    <main>
-      <header>
-        <h1>DirectoryBolt</h1>
-        <p class="lead">
-          We list your business in 50 to 500 online directories in hours, not weeks, with real browsers, and you
-          watch every submission happen live, with a screenshot as proof.
-        </p>
-      </header>
-      <section class="plans" aria-label="Plans">
-        <For each={PLAN_IDS.map((id) => PLANS[id])}>
-          {(plan) => (
-            <article class="plan">
-              <h2>{plan.name}</h2>
-              <p class="price">{money(plan.priceCents)}</p>
-              <p>{plan.directories} directories, one-time</p>
-            </article>
-          )}
-        </For>
-      </section>
-      <footer>
-        <span class="status">{health.loading ? "Checking status…" : health.error ? "Status unknown" : health()}</span>
-      </footer>
-    </main>
+    <Router root={Layout}>
+      <Route path={["/", "/pricing"]} component={Home} />
+      <Route path="/checkout/success" component={CheckoutSuccess} />
+      <Route path="/sign-in" component={SignIn} />
+      <Route path="/business" component={Profile} />
+      <Route path="/portal/jobs/:id" component={Portal} />
+      <Route path="/staff" component={Staff} />
+      <Route path="/staff/jobs/:id" component={StaffJob} />
+      <Route path="/dev/render-bench" component={RenderBench} />
+      <Route path="*" component={NotFound} />
+    </Router>
   );
 }

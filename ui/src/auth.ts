@@ -1,0 +1,50 @@
+/** The signed-in user: the token in localStorage, its claims read (not verified: the API verifies). */
+import { createSignal } from "solid-js";
+
+const KEY = "directorybolt.token";
+
+function readToken(): string | null {
+  try {
+    return localStorage.getItem(KEY);
+  } catch {
+    return null;
+  }
+}
+
+const [tokenSignal, setTokenSignal] = createSignal<string | null>(readToken());
+export const token = tokenSignal;
+
+export function setToken(value: string | null): void {
+  if (value) localStorage.setItem(KEY, value);
+  else localStorage.removeItem(KEY);
+  setTokenSignal(value);
+}
+
+export interface Claims {
+  sub: string;
+  email?: string;
+  exp?: number;
+  app_metadata?: { role?: string };
+}
+
+export function claims(): Claims | null {
+  const t = token();
+  if (!t) return null;
+  try {
+    const part = t.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/");
+    const c = JSON.parse(atob(part)) as Claims;
+    if (c.exp && c.exp * 1000 < Date.now()) return null;
+    return c;
+  } catch {
+    return null;
+  }
+}
+
+export const isStaff = () => claims()?.app_metadata?.role === "staff";
+export const signedIn = () => claims() !== null;
+
+/** The last job this browser bought, so the portal can be found again. */
+export const lastJob = {
+  get: (): string | null => localStorage.getItem("directorybolt.lastJob"),
+  set: (id: string) => localStorage.setItem("directorybolt.lastJob", id),
+};

@@ -1,0 +1,40 @@
+import type { SubmissionView } from "../../src/shared/protocol";
+
+export const money = (cents: number) =>
+  new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 }).format(cents / 100);
+
+export const time = (ms: number | null | undefined) => (ms ? new Date(ms).toLocaleTimeString() : "");
+
+export function eta(ms: number | null | undefined): string {
+  if (!ms) return "unknown";
+  const minutes = Math.round((ms - Date.now()) / 60_000);
+  if (minutes <= 0) return "any moment";
+  if (minutes < 60) return `about ${minutes} min`;
+  return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+export const label = (status: string) => status.replace(/_/g, " ");
+
+function cell(v: unknown): string {
+  const s = v == null ? "" : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function submissionsCsv(rows: SubmissionView[]): string {
+  const head = ["directory", "status", "attempt", "updated_at", "listing_url", "failure_class", "failure_reason", "submission_id"];
+  const lines = rows.map((r) =>
+    [r.directoryName, r.status, r.attempt, new Date(r.updatedAt).toISOString(), r.listingUrl, r.failureClass, r.failureReason, r.submissionId].map(cell).join(","),
+  );
+  return [head.join(","), ...lines].join("\r\n") + "\r\n";
+}
+
+export function download(name: string, text: string, type = "text/csv"): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,0 +1,51 @@
+import { A, Navigate, useParams } from "@solidjs/router";
+import { Show } from "solid-js";
+import { unwrap } from "solid-js/store";
+import { signedIn } from "../auth";
+import { ActivityFeed, LiveBadge, Progress, SubmissionsTable } from "../components";
+import { download, submissionsCsv } from "../format";
+import { createJobStore, useLiveSocket } from "../live";
+
+export default function Portal() {
+  const params = useParams<{ id: string }>();
+  if (!signedIn()) return <Navigate href={`/sign-in?next=/portal/jobs/${params.id}`} />;
+  const { state, apply } = createJobStore();
+  const live = useLiveSocket(() => `/api/jobs/${params.id}/ws-ticket`, apply);
+  const csv = () => {
+    const s = unwrap(state);
+    download(`directorybolt-${params.id}.csv`, submissionsCsv(s.order.map((id) => s.rows[id]!)));
+  };
+  return (
+    <Show
+      when={!live.error()}
+      fallback={
+        <section role="alert" data-testid="job-error">
+          <h1>{live.error()!.status === 404 ? "Job not found" : "Cannot open this job"}</h1>
+          <p>
+            {live.error()!.status === 404
+              ? "There is no such job on your account. Check the link, or sign in with the email you paid with."
+              : live.error()!.message}
+          </p>
+          <A href="/sign-in">Sign in with another email</A>
+        </section>
+      }
+    >
+      <section>
+        <div class="title-row">
+          <h1>Your directory submissions</h1>
+          <LiveBadge status={live.status()} retryIn={live.retryIn()} />
+        </div>
+        <Progress state={state} />
+        <div class="title-row">
+          <h2>Directories</h2>
+          <button type="button" class="secondary" onClick={csv} disabled={state.order.length === 0}>
+            Download CSV
+          </button>
+        </div>
+        <SubmissionsTable jobId={params.id} state={state} />
+        <h2>Activity</h2>
+        <ActivityFeed lines={state.activity} />
+      </section>
+    </Show>
+  );
+}
