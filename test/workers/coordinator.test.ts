@@ -116,24 +116,30 @@ describe("JobCoordinator", () => {
     await stub.start(seeded.jobId);
     await settled(seeded.jobId);
     // Postgres goes away mid-job.
-    await runInDurableObject(stub, (instance: JobCoordinator) => {
+    await runInDurableObject(stub, async (instance: JobCoordinator) => {
       (instance as unknown as { realDatabase: unknown }).realDatabase = instance.database;
       instance.database = async () => {
         throw new Error("connect ECONNREFUSED (simulated outage)");
       };
+      // A write already under way keeps its open connection; let it finish,
+      // so everything after this point meets the outage.
+      await (instance as unknown as { draining: Promise<void> | null }).draining;
     });
     await consume(seeded.jobId, released, () => ({ outcome: "submitted" }));
     expect((await stub.progress()).status).toBe("completed");
     expect(await stub.pendingWrites()).toBeGreaterThan(0);
     const stale = await postgresState(seeded.jobId);
     expect(stale.job.status).toBe("in_progress");
-    // It comes back; the alarm's retry writes everything.
-    await runInDurableObject(stub, (instance: JobCoordinator) => {
-      instance.database = (instance as unknown as { realDatabase: JobCoordinator["database"] }).realDatabase;
-    });
+    // The failed writes are counted and backed off (read while still down:
+    // once it is back, the alarm may drain at any moment).
     await runInDurableObject(stub, (_i: JobCoordinator, state) => {
       const meta = JSON.parse(state.storage.sql.exec<{ value: string }>("select value from meta where key = 'job'").one().value);
       expect(meta.outboxFailures).toBeGreaterThan(0);
+      expect(meta.outboxRetryAt).toBeGreaterThan(0);
+    });
+    // It comes back; the alarm's retry writes everything.
+    await runInDurableObject(stub, (instance: JobCoordinator) => {
+      instance.database = (instance as unknown as { realDatabase: JobCoordinator["database"] }).realDatabase;
     });
     await expireTimers(seeded.jobId);
     expect(await stub.pendingWrites()).toBe(0);
