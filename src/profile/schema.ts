@@ -27,37 +27,9 @@ import {
   type Normalised,
 } from "./normalise";
 
-export const PROFILE_LIMITS = {
-  businessName: { min: 1, max: 150 },
-  contactName: { min: 1, max: 120 },
-  street: { min: 1, max: 200 },
-  city: { min: 1, max: 100 },
-  region: { min: 1, max: 100 },
-  shortDescription: { min: 10, max: 160 },
-  longDescription: { min: 1, max: 2000 },
-  category: { min: 2, max: 60 },
-  categories: { min: 1, max: 10 },
-  periodsPerDay: 4,
-  url: 2048,
-  email: 254,
-} as const;
-
-export const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-export type Day = (typeof DAYS)[number];
-export type OpeningHours = Partial<Record<Day, [string, string][]>>;
-
-/** Social networks a listing may link, and the hosts their profile URLs live on. */
-export const SOCIAL_NETWORKS = {
-  facebook: ["facebook.com", "fb.com"],
-  instagram: ["instagram.com"],
-  x: ["x.com", "twitter.com"],
-  linkedin: ["linkedin.com"],
-  youtube: ["youtube.com", "youtu.be"],
-  tiktok: ["tiktok.com"],
-  pinterest: ["pinterest.com"],
-  threads: ["threads.net", "threads.com"],
-} as const;
-export type SocialNetwork = keyof typeof SOCIAL_NETWORKS;
+// The rules the site's form shares live in one dependency-free module.
+import { DAYS, PROFILE_LIMITS, SOCIAL_NETWORKS, type Day, type OpeningHours, type SocialNetwork } from "../shared/profile-rules";
+export { DAYS, PROFILE_LIMITS, SOCIAL_NETWORKS, type Day, type OpeningHours, type SocialNetwork };
 
 const required = (what = "text") => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined || issue.input === null ? "Required" : `Must be ${what}`),

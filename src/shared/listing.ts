@@ -3,7 +3,9 @@
  * coordinator hands it out with a lease (camelCase, normalised: phone in
  * E.164, country ISO 3166-1 alpha-2, URLs absolute).
  */
-export type Day = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+import type { Day } from "./profile-rules";
+
+export type { Day };
 
 export interface ListingProfile {
   businessName: string;
