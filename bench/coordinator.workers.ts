@@ -6,6 +6,7 @@
  *    sockets (p50, p99), which includes the 50 ms batching window.
  * It prints figures; it asserts nothing about speed.
  */
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { it } from "vitest";
 import { signTicket } from "../src/auth/ws-ticket";
@@ -26,7 +27,7 @@ it("reports applied per second by one coordinator", async () => {
   await stub.start(seeded.jobId);
   // Lift the pacing cap so throughput, not pacing, is measured.
   await stub.pause("bench");
-  await (await import("cloudflare:test")).runInDurableObject(stub, (instance) => {
+  await runInDurableObject(stub, (instance) => {
     (instance as unknown as { store: { updateJob(p: object): void } }).store.updateJob({ maxInFlight: TASKS });
   });
   for (const m of released.splice(0)) await stub.lease(m.submissionId, m.attempt, "bench");

@@ -29,7 +29,6 @@ import type {
   JobProgress,
   ReportResult,
   ServerMessage,
-  SubmissionView,
   TaskLease,
   TaskMessage,
   TaskReport,
@@ -56,7 +55,6 @@ export type StartResult = { ok: true; job: JobProgress } | { ok: false; reason: 
 export class JobCoordinator extends DurableObject<Env> {
   private readonly store: TaskStore;
   private readonly sockets: SocketHub;
-  private readonly pendingViews = new Map<string, SubmissionView>();
   private pendingActivity: ActivityLine[] = [];
   private jobDirty = false;
   private jobRowDirty = false;
@@ -187,7 +185,6 @@ export class JobCoordinator extends DurableObject<Env> {
             lease_expires_at: now + delaySeconds * 1000 + QUEUED_LEASE_MS,
             next_attempt_at: null,
           });
-          this.viewChanged(task.submission_id);
           messages.push({ jobId: job.jobId!, submissionId: task.submission_id, attempt });
           delays.push(delaySeconds);
         }
@@ -231,7 +228,6 @@ export class JobCoordinator extends DurableObject<Env> {
     for (const task of this.store.expiredLeases(now)) {
       if (this.store.job.status === "cancelled") {
         this.store.updateTask(task.submission_id, { status: "skipped", lease_expires_at: null, failure_reason: "job cancelled" });
-        this.viewChanged(task.submission_id);
         this.jobChanged();
         continue;
       }
@@ -252,7 +248,6 @@ export class JobCoordinator extends DurableObject<Env> {
     if (this.store.job.status !== "in_progress") {
       // Paused or cancelled after release: the task waits for resume.
       this.store.updateTask(submissionId, { status: this.store.job.status === "cancelled" ? "skipped" : "pending", lease_expires_at: null });
-      this.viewChanged(submissionId);
       this.jobChanged();
       return null;
     }
@@ -260,7 +255,6 @@ export class JobCoordinator extends DurableObject<Env> {
     const row = this.store.updateTask(submissionId, { status: "submitting", lease_expires_at: leaseExpiresAt, worker_id: workerId });
     this.leasedAt.set(`${submissionId}:${attempt}`, Date.now());
     this.current = { submissionId, directoryName: row.directory_name };
-    this.viewChanged(submissionId);
     this.jobChanged();
     await this.armAlarm();
     return {
@@ -352,7 +346,6 @@ export class JobCoordinator extends DurableObject<Env> {
       const verb = status === "approved" ? "is live on" : status === "awaiting_verification" ? "awaits verification at" : "was submitted to";
       this.event(`submission_${status}`, `Listing ${verb} ${task.directory_name}`, task.submission_id, `${task.submission_id}:${task.attempt}:${status}`);
     }
-    this.viewChanged(task.submission_id);
     this.jobChanged();
     return { applied: true, status: this.store.task(task.submission_id)!.status };
   }
@@ -385,7 +378,6 @@ export class JobCoordinator extends DurableObject<Env> {
       this.recentDone.push(Date.now());
       this.event(`submission_${decision.status}`, `${task.directory_name}: ${decision.reason}`, task.submission_id, `${task.submission_id}:${task.attempt}:${decision.status}`);
     }
-    this.viewChanged(task.submission_id);
     this.jobChanged();
   }
 
@@ -432,7 +424,6 @@ export class JobCoordinator extends DurableObject<Env> {
       for (const task of this.store.allTasks()) {
         if (task.status === "pending" || task.status === "retrying" || task.status === "queued" || task.status === "manual") {
           this.store.updateTask(task.submission_id, { status: "skipped", lease_expires_at: null, next_attempt_at: null, failure_reason: `job cancelled: ${reason}` });
-          this.viewChanged(task.submission_id);
         }
       }
       this.store.updateJob({ status: "cancelled", statusReason: reason, completedAt: Date.now() });
@@ -467,7 +458,6 @@ export class JobCoordinator extends DurableObject<Env> {
       this.store.updateJob({ status: "in_progress", statusReason: null, completedAt: null });
     }
     this.event("submission_requeued", `${task.directory_name}: retry requested`, task.submission_id, `${task.submission_id}:${task.attempt}:requeued`);
-    this.viewChanged(task.submission_id);
     this.jobChanged();
   }
 
@@ -573,11 +563,6 @@ export class JobCoordinator extends DurableObject<Env> {
     });
   }
 
-  private viewChanged(submissionId: string): void {
-    const row = this.store.task(submissionId);
-    if (row) this.pendingViews.set(submissionId, toSubmissionView(row));
-    this.sockets.schedule(() => this.flush());
-  }
 
   /** Writes the outbox soon, off the caller's path; the alarm is the backstop. */
   private scheduleDrain(): void {
@@ -636,8 +621,7 @@ export class JobCoordinator extends DurableObject<Env> {
   }
 
   private flush(): void {
-    const views = [...this.pendingViews.values()];
-    this.pendingViews.clear();
+    const views = this.store.takeChanged().map(toSubmissionView);
     const activity = this.pendingActivity;
     this.pendingActivity = [];
     const jobDirty = this.jobDirty;

@@ -5,7 +5,8 @@
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../../src/db/client";
-import { listingFromRow, type ListingProfile } from "../../src/shared/listing";
+import { loadProfile, profileFromRow } from "../../src/profile/store";
+import type { ListingProfile } from "../../src/shared/listing";
 import type { JobStatus, SubmissionStatus } from "../../src/shared/statuses";
 import type { OutboxRow } from "./task-store";
 
@@ -59,9 +60,7 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
     from directory_submissions s join directories d on d.id = s.directory_id
     where s.job_id = ${jobId}
     order by s.priority, d.da_score desc nulls last, s.created_at, s.id`);
-  const profiles = await db.execute<Record<string, unknown>>(
-    sql`select * from business_profiles where customer_id = ${job.customer_id}`,
-  );
+  const profile = await loadProfile(db, job.customer_id);
   return {
     job: { id: job.id, customerId: job.customer_id, plan: job.plan, status: job.status, statusReason: job.status_reason },
     tasks: tasks.rows.map((t) => ({
@@ -81,7 +80,7 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
       failureClass: t.failure_class,
       failureReason: t.failure_reason,
     })),
-    business: profiles.rows[0] ? listingFromRow(profiles.rows[0]) : null,
+    business: profile ? profileFromRow(profile) : null,
   };
 }
 

@@ -176,6 +176,15 @@ export class TaskStore {
     return this.sql.exec<TaskRow>("select * from tasks order by priority, rowid").toArray();
   }
 
+  /** Rows changed since the last takeChanged(): what the sockets are told next. */
+  private readonly changed = new Map<string, TaskRow>();
+
+  takeChanged(): TaskRow[] {
+    const rows = [...this.changed.values()];
+    this.changed.clear();
+    return rows;
+  }
+
   updateTask(submissionId: string, patch: Partial<TaskRow>): TaskRow {
     const keys = Object.keys(patch).filter((k) => k !== "submission_id");
     const sets = [...keys.map((k) => `${k} = ?`), "updated_at = ?"].join(", ");
@@ -183,6 +192,7 @@ export class TaskStore {
     this.sql.exec(`update tasks set ${sets} where submission_id = ?`, ...keys.map((k) => patch[k] ?? null), now, submissionId);
     const row = this.task(submissionId)!;
     this.enqueueSubmission(row);
+    this.changed.set(submissionId, row);
     return row;
   }
 

@@ -29,26 +29,3 @@ export interface ListingProfile {
   /** A service-area business hides its street address. */
   serviceArea: boolean;
 }
-
-/** From a business_profiles row (snake_case, as pg returns it). */
-export function listingFromRow(row: Record<string, unknown>): ListingProfile {
-  const str = (k: string) => (typeof row[k] === "string" && (row[k] as string) !== "" ? (row[k] as string) : null);
-  return {
-    businessName: str("business_name") ?? "",
-    contactName: str("contact_name"),
-    street: str("street"),
-    city: str("city"),
-    region: str("region"),
-    postalCode: str("postal_code"),
-    country: str("country"),
-    phone: str("phone"),
-    website: str("website"),
-    email: str("email"),
-    shortDescription: str("short_description"),
-    longDescription: str("long_description"),
-    categories: Array.isArray(row.categories) ? (row.categories as string[]) : [],
-    hours: (row.hours && typeof row.hours === "object" ? row.hours : {}) as ListingProfile["hours"],
-    socialLinks: (row.social_links && typeof row.social_links === "object" ? row.social_links : {}) as Record<string, string>,
-    serviceArea: row.service_area === true,
-  };
-}
