@@ -13,6 +13,8 @@ import { selectDirectoriesForJob } from "../src/db/tier-selection";
 import { PLANS, PLAN_IDS } from "../src/shared/plans";
 import { startEmbeddedPostgres } from "../scripts/lib/embedded-postgres";
 import { migrateDatabase } from "../scripts/lib/migrate";
+import { RECORDED, recorded } from "./baselines";
+import { benchResult, emitResult, type Figure } from "./result";
 import { ms, summarise } from "./stats";
 
 const DIRECTORIES = Number(process.env.BENCH_DIRECTORIES ?? 10_000);
@@ -65,6 +67,7 @@ const version = (await db.execute<{ v: string }>(sql`select version() as v`)).ro
 console.log(`tier selection: ${DIRECTORIES} directories, ${CUSTOMERS} customers holding earlier listings, ${version}`);
 console.log("plan          picked  calls   median      p99    p99/median");
 const medians: number[] = [];
+const figures: Record<string, Figure> = {};
 for (const plan of PLAN_IDS) {
   // Warm-up: the first calls plan the query and fill caches.
   for (let i = 0; i < 5; i++) await selectDirectoriesForJob(db, { customerId: customerIds[i]!, plan, catalog: "live" });
@@ -79,6 +82,9 @@ for (const plan of PLAN_IDS) {
   }
   const s = summarise(samples);
   medians.push(s.median);
+  const was = recorded.tiers as Record<string, number>;
+  figures[`${plan} median`] = { value: s.median, unit: "ms", baseline: was[`${plan}MedianMs`], source: RECORDED };
+  figures[`${plan} p99`] = { value: s.p99, unit: "ms", baseline: was[`${plan}P99Ms`], source: RECORDED };
   console.log(
     `${plan.padEnd(12)} ${String(picked).padStart(6)} ${String(s.n).padStart(6)} ${ms(s.median).padStart(10)} ${ms(s.p99).padStart(10)} ${(s.p99 / s.median).toFixed(2).padStart(8)}x`,
   );
@@ -86,5 +92,8 @@ for (const plan of PLAN_IDS) {
 }
 console.log(`enterprise/starter median ratio: ${(medians[3]! / medians[0]!).toFixed(2)}x`);
 
+figures["enterprise/starter median"] = { value: medians[3]! / medians[0]!, unit: "x" };
+
 await conn.close();
 await embedded?.stop();
+emitResult(benchResult("tier selection", figures, { directories: DIRECTORIES, callsPerPlan: CALLS_PER_PLAN, postgres: version ?? "?" }));

@@ -25,6 +25,8 @@ import * as t from "../src/db/schema";
 import { PLANS, type PlanId } from "../src/shared/plans";
 import { startEmbeddedPostgres } from "../scripts/lib/embedded-postgres";
 import { migrateDatabase } from "../scripts/lib/migrate";
+import { RECORDED, recorded } from "./baselines";
+import { benchResult, emitResult, type Figure } from "./result";
 import { ms, percentile, summarise } from "./stats";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
@@ -114,6 +116,7 @@ async function deliver(event: unknown): Promise<Sample> {
 }
 
 const fulfilled: { sessionId: string; plan: PlanId }[] = [];
+let result: ReturnType<typeof benchResult> | undefined;
 async function measure(plan: PlanId, samples: number): Promise<Sample[]> {
   const out: Sample[] = [];
   for (let i = 0; i < samples; i++) {
@@ -166,10 +169,15 @@ try {
   console.log(`webhook → 200: ${DIRECTORIES} sandbox directories, ${SAMPLES} orders per row, sequential, ${version}, wrangler dev (workerd) over HTTP`);
   console.log("case                   n      p50        p99     p99/p50   server p50 (connect + transaction)");
   const p50s: Record<string, number> = {};
+  const figures: Record<string, Figure> = {};
+  const was = recorded.webhook as Record<string, number>;
   for (const [name, samples] of results) {
     const s = summarise(samples.map((x) => x.total));
     const db = summarise(samples.map((x) => x.db));
     p50s[name] = s.median;
+    const key = name.split(" ")[0]!; // starter, enterprise, replay
+    figures[`${key} p50`] = { value: s.median, unit: "ms", baseline: was[`${key}P50Ms`], source: RECORDED };
+    figures[`${key} p99`] = { value: s.p99, unit: "ms", baseline: was[`${key}P99Ms`], source: RECORDED };
     console.log(
       `${name.padEnd(18)} ${String(s.n).padStart(5)} ${ms(s.median).padStart(10)} ${ms(s.p99).padStart(10)} ${(s.p99 / s.median).toFixed(2).padStart(8)}x ${ms(db.median).padStart(12)}`,
     );
@@ -180,8 +188,12 @@ try {
   );
   console.log(`enterprise/starter p50: ${(p50s["enterprise (500)"]! / p50s["starter (50)"]!).toFixed(2)}x; enterprise/replay p50: ${(p50s["enterprise (500)"]! / p50s["replay (no-op)"]!).toFixed(2)}x`);
   console.log(`checked: ${fulfilled.length} orders, each exactly one job with its plan's submissions`);
+  figures[`burst of ${BURST} enterprise, wall`] = { value: burstWall, unit: "ms" };
+  figures["enterprise p50 vs replay"] = { value: p50s["enterprise (500)"]!, unit: "ms", baseline: p50s["replay (no-op)"]!, source: "the no-op replay path, same run" };
+  result = benchResult("webhook", figures, { samples: SAMPLES, directories: DIRECTORIES, burst: BURST, postgres: version ?? "?" });
 } finally {
   await worker.stop();
   await conn.close();
   await embedded?.stop();
 }
+if (result) emitResult(result);
