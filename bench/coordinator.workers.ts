@@ -8,16 +8,20 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { it } from "vitest";
+import { afterAll, it } from "vitest";
 import { signTicket } from "../src/auth/ws-ticket";
 import type { ServerMessage, TaskMessage, TaskReport } from "../src/shared/protocol";
 import { captureReleases, settled, stubFor } from "../test/workers/support/coordinator-harness";
 import { seedJob } from "../test/workers/support/seed";
+import { RECORDED, recorded } from "./baselines";
+import { benchResult, emitResult, type Figure } from "./result";
 import { ms, summarise } from "./stats";
 
 const TASKS = 2_000;
 const SOCKETS = 1_000;
 const PROBES = 40;
+const figures: Record<string, Figure> = {};
+afterAll(() => emitResult(benchResult("coordinator", figures, { tasks: TASKS, sockets: SOCKETS, probes: PROBES })));
 
 it("reports applied per second by one coordinator", async () => {
   const seeded = await seedJob({ plan: "enterprise", directories: TASKS });
@@ -53,6 +57,11 @@ it("reports applied per second by one coordinator", async () => {
   await settled(seeded.jobId);
   const drainSeconds = (performance.now() - drainStarted) / 1000;
   const progress = await stub.progress();
+  const singleRate = single.length / singleSeconds;
+  const batchRate = rest.length / batchSeconds;
+  figures["reports/s, one at a time"] = { value: singleRate, unit: "reports/s", baseline: recorded.coordinator.singleReportsPerS, source: RECORDED };
+  figures["reports/s, batches of 50"] = { value: batchRate, unit: "reports/s", baseline: recorded.coordinator.batchReportsPerS, source: RECORDED };
+  figures["batches of 50 vs one at a time"] = { value: batchRate, unit: "reports/s", baseline: singleRate, source: "one at a time, same run" };
   console.log(
     [
       `coordinator throughput (${TASKS} tasks, PGlite outbox):`,
@@ -104,6 +113,11 @@ it("report-to-delta latency at 1,000 sockets", async () => {
   }
   const all = summarise(latencies);
   const slowest = summarise(lastArrivals);
+  const label = `${SOCKETS} sockets`;
+  figures[`report to delta p50, ${label}`] = { value: all.median, unit: "ms", baseline: recorded.coordinator.socketP50Ms, source: RECORDED };
+  figures[`report to delta p99, ${label}`] = { value: all.p99, unit: "ms", baseline: recorded.coordinator.socketP99Ms, source: RECORDED };
+  figures[`last socket p50, ${label}`] = { value: slowest.median, unit: "ms" };
+  figures[`sockets opened per s`] = { value: SOCKETS / connectSeconds, unit: "sockets/s" };
   console.log(
     [
       `report-to-delta latency, ${SOCKETS} sockets, ${PROBES} reports (includes the 50 ms batching window):`,

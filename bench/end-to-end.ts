@@ -17,6 +17,8 @@ import { launchChromium } from "../scripts/lib/chromium";
 import { startStack } from "../scripts/lib/stack";
 import { submitWithGroundTruth } from "../test/farm/oracle.ts";
 import { placeLocalOrder, stackVars, waitForJob } from "../test/e2e/support/order";
+import { RECORDED, recorded } from "./baselines";
+import { benchResult, emitResult } from "./result";
 import { ms, summarise } from "./stats";
 
 const PORT = Number(process.env.BENCH_PORT ?? 8837);
@@ -25,6 +27,7 @@ const CONCURRENCY = 4; // Starter's in-flight cap
 
 const vars = await stackVars(PORT, FARM_PORT);
 const stack = await startStack({ port: PORT, farmPort: FARM_PORT, vars });
+let result: ReturnType<typeof benchResult> | undefined;
 try {
   // Product.
   const order = await placeLocalOrder(stack, vars, "starter", `bench-${Date.now()}@boltbakery.example`);
@@ -77,6 +80,23 @@ try {
       `  time per form: product ${ms((productSeconds * 1000 * CONCURRENCY) / Math.max(1, done))} (wall time x ${CONCURRENCY} / forms), raw median ${ms(summarise(perFormRaw).median)} (whole fill incl. page load)`,
     ].join("\n"),
   );
+  const productPerForm = (productSeconds * 1000 * CONCURRENCY) / Math.max(1, done);
+  const was = recorded.endToEnd;
+  result = benchResult(
+    "end to end",
+    {
+      "forms/min, product vs raw puppeteer-core": { value: productRate, unit: "forms/min", baseline: rawRate, source: "raw puppeteer-core loop, same forms, same run" },
+      "forms/min, product": { value: productRate, unit: "forms/min", baseline: was.productFormsPerMin, source: RECORDED },
+      "forms/min, raw puppeteer-core": { value: rawRate, unit: "forms/min", baseline: was.rawFormsPerMin, source: RECORDED },
+      "product/raw ratio": { value: productRate / rawRate, unit: "x", baseline: was.productRawRatio, source: RECORDED },
+      "time per form, product": { value: productPerForm, unit: "ms" },
+      "time per form, raw median": { value: summarise(perFormRaw).median, unit: "ms" },
+      "submitted, product": { value: done, unit: "forms" },
+      "accepted, raw": { value: rawOk, unit: "forms" },
+    },
+    { forms: slugs.length, concurrency: CONCURRENCY, job: snapshot.job.status },
+  );
 } finally {
   await stack.stop();
 }
+if (result) emitResult(result);

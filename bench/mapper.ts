@@ -43,13 +43,15 @@
  *   Macro-F1 is the unweighted mean over the 12 types.
  */
 import { readFileSync, readdirSync, existsSync, writeFileSync, appendFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "puppeteer-core";
 import { launchChromium, loadHtmlOffline, withTimeout } from "../scripts/lib/chromium";
 import { mapPage } from "../src/mapper/page";
 import { defaultMapperConfig } from "../src/mapper/lexicon";
 import type { MappedField } from "../src/mapper/types";
+import { RECORDED, recorded } from "./baselines";
+import { benchResult, emitResult, type Figure } from "./result";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpus = resolve(process.env.DDG_CORPUS || join(here, "..", "..", "shared", "corpora", "ddg-autofill"));
@@ -159,6 +161,7 @@ const timings: [string, number][] = [];
 async function run() {
   if (!existsSync(formsDir)) {
     console.log(`corpus not found at ${formsDir} (set DDG_CORPUS)`);
+    process.exitCode = 1;
     return;
   }
   const t0 = Date.now();
@@ -204,14 +207,16 @@ async function run() {
     await browser.close();
   }
   const seconds = (Date.now() - t0) / 1000;
-  report(files.length, outcomes, failed, seconds);
+  const figures = report(files.length, outcomes, failed, seconds);
+  emitResult(benchResult("mapper", figures, { corpus: relative(join(here, ".."), corpus), concurrency: CONCURRENCY }));
 }
 
 function f3(x: number) {
   return Number.isFinite(x) ? x.toFixed(3) : "  -  ";
 }
 
-function report(pages: number, outcomes: Outcome[], failed: { file: string; error: string }[], seconds: number) {
+/** Prints the scores; returns the figures for BENCH_RESULT. */
+function report(pages: number, outcomes: Outcome[], failed: { file: string; error: string }[], seconds: number): Record<string, Figure> {
   const types = [...CONTACT, ...CREDENTIAL] as string[];
   const stat = new Map(types.map((t) => [t, { tp: 0, fp: 0, fn: 0, n: 0 }]));
   for (const o of outcomes) {
@@ -231,6 +236,7 @@ function report(pages: number, outcomes: Outcome[], failed: { file: string; erro
   const contactFields = outcomes.filter((o) => o.gold.length && CONTACT.includes(canon(o.gold[0]!) as (typeof CONTACT)[number]) && !(o.gold.length > 1 && !o.gold.includes("street-address")));
   const acc = contactFields.filter((o) => o.ok).length / contactFields.length;
   const f1s: number[] = [];
+  const f1By: Record<string, number> = {};
   const lines: string[] = [];
   lines.push("type               n    prec   recall  F1");
   for (const t of types) {
@@ -239,6 +245,7 @@ function report(pages: number, outcomes: Outcome[], failed: { file: string; erro
     const rec = s.tp / (s.tp + s.fn);
     const f1 = prec + rec ? (2 * prec * rec) / (prec + rec) : 0;
     if ((CONTACT as readonly string[]).includes(t)) f1s.push(s.n || s.fp ? f1 : 1);
+    f1By[t] = f1;
     const nm = t === "address-line1" ? "address-line1/street" : t;
     lines.push(`${nm.padEnd(18)} ${String(s.n).padStart(4)}  ${f3(prec)}  ${f3(rec)}  ${f3(f1)}`);
     if (t === "country") lines.push("-- credentials (not in the headline) --");
@@ -277,6 +284,20 @@ function report(pages: number, outcomes: Outcome[], failed: { file: string; erro
     console.log(`\nselector problems (${selectorProblems.length}):`);
     for (const s of selectorProblems.slice(0, 10)) console.log(`  ${s}`);
   }
+  const was = recorded.mapper;
+  const figures: Record<string, Figure> = {
+    "contact/address accuracy": { value: acc, unit: "share", baseline: was.contactAccuracy, source: RECORDED },
+    "contact/address accuracy vs target": { value: acc, unit: "share", baseline: was.targetAccuracy, source: "issue 5's bar (>= 0.95)" },
+    "macro-F1 (12 types)": { value: macro, unit: "share", baseline: was.macroF1, source: RECORDED },
+    "macro-F1 vs target": { value: macro, unit: "share", baseline: was.targetMacroF1, source: "issue 5's bar (>= 0.93)" },
+    "all labelled fields accuracy": { value: overall, unit: "share" },
+  };
+  for (const [t, base] of Object.entries(was.f1)) figures[`F1 ${t}`] = { value: f1By[t] ?? NaN, unit: "share", baseline: base, source: RECORDED };
+  figures["pages"] = { value: pages, unit: "pages" };
+  figures["failed pages"] = { value: failed.length, unit: "pages" };
+  figures["labelled fields"] = { value: outcomes.length, unit: "fields" };
+  figures["wall time"] = { value: seconds, unit: "s" };
+  return figures;
 }
 
 await run();

@@ -34,7 +34,7 @@ export function benchResult(name: string, figures: Record<string, Figure>, setti
     r.figures[key] = round(f.value);
     r.units[key] = f.unit;
     if (f.baseline === undefined) continue;
-    r.baselines[key] = f.baseline;
+    r.baselines[key] = round(f.baseline);
     if (f.source) r.sources![key] = f.source;
     if (Number.isFinite(f.value) && f.baseline !== 0) r.ratios[key] = round(f.value / f.baseline);
   }
