@@ -129,6 +129,9 @@ if (only.length && selected.length !== only.length) {
 }
 
 const startedAt = new Date();
+// The code measured: the commit at the start, and whether tracked files differed from it.
+const commit = git("rev-parse", "HEAD");
+const dirty = git("status", "--porcelain", "--untracked-files=no") !== "";
 const load = loadavg();
 const machine = {
   cores: cpus().length,
@@ -183,9 +186,9 @@ for (const [i, row] of rows.entries()) {
 console.log("\nbaselines from:");
 sources.forEach((s, i) => console.log(`  [${i + 1}] ${s}`));
 
+console.log(`\ntime per bench: ${outcomes.filter((o) => o.status !== "not present").map((o) => `${o.name} ${o.seconds.toFixed(0)} s`).join(", ")}`);
+
 const failed = outcomes.filter((o) => o.status === "failed");
-const commit = git("rev-parse", "HEAD");
-const dirty = git("status", "--porcelain", "--untracked-files=no") !== "";
 const report = {
   commit,
   dirty,
