@@ -20,7 +20,7 @@ import { jsonBody, parseOrThrow } from "../http/validation";
 import { WEBHOOK_EVENT_TYPES } from "../webhooks/events";
 import { newWebhookSecret } from "../webhooks/signature";
 import { checkWebhookUrl, MAX_WEBHOOK_URL_LENGTH } from "../webhooks/url-policy";
-import { withDatabase } from "./api-support";
+import { fieldErrors, validationFailed, withDatabase } from "./api-support";
 
 /** Active endpoints one customer may have. */
 export const MAX_ENDPOINTS = 5;
@@ -67,7 +67,10 @@ export const webhookEndpointsApi = new Hono<AppEnv>()
     return c.json({ endpoints });
   })
   .post("/", async (c) => {
-    const input = await jsonBody(c, createBody);
+    // api-support's field errors name unknown keys by their own path ("secret": "Unknown field").
+    const parsed = createBody.safeParse(await jsonBody(c, z.unknown()));
+    if (!parsed.success) throw validationFailed(fieldErrors(parsed.error.issues), "body");
+    const input = parsed.data;
     const checked = checkWebhookUrl(input.url, { development: isLoopback(c.env.PUBLIC_URL) });
     if (!checked.ok) throw new ApiError(400, "validation_failed", "Invalid body: url", { fields: { url: checked.reason } });
     const events = [...new Set(input.events ?? [])];
