@@ -64,7 +64,7 @@ export class JobCoordinator extends DurableObject<Env> {
   private appliedSinceFlush = 0;
   private readonly workersSeen = new Set<string>();
   /** Retries, failures and durations since the last ops summary (for `/metrics`). */
-  private opsStats: Omit<OpsStats, "oldestQueuedAt" | "outbox"> = { retries: 0, failures: {}, durationsMs: [] };
+  private opsStats: Omit<OpsStats, "oldestQueuedAt" | "outbox" | "queued"> = { retries: 0, failures: {}, durationsMs: [] };
   /** Lease times by `submissionId:attempt`, in memory: an eviction only loses a few durations. */
   private readonly leasedAt = new Map<string, number>();
   /** Completion times of recent reports, for the ETA. */
@@ -323,12 +323,14 @@ export class JobCoordinator extends DurableObject<Env> {
     this.appliedSinceFlush++;
     const now = Date.now();
     const leasedAt = this.leasedAt.get(`${task.submission_id}:${task.attempt}`);
+    // Lease-to-report time goes to OpsMonitor and, in the event, to the daily roll-up.
+    const timing = leasedAt === undefined ? {} : { durationMs: now - leasedAt };
     if (leasedAt !== undefined) {
       this.leasedAt.delete(`${task.submission_id}:${task.attempt}`);
       if (this.opsStats.durationsMs.length < 1_000) this.opsStats.durationsMs.push(now - leasedAt);
     }
     if (report.outcome === "failed") {
-      this.fail(task, { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds });
+      this.fail(task, { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds }, timing);
     } else {
       const status: SubmissionStatus = report.outcome;
       this.store.updateTask(task.submission_id, {
@@ -344,13 +346,17 @@ export class JobCoordinator extends DurableObject<Env> {
       this.recentDone.push(now);
       if (this.recentDone.length > 50) this.recentDone.shift();
       const verb = status === "approved" ? "is live on" : status === "awaiting_verification" ? "awaits verification at" : "was submitted to";
-      this.event(`submission_${status}`, `Listing ${verb} ${task.directory_name}`, task.submission_id, `${task.submission_id}:${task.attempt}:${status}`);
+      this.event(`submission_${status}`, `Listing ${verb} ${task.directory_name}`, task.submission_id, `${task.submission_id}:${task.attempt}:${status}`, timing);
     }
     this.jobChanged();
     return { applied: true, status: this.store.task(task.submission_id)!.status };
   }
 
-  private fail(task: TaskRow, failure: { failureClass: NonNullable<TaskRow["failure_class"]>; reason?: string; retryAfterSeconds?: number }): void {
+  private fail(
+    task: TaskRow,
+    failure: { failureClass: NonNullable<TaskRow["failure_class"]>; reason?: string; retryAfterSeconds?: number },
+    timing: { durationMs?: number } = {},
+  ): void {
     const decision = decideAfterFailure(failure.failureClass, task.attempt, failure);
     this.opsStats.failures[failure.failureClass] = (this.opsStats.failures[failure.failureClass] ?? 0) + 1;
     if (decision.retry) this.opsStats.retries++;
@@ -367,6 +373,7 @@ export class JobCoordinator extends DurableObject<Env> {
         `${task.directory_name}: ${failure.reason ?? failure.failureClass}; retrying in ${Math.round(decision.delayMs / 1000)} s`,
         task.submission_id,
         `${task.submission_id}:${task.attempt}:retrying`,
+        timing,
       );
     } else {
       this.store.updateTask(task.submission_id, {
@@ -376,7 +383,7 @@ export class JobCoordinator extends DurableObject<Env> {
         failure_reason: decision.reason,
       });
       this.recentDone.push(Date.now());
-      this.event(`submission_${decision.status}`, `${task.directory_name}: ${decision.reason}`, task.submission_id, `${task.submission_id}:${task.attempt}:${decision.status}`);
+      this.event(`submission_${decision.status}`, `${task.directory_name}: ${decision.reason}`, task.submission_id, `${task.submission_id}:${task.attempt}:${decision.status}`, timing);
     }
     this.jobChanged();
   }
@@ -523,7 +530,7 @@ export class JobCoordinator extends DurableObject<Env> {
 
   // ---- persistence -------------------------------------------------------------
 
-  private event(kind: string, message: string, submissionId?: string, dedupeKey?: string): void {
+  private event(kind: string, message: string, submissionId?: string, dedupeKey?: string, data: Record<string, unknown> = {}): void {
     const at = Date.now();
     const key = dedupeKey ?? `${this.store.job.jobId}:${kind}:${at}:${crypto.randomUUID()}`;
     this.store.addActivity({ at, kind, message, submissionId });
@@ -531,7 +538,7 @@ export class JobCoordinator extends DurableObject<Env> {
       submission_id: submissionId ?? null,
       kind,
       message,
-      data: {},
+      data,
       dedupe_key: key,
       created_at: new Date(at).toISOString(),
     });
@@ -638,7 +645,12 @@ export class JobCoordinator extends DurableObject<Env> {
     this.appliedSinceFlush = 0;
     const workers = [...this.workersSeen];
     this.workersSeen.clear();
-    const stats: OpsStats = { ...this.opsStats, oldestQueuedAt: this.store.oldestQueuedAt(QUEUED_LEASE_MS), outbox: this.store.outboxSize() };
+    const stats: OpsStats = {
+      ...this.opsStats,
+      oldestQueuedAt: this.store.oldestQueuedAt(QUEUED_LEASE_MS),
+      outbox: this.store.outboxSize(),
+      queued: this.store.counts().queued ?? 0,
+    };
     this.opsStats = { retries: 0, failures: {}, durationsMs: [] };
     const ops = this.env.OPS_MONITOR.get(this.env.OPS_MONITOR.idFromName("ops"));
     this.ctx.waitUntil(

@@ -21,6 +21,8 @@ const FINISHED = new Set(["completed", "cancelled", "failed"]);
 const FINISHED_VISIBLE_MS = 30 * MINUTE;
 /** A worker seen within this window counts as alive in `/metrics`. */
 const WORKER_ALIVE_MS = 5 * MINUTE;
+/** A browser lease older than a queue consumer's longest run (15 min) was never released: its invocation died. */
+const BROWSER_LEASE_MAX_MS = 15 * MINUTE;
 
 export class OpsMonitor extends DurableObject<Env> {
   private readonly sockets: SocketHub;
@@ -37,7 +39,11 @@ export class OpsMonitor extends DurableObject<Env> {
       create table if not exists activity (seq integer primary key autoincrement, line text not null);
       create table if not exists counters (name text not null, label text not null default '', value real not null, primary key (name, label));
       create table if not exists job_queue (job_id text primary key, oldest_queued_at integer, outbox integer not null default 0);
+      create table if not exists browser_leases (lease_id text primary key, acquired_at integer not null, released_at integer);
     `);
+    // Added after the first deploy: objects created before need the column.
+    const cols = this.sql.exec<{ name: string }>("pragma table_info(job_queue)").toArray();
+    if (!cols.some((c) => c.name === "queued")) this.sql.exec("alter table job_queue add column queued integer not null default 0");
   }
 
   /** Called by every JobCoordinator after it flushes its own sockets. */
@@ -65,6 +71,24 @@ export class OpsMonitor extends DurableObject<Env> {
   async browserBatch(counts: { captchasSolved: number; captchasFailed: number }): Promise<void> {
     if (counts.captchasSolved > 0) this.count("captchas", "solved", counts.captchasSolved);
     if (counts.captchasFailed > 0) this.count("captchas", "failed", counts.captchasFailed);
+  }
+
+  /**
+   * The browser worker holds a Browser Rendering session (`acquired`) or gave
+   * it back (`released`). Either may arrive first (two RPCs in flight): a
+   * release recorded first stays released.
+   */
+  async browserLease(leaseId: string, state: "acquired" | "released"): Promise<void> {
+    const now = Date.now();
+    if (state === "acquired") this.sql.exec("insert into browser_leases (lease_id, acquired_at) values (?, ?) on conflict (lease_id) do nothing", leaseId, now);
+    else
+      this.sql.exec(
+        "insert into browser_leases (lease_id, acquired_at, released_at) values (?, ?, ?) on conflict (lease_id) do update set released_at = excluded.released_at",
+        leaseId,
+        now,
+        now,
+      );
+    this.sql.exec("delete from browser_leases where acquired_at < ?", now - 4 * BROWSER_LEASE_MAX_MS);
   }
 
   /** External workers report themselves through the worker API. */
@@ -96,10 +120,11 @@ export class OpsMonitor extends DurableObject<Env> {
     if (FINISHED.has(summary.status) && stats.outbox === 0) this.sql.exec("delete from job_queue where job_id = ?", summary.jobId);
     else
       this.sql.exec(
-        "insert or replace into job_queue (job_id, oldest_queued_at, outbox) values (?, ?, ?)",
+        "insert or replace into job_queue (job_id, oldest_queued_at, outbox, queued) values (?, ?, ?, ?)",
         summary.jobId,
         FINISHED.has(summary.status) ? null : stats.oldestQueuedAt,
         stats.outbox,
+        FINISHED.has(summary.status) ? 0 : (stats.queued ?? 0),
       );
   }
 
@@ -113,7 +138,14 @@ export class OpsMonitor extends DurableObject<Env> {
       .toArray()
       .map((r) => JSON.parse(r.summary) as OpsJobSummary)
       .filter((j) => !FINISHED.has(j.status));
-    const queue = this.sql.exec<{ at: number | null; outbox: number | null }>("select min(oldest_queued_at) as at, sum(outbox) as outbox from job_queue").one();
+    const queue = this.sql
+      .exec<{ at: number | null; outbox: number | null; queued: number | null }>(
+        "select min(oldest_queued_at) as at, sum(outbox) as outbox, sum(queued) as queued from job_queue",
+      )
+      .one();
+    const browsers = this.sql
+      .exec<{ n: number }>("select count(*) as n from browser_leases where released_at is null and acquired_at >= ?", now - BROWSER_LEASE_MAX_MS)
+      .one().n;
     const oldest = queue.at;
     let cumulative = 0;
     const buckets = DURATION_BUCKETS.map((le) => ({ le, count: (cumulative += get("duration_bucket", String(le))) }));
@@ -122,6 +154,8 @@ export class OpsMonitor extends DurableObject<Env> {
       tasksInFlight: active.reduce((n, j) => n + j.inFlight, 0),
       activeJobs: active.length,
       oldestQueuedAgeSeconds: oldest === null ? 0 : Math.max(0, (now - oldest) / 1000),
+      queueDepth: queue.queued ?? 0,
+      browserSessionsInUse: browsers,
       outboxBacklog: queue.outbox ?? 0,
       reportsAppliedTotal: get("reports_applied"),
       retriesTotal: get("retries"),

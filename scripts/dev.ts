@@ -5,16 +5,25 @@
  * local Browser Rendering, and both Workers on http://127.0.0.1:8787.
  * Ctrl-C stops everything.
  */
-import { copyFile } from "node:fs/promises";
+import { appendFile, copyFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, startStack } from "./lib/stack";
+import { ROOT, readVarsFile, startStack } from "./lib/stack";
 
 const log = (msg: string) => console.log(`[dev] ${msg}`);
 for (const file of [".dev.vars", "browser-worker/.dev.vars"]) {
   if (!existsSync(join(ROOT, file))) {
     await copyFile(join(ROOT, `${file}.example`), join(ROOT, file));
     log(`created ${file} from ${file}.example`);
+  } else {
+    // A .dev.vars made before a variable was added to the example lacks it
+    // (METRICS_TOKEN, EMAIL_*…): add the example's local value, keep the rest.
+    const [mine, example] = await Promise.all([readVarsFile(join(ROOT, file)), readVarsFile(join(ROOT, `${file}.example`))]);
+    const missing = Object.keys(example).filter((k) => !(k in mine));
+    if (missing.length) {
+      await appendFile(join(ROOT, file), `\n# Added by npm run dev from ${file}.example\n${missing.map((k) => `${k}=${example[k]}`).join("\n")}\n`);
+      log(`added ${missing.join(", ")} to ${file} from ${file}.example`);
+    }
   }
 }
 

@@ -12,6 +12,8 @@ import { api as purchaseApi } from "./routes/openapi";
 import { jobs, ops, staffJobs } from "./routes/jobs";
 import { localAuth } from "./routes/local-auth";
 import { autobolt, workerJobs, workerProgress } from "./routes/worker-api";
+import { webhookEndpointsApi } from "./routes/webhook-endpoints";
+import { opsDaily } from "./routes/ops-daily";
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -22,11 +24,14 @@ app.route("/metrics", metrics);
 app.route("/api/jobs", workerJobs);
 app.route("/api/jobs", jobs);
 app.route("/api/staff/jobs", staffJobs);
+app.route("/api/ops/daily", opsDaily);
 app.route("/api/ops", ops);
 app.route("/api/autobolt", autobolt);
 // Sign-in for local development only (404 unless SUPABASE_URL is empty and PUBLIC_URL is loopback).
 app.route("/api/auth", localAuth);
 app.route("/api/worker", workerProgress);
+// Agencies' signed outgoing webhooks (docs/webhooks.md).
+app.route("/api/webhook-endpoints", webhookEndpointsApi);
 // Purchase flow: plans, checkout, the Stripe webhook, the business profile, /api/openapi.json.
 app.route("/", purchaseApi);
 

@@ -5,13 +5,20 @@
  *    update) for STUCK_AFTER_MINUTES get `start()` on their coordinator,
  *    which is idempotent and re-pumps (a lost alarm, an evicted object);
  * 2. enqueue a completion e-mail for every newly completed job;
- * 3. drain the notification outbox through the e-mail provider.
+ * 3. drain the notification outbox through the e-mail provider (completion
+ *    and payment-problem e-mails);
+ * 4. send due outgoing webhooks to agencies' endpoints (src/webhooks/sender.ts);
+ * 5. roll up today's and yesterday's figures into `daily_rollups` (an upsert
+ *    per day, so each run rewrites the same two rows).
  */
 import type { Connection } from "./db/client";
 import { connectFromWorker } from "./db/worker-database";
 import { coordinatorFor } from "./jobs/coordinator-client";
 import { drainNotifications, enqueueCompletionNotifications, type DrainResult } from "./notifications/outbox";
+import { isLoopback } from "./billing/stripe";
 import { log } from "./observability/log";
+import { rollUpDay, utcDay } from "./observability/daily-rollup";
+import { drainWebhookDeliveries, type WebhookDrainResult } from "./webhooks/sender";
 
 export const STUCK_AFTER_MINUTES = 15;
 
@@ -19,6 +26,8 @@ export interface ScheduledResult {
   woken: string[];
   enqueued: number;
   drained: DrainResult | "not_configured";
+  webhooks: WebhookDrainResult;
+  rolledUp: string[];
 }
 
 /** In-progress jobs with no progress for `minutes`, oldest first. */
@@ -34,7 +43,7 @@ export async function findStuckJobs(conn: Connection, minutes = STUCK_AFTER_MINU
   return res.rows.map((r) => r.id);
 }
 
-export async function runScheduled(env: Env, options: { fetch?: typeof fetch } = {}): Promise<ScheduledResult> {
+export async function runScheduled(env: Env, options: { fetch?: typeof fetch; webhookFetch?: typeof fetch } = {}): Promise<ScheduledResult> {
   const conn = await connectFromWorker(env, { timeoutMs: 5_000 });
   try {
     const woken: string[] = [];
@@ -56,8 +65,12 @@ export async function runScheduled(env: Env, options: { fetch?: typeof fetch } =
         fetch: options.fetch,
       });
     }
-    log("info", "scheduled run", { woken: woken.length, enqueued, drained });
-    return { woken, enqueued, drained };
+    const webhooks = await drainWebhookDeliveries(conn.client, { development: isLoopback(env.PUBLIC_URL), fetch: options.webhookFetch });
+    const now = new Date();
+    const rolledUp = [utcDay(now, -1), utcDay(now)];
+    for (const day of rolledUp) await rollUpDay(conn.client, day);
+    log("info", "scheduled run", { woken: woken.length, enqueued, drained, webhooks, rolledUp });
+    return { woken, enqueued, drained, webhooks, rolledUp };
   } finally {
     await conn.close();
   }

@@ -12,6 +12,7 @@ import { log, type LogLevel } from "../../src/observability/log";
 /** The OpsMonitor RPC method this Worker calls (the class lives in directorybolt). */
 interface OpsMonitorLike {
   browserBatch(counts: { captchasSolved: number; captchasFailed: number }): Promise<void>;
+  browserLease(leaseId: string, state: "acquired" | "released"): Promise<void>;
 }
 
 const isLevel = (v: unknown): v is LogLevel => v === "debug" || v === "info" || v === "warn" || v === "error";
@@ -24,11 +25,31 @@ export default {
     const solver = env.CAPTCHA_SOLVER_URL
       ? new TwoCaptchaClient({ baseUrl: env.CAPTCHA_SOLVER_URL, apiKey: env.CAPTCHA_API_KEY, pollIntervalMs: env.CAPTCHA_SOLVER_URL.includes("127.0.0.1") ? 250 : 5_000 })
       : undefined;
+    const ops = env.OPS_MONITOR.get(env.OPS_MONITOR.idFromName("ops")) as unknown as OpsMonitorLike;
+    // Sessions in use, for `/metrics` (directorybolt_browser_sessions_in_use): told on acquire and release.
+    const tell = (leaseId: string, state: "acquired" | "released") =>
+      ctx.waitUntil(ops.browserLease(leaseId, state).catch((err: unknown) => log("warn", "ops browser lease update failed", { error: err })));
+    const acquire = async () => {
+      const lease = await acquireBrowser(env.BROWSER as unknown as Fetcher);
+      if (!lease.ok) return lease;
+      const leaseId = crypto.randomUUID();
+      tell(leaseId, "acquired");
+      return {
+        ...lease,
+        async release(healthy: boolean) {
+          try {
+            await lease.release(healthy);
+          } finally {
+            tell(leaseId, "released");
+          }
+        },
+      };
+    };
     const summary = await consumeBatch(batch.messages, {
       workerId: `cf-browser-${batch.queue}`,
       pagesPerBrowser: Math.max(1, Number(env.PAGES_PER_BROWSER) || 3),
       coordinator: (jobId) => coordinators.get(coordinators.idFromName(jobId)) as unknown as CoordinatorLike,
-      acquireBrowser: () => acquireBrowser(env.BROWSER as unknown as Fetcher),
+      acquireBrowser: acquire,
       putEvidence: async (key, png, metadata) => {
         await env.EVIDENCE.put(key, png, { httpMetadata: { contentType: "image/png" }, customMetadata: metadata });
       },
@@ -38,7 +59,6 @@ export default {
     log("info", "batch done", { queue: batch.queue, ...summary, solver: solver?.stats });
     // The solver's figures go to OpsMonitor for `/metrics` (a fresh solver per batch: these are deltas).
     if (solver && (solver.stats.solved > 0 || solver.stats.failed > 0)) {
-      const ops = env.OPS_MONITOR.get(env.OPS_MONITOR.idFromName("ops")) as unknown as OpsMonitorLike;
       ctx.waitUntil(
         ops
           .browserBatch({ captchasSolved: solver.stats.solved, captchasFailed: solver.stats.failed })

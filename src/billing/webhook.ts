@@ -20,11 +20,13 @@ import type { Database } from "../db/client";
 import type { Transaction } from "../db/rls";
 import { stripeEvents } from "../db/schema";
 import type { Catalog } from "../db/tier-selection";
+import { disputeCreated, enqueuePaymentNotice, paymentIntentFailed, type PaymentProblemResult } from "../notifications/payment-notices";
 import { fulfilCheckoutSession, refundCharge, type FulfilmentResult, type RefundResult } from "./fulfilment";
 
 export type EventOutcome =
   | { kind: "checkout"; result: FulfilmentResult }
   | { kind: "refund"; result: RefundResult }
+  | { kind: "payment_problem"; result: PaymentProblemResult }
   | { kind: "ignored"; reason: string };
 
 export interface ProcessedEvent {
@@ -42,10 +44,36 @@ async function apply(tx: Transaction, catalog: Catalog, event: Stripe.Event): Pr
       // completed: fulfils when paid, records a pending order while an
       // async payment (bank debit, transfer) clears.
       return { kind: "checkout", result: await fulfilCheckoutSession(tx, { catalog }, event.data.object) };
-    case "checkout.session.async_payment_failed":
-      return { kind: "checkout", result: await fulfilCheckoutSession(tx, { catalog, paymentFailed: true }, event.data.object) };
-    case "charge.refunded":
-      return { kind: "refund", result: await refundCharge(tx, event.data.object) };
+    case "checkout.session.async_payment_failed": {
+      const result = await fulfilCheckoutSession(tx, { catalog, paymentFailed: true }, event.data.object);
+      if (result.status === "payment_failed") {
+        // The customer hears of it once per order (src/notifications/payment-notices.ts).
+        await enqueuePaymentNotice(tx, {
+          kind: "payment_failed",
+          orderId: result.orderId,
+          dedupeKey: `payment_failed:${result.orderId}`,
+          data: { amountCents: event.data.object.amount_total, currency: event.data.object.currency, reason: null },
+        });
+      }
+      return { kind: "checkout", result };
+    }
+    case "payment_intent.payment_failed":
+      return { kind: "payment_problem", result: await paymentIntentFailed(tx, event.data.object) };
+    case "charge.dispute.created":
+      return { kind: "payment_problem", result: await disputeCreated(tx, event.data.object) };
+    case "charge.refunded": {
+      const charge = event.data.object;
+      const result = await refundCharge(tx, charge);
+      if (result.status !== "ignored") {
+        await enqueuePaymentNotice(tx, {
+          kind: "payment_refunded",
+          orderId: result.orderId,
+          dedupeKey: `refund:${charge.id}:${charge.amount_refunded}`,
+          data: { amountCents: charge.amount, refundedCents: charge.amount_refunded, currency: charge.currency, full: charge.refunded },
+        });
+      }
+      return { kind: "refund", result };
+    }
     default:
       return { kind: "ignored", reason: `${event.type} is not handled` };
   }

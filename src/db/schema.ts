@@ -11,9 +11,12 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   check,
+  date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -368,6 +371,8 @@ export const jobEvents = pgTable(
     index("job_events_job_id_created_at_idx").on(t.jobId, t.createdAt),
     index("job_events_customer_id_idx").on(t.customerId),
     index("job_events_submission_id_idx").on(t.submissionId),
+    // The daily roll-up reads one day of events at a time.
+    index("job_events_created_at_idx").on(t.createdAt),
     customerReadPolicy("job_events"),
   ],
 ).enableRLS();
@@ -387,27 +392,34 @@ export const workers = pgTable(
   (t) => [check("workers_kind_valid", oneOf("kind", WORKER_KINDS)), staffReadPolicy("workers")],
 ).enableRLS();
 
-export const NOTIFICATION_KINDS = ["job_completed"] as const;
+export const NOTIFICATION_KINDS = ["job_completed", "payment_failed", "payment_disputed", "payment_refunded"] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const NOTIFICATION_STATUSES = ["pending", "sent", "failed"] as const;
 
 /**
  * Customer e-mails, sent from this outbox by the cron drain
- * (src/notifications/outbox.ts): one row per (job, kind), so enqueueing twice
- * is a no-op and a sent notification is never sent again; a failed send waits
- * until `next_attempt_at` and is retried, up to a limit.
+ * (src/notifications/outbox.ts): one row per (job, kind) for completions and
+ * one per `dedupe_key` for payment notices (written in the Stripe event's own
+ * transaction), so enqueueing twice is a no-op and a sent notification is
+ * never sent again; a failed send waits until `next_attempt_at` and is
+ * retried, up to a limit.
  */
 export const notifications = pgTable(
   "notifications",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    jobId: uuid("job_id")
-      .notNull()
-      .references(() => jobs.id, { onDelete: "cascade" }),
+    /** Null for payment notices of an order that has no job (yet). */
+    jobId: uuid("job_id").references(() => jobs.id, { onDelete: "cascade" }),
+    orderId: uuid("order_id").references(() => orders.id, { onDelete: "cascade" }),
     customerId: uuid("customer_id")
       .notNull()
       .references(() => customers.id, { onDelete: "restrict" }),
     kind: text("kind").notNull(),
     recipient: text("recipient").notNull(),
+    /** What the notice is about, e.g. `refund:<charge>:<amount>`; unique when set. */
+    dedupeKey: text("dedupe_key"),
+    /** Facts for the template, fixed when enqueued (amounts, reasons). */
+    data: jsonb("data").notNull().default(sql`'{}'::jsonb`),
     status: text("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
@@ -419,9 +431,102 @@ export const notifications = pgTable(
   },
   (t) => [
     uniqueIndex("notifications_job_id_kind_key").on(t.jobId, t.kind),
+    uniqueIndex("notifications_dedupe_key_key").on(t.dedupeKey),
     index("notifications_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     check("notifications_kind_valid", oneOf("kind", NOTIFICATION_KINDS)),
     check("notifications_status_valid", oneOf("status", NOTIFICATION_STATUSES)),
+    check("notifications_subject_present", sql`${t.jobId} is not null or ${t.orderId} is not null`),
     staffReadPolicy("notifications"),
   ],
+).enableRLS();
+
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+
+/**
+ * Agencies' own HTTPS endpoints for job events (docs/webhooks.md). The
+ * signing secret is shown once, at creation; client roles cannot read the
+ * column (0010's column grants), only the API's own connection signs with it.
+ */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    secret: text("secret").notNull(),
+    /** Event types sent; empty: all of them. */
+    events: text("events").array().notNull().default(sql`'{}'::text[]`),
+    description: text("description"),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("webhook_endpoints_customer_url_key").on(t.customerId, t.url),
+    customerReadPolicy("webhook_endpoints"),
+  ],
+).enableRLS();
+
+/**
+ * The outgoing-webhook outbox: one row per (endpoint, job event), written by
+ * a trigger on job_events in the event's own transaction; the body is fixed
+ * then, so every retry sends the same bytes. A delivered row is never sent again.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    jobEventId: bigint("job_event_id", { mode: "number" })
+      .notNull()
+      .references(() => jobEvents.id, { onDelete: "cascade" }),
+    eventType: text("event_type").notNull(),
+    body: text("body").notNull(),
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_endpoint_event_key").on(t.endpointId, t.jobEventId),
+    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_customer_id_idx").on(t.customerId),
+    check("webhook_deliveries_status_valid", oneOf("status", WEBHOOK_DELIVERY_STATUSES)),
+    customerReadPolicy("webhook_deliveries"),
+  ],
+).enableRLS();
+
+/**
+ * One row per UTC day of business figures, upserted by the cron
+ * (src/observability/daily-rollup.ts): re-running a day rewrites the same row.
+ */
+export const dailyRollups = pgTable(
+  "daily_rollups",
+  {
+    day: date("day", { mode: "string" }).primaryKey(),
+    ordersPaid: integer("orders_paid").notNull().default(0),
+    ordersRefunded: integer("orders_refunded").notNull().default(0),
+    /** Paid order amounts by currency, in minor units: { "usd": 14900 }. */
+    revenueCents: jsonb("revenue_cents").notNull().default(sql`'{}'::jsonb`),
+    jobsCompleted: integer("jobs_completed").notNull().default(0),
+    /** Submission status changes that day, by the status reached. */
+    submissions: jsonb("submissions").notNull().default(sql`'{}'::jsonb`),
+    /** approved / (submitted + awaiting_verification + approved + failed) changes; null when none. */
+    approvalRate: doublePrecision("approval_rate"),
+    /** Mean lease-to-report seconds of that day's reports; null when none carried one. */
+    meanSubmissionSeconds: doublePrecision("mean_submission_seconds"),
+    computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  () => [staffReadPolicy("daily_rollups")],
 ).enableRLS();

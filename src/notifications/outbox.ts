@@ -1,6 +1,7 @@
 /**
  * The notification outbox (table `notifications`). Two steps, both safe to run
  * any number of times, from the cron handler (src/scheduled.ts):
+ * (Payment notices are enqueued by the Stripe webhook, src/notifications/payment-notices.ts.)
  * - `enqueueCompletionNotifications`: one `job_completed` row per job that
  *   completed in the last week and has none (unique (job_id, kind): a second
  *   run, or a concurrent one, inserts nothing);
@@ -10,8 +11,9 @@
  *   MAX_ATTEMPTS failures, ends in `failed`. A sent row is never picked again.
  */
 import type pg from "pg";
-import { jobCompletedEmail } from "./templates";
-import { sendEmail, type EmailConfig } from "./email";
+import type { NotificationKind } from "../db/schema";
+import { jobCompletedEmail, paymentNoticeEmail } from "./templates";
+import { sendEmail, type EmailConfig, type EmailMessage } from "./email";
 
 export const MAX_ATTEMPTS = 8;
 /** Backoff after the n-th failed attempt: 1, 2, 4 … minutes, at most 6 h. */
@@ -33,16 +35,17 @@ export async function enqueueCompletionNotifications(client: pg.Client): Promise
 
 interface ClaimedRow {
   id: string;
-  job_id: string;
-  kind: string;
+  job_id: string | null;
+  kind: NotificationKind;
   recipient: string;
   attempts: number;
-  plan: string;
+  data: Record<string, unknown>;
   business_name: string | null;
-  total: number;
-  submitted: number;
-  approved: number;
-  failed: number;
+  plan: string | null;
+  total: number | null;
+  submitted: number | null;
+  approved: number | null;
+  failed: number | null;
 }
 
 export interface DrainResult {
@@ -51,39 +54,50 @@ export interface DrainResult {
   failed: number;
 }
 
+function messageFor(row: ClaimedRow, publicUrl: string): EmailMessage {
+  if (row.kind === "job_completed") {
+    return jobCompletedEmail({
+      to: row.recipient,
+      businessName: row.business_name,
+      plan: row.plan ?? "",
+      total: row.total ?? 0,
+      submitted: row.submitted ?? 0,
+      approved: row.approved ?? 0,
+      failed: row.failed ?? 0,
+      reportUrl: `${publicUrl.replace(/\/$/, "")}/portal/jobs/${row.job_id}`,
+    });
+  }
+  return paymentNoticeEmail(row.kind, { to: row.recipient, businessName: row.business_name, data: row.data, publicUrl });
+}
+
 export async function drainNotifications(
   client: pg.Client,
   config: EmailConfig & { publicUrl: string },
   limit = 20,
 ): Promise<DrainResult> {
   // Claim: a lease of 10 minutes on each row, so a drain running at the same
-  // time (an overlapping cron) leaves them alone.
+  // time (an overlapping cron) leaves them alone. Completion notices read the
+  // job's figures now; payment notices carry theirs in `data`.
   const claimed = await client.query<ClaimedRow>(
     `with due as (
        select id from notifications
         where status = 'pending' and next_attempt_at <= now()
         order by next_attempt_at limit $1 for update skip locked
+     ), claimed as (
+       update notifications n set next_attempt_at = now() + interval '10 minutes', attempts = n.attempts + 1
+         from due where n.id = due.id
+       returning n.id, n.job_id, n.customer_id, n.kind, n.recipient, n.attempts, n.data
      )
-     update notifications n set next_attempt_at = now() + interval '10 minutes', attempts = n.attempts + 1
-       from due, jobs j left join business_profiles p on p.customer_id = j.customer_id
-      where n.id = due.id and j.id = n.job_id
-     returning n.id, n.job_id, n.kind, n.recipient, n.attempts, j.plan, p.business_name,
-               j.directories_total as total, j.directories_submitted as submitted,
-               j.directories_approved as approved, j.directories_failed as failed`,
+     select c.id, c.job_id, c.kind, c.recipient, c.attempts, c.data, p.business_name, j.plan,
+            j.directories_total as total, j.directories_submitted as submitted,
+            j.directories_approved as approved, j.directories_failed as failed
+       from claimed c left join jobs j on j.id = c.job_id
+       left join business_profiles p on p.customer_id = c.customer_id`,
     [limit],
   );
   const result: DrainResult = { sent: 0, retrying: 0, failed: 0 };
   for (const row of claimed.rows) {
-    const message = jobCompletedEmail({
-      to: row.recipient,
-      businessName: row.business_name,
-      plan: row.plan,
-      total: row.total,
-      submitted: row.submitted,
-      approved: row.approved,
-      failed: row.failed,
-      reportUrl: `${config.publicUrl.replace(/\/$/, "")}/portal/jobs/${row.job_id}`,
-    });
+    const message = messageFor(row, config.publicUrl);
     const outcome = await sendEmail(config, message, `notification-${row.id}`);
     if (outcome.ok) {
       await client.query(

@@ -20,6 +20,8 @@ export interface OpsStats {
   oldestQueuedAt: number | null;
   /** Changes waiting in the coordinator's outbox for Postgres. */
   outbox: number;
+  /** Tasks released to the queue that no worker has leased yet. */
+  queued?: number;
 }
 
 export interface OpsMetricsSnapshot {
@@ -28,6 +30,10 @@ export interface OpsMetricsSnapshot {
   tasksInFlight: number;
   activeJobs: number;
   oldestQueuedAgeSeconds: number;
+  /** Tasks released to the queue and not yet leased, over the active jobs. */
+  queueDepth: number;
+  /** Browser Rendering sessions the browser worker holds now (acquired, not released, under 15 min old). */
+  browserSessionsInUse: number;
   /** Outbox rows not yet in Postgres, over active jobs, as their coordinators last reported. */
   outboxBacklog: number;
   reportsAppliedTotal: number;

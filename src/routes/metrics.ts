@@ -2,9 +2,11 @@
  * `GET /metrics`: Prometheus text exposition, scraped with the METRICS_TOKEN
  * bearer. Figures come from two places and nowhere else:
  * - Postgres (one grouped query each): jobs by status, submissions by status
- *   and failure class, Stripe webhook events by type and result;
- * - OpsMonitor: tasks in flight, oldest queued task, reports applied,
- *   retries, failures by class, submission durations, worker heartbeats.
+ *   and failure class, Stripe webhook events by type and result, the e-mail
+ *   and outgoing-webhook outboxes by status, the last complete day's roll-up;
+ * - OpsMonitor: tasks in flight, queue depth, oldest queued task, browser
+ *   sessions in use, reports applied, retries, failures by class,
+ *   submission durations, worker heartbeats.
  * When a source cannot be read its families are left out and
  * `directorybolt_metrics_source_up{source}` says 0, so a scrape still answers.
  */
@@ -16,12 +18,17 @@ import type { OpsMetricsSnapshot } from "../observability/ops-stats";
 import { EXPOSITION_CONTENT_TYPE, Exposition } from "../observability/prometheus";
 import { FAILURE_CLASSES } from "../shared/protocol";
 import { JOB_STATUSES, SUBMISSION_STATUSES } from "../shared/statuses";
+import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES, WEBHOOK_DELIVERY_STATUSES } from "../db/schema";
 import { log } from "../observability/log";
 
 interface PostgresFigures {
   jobs: { status: string; n: number }[];
   submissions: { status: string; failure_class: string | null; n: number }[];
   stripeEvents: { type: string; result: string; n: number }[];
+  notifications: { kind: string; status: string; n: number }[];
+  webhookDeliveries: { status: string; n: number }[];
+  /** The roll-up of the last complete UTC day, if the cron has written it. */
+  previousDay: { orders_paid: number; jobs_completed: number; approval_rate: number | null; mean_submission_seconds: number | null; computed_at: Date } | null;
 }
 
 async function readPostgres(env: Env): Promise<PostgresFigures> {
@@ -35,7 +42,21 @@ async function readPostgres(env: Env): Promise<PostgresFigures> {
     const stripeEvents = await conn.client.query<{ type: string; result: string; n: number }>(
       "select type, case when processed_at is null then 'unprocessed' else 'processed' end as result, count(*)::int as n from stripe_events group by 1, 2",
     );
-    return { jobs: jobs.rows, submissions: submissions.rows, stripeEvents: stripeEvents.rows };
+    const notifications = await conn.client.query<{ kind: string; status: string; n: number }>(
+      "select kind, status, count(*)::int as n from notifications group by 1, 2",
+    );
+    const webhookDeliveries = await conn.client.query<{ status: string; n: number }>("select status, count(*)::int as n from webhook_deliveries group by 1");
+    const previousDay = await conn.client.query<NonNullable<PostgresFigures["previousDay"]>>(
+      "select orders_paid, jobs_completed, approval_rate, mean_submission_seconds, computed_at from daily_rollups where day = (now() at time zone 'UTC')::date - 1",
+    );
+    return {
+      jobs: jobs.rows,
+      submissions: submissions.rows,
+      stripeEvents: stripeEvents.rows,
+      notifications: notifications.rows,
+      webhookDeliveries: webhookDeliveries.rows,
+      previousDay: previousDay.rows[0] ?? null,
+    };
   } finally {
     await conn?.close();
   }
@@ -96,11 +117,47 @@ export function renderMetrics(pg: PostgresFigures | null, ops: OpsMetricsSnapsho
         return { labels: { type, result }, value };
       }),
     );
+    const notices = new Map(pg.notifications.map((r) => [`${r.kind}\u0000${r.status}`, r.n]));
+    out.metric(
+      "directorybolt_notifications",
+      "gauge",
+      "Customer e-mails in the notification outbox by kind and status (pending, sent, failed) (Postgres).",
+      NOTIFICATION_KINDS.flatMap((kind) => NOTIFICATION_STATUSES.map((status) => ({ labels: { kind, status }, value: notices.get(`${kind}\u0000${status}`) ?? 0 }))),
+    );
+    const deliveries = new Map(pg.webhookDeliveries.map((r) => [r.status, r.n]));
+    out.metric(
+      "directorybolt_outgoing_webhook_deliveries",
+      "gauge",
+      "Deliveries to agencies' webhook endpoints by status (pending, delivered, failed) (Postgres).",
+      WEBHOOK_DELIVERY_STATUSES.map((status) => ({ labels: { status }, value: deliveries.get(status) ?? 0 })),
+    );
+    const day = pg.previousDay;
+    if (day) {
+      out
+        .metric("directorybolt_previous_day_orders_paid", "gauge", "Orders paid on the last complete UTC day (daily roll-up).", [{ value: day.orders_paid }])
+        .metric("directorybolt_previous_day_jobs_completed", "gauge", "Jobs completed on the last complete UTC day (daily roll-up).", [{ value: day.jobs_completed }])
+        .metric("directorybolt_previous_day_approval_ratio", "gauge", "Approved share of the last complete UTC day's submission outcomes; NaN when there were none (daily roll-up).", [
+          { value: day.approval_rate ?? NaN },
+        ])
+        .metric("directorybolt_previous_day_mean_submission_seconds", "gauge", "Mean lease-to-report time of the last complete UTC day; NaN when unknown (daily roll-up).", [
+          { value: day.mean_submission_seconds ?? NaN },
+        ])
+        .metric("directorybolt_daily_rollup_timestamp_seconds", "gauge", "When the cron last computed that roll-up (unix time): a stale value means the cron stopped.", [
+          { value: new Date(day.computed_at).getTime() / 1000 },
+        ]);
+    }
   }
   if (ops) {
     out
       .metric("directorybolt_active_jobs", "gauge", "Jobs running or paused, as their coordinators last reported (OpsMonitor).", [{ value: ops.activeJobs }])
       .metric("directorybolt_tasks_in_flight", "gauge", "Tasks released to the queue or leased and not yet reported (OpsMonitor).", [{ value: ops.tasksInFlight }])
+      .metric("directorybolt_queue_depth", "gauge", "Tasks released to the queue that no worker has leased yet, over active jobs (OpsMonitor).", [{ value: ops.queueDepth }])
+      .metric(
+        "directorybolt_browser_sessions_in_use",
+        "gauge",
+        "Browser Rendering sessions the browser worker holds now, as it reports acquiring and releasing them (OpsMonitor).",
+        [{ value: ops.browserSessionsInUse }],
+      )
       .metric("directorybolt_queue_oldest_task_age_seconds", "gauge", "Age of the oldest released task no worker has leased yet; 0 when none waits (OpsMonitor).", [
         { value: ops.oldestQueuedAgeSeconds },
       ])

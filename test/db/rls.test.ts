@@ -42,7 +42,10 @@ beforeAll(async () => {
   conn = await openDatabase();
   const { db } = conn;
   const tag = uniq("rls");
-  const made = {} as Record<"A" | "B", { customer: string; profile: string; order: string; job: string; submission: string; event: number }>;
+  const made = {} as Record<
+    "A" | "B",
+    { customer: string; profile: string; order: string; job: string; submission: string; event: number; endpoint: string; delivery: string }
+  >;
   const [dir1, dir2] = await db
     .insert(t.directories)
     .values([
@@ -66,7 +69,15 @@ beforeAll(async () => {
       .insert(t.jobEvents)
       .values({ jobId: j!.id, customerId: c!.id, submissionId: s!.id, kind: "created", message: "job created" })
       .returning();
-    made[who] = { customer: c!.id, profile: p!.id, order: o!.id, job: j!.id, submission: s!.id, event: e!.id };
+    const [w] = await db
+      .insert(t.webhookEndpoints)
+      .values({ customerId: c!.id, url: `https://hooks.example/${tag}/${who}`, secret: `whsec_${tag}_${who}` })
+      .returning();
+    const [d] = await db
+      .insert(t.webhookDeliveries)
+      .values({ endpointId: w!.id, customerId: c!.id, jobEventId: e!.id, eventType: "job.started", body: "{}" })
+      .returning();
+    made[who] = { customer: c!.id, profile: p!.id, order: o!.id, job: j!.id, submission: s!.id, event: e!.id, endpoint: w!.id, delivery: d!.id };
   }
   const [evt] = await db.insert(t.stripeEvents).values({ id: `evt_${tag}`, type: "checkout.session.completed" }).returning();
   const [wrk] = await db.insert(t.workers).values({ id: `worker-${tag}` }).returning();
@@ -103,6 +114,8 @@ beforeAll(async () => {
     { table: t.localCheckoutSessions, name: "local_checkout_sessions", rows: [{ id: local!.id, owner: "none" }] },
     // Staff only: the outbox holds addresses and send state, not the customer's business.
     { table: t.notifications, name: "notifications", rows: [{ id: note!.id, owner: "none" }] },
+    { table: t.webhookEndpoints, name: "webhook_endpoints", rows: owned("endpoint") },
+    { table: t.webhookDeliveries, name: "webhook_deliveries", rows: owned("delivery") },
   );
 });
 
@@ -188,6 +201,31 @@ describe("row-level security matrix", () => {
         tx.select({ id: f.table.id }).from(f.table).where(inArray(f.table.id, aIds as any[])),
       );
       expect(leaked, f.name).toEqual([]);
+    }
+  });
+
+  it("nobody but the API reads a webhook endpoint's signing secret, not even its owner", async () => {
+    const secretOf = (actor: Actor) =>
+      asClient(conn.db, actorRole[actor].role, actorRole[actor].claims, (tx) => tx.select({ secret: t.webhookEndpoints.secret }).from(t.webhookEndpoints).limit(1)).then(
+        () => "read",
+        (err: { cause?: { code?: string }; code?: string }) => ((err.cause?.code ?? err.code) === "42501" ? "denied" : String(err)),
+      );
+    for (const actor of ["anon", "customerA", "staff"] as const) expect(await secretOf(actor), actor).toBe("denied");
+    expect(await secretOf("service")).toBe("read");
+  });
+
+  it("daily roll-ups: staff and service read them, customers and anon see none, only service writes", async () => {
+    const day = `19${String(10 + Math.floor(Math.random() * 80))}-0${1 + Math.floor(Math.random() * 9)}-1${Math.floor(Math.random() * 9)}`;
+    await conn.db.insert(t.dailyRollups).values({ day }).onConflictDoNothing();
+    for (const actor of ACTORS) {
+      const { role, claims } = actorRole[actor];
+      const rows = await asClient(conn.db, role, claims, (tx) => tx.execute(sql`select day from public.daily_rollups where day = ${day}::date`));
+      expect(rows.rows.length, actor).toBe(actor === "staff" || actor === "service" ? 1 : 0);
+      const write = await asClient(conn.db, role, claims, (tx) => tx.execute(sql`delete from public.daily_rollups where false`)).then(
+        () => "allowed",
+        (err: { cause?: { code?: string }; code?: string }) => ((err.cause?.code ?? err.code) === "42501" ? "denied" : String(err)),
+      );
+      expect(write, actor).toBe(actor === "service" ? "allowed" : "denied");
     }
   });
 

@@ -132,6 +132,58 @@ describe("GET /metrics", () => {
     expect(d("failed")).toBe(1);
   });
 
+  it("counts browser sessions in use as the browser worker acquires and releases them, whatever order the calls arrive in", async () => {
+    const ops = env.OPS_MONITOR.get(env.OPS_MONITOR.idFromName("ops"));
+    const inUse = async () => valueOf(await scrape(), "directorybolt_browser_sessions_in_use");
+    const before = (await inUse())!;
+    const [a, b, c] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    await ops.browserLease(a, "acquired");
+    await ops.browserLease(b, "acquired");
+    expect(await inUse()).toBe(before + 2);
+    await ops.browserLease(b, "released");
+    // The release overtook the acquire: never counted as held.
+    await ops.browserLease(c, "released");
+    await ops.browserLease(c, "acquired");
+    expect(await inUse()).toBe(before + 1);
+    await ops.browserLease(a, "released");
+    await ops.browserLease(a, "released");
+    expect(await inUse()).toBe(before);
+  });
+
+  it("reports queue depth: tasks released and not yet leased", async () => {
+    const depth = (m: Map<string, Family>) => valueOf(m, "directorybolt_queue_depth") ?? -1;
+    const before = depth(await scrape());
+    const seeded = await seedJob({ directories: 3 });
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    const stub = stubFor(seeded.jobId);
+    expect(await stub.start(seeded.jobId)).toMatchObject({ ok: true });
+    expect(released).toHaveLength(3);
+    const queued = await scrapeUntil((m) => depth(m) === before + 3);
+    expect(depth(queued)).toBe(before + 3);
+    // A worker leases one: it leaves the queue (still in flight).
+    const first = released[0]!;
+    await stub.lease(first.submissionId, first.attempt, "test-worker");
+    await stub.report({ jobId: seeded.jobId, submissionId: first.submissionId, attempt: first.attempt, outcome: "submitted" });
+    const after = await scrapeUntil((m) => depth(m) === before + 2);
+    expect(depth(after)).toBe(before + 2);
+  });
+
+  it("counts the e-mail and outgoing-webhook outboxes by status, as Postgres has them", async () => {
+    const m = await scrape();
+    const conn = await connectFromWorker(env);
+    try {
+      const notices = await conn.client.query<{ kind: string; status: string; n: number }>("select kind, status, count(*)::int as n from notifications group by 1, 2");
+      for (const r of notices.rows) expect(valueOf(m, "directorybolt_notifications", { kind: r.kind, status: r.status })).toBe(r.n);
+      const deliveries = await conn.client.query<{ status: string; n: number }>("select status, count(*)::int as n from webhook_deliveries group by 1");
+      for (const status of ["pending", "delivered", "failed"]) {
+        expect(valueOf(m, "directorybolt_outgoing_webhook_deliveries", { status })).toBe(deliveries.rows.find((r) => r.status === status)?.n ?? 0);
+      }
+    } finally {
+      await conn.close();
+    }
+  });
+
   it("counts Stripe webhook events by type and result from stripe_events", async () => {
     const id = `evt_test_metrics_${crypto.randomUUID().slice(0, 8)}`;
     const before = await scrape();
