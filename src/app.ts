@@ -11,6 +11,7 @@ import { readyz } from "./routes/readyz";
 import { api as purchaseApi } from "./routes/openapi";
 import { jobs, ops, staffJobs } from "./routes/jobs";
 import { localAuth } from "./routes/local-auth";
+import { staffTasks } from "./routes/staff-tasks";
 import { autobolt, workerJobs, workerProgress } from "./routes/worker-api";
 
 export const app = new Hono<{ Bindings: Env }>();
@@ -22,6 +23,7 @@ app.route("/metrics", metrics);
 app.route("/api/jobs", workerJobs);
 app.route("/api/jobs", jobs);
 app.route("/api/staff/jobs", staffJobs);
+app.route("/api/staff/tasks", staffTasks);
 app.route("/api/ops", ops);
 app.route("/api/autobolt", autobolt);
 // Sign-in for local development only (404 unless SUPABASE_URL is empty and PUBLIC_URL is loopback).
