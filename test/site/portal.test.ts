@@ -9,6 +9,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/lib/chromium";
@@ -202,6 +203,56 @@ describe("the site, end to end", () => {
     await page.getByRole("button", { name: "Confirm" }).click();
     await expect.poll(() => page.locator("p.error[role=alert]").textContent()).toContain("cannot be retried");
   }, 120_000);
+
+  it("turns a manual directory into a staff task; the staff's outcome reaches the customer's portal live", async () => {
+    // The best directory a new Starter order gets is marked manual (blocks bots) for this order only.
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    const { rows } = await db.query<{ id: string; name: string; notes: string | null }>(
+      `select id, name, notes from directories where sandbox and is_active and automation = 'automated' and priority_tier = 1 and not requires_captcha
+       order by da_score desc nulls last, priority_tier, id limit 1`,
+    );
+    const directory = rows[0]!;
+    await db.query("update directories set automation = 'manual', notes = 'blocks bots; phone verification' where id = $1", [directory.id]);
+    let order: Awaited<ReturnType<typeof placeLocalOrder>>;
+    try {
+      order = await placeLocalOrder(stack, vars, "starter", `manual-${Date.now()}@boltbakery.example`);
+      const sub = await db.query<{ id: string }>("select id from directory_submissions where job_id = $1 and directory_id = $2", [order.jobId, directory.id]);
+      expect(sub.rows).toHaveLength(1);
+      const submissionId = sub.rows[0]!.id;
+
+      const portal = await newPage();
+      await portal.context().addInitScript((t) => localStorage.setItem("directorybolt.token", t), order.token);
+      await portal.goto(`${stack.url}/portal/jobs/${order.jobId}`);
+      const row = portal.locator(`tr[data-submission="${submissionId}"]`);
+      await expect.poll(() => row.locator("[data-state]").getAttribute("data-state"), { timeout: 30_000 }).toBe("staff");
+      expect(await row.textContent()).toContain("Being done by our staff");
+
+      const staff = await newPage();
+      await signIn(staff, "ops@directorybolt.example", true, "/staff/tasks");
+      await staff.getByRole("link", { name: directory.name }).click();
+      await staff.waitForURL(`**/staff/tasks/${order.jobId}/${submissionId}`);
+      expect(await staff.locator('tr[data-field="organization"] td.copy-value').textContent()).toBe("Bolt Bakery & Café");
+      expect(await staff.getByText("blocks bots; phone verification").count()).toBeGreaterThan(0);
+      await staff.getByRole("button", { name: "Claim" }).click();
+      await expect.poll(() => staff.getByTestId("claimed-by").textContent()).toBe("ops@directorybolt.example");
+      await staff.getByLabel("Live, with its listing URL").check();
+      const url = `https://listings.example/bolt-bakery-${submissionId.slice(0, 8)}`;
+      await staff.getByLabel("Listing URL").fill(url);
+      await staff.getByRole("button", { name: "Record" }).click();
+      await expect.poll(() => staff.locator("p.ok[role=status]").textContent()).toContain("Recorded");
+
+      // The customer's open portal follows over its socket: live, with the link, counted.
+      await expect.poll(() => row.locator("[data-state]").getAttribute("data-state"), { timeout: 15_000 }).toBe("live");
+      expect(await row.getByRole("link", { name: "View listing" }).getAttribute("href")).toBe(url);
+      expect(Number(await portal.getByTestId("live-count").textContent())).toBeGreaterThanOrEqual(1);
+      await staff.close();
+      await portal.close();
+    } finally {
+      await db.query("update directories set automation = 'automated', notes = $2 where id = $1", [directory.id, directory.notes]);
+      await db.end();
+    }
+  }, 180_000);
 
   it("updates a 500-row job in place, and measures delta to DOM", async () => {
     const page = await newPage();
