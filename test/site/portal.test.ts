@@ -238,7 +238,7 @@ describe("the site, end to end", () => {
       await expect.poll(() => staff.getByTestId("claimed-by").textContent()).toBe("ops@directorybolt.example");
       await staff.getByLabel("Live, with its listing URL").check();
       const url = `https://listings.example/bolt-bakery-${submissionId.slice(0, 8)}`;
-      await staff.getByLabel("Listing URL").fill(url);
+      await staff.getByRole("textbox", { name: "Listing URL" }).fill(url);
       await staff.getByRole("button", { name: "Record" }).click();
       await expect.poll(() => staff.locator("p.ok[role=status]").textContent()).toContain("Recorded");
 

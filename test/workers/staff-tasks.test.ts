@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signUserToken } from "../../src/auth/user-token";
 import { connectFromWorker } from "../../src/db/worker-database";
+import { listingState, listingSummary } from "../../src/shared/listing-states";
 import type { ServerMessage, StaffTaskPacket, StaffTaskSummary, SubmissionView, TaskMessage } from "../../src/shared/protocol";
 import { captureReleases, settled, stubFor } from "./support/coordinator-harness";
 import { postgresState, seedJob } from "./support/seed";
@@ -266,5 +267,33 @@ describe("staff tasks", () => {
     expect(await stub.progress()).toMatchObject({ status: "completed", approved: 1, failed: 0 });
     await settled(seeded.jobId);
     expect((await postgresState(seeded.jobId)).events).toMatchObject({ staff_task_claimed: 2, submission_approved: 1, submission_failed: 1 });
+  });
+});
+
+describe("the customer's words for each directory", () => {
+  const view = (status: SubmissionView["status"], extra: Partial<SubmissionView> = {}) => ({ status, listingUrl: null, failureReason: null, ...extra });
+
+  it("says where each listing is, with the link when live and the reason when failed", () => {
+    expect(listingState(view("queued"))).toMatchObject({ state: "queued", label: "Waiting its turn" });
+    expect(listingState(view("submitting")).state).toBe("working");
+    expect(listingState(view("manual", { staffTask: true }))).toMatchObject({ state: "staff", label: "Being done by our staff" });
+    expect(listingState(view("submitted"))).toMatchObject({ state: "submitted", label: "Submitted" });
+    expect(listingState(view("awaiting_verification")).label).toBe("Waiting for the directory's approval");
+    expect(listingState(view("approved", { listingUrl: "https://d.example/l/1" }))).toMatchObject({ state: "live", label: "Live", listingUrl: "https://d.example/l/1" });
+    expect(listingState(view("failed", { failureReason: "only UK businesses", listingUrl: "https://d.example/x" }))).toMatchObject({
+      state: "failed",
+      detail: "Not listed: only UK businesses",
+      listingUrl: null,
+    });
+    // Something the customer must do wins while the listing is not final, and is gone once it is.
+    const action = "Answer the directory's verification call";
+    expect(listingState(view("submitted", { staffTask: true, customerAction: action }))).toMatchObject({ state: "needs_action", label: "Needs your action", detail: action });
+    expect(listingState(view("approved", { customerAction: action })).state).toBe("live");
+  });
+
+  it("counts live listings and each state", () => {
+    const summary = listingSummary([view("approved"), view("approved", { listingUrl: "https://a.example" }), view("manual"), view("failed"), view("pending")]);
+    expect(summary.live).toBe(2);
+    expect(summary.byState).toMatchObject({ live: 2, staff: 1, failed: 1, queued: 1, submitted: 0 });
   });
 });
