@@ -239,6 +239,7 @@ describe("the site, end to end", () => {
       await staff.getByLabel("Live, with its listing URL").check();
       const url = `https://listings.example/bolt-bakery-${submissionId.slice(0, 8)}`;
       await staff.getByRole("textbox", { name: "Listing URL" }).fill(url);
+      await staff.screenshot({ path: join(SHOTS, "staff-task.png"), fullPage: true });
       await staff.getByRole("button", { name: "Record" }).click();
       await expect.poll(() => staff.locator("p.ok[role=status]").textContent()).toContain("Recorded");
 

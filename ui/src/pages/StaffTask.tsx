@@ -50,6 +50,9 @@ export default function StaffTask() {
     try {
       const answer = await api<Answer>(`${path()}/${what}`, { method: "POST", ...(body ? { body } : {}) });
       mutate(answer.packet);
+      // After "submitted" only "approved" and "failed" remain: preselect the first.
+      const next = answer.packet.actions.find((a): a is StaffOutcome => a !== "claim");
+      if (next && !answer.packet.actions.includes(outcome())) setOutcome(next);
       setDone(answer.applied ? (what === "claim" ? "Claimed: it is yours." : `Recorded: ${label(answer.packet.outcome ?? "")}.`) : "Already recorded; nothing changed.");
     } catch (err) {
       setError(err);
