@@ -58,7 +58,7 @@ describe("the site, end to end", () => {
     const page = await newPage();
     // Plans and checkout.
     await page.goto(`${stack.url}/`);
-    await expect.poll(() => page.getByRole("radio").count()).toBe(4);
+    await expect.poll(() => page.getByRole("radio").count(), { timeout: 15_000 }).toBe(4);
     await page.getByLabel(/Starter/).check();
     await page.getByLabel("Your email").fill(customer);
     await page.getByRole("button", { name: "Continue to payment" }).click();
@@ -106,7 +106,7 @@ describe("the site, end to end", () => {
     // The portal, live over the job's socket, to 100 %.
     const started = Date.now();
     await page.goto(`${stack.url}/portal/jobs/${jobId}`);
-    await expect.poll(() => page.getByTestId("live-badge").textContent()).toContain("Live");
+    await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 30_000 }).toContain("Live");
     await expect.poll(() => page.locator("tr[data-submission]").count(), { timeout: 30_000 }).toBe(50);
     await page.getByTestId("percent").filter({ hasText: "100%" }).waitFor({ timeout: 480_000 });
     console.log(`[site] portal reached 100% ${((Date.now() - started) / 1000).toFixed(0)} s after the profile was saved`);
@@ -137,7 +137,7 @@ describe("the site, end to end", () => {
     expect(jobId).not.toBe("");
     const page = await newPage();
     await signIn(page, "ops@directorybolt.example", true, "/staff");
-    await expect.poll(() => page.getByTestId("live-badge").textContent()).toContain("Live");
+    await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 30_000 }).toContain("Live");
     await page.getByRole("link", { name: jobId.slice(0, 8) }).waitFor();
     await page.screenshot({ path: join(SHOTS, "staff-dashboard.png") });
     await page.getByRole("link", { name: jobId.slice(0, 8) }).click();
@@ -168,7 +168,7 @@ describe("the site, end to end", () => {
       if (++sockets === 1) setTimeout(() => void ws.close({ code: 1011, reason: "test drop" }), 2_000);
     });
     await page.goto(`${stack.url}/portal/jobs/${jobId}`);
-    await expect.poll(() => page.getByTestId("live-badge").textContent()).toContain("Live");
+    await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 30_000 }).toContain("Live");
     await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 10_000 }).toContain("Reconnecting");
     await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 15_000 }).toContain("Live");
     expect(sockets).toBe(2);
