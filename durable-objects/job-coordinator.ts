@@ -29,6 +29,9 @@ import type {
   JobProgress,
   ReportResult,
   ServerMessage,
+  StaffActionResult,
+  StaffOutcomeInput,
+  StaffTaskSummary,
   TaskLease,
   TaskMessage,
   TaskReport,
@@ -37,6 +40,7 @@ import type { SubmissionStatus } from "../src/shared/statuses";
 import { loadJob, writeOutbox } from "./coordinator/postgres-sync";
 import { decideAfterFailure } from "./coordinator/retry-policy";
 import { DONE, LEASED, TaskStore, toSubmissionView, type TaskRow } from "./coordinator/task-store";
+import { StaffTasks, type StaffMember } from "./coordinator/staff-tasks";
 import { SocketHub, type SocketRole } from "./socket-hub";
 import type { OpsStats } from "../src/observability/ops-stats";
 import { log } from "../src/observability/log";
@@ -55,6 +59,7 @@ export type StartResult = { ok: true; job: JobProgress } | { ok: false; reason: 
 export class JobCoordinator extends DurableObject<Env> {
   private readonly store: TaskStore;
   private readonly sockets: SocketHub;
+  private readonly staff: StaffTasks;
   private pendingActivity: ActivityLine[] = [];
   private jobDirty = false;
   private jobRowDirty = false;
@@ -81,6 +86,11 @@ export class JobCoordinator extends DurableObject<Env> {
     super(ctx, env);
     this.store = new TaskStore(ctx.storage.sql);
     this.sockets = new SocketHub(ctx);
+    this.staff = new StaffTasks(ctx.storage.sql, this.store, {
+      event: (kind, message, submissionId, key) => this.event(kind, message, submissionId, key),
+      changed: () => this.jobChanged(),
+      done: () => this.recentDone.push(Date.now()),
+    });
   }
 
   // ---- lifecycle -------------------------------------------------------------
@@ -142,6 +152,8 @@ export class JobCoordinator extends DurableObject<Env> {
           updated_at: now,
         }),
       );
+      // Manual directories become staff tasks, never queue messages.
+      this.staff.register(loaded.tasks);
       this.store.updateJob({
         loaded: true,
         loadRetryAt: null,
@@ -447,8 +459,10 @@ export class JobCoordinator extends DurableObject<Env> {
     if (task.status !== "failed" && task.status !== "skipped") return { applied: false, reason: "not_leased" };
     if (this.store.job.status === "cancelled") return { applied: false, reason: "job_not_running" };
     this.requeue(task);
+    // "pending", or "manual" for a staff task (read before the pump releases it).
+    const status = this.store.task(submissionId)!.status;
     await this.pump();
-    return { applied: true, status: "pending" };
+    return { applied: true, status };
   }
 
   async retryFailed(): Promise<{ retried: number }> {
@@ -460,7 +474,8 @@ export class JobCoordinator extends DurableObject<Env> {
   }
 
   private requeue(task: TaskRow): void {
-    this.store.updateTask(task.submission_id, { status: "pending", failure_class: null, failure_reason: null, next_attempt_at: null });
+    const status = this.staff.reopen(task.submission_id) ? "manual" : "pending";
+    this.store.updateTask(task.submission_id, { status, failure_class: null, failure_reason: null, next_attempt_at: null });
     if (this.store.job.status === "completed" || this.store.job.status === "failed") {
       this.store.updateJob({ status: "in_progress", statusReason: null, completedAt: null });
     }
@@ -477,6 +492,29 @@ export class JobCoordinator extends DurableObject<Env> {
     this.store.updateJob({ status, completedAt: Date.now(), statusReason: status === "failed" ? "no directory accepted the listing" : null });
     this.event(`job_${status}`, status === "completed" ? "Job completed" : "Job failed: no directory accepted the listing", undefined, `job:${status}:${job.jobId}`);
     this.jobChanged();
+  }
+
+  // ---- staff tasks (coordinator/staff-tasks.ts) -------------------------------
+
+  staffTaskList(): StaffTaskSummary[] {
+    return this.store.job.loaded ? this.staff.list(this.store.job.jobId!, this.store.job.business) : [];
+  }
+
+  staffTaskPacket(submissionId: string): StaffActionResult {
+    return this.staff.packet(this.store.job.jobId ?? "", this.store.job.business, submissionId);
+  }
+
+  async claimStaffTask(submissionId: string, member: StaffMember): Promise<StaffActionResult> {
+    const result = this.staff.claim(this.store.job.jobId ?? "", this.store.job.business, submissionId, member);
+    if (result.ok && result.applied) await this.pump();
+    return result;
+  }
+
+  /** A staff outcome goes the way of a worker's report: counts, completion, outbox, sockets. */
+  async recordStaffOutcome(submissionId: string, member: StaffMember, input: StaffOutcomeInput): Promise<StaffActionResult> {
+    const result = this.staff.record(this.store.job.jobId ?? "", this.store.job.business, submissionId, member, input);
+    if (result.ok && result.applied) await this.pump();
+    return result;
   }
 
   // ---- reading ---------------------------------------------------------------
@@ -518,7 +556,7 @@ export class JobCoordinator extends DurableObject<Env> {
     return {
       type: "snapshot",
       job: this.progress(),
-      submissions: this.store.allTasks().map(toSubmissionView),
+      submissions: this.staff.decorate(this.store.allTasks().map(toSubmissionView)),
       activity: this.store.recentActivity(),
     };
   }
@@ -628,7 +666,7 @@ export class JobCoordinator extends DurableObject<Env> {
   }
 
   private flush(): void {
-    const views = this.store.takeChanged().map(toSubmissionView);
+    const views = this.staff.decorate(this.store.takeChanged().map(toSubmissionView));
     const activity = this.pendingActivity;
     this.pendingActivity = [];
     const jobDirty = this.jobDirty;

@@ -28,6 +28,11 @@ export interface LoadedJob {
     evidenceKey: string | null;
     failureClass: string | null;
     failureReason: string | null;
+    /** The directory's automation policy and what staff need to know when it is "manual". */
+    automation: string;
+    notes: string | null;
+    requiresPhoneVerification: boolean;
+    listingCost: string;
   }[];
   business: ListingProfile | null;
 }
@@ -54,9 +59,14 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
     evidence_key: string | null;
     failure_class: string | null;
     failure_reason: string | null;
+    automation: string;
+    notes: string | null;
+    requires_phone_verification: boolean;
+    listing_cost: string;
   }>(sql`
     select s.id, s.directory_id, d.name, d.slug, d.submit_url, d.website, d.language, d.requires_captcha,
-           s.priority, s.status, s.attempt, s.listing_url, s.evidence_key, s.failure_class, s.failure_reason
+           s.priority, s.status, s.attempt, s.listing_url, s.evidence_key, s.failure_class, s.failure_reason,
+           d.automation, d.notes, d.requires_phone_verification, d.listing_cost
     from directory_submissions s join directories d on d.id = s.directory_id
     where s.job_id = ${jobId}
     order by s.priority, d.da_score desc nulls last, s.created_at, s.id`);
@@ -79,6 +89,10 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
       evidenceKey: t.evidence_key,
       failureClass: t.failure_class,
       failureReason: t.failure_reason,
+      automation: t.automation,
+      notes: t.notes,
+      requiresPhoneVerification: t.requires_phone_verification,
+      listingCost: t.listing_cost,
     })),
     business: profile ? profileFromRow(profile) : null,
   };

@@ -108,6 +108,10 @@ export interface SubmissionView {
   failureClass: FailureClass | null;
   failureReason: string | null;
   updatedAt: number;
+  /** The directory refuses automation: our staff submit it (durable-objects/coordinator/staff-tasks.ts). */
+  staffTask?: boolean;
+  /** What the customer must do for this listing (a phone verification, a postcard code), as staff recorded it. */
+  customerAction?: string | null;
 }
 
 export interface ActivityLine {
@@ -158,3 +162,67 @@ export interface OpsOverview {
 
 export const submissionStatusSchema = z.enum(SUBMISSION_STATUSES);
 export const jobStatusSchema = z.enum(JOB_STATUSES);
+
+// ---- Staff tasks (directories that refuse automation) --------------------
+
+/** What staff record for a manual directory; `submitted` may be followed by `approved` or `failed`. */
+export const STAFF_OUTCOMES = ["submitted", "approved", "failed"] as const;
+export type StaffOutcome = (typeof STAFF_OUTCOMES)[number];
+
+const optionalLine = (max: number) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().min(3).max(max).optional());
+
+export const staffOutcomeSchema = z.discriminatedUnion("outcome", [
+  z.object({
+    outcome: z.literal("submitted"),
+    /** Shown to the customer as "needs your action" until the listing is live. */
+    customerAction: optionalLine(500),
+    note: optionalLine(1000),
+  }),
+  z.object({
+    outcome: z.literal("approved"),
+    listingUrl: z.string().trim().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL"),
+    note: optionalLine(1000),
+  }),
+  z.object({ outcome: z.literal("failed"), reason: z.string().trim().min(3).max(500), note: optionalLine(1000) }),
+]);
+export type StaffOutcomeInput = z.infer<typeof staffOutcomeSchema>;
+
+/** One value of the packet, ready to paste into the directory's form. */
+export interface StaffPacketField {
+  /** The vocabulary type it fills (src/shared/vocabulary.ts), or a packet key for the rest. */
+  key: string;
+  label: string;
+  value: string;
+  /** The limit the value was fitted to, when one applies. */
+  maxLength?: number;
+}
+
+export interface StaffTaskSummary {
+  jobId: string;
+  submissionId: string;
+  directoryName: string;
+  businessName: string | null;
+  status: SubmissionStatus;
+  claimedBy: string | null;
+  claimedAt: number | null;
+  outcome: StaffOutcome | null;
+  updatedAt: number;
+}
+
+export interface StaffTaskPacket extends StaffTaskSummary {
+  directory: { id: string; name: string; website: string; submitUrl: string | null; language: string; notes: string | null };
+  /** Why a person has to do this one. */
+  reason: string;
+  fields: StaffPacketField[];
+  listingUrl: string | null;
+  failureReason: string | null;
+  customerAction: string | null;
+  note: string | null;
+  /** The actions that would change something now. */
+  actions: ("claim" | StaffOutcome)[];
+}
+
+export type StaffActionResult =
+  | { ok: true; applied: boolean; packet: StaffTaskPacket }
+  | { ok: false; status: 404 | 409; code: "not_found" | "not_a_staff_task" | "claimed_by_other" | "closed" | "conflict"; message: string };

@@ -9,6 +9,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/lib/chromium";
@@ -57,7 +58,7 @@ describe("the site, end to end", () => {
     const page = await newPage();
     // Plans and checkout.
     await page.goto(`${stack.url}/`);
-    await expect.poll(() => page.getByRole("radio").count()).toBe(4);
+    await expect.poll(() => page.getByRole("radio").count(), { timeout: 15_000 }).toBe(4);
     await page.getByLabel(/Starter/).check();
     await page.getByLabel("Your email").fill(customer);
     await page.getByRole("button", { name: "Continue to payment" }).click();
@@ -105,7 +106,7 @@ describe("the site, end to end", () => {
     // The portal, live over the job's socket, to 100 %.
     const started = Date.now();
     await page.goto(`${stack.url}/portal/jobs/${jobId}`);
-    await expect.poll(() => page.getByTestId("live-badge").textContent()).toContain("Live");
+    await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 30_000 }).toContain("Live");
     await expect.poll(() => page.locator("tr[data-submission]").count(), { timeout: 30_000 }).toBe(50);
     await page.getByTestId("percent").filter({ hasText: "100%" }).waitFor({ timeout: 480_000 });
     console.log(`[site] portal reached 100% ${((Date.now() - started) / 1000).toFixed(0)} s after the profile was saved`);
@@ -136,7 +137,7 @@ describe("the site, end to end", () => {
     expect(jobId).not.toBe("");
     const page = await newPage();
     await signIn(page, "ops@directorybolt.example", true, "/staff");
-    await expect.poll(() => page.getByTestId("live-badge").textContent()).toContain("Live");
+    await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 30_000 }).toContain("Live");
     await page.getByRole("link", { name: jobId.slice(0, 8) }).waitFor();
     await page.screenshot({ path: join(SHOTS, "staff-dashboard.png") });
     await page.getByRole("link", { name: jobId.slice(0, 8) }).click();
@@ -167,7 +168,7 @@ describe("the site, end to end", () => {
       if (++sockets === 1) setTimeout(() => void ws.close({ code: 1011, reason: "test drop" }), 2_000);
     });
     await page.goto(`${stack.url}/portal/jobs/${jobId}`);
-    await expect.poll(() => page.getByTestId("live-badge").textContent()).toContain("Live");
+    await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 30_000 }).toContain("Live");
     await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 10_000 }).toContain("Reconnecting");
     await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 15_000 }).toContain("Live");
     expect(sockets).toBe(2);
@@ -202,6 +203,57 @@ describe("the site, end to end", () => {
     await page.getByRole("button", { name: "Confirm" }).click();
     await expect.poll(() => page.locator("p.error[role=alert]").textContent()).toContain("cannot be retried");
   }, 120_000);
+
+  it("turns a manual directory into a staff task; the staff's outcome reaches the customer's portal live", async () => {
+    // The best directory a new Starter order gets is marked manual (blocks bots) for this order only.
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    const { rows } = await db.query<{ id: string; name: string; notes: string | null }>(
+      `select id, name, notes from directories where sandbox and is_active and automation = 'automated' and priority_tier = 1 and not requires_captcha
+       order by da_score desc nulls last, priority_tier, id limit 1`,
+    );
+    const directory = rows[0]!;
+    await db.query("update directories set automation = 'manual', notes = 'blocks bots; phone verification' where id = $1", [directory.id]);
+    let order: Awaited<ReturnType<typeof placeLocalOrder>>;
+    try {
+      order = await placeLocalOrder(stack, vars, "starter", `manual-${Date.now()}@boltbakery.example`);
+      const sub = await db.query<{ id: string }>("select id from directory_submissions where job_id = $1 and directory_id = $2", [order.jobId, directory.id]);
+      expect(sub.rows).toHaveLength(1);
+      const submissionId = sub.rows[0]!.id;
+
+      const portal = await newPage();
+      await portal.context().addInitScript((t) => localStorage.setItem("directorybolt.token", t), order.token);
+      await portal.goto(`${stack.url}/portal/jobs/${order.jobId}`);
+      const row = portal.locator(`tr[data-submission="${submissionId}"]`);
+      await expect.poll(() => row.locator("[data-state]").getAttribute("data-state"), { timeout: 30_000 }).toBe("staff");
+      expect(await row.textContent()).toContain("Being done by our staff");
+
+      const staff = await newPage();
+      await signIn(staff, "ops@directorybolt.example", true, "/staff/tasks");
+      await staff.getByRole("link", { name: directory.name }).click();
+      await staff.waitForURL(`**/staff/tasks/${order.jobId}/${submissionId}`);
+      expect(await staff.locator('tr[data-field="organization"] td.copy-value').textContent()).toBe("Bolt Bakery & Café");
+      expect(await staff.getByText("blocks bots; phone verification").count()).toBeGreaterThan(0);
+      await staff.getByRole("button", { name: "Claim" }).click();
+      await expect.poll(() => staff.getByTestId("claimed-by").textContent()).toBe("ops@directorybolt.example");
+      await staff.getByLabel("Live, with its listing URL").check();
+      const url = `https://listings.example/bolt-bakery-${submissionId.slice(0, 8)}`;
+      await staff.getByRole("textbox", { name: "Listing URL" }).fill(url);
+      await staff.screenshot({ path: join(SHOTS, "staff-task.png"), fullPage: true });
+      await staff.getByRole("button", { name: "Record" }).click();
+      await expect.poll(() => staff.locator("p.ok[role=status]").textContent()).toContain("Recorded");
+
+      // The customer's open portal follows over its socket: live, with the link, counted.
+      await expect.poll(() => row.locator("[data-state]").getAttribute("data-state"), { timeout: 15_000 }).toBe("live");
+      expect(await row.getByRole("link", { name: "View listing" }).getAttribute("href")).toBe(url);
+      expect(Number(await portal.getByTestId("live-count").textContent())).toBeGreaterThanOrEqual(1);
+      await staff.close();
+      await portal.close();
+    } finally {
+      await db.query("update directories set automation = 'automated', notes = $2 where id = $1", [directory.id, directory.notes]);
+      await db.end();
+    }
+  }, 180_000);
 
   it("updates a 500-row job in place, and measures delta to DOM", async () => {
     const page = await newPage();

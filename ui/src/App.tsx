@@ -14,6 +14,8 @@ const Profile = lazy(() => import("./pages/Profile"));
 const Portal = lazy(() => import("./pages/Portal"));
 const Staff = lazy(() => import("./pages/Staff"));
 const StaffJob = lazy(() => import("./pages/StaffJob"));
+const StaffTasks = lazy(() => import("./pages/StaffTasks"));
+const StaffTask = lazy(() => import("./pages/StaffTask"));
 const RenderBench = lazy(() => import("./pages/RenderBench"));
 
 function Layout(props: RouteSectionProps) {
@@ -54,6 +56,8 @@ export function App() {
       <Route path="/portal/jobs/:id" component={Portal} />
       <Route path="/staff" component={Staff} />
       <Route path="/staff/jobs/:id" component={StaffJob} />
+      <Route path="/staff/tasks" component={StaffTasks} />
+      <Route path="/staff/tasks/:jobId/:submissionId" component={StaffTask} />
       <Route path="/dev/render-bench" component={RenderBench} />
       <Route path="*" component={NotFound} />
     </Router>

@@ -1,4 +1,5 @@
 import { For, Show, createSignal, type JSX } from "solid-js";
+import { listingState } from "../../src/shared/listing-states";
 import type { SubmissionView } from "../../src/shared/protocol";
 import { errorText } from "./api";
 import { token } from "./auth";
@@ -101,6 +102,17 @@ function EvidenceButton(props: { jobId: string; row: SubmissionView }) {
   );
 }
 
+/** The customer's words for a submission (src/shared/listing-states.ts). */
+function ListingStateCell(props: { row: SubmissionView }) {
+  const s = () => listingState(props.row);
+  return (
+    <>
+      <span class={`chip state-${s().state}`} data-state={s().state}>{s().label}</span>
+      <div class="muted state-detail">{s().detail}</div>
+    </>
+  );
+}
+
 export function SubmissionsTable(props: {
   jobId: string;
   state: JobState;
@@ -131,8 +143,11 @@ export function SubmissionsTable(props: {
                 <tr data-submission={id} class={`row-${row().status}`}>
                   <td>{row().directoryName}</td>
                   <td>
-                    <span class={`chip chip-${row().status}`}>{label(row().status)}</span>
-                    <Show when={row().attempt > 1}> <span class="muted">(try {row().attempt})</span></Show>
+                    <Show when={props.staff} fallback={<ListingStateCell row={row()} />}>
+                      <span class={`chip chip-${row().status}`}>{label(row().status)}</span>
+                      <Show when={row().staffTask}> <span class="muted">(staff)</span></Show>
+                      <Show when={row().attempt > 1}> <span class="muted">(try {row().attempt})</span></Show>
+                    </Show>
                   </td>
                   <td>{time(row().updatedAt)}</td>
                   <td>

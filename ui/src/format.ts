@@ -1,3 +1,4 @@
+import { listingState } from "../../src/shared/listing-states";
 import type { SubmissionView } from "../../src/shared/protocol";
 
 export const money = (cents: number) =>
@@ -21,10 +22,13 @@ function cell(v: unknown): string {
 }
 
 export function submissionsCsv(rows: SubmissionView[]): string {
-  const head = ["directory", "status", "attempt", "updated_at", "listing_url", "failure_class", "failure_reason", "submission_id"];
-  const lines = rows.map((r) =>
-    [r.directoryName, r.status, r.attempt, new Date(r.updatedAt).toISOString(), r.listingUrl, r.failureClass, r.failureReason, r.submissionId].map(cell).join(","),
-  );
+  const head = ["directory", "state", "state_detail", "status", "attempt", "updated_at", "listing_url", "failure_class", "failure_reason", "submission_id"];
+  const lines = rows.map((r) => {
+    const state = listingState(r);
+    return [r.directoryName, state.label, state.detail, r.status, r.attempt, new Date(r.updatedAt).toISOString(), r.listingUrl, r.failureClass, r.failureReason, r.submissionId]
+      .map(cell)
+      .join(",");
+  });
   return [head.join(","), ...lines].join("\r\n") + "\r\n";
 }
 

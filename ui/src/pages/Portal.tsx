@@ -1,9 +1,10 @@
 import { A, Navigate, useParams } from "@solidjs/router";
-import { Show } from "solid-js";
+import { For, Show } from "solid-js";
 import { unwrap } from "solid-js/store";
 import { signedIn } from "../auth";
 import { ActivityFeed, LiveBadge, Progress, SubmissionsTable } from "../components";
 import { download, submissionsCsv } from "../format";
+import { LISTING_STATE_LABELS, LISTING_STATES, listingSummary } from "../../../src/shared/listing-states";
 import { createJobStore, useLiveSocket } from "../live";
 
 export default function Portal() {
@@ -11,6 +12,7 @@ export default function Portal() {
   if (!signedIn()) return <Navigate href={`/sign-in?next=/portal/jobs/${params.id}`} />;
   const { state, apply } = createJobStore();
   const live = useLiveSocket(() => `/api/jobs/${params.id}/ws-ticket`, apply);
+  const summary = () => listingSummary(state.order.map((id) => state.rows[id]!));
   const csv = () => {
     const s = unwrap(state);
     download(`directorybolt-${params.id}.csv`, submissionsCsv(s.order.map((id) => s.rows[id]!)));
@@ -36,11 +38,26 @@ export default function Portal() {
           <LiveBadge status={live.status()} retryIn={live.retryIn()} />
         </div>
         <Progress state={state} />
+        <section aria-label="Listings" class="progress-card">
+          <p class="live-count">
+            Live listings: <strong data-testid="live-count">{summary().live}</strong> of {state.order.length} directories
+          </p>
+          <ul class="state-counts">
+            <For each={LISTING_STATES.filter((s) => summary().byState[s] > 0)}>
+              {(s) => <li data-state={s}>{LISTING_STATE_LABELS[s]}: <strong>{summary().byState[s]}</strong></li>}
+            </For>
+          </ul>
+        </section>
         <div class="title-row">
           <h2>Directories</h2>
-          <button type="button" class="secondary" onClick={csv} disabled={state.order.length === 0}>
-            Download CSV
-          </button>
+          <div class="toolbar no-print">
+            <button type="button" class="secondary" onClick={csv} disabled={state.order.length === 0}>
+              Download CSV
+            </button>
+            <button type="button" class="secondary" onClick={() => window.print()} disabled={state.order.length === 0}>
+              Print report
+            </button>
+          </div>
         </div>
         <SubmissionsTable jobId={params.id} state={state} />
         <h2>Activity</h2>

@@ -85,9 +85,14 @@ export default function StaffJob() {
           state={state}
           staff
           actions={(row) => (
-            <Show when={row.status === "failed" || row.status === "skipped" || row.status === "manual"}>
-              <button type="button" class="secondary" aria-label={`Retry ${row.directoryName}`} onClick={() => setPending({ kind: "retry", row })}>Retry</button>
-            </Show>
+            <>
+              <Show when={row.status === "failed" || row.status === "skipped"}>
+                <button type="button" class="secondary" aria-label={`Retry ${row.directoryName}`} onClick={() => setPending({ kind: "retry", row })}>Retry</button>
+              </Show>
+              <Show when={row.staffTask}>
+                {" "}<A href={`/staff/tasks/${params.id}/${row.submissionId}`}>Staff task</A>
+              </Show>
+            </>
           )}
         />
         <h2>Activity</h2>

@@ -1,0 +1,95 @@
+/**
+ * The values a staff member pastes into a directory that refuses automation:
+ * the job's listing profile shaped the way the browser engine shapes it
+ * (the same helpers: phone variants, address lines, the country in the
+ * directory's language, the hours line, the description fitted to the
+ * directory's limits and worded for that directory), one copyable value per
+ * field. Pure: a function of the profile and the directory.
+ */
+import { describe, limitsFromHint } from "../../browser-worker/src/engine/description";
+import { countryName } from "../../browser-worker/src/engine/geo";
+import { hoursLine } from "../../browser-worker/src/engine/hours";
+import { phoneVariants } from "../../browser-worker/src/engine/phone";
+import { oneLineAddress, splitStreet } from "../../browser-worker/src/engine/values";
+import type { ListingProfile } from "../../src/shared/listing";
+import { PROFILE_LIMITS } from "../../src/shared/profile-rules";
+import type { StaffPacketField } from "../../src/shared/protocol";
+
+export interface PacketDirectory {
+  id: string;
+  language: string;
+  /** The catalog's notes; a limit they state ("description max 250 characters") is honoured. */
+  notes: string | null;
+}
+
+/** Description limits: what the directory's notes say, else the profile's own limits. */
+export function descriptionLimits(notes: string | null): { short: number; long: number; maxWords?: number } {
+  const hint = limitsFromHint(notes ?? "");
+  const short = Math.min(PROFILE_LIMITS.shortDescription.max, hint.maxLength ?? Infinity);
+  const long = Math.min(PROFILE_LIMITS.longDescription.max, hint.maxLength ?? Infinity);
+  return { short, long, ...(hint.maxWords !== undefined ? { maxWords: hint.maxWords } : {}) };
+}
+
+export function packetFields(profile: ListingProfile | null, directory: PacketDirectory): StaffPacketField[] {
+  if (!profile) return [];
+  const fields: StaffPacketField[] = [];
+  const add = (key: string, label: string, value: string | null | undefined, maxLength?: number) => {
+    const v = value?.trim();
+    if (v) fields.push({ key, label, value: v, ...(maxLength !== undefined ? { maxLength } : {}) });
+  };
+  const p = profile;
+  add("organization", "Business name", p.businessName);
+  add("name", "Contact name", p.contactName);
+  const names = (p.contactName ?? "").trim().split(/\s+/).filter(Boolean);
+  if (names.length > 1) {
+    add("given-name", "First name", names.slice(0, -1).join(" "));
+    add("family-name", "Last name", names.at(-1));
+  }
+  if (!p.serviceArea) {
+    const [line1, line2] = splitStreet(p.street ?? "");
+    add("street-address", "Street address", p.street);
+    if (line2) {
+      add("address-line1", "Address line 1", line1);
+      add("address-line2", "Address line 2", line2);
+    }
+  }
+  add("address-level2", "City", p.city);
+  add("address-level1", "State / region", p.region);
+  add("postal-code", "Postal code", p.postalCode);
+  if (p.country) add("country", "Country", countryName(p.country, directory.language));
+  if (!p.serviceArea) add("one-line-address", "Whole address (one line)", oneLineAddress(p));
+  if (p.phone) {
+    const phone = phoneVariants(p.phone);
+    add("tel", "Phone (international)", phone.international);
+    add("tel-national", "Phone (national)", phone.national);
+  }
+  add("email", "E-mail", p.email);
+  add("url", "Website", p.website);
+  add("category", "Categories", p.categories.join(", "));
+  const limits = descriptionLimits(directory.notes);
+  const seed = `${directory.id}:staff`;
+  add(
+    "description-short",
+    `Short description (max ${limits.short} characters)`,
+    describe(p, { maxLength: limits.short, maxWords: limits.maxWords, prefer: "short", multiline: false }, `${seed}:short`),
+    limits.short,
+  );
+  add(
+    "description",
+    `Description (max ${limits.long} characters)`,
+    describe(p, { maxLength: limits.long, maxWords: limits.maxWords, prefer: "long", multiline: true }, `${seed}:long`),
+    limits.long,
+  );
+  add("hours", "Opening hours", hoursLine(p.hours, directory.language));
+  for (const [network, url] of Object.entries(p.socialLinks)) add(`social-${network}`, `${network[0]!.toUpperCase()}${network.slice(1)}`, url);
+  return fields;
+}
+
+/** Why a person has to do this directory, from the catalog's facts. */
+export function manualReason(d: { notes: string | null; requiresPhoneVerification: boolean; listingCost: string }): string {
+  const parts: string[] = [];
+  if (d.requiresPhoneVerification) parts.push("needs a phone verification");
+  if (d.listingCost === "paid") parts.push("paid listing");
+  if (d.notes) parts.push(d.notes);
+  return parts.length ? parts.join("; ") : "the directory does not allow automated submissions";
+}

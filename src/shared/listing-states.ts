@@ -1,0 +1,77 @@
+/**
+ * What a customer is told about each directory, in words: one module with
+ * no runtime dependencies, so the portal, the CSV and the printable report
+ * (ui/) and the API say the same thing. The submission status says where
+ * the work is; this says what it means for the customer.
+ */
+import type { SubmissionStatus } from "./statuses";
+
+export const LISTING_STATES = ["queued", "working", "staff", "submitted", "awaiting_approval", "needs_action", "live", "failed", "skipped"] as const;
+export type ListingState = (typeof LISTING_STATES)[number];
+
+/** The short words per state (the detail below says more). */
+export const LISTING_STATE_LABELS: Record<ListingState, string> = {
+  queued: "Waiting its turn",
+  working: "Being submitted",
+  staff: "Being done by our staff",
+  submitted: "Submitted",
+  awaiting_approval: "Waiting for the directory's approval",
+  needs_action: "Needs your action",
+  live: "Live",
+  failed: "Failed",
+  skipped: "Skipped",
+};
+
+export interface ListingStateInput {
+  status: SubmissionStatus;
+  listingUrl: string | null;
+  failureReason: string | null;
+  staffTask?: boolean;
+  customerAction?: string | null;
+}
+
+export interface ListingStateText {
+  state: ListingState;
+  label: string;
+  /** One sentence for the customer; the link is `listingUrl` when live. */
+  detail: string;
+  listingUrl: string | null;
+}
+
+function describeState(v: ListingStateInput): { state: ListingState; detail: string } {
+  const open = v.status !== "approved" && v.status !== "failed" && v.status !== "skipped";
+  if (open && v.customerAction) return { state: "needs_action", detail: v.customerAction };
+  switch (v.status) {
+    case "pending":
+    case "queued":
+      return { state: "queued", detail: "We will submit your listing here shortly." };
+    case "retrying":
+      return { state: "working", detail: "The directory did not answer properly; we are trying again." };
+    case "submitting":
+      return { state: "working", detail: "A browser is filling in the directory's form right now." };
+    case "manual":
+      return { state: "staff", detail: "This directory does not accept automated submissions; our team submits your listing by hand." };
+    case "submitted":
+      return { state: "submitted", detail: v.staffTask ? "Our team submitted your listing; the directory publishes it after its checks." : "The directory received your listing; it publishes it after its checks." };
+    case "awaiting_verification":
+      return { state: "awaiting_approval", detail: "The directory is verifying the listing before it goes live." };
+    case "approved":
+      return { state: "live", detail: v.listingUrl ? "Your listing is live." : "Your listing is live (the directory gave no direct link)." };
+    case "failed":
+      return { state: "failed", detail: v.failureReason ? `Not listed: ${v.failureReason}` : "Not listed." };
+    case "skipped":
+      return { state: "skipped", detail: v.failureReason ?? "Not submitted." };
+  }
+}
+
+export function listingState(v: ListingStateInput): ListingStateText {
+  const { state, detail } = describeState(v);
+  return { state, label: LISTING_STATE_LABELS[state], detail, listingUrl: state === "live" ? v.listingUrl : null };
+}
+
+/** How many directories are in each state, and how many listings are live. */
+export function listingSummary(views: ListingStateInput[]): { live: number; byState: Record<ListingState, number> } {
+  const byState = Object.fromEntries(LISTING_STATES.map((s) => [s, 0])) as Record<ListingState, number>;
+  for (const v of views) byState[listingState(v).state]++;
+  return { live: byState.live, byState };
+}
