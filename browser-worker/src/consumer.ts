@@ -175,6 +175,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         evidenceKey: evidence,
         retryAfterSeconds: result.retryAfterSeconds,
         workerId: deps.workerId,
+        fields: [...new Set(result.filled.map((f) => f.type))],
       };
       await coordinator.report(report);
       if (result.outcome === "failed") summary.failed++;
