@@ -18,7 +18,6 @@ import { SubmissionTimingOptimizer } from "../../src/intelligence/timing";
 import { hostOf, type DirectoryFacts } from "../../src/intelligence/types";
 import type { ListingProfile } from "../../src/shared/listing";
 import { log } from "../../src/observability/log";
-import type { LoadedJob } from "./postgres-sync";
 
 export interface PlannedTask {
   /** Release rank: lower goes first. */
@@ -28,14 +27,22 @@ export interface PlannedTask {
   probability: number;
 }
 
-type PlanInput = Pick<LoadedJob["tasks"][number], "submissionId" | "directoryId" | "website" | "submitUrl" | "requiresCaptcha">;
+/** What the plan needs of a task (a subset of postgres-sync's LoadedJob task). */
+export interface PlanInput {
+  submissionId: string;
+  directoryId: string;
+  website: string;
+  submitUrl: string | null;
+  requiresCaptcha: boolean;
+}
+type Business = Pick<ListingProfile, "categories" | "country">;
 
 /** Pure: the plan from a snapshot of the statistics. */
 export function planRelease(
   jobId: string,
   tasks: readonly PlanInput[],
   intel: IntelligenceSnapshot,
-  business: Pick<ListingProfile, "categories" | "country"> | null,
+  business: Business | null,
   now: number,
 ): Map<string, PlannedTask> {
   const facts = new Map(intel.facts.map((f) => [f.id, f]));
@@ -62,7 +69,11 @@ export function planRelease(
 }
 
 /** Reads the statistics and plans; null (catalog order) when they cannot be read. */
-export async function loadReleasePlan(db: Database, loaded: LoadedJob, now: number): Promise<Map<string, PlannedTask> | null> {
+export async function loadReleasePlan(
+  db: Database,
+  loaded: { job: { id: string }; tasks: readonly PlanInput[]; business: Business | null },
+  now: number,
+): Promise<Map<string, PlannedTask> | null> {
   try {
     const intel = await loadIntelligence(db, loaded.tasks.map((t) => t.directoryId));
     return planRelease(loaded.job.id, loaded.tasks, intel, loaded.business, now);

@@ -1,26 +1,25 @@
 /**
- * PerformanceFeedbackLoop against real Postgres: outcomes are counted in the
- * transaction that writes the coordinator's outbox, exactly once (a replayed
- * batch changes nothing), a directory that keeps failing is flagged and then
- * deactivated, the statistics are staff-readable only, and the release plan
- * reads them back.
+ * PerformanceFeedbackLoop against real Postgres: outcomes (as the
+ * coordinator's outbox events carry them) are counted in the caller's
+ * transaction, exactly once (a replayed batch changes nothing), a directory
+ * that keeps failing is flagged and then deactivated, the statistics are
+ * staff-readable only, and the release plan reads them back. The hook in the
+ * coordinator's outbox write is exercised in workerd
+ * (test/workers/intelligence.test.ts).
  */
 import { randomUUID } from "node:crypto";
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planRelease } from "../../../durable-objects/coordinator/release-plan";
-import { writeOutbox } from "../../../durable-objects/coordinator/postgres-sync";
-import { outcomeData } from "../../../durable-objects/coordinator/outcome-event";
-import type { OutboxRow } from "../../../durable-objects/coordinator/task-store";
+import { outcomeData, outcomesFromEvents } from "../../../durable-objects/coordinator/outcome-event";
 import { connect, type Connection } from "../../../src/db/client";
-import { asClient } from "../../../src/db/rls";
+import { asClient, type JwtClaims } from "../../../src/db/rls";
 import * as t from "../../../src/db/schema";
-import { DEFAULT_FEEDBACK_POLICY } from "../../../src/intelligence/feedback";
+import { DEFAULT_FEEDBACK_POLICY, type FeedbackPolicy } from "../../../src/intelligence/feedback";
 import { loadIntelligence, recordOutcomes } from "../../../src/intelligence/feedback-store";
 import { databaseUrl, openDatabase, uniq } from "../support";
 
 let conn: Connection;
-let seq = 0;
 
 interface Seeded {
   jobId: string;
@@ -61,15 +60,17 @@ async function seed(directories: number, options: { reuse?: string[] } = {}): Pr
   return { jobId: j!.id, customerId: c!.id, directoryIds: dirIds, submissionIds: dirIds.map((d) => byDir.get(d)!) };
 }
 
-/** An outbox event row as the coordinator writes it. */
-function eventRow(submissionId: string, attempt: number, kind: string, data: object, at = Date.UTC(2026, 0, 5, 9)): OutboxRow {
+type EventPayload = Record<string, unknown>;
+
+/** An outbox event payload as the coordinator writes it. */
+function eventRow(submissionId: string, attempt: number, kind: string, data: object, at = Date.UTC(2026, 0, 5, 9)): EventPayload {
   const key = `${submissionId}:${attempt}:${kind}`;
-  return {
-    entity: "event",
-    entity_id: key,
-    seq: ++seq,
-    payload: JSON.stringify({ submission_id: submissionId, kind, message: kind, data, dedupe_key: key, created_at: new Date(at).toISOString() }),
-  };
+  return JSON.parse(JSON.stringify({ submission_id: submissionId, kind, message: kind, data, dedupe_key: key, created_at: new Date(at).toISOString() }));
+}
+
+/** What writeOutbox does with a batch's events, in a transaction of its own. */
+function write(db: Connection["db"], events: EventPayload[], policy?: FeedbackPolicy) {
+  return db.transaction((tx) => recordOutcomes(tx, outcomesFromEvents(events), policy));
 }
 const accepted = (s: string, attempt = 1, extra: object = {}) =>
   eventRow(s, attempt, "submission_submitted", outcomeData({ attempt, accepted: true, durationMs: 3_000, fields: ["organization", "tel"], ...extra }));
@@ -93,37 +94,39 @@ describe("PerformanceFeedbackLoop", () => {
     const s = await seed(2);
     const [a, b] = s.submissionIds as [string, string];
     const batch = [accepted(a), refused(b, 1, "validation"), refused(b, 2, "transient")];
-    await writeOutbox(conn.db, batch, { jobId: s.jobId, customerId: s.customerId });
+    expect(await write(conn.db, batch)).toMatchObject({ counted: 3 });
     const first = [await statsOf(s.directoryIds[0]!), await statsOf(s.directoryIds[1]!)];
     expect(first[0]).toMatchObject({ attempts: 1, accepted: 1, consecutiveFailures: 0, meanDurationMs: 3_000, fieldMappings: { organization: 1, tel: 1 } });
     expect(first[1]).toMatchObject({ attempts: 2, accepted: 0, consecutiveFailures: 2, failuresByClass: { validation: 1, transient: 1 } });
     expect((first[1]!.hourAttempts as number[])[10]).toBe(2); // 09:00 UTC is 10:00 in Berlin
 
     // The same batch again (a drain that died after commit), and again in another order.
-    await writeOutbox(conn.db, batch, { jobId: s.jobId, customerId: s.customerId });
-    await writeOutbox(conn.db, [...batch].reverse(), { jobId: s.jobId, customerId: s.customerId });
+    expect(await write(conn.db, batch)).toMatchObject({ counted: 0 });
+    expect(await write(conn.db, [...batch].reverse())).toMatchObject({ counted: 0 });
     expect([await statsOf(s.directoryIds[0]!), await statsOf(s.directoryIds[1]!)]).toEqual(first);
     const ledger = await conn.db.select().from(t.directoryOutcomes).where(inArray(t.directoryOutcomes.submissionId, [a, b]));
     expect(ledger).toHaveLength(3);
   });
 
-  it("commits nothing when the result's transaction fails", async () => {
+  it("commits nothing when the result's transaction fails, and counts the retried write once", async () => {
     const s = await seed(1);
     const good = accepted(s.submissionIds[0]!);
-    const broken: OutboxRow = { entity: "job", entity_id: s.jobId, seq: ++seq, payload: JSON.stringify({ status: "not-a-status", total: 1, submitted: 1, approved: 0, failed: 0 }) };
-    await expect(writeOutbox(conn.db, [good, broken], { jobId: s.jobId, customerId: s.customerId })).rejects.toThrow();
+    const persistResult = (status: string) =>
+      conn.db.transaction(async (tx) => {
+        await recordOutcomes(tx, outcomesFromEvents([good]));
+        await tx.execute(sql`update jobs set status = ${status} where id = ${s.jobId}`);
+      });
+    await expect(persistResult("not-a-status")).rejects.toThrow();
     expect(await statsOf(s.directoryIds[0]!)).toBeUndefined();
-    // The retry of the same outbox counts it, once.
-    const fixed: OutboxRow = { ...broken, payload: JSON.stringify({ status: "in_progress", total: 1, submitted: 1, approved: 0, failed: 0 }) };
-    await writeOutbox(conn.db, [good, fixed], { jobId: s.jobId, customerId: s.customerId });
-    await writeOutbox(conn.db, [good, fixed], { jobId: s.jobId, customerId: s.customerId });
+    await persistResult("in_progress");
+    await persistResult("in_progress");
     expect(await statsOf(s.directoryIds[0]!)).toMatchObject({ attempts: 1, accepted: 1 });
   });
 
   it("ignores events that are not worker-reported outcomes", async () => {
     const s = await seed(1);
     const sub = s.submissionIds[0]!;
-    await writeOutbox(conn.db, [eventRow(sub, 1, "submission_retrying", {}), eventRow(sub, 1, "submission_requeued", {})], { jobId: s.jobId, customerId: s.customerId });
+    expect(await write(conn.db, [eventRow(sub, 1, "submission_retrying", {}), eventRow(sub, 1, "submission_requeued", {})])).toMatchObject({ counted: 0 });
     expect(await statsOf(s.directoryIds[0]!)).toBeUndefined();
   });
 
@@ -134,7 +137,7 @@ describe("PerformanceFeedbackLoop", () => {
     const dir = first.directoryIds[0]!;
     const jobs = [first, ...(await Promise.all([1, 2, 3, 4].map(() => seed(0, { reuse: [dir] }))))];
     for (const [i, job] of jobs.entries()) {
-      await writeOutbox(conn.db, [refused(job.submissionIds[0]!, 1, "blocked", Date.UTC(2026, 0, 5, 9, i))], { jobId: job.jobId, customerId: job.customerId, feedback: policy });
+      await write(conn.db, [refused(job.submissionIds[0]!, 1, "blocked", Date.UTC(2026, 0, 5, 9, i))], policy);
       const stats = await statsOf(dir);
       const [d] = await conn.db.select({ isActive: t.directories.isActive }).from(t.directories).where(eq(t.directories.id, dir));
       expect(stats!.flaggedAt !== null, `flagged after ${i + 1}`).toBe(i + 1 >= 3);
@@ -153,7 +156,7 @@ describe("PerformanceFeedbackLoop", () => {
       [first, ...others].map(async (job, i) => {
         const c = await connect(databaseUrl());
         try {
-          await writeOutbox(c.db, [i % 2 ? accepted(job.submissionIds[0]!) : refused(job.submissionIds[0]!, 1, "validation")], { jobId: job.jobId, customerId: job.customerId });
+          await write(c.db, [i % 2 ? accepted(job.submissionIds[0]!) : refused(job.submissionIds[0]!, 1, "validation")]);
         } finally {
           await c.close();
         }
@@ -165,7 +168,7 @@ describe("PerformanceFeedbackLoop", () => {
   it("is read by staff only, and written by no client role", async () => {
     const s = await seed(1);
     await recordOutcomes(conn.db, [{ submissionId: s.submissionIds[0]!, attempt: 1, directoryId: "", at: Date.now(), accepted: true }]);
-    const read = (claims: object | null, role: "anon" | "authenticated") =>
+    const read = (claims: JwtClaims | null, role: "anon" | "authenticated") =>
       asClient(conn.db, role, claims, async (tx) => ({
         stats: (await tx.select().from(t.directoryStats).where(eq(t.directoryStats.directoryId, s.directoryIds[0]!))).length,
         outcomes: (await tx.select().from(t.directoryOutcomes).where(eq(t.directoryOutcomes.submissionId, s.submissionIds[0]!))).length,
