@@ -62,7 +62,7 @@ export function planRelease(
   });
   const plan = new Map<string, PlannedTask>();
   new AIEnhancedQueueManager().order(queue).forEach((task, rank) => {
-    const delay = timing.decide(intel.stats.get(task.directory.id), task.directory.country, now).delayMs;
+    const delay = timing.decide(intel.stats.get(task.directory.id), task.directory.country, now, `${jobId}:${task.directory.id}`).delayMs;
     plan.set(task.id, { priority: rank, notBefore: delay > 0 ? now + delay : null, probability: task.probability });
   });
   return plan;

@@ -16,7 +16,7 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import type { FailureClass } from "../shared/protocol";
 import { applyOutcome, DEFAULT_FEEDBACK_POLICY, type AttemptOutcome, type FeedbackPolicy } from "./feedback";
-import type { GroupHistory } from "./success-probability";
+import { fitLogOdds, type GroupHistory } from "./success-probability";
 import { emptyStats, hostOf, type DirectoryFacts, type DirectoryStats, type RecentFailure } from "./types";
 
 /** Anything that runs SQL: a connection's `db` or a transaction. */
@@ -108,20 +108,28 @@ export async function recordOutcomes(tx: Executor, outcomes: readonly AttemptOut
     .sort((a, b) => a.at - b.at);
   const ids = [...new Set(fresh.map((o) => o.directoryId))].sort();
 
-  const current = await tx.execute<StatsRow & { id: string; country: string; is_active: boolean }>(sql`
-    select d.id, d.country, d.is_active, s.*
+  // The business of each outcome, to tell a misfit from a refusal.
+  const businesses = await tx.execute<{ id: string; country: string | null; categories: string[] | null }>(sql`
+    select s.id, bp.country, bp.categories
+    from directory_submissions s left join business_profiles bp on bp.customer_id = s.customer_id
+    where s.id in (select (jsonb_array_elements_text(${JSON.stringify([...new Set(fresh.map((o) => o.submissionId))])}::jsonb))::uuid)`);
+  const businessOf = new Map(businesses.rows.map((b) => [b.id, b.country || b.categories?.length ? { country: b.country, categories: b.categories ?? [] } : null]));
+
+  const current = await tx.execute<StatsRow & { id: string; country: string; category: string; is_active: boolean }>(sql`
+    select d.id, d.country, d.category, d.is_active, s.*
     from directories d left join directory_stats s on s.directory_id = d.id
     where d.id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)
     order by d.id
     for update of d`);
-  const byId = new Map(current.rows.map((r) => [r.id, { country: r.country, active: r.is_active, stats: statsFromRow(r.id, r) }]));
+  const byId = new Map(current.rows.map((r) => [r.id, { country: r.country, category: r.category, active: r.is_active, stats: statsFromRow(r.id, r) }]));
 
   const result: FeedbackOutcome = { counted: fresh.length, flagged: [], deactivated: [] };
   const deactivate = new Map<string, string>();
   for (const o of fresh) {
     const entry = byId.get(o.directoryId);
     if (!entry) continue;
-    const applied = applyOutcome(entry.stats, o, entry.country, policy);
+    const fits = fitLogOdds(entry, businessOf.get(o.submissionId)) >= 0;
+    const applied = applyOutcome(entry.stats, { ...o, fits }, entry.country, policy);
     entry.stats = applied.stats;
     if (applied.flagged) result.flagged.push({ directoryId: o.directoryId, reason: applied.flagged });
     if (applied.deactivate && entry.active && !deactivate.has(o.directoryId)) deactivate.set(o.directoryId, applied.deactivate);

@@ -5,7 +5,10 @@
  * in the transaction that persists the result.
  *
  * A duplicate listing says nothing about the directory (the business was
- * there already) and leaves the statistics alone.
+ * there already) and leaves the statistics alone; a rate limit says we went
+ * too fast, so only the wait it asked for is kept (the timing optimizer
+ * honours it), not a refusal; a business that does not fit the directory
+ * (fitLogOdds < 0) is not the directory's fault either.
  */
 import type { FailureClass } from "../shared/protocol";
 import { localClock, timeZoneFor } from "./time-zone";
@@ -25,6 +28,12 @@ export interface AttemptOutcome {
   retryAfterSeconds?: number | null;
   /** Field types the worker filled (accepted attempts teach which mappings work). */
   fields?: readonly string[] | null;
+  /**
+   * False when the business did not fit the directory (another country,
+   * another trade): the refusal says little about the directory, so it is
+   * kept in the recent failures only, not in the rates.
+   */
+  fits?: boolean | null;
 }
 
 export interface FeedbackPolicy {
@@ -72,6 +81,35 @@ export interface FeedbackResult {
 /** Applies one outcome to a copy of `before`. */
 export function applyOutcome(before: DirectoryStats, outcome: AttemptOutcome, country: string, policy: FeedbackPolicy = DEFAULT_FEEDBACK_POLICY): FeedbackResult {
   if (!outcome.accepted && outcome.failureClass === "duplicate_listing") return { stats: before, flagged: null, deactivate: null };
+  if (outcome.fits === false) {
+    // Still a sample of the directory's clock: the hour-of-day shape holds for every business.
+    const clock = localClock(outcome.at, timeZoneFor(country));
+    const s = { ...before, hourAttempts: [...before.hourAttempts], hourAccepted: [...before.hourAccepted], weekdayAttempts: [...before.weekdayAttempts], weekdayAccepted: [...before.weekdayAccepted] };
+    s.hourAttempts[clock.hour]! += 1;
+    s.weekdayAttempts[clock.weekday]! += 1;
+    if (outcome.accepted) {
+      s.hourAccepted[clock.hour]! += 1;
+      s.weekdayAccepted[clock.weekday]! += 1;
+    } else {
+      const cls: FailureClass = outcome.failureClass ?? "transient";
+      s.lastFailures = [{ at: outcome.at, failureClass: cls, reason: `(business did not fit) ${(outcome.reason ?? cls).slice(0, 480)}` }, ...before.lastFailures].slice(0, RECENT_FAILURES_KEPT);
+    }
+    return { stats: s, flagged: null, deactivate: null };
+  }
+  if (!outcome.accepted && outcome.failureClass === "rate_limited") {
+    // We went too fast: the directory said nothing about the listing. Only the wait is learned.
+    return {
+      stats: {
+        ...before,
+        failuresByClass: { ...before.failuresByClass, rate_limited: (before.failuresByClass.rate_limited ?? 0) + 1 },
+        lastRateLimitedAt: outcome.at,
+        lastRetryAfterSeconds: outcome.retryAfterSeconds ?? 60,
+        lastFailures: [{ at: outcome.at, failureClass: "rate_limited" as const, reason: (outcome.reason ?? "rate limited").slice(0, 500) }, ...before.lastFailures].slice(0, RECENT_FAILURES_KEPT),
+      },
+      flagged: null,
+      deactivate: null,
+    };
+  }
   const s: DirectoryStats = {
     ...before,
     failuresByClass: { ...before.failuresByClass },
@@ -105,10 +143,6 @@ export function applyOutcome(before: DirectoryStats, outcome: AttemptOutcome, co
   s.failuresByClass[cls] = (s.failuresByClass[cls] ?? 0) + 1;
   s.consecutiveFailures++;
   s.lastFailures = [{ at: outcome.at, failureClass: cls, reason: (outcome.reason ?? cls).slice(0, 500) }, ...s.lastFailures].slice(0, RECENT_FAILURES_KEPT);
-  if (cls === "rate_limited") {
-    s.lastRateLimitedAt = outcome.at;
-    s.lastRetryAfterSeconds = outcome.retryAfterSeconds ?? 60;
-  }
   let flagged: string | null = null;
   if (s.flaggedAt === null && s.consecutiveFailures >= policy.flagAfterConsecutive) {
     flagged = `${s.consecutiveFailures} failed submissions in a row (last: ${cls})`;

@@ -5,7 +5,7 @@
  *   times the directory's authority (Domain Authority; unknown counts as 30),
  *   so a likely listing on a strong directory goes before a long shot.
  * - Hosts spread: a task whose host had one of the last `hostSpacing`
- *   releases waits for a task of another host, when the job has one, so
+ *   releases (default 6) waits for a task of another host, when there is one, so
  *   directories that share a host (one operator, one rate limit) are not
  *   hit back to back.
  * - Fair across jobs: jobs take turns by start-time fair queueing (each
@@ -51,7 +51,7 @@ export class AIEnhancedQueueManager {
   private readonly weights: Readonly<Record<string, number>>;
 
   constructor(options: QueueOptions = {}) {
-    this.hostSpacing = Math.max(0, options.hostSpacing ?? 3);
+    this.hostSpacing = Math.max(0, options.hostSpacing ?? 6);
     this.lookahead = Math.max(1, options.lookahead ?? 64);
     this.weights = options.jobWeights ?? {};
   }

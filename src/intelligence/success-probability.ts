@@ -72,6 +72,33 @@ const logit = (p: number) => Math.log(clamp01(p) / (1 - clamp01(p)));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const fold = (s: string) => s.trim().toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
 
+/**
+ * How well a business fits a directory, as a log-odds shift (0 = neutral,
+ * negative = a misfit). The feedback loop counts only fitting submissions
+ * into a directory's rate, so the rate is "for a business that fits" and the
+ * shift is applied once, here.
+ */
+export function fitLogOdds(
+  directory: Pick<DirectoryFacts, "country" | "category">,
+  business: BusinessFit | null | undefined,
+  options: Pick<Required<ProbabilityOptions>, "foreignCountryLogOdds" | "otherTradeLogOdds" | "sameTradeLogOdds"> = DEFAULTS,
+): number {
+  if (!business) return 0;
+  let shift = 0;
+  const country = directory.country.toUpperCase();
+  if (business.country && country !== "INT" && country !== business.country.toUpperCase()) shift += options.foreignCountryLogOdds;
+  const category = fold(directory.category);
+  if (category && category !== "general" && business.categories.length) {
+    const words = new Set(category.split(" "));
+    const match = business.categories.some((c) => {
+      const f = fold(c);
+      return f === category || f.split(" ").some((w) => w.length >= 4 && words.has(w));
+    });
+    shift += match ? options.sameTradeLogOdds : options.otherTradeLogOdds;
+  }
+  return shift;
+}
+
 export class SuccessProbabilityCalculator {
   private readonly options: Required<ProbabilityOptions>;
   private readonly pooled = new Map<string, { attempts: number; accepted: number }>();
@@ -132,20 +159,7 @@ export class SuccessProbabilityCalculator {
 
   /** Log-odds shift for how well the business fits the directory (0 = neutral). */
   fitLogOdds(directory: DirectoryFacts, business: BusinessFit | null | undefined): number {
-    if (!business) return 0;
-    let shift = 0;
-    const country = directory.country.toUpperCase();
-    if (business.country && country !== "INT" && country !== business.country.toUpperCase()) shift += this.options.foreignCountryLogOdds;
-    const category = fold(directory.category);
-    if (category && category !== "general" && business.categories.length) {
-      const words = new Set(category.split(" "));
-      const match = business.categories.some((c) => {
-        const f = fold(c);
-        return f === category || f.split(" ").some((w) => w.length >= 4 && words.has(w));
-      });
-      shift += match ? this.options.sameTradeLogOdds : this.options.otherTradeLogOdds;
-    }
-    return shift;
+    return fitLogOdds(directory, business, this.options);
   }
 
   /** Probability that a submission of this business to this directory is accepted. */

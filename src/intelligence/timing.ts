@@ -24,8 +24,20 @@ export interface TimingOptions {
   maxDelayMs?: number;
 }
 
-const DEFAULTS: Required<TimingOptions> = { minAttempts: 40, shrinkage: 6, minLift: 0.15, maxDelayMs: 8 * 3_600_000 };
+const DEFAULTS: Required<TimingOptions> = { minAttempts: 24, shrinkage: 6, minLift: 0.15, maxDelayMs: 8 * 3_600_000 };
 const HOUR = 3_600_000;
+/** Delayed submissions spread over the first 45 minutes of their hour. */
+const SPREAD_MS = 45 * 60_000;
+
+/** FNV-1a: a stable spread from a key. */
+function hash32(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
 
 export interface TimingDecision {
   delayMs: number;
@@ -35,10 +47,14 @@ export interface TimingDecision {
   reason: "no_history" | "now_is_good" | "better_hour" | "rate_limited";
 }
 
-type TimingStats = Pick<
-  DirectoryStats,
-  "attempts" | "accepted" | "hourAttempts" | "hourAccepted" | "weekdayAttempts" | "weekdayAccepted" | "lastRateLimitedAt" | "lastRetryAfterSeconds"
->;
+type TimingStats = Pick<DirectoryStats, "hourAttempts" | "hourAccepted" | "weekdayAttempts" | "weekdayAccepted" | "lastRateLimitedAt" | "lastRetryAfterSeconds">;
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** The clock's own totals: every attempt with a time, whether or not the business fitted. */
+function totals(stats: TimingStats): { attempts: number; accepted: number } {
+  return { attempts: sum(stats.hourAttempts), accepted: sum(stats.hourAccepted) };
+}
 
 export class SubmissionTimingOptimizer {
   private readonly options: Required<TimingOptions>;
@@ -50,11 +66,23 @@ export class SubmissionTimingOptimizer {
   /** Smoothed acceptance by local hour (24) and the weekday factor (7, mean ≈ 1). */
   profile(stats: TimingStats): { overall: number; hour: number[]; weekday: number[] } {
     const s = this.options.shrinkage;
-    const overall = stats.attempts ? stats.accepted / stats.attempts : 0;
+    const t = totals(stats);
+    const overall = t.attempts ? t.accepted / t.attempts : 0;
     const raw = stats.hourAttempts.map((n, h) => ((stats.hourAccepted[h] ?? 0) + s * overall) / (n + s));
     const hour = raw.map((r, h) => 0.25 * raw[(h + 23) % 24]! + 0.5 * r + 0.25 * raw[(h + 1) % 24]!);
     const weekday = stats.weekdayAttempts.map((n, d) => (overall > 0 ? ((stats.weekdayAccepted[d] ?? 0) + s * overall) / (n + s) / overall : 1));
     return { overall, hour, weekday };
+  }
+
+  /**
+   * How much better (> 1) or worse (< 1) than its average the directory
+   * answers at `at`; 1 when its history is too thin to say. The probability
+   * model's rate times this is the chance at a given time.
+   */
+  factorAt(stats: TimingStats | null | undefined, country: string, at: number): number {
+    const t = stats ? totals(stats) : { attempts: 0, accepted: 0 };
+    if (!stats || t.attempts < this.options.minAttempts || t.accepted === 0) return 1;
+    return this.rateAt(stats, country, at) / (t.accepted / t.attempts);
   }
 
   /** Expected acceptance at `at` (epoch ms) for a directory of `country`. */
@@ -64,11 +92,18 @@ export class SubmissionTimingOptimizer {
     return Math.min(1, p.hour[clock.hour]! * p.weekday[clock.weekday]!);
   }
 
-  decide(stats: TimingStats | null | undefined, country: string, now: number): TimingDecision {
+  /**
+   * `spreadKey` (e.g. job and directory ids) places a delayed submission at a
+   * fixed hour among the good ones and a fixed point within it, so that the
+   * tasks of many jobs waiting for one directory do not all reach its host in
+   * the same minute.
+   */
+  decide(stats: TimingStats | null | undefined, country: string, now: number, spreadKey?: string): TimingDecision {
     const limitedUntil =
       stats?.lastRateLimitedAt != null && stats.lastRetryAfterSeconds != null ? stats.lastRateLimitedAt + stats.lastRetryAfterSeconds * 1000 : 0;
     const rateLimitWait = Math.max(0, Math.min(this.options.maxDelayMs, limitedUntil - now));
-    if (!stats || stats.attempts < this.options.minAttempts || stats.accepted === 0) {
+    const t = stats ? totals(stats) : { attempts: 0, accepted: 0 };
+    if (!stats || t.attempts < this.options.minAttempts || t.accepted === 0) {
       return { delayMs: rateLimitWait, rateNow: null, rateAtRelease: null, reason: rateLimitWait ? "rate_limited" : "no_history" };
     }
     const zone = timeZoneFor(country);
@@ -91,8 +126,13 @@ export class SubmissionTimingOptimizer {
     if (rateNow >= best * (1 - this.options.minLift)) {
       return { delayMs: rateLimitWait, rateNow, rateAtRelease: rateNow, reason: rateLimitWait ? "rate_limited" : "now_is_good" };
     }
-    // The first hour that is nearly as good as the best: waiting longer gains little.
-    const chosen = candidates.find((c) => c.rate >= best * (1 - this.options.minLift / 3))!;
-    return { delayMs: chosen.at - now, rateNow, rateAtRelease: chosen.rate, reason: "better_hour" };
+    // Hours nearly as good as the best: the first one, or with a spread key
+    // one of them by key, so many jobs waiting for one directory's good
+    // window share it instead of queueing at its first minute.
+    const good = candidates.filter((c) => c.at > start - 1 && c.rate >= best * (1 - this.options.minLift / 3));
+    const h = spreadKey ? hash32(spreadKey) : 0;
+    const chosen = spreadKey ? good[h % good.length]! : good[0]!;
+    const spread = spreadKey ? Math.floor(((h >>> 8) / 2 ** 24) * SPREAD_MS) : 0;
+    return { delayMs: chosen.at - now + spread, rateNow, rateAtRelease: chosen.rate, reason: "better_hour" };
   }
 }

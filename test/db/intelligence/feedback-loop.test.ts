@@ -196,7 +196,7 @@ describe("PerformanceFeedbackLoop", () => {
     const intel = await loadIntelligence(conn.db, s.directoryIds);
     expect(intel.facts).toHaveLength(4);
     expect(intel.stats.get(s.directoryIds[0]!)).toMatchObject({ attempts: 6, accepted: 6 });
-    expect(intel.groups.find((g) => g.category.startsWith("cat-intel") && g.attempts === 13)).toBeDefined();
+    expect(intel.groups.find((g) => g.category.startsWith("cat-intel") && g.attempts === 12)).toBeDefined();
     const tasks = s.submissionIds.map((id, i) => ({ submissionId: id, directoryId: s.directoryIds[i]!, website: `https://d${i}.example`, submitUrl: null, requiresCaptcha: false }));
     const plan = planRelease(s.jobId, tasks, intel, { categories: [], country: "DE" }, now);
     const order = [...plan.entries()].sort((x, y) => x[1].priority - y[1].priority).map(([id]) => id);

@@ -22,7 +22,8 @@ describe("applyOutcome", () => {
     let s = emptyStats("d");
     s = applyOutcome(s, outcome({ accepted: false, failureClass: "validation", reason: "phone refused" }), "DE").stats;
     s = applyOutcome(s, outcome({ accepted: false, failureClass: "rate_limited", reason: "slow down", retryAfterSeconds: 300, at: at + 1 }), "DE").stats;
-    expect(s).toMatchObject({ attempts: 2, accepted: 0, consecutiveFailures: 2, failuresByClass: { validation: 1, rate_limited: 1 }, lastRateLimitedAt: at + 1, lastRetryAfterSeconds: 300 });
+    // A rate limit is not a refusal: only the wait is learned.
+    expect(s).toMatchObject({ attempts: 1, accepted: 0, consecutiveFailures: 1, failuresByClass: { validation: 1, rate_limited: 1 }, lastRateLimitedAt: at + 1, lastRetryAfterSeconds: 300 });
     expect(s.lastFailures.map((f) => f.failureClass)).toEqual(["rate_limited", "validation"]);
   });
 

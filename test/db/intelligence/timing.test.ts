@@ -35,8 +35,8 @@ describe("SubmissionTimingOptimizer", () => {
 
   it("does not delay without enough history", () => {
     const thin = emptyStats("d");
-    thin.attempts = 10;
-    thin.accepted = 5;
+    thin.hourAttempts[10] = 10;
+    thin.hourAccepted[10] = 5;
     expect(optimizer.decide(thin, "DE", Date.now())).toMatchObject({ delayMs: 0, reason: "no_history" });
     expect(optimizer.decide(null, "DE", Date.now())).toMatchObject({ delayMs: 0, reason: "no_history" });
   });
@@ -80,5 +80,26 @@ describe("SubmissionTimingOptimizer", () => {
     fresh.lastRateLimitedAt = now;
     fresh.lastRetryAfterSeconds = 30;
     expect(optimizer.decide(fresh, "DE", now)).toMatchObject({ delayMs: 30_000, reason: "rate_limited" });
+  });
+});
+
+describe("SubmissionTimingOptimizer spreading", () => {
+  it("spreads jobs waiting for one directory over its good hours, the same way every time", () => {
+    const optimizer = new SubmissionTimingOptimizer();
+    const now = Date.UTC(2026, 0, 5, 3, 20); // 04:20 in Berlin
+    // Good from 08:00 to 14:59 local: a plateau of several equally good hours.
+    const s = morningDirectory();
+    for (let h = 0; h < 24; h++) s.hourAccepted[h] = h >= 8 && h <= 14 ? 18 : 2;
+    const at = (key: string) => now + optimizer.decide(s, "DE", now, key).delayMs;
+    const times = Array.from({ length: 40 }, (_, i) => at(`job${i}:d`));
+    expect(times.map((t) => at(`job${times.indexOf(t)}:d`))).toEqual(times);
+    const hours = new Set(times.map((t) => localClock(t, timeZoneFor("DE")).hour));
+    expect(hours.size).toBeGreaterThan(1);
+    for (const h of hours) expect(h >= 8 && h <= 14).toBe(true);
+    // Within an hour, at different minutes.
+    expect(new Set(times.map((t) => Math.floor(t / 60_000))).size).toBeGreaterThan(20);
+    expect(optimizer.factorAt(s, "DE", now)).toBeLessThan(0.5);
+    expect(optimizer.factorAt(s, "DE", now + 6 * HOUR)).toBeGreaterThan(1.3);
+    expect(optimizer.factorAt(emptyStats("x"), "DE", now)).toBe(1);
   });
 });
