@@ -252,14 +252,18 @@ export class TaskStore {
   /** The earliest moment a timer is due: a lease, a retry, a reload, an outbox retry. */
   nextDueAt(): number | null {
     const row = this.sql
-      .exec<{ lease: number | null; retry: number | null }>(
+      .exec<{ lease: number | null; retry: number | null; planned: number | null }>(
         `select
            (select min(lease_expires_at) from tasks where status in (${list(LEASED)})) as lease,
-           (select min(next_attempt_at) from tasks where status in ('retrying', 'pending')) as retry`,
+           (select min(next_attempt_at) from tasks where status = 'retrying') as retry,
+           (select min(next_attempt_at) from tasks where status = 'pending' and next_attempt_at > ?) as planned`,
+        Date.now(),
       )
       .one();
     const outboxDue = this.outboxSize() > 0 ? (this.meta.outboxRetryAt ?? Date.now() + 1_000) : null;
-    const candidates = [row.lease, row.retry, this.meta.loadRetryAt, outboxDue].filter((v): v is number => v !== null);
+    // A planned (delayed) pending task wakes the alarm once, when it comes due;
+    // once due it is released by the next pump that has room, like any pending task.
+    const candidates = [row.lease, row.retry, row.planned, this.meta.loadRetryAt, outboxDue].filter((v): v is number => v !== null);
     return candidates.length ? Math.min(...candidates) : null;
   }
 

@@ -11,7 +11,7 @@ import type { OutboxRow } from "../../durable-objects/coordinator/task-store";
 import { connectFromWorker } from "../../src/db/worker-database";
 import * as t from "../../src/db/schema";
 import type { TaskMessage } from "../../src/shared/protocol";
-import { captureReleases, consume, settled, stubFor } from "./support/coordinator-harness";
+import { captureReleases, consume, expireTimers, settled, stubFor } from "./support/coordinator-harness";
 
 async function withDb<T>(run: (db: Awaited<ReturnType<typeof connectFromWorker>>) => Promise<T>): Promise<T> {
   const conn = await connectFromWorker(env);
@@ -117,5 +117,36 @@ describe("submission intelligence in the coordinator", () => {
     await captureReleases(second.jobId, next);
     await stubFor(second.jobId).start(second.jobId);
     expect(next.map((m) => second.directoryOf.get(m.submissionId)).sort()).toEqual([...dirs.good].sort());
+  });
+
+  it("holds a task back until its directory's good hour, then releases it", async () => {
+    const dirs = await seedDirectories(3, 0);
+    const [night] = dirs.good as [string];
+    // An INT directory (UTC clock) that accepts only three hours from now.
+    const good = (new Date().getUTCHours() + 3) % 24;
+    const hourAttempts = Array.from({ length: 24 }, () => 20);
+    const hourAccepted = Array.from({ length: 24 }, (_, h) => (h === good ? 19 : 1));
+    const accepted = hourAccepted.reduce((a, b) => a + b, 0);
+    await withDb(({ client }) =>
+      client.query(
+        `insert into directory_stats (directory_id, attempts, accepted, hour_attempts, hour_accepted, weekday_attempts, weekday_accepted)
+         values ($1, 480, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb)`,
+        [night, accepted, JSON.stringify(hourAttempts), JSON.stringify(hourAccepted), JSON.stringify(Array(7).fill(480 / 7)), JSON.stringify(Array(7).fill(accepted / 7))],
+      ),
+    );
+    const job = await seedJobOn(dirs.good);
+    const released: TaskMessage[] = [];
+    await captureReleases(job.jobId, released);
+    const stub = stubFor(job.jobId);
+    await stub.start(job.jobId);
+    // Room for four, three tasks: the night directory's task waits anyway.
+    expect(released.map((m) => job.directoryOf.get(m.submissionId)).sort()).toEqual(dirs.good.filter((d) => d !== night).sort());
+    const waiting = (await stub.snapshot()).submissions.find((s) => s.directoryId === night)!;
+    expect(waiting).toMatchObject({ status: "pending", attempt: 0 });
+    // When its time comes, the alarm releases it.
+    await expireTimers(job.jobId);
+    expect(released.map((m) => job.directoryOf.get(m.submissionId))).toContain(night);
+    await consume(job.jobId, released, () => ({ outcome: "submitted" }));
+    expect(await stub.progress()).toMatchObject({ status: "completed", submitted: 3 });
   });
 });
