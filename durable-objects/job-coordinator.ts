@@ -39,6 +39,9 @@ import type {
 import type { SubmissionStatus } from "../src/shared/statuses";
 import { loadJob, writeOutbox } from "./coordinator/postgres-sync";
 import { decideAfterFailure } from "./coordinator/retry-policy";
+import { loadReleasePlan } from "./coordinator/release-plan";
+import { outcomeData, type OutcomeData } from "./coordinator/outcome-event";
+import { feedbackPolicyFrom } from "../src/intelligence/feedback";
 import { DONE, LEASED, TaskStore, toSubmissionView, type TaskRow } from "./coordinator/task-store";
 import { StaffTasks, type StaffMember } from "./coordinator/staff-tasks";
 import { SocketHub, type SocketRole } from "./socket-hub";
@@ -127,6 +130,8 @@ export class JobCoordinator extends DurableObject<Env> {
       conn = await this.database();
       const loaded = await loadJob(conn.db, jobId);
       if (!loaded) return "not_found";
+      // Release order and submission times from the directories' statistics.
+      const releasePlan = await loadReleasePlan(conn.db, loaded, Date.now());
       // Re-check after the await: a concurrent start may have loaded already.
       if (this.store.job.loaded) return "loaded";
       const plan = isPlanId(loaded.job.plan) ? PLANS[loaded.job.plan] : PLANS.starter;
@@ -141,7 +146,8 @@ export class JobCoordinator extends DurableObject<Env> {
           website: t.website,
           language: t.language,
           requires_captcha: t.requiresCaptcha ? 1 : 0,
-          priority: t.priority * 10_000 + i,
+          priority: releasePlan?.get(t.submissionId)?.priority ?? t.priority * 10_000 + i,
+          next_attempt_at: releasePlan?.get(t.submissionId)?.notBefore ?? null,
           // A task that was on its way when the job was loaded again starts over.
           status: (LEASED as string[]).includes(t.status) || t.status === "retrying" ? "pending" : t.status,
           attempt: t.attempt,
@@ -335,14 +341,13 @@ export class JobCoordinator extends DurableObject<Env> {
     this.appliedSinceFlush++;
     const now = Date.now();
     const leasedAt = this.leasedAt.get(`${task.submission_id}:${task.attempt}`);
-    // Lease-to-report time goes to OpsMonitor and, in the event, to the daily roll-up.
-    const timing = leasedAt === undefined ? {} : { durationMs: now - leasedAt };
+    const outcome = { attempt: task.attempt, durationMs: leasedAt !== undefined ? now - leasedAt : undefined, fields: report.fields };
     if (leasedAt !== undefined) {
       this.leasedAt.delete(`${task.submission_id}:${task.attempt}`);
       if (this.opsStats.durationsMs.length < 1_000) this.opsStats.durationsMs.push(now - leasedAt);
     }
     if (report.outcome === "failed") {
-      this.fail(task, { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds }, timing);
+      this.fail(task, { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds }, outcome);
     } else {
       const status: SubmissionStatus = report.outcome;
       this.store.updateTask(task.submission_id, {
@@ -358,18 +363,20 @@ export class JobCoordinator extends DurableObject<Env> {
       this.recentDone.push(now);
       if (this.recentDone.length > 50) this.recentDone.shift();
       const verb = status === "approved" ? "is live on" : status === "awaiting_verification" ? "awaits verification at" : "was submitted to";
-      this.event(`submission_${status}`, `Listing ${verb} ${task.directory_name}`, task.submission_id, `${task.submission_id}:${task.attempt}:${status}`, timing);
+      this.event(`submission_${status}`, `Listing ${verb} ${task.directory_name}`, task.submission_id, `${task.submission_id}:${task.attempt}:${status}`, outcomeData({ ...outcome, accepted: true }));
     }
     this.jobChanged();
     return { applied: true, status: this.store.task(task.submission_id)!.status };
   }
 
+  /** `reported`: the attempt's data when a worker reported it (the feedback loop counts only those). */
   private fail(
     task: TaskRow,
     failure: { failureClass: NonNullable<TaskRow["failure_class"]>; reason?: string; retryAfterSeconds?: number },
-    timing: { durationMs?: number } = {},
+    reported?: Omit<OutcomeData["outcome"], "accepted">,
   ): void {
     const decision = decideAfterFailure(failure.failureClass, task.attempt, failure);
+    const data = reported && outcomeData({ ...reported, accepted: false, failureClass: failure.failureClass, reason: failure.reason, retryAfterSeconds: failure.retryAfterSeconds });
     this.opsStats.failures[failure.failureClass] = (this.opsStats.failures[failure.failureClass] ?? 0) + 1;
     if (decision.retry) this.opsStats.retries++;
     if (decision.retry) {
@@ -385,7 +392,7 @@ export class JobCoordinator extends DurableObject<Env> {
         `${task.directory_name}: ${failure.reason ?? failure.failureClass}; retrying in ${Math.round(decision.delayMs / 1000)} s`,
         task.submission_id,
         `${task.submission_id}:${task.attempt}:retrying`,
-        timing,
+        data,
       );
     } else {
       this.store.updateTask(task.submission_id, {
@@ -395,7 +402,7 @@ export class JobCoordinator extends DurableObject<Env> {
         failure_reason: decision.reason,
       });
       this.recentDone.push(Date.now());
-      this.event(`submission_${decision.status}`, `${task.directory_name}: ${decision.reason}`, task.submission_id, `${task.submission_id}:${task.attempt}:${decision.status}`, timing);
+      this.event(`submission_${decision.status}`, `${task.directory_name}: ${decision.reason}`, task.submission_id, `${task.submission_id}:${task.attempt}:${decision.status}`, data);
     }
     this.jobChanged();
   }
@@ -568,7 +575,7 @@ export class JobCoordinator extends DurableObject<Env> {
 
   // ---- persistence -------------------------------------------------------------
 
-  private event(kind: string, message: string, submissionId?: string, dedupeKey?: string, data: Record<string, unknown> = {}): void {
+  private event(kind: string, message: string, submissionId?: string, dedupeKey?: string, data: object = {}): void {
     const at = Date.now();
     const key = dedupeKey ?? `${this.store.job.jobId}:${kind}:${at}:${crypto.randomUUID()}`;
     this.store.addActivity({ at, kind, message, submissionId });
@@ -631,7 +638,7 @@ export class JobCoordinator extends DurableObject<Env> {
         // Re-read after every await: reports keep arriving while we write.
         const rows = this.store.outboxBatch(OUTBOX_BATCH);
         if (rows.length === 0) break;
-        await writeOutbox(conn.db, rows, { jobId: job.jobId, customerId: job.customerId });
+        await writeOutbox(conn.db, rows, { jobId: job.jobId, customerId: job.customerId, feedback: feedbackPolicyFrom(this.env as unknown as Record<string, unknown>) });
         this.store.markWritten(rows);
       }
       if (this.store.job.outboxFailures > 0) this.store.updateJob({ outboxFailures: 0, outboxRetryAt: null });

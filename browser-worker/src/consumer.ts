@@ -57,6 +57,8 @@ export interface ConsumerDeps {
   putEvidence(key: string, png: Uint8Array, metadata: Record<string, string>): Promise<void>;
   solver?: CaptchaSolver;
   log?: (entry: Record<string, unknown>) => void;
+  /** The listing as this directory gets it (a language model's rewording); the lease's own when absent or failing. */
+  customiseListing?: (lease: TaskLease) => Promise<TaskLease["business"]>;
 }
 
 export interface BatchSummary {
@@ -140,7 +142,8 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       let result: EngineResult;
       try {
         page = await acquired.browser.newPage();
-        result = await submitListing(page as never, lease, { solver: deps.solver, log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }) });
+        const business = deps.customiseListing ? await deps.customiseListing(lease).catch(() => lease.business) : lease.business;
+        result = await submitListing(page as never, { ...lease, business }, { solver: deps.solver, log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }) });
       } catch (err) {
         if (isBrowserGone(acquired.browser, err)) {
           healthy = false;
@@ -175,6 +178,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         evidenceKey: evidence,
         retryAfterSeconds: result.retryAfterSeconds,
         workerId: deps.workerId,
+        fields: [...new Set(result.filled.map((f) => f.type))],
       };
       await coordinator.report(report);
       if (result.outcome === "failed") summary.failed++;

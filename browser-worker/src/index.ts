@@ -8,6 +8,7 @@ import { acquireBrowser } from "./browser-session";
 import { TwoCaptchaClient } from "./captcha/two-captcha";
 import { consumeBatch, type CoordinatorLike } from "./consumer";
 import { log, type LogLevel } from "../../src/observability/log";
+import { customiseListing, type LanguageModelEnv } from "../../src/intelligence/language-model";
 
 /** The OpsMonitor RPC method this Worker calls (the class lives in directorybolt). */
 interface OpsMonitorLike {
@@ -45,6 +46,7 @@ export default {
         },
       };
     };
+    const ai = (env as BrowserEnv & LanguageModelEnv).AI;
     const summary = await consumeBatch(batch.messages, {
       workerId: `cf-browser-${batch.queue}`,
       pagesPerBrowser: Math.max(1, Number(env.PAGES_PER_BROWSER) || 3),
@@ -55,6 +57,8 @@ export default {
       },
       solver,
       log: ({ level, msg, ...fields }) => log(isLevel(level) ? level : "info", String(msg), fields),
+      // Only with a Workers AI binding (not configured by default; docs/intelligence.md).
+      customiseListing: ai ? (lease) => customiseListing(ai, lease.business, lease.directory) : undefined,
     });
     log("info", "batch done", { queue: batch.queue, ...summary, solver: solver?.stats });
     // The solver's figures go to OpsMonitor for `/metrics` (a fresh solver per batch: these are deltas).

@@ -9,6 +9,9 @@ import { loadProfile, profileFromRow } from "../../src/profile/store";
 import type { ListingProfile } from "../../src/shared/listing";
 import type { JobStatus, SubmissionStatus } from "../../src/shared/statuses";
 import type { OutboxRow } from "./task-store";
+import { recordOutcomes } from "../../src/intelligence/feedback-store";
+import type { FeedbackPolicy } from "../../src/intelligence/feedback";
+import { outcomesFromEvents } from "./outcome-event";
 
 export interface LoadedJob {
   job: { id: string; customerId: string; plan: string; status: JobStatus; statusReason: string | null };
@@ -98,8 +101,16 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
   };
 }
 
-/** Writes one outbox batch in one transaction. */
-export async function writeOutbox(db: Database, rows: OutboxRow[], context: { jobId: string; customerId: string }): Promise<void> {
+/**
+ * Writes one outbox batch in one transaction, and counts the batch's attempt
+ * outcomes into the directories' statistics in the same transaction (exactly
+ * once: a replayed batch finds its outcomes counted).
+ */
+export async function writeOutbox(
+  db: Database,
+  rows: OutboxRow[],
+  context: { jobId: string; customerId: string; feedback?: FeedbackPolicy },
+): Promise<void> {
   const byEntity = (entity: OutboxRow["entity"]) => rows.filter((r) => r.entity === entity).map((r) => JSON.parse(r.payload) as Record<string, unknown>);
   const submissions = byEntity("submission");
   const jobs = byEntity("job");
@@ -131,6 +142,7 @@ export async function writeOutbox(db: Database, rows: OutboxRow[], context: { jo
         from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as v(
           submission_id uuid, kind text, message text, data jsonb, dedupe_key text, created_at timestamptz)
         on conflict (dedupe_key) do nothing`);
+      await recordOutcomes(tx, outcomesFromEvents(events), context.feedback);
     }
   });
 }

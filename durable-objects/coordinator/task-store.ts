@@ -144,11 +144,12 @@ export class TaskStore {
 
   // ---- tasks ---------------------------------------------------------------
 
-  insertTask(row: Omit<TaskRow, "lease_expires_at" | "next_attempt_at" | "worker_id" | "submitted_at" | "approved_at">): void {
+  /** `next_attempt_at` on a pending task: not released before then (the timing optimizer's delay). */
+  insertTask(row: Omit<TaskRow, "lease_expires_at" | "next_attempt_at" | "worker_id" | "submitted_at" | "approved_at"> & { next_attempt_at?: number | null }): void {
     this.sql.exec(
       `insert or ignore into tasks (submission_id, directory_id, directory_name, directory_slug, submit_url, website, language,
-         requires_captcha, priority, status, attempt, listing_url, evidence_key, failure_class, failure_reason, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         requires_captcha, priority, status, attempt, listing_url, evidence_key, failure_class, failure_reason, updated_at, next_attempt_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       row.submission_id,
       row.directory_id,
       row.directory_name,
@@ -165,6 +166,7 @@ export class TaskStore {
       row.failure_class,
       row.failure_reason,
       row.updated_at,
+      row.status === "pending" ? (row.next_attempt_at ?? null) : null,
     );
   }
 
@@ -207,16 +209,18 @@ export class TaskStore {
 
   /**
    * Tasks that may be released now, best first: pending ones, and retrying
-   * ones due within `lookaheadMs` (they go with a queue delay).
+   * ones due within `lookaheadMs` (they go with a queue delay). A pending
+   * task with a later `next_attempt_at` (a chosen submission time) waits.
    */
   releasable(limit: number, now: number, lookaheadMs: number): TaskRow[] {
     if (limit <= 0) return [];
     return this.sql
       .exec<TaskRow>(
         `select * from tasks
-         where status = 'pending' or (status = 'retrying' and next_attempt_at <= ?)
+         where (status = 'pending' and (next_attempt_at is null or next_attempt_at <= ?)) or (status = 'retrying' and next_attempt_at <= ?)
          order by case status when 'retrying' then 0 else 1 end, priority, rowid
          limit ?`,
+        now + lookaheadMs,
         now + lookaheadMs,
         limit,
       )
@@ -248,14 +252,18 @@ export class TaskStore {
   /** The earliest moment a timer is due: a lease, a retry, a reload, an outbox retry. */
   nextDueAt(): number | null {
     const row = this.sql
-      .exec<{ lease: number | null; retry: number | null }>(
+      .exec<{ lease: number | null; retry: number | null; planned: number | null }>(
         `select
            (select min(lease_expires_at) from tasks where status in (${list(LEASED)})) as lease,
-           (select min(next_attempt_at) from tasks where status = 'retrying') as retry`,
+           (select min(next_attempt_at) from tasks where status = 'retrying') as retry,
+           (select min(next_attempt_at) from tasks where status = 'pending' and next_attempt_at > ?) as planned`,
+        Date.now(),
       )
       .one();
     const outboxDue = this.outboxSize() > 0 ? (this.meta.outboxRetryAt ?? Date.now() + 1_000) : null;
-    const candidates = [row.lease, row.retry, this.meta.loadRetryAt, outboxDue].filter((v): v is number => v !== null);
+    // A planned (delayed) pending task wakes the alarm once, when it comes due;
+    // once due it is released by the next pump that has room, like any pending task.
+    const candidates = [row.lease, row.retry, row.planned, this.meta.loadRetryAt, outboxDue].filter((v): v is number => v !== null);
     return candidates.length ? Math.min(...candidates) : null;
   }
 

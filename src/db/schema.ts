@@ -22,6 +22,7 @@ import {
   jsonb,
   pgPolicy,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -529,4 +530,75 @@ export const dailyRollups = pgTable(
     computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
   },
   () => [staffReadPolicy("daily_rollups")],
+).enableRLS();
+
+/**
+ * The submission intelligence's statistics, one row per directory
+ * (src/intelligence/): written by the feedback loop in the transaction that
+ * persists each result, read by the coordinator when a job starts. Staff read
+ * it; it holds no customer data.
+ */
+export const directoryStats = pgTable(
+  "directory_stats",
+  {
+    directoryId: uuid("directory_id")
+      .primaryKey()
+      .references(() => directories.id, { onDelete: "cascade" }),
+    attempts: integer("attempts").notNull().default(0),
+    accepted: integer("accepted").notNull().default(0),
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    /** { validation: 3, transient: 1, ... } */
+    failuresByClass: jsonb("failures_by_class").notNull().default(sql`'{}'::jsonb`),
+    meanDurationMs: integer("mean_duration_ms"),
+    durationSamples: integer("duration_samples").notNull().default(0),
+    /** 24 counts by local hour, 7 by local weekday (0 = Sunday). */
+    hourAttempts: jsonb("hour_attempts").notNull().default(sql`'[]'::jsonb`),
+    hourAccepted: jsonb("hour_accepted").notNull().default(sql`'[]'::jsonb`),
+    weekdayAttempts: jsonb("weekday_attempts").notNull().default(sql`'[]'::jsonb`),
+    weekdayAccepted: jsonb("weekday_accepted").notNull().default(sql`'[]'::jsonb`),
+    lastRateLimitedAt: timestamp("last_rate_limited_at", { withTimezone: true }),
+    lastRetryAfterSeconds: integer("last_retry_after_seconds"),
+    /** The last failures, newest first: [{ at, failureClass, reason }]. */
+    lastFailures: jsonb("last_failures").notNull().default(sql`'[]'::jsonb`),
+    /** Field type → accepted submissions that filled it. */
+    fieldMappings: jsonb("field_mappings").notNull().default(sql`'{}'::jsonb`),
+    /** Set when the directory keeps failing: staff should look. */
+    flaggedAt: timestamp("flagged_at", { withTimezone: true }),
+    flagReason: text("flag_reason"),
+    /** When the feedback loop switched the directory off (directories.is_active = false). */
+    deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("directory_stats_flagged_idx").on(t.flaggedAt).where(sql`${t.flaggedAt} is not null`),
+    check("directory_stats_counts_valid", sql`${t.accepted} between 0 and ${t.attempts}`),
+    staffReadPolicy("directory_stats"),
+  ],
+).enableRLS();
+
+/**
+ * Every attempt outcome the feedback loop has counted, once: its primary key
+ * `(submission_id, attempt)` is what makes a replayed result change nothing.
+ */
+export const directoryOutcomes = pgTable(
+  "directory_outcomes",
+  {
+    submissionId: uuid("submission_id")
+      .notNull()
+      .references(() => directorySubmissions.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    directoryId: uuid("directory_id")
+      .notNull()
+      .references(() => directories.id, { onDelete: "cascade" }),
+    accepted: boolean("accepted").notNull(),
+    failureClass: text("failure_class"),
+    durationMs: integer("duration_ms"),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.submissionId, t.attempt] }),
+    index("directory_outcomes_directory_id_idx").on(t.directoryId, t.occurredAt),
+    staffReadPolicy("directory_outcomes"),
+  ],
 ).enableRLS();

@@ -12,7 +12,7 @@
  *   `submission_<status>`, one per change the coordinator recorded);
  * - approval_rate: approved ÷ (submitted + awaiting_verification + approved + failed) of those changes;
  * - mean_submission_seconds: mean lease-to-report time of that day's reports
- *   (the coordinator puts `durationMs` in each report's event).
+ *   (the coordinator puts the attempt's `outcome.durationMs` in each report's event).
  */
 import type pg from "pg";
 
@@ -79,8 +79,8 @@ export async function rollUpDay(client: pg.Client, day: string): Promise<DailyRo
         group by 1
      ),
      dur as (
-       select avg((e.data->>'durationMs')::float8) / 1000 as secs
-         from job_events e, b where e.created_at >= b.lo and e.created_at < b.hi and e.kind like 'submission\\_%' and e.data ? 'durationMs'
+       select avg((e.data->'outcome'->>'durationMs')::float8) / 1000 as secs
+         from job_events e, b where e.created_at >= b.lo and e.created_at < b.hi and e.kind like 'submission\\_%' and e.data->'outcome' ? 'durationMs'
      )
      insert into daily_rollups as r (day, orders_paid, orders_refunded, revenue_cents, jobs_completed, submissions, approval_rate, mean_submission_seconds, computed_at)
      select b.day,

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { ListingProfile } from "./listing";
 import { SUBMISSION_STATUSES, JOB_STATUSES, type JobStatus, type SubmissionStatus } from "./statuses";
+import { FIELD_TYPES } from "./vocabulary";
 
 const uuid = z.string().uuid();
 
@@ -44,6 +45,8 @@ export const taskReportSchema = z
     /** From a 429's Retry-After, for rate_limited failures. */
     retryAfterSeconds: z.number().int().min(0).max(43_200).optional(),
     workerId: z.string().max(200).optional(),
+    /** Field types the worker filled (no values): the feedback loop learns which mappings a directory takes. */
+    fields: z.array(z.enum(FIELD_TYPES)).max(100).optional(),
   })
   .refine((r) => r.outcome !== "failed" || r.failureClass !== undefined, {
     message: "a failed outcome needs a failureClass",

@@ -32,10 +32,10 @@ async function seedDay() {
       at(time),
     ]);
   const [s1, s2, s3] = a.submissionIds;
-  await event(a, "submission_submitted", "08:00:00", { durationMs: 2000 }, s1!);
-  await event(a, "submission_submitted", "08:01:00", { durationMs: 4000 }, s2!);
+  await event(a, "submission_submitted", "08:00:00", { outcome: { attempt: 1, accepted: true, durationMs: 2000 } }, s1!);
+  await event(a, "submission_submitted", "08:01:00", { outcome: { attempt: 1, accepted: true, durationMs: 4000 } }, s2!);
   await event(a, "submission_submitted", "08:02:00", {}, s3!);
-  await event(a, "submission_retrying", "08:03:00", { durationMs: 6000 }, s3!);
+  await event(a, "submission_retrying", "08:03:00", { outcome: { attempt: 1, accepted: true, durationMs: 6000 } }, s3!);
   await event(a, "submission_failed", "09:00:00", {}, s3!);
   await event(a, "submission_approved", "10:00:00", {}, s1!);
   await event(a, "job_completed", "18:00:00");

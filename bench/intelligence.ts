@@ -1,0 +1,316 @@
+/**
+ * The submission intelligence, simulated: 200 farm-like directories with
+ * hidden true acceptance rates (set by their features, the business's fit
+ * and an hour-of-day effect in their own time zone), hosts shared by several
+ * directories that rate-limit back-to-back submissions, and 10,000
+ * submissions: 6,000 of history (random order and hours, counted by the
+ * feedback loop) and 4,000 in 80 jobs of 50, released by each strategy to
+ * the same 6 browsers:
+ *
+ *   catalog   release in catalog order (job by job, highest DA first), no delays
+ *   queue     AIEnhancedQueueManager (expected value, hosts spread, jobs fair)
+ *   timed     the queue manager plus the SubmissionTimingOptimizer's delays
+ *
+ * Measured: accepted submissions per browser-hour (busy time) within the
+ * first 6 hours of the stream (a backlog: the order decides what gets done)
+ * and over the whole drain (everything done), and the calibration of the
+ * probability model on the evaluation attempts (deciles, Brier, ECE, against
+ * a constant-rate predictor). Seeded and deterministic.
+ *
+ *   npm run bench:intel
+ */
+import { calibration } from "../src/intelligence/calibration";
+import { applyOutcome } from "../src/intelligence/feedback";
+import { AIEnhancedQueueManager, type QueueTask } from "../src/intelligence/queue-manager";
+import { fitLogOdds, SuccessProbabilityCalculator, type BusinessFit } from "../src/intelligence/success-probability";
+import { localClock, timeZoneFor } from "../src/intelligence/time-zone";
+import { SubmissionTimingOptimizer } from "../src/intelligence/timing";
+import { emptyStats, type DirectoryFacts, type DirectoryStats } from "../src/intelligence/types";
+
+// ---- seeded randomness -------------------------------------------------------
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const pickFrom = <T>(r: () => number, xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+const normal = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+
+const SEED = 20261122;
+const DIRECTORIES = 200;
+const HISTORY = 6_000;
+const JOBS = 80;
+const PER_JOB = 50;
+const BROWSERS = 6;
+const JOB_EVERY_MS = 4 * 60_000;
+const HORIZON_MS = 6 * 3_600_000;
+const HOST_COOLDOWN_MS = 120_000;
+const RATE_LIMIT_RETRY_S = 300;
+const MAX_ATTEMPTS = 6;
+const START = Date.UTC(2026, 0, 5, 6, 0); // Monday 06:00 UTC
+
+// ---- the hidden world ----------------------------------------------------------
+interface TrueDirectory {
+  facts: DirectoryFacts;
+  base: number; // logit
+  amplitude: number; // logit swing over the day
+  peakHour: number; // local hour of the best acceptance
+  durationS: number; // seconds a submission takes
+}
+interface Business extends BusinessFit {
+  categories: string[];
+  country: string;
+}
+
+const CATEGORIES = ["general", "general", "general", "restaurants", "health", "legal", "trades"];
+const COUNTRIES = ["US", "GB", "DE", "FR", "INT", "INT"];
+const APPROVALS = ["instant", "review", "email"];
+
+function makeWorld(r: () => number): TrueDirectory[] {
+  const dirs: TrueDirectory[] = [];
+  let host = 0;
+  while (dirs.length < DIRECTORIES) {
+    // Farm-like: a design (host) serves 1-4 directories.
+    const share = 1 + Math.floor(r() * r() * 4);
+    host++;
+    for (let k = 0; k < share && dirs.length < DIRECTORIES; k++) {
+      const captcha = r() < 0.3;
+      const approval = pickFrom(r, APPROVALS);
+      const dead = r() < 0.06;
+      const base = dead ? -4 : 0.6 + (captcha ? -0.9 : 0) + (approval === "instant" ? 0.6 : approval === "review" ? -0.4 : 0) + 0.8 * normal(r);
+      dirs.push({
+        facts: {
+          id: `d${dirs.length}`,
+          category: pickFrom(r, CATEGORIES),
+          country: pickFrom(r, COUNTRIES),
+          requiresCaptcha: captcha,
+          approvalType: approval,
+          daScore: 10 + Math.floor(r() * 85),
+          host: `h${host}.farm.test`,
+        },
+        base,
+        amplitude: 0.3 + 1.7 * r(),
+        peakHour: 8 + Math.floor(r() * 10),
+        durationS: 25 + r() * 70,
+      });
+    }
+  }
+  return dirs;
+}
+
+function trueProbability(d: TrueDirectory, business: Business, at: number): number {
+  const { hour } = localClock(at, timeZoneFor(d.facts.country));
+  let logit = d.base + d.amplitude * Math.cos((2 * Math.PI * (hour - d.peakHour)) / 24);
+  if (d.facts.country !== "INT" && d.facts.country !== business.country) logit -= 2;
+  if (d.facts.category !== "general") logit += business.categories.includes(d.facts.category) ? 0.2 : -1.2;
+  return sigmoid(logit);
+}
+
+function makeBusiness(r: () => number): Business {
+  return { categories: [pickFrom(r, CATEGORIES.filter((c) => c !== "general"))], country: pickFrom(r, ["US", "GB", "DE", "FR"]) };
+}
+
+/** Tier selection offers a business its own country's directories and international ones. */
+function selectable(world: TrueDirectory[], business: Business): TrueDirectory[] {
+  return world.filter((d) => d.facts.country === "INT" || d.facts.country === business.country);
+}
+
+// ---- history -------------------------------------------------------------------
+function history(world: TrueDirectory[], r: () => number): Map<string, DirectoryStats> {
+  const stats = new Map(world.map((d) => [d.facts.id, emptyStats(d.facts.id)]));
+  for (let i = 0; i < HISTORY; i++) {
+    const business = makeBusiness(r);
+    const offered = selectable(world, business);
+    const d = offered[Math.floor(r() * offered.length)]!;
+    const at = START - 14 * 86_400_000 + Math.floor(r() * 14 * 86_400_000);
+    const accepted = r() < trueProbability(d, business, at);
+    const fits = fitLogOdds(d.facts, business) >= 0;
+    const next = applyOutcome(stats.get(d.facts.id)!, { submissionId: `h${i}`, attempt: 1, directoryId: d.facts.id, at, accepted, failureClass: accepted ? null : "validation", fits }, d.facts.country);
+    stats.set(d.facts.id, next.stats);
+  }
+  return stats;
+}
+
+// ---- the evaluation stream -----------------------------------------------------
+type Strategy = "catalog" | "queue" | "timed";
+interface SimTask extends QueueTask {
+  directory: DirectoryFacts;
+  business: Business;
+  notBefore: number;
+  attempt: number;
+  catalogRank: number;
+}
+interface RunResult {
+  horizon: { accepted: number; attempts: number; browserHours: number; rateLimited: number };
+  drain: { accepted: number; attempts: number; browserHours: number; rateLimited: number; hours: number };
+  jobsStarted: number;
+  samples: { predicted: number; accepted: boolean }[];
+}
+
+function simulate(strategy: Strategy, world: TrueDirectory[], startStats: Map<string, DirectoryStats>): RunResult {
+  const r = mulberry32(SEED + 7); // the same jobs and the same coin flips' stream for every strategy
+  const byId = new Map(world.map((d) => [d.facts.id, d]));
+  const stats = new Map([...startStats].map(([k, v]) => [k, v]));
+  const facts = world.map((d) => d.facts);
+  const timing = new SubmissionTimingOptimizer();
+  // Spacing as wide as two rounds of the browsers: a host is not hit again within its cooldown.
+  const queue = new AIEnhancedQueueManager({ hostSpacing: 2 * BROWSERS });
+  const jobs = Array.from({ length: JOBS }, (_, j) => {
+    const business = makeBusiness(r);
+    const chosen = [...selectable(world, business)].sort(() => r() - 0.5).slice(0, PER_JOB);
+    return { id: `job${String(j).padStart(3, "0")}`, arrival: START + j * JOB_EVERY_MS, business, chosen };
+  });
+  const coins = mulberry32(SEED + 99);
+  let pending: SimTask[] = [];
+  const lastHostAt = new Map<string, number>();
+  const browsers = new Array<number>(BROWSERS).fill(START);
+  let nextJob = 0;
+  const out: RunResult = {
+    horizon: { accepted: 0, attempts: 0, browserHours: 0, rateLimited: 0 },
+    drain: { accepted: 0, attempts: 0, browserHours: 0, rateLimited: 0, hours: 0 },
+    jobsStarted: 0,
+    samples: [],
+  };
+  let calculator = new SuccessProbabilityCalculator(SuccessProbabilityCalculator.groupsOf(facts, stats), stats);
+
+  const admit = (now: number) => {
+    let admitted = false;
+    while (nextJob < jobs.length && jobs[nextJob]!.arrival <= now) {
+      const job = jobs[nextJob++]!;
+      out.jobsStarted++;
+      admitted = true;
+      calculator = new SuccessProbabilityCalculator(SuccessProbabilityCalculator.groupsOf(facts, stats), stats);
+      const tasks = job.chosen
+        .map((d): SimTask => ({
+          id: `${job.id}:${d.facts.id}`,
+          jobId: job.id,
+          directory: d.facts,
+          business: job.business,
+          probability: calculator.probability(d.facts, job.business),
+          notBefore: strategy === "timed" ? job.arrival + timing.decide(stats.get(d.facts.id), d.facts.country, job.arrival, `${job.id}:${d.facts.id}`).delayMs : job.arrival,
+          attempt: 0,
+          catalogRank: 0,
+        }))
+        .sort((a, b) => (b.directory.daScore ?? 0) - (a.directory.daScore ?? 0));
+      tasks.forEach((t, i) => (t.catalogRank = i));
+      pending.push(...tasks);
+    }
+    if (admitted && strategy !== "catalog") pending = queue.order(pending);
+  };
+
+  for (;;) {
+    // The browser that is free first takes the first eligible task.
+    let b = 0;
+    for (let i = 1; i < BROWSERS; i++) if (browsers[i]! < browsers[b]!) b = i;
+    const now = browsers[b]!;
+    admit(now);
+    if (pending.length === 0 && nextJob >= jobs.length) break;
+    const index = pending.findIndex((t) => t.notBefore <= now);
+    if (index < 0) {
+      // Idle until something becomes due (not counted as browser time).
+      const due = Math.min(...pending.map((t) => t.notBefore), nextJob < jobs.length ? jobs[nextJob]!.arrival : Infinity);
+      browsers[b] = Math.max(now + 1_000, due);
+      continue;
+    }
+    const [task] = pending.splice(index, 1) as [SimTask];
+    task.attempt++;
+    const d = byId.get(task.directory.id)!;
+    const hostBusy = now - (lastHostAt.get(task.directory.host) ?? -Infinity) < HOST_COOLDOWN_MS;
+    lastHostAt.set(task.directory.host, now);
+    const coin = coins();
+    const rateLimited = hostBusy && coin < 0.8;
+    const p = trueProbability(d, task.business, now);
+    const accepted = !rateLimited && coins() < p;
+    const durationMs = rateLimited ? 5_000 : Math.round(d.durationS * (accepted ? 1 : 0.6) * 1000);
+    browsers[b] = now + durationMs;
+    if (!rateLimited && strategy === "timed") {
+      // The model's chance at this hour: the directory's rate times its hour-of-day factor.
+      const predicted = Math.min(0.99, calculator.probability(task.directory, task.business) * timing.factorAt(stats.get(d.facts.id), d.facts.country, now));
+      out.samples.push({ predicted, accepted });
+    }
+    const applied = applyOutcome(
+      stats.get(d.facts.id)!,
+      { submissionId: task.id, attempt: task.attempt, directoryId: d.facts.id, at: now, accepted, failureClass: accepted ? null : rateLimited ? "rate_limited" : "validation", retryAfterSeconds: rateLimited ? RATE_LIMIT_RETRY_S : null, durationMs, fits: fitLogOdds(d.facts, task.business) >= 0 },
+      d.facts.country,
+    );
+    stats.set(d.facts.id, applied.stats);
+    for (const bucket of now < START + HORIZON_MS ? [out.horizon, out.drain] : [out.drain]) {
+      bucket.attempts++;
+      bucket.browserHours += durationMs / 3_600_000;
+      if (accepted) bucket.accepted++;
+      if (rateLimited) bucket.rateLimited++;
+    }
+    if (rateLimited && task.attempt < MAX_ATTEMPTS) {
+      // The retry policy: back after the directory's Retry-After, ahead of new work.
+      task.notBefore = now + RATE_LIMIT_RETRY_S * 1000;
+      pending.unshift(task);
+    }
+    out.drain.hours = (Math.max(...browsers) - START) / 3_600_000;
+  }
+  return out;
+}
+
+// ---- run and report ----------------------------------------------------------------
+const world = makeWorld(mulberry32(SEED));
+const past = history(world, mulberry32(SEED + 1));
+const results = Object.fromEntries((["catalog", "queue", "timed"] as const).map((s) => [s, simulate(s, world, past)])) as Record<Strategy, RunResult>;
+const perHour = (x: { accepted: number; browserHours: number }) => x.accepted / x.browserHours;
+const cal = calibration(results.timed.samples);
+const baseRate = results.timed.samples.filter((s) => s.accepted).length / results.timed.samples.length;
+const constantBrier = calibration(results.timed.samples.map((s) => ({ predicted: baseRate, accepted: s.accepted }))).brier;
+
+const fmt = (x: number, d = 2) => x.toFixed(d);
+console.log(`Submission intelligence simulation: ${DIRECTORIES} directories, ${HISTORY} history + ${JOBS * PER_JOB} evaluated submissions, ${BROWSERS} browsers, seed ${SEED}`);
+console.log("");
+console.log("strategy   window  accepted attempts rate-limited browser-h accepted/browser-h | drain: accepted browser-h accepted/browser-h  hours");
+for (const [name, r] of Object.entries(results)) {
+  console.log(
+    `${name.padEnd(10)} ${String(HORIZON_MS / 3_600_000).padStart(4)} h ${String(r.horizon.accepted).padStart(9)} ${String(r.horizon.attempts).padStart(8)} ${String(r.horizon.rateLimited).padStart(12)} ${fmt(r.horizon.browserHours).padStart(9)} ${fmt(perHour(r.horizon)).padStart(18)} | ${String(r.drain.accepted).padStart(15)} ${fmt(r.drain.browserHours).padStart(9)} ${fmt(perHour(r.drain)).padStart(18)} ${fmt(r.drain.hours, 1).padStart(6)}`,
+  );
+}
+console.log("");
+console.log(`Calibration of SuccessProbabilityCalculator on ${cal.n} evaluated attempts (rate-limited ones excluded):`);
+console.log("decile      n  predicted  observed");
+for (const b of cal.bins) if (b.n) console.log(`${fmt(b.from, 1)}-${fmt(b.to, 1)} ${String(b.n).padStart(6)} ${fmt(b.meanPredicted, 3).padStart(10)} ${fmt(b.observed, 3).padStart(9)}`);
+console.log(`Brier ${fmt(cal.brier, 4)} (constant ${fmt(baseRate, 3)}: ${fmt(constantBrier, 4)}), ECE ${fmt(cal.ece, 4)}`);
+
+const figures = {
+  catalog_accepted_per_browser_hour: +fmt(perHour(results.catalog.horizon), 3),
+  queue_accepted_per_browser_hour: +fmt(perHour(results.queue.horizon), 3),
+  timed_accepted_per_browser_hour: +fmt(perHour(results.timed.horizon), 3),
+  catalog_drain_accepted_per_browser_hour: +fmt(perHour(results.catalog.drain), 3),
+  queue_drain_accepted_per_browser_hour: +fmt(perHour(results.queue.drain), 3),
+  timed_drain_accepted_per_browser_hour: +fmt(perHour(results.timed.drain), 3),
+  catalog_drain_accepted: results.catalog.drain.accepted,
+  queue_drain_accepted: results.queue.drain.accepted,
+  timed_drain_accepted: results.timed.drain.accepted,
+  catalog_drain_hours: +fmt(results.catalog.drain.hours, 2),
+  timed_drain_hours: +fmt(results.timed.drain.hours, 2),
+  catalog_rate_limited: results.catalog.drain.rateLimited,
+  queue_rate_limited: results.queue.drain.rateLimited,
+  timed_rate_limited: results.timed.drain.rateLimited,
+  brier: +fmt(cal.brier, 4),
+  ece: +fmt(cal.ece, 4),
+  calibration_samples: cal.n,
+};
+const baselines = {
+  catalog_accepted_per_browser_hour: figures.catalog_accepted_per_browser_hour,
+  catalog_drain_accepted_per_browser_hour: figures.catalog_drain_accepted_per_browser_hour,
+  constant_rate_brier: +fmt(constantBrier, 4),
+};
+const ratios = {
+  queue_vs_catalog: +fmt(figures.queue_accepted_per_browser_hour / figures.catalog_accepted_per_browser_hour, 3),
+  timed_vs_catalog: +fmt(figures.timed_accepted_per_browser_hour / figures.catalog_accepted_per_browser_hour, 3),
+  timed_vs_queue: +fmt(figures.timed_accepted_per_browser_hour / figures.queue_accepted_per_browser_hour, 3),
+  drain_accepted_timed_vs_catalog: +fmt(figures.timed_drain_accepted / figures.catalog_drain_accepted, 3),
+  drain_timed_vs_catalog: +fmt(figures.timed_drain_accepted_per_browser_hour / figures.catalog_drain_accepted_per_browser_hour, 3),
+  brier_vs_constant: +fmt(cal.brier / constantBrier, 3),
+};
+console.log("");
+console.log(`BENCH_RESULT ${JSON.stringify({ name: "intelligence", figures, baselines, ratios })}`);
