@@ -11,6 +11,9 @@ import { readyz } from "./routes/readyz";
 import { api as purchaseApi } from "./routes/openapi";
 import { jobs, ops, staffJobs } from "./routes/jobs";
 import { localAuth } from "./routes/local-auth";
+import { myJobs } from "./routes/my-jobs";
+import { siteConfig } from "./routes/site-config";
+import { staffCatalog } from "./routes/staff-catalog";
 import { autobolt, workerJobs, workerProgress } from "./routes/worker-api";
 
 export const app = new Hono<{ Bindings: Env }>();
@@ -27,6 +30,10 @@ app.route("/api/autobolt", autobolt);
 // Sign-in for local development only (404 unless SUPABASE_URL is empty and PUBLIC_URL is loopback).
 app.route("/api/auth", localAuth);
 app.route("/api/worker", workerProgress);
+// The site: public config (sign-in choice), the customer's jobs, the staff catalog.
+app.route("/api/config", siteConfig);
+app.route("/api/me/jobs", myJobs);
+app.route("/api/staff/directories", staffCatalog);
 // Purchase flow: plans, checkout, the Stripe webhook, the business profile, /api/openapi.json.
 app.route("/", purchaseApi);
 
