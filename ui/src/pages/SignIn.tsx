@@ -34,7 +34,7 @@ function MagicLinkForm(props: { supabaseUrl: string; supabaseAnonKey: string; ne
     }
   }
   return (
-    <form onSubmit={submit} aria-label="Sign in with an email link">
+    <form onSubmit={submit} aria-label="Sign in by link">
       <div class="field">
         <label for="signin-email">Email</label>
         <input id="signin-email" type="email" required autocomplete="email" value={email()} onInput={(e) => setEmail(e.currentTarget.value)} />
