@@ -68,9 +68,10 @@ describe("GET /api/me/jobs", () => {
 
   it("links a purchase made with the signed-in email on first use", async () => {
     const seeded = await seedJob({ directories: 2 });
-    const [{ email }] = await sql<{ email: string }>("update customers set user_id = null where id = $1 returning email", [seeded.customerId]);
+    const [row] = await sql<{ email: string }>("update customers set user_id = null where id = $1 returning email", [seeded.customerId]);
+    const email = row!.email;
     const newUser = crypto.randomUUID();
-    const res = await call<{ jobs: MyJob[] }>("/api/me/jobs", { token: await customerToken(newUser, email!) });
+    const res = await call<{ jobs: MyJob[] }>("/api/me/jobs", { token: await customerToken(newUser, email) });
     expect(res.body.jobs.map((j) => j.jobId)).toEqual([seeded.jobId]);
     expect((await sql<{ user_id: string }>("select user_id from customers where id = $1", [seeded.customerId]))[0]!.user_id).toBe(newUser);
   });
