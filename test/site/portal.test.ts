@@ -110,13 +110,15 @@ describe("the site, end to end", () => {
     // The portal, live over the job's socket, to 100 %.
     const started = Date.now();
     await page.goto(`${stack.url}/portal/jobs/${jobId}`);
-    await expect.poll(() => page.getByTestId("live-badge").textContent()).toContain("Live");
+    // Generous waits: CI machines are shared (a ticket, then the upgrade, while the job starts).
+    await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 30_000 }).toContain("Live");
     await expect.poll(() => page.locator("tr[data-submission]").count(), { timeout: 30_000 }).toBe(50);
     await page.getByTestId("percent").filter({ hasText: "100%" }).waitFor({ timeout: 480_000 });
     console.log(`[site] portal reached 100% ${((Date.now() - started) / 1000).toFixed(0)} s after the profile was saved`);
     expect(Number(await page.getByTestId("count-remaining").textContent())).toBe(0);
     outcomes = { succeeded: Number(await page.getByTestId("count-submitted").textContent()), failed: Number(await page.getByTestId("count-failed").textContent()) };
-    expect(outcomes.succeeded + outcomes.failed).toBe(50);
+    // Soft: the steps below (and the tests that use this job) still run when it fails.
+    expect.soft(outcomes.succeeded + outcomes.failed).toBe(50);
     expect(await page.getByRole("link", { name: "View listing" }).count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, "portal.png"), fullPage: false });
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV" }).click()]);
@@ -158,19 +160,18 @@ describe("the site, end to end", () => {
     expect(await page.getByRole("button", { name: "Cancel job" }).isDisabled()).toBe(true);
     expect(await page.getByRole("button", { name: "Pause" }).isDisabled()).toBe(true);
     await page.screenshot({ path: join(SHOTS, "staff-job.png") });
-    staffToken = (await page.evaluate(() => localStorage.getItem("directorybolt.token")))!;
   }, 120_000);
 
   it("lets staff search the catalog, deactivate and reactivate a directory, change its tier, import a CSV and see success rates", async () => {
     const page = await newPage();
-    await page.context().addInitScript((t) => localStorage.setItem("directorybolt.token", t), staffToken);
-    await page.goto(`${stack.url}/staff`);
+    await signIn(page, "catalog@directorybolt.example", true, "/staff");
+    staffToken = (await page.evaluate(() => localStorage.getItem("directorybolt.token")))!;
     await page.getByRole("link", { name: "Catalog" }).click();
     await page.waitForURL("**/staff/directories");
 
     // The success-rate chart: every outcome of the Starter job, today.
     const chart = page.getByTestId("success-chart");
-    await expect.poll(() => chart.locator("figcaption").textContent()).toContain(`All directories, last 14 days: 50 outcomes, ${outcomes.succeeded} succeeded, ${outcomes.failed} failed`);
+    await expect.poll(() => chart.locator("figcaption").textContent()).toContain(`All directories, last 14 days: ${outcomes.succeeded + outcomes.failed} outcomes, ${outcomes.succeeded} succeeded, ${outcomes.failed} failed`);
     expect(await chart.locator("g[data-start] rect.bar-ok[height]").evaluateAll((rs) => rs.filter((r) => Number(r.getAttribute("height")) > 0).length)).toBeGreaterThan(0);
     const firstRate = page.locator("tr[data-rate]").first();
     const name = (await firstRate.locator("td").first().textContent())!;
@@ -251,7 +252,7 @@ describe("the site, end to end", () => {
       if (++sockets === 1) setTimeout(() => void ws.close({ code: 1011, reason: "test drop" }), 2_000);
     });
     await page.goto(`${stack.url}/portal/jobs/${jobId}`);
-    await expect.poll(() => page.getByTestId("live-badge").textContent()).toContain("Live");
+    await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 30_000 }).toContain("Live");
     await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 10_000 }).toContain("Reconnecting");
     await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 15_000 }).toContain("Live");
     expect(sockets).toBe(2);
