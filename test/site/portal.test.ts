@@ -150,12 +150,12 @@ describe("the site, end to end", () => {
     expect(jobId).not.toBe("");
     const page = await newPage();
     await signIn(page, "ops@directorybolt.example", true, "/staff");
-    await expect.poll(() => page.getByTestId("live-badge").textContent()).toContain("Live");
+    await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 30_000 }).toContain("Live");
     await page.getByRole("link", { name: jobId.slice(0, 8) }).waitFor();
     await page.screenshot({ path: join(SHOTS, "staff-dashboard.png") });
     await page.getByRole("link", { name: jobId.slice(0, 8) }).click();
     await page.waitForURL(`**/staff/jobs/${jobId}`);
-    await expect.poll(() => page.locator("tr[data-submission]").count()).toBe(50);
+    await expect.poll(() => page.locator("tr[data-submission]").count(), { timeout: 30_000 }).toBe(50);
     // A completed job cannot be paused or cancelled.
     expect(await page.getByRole("button", { name: "Cancel job" }).isDisabled()).toBe(true);
     expect(await page.getByRole("button", { name: "Pause" }).isDisabled()).toBe(true);
@@ -206,7 +206,7 @@ describe("the site, end to end", () => {
     const tag = `site-import-${Date.now()}`;
     const head = "slug,name,website,priority_tier,country,automation";
     const file = (body: string) => ({ name: "directories.csv", mimeType: "text/csv", buffer: Buffer.from(`${head}\n${body}`) });
-    await page.getByLabel("CSV file").setInputFiles(file(`${tag}-a,Alpha Listings,https://alpha.example,2,US,disabled\n${tag}-b,Beta Local,not a url,9,USA,disabled\n`));
+    await page.getByLabel("CSV file", { exact: true }).setInputFiles(file(`${tag}-a,Alpha Listings,https://alpha.example,2,US,disabled\n${tag}-b,Beta Local,not a url,9,USA,disabled\n`));
     await page.getByRole("button", { name: "Import", exact: true }).click();
     await page.getByTestId("import-problems").waitFor();
     const problems = (await page.getByTestId("import-problems").textContent())!;
@@ -214,7 +214,7 @@ describe("the site, end to end", () => {
     expect(problems).toMatch(/website: .*http/);
     expect(problems).toContain("priority_tier:");
     expect(await page.locator("p.error[role=alert]").first().textContent()).toContain("nothing was imported");
-    await page.getByLabel("CSV file").setInputFiles(file(`${tag}-a,Alpha Listings,https://alpha.example,2,US,disabled\n${tag}-b,Beta Local,https://beta.example,4,de,disabled\n`));
+    await page.getByLabel("CSV file", { exact: true }).setInputFiles(file(`${tag}-a,Alpha Listings,https://alpha.example,2,US,disabled\n${tag}-b,Beta Local,https://beta.example,4,de,disabled\n`));
     await page.getByRole("button", { name: "Import", exact: true }).click();
     await expect.poll(() => page.getByTestId("import-result").textContent()).toBe("Imported 2 directories: 2 new, 0 updated.");
     await page.getByLabel("Search directories").fill(tag);

@@ -7,6 +7,7 @@ import { signedIn } from "../auth";
 import { ErrorNote } from "../components";
 import { label } from "../format";
 
+const FINISHED: MyJob["status"][] = ["completed", "cancelled", "failed"];
 const date = (iso: string) => new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
 
 export default function MyJobs() {
@@ -38,7 +39,8 @@ export default function MyJobs() {
               <For each={list()}>
                 {(j) => {
                   const done = j.submitted + j.failed;
-                  const percent = j.total ? Math.round((done / j.total) * 100) : 0;
+                  // A finished job is done even where some directories were skipped or left to staff.
+                  const percent = FINISHED.includes(j.status) ? 100 : j.total ? Math.round((done / j.total) * 100) : 0;
                   return (
                     <li class="job-card" data-job={j.jobId}>
                       <div class="title-row">
