@@ -62,7 +62,7 @@ describe("the site, end to end", () => {
     const page = await newPage();
     // Plans and checkout.
     await page.goto(`${stack.url}/`);
-    await expect.poll(() => page.getByRole("radio").count()).toBe(4);
+    await expect.poll(() => page.getByRole("radio").count(), { timeout: 30_000 }).toBe(4);
     await page.getByLabel(/Starter/).check();
     await page.getByLabel("Your email").fill(customer);
     await page.getByRole("button", { name: "Continue to payment" }).click();
