@@ -71,6 +71,8 @@ export default defineConfig({
           name: "site",
           include: ["test/site/**/*.test.ts"],
           environment: "node",
+          // Each file builds ui/dist and runs a whole stack: one at a time.
+          fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 300_000,
         },

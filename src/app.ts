@@ -12,6 +12,9 @@ import { api as purchaseApi } from "./routes/openapi";
 import { jobs, ops, staffJobs } from "./routes/jobs";
 import { localAuth } from "./routes/local-auth";
 import { staffTasks } from "./routes/staff-tasks";
+import { myJobs } from "./routes/my-jobs";
+import { siteConfig } from "./routes/site-config";
+import { staffCatalog } from "./routes/staff-catalog";
 import { autobolt, workerJobs, workerProgress } from "./routes/worker-api";
 import { webhookEndpointsApi } from "./routes/webhook-endpoints";
 import { opsDaily } from "./routes/ops-daily";
@@ -34,6 +37,10 @@ app.route("/api/auth", localAuth);
 app.route("/api/worker", workerProgress);
 // Agencies' signed outgoing webhooks (docs/webhooks.md).
 app.route("/api/webhook-endpoints", webhookEndpointsApi);
+// The site: public config (sign-in choice), the customer's jobs, the staff catalog.
+app.route("/api/config", siteConfig);
+app.route("/api/me/jobs", myJobs);
+app.route("/api/staff/directories", staffCatalog);
 // Purchase flow: plans, checkout, the Stripe webhook, the business profile, /api/openapi.json.
 app.route("/", purchaseApi);
 

@@ -1,10 +1,13 @@
 /**
- * Supabase Auth JWTs, verified at the edge with jose. With SUPABASE_URL set,
- * tokens are checked against the project's JWKS (asymmetric signing keys);
- * otherwise against SUPABASE_JWT_SECRET (HS256), which is also how local
- * development signs its own tokens. Staff carry app_metadata.role = "staff".
+ * Supabase Auth JWTs, verified at the edge with jose. A Supabase project signs
+ * either with asymmetric keys (published at its JWKS) or, on projects still on
+ * the legacy secret, with HS256 and SUPABASE_JWT_SECRET; the token's own header
+ * says which, and only those two paths exist (never "none"). With SUPABASE_URL
+ * set, the issuer must be that project's `/auth/v1`; without it (local
+ * development), HS256 tokens the app signs itself are accepted. Staff carry
+ * app_metadata.role = "staff".
  */
-import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
+import { SignJWT, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from "jose";
 
 export interface AuthEnv {
   SUPABASE_JWT_SECRET: string;
@@ -35,13 +38,15 @@ export async function verifyUserToken(token: string, env: AuthEnv): Promise<Auth
   try {
     const options = { audience: AUDIENCE, clockTolerance: 5 };
     let payload: JWTPayload;
-    if (env.SUPABASE_URL) {
-      const url = `${env.SUPABASE_URL.replace(/\/$/, "")}/auth/v1/.well-known/jwks.json`;
+    const project = env.SUPABASE_URL?.replace(/\/$/, "");
+    if (project && decodeProtectedHeader(token).alg !== "HS256") {
+      const url = `${project}/auth/v1/.well-known/jwks.json`;
       let jwks = jwksByUrl.get(url);
       if (!jwks) jwksByUrl.set(url, (jwks = createRemoteJWKSet(new URL(url))));
-      payload = (await jwtVerify(token, jwks, { ...options, issuer: `${env.SUPABASE_URL.replace(/\/$/, "")}/auth/v1` })).payload;
+      payload = (await jwtVerify(token, jwks, { ...options, issuer: `${project}/auth/v1`, algorithms: ["ES256", "RS256", "EdDSA"] })).payload;
     } else {
-      payload = (await jwtVerify(token, secretKey(env), { ...options, algorithms: ["HS256"] })).payload;
+      const issuer = project ? { issuer: `${project}/auth/v1` } : {};
+      payload = (await jwtVerify(token, secretKey(env), { ...options, ...issuer, algorithms: ["HS256"] })).payload;
     }
     if (typeof payload.sub !== "string" || !UUID.test(payload.sub)) return null;
     const appMetadata = (payload.app_metadata ?? {}) as { role?: string };

@@ -229,3 +229,85 @@ export interface StaffTaskPacket extends StaffTaskSummary {
 export type StaffActionResult =
   | { ok: true; applied: boolean; packet: StaffTaskPacket }
   | { ok: false; status: 404 | 409; code: "not_found" | "not_a_staff_task" | "claimed_by_other" | "closed" | "conflict"; message: string };
+
+// ---- Site API: config, the customer's jobs, the staff catalog -------------
+
+/** `GET /api/config`: what the site needs to choose its sign-in. */
+export interface SiteConfig {
+  /** Supabase Auth magic links: both set, or both null (then local sign-in). */
+  supabaseUrl: string | null;
+  supabaseAnonKey: string | null;
+  localSignIn: boolean;
+}
+
+/** `GET /api/me/jobs`: one job of the signed-in customer. */
+export interface MyJob {
+  jobId: string;
+  plan: string;
+  status: JobStatus;
+  total: number;
+  submitted: number;
+  approved: number;
+  failed: number;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+/** `GET /api/staff/directories`: one catalog row as staff see it. */
+export interface CatalogDirectory {
+  id: string;
+  slug: string;
+  name: string;
+  website: string;
+  priorityTier: number;
+  daScore: number | null;
+  country: string;
+  automation: string;
+  sandbox: boolean;
+  isActive: boolean;
+}
+
+export interface CatalogPage {
+  directories: CatalogDirectory[];
+  total: number;
+}
+
+/** `POST /api/staff/directories/import`: a row the importer refused, in words. */
+export interface ImportProblem {
+  line: number;
+  slug?: string;
+  errors: string[];
+}
+
+export interface ImportResult {
+  dryRun: boolean;
+  valid: number;
+  inserted: number;
+  updated: number;
+}
+
+/** `GET /api/staff/directories/success-rates`: decided outcomes per bucket. */
+export interface SuccessBucket {
+  /** Start of the UTC day or ISO week, YYYY-MM-DD. */
+  start: string;
+  /** Submitted, awaiting verification or approved. */
+  succeeded: number;
+  failed: number;
+}
+
+export interface DirectorySuccess {
+  directoryId: string;
+  slug: string;
+  name: string;
+  attempts: number;
+  succeeded: number;
+  failed: number;
+  buckets: SuccessBucket[];
+}
+
+export interface SuccessRates {
+  bucket: "day" | "week";
+  /** Every bucket start in the window, oldest first (charts need the empty ones too). */
+  starts: string[];
+  directories: DirectorySuccess[];
+}

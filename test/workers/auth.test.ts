@@ -41,6 +41,38 @@ describe("user tokens", () => {
   });
 });
 
+describe("Supabase-issued tokens (SUPABASE_URL set)", () => {
+  const project = "https://abcdefgh.supabase.co";
+  const supabaseEnv = { ...env, SUPABASE_URL: project };
+  // The claims GoTrue puts in a magic-link session's access token (legacy HS256 projects).
+  const issued = (issuer: string | null) => {
+    const jwt = new SignJWT({
+      email: "ana@example.com",
+      phone: "",
+      role: "authenticated",
+      aal: "aal1",
+      amr: [{ method: "otp", timestamp: Math.floor(Date.now() / 1000) }],
+      session_id: crypto.randomUUID(),
+      is_anonymous: false,
+      app_metadata: { provider: "email", providers: ["email"] },
+      user_metadata: { email_verified: true },
+    })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(userId)
+      .setAudience("authenticated")
+      .setIssuedAt()
+      .setExpirationTime("1h");
+    if (issuer) jwt.setIssuer(issuer);
+    return jwt.sign(new TextEncoder().encode(env.SUPABASE_JWT_SECRET));
+  };
+
+  it("accepts an HS256 token of the project, and refuses one without or with another issuer", async () => {
+    expect(await verifyUserToken(await issued(`${project}/auth/v1`), supabaseEnv)).toMatchObject({ userId, email: "ana@example.com", staff: false });
+    expect(await verifyUserToken(await issued(null), supabaseEnv)).toBeNull();
+    expect(await verifyUserToken(await issued("https://other.supabase.co/auth/v1"), supabaseEnv)).toBeNull();
+  });
+});
+
 describe("secretsEqual", () => {
   it("is true only for the exact secret, and never for an empty expected one", async () => {
     expect(await secretsEqual("local-worker-token", "local-worker-token")).toBe(true);

@@ -1,11 +1,12 @@
 /**
  * The site: public pages (plans and checkout, the checkout's success page,
- * sign-in), the customer's business profile and live portal, and the staff
- * dashboard. Each page is its own chunk.
+ * sign-in by magic link or locally), the customer's jobs, business profile and
+ * live portal, and the staff dashboard and directory catalog. Each page is
+ * its own chunk.
  */
 import { A, Route, Router, type RouteSectionProps } from "@solidjs/router";
 import { Show, lazy } from "solid-js";
-import { claims, isStaff, lastJob, setToken } from "./auth";
+import { claims, isStaff, setToken } from "./auth";
 
 const Home = lazy(() => import("./pages/Home"));
 const CheckoutSuccess = lazy(() => import("./pages/CheckoutSuccess"));
@@ -16,6 +17,9 @@ const Staff = lazy(() => import("./pages/Staff"));
 const StaffJob = lazy(() => import("./pages/StaffJob"));
 const StaffTasks = lazy(() => import("./pages/StaffTasks"));
 const StaffTask = lazy(() => import("./pages/StaffTask"));
+const StaffCatalog = lazy(() => import("./pages/StaffCatalog"));
+const MyJobs = lazy(() => import("./pages/MyJobs"));
+const AuthCallback = lazy(() => import("./pages/AuthCallback"));
 const RenderBench = lazy(() => import("./pages/RenderBench"));
 
 function Layout(props: RouteSectionProps) {
@@ -26,8 +30,8 @@ function Layout(props: RouteSectionProps) {
         <A href="/" class="brand" end>DirectoryBolt</A>
         <Show when={claims()} fallback={<A href="/sign-in">Sign in</A>}>
           <A href="/business">Business profile</A>
-          <Show when={lastJob.get()}>{(id) => <A href={`/portal/jobs/${id()}`}>My submissions</A>}</Show>
-          <Show when={isStaff()}><A href="/staff">Staff</A></Show>
+          <A href="/jobs">My jobs</A>
+          <Show when={isStaff()}><A href="/staff" end>Staff</A><A href="/staff/directories">Catalog</A></Show>
           <span class="muted">{claims()!.email}</span>
           <button type="button" class="link" onClick={() => { setToken(null); location.assign("/"); }}>Sign out</button>
         </Show>
@@ -52,12 +56,15 @@ export function App() {
       <Route path={["/", "/pricing"]} component={Home} />
       <Route path="/checkout/success" component={CheckoutSuccess} />
       <Route path="/sign-in" component={SignIn} />
+      <Route path="/auth/callback" component={AuthCallback} />
+      <Route path="/jobs" component={MyJobs} />
       <Route path="/business" component={Profile} />
       <Route path="/portal/jobs/:id" component={Portal} />
       <Route path="/staff" component={Staff} />
       <Route path="/staff/jobs/:id" component={StaffJob} />
       <Route path="/staff/tasks" component={StaffTasks} />
       <Route path="/staff/tasks/:jobId/:submissionId" component={StaffTask} />
+      <Route path="/staff/directories" component={StaffCatalog} />
       <Route path="/dev/render-bench" component={RenderBench} />
       <Route path="*" component={NotFound} />
     </Router>

@@ -11,6 +11,8 @@ export class ApiFailure extends Error {
     readonly code: string,
     message: string,
     readonly fields: Record<string, string> = {},
+    /** The error's `details`, for answers that carry more than fields (an import's row problems). */
+    readonly details: unknown = undefined,
   ) {
     super(message);
   }
@@ -41,6 +43,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       error?.code ?? `http_${res.status}`,
       error?.message ?? `The server answered ${res.status} ${res.statusText}`,
       error?.details?.fields ?? {},
+      error?.details,
     );
   }
   return data as T;

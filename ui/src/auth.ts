@@ -48,3 +48,13 @@ export const lastJob = {
   get: (): string | null => localStorage.getItem("directorybolt.lastJob"),
   set: (id: string) => localStorage.setItem("directorybolt.lastJob", id),
 };
+
+/** Where to go after a magic link: kept across the trip through the user's inbox (often a new tab). */
+export const nextAfterSignIn = {
+  set: (path: string | null) => (path ? localStorage.setItem("directorybolt.next", path) : localStorage.removeItem("directorybolt.next")),
+  take: (): string | null => {
+    const path = localStorage.getItem("directorybolt.next");
+    localStorage.removeItem("directorybolt.next");
+    return path && path.startsWith("/") && !path.startsWith("//") ? path : null;
+  },
+};

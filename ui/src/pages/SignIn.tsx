@@ -1,17 +1,66 @@
+/**
+ * Sign-in: Supabase Auth's magic link when the API's config names a Supabase
+ * project, the local sign-in in development, and a plain message otherwise.
+ * The magic link comes back to /auth/callback (AuthCallback.tsx).
+ */
 import { useNavigate, useSearchParams } from "@solidjs/router";
-import { Show, createSignal } from "solid-js";
+import { Match, Show, Switch, createSignal, onMount } from "solid-js";
+import type { SiteConfig } from "../../../src/shared/protocol";
 import { api } from "../api";
-import { claims, setToken } from "../auth";
+import { claims, nextAfterSignIn, setToken } from "../auth";
 import { ErrorNote } from "../components";
+import { siteConfig } from "../config";
+import { sendMagicLink } from "../supabase-auth";
 
-export default function SignIn() {
-  const [params] = useSearchParams<{ next?: string }>();
+const safeNext = (next: string | undefined) => (next && next.startsWith("/") && !next.startsWith("//") ? next : null);
+
+function MagicLinkForm(props: { supabaseUrl: string; supabaseAnonKey: string; next: string | null }) {
+  const [email, setEmail] = createSignal("");
+  const [sentTo, setSentTo] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<unknown>(null);
+  const [busy, setBusy] = createSignal(false);
+  async function submit(e: SubmitEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      nextAfterSignIn.set(props.next);
+      await sendMagicLink(props, email().trim(), `${location.origin}/auth/callback`);
+      setSentTo(email().trim());
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form onSubmit={submit} aria-label="Sign in by link">
+      <div class="field">
+        <label for="signin-email">Email</label>
+        <input id="signin-email" type="email" required autocomplete="email" value={email()} onInput={(e) => setEmail(e.currentTarget.value)} />
+        <span class="hint">Use the email you paid with. We send you a link; no password.</span>
+      </div>
+      <ErrorNote error={error()} />
+      <Show when={sentTo()}>
+        {(to) => (
+          <p class="note" role="status" data-testid="magic-link-sent">
+            Check your inbox: we sent a sign-in link to <strong>{to()}</strong>. Open it on this device.
+          </p>
+        )}
+      </Show>
+      <button type="submit" disabled={busy()}>
+        {busy() ? "Sending…" : sentTo() ? "Send the link again" : "Email me a sign-in link"}
+      </button>
+    </form>
+  );
+}
+
+function LocalForm(props: { next: string | null }) {
   const navigate = useNavigate();
   const [email, setEmail] = createSignal("");
   const [staff, setStaff] = createSignal(false);
   const [error, setError] = createSignal<unknown>(null);
   const [busy, setBusy] = createSignal(false);
-
   async function submit(e: SubmitEvent) {
     e.preventDefault();
     setBusy(true);
@@ -19,28 +68,15 @@ export default function SignIn() {
     try {
       const { token } = await api<{ token: string }>("/api/auth/local-sign-in", { method: "POST", body: { email: email(), staff: staff() }, auth: false });
       setToken(token);
-      const next = params.next && params.next.startsWith("/") ? params.next : staff() ? "/staff" : "/business";
-      navigate(next);
+      navigate(props.next ?? (staff() ? "/staff" : "/jobs"));
     } catch (err) {
       setError((err as { status?: number }).status === 404 ? new Error("Local sign-in is only available in local development.") : err);
     } finally {
       setBusy(false);
     }
   }
-
   return (
-    <section>
-      <h1>Sign in</h1>
-      <Show when={claims()}>
-        {(c) => (
-          <p class="note">
-            Signed in as {c().email}.{" "}
-            <button type="button" class="link" onClick={() => setToken(null)}>
-              Sign out
-            </button>
-          </p>
-        )}
-      </Show>
+    <>
       <form onSubmit={submit} aria-label="Sign in">
         <div class="field">
           <label for="signin-email">Email</label>
@@ -55,6 +91,42 @@ export default function SignIn() {
         </button>
       </form>
       <p class="muted">Local development: no password; use the email you paid with.</p>
+    </>
+  );
+}
+
+export default function SignIn() {
+  const [params] = useSearchParams<{ next?: string }>();
+  // A signal, not a resource: a failed fetch shows its words instead of throwing on read.
+  const [config, setConfig] = createSignal<SiteConfig | null>(null);
+  const [configError, setConfigError] = createSignal<unknown>(null);
+  onMount(() => siteConfig().then(setConfig, setConfigError));
+  const next = () => safeNext(params.next);
+  return (
+    <section>
+      <h1>Sign in</h1>
+      <Show when={claims()}>
+        {(c) => (
+          <p class="note">
+            Signed in as {c().email}.{" "}
+            <button type="button" class="link" onClick={() => setToken(null)}>
+              Sign out
+            </button>
+          </p>
+        )}
+      </Show>
+      <ErrorNote error={configError()} />
+      <Switch fallback={<Show when={!configError()}><p class="muted">Loading…</p></Show>}>
+        <Match when={config()?.supabaseUrl && config()?.supabaseAnonKey}>
+          <MagicLinkForm supabaseUrl={config()!.supabaseUrl!} supabaseAnonKey={config()!.supabaseAnonKey!} next={next()} />
+        </Match>
+        <Match when={config()?.localSignIn}>
+          <LocalForm next={next()} />
+        </Match>
+        <Match when={config()}>
+          <p class="error" role="alert">Sign-in is not set up on this server yet. Please contact support.</p>
+        </Match>
+      </Switch>
     </section>
   );
 }
