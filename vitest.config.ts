@@ -26,6 +26,17 @@ export function workersPlugin() {
   }));
 }
 
+/**
+ * Cases per route of the fuzz project: FUZZ_RUNS when set; otherwise the full
+ * count when the fuzz project is asked for by name (`npm run test:fuzz`), and
+ * a smoke-sized count inside a plain `npm test` of every project.
+ */
+function fuzzRuns(): number {
+  if (process.env.FUZZ_RUNS) return Number(process.env.FUZZ_RUNS);
+  const argv = process.argv.join(" ");
+  return /--project[= ]fuzz\b/.test(argv) ? 1500 : 20;
+}
+
 // `npm test` runs four projects:
 // - workers: the Worker in real workerd (the Cloudflare plugin), against real Postgres
 // - db:      the data layer from Node against real Postgres (RLS matrix, tier selection, importer)
@@ -43,6 +54,21 @@ export default defineConfig({
           // Generous: CI machines have 2 cores shared with Chromium and Postgres.
           testTimeout: 30_000,
           globalSetup: [databaseSetup],
+        },
+      },
+      {
+        // Bad input against the real Worker (`npm run test:fuzz`; test/fuzz/README.md).
+        plugins: [workersPlugin()],
+        test: {
+          name: "fuzz",
+          include: ["test/fuzz/**/*.test.ts"],
+          testTimeout: 600_000,
+          globalSetup: [databaseSetup],
+          provide: { fuzzRuns: fuzzRuns() },
+          // Thousands of requests: keep the Worker's info/warn log lines out of the report.
+          onConsoleLog: (line) => !/^\{"level":"(info|warn)"/.test(line) && !line.includes("does not appear to be text"),
+          // One file at a time: each compares table fingerprints around its requests.
+          fileParallelism: false,
         },
       },
       {

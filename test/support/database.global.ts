@@ -11,6 +11,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     databaseKind: "pglite" | "postgres";
+    /** Cases per route of the fuzz project (vitest.config.ts). */
+    fuzzRuns: number;
   }
 }
 
