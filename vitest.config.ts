@@ -65,8 +65,6 @@ export default defineConfig({
           testTimeout: 600_000,
           globalSetup: [databaseSetup],
           provide: { fuzzRuns: fuzzRuns() },
-          // Thousands of requests: keep the Worker's info/warn log lines out of the report.
-          onConsoleLog: (line) => !/^\{"level":"(info|warn)"/.test(line) && !line.includes("does not appear to be text"),
           // One file at a time: each compares table fingerprints around its requests.
           fileParallelism: false,
         },

@@ -13,7 +13,7 @@ import { ACTORS, bearerOf, newPeople, type Actor } from "../workers/support/acto
 import { captureReleases, settled, stubFor } from "../workers/support/coordinator-harness";
 import { seedJob } from "../workers/support/seed";
 import { FUZZ_ROUTES, finishCase, type Fixtures, type FuzzCase } from "./routes";
-import { Database, Tally, changedTables, problemWith, send, type Answer, type Fingerprint } from "./support/oracle";
+import { Database, Tally, quietInfoLogs, changedTables, problemWith, send, type Answer, type Fingerprint } from "./support/oracle";
 
 const RUNS = inject("fuzzRuns");
 const tally = new Tally();
@@ -40,6 +40,7 @@ async function post(path: string, token: string | null, body?: unknown): Promise
 }
 
 beforeAll(async () => {
+  quietInfoLogs();
   const [a, s] = await Promise.all([seedJob({ directories: 8 }), seedJob({ directories: 8 })]);
   for (const job of [a, s]) {
     await captureReleases(job.jobId, []);

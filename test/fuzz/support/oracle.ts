@@ -37,6 +37,18 @@ const FINGERPRINT_SQL = `select ${TABLES.map((t) => `(select count(*) || ':' || 
 
 export type Fingerprint = Record<(typeof TABLES)[number], string>;
 
+/**
+ * Thousands of requests: keep the Worker's info and warn lines out of the
+ * report (errors still print: an unhandled error is what we look for).
+ */
+export function quietInfoLogs(): void {
+  const original = console.log.bind(console);
+  console.log = (...args: unknown[]) => {
+    if (typeof args[0] === "string" && /^\{"level":"(info|warn|debug)"/.test(args[0])) return;
+    original(...args);
+  };
+}
+
 export class Database {
   private constructor(private readonly conn: Connection) {}
 
