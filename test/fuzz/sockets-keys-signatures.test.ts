@@ -226,6 +226,7 @@ describe("Stripe signatures", () => {
           else if (how === "v0-only") header = (await signature(payload)).replace("v1=", "v0=");
           else if (how === "empty") header = "";
           else header = how.slice(4).replace(/[\r\n\0]/g, "").replace(/[^\x20-\xff]/g, "?");
+          await settled(job.jobId);
           const before = await db.fingerprint();
           const answer = await send(
             new Request("http://localhost/api/webhooks/stripe", { method: "POST", headers: { "content-type": "application/json", "stripe-signature": header }, body }),
