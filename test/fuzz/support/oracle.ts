@@ -14,7 +14,7 @@ import { connectFromWorker } from "../../../src/db/worker-database";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** Cases per route (vitest.config.ts: FUZZ_RUNS, else 1500 for `--project fuzz`, 20 in a plain `npm test`). */
+    /** Cases per route (vitest.config.ts: FUZZ_RUNS, else 150 for `--project fuzz`, 20 in a plain `npm test`). */
     fuzzRuns: number;
   }
 }
