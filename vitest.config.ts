@@ -42,6 +42,7 @@ function fuzzRuns(): number {
 // - db:      the data layer from Node against real Postgres (RLS matrix, tier selection, importer)
 // - browser: Node tests that drive real Chromium (farm, mapper, submission engine)
 // - e2e:     a whole order through wrangler dev, real Chromium and the farm
+// - fuzz:    bad input at every route in real workerd (20 cases a route here; `npm run test:fuzz`: 150)
 // Postgres is PGlite unless TEST_DATABASE_URL is set (CI's second pass uses PostgreSQL 15).
 export default defineConfig({
   test: {
