@@ -10,7 +10,7 @@ import { PLAN_IDS } from "../../src/shared/plans";
 import { FAILURE_CLASSES } from "../../src/shared/protocol";
 import { checkoutSession, refundedCharge, signature, stripeEvent } from "../workers/support/purchase";
 import type { Actor } from "../workers/support/actors";
-import { anyJson, brokenJsonText, contentTypes, headerValue, invalidUtf8, mutated, nastyString, queryString, segment } from "./support/inputs";
+import { anyJson, brokenJsonText, wellFormed, contentTypes, headerValue, invalidUtf8, mutated, nastyString, queryString, segment } from "./support/inputs";
 
 export interface Fixtures {
   /** Bearer tokens by actor (null: none). */
@@ -132,7 +132,7 @@ function socket(path: (fx: Fixtures) => fc.Arbitrary<string>, ticket: (fx: Fixtu
           { weight: 1, arbitrary: fc.constant(fx.jobTicket) },
           { weight: 1, arbitrary: fc.constant(fx.opsTicket) },
           { weight: 1, arbitrary: fc.tuple(fc.constant(ticket(fx)), fc.nat()).map(([t, n]) => t.slice(0, n % t.length) + "x" + t.slice((n % t.length) + 1)) },
-          { weight: 2, arbitrary: nastyString },
+          { weight: 2, arbitrary: nastyString.map(wellFormed) },
           { weight: 1, arbitrary: fc.constantFrom(...Object.values(fx.tokens).filter((t): t is string => !!t)) },
         ),
         upgrade: fc.constantFrom("websocket", "WebSocket", "websocket", "h2c", "", null),

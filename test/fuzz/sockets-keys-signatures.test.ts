@@ -14,7 +14,7 @@ import { bearerOf, newPeople } from "../workers/support/actors";
 import { captureReleases, settled, stubFor } from "../workers/support/coordinator-harness";
 import { checkoutSession, signature, stripeEvent } from "../workers/support/purchase";
 import { seedJob, type SeededJob } from "../workers/support/seed";
-import { NASTY, nastyString } from "./support/inputs";
+import { NASTY, nastyString, wellFormed } from "./support/inputs";
 import { Database, Tally, changedTables, problemWith, quietInfoLogs, send } from "./support/oracle";
 
 const RUNS = inject("fuzzRuns");
@@ -57,7 +57,7 @@ describe("WebSocket upgrade abuse", () => {
       ["a user token", (await bearerOf("customerA", newPeople(job.userId)))!],
       ["role root", await new SignJWT({ target: job.jobId, role: "root" }).setProtectedHeader({ alg: "HS256" }).setSubject(job.userId).setAudience("directorybolt-ws").setExpirationTime("1m").sign(new TextEncoder().encode(secret))],
       ["alg none", `${btoa(JSON.stringify({ alg: "none" }))}.${btoa(JSON.stringify({ target: job.jobId, role: "staff", aud: "directorybolt-ws", sub: job.userId, exp: 9e9 }))}.`],
-      ...NASTY.map((s, i): [string, string] => [`nasty ${i}`, s.replace(/[\uD800-\uDFFF]/g, "?")]),
+      ...NASTY.map((s, i): [string, string] => [`nasty ${i}`, wellFormed(s)]),
     ];
     for (const [name, ticket] of tickets) {
       const answer = await send(upgrade(`/api/jobs/${job.jobId}/ws?ticket=${encodeURIComponent(ticket)}`));
