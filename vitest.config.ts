@@ -26,11 +26,23 @@ export function workersPlugin() {
   }));
 }
 
+/**
+ * Cases per route of the fuzz project: FUZZ_RUNS when set; otherwise the full
+ * count when the fuzz project is asked for by name (`npm run test:fuzz`), and
+ * a smoke-sized count inside a plain `npm test` of every project.
+ */
+function fuzzRuns(): number {
+  if (process.env.FUZZ_RUNS) return Number(process.env.FUZZ_RUNS);
+  const argv = process.argv.join(" ");
+  return /--project[= ]fuzz\b/.test(argv) ? 150 : 20;
+}
+
 // `npm test` runs four projects:
 // - workers: the Worker in real workerd (the Cloudflare plugin), against real Postgres
 // - db:      the data layer from Node against real Postgres (RLS matrix, tier selection, importer)
 // - browser: Node tests that drive real Chromium (farm, mapper, submission engine)
 // - e2e:     a whole order through wrangler dev, real Chromium and the farm
+// - fuzz:    bad input at every route in real workerd (20 cases a route here; `npm run test:fuzz`: 150)
 // Postgres is PGlite unless TEST_DATABASE_URL is set (CI's second pass uses PostgreSQL 15).
 export default defineConfig({
   test: {
@@ -40,9 +52,24 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
+          // `npm run security:doc`: the access matrix hands its table to the doc reporter instead of comparing.
+          provide: { updateSecurityDoc: process.env.UPDATE_SECURITY_DOC === "1" },
           // Generous: CI machines have 2 cores shared with Chromium and Postgres.
           testTimeout: 30_000,
           globalSetup: [databaseSetup],
+        },
+      },
+      {
+        // Bad input against the real Worker (`npm run test:fuzz`; test/fuzz/README.md).
+        plugins: [workersPlugin()],
+        test: {
+          name: "fuzz",
+          include: ["test/fuzz/**/*.test.ts"],
+          testTimeout: 600_000,
+          globalSetup: [databaseSetup],
+          provide: { fuzzRuns: fuzzRuns() },
+          // One file at a time: each compares table fingerprints around its requests.
+          fileParallelism: false,
         },
       },
       {

@@ -102,6 +102,13 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
 }
 
 /**
+ * Postgres text cannot hold NUL (nor jsonb a \u0000 escape): one in a report's
+ * reason or evidence key (page text, a worker's bug) would fail every write
+ * of the job's outbox forever. It becomes U+FFFD, as invalid UTF-8 does.
+ */
+const withoutNul = (_key: string, value: unknown) => (typeof value === "string" ? value.replaceAll("\u0000", "\uFFFD") : value);
+
+/**
  * Writes one outbox batch in one transaction, and counts the batch's attempt
  * outcomes into the directories' statistics in the same transaction (exactly
  * once: a replayed batch finds its outcomes counted).
@@ -111,7 +118,8 @@ export async function writeOutbox(
   rows: OutboxRow[],
   context: { jobId: string; customerId: string; feedback?: FeedbackPolicy },
 ): Promise<void> {
-  const byEntity = (entity: OutboxRow["entity"]) => rows.filter((r) => r.entity === entity).map((r) => JSON.parse(r.payload) as Record<string, unknown>);
+  const byEntity = (entity: OutboxRow["entity"]) =>
+    rows.filter((r) => r.entity === entity).map((r) => JSON.parse(r.payload, withoutNul) as Record<string, unknown>);
   const submissions = byEntity("submission");
   const jobs = byEntity("job");
   const events = byEntity("event");

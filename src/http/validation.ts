@@ -1,7 +1,8 @@
 /**
  * Request input through zod: a failure becomes a 400 whose details name each
  * bad field (`{ fields: { "path.to.field": "message" } }`), and a body that is
- * not JSON, or not a JSON object, is a 400 too, never a 500.
+ * not JSON, or not a JSON object, is a 400 too, never a 500; one past
+ * JSON_BODY_LIMIT is a 413 and is never parsed.
  */
 import type { Context } from "hono";
 import type { z } from "zod";
@@ -25,13 +26,48 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, what
   return result.data;
 }
 
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+/** Largest JSON body the API reads (a full business profile is ~6 KiB). */
+export const JSON_BODY_LIMIT = 64 * 1024;
+
+export function payloadTooLarge(maxBytes: number): ApiError {
+  return new ApiError(413, "payload_too_large", `The body is larger than ${Math.round(maxBytes / 1024)} KiB`);
+}
+
+/** The body as text, refused with a 413 past `maxBytes` (declared or counted: a body may be chunked). */
+async function limitedText(req: Request, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) throw payloadTooLarge(maxBytes);
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw payloadTooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+export async function jsonBody<S extends z.ZodType>(c: Context, schema: S, maxBytes = JSON_BODY_LIMIT): Promise<z.output<S>> {
   if (!(c.req.header("content-type") ?? "").toLowerCase().includes("application/json")) {
     throw new ApiError(415, "unsupported_media_type", "Send the body as application/json");
   }
+  const text = await limitedText(c.req.raw, maxBytes);
   let data: unknown;
   try {
-    data = await c.req.json();
+    data = JSON.parse(text);
   } catch {
     throw new ApiError(400, "malformed_json", "The body is not valid JSON");
   }

@@ -11,10 +11,10 @@ import { createMiddleware } from "hono/factory";
 import type { Connection } from "../db/client";
 import { connectFromWorker } from "../db/worker-database";
 import { ApiError, errorResponse } from "../http/errors";
+import { JSON_BODY_LIMIT, payloadTooLarge } from "../http/validation";
 import { log } from "../observability/log";
 
-/** Largest JSON body the API reads (a full business profile is ~6 KiB). */
-export const JSON_BODY_LIMIT = 64 * 1024;
+export { JSON_BODY_LIMIT } from "../http/validation";
 /** Largest Stripe event accepted (Stripe's events are a few KiB). */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
@@ -68,7 +68,7 @@ export function sizeLimit(maxBytes: number): MiddlewareHandler {
   return bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new ApiError(413, "payload_too_large", `The body is larger than ${Math.round(maxBytes / 1024)} KiB`);
+      throw payloadTooLarge(maxBytes);
     },
   });
 }

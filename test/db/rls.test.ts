@@ -2,16 +2,21 @@
  * The RLS matrix: anon, customer A, customer B, staff and service each try to
  * read and write every table. Reads are counted over this test's own rows;
  * writes must fail with "permission denied" for every client role but
- * service_role. The matrix is printed so docs/security.md can quote it.
+ * service_role. The matrix is printed, and must equal the table in
+ * docs/security.md (`npm run security:doc` rewrites it).
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { inArray, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Connection } from "../../src/db/client";
 import { asClient, type ClientRole, type JwtClaims } from "../../src/db/rls";
 import * as t from "../../src/db/schema";
+import { markdownTable, readSection, writeSection } from "../support/doc-sections";
 import { openDatabase, uniq } from "./support";
+
+const SECURITY_DOC = new URL("../../docs/security.md", import.meta.url);
 
 type Actor = "anon" | "customerA" | "customerB" | "staff" | "service";
 const ACTORS: Actor[] = ["anon", "customerA", "customerB", "staff", "service"];
@@ -191,6 +196,14 @@ describe("row-level security matrix", () => {
     }
     console.log("RLS matrix (R visible/total, I/U/D writes allowed):");
     console.table(matrix);
+    // docs/security.md keeps this table; UPDATE_SECURITY_DOC=1 (npm run security:doc) rewrites it.
+    const table = markdownTable(
+      ["table", ...ACTORS],
+      Object.entries(matrix).map(([name, row]) => [`\`${name}\``, ...ACTORS.map((a) => row[a])]),
+    );
+    const doc = readFileSync(SECURITY_DOC, "utf8");
+    if (process.env.UPDATE_SECURITY_DOC === "1") writeFileSync(SECURITY_DOC, writeSection(doc, "rls-matrix", table));
+    else expect(readSection(doc, "rls-matrix"), "docs/security.md is stale: run `npm run security:doc`").toBe(table);
   });
 
   it("customer B reads none of customer A's rows in any table", async () => {

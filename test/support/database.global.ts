@@ -11,6 +11,10 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     databaseKind: "pglite" | "postgres";
+    /** Cases per route of the fuzz project (vitest.config.ts). */
+    fuzzRuns: number;
+    /** UPDATE_SECURITY_DOC=1: the access matrix writes docs/security.md instead of comparing. */
+    updateSecurityDoc: boolean;
   }
 }
 

@@ -1,0 +1,327 @@
+/**
+ * One fuzz generator per route of the app, keyed "METHOD /path" exactly as
+ * Hono lists it (app.routes). routes.test.ts fails when the app has a route
+ * this table lacks (or the table names one the app no longer has), so a new
+ * route arrives with its generator: add one line here, usually built from
+ * `jsonPost` (a zod-shaped valid body, mutated) or `bare` (no body).
+ */
+import fc from "fast-check";
+import { PLAN_IDS } from "../../src/shared/plans";
+import { FAILURE_CLASSES } from "../../src/shared/protocol";
+import { checkoutSession, refundedCharge, signature, stripeEvent } from "../workers/support/purchase";
+import type { Actor } from "../workers/support/actors";
+import { anyJson, brokenJsonText, wellFormed, contentTypes, headerValue, invalidUtf8, mutated, nastyString, queryString, segment } from "./support/inputs";
+
+export interface Fixtures {
+  /** Bearer tokens by actor (null: none). */
+  tokens: Record<Actor, string | null>;
+  /** Customer A's job, started: worker reports and customer reads aim here. */
+  jobId: string;
+  submissionIds: string[];
+  /** Another started job, for the staff controls (which may cancel it). */
+  staffJobId: string;
+  staffSubmissionIds: string[];
+  /** An open local checkout session. */
+  localSessionId: string;
+  /** Socket tickets: customer A's for jobId, and staff's for the ops socket. */
+  jobTicket: string;
+  opsTicket: string;
+}
+
+export interface FuzzCase {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+export type Generator = (fx: Fixtures) => fc.Arbitrary<FuzzCase>;
+
+// ---------------------------------------------------------------- building blocks
+
+/** Mostly the credential the route wants; otherwise another actor's, none, or junk. */
+function authorization(fx: Fixtures, wants: Actor | null): fc.Arbitrary<Record<string, string>> {
+  const as = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+  return fc.oneof(
+    { weight: wants ? 6 : 1, arbitrary: fc.constant(as(wants ? fx.tokens[wants] : null)) },
+    { weight: 2, arbitrary: fc.constantFrom(...Object.values(fx.tokens)).map(as) },
+    { weight: 1, arbitrary: headerValue.map((v) => ({ authorization: v })) },
+  );
+}
+
+/** Extra headers: none usually, else odd ones a proxy or attacker adds. */
+const extraHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
+  { weight: 5, arbitrary: fc.constant({}) },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      {
+        "x-socket-role": fc.constantFrom("staff", "customer", "root"),
+        "x-forwarded-for": headerValue,
+        "cf-ray": headerValue,
+        "content-length": fc.constantFrom("0", "-1", "99999999999", "abc"),
+        "transfer-encoding": fc.constantFrom("chunked", "gzip, chunked", "identity"),
+        "idempotency-key": headerValue,
+        "accept-encoding": headerValue,
+      },
+      { requiredKeys: [] },
+    ),
+  },
+);
+
+/** A JSON body: the mutated value as JSON mostly; broken JSON text or invalid UTF-8 sometimes. */
+function jsonBody(valid: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<string | Uint8Array> {
+  const value = mutated(valid);
+  return fc.oneof(
+    { weight: 8, arbitrary: value.map((v) => JSON.stringify(v) ?? "null") },
+    { weight: 2, arbitrary: brokenJsonText(value) },
+    { weight: 1, arbitrary: invalidUtf8 },
+  );
+}
+
+/** A route that takes a JSON body. `path` may use generated segments. */
+function jsonPost(
+  method: string,
+  path: (fx: Fixtures) => fc.Arbitrary<string>,
+  wants: Actor | null,
+  valid: (fx: Fixtures) => fc.Arbitrary<Record<string, unknown>>,
+): Generator {
+  return (fx) =>
+    fc
+      .record({ path: path(fx), query: queryString, auth: authorization(fx, wants), type: contentTypes, extra: extraHeaders, body: jsonBody(valid(fx)) })
+      .map(({ path, query, auth, type, extra, body }) => ({
+        method,
+        path: path + query,
+        headers: { ...extra, ...auth, ...(type === null ? {} : { "content-type": type }) },
+        body,
+      }));
+}
+
+/** A route without a body (GET, or a POST that reads none): path, query, headers fuzzed, sometimes a stray body. */
+function bare(method: string, path: (fx: Fixtures) => fc.Arbitrary<string>, wants: Actor | null): Generator {
+  return (fx) =>
+    fc
+      .record({
+        path: path(fx),
+        query: queryString,
+        auth: authorization(fx, wants),
+        extra: extraHeaders,
+        body: method === "GET" ? fc.constant(undefined) : fc.option(anyJson.map((v) => JSON.stringify(v) ?? ""), { freq: 4 }),
+      })
+      .map(({ path, query, auth, extra, body }) => ({
+        method,
+        path: path + query,
+        headers: { ...extra, ...auth, ...(body != null ? { "content-type": "application/json" } : {}) },
+        ...(body != null ? { body } : {}),
+      }));
+}
+
+const fixed = (path: string) => () => fc.constant(path);
+const ids = (list: string[]) => fc.constantFrom(...list);
+const jobPath = (pick: (fx: Fixtures) => string, rest = "") => (fx: Fixtures) => segment(fc.constant(pick(fx))).map((id) => `/api/jobs/${id}${rest}`);
+const staffPath = (rest: string) => (fx: Fixtures) => segment(fc.constant(fx.staffJobId)).map((id) => `/api/staff/jobs/${id}${rest}`);
+
+/** A WebSocket URL: ticket query fuzzed, the Upgrade header present or not. */
+function socket(path: (fx: Fixtures) => fc.Arbitrary<string>, ticket: (fx: Fixtures) => string): Generator {
+  return (fx) =>
+    fc
+      .record({
+        path: path(fx),
+        ticket: fc.oneof(
+          { weight: 2, arbitrary: fc.constant(ticket(fx)) },
+          { weight: 1, arbitrary: fc.constant(fx.jobTicket) },
+          { weight: 1, arbitrary: fc.constant(fx.opsTicket) },
+          { weight: 1, arbitrary: fc.tuple(fc.constant(ticket(fx)), fc.nat()).map(([t, n]) => t.slice(0, n % t.length) + "x" + t.slice((n % t.length) + 1)) },
+          { weight: 2, arbitrary: nastyString.map(wellFormed) },
+          { weight: 1, arbitrary: fc.constantFrom(...Object.values(fx.tokens).filter((t): t is string => !!t)) },
+        ),
+        upgrade: fc.constantFrom("websocket", "WebSocket", "websocket", "h2c", "", null),
+        auth: authorization(fx, null),
+      })
+      .map(({ path, ticket, upgrade, auth }) => ({
+        method: "GET",
+        path: `${path}?ticket=${encodeURIComponent(ticket)}`,
+        headers: { ...auth, ...(upgrade === null ? {} : { upgrade, connection: "Upgrade", "sec-websocket-version": "13" }) },
+      }));
+}
+
+// ---------------------------------------------------------------- valid shapes
+
+const email = fc.oneof(fc.emailAddress(), nastyString);
+const uuidOr = (list: string[]) => fc.oneof(ids(list), fc.uuid());
+const attemptRef = (fx: Fixtures) => ({ jobId: uuidOr([fx.jobId]), submissionId: uuidOr(fx.submissionIds), attempt: fc.integer({ min: -2, max: 4 }) });
+
+function taskReport(fx: Fixtures) {
+  return fc.record(
+    {
+      ...attemptRef(fx),
+      outcome: fc.constantFrom("submitted", "awaiting_verification", "approved", "failed", "exploded"),
+      failureClass: fc.constantFrom(...FAILURE_CLASSES, "other"),
+      reason: nastyString,
+      listingUrl: fc.oneof(fc.webUrl(), nastyString),
+      evidenceKey: fc.oneof(fc.constant(`jobs/${fx.jobId}/${fx.submissionIds[0]}/1-submitted.png`), nastyString),
+      retryAfterSeconds: fc.integer({ min: -5, max: 50_000 }),
+      workerId: fc.string({ maxLength: 30 }),
+    },
+    { requiredKeys: ["jobId", "submissionId", "attempt", "outcome"] },
+  );
+}
+
+function progressEvent(fx: Fixtures) {
+  return fc.record(
+    {
+      event: fc.constantFrom("job_started", "submission_started", "directory_progress", "submission_succeeded", "submission_failed", "job_completed", "nope"),
+      ...attemptRef(fx),
+      workerId: fc.string({ maxLength: 30 }),
+      step: nastyString,
+      listingUrl: fc.webUrl(),
+      evidenceKey: nastyString,
+      failureClass: fc.constantFrom(...FAILURE_CLASSES),
+      reason: nastyString,
+      retryAfterSeconds: fc.integer({ min: -5, max: 50_000 }),
+    },
+    { requiredKeys: ["event", "jobId"] },
+  );
+}
+
+function businessProfile() {
+  return fc.record(
+    {
+      businessName: fc.string({ minLength: 1, maxLength: 120 }),
+      contactName: fc.string({ maxLength: 80 }),
+      street: fc.string({ minLength: 1, maxLength: 120 }),
+      city: fc.constantFrom("Stuttgart", "Köln", "Austin"),
+      region: fc.constantFrom("Texas", "Baden-Württemberg", ""),
+      postalCode: fc.constantFrom("70173", "78701", "", "ABC"),
+      country: fc.constantFrom("DE", "us", "XX", "GB"),
+      phone: fc.constantFrom("0711 123456", "+1 512 555 0100", "12", ""),
+      website: fc.oneof(fc.webUrl(), fc.domain()),
+      email: fc.emailAddress(),
+      shortDescription: fc.string({ minLength: 10, maxLength: 160 }),
+      longDescription: fc.string({ maxLength: 2_100 }),
+      categories: fc.array(fc.string({ minLength: 1, maxLength: 40 }), { maxLength: 12 }),
+      hours: fc.dictionary(fc.constantFrom("mon", "tue", "sun", "xyz"), fc.array(fc.tuple(fc.constantFrom("08:00", "25:00", "9:30", "x"), fc.constantFrom("17:00", "07:00")), { maxLength: 3 })),
+      socialLinks: fc.dictionary(fc.constantFrom("instagram", "facebook", "myspace"), fc.oneof(fc.webUrl(), nastyString)),
+      serviceArea: fc.oneof(fc.boolean(), fc.constant("yes")),
+    },
+    { requiredKeys: ["businessName", "city", "country", "phone", "email", "shortDescription", "categories"] },
+  );
+}
+
+/** A Stripe webhook delivery: usually correctly signed (so the event handling itself is fuzzed), else a bad signature. */
+function stripeDelivery(): Generator {
+  const session = fc.record({
+    plan: fc.oneof(fc.constantFrom(...PLAN_IDS), nastyString, fc.constant(null)),
+    status: fc.constantFrom("open", "complete", "expired"),
+    paymentStatus: fc.constantFrom("paid", "unpaid", "no_payment_required"),
+    country: fc.oneof(fc.constantFrom("DE", "US", null), nastyString),
+    email: fc.emailAddress(),
+    mode: fc.constantFrom("payment", "subscription"),
+  });
+  const event = fc.oneof(
+    session.map((s) => stripeEvent("checkout.session.completed", checkoutSession(s as never))),
+    session.map((s) => stripeEvent("checkout.session.async_payment_failed", checkoutSession(s as never))),
+    fc.tuple(fc.string({ maxLength: 20 }), fc.integer({ min: -1, max: 20_000 })).map(([pi, amount]) => stripeEvent("charge.refunded", refundedCharge(`pi_${pi}`, { amount: Math.max(1, amount), refunded: amount }))),
+    fc.tuple(fc.constantFrom("customer.created", "invoice.paid", "nope"), anyJson).map(([type, object]) => stripeEvent(type, object)),
+  ) as unknown as fc.Arbitrary<Record<string, unknown>>;
+  const badSignature = fc.oneof(
+    headerValue,
+    fc.constantFrom("t=,v1=", "t=1,v1=00", "v1=abc", "t=9999999999,v1=" + "0".repeat(64), "t=abc,v1=abc,v0=abc", ","),
+  );
+  return () =>
+    fc
+      .record({
+        body: fc.oneof({ weight: 6, arbitrary: mutated(event).map((v) => JSON.stringify(v, null, 2) ?? "null") }, { weight: 1, arbitrary: brokenJsonText(event) }),
+        mode: fc.constantFrom("signed", "signed", "signed", "stale", "wrong-secret", "bad", "none"),
+        bad: badSignature,
+        type: fc.oneof({ weight: 6, arbitrary: fc.constant("application/json; charset=utf-8") }, { weight: 1, arbitrary: contentTypes }),
+      })
+      .map(({ body, mode, bad, type }) => ({
+        method: "POST",
+        path: "/api/webhooks/stripe",
+        headers: { ...(type === null ? {} : { "content-type": type }), ...(mode === "none" ? {} : { "x-signature-mode": mode, "stripe-signature": bad }) },
+        body,
+      }));
+}
+
+/** Signs webhook cases just before sending (signing is async; fast-check generation is not). */
+export async function finishCase(c: FuzzCase): Promise<FuzzCase> {
+  const mode = c.headers["x-signature-mode"];
+  if (!mode) return c;
+  const { "x-signature-mode": _, ...headers } = c.headers;
+  const payload = typeof c.body === "string" ? c.body : "";
+  if (mode === "signed") headers["stripe-signature"] = await signature(payload);
+  if (mode === "stale") headers["stripe-signature"] = await signature(payload, { timestamp: Math.floor(Date.now() / 1000) - 3_600 });
+  if (mode === "wrong-secret") headers["stripe-signature"] = await signature(payload, { secret: "whsec_not_the_right_one" });
+  return { ...c, headers };
+}
+
+// ---------------------------------------------------------------- the table
+
+export const FUZZ_ROUTES: Record<string, Generator> = {
+  "GET /healthz": bare("GET", fixed("/healthz"), null),
+  "GET /readyz": bare("GET", fixed("/readyz"), null),
+  "GET /metrics": bare("GET", fixed("/metrics"), null),
+
+  "POST /api/jobs/next": jsonPost("POST", fixed("/api/jobs/next"), "worker", (fx) =>
+    fc.record({ workerId: fc.string({ maxLength: 40 }), jobId: uuidOr([fx.jobId]) }, { requiredKeys: ["workerId"] }),
+  ),
+  "POST /api/jobs/update": jsonPost("POST", fixed("/api/jobs/update"), "worker", taskReport),
+  "POST /api/jobs/complete": jsonPost("POST", fixed("/api/jobs/complete"), "worker", (fx) => fc.record({ jobId: uuidOr([fx.jobId]) })),
+  "POST /api/jobs/retry": jsonPost("POST", fixed("/api/jobs/retry"), "staff", (fx) =>
+    fc.record({ jobId: uuidOr([fx.staffJobId]), submissionId: uuidOr(fx.staffSubmissionIds) }, { requiredKeys: ["jobId"] }),
+  ),
+  "GET /api/autobolt/status": bare("GET", fixed("/api/autobolt/status"), "worker"),
+  "POST /api/worker/update-progress": jsonPost("POST", fixed("/api/worker/update-progress"), "worker", progressEvent),
+
+  "POST /api/jobs/:id/ws-ticket": bare("POST", jobPath((fx) => fx.jobId, "/ws-ticket"), "customerA"),
+  "GET /api/jobs/:id/ws": socket(jobPath((fx) => fx.jobId, "/ws"), (fx) => fx.jobTicket),
+  "GET /api/jobs/:id/submissions/:submissionId/evidence": (fx) =>
+    fc
+      .tuple(segment(fc.constant(fx.jobId)), segment(ids(fx.submissionIds)))
+      .chain(([job, sub]) => bare("GET", fixed(`/api/jobs/${job}/submissions/${sub}/evidence`), "customerA")(fx)),
+  "GET /api/jobs/:id": bare("GET", jobPath((fx) => fx.jobId), "customerA"),
+
+  "POST /api/staff/jobs/:id/start": bare("POST", staffPath("/start"), "staff"),
+  "POST /api/staff/jobs/:id/pause": bare("POST", staffPath("/pause"), "staff"),
+  "POST /api/staff/jobs/:id/resume": bare("POST", staffPath("/resume"), "staff"),
+  "POST /api/staff/jobs/:id/cancel": jsonPost("POST", staffPath("/cancel"), "staff", () => fc.record({ reason: fc.string({ maxLength: 600 }) })),
+  "POST /api/staff/jobs/:id/retry-failed": bare("POST", staffPath("/retry-failed"), "staff"),
+  "POST /api/staff/jobs/:id/submissions/:submissionId/retry": (fx) =>
+    fc
+      .tuple(segment(fc.constant(fx.staffJobId)), segment(ids(fx.staffSubmissionIds)))
+      .chain(([job, sub]) => bare("POST", fixed(`/api/staff/jobs/${job}/submissions/${sub}/retry`), "staff")(fx)),
+
+  "POST /api/ops/ws-ticket": bare("POST", fixed("/api/ops/ws-ticket"), "staff"),
+  "GET /api/ops/ws": socket(fixed("/api/ops/ws"), (fx) => fx.opsTicket),
+  "GET /api/ops/overview": bare("GET", fixed("/api/ops/overview"), "staff"),
+
+  "POST /api/auth/local-sign-in": jsonPost("POST", fixed("/api/auth/local-sign-in"), null, () =>
+    fc.record({ email, staff: fc.oneof(fc.boolean(), fc.constant("true")) }, { requiredKeys: ["email"] }),
+  ),
+
+  "GET /api/plans": bare("GET", fixed("/api/plans"), null),
+  "GET /api/openapi.json": bare("GET", fixed("/api/openapi.json"), null),
+  "POST /api/checkout": jsonPost("POST", fixed("/api/checkout"), null, () =>
+    fc.record({ plan: fc.oneof(fc.constantFrom(...PLAN_IDS), nastyString), email }),
+  ),
+  "GET /api/checkout/:sessionId": bare("GET", (fx) => segment(fc.constantFrom(fx.localSessionId, "cs_test_unknown")).map((s) => `/api/checkout/${s}`), null),
+  "GET /api/checkout/local/:sessionId": bare("GET", (fx) => segment(fc.constant(fx.localSessionId)).map((s) => `/api/checkout/local/${s}`), null),
+  "POST /api/checkout/local/:sessionId/pay": (fx) =>
+    fc
+      .record({
+        session: segment(fc.constantFrom(fx.localSessionId, "cs_local_unknown")),
+        country: fc.oneof(fc.constantFrom("DE", "us", " gb "), nastyString),
+        type: fc.oneof({ weight: 4, arbitrary: fc.constant("application/x-www-form-urlencoded") }, { weight: 1, arbitrary: contentTypes }),
+        raw: fc.option(fc.oneof(nastyString, invalidUtf8), { freq: 4 }),
+      })
+      .map(({ session, country, type, raw }) => ({
+        method: "POST",
+        path: `/api/checkout/local/${session}/pay`,
+        headers: (type === null ? {} : { "content-type": type }) as Record<string, string>,
+        body: raw ?? new URLSearchParams({ country }).toString(),
+      })),
+  "POST /api/webhooks/stripe": stripeDelivery(),
+  "GET /api/business": bare("GET", fixed("/api/business"), "customerA"),
+  "PUT /api/business": jsonPost("PUT", fixed("/api/business"), "customerA", businessProfile),
+};

@@ -1,0 +1,227 @@
+/**
+ * The access matrix: every route of the app and both sockets, tried as each
+ * actor (test/workers/support/actors.ts) against customer A's started job,
+ * each request well-formed so that only who is asking decides. The answers
+ * must match each route's declared audience, and the table of status codes
+ * must equal the one in docs/security.md (`npm run security:doc` rewrites
+ * it: workerd has no filesystem, so the table goes back through the task
+ * meta to test/support/security-doc-reporter.ts).
+ */
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import doc from "../../docs/security.md?raw";
+import { app } from "../../src/app";
+import { evidenceKey } from "../../src/evidence/keys";
+import type { TaskMessage } from "../../src/shared/protocol";
+import worker from "../../src/index";
+import { markdownTable, readSection } from "../support/doc-sections";
+import { ACTORS, bearerOf, newPeople, type Actor, type People } from "./support/actors";
+import { captureReleases, stubFor } from "./support/coordinator-harness";
+import { seedJob, type SeededJob } from "./support/seed";
+
+/** Who a route is for: its answers must be < 400 for exactly these actors. */
+type Audience = "public" | "owner" | "signed-in" | "staff" | "worker" | "metrics token" | "Stripe signature";
+const ALLOWED: Record<Audience, Actor[]> = {
+  public: [...ACTORS],
+  owner: ["customerA", "staff"],
+  "signed-in": ["customerA", "customerB", "staff"],
+  staff: ["staff"],
+  worker: ["worker"],
+  // Credentials that are none of the seven actors: nobody in the matrix passes.
+  "metrics token": [],
+  "Stripe signature": [],
+};
+
+interface Ctx {
+  job: SeededJob;
+  localSessionId: string;
+  /** The submission the route's path names (prepare may pick one in a given state). */
+  submissionId: string;
+  released: TaskMessage[];
+}
+interface AccessRequest {
+  audience: Audience;
+  path: (c: Ctx) => string;
+  body?: (c: Ctx) => unknown;
+  /** A socket: the actor first asks for a ticket with its credential, then opens path?ticket=. */
+  ticketFrom?: (c: Ctx) => string;
+  form?: boolean;
+  /** Puts the job in the state the route needs to succeed for its audience. */
+  prepare?: (c: Ctx) => Promise<void>;
+}
+
+/** Leases the first released task and reports it as `outcome`; the submission's id goes to c.submissionId. */
+async function reportFirst(c: Ctx, outcome: "submitted" | "failed"): Promise<void> {
+  const task = c.released.shift()!;
+  const stub = stubFor(c.job.jobId);
+  await stub.lease(task.submissionId, task.attempt, "matrix-worker");
+  const key = evidenceKey(c.job.jobId, task.submissionId, task.attempt, "submitted");
+  if (outcome === "submitted") await env.EVIDENCE.put(key, "png", { httpMetadata: { contentType: "image/png" } });
+  await stub.report({ jobId: c.job.jobId, submissionId: task.submissionId, attempt: task.attempt, outcome, ...(outcome === "failed" ? { failureClass: "site_gone" as const, reason: "matrix" } : { evidenceKey: key }) });
+  c.submissionId = task.submissionId;
+}
+
+/** One well-formed request per route (add a line with each new route). */
+const REQUESTS: Record<string, AccessRequest> = {
+  "GET /healthz": { audience: "public", path: () => "/healthz" },
+  "GET /readyz": { audience: "public", path: () => "/readyz" },
+  "GET /metrics": { audience: "metrics token", path: () => "/metrics" },
+  "POST /api/jobs/next": { audience: "worker", path: () => "/api/jobs/next", body: (c) => ({ workerId: "matrix", jobId: c.job.jobId }) },
+  "POST /api/jobs/update": {
+    audience: "worker",
+    path: () => "/api/jobs/update",
+    body: (c) => ({ jobId: c.job.jobId, submissionId: c.job.submissionIds[0], attempt: 9, outcome: "submitted" }),
+  },
+  "POST /api/jobs/complete": { audience: "worker", path: () => "/api/jobs/complete", body: (c) => ({ jobId: c.job.jobId }) },
+  "POST /api/jobs/retry": { audience: "staff", path: () => "/api/jobs/retry", body: (c) => ({ jobId: c.job.jobId }) },
+  "GET /api/autobolt/status": { audience: "worker", path: () => "/api/autobolt/status" },
+  "POST /api/worker/update-progress": { audience: "worker", path: () => "/api/worker/update-progress", body: (c) => ({ event: "job_started", jobId: c.job.jobId }) },
+  "POST /api/jobs/:id/ws-ticket": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/ws-ticket` },
+  "GET /api/jobs/:id/ws": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/ws`, ticketFrom: (c) => `/api/jobs/${c.job.jobId}/ws-ticket` },
+  "GET /api/jobs/:id/submissions/:submissionId/evidence": {
+    audience: "owner",
+    path: (c) => `/api/jobs/${c.job.jobId}/submissions/${c.submissionId}/evidence`,
+    prepare: (c) => reportFirst(c, "submitted"),
+  },
+  "GET /api/jobs/:id": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}` },
+  "POST /api/staff/jobs/:id/start": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/start` },
+  "POST /api/staff/jobs/:id/pause": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/pause` },
+  "POST /api/staff/jobs/:id/resume": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/resume` },
+  "POST /api/staff/jobs/:id/cancel": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/cancel`, body: () => ({ reason: "access matrix" }) },
+  "POST /api/staff/jobs/:id/retry-failed": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/retry-failed` },
+  "POST /api/staff/jobs/:id/submissions/:submissionId/retry": {
+    audience: "staff",
+    path: (c) => `/api/staff/jobs/${c.job.jobId}/submissions/${c.submissionId}/retry`,
+    prepare: (c) => reportFirst(c, "failed"),
+  },
+  "POST /api/ops/ws-ticket": { audience: "staff", path: () => "/api/ops/ws-ticket" },
+  "GET /api/ops/ws": { audience: "staff", path: () => "/api/ops/ws", ticketFrom: () => "/api/ops/ws-ticket" },
+  "GET /api/ops/overview": { audience: "staff", path: () => "/api/ops/overview" },
+  "POST /api/auth/local-sign-in": { audience: "public", path: () => "/api/auth/local-sign-in", body: () => ({ email: "matrix@example.com" }) },
+  "GET /api/plans": { audience: "public", path: () => "/api/plans" },
+  "GET /api/openapi.json": { audience: "public", path: () => "/api/openapi.json" },
+  "POST /api/checkout": { audience: "public", path: () => "/api/checkout", body: () => ({ plan: "starter", email: "matrix@example.com" }) },
+  "GET /api/checkout/:sessionId": { audience: "public", path: (c) => `/api/checkout/${c.localSessionId}` },
+  "GET /api/checkout/local/:sessionId": { audience: "public", path: (c) => `/api/checkout/local/${c.localSessionId}` },
+  "POST /api/checkout/local/:sessionId/pay": { audience: "public", path: (c) => `/api/checkout/local/${c.localSessionId}/pay`, form: true },
+  // Stripe signs its deliveries; no bearer token is ever needed (or enough): unsigned, everyone gets 400.
+  "POST /api/webhooks/stripe": { audience: "Stripe signature", path: () => "/api/webhooks/stripe", body: () => ({ id: "evt_matrix", type: "ping", data: { object: {} } }) },
+  "GET /api/business": { audience: "signed-in", path: () => "/api/business" },
+  "PUT /api/business": {
+    audience: "signed-in",
+    path: () => "/api/business",
+    body: () => ({
+      businessName: "Matrix Bakery",
+      street: "Königstraße 12",
+      city: "Stuttgart",
+      postalCode: "70173",
+      country: "DE",
+      phone: "0711 123456",
+      email: "hello@matrix.example",
+      shortDescription: "A bakery that tests who may do what.",
+      categories: ["Bakery"],
+    }),
+  },
+};
+
+const ROUTE_KEYS = () => [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))];
+
+async function call(method: string, path: string, headers: Record<string, string>, body?: string): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(`http://localhost${path}`, { method, headers, body: body ?? null, redirect: "manual" }), env, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+/** What `actor` gets from the route: the status code (sockets: 101 when it opened). */
+async function attempt(key: string, spec: AccessRequest, actor: Actor, people: People, c: Ctx): Promise<number> {
+  const [method] = key.split(" ") as [string];
+  const token = await bearerOf(actor, people);
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (spec.ticketFrom) {
+    // The ticket this actor can get (none: it tries its bearer token as the ticket).
+    const res = await call("POST", spec.ticketFrom(c), auth);
+    const ticket = res.ok ? ((await res.json()) as { ticket: string }).ticket : (token ?? "");
+    if (!res.ok) await res.body?.cancel();
+    const ws = await call("GET", `${spec.path(c)}?ticket=${encodeURIComponent(ticket)}`, { upgrade: "websocket" });
+    if (ws.webSocket) {
+      ws.webSocket.accept();
+      ws.webSocket.close(1000, "matrix");
+    } else await ws.body?.cancel();
+    return ws.status;
+  }
+  const headers = { ...auth } as Record<string, string>;
+  let body: string | undefined;
+  if (spec.form) {
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    body = "country=DE";
+  } else if (spec.body) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(spec.body(c));
+  }
+  const res = await call(method, spec.path(c), headers, body);
+  await res.body?.cancel();
+  return res.status;
+}
+
+const matrix: Record<string, Record<Actor, number>> = {};
+
+beforeAll(async () => {
+  for (const key of Object.keys(REQUESTS)) {
+    // Each route against its own fresh job (and checkout), so no route's effect shows in another's row.
+    const job = await seedJob({ directories: 2 });
+    const released: TaskMessage[] = [];
+    await captureReleases(job.jobId, released);
+    await stubFor(job.jobId).start(job.jobId);
+    const checkout = await call("POST", "/api/checkout", { "content-type": "application/json" }, JSON.stringify({ plan: "starter", email: "matrix@example.com" }));
+    const c: Ctx = { job, localSessionId: ((await checkout.json()) as { sessionId: string }).sessionId, submissionId: job.submissionIds[0]!, released };
+    await REQUESTS[key]!.prepare?.(c);
+    const people = newPeople(job.userId);
+    matrix[key] = {} as Record<Actor, number>;
+    // Staff last: a staff control (cancel, pay) must not change what the others were answered.
+    for (const actor of [...ACTORS.filter((a) => a !== "staff"), "staff" as const]) matrix[key]![actor] = await attempt(key, REQUESTS[key]!, actor, people, c);
+  }
+}, 240_000);
+
+export function renderMatrix(m: Record<string, Record<Actor, number>>): string {
+  const mark = (status: number) => (status < 400 ? `✅ ${status}` : `${status}`);
+  return markdownTable(
+    ["route", "audience", ...ACTORS],
+    Object.keys(REQUESTS).map((key) => [`\`${key}\``, REQUESTS[key]!.audience, ...ACTORS.map((a) => mark(m[key]![a]))]),
+  );
+}
+
+describe("access matrix", () => {
+  it("has a request for every route of the app", () => {
+    expect(ROUTE_KEYS().filter((k) => !(k in REQUESTS)), "routes missing from REQUESTS").toEqual([]);
+    expect(Object.keys(REQUESTS).filter((k) => !ROUTE_KEYS().includes(k)), "REQUESTS for routes the app lacks").toEqual([]);
+  });
+
+  it("lets exactly each route's audience through", () => {
+    for (const [key, row] of Object.entries(matrix)) {
+      const allowed = ACTORS.filter((a) => row[a] < 400);
+      expect(allowed, `${key}: ${JSON.stringify(row)}`).toEqual(ALLOWED[REQUESTS[key]!.audience]);
+      // No refusal is a server error, and wrong or expired credentials never get further than no credentials.
+      for (const a of ACTORS) expect(row[a], `${key} as ${a}`).toBeLessThan(500);
+    }
+    // Customer B learns nothing of A's job: the same answer as for a job that does not exist.
+    expect(matrix["GET /api/jobs/:id"]!.customerB).toBe(404);
+  });
+
+  it("equals the table in docs/security.md (npm run security:doc rewrites it)", (ctx) => {
+    const table = renderMatrix(matrix);
+    ctx.task.meta.securityDocSection = { name: "access-matrix", text: table };
+    if (inject("updateSecurityDoc")) return;
+    expect(readSection(doc, "access-matrix"), "docs/security.md is stale: run `npm run security:doc`").toBe(table);
+  });
+});
+
+declare module "vitest" {
+  interface TaskMeta {
+    securityDocSection?: { name: string; text: string };
+  }
+  export interface ProvidedContext {
+    updateSecurityDoc: boolean;
+  }
+}

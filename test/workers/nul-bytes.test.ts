@@ -1,0 +1,48 @@
+/**
+ * Regression found by the fuzz project (test/fuzz): a NUL character in a
+ * worker's report (reason, evidence key) or a staff cancel reason reached
+ * the coordinator's Postgres outbox, which Postgres refused on every retry,
+ * so nothing more of that job reached Postgres. Now it is stored as U+FFFD.
+ */
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { signUserToken } from "../../src/auth/user-token";
+import type { TaskMessage } from "../../src/shared/protocol";
+import { captureReleases, settled, stubFor } from "./support/coordinator-harness";
+import { postgresState, seedJob } from "./support/seed";
+import { query } from "./support/purchase";
+
+const post = (path: string, authorization: string, body: unknown) =>
+  exports.default.fetch(`http://localhost${path}`, { method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify(body) });
+
+describe("NUL characters from workers and staff", () => {
+  it("reach Postgres as U+FFFD and do not block the job's outbox", async () => {
+    const seeded = await seedJob({ directories: 3 });
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    const [first, second] = released;
+    await stub.lease(first!.submissionId, first!.attempt, "w");
+    await stub.lease(second!.submissionId, second!.attempt, "w");
+    const worker = `Bearer ${env.WORKER_API_TOKEN}`;
+    const failed = await post("/api/jobs/update", worker, {
+      jobId: seeded.jobId, submissionId: first!.submissionId, attempt: first!.attempt, outcome: "failed", failureClass: "validation", reason: "field\u0000name",
+    });
+    expect(failed.status).toBe(200);
+    const submitted = await post("/api/jobs/update", worker, {
+      jobId: seeded.jobId, submissionId: second!.submissionId, attempt: second!.attempt, outcome: "submitted", evidenceKey: "jobs/x\u0000.png",
+    });
+    expect(submitted.status).toBe(200);
+    const staff = `Bearer ${await signUserToken(env, { userId: crypto.randomUUID(), staff: true })}`;
+    expect((await post(`/api/staff/jobs/${seeded.jobId}/cancel`, staff, { reason: "stop\u0000now" })).status).toBe(200);
+
+    await settled(seeded.jobId); // throws "outbox did not drain" without the fix
+    const state = await postgresState(seeded.jobId);
+    expect(state.job.status).toBe("cancelled");
+    const [row] = await query<{ failure_reason: string }>("select failure_reason from directory_submissions where id = $1", [first!.submissionId]);
+    expect(row!.failure_reason).toContain("field\uFFFDname");
+    const [job] = await query<{ status_reason: string }>("select status_reason from jobs where id = $1", [seeded.jobId]);
+    expect(job!.status_reason).toBe("stop\uFFFDnow");
+  });
+});
