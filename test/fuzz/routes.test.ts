@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { app } from "../../src/app";
 import { ACTORS, bearerOf, newPeople, type Actor } from "../workers/support/actors";
 import { captureReleases, settled, stubFor } from "../workers/support/coordinator-harness";
+import { connectFromWorker } from "../../src/db/worker-database";
 import { seedJob } from "../workers/support/seed";
 import { FUZZ_ROUTES, finishCase, type Fixtures, type FuzzCase } from "./routes";
 import { Database, Tally, quietInfoLogs, changedTables, problemWith, send, type Answer, type Fingerprint } from "./support/oracle";
@@ -41,8 +42,15 @@ async function post(path: string, token: string | null, body?: unknown): Promise
 
 beforeAll(async () => {
   quietInfoLogs();
-  const [a, s] = await Promise.all([seedJob({ directories: 8 }), seedJob({ directories: 8 })]);
-  for (const job of [a, s]) {
+  const [a, s, m] = await Promise.all([seedJob({ directories: 8 }), seedJob({ directories: 8 }), seedJob({ directories: 6 })]);
+  // Job m's directories refuse automation, so each submission becomes a staff task.
+  const conn = await connectFromWorker(env);
+  try {
+    await conn.client.query("update directories set automation = 'manual' where id in (select directory_id from directory_submissions where job_id = $1)", [m.jobId]);
+  } finally {
+    await conn.close();
+  }
+  for (const job of [a, s, m]) {
     await captureReleases(job.jobId, []);
     await stubFor(job.jobId).start(job.jobId);
   }
@@ -51,17 +59,26 @@ beforeAll(async () => {
   const checkout = await post("/api/checkout", null, { plan: "starter", email: "fuzz@example.com" });
   const jobTicket = await post(`/api/jobs/${a.jobId}/ws-ticket`, tokens.customerA);
   const opsTicket = await post("/api/ops/ws-ticket", tokens.staff);
-  expect([checkout.status, jobTicket.status, opsTicket.status]).toEqual([200, 200, 200]);
+  // Catalog rows of the run's own, for the staff catalog's PATCH and success rates.
+  const tag = crypto.randomUUID().slice(0, 8);
+  const csv = ["slug,name,website,priority_tier,country", ...[0, 1].map((i) => `fuzz-${tag}-${i},Fuzz ${i},https://d${i}.${tag}.example,3,INT`)].join("\n");
+  const imported = await post("/api/staff/directories/import", tokens.staff, { csv });
+  const listed = await send(new Request(`http://localhost/api/staff/directories?q=fuzz-${tag}`, { headers: { authorization: `Bearer ${tokens.staff}` } }));
+  expect([checkout.status, jobTicket.status, opsTicket.status, imported.status, listed.status]).toEqual([200, 200, 200, 200, 200]);
   fx = {
     tokens,
     jobId: a.jobId,
     submissionIds: a.submissionIds,
     staffJobId: s.jobId,
     staffSubmissionIds: s.submissionIds,
+    taskJobId: m.jobId,
+    taskSubmissionIds: m.submissionIds,
     localSessionId: (JSON.parse(checkout.text) as { sessionId: string }).sessionId,
     jobTicket: (JSON.parse(jobTicket.text) as { ticket: string }).ticket,
     opsTicket: (JSON.parse(opsTicket.text) as { ticket: string }).ticket,
+    directoryIds: (JSON.parse(listed.text) as { directories: { id: string }[] }).directories.map((d) => d.id),
   };
+  expect(fx.directoryIds).toHaveLength(2);
 }, 120_000);
 
 afterAll(() => {
@@ -88,7 +105,7 @@ describe("every route under generated and mutated input", () => {
           fc.asyncProperty(FUZZ_ROUTES[route]!(fx), async (generated) => {
             if (!known) {
               // Coordinators write to Postgres after they answer: let them finish first.
-              await Promise.all([settled(fx.jobId), settled(fx.staffJobId)]);
+              await Promise.all([settled(fx.jobId), settled(fx.staffJobId), settled(fx.taskJobId)]);
               known = await db.fingerprint();
             }
             const before = known;

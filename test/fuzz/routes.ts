@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import { PLAN_IDS } from "../../src/shared/plans";
 import { FAILURE_CLASSES } from "../../src/shared/protocol";
+import { WEBHOOK_EVENT_TYPES } from "../../src/webhooks/events";
 import { checkoutSession, refundedCharge, signature, stripeEvent } from "../workers/support/purchase";
 import type { Actor } from "../workers/support/actors";
 import { anyJson, brokenJsonText, wellFormed, contentTypes, headerValue, invalidUtf8, mutated, nastyString, queryString, segment } from "./support/inputs";
@@ -21,11 +22,16 @@ export interface Fixtures {
   /** Another started job, for the staff controls (which may cancel it). */
   staffJobId: string;
   staffSubmissionIds: string[];
+  /** A started job whose directories refuse automation: its submissions are staff tasks. */
+  taskJobId: string;
+  taskSubmissionIds: string[];
   /** An open local checkout session. */
   localSessionId: string;
   /** Socket tickets: customer A's for jobId, and staff's for the ops socket. */
   jobTicket: string;
   opsTicket: string;
+  /** Catalog directories made for the fuzz run (the staff catalog's PATCH aims here). */
+  directoryIds: string[];
 }
 
 export interface FuzzCase {
@@ -114,6 +120,23 @@ function bare(method: string, path: (fx: Fixtures) => fc.Arbitrary<string>, want
         headers: { ...extra, ...auth, ...(body != null ? { "content-type": "application/json" } : {}) },
         ...(body != null ? { body } : {}),
       }));
+}
+
+/**
+ * A GET whose query the route parses: each parameter a valid value mostly,
+ * else hostile text; sometimes dropped, repeated, or joined by an unknown one.
+ */
+function queried(path: (fx: Fixtures) => fc.Arbitrary<string>, wants: Actor | null, params: Record<string, fc.Arbitrary<string>>): Generator {
+  const value = (valid: fc.Arbitrary<string>) => fc.oneof({ weight: 4, arbitrary: valid }, { weight: 2, arbitrary: nastyString.map(wellFormed) }, { weight: 1, arbitrary: fc.constantFrom("", "-1", "1e9", "0x10", "NaN", " 7 ") });
+  const pairs = fc.record(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, value(v)])), { requiredKeys: [] }).map((r) => Object.entries(r) as [string, string][]);
+  const extra = fc.oneof({ weight: 5, arbitrary: fc.constant([] as [string, string][]) }, { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...Object.keys(params), "unknown", "__proto__"), nastyString.map(wellFormed)).map((p) => [p]) });
+  return (fx) =>
+    fc
+      .record({ path: path(fx), pairs, extra, auth: authorization(fx, wants), headers: extraHeaders })
+      .map(({ path, pairs, extra, auth, headers }) => {
+        const query = new URLSearchParams([...pairs, ...extra]).toString();
+        return { method: "GET", path: query ? `${path}?${query}` : path, headers: { ...headers, ...auth } };
+      });
 }
 
 const fixed = (path: string) => () => fc.constant(path);
@@ -206,6 +229,41 @@ function businessProfile() {
     },
     { requiredKeys: ["businessName", "city", "country", "phone", "email", "shortDescription", "categories"] },
   );
+}
+
+/** An ISO day near today, or one that is not a day. */
+const isoDay = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: -400, max: 30 }).map((d) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10)) },
+  { weight: 1, arbitrary: fc.constantFrom("2026-02-30", "2026-13-01", "0000-01-01", "9999-12-31", "2026-1-1", "2026-01-01T00:00:00Z") },
+);
+
+/** A staff task's outcome (staffOutcomeSchema): each variant, mostly with its own fields. */
+function staffOutcome() {
+  const note = fc.string({ maxLength: 1_200 });
+  return fc.oneof(
+    fc.record({ outcome: fc.constant("submitted"), customerAction: fc.string({ maxLength: 600 }), note }, { requiredKeys: ["outcome"] }),
+    fc.record({ outcome: fc.constant("approved"), listingUrl: fc.oneof(fc.webUrl(), fc.constantFrom("ftp://x.example/a", "javascript:alert(1)"), nastyString), note }, { requiredKeys: ["outcome", "listingUrl"] }),
+    fc.record({ outcome: fc.constantFrom("failed", "approved", "nope"), reason: fc.string({ maxLength: 600 }), note }, { requiredKeys: ["outcome", "reason"] }),
+  );
+}
+
+/** A catalog CSV (src/catalog/directory-input.ts): a header, then rows valid mostly, each cell sometimes hostile. */
+function catalogCsv() {
+  const cell = (valid: fc.Arbitrary<string>) => fc.oneof({ weight: 6, arbitrary: valid }, { weight: 1, arbitrary: nastyString.map((s) => `"${wellFormed(s).replace(/"/g, '""')}"`) });
+  const row = fc
+    .tuple(
+      cell(fc.stringMatching(/^[a-z0-9]{1,12}(-[a-z0-9]{1,8})?$/).map((s) => `fuzz-${s}`)),
+      cell(fc.constantFrom("Fuzz Directory", "Ünïcode Verzeichnis", "A, with comma")).map((s) => (s.includes(",") && !s.startsWith('"') ? `"${s}"` : s)),
+      cell(fc.webUrl({ validSchemes: ["https"] })),
+      cell(fc.constantFrom("1", "3", "5", "0", "9")),
+      cell(fc.constantFrom("DE", "us", "INT", "XX1")),
+      cell(fc.constantFrom("automated", "manual", "disabled", "never", "")),
+      cell(fc.constantFrom("true", "false", "", "maybe")),
+    )
+    .map((cells) => cells.join(","));
+  return fc
+    .tuple(fc.constantFrom("slug,name,website,priority_tier,country,automation,sandbox", "slug,name", ""), fc.array(row, { maxLength: 6 }), fc.constantFrom("\n", "\r\n"))
+    .map(([header, rows, eol]) => [header, ...rows].join(eol));
 }
 
 /** A Stripe webhook delivery: usually correctly signed (so the event handling itself is fuzzed), else a bad signature. */
@@ -324,4 +382,61 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   "POST /api/webhooks/stripe": stripeDelivery(),
   "GET /api/business": bare("GET", fixed("/api/business"), "customerA"),
   "PUT /api/business": jsonPost("PUT", fixed("/api/business"), "customerA", businessProfile),
+
+  // Agencies' webhook endpoints (src/routes/webhook-endpoints.ts).
+  "GET /api/webhook-endpoints": bare("GET", fixed("/api/webhook-endpoints"), "customerA"),
+  "POST /api/webhook-endpoints": jsonPost("POST", fixed("/api/webhook-endpoints"), "customerA", () =>
+    fc.record(
+      {
+        url: fc.oneof(
+          fc.webUrl({ validSchemes: ["https"] }),
+          fc.constantFrom("http://127.0.0.1:9180/hook", "https://10.0.0.1/x", "https://[::1]/x", "https://localhost/x", "file:///etc/passwd", "https://user:pw@example.com/", "https://169.254.169.254/latest"),
+          nastyString,
+        ),
+        events: fc.array(fc.constantFrom(...WEBHOOK_EVENT_TYPES, "job.exploded"), { maxLength: 20 }),
+        description: fc.string({ maxLength: 240 }),
+      },
+      { requiredKeys: ["url"] },
+    ),
+  ),
+  "DELETE /api/webhook-endpoints/:id": bare("DELETE", () => segment(fc.uuid()).map((id) => `/api/webhook-endpoints/${id}`), "customerA"),
+
+  // Staff: daily roll-ups, tasks for directories that refuse automation, the catalog.
+  "GET /api/ops/daily": queried(fixed("/api/ops/daily"), "staff", { from: isoDay, to: isoDay }),
+  "GET /api/staff/tasks": bare("GET", fixed("/api/staff/tasks"), "staff"),
+  "GET /api/staff/tasks/:jobId/:submissionId": (fx) =>
+    fc
+      .tuple(segment(fc.constantFrom(fx.taskJobId, fx.taskJobId, fx.jobId)), segment(ids(fx.taskSubmissionIds)))
+      .chain(([job, sub]) => bare("GET", fixed(`/api/staff/tasks/${job}/${sub}`), "staff")(fx)),
+  "POST /api/staff/tasks/:jobId/:submissionId/claim": (fx) =>
+    fc
+      .tuple(segment(fc.constantFrom(fx.taskJobId, fx.taskJobId, fx.jobId)), segment(ids(fx.taskSubmissionIds)))
+      .chain(([job, sub]) => bare("POST", fixed(`/api/staff/tasks/${job}/${sub}/claim`), "staff")(fx)),
+  "POST /api/staff/tasks/:jobId/:submissionId/outcome": (fx) =>
+    fc
+      .tuple(segment(fc.constantFrom(fx.taskJobId, fx.taskJobId, fx.jobId)), segment(ids(fx.taskSubmissionIds)))
+      .chain(([job, sub]) => jsonPost("POST", fixed(`/api/staff/tasks/${job}/${sub}/outcome`), "staff", staffOutcome)(fx)),
+  "GET /api/staff/directories": queried(fixed("/api/staff/directories"), "staff", {
+    q: fc.constantFrom("fuzz", "Directory", "%", "_", "'; drop table directories; --", ""),
+    status: fc.constantFrom("all", "active", "inactive"),
+    limit: fc.integer({ min: -1, max: 250 }).map(String),
+    offset: fc.integer({ min: -1, max: 2_000_000 }).map(String),
+  }),
+  "GET /api/staff/directories/success-rates": (fx) =>
+    queried(fixed("/api/staff/directories/success-rates"), "staff", {
+      bucket: fc.constantFrom("day", "week", "month"),
+      count: fc.integer({ min: -1, max: 120 }).map(String),
+      directoryId: fc.oneof(ids(fx.directoryIds), fc.uuid()),
+    })(fx),
+  "PATCH /api/staff/directories/:id": (fx) =>
+    jsonPost("PATCH", () => segment(ids(fx.directoryIds)).map((id) => `/api/staff/directories/${id}`), "staff", () =>
+      fc.record({ isActive: fc.oneof(fc.boolean(), fc.constant("true")), priorityTier: fc.integer({ min: -1, max: 7 }) }, { requiredKeys: [] }),
+    )(fx),
+  "POST /api/staff/directories/import": jsonPost("POST", fixed("/api/staff/directories/import"), "staff", () =>
+    fc.record({ csv: catalogCsv(), dryRun: fc.oneof(fc.boolean(), fc.constant("no")) }, { requiredKeys: ["csv"] }),
+  ),
+
+  // The site: public config, the customer's own jobs.
+  "GET /api/config": bare("GET", fixed("/api/config"), null),
+  "GET /api/me/jobs": bare("GET", fixed("/api/me/jobs"), "customerA"),
 };

@@ -12,6 +12,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import doc from "../../docs/security.md?raw";
 import { app } from "../../src/app";
+import { connectFromWorker } from "../../src/db/worker-database";
 import { evidenceKey } from "../../src/evidence/keys";
 import type { TaskMessage } from "../../src/shared/protocol";
 import worker from "../../src/index";
@@ -21,10 +22,12 @@ import { captureReleases, stubFor } from "./support/coordinator-harness";
 import { seedJob, type SeededJob } from "./support/seed";
 
 /** Who a route is for: its answers must be < 400 for exactly these actors. */
-type Audience = "public" | "owner" | "signed-in" | "staff" | "worker" | "metrics token" | "Stripe signature";
+type Audience = "public" | "owner" | "own customer" | "signed-in" | "staff" | "worker" | "metrics token" | "Stripe signature";
 const ALLOWED: Record<Audience, Actor[]> = {
   public: [...ACTORS],
   owner: ["customerA", "staff"],
+  // A customer's own settings (webhook endpoints): staff, too, get the stranger's 404.
+  "own customer": ["customerA"],
   "signed-in": ["customerA", "customerB", "staff"],
   staff: ["staff"],
   worker: ["worker"],
@@ -39,6 +42,8 @@ interface Ctx {
   /** The submission the route's path names (prepare may pick one in a given state). */
   submissionId: string;
   released: TaskMessage[];
+  /** What prepare made for the route to act on (a webhook endpoint's id, a directory's id). */
+  targetId?: string;
 }
 interface AccessRequest {
   audience: Audience;
@@ -49,6 +54,8 @@ interface AccessRequest {
   form?: boolean;
   /** Puts the job in the state the route needs to succeed for its audience. */
   prepare?: (c: Ctx) => Promise<void>;
+  /** The job's directories refuse automation (set before it starts): its submissions are staff tasks. */
+  manual?: boolean;
 }
 
 /** Leases the first released task and reports it as `outcome`; the submission's id goes to c.submissionId. */
@@ -60,6 +67,29 @@ async function reportFirst(c: Ctx, outcome: "submitted" | "failed"): Promise<voi
   if (outcome === "submitted") await env.EVIDENCE.put(key, "png", { httpMetadata: { contentType: "image/png" } });
   await stub.report({ jobId: c.job.jobId, submissionId: task.submissionId, attempt: task.attempt, outcome, ...(outcome === "failed" ? { failureClass: "site_gone" as const, reason: "matrix" } : { evidenceKey: key }) });
   c.submissionId = task.submissionId;
+}
+
+async function sql<T>(text: string, values: unknown[]): Promise<T[]> {
+  const conn = await connectFromWorker(env);
+  try {
+    return (await conn.client.query(text, values)).rows as T[];
+  } finally {
+    await conn.close();
+  }
+}
+
+/** Customer A registers a webhook endpoint through the API; its id goes to c.targetId. */
+async function registerEndpoint(c: Ctx): Promise<void> {
+  const token = await bearerOf("customerA", newPeople(c.job.userId));
+  const res = await call("POST", "/api/webhook-endpoints", { authorization: `Bearer ${token}`, "content-type": "application/json" }, JSON.stringify({ url: "https://hooks.example.com/matrix" }));
+  expect(res.status).toBe(201);
+  c.targetId = ((await res.json()) as { endpoint: { id: string } }).endpoint.id;
+}
+
+/** The directory of the job's first submission goes to c.targetId. */
+async function firstDirectory(c: Ctx): Promise<void> {
+  const [row] = await sql<{ directory_id: string }>("select directory_id from directory_submissions where id = $1", [c.job.submissionIds[0]]);
+  c.targetId = row!.directory_id;
 }
 
 /** One well-formed request per route (add a line with each new route). */
@@ -123,6 +153,30 @@ const REQUESTS: Record<string, AccessRequest> = {
       categories: ["Bakery"],
     }),
   },
+  "GET /api/webhook-endpoints": { audience: "signed-in", path: () => "/api/webhook-endpoints" },
+  "POST /api/webhook-endpoints": { audience: "signed-in", path: () => "/api/webhook-endpoints", body: () => ({ url: "https://hooks.example.com/matrix", events: ["job.completed"] }) },
+  "DELETE /api/webhook-endpoints/:id": { audience: "own customer", path: (c) => `/api/webhook-endpoints/${c.targetId}`, prepare: registerEndpoint },
+  "GET /api/ops/daily": { audience: "staff", path: () => "/api/ops/daily" },
+  "GET /api/staff/tasks": { audience: "staff", path: () => "/api/staff/tasks", manual: true },
+  "GET /api/staff/tasks/:jobId/:submissionId": { audience: "staff", path: (c) => `/api/staff/tasks/${c.job.jobId}/${c.submissionId}`, manual: true },
+  "POST /api/staff/tasks/:jobId/:submissionId/claim": { audience: "staff", path: (c) => `/api/staff/tasks/${c.job.jobId}/${c.submissionId}/claim`, manual: true },
+  "POST /api/staff/tasks/:jobId/:submissionId/outcome": {
+    audience: "staff",
+    path: (c) => `/api/staff/tasks/${c.job.jobId}/${c.submissionId}/outcome`,
+    body: () => ({ outcome: "failed", reason: "access matrix" }),
+    manual: true,
+  },
+  "GET /api/staff/directories": { audience: "staff", path: () => "/api/staff/directories" },
+  "GET /api/staff/directories/success-rates": { audience: "staff", path: () => "/api/staff/directories/success-rates" },
+  "PATCH /api/staff/directories/:id": { audience: "staff", path: (c) => `/api/staff/directories/${c.targetId}`, body: () => ({ priorityTier: 2 }), prepare: firstDirectory },
+  "POST /api/staff/directories/import": {
+    audience: "staff",
+    path: () => "/api/staff/directories/import",
+    // A dry run: checked in full, nothing written.
+    body: () => ({ csv: "slug,name,website,priority_tier,country\nmatrix-dir,Matrix,https://matrix.example,3,INT", dryRun: true }),
+  },
+  "GET /api/config": { audience: "public", path: () => "/api/config" },
+  "GET /api/me/jobs": { audience: "signed-in", path: () => "/api/me/jobs" },
 };
 
 const ROUTE_KEYS = () => [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))];
@@ -171,6 +225,9 @@ beforeAll(async () => {
   for (const key of Object.keys(REQUESTS)) {
     // Each route against its own fresh job (and checkout), so no route's effect shows in another's row.
     const job = await seedJob({ directories: 2 });
+    if (REQUESTS[key]!.manual) {
+      await sql("update directories set automation = 'manual' where id in (select directory_id from directory_submissions where job_id = $1)", [job.jobId]);
+    }
     const released: TaskMessage[] = [];
     await captureReleases(job.jobId, released);
     await stubFor(job.jobId).start(job.jobId);

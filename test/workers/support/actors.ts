@@ -41,7 +41,9 @@ export async function bearerOf(actor: Actor, people: People): Promise<string | n
     case "customerB":
       return signUserToken(env, { userId: people.userB, email: `${people.userB}@example.com` });
     case "staff":
-      return signUserToken(env, { userId: people.staffUser, email: "staff@example.com", staff: true });
+      // An email of its own, as Supabase Auth gives each user: a shared one would make each new
+      // staff user a stranger to the customer row the previous one made (409 account_conflict).
+      return signUserToken(env, { userId: people.staffUser, email: `staff-${people.staffUser}@example.com`, staff: true });
     case "worker":
       return env.WORKER_API_TOKEN;
     case "wrongToken":
