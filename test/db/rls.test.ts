@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { inArray, sql } from "drizzle-orm";
-import type { PgTable } from "drizzle-orm/pg-core";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Connection } from "../../src/db/client";
 import { asClient, type ClientRole, type JwtClaims } from "../../src/db/rls";
@@ -33,12 +33,16 @@ const actorRole: Record<Actor, { role: ClientRole; claims: JwtClaims | null }> =
   service: { role: "service_role", claims: { role: "service_role" } },
 };
 
-/** Every table with the ids of this test's rows in it, and whose rows they are. */
+/** Every table with the keys of this test's rows in it, and whose rows they are. */
 interface Fixture {
-  table: PgTable & { id: any };
+  table: PgTable;
   name: string;
+  /** The column the rows are picked by, when it is not `id` (one column of a composite key is enough here). */
+  key?: { column: PgColumn; name: string };
   rows: { id: string | number; owner: "A" | "B" | "none" }[];
 }
+
+const keyOf = (f: Fixture): { column: PgColumn; name: string } => f.key ?? { column: (f.table as unknown as { id: PgColumn }).id, name: "id" };
 
 let conn: Connection;
 const fixtures: Fixture[] = [];
@@ -94,6 +98,12 @@ beforeAll(async () => {
     .insert(t.notifications)
     .values({ jobId: made.A.job, customerId: made.A.customer, kind: "job_completed", recipient: `${tag}-a@example.com` })
     .returning();
+  // The submission intelligence and the daily roll-ups: staff read them, nobody else (migrations 0009, 0010).
+  await db.insert(t.directoryStats).values({ directoryId: dir1!.id, attempts: 1, accepted: 1 });
+  await db.insert(t.directoryOutcomes).values({ submissionId: made.A.submission, attempt: 1, directoryId: dir1!.id, accepted: true, occurredAt: new Date() });
+  // A day of its own far in the past, so the cron's rows never collide with it.
+  const day = `18${String(10 + Math.floor(Math.random() * 90))}-0${1 + Math.floor(Math.random() * 9)}-1${Math.floor(Math.random() * 9)}`;
+  await db.insert(t.dailyRollups).values({ day }).onConflictDoNothing();
 
   const owned = (key: keyof (typeof made)["A"]) => [
     { id: made.A[key], owner: "A" as const },
@@ -121,6 +131,10 @@ beforeAll(async () => {
     { table: t.notifications, name: "notifications", rows: [{ id: note!.id, owner: "none" }] },
     { table: t.webhookEndpoints, name: "webhook_endpoints", rows: owned("endpoint") },
     { table: t.webhookDeliveries, name: "webhook_deliveries", rows: owned("delivery") },
+    // Statistics over every customer's submissions: staff only.
+    { table: t.directoryStats, name: "directory_stats", key: { column: t.directoryStats.directoryId, name: "directory_id" }, rows: [{ id: dir1!.id, owner: "none" }] },
+    { table: t.directoryOutcomes, name: "directory_outcomes", key: { column: t.directoryOutcomes.submissionId, name: "submission_id" }, rows: [{ id: made.A.submission, owner: "none" }] },
+    { table: t.dailyRollups, name: "daily_rollups", key: { column: t.dailyRollups.day, name: "day" }, rows: [{ id: day, owner: "none" }] },
   );
 });
 
@@ -141,7 +155,8 @@ async function visibleCount(actor: Actor, f: Fixture): Promise<number> {
   const { role, claims } = actorRole[actor];
   return asClient(conn.db, role, claims, async (tx) => {
     const ids = f.rows.map((r) => r.id);
-    const rows = await tx.select({ id: f.table.id }).from(f.table).where(inArray(f.table.id, ids as any[]));
+    const { column } = keyOf(f);
+    const rows = await tx.select({ id: column }).from(f.table).where(inArray(column, ids as any[]));
     return rows.length;
   });
 }
@@ -159,7 +174,8 @@ async function tryWrite(actor: Actor, f: Fixture, op: "insert" | "update" | "del
         // would insert, so an insert of no rows asks exactly the question.
         await tx.execute(sql`insert into ${table} select * from ${table} where false`);
       } else if (op === "update") {
-        const res = await tx.execute(sql`update ${table} set id = id where id = ${target}`);
+        const key = sql.raw(keyOf(f).name);
+        const res = await tx.execute(sql`update ${table} set ${key} = ${key} where ${key} = ${target}`);
         if (res.rowCount !== 1) throw new Error(`update touched ${res.rowCount} rows`);
       } else {
         // Foreign keys would refuse deleting a parent row; the privilege is
@@ -211,7 +227,7 @@ describe("row-level security matrix", () => {
       const aIds = f.rows.filter((r) => r.owner === "A").map((r) => r.id);
       const { role, claims } = actorRole.customerB;
       const leaked = await asClient(conn.db, role, claims, (tx) =>
-        tx.select({ id: f.table.id }).from(f.table).where(inArray(f.table.id, aIds as any[])),
+        tx.select({ id: keyOf(f).column }).from(f.table).where(inArray(keyOf(f).column, aIds as any[])),
       );
       expect(leaked, f.name).toEqual([]);
     }
