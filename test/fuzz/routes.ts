@@ -140,6 +140,12 @@ function queried(path: (fx: Fixtures) => fc.Arbitrary<string>, wants: Actor | nu
 }
 
 const fixed = (path: string) => () => fc.constant(path);
+/** A staff task's job and submission: mostly a real pair (so actions get applied), else fuzzed segments. */
+const taskPath = (fx: Fixtures) =>
+  fc.oneof(
+    { weight: 2, arbitrary: fc.tuple(fc.constant(fx.taskJobId), ids(fx.taskSubmissionIds)) },
+    { weight: 2, arbitrary: fc.tuple(segment(fc.constantFrom(fx.taskJobId, fx.jobId)), segment(ids(fx.taskSubmissionIds))) },
+  );
 const ids = (list: string[]) => fc.constantFrom(...list);
 const jobPath = (pick: (fx: Fixtures) => string, rest = "") => (fx: Fixtures) => segment(fc.constant(pick(fx))).map((id) => `/api/jobs/${id}${rest}`);
 const staffPath = (rest: string) => (fx: Fixtures) => segment(fc.constant(fx.staffJobId)).map((id) => `/api/staff/jobs/${id}${rest}`);
@@ -237,13 +243,14 @@ const isoDay = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("2026-02-30", "2026-13-01", "0000-01-01", "9999-12-31", "2026-1-1", "2026-01-01T00:00:00Z") },
 );
 
-/** A staff task's outcome (staffOutcomeSchema): each variant, mostly with its own fields. */
+/** A staff task's outcome (staffOutcomeSchema): each variant with its own fields, mostly within their limits. */
 function staffOutcome() {
-  const note = fc.string({ maxLength: 1_200 });
+  const line = (max: number) => fc.oneof({ weight: 4, arbitrary: fc.string({ minLength: 3, maxLength: max }) }, { weight: 1, arbitrary: fc.string({ maxLength: max + 100 }) });
+  const note = line(1_000);
   return fc.oneof(
-    fc.record({ outcome: fc.constant("submitted"), customerAction: fc.string({ maxLength: 600 }), note }, { requiredKeys: ["outcome"] }),
+    fc.record({ outcome: fc.constant("submitted"), customerAction: line(500), note }, { requiredKeys: ["outcome"] }),
     fc.record({ outcome: fc.constant("approved"), listingUrl: fc.oneof(fc.webUrl(), fc.constantFrom("ftp://x.example/a", "javascript:alert(1)"), nastyString), note }, { requiredKeys: ["outcome", "listingUrl"] }),
-    fc.record({ outcome: fc.constantFrom("failed", "approved", "nope"), reason: fc.string({ maxLength: 600 }), note }, { requiredKeys: ["outcome", "reason"] }),
+    fc.record({ outcome: fc.constantFrom("failed", "failed", "approved", "nope"), reason: line(500), note }, { requiredKeys: ["outcome", "reason"] }),
   );
 }
 
@@ -405,17 +412,11 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   "GET /api/ops/daily": queried(fixed("/api/ops/daily"), "staff", { from: isoDay, to: isoDay }),
   "GET /api/staff/tasks": bare("GET", fixed("/api/staff/tasks"), "staff"),
   "GET /api/staff/tasks/:jobId/:submissionId": (fx) =>
-    fc
-      .tuple(segment(fc.constantFrom(fx.taskJobId, fx.taskJobId, fx.jobId)), segment(ids(fx.taskSubmissionIds)))
-      .chain(([job, sub]) => bare("GET", fixed(`/api/staff/tasks/${job}/${sub}`), "staff")(fx)),
+    taskPath(fx).chain(([job, sub]) => bare("GET", fixed(`/api/staff/tasks/${job}/${sub}`), "staff")(fx)),
   "POST /api/staff/tasks/:jobId/:submissionId/claim": (fx) =>
-    fc
-      .tuple(segment(fc.constantFrom(fx.taskJobId, fx.taskJobId, fx.jobId)), segment(ids(fx.taskSubmissionIds)))
-      .chain(([job, sub]) => bare("POST", fixed(`/api/staff/tasks/${job}/${sub}/claim`), "staff")(fx)),
+    taskPath(fx).chain(([job, sub]) => bare("POST", fixed(`/api/staff/tasks/${job}/${sub}/claim`), "staff")(fx)),
   "POST /api/staff/tasks/:jobId/:submissionId/outcome": (fx) =>
-    fc
-      .tuple(segment(fc.constantFrom(fx.taskJobId, fx.taskJobId, fx.jobId)), segment(ids(fx.taskSubmissionIds)))
-      .chain(([job, sub]) => jsonPost("POST", fixed(`/api/staff/tasks/${job}/${sub}/outcome`), "staff", staffOutcome)(fx)),
+    taskPath(fx).chain(([job, sub]) => jsonPost("POST", fixed(`/api/staff/tasks/${job}/${sub}/outcome`), "staff", staffOutcome)(fx)),
   "GET /api/staff/directories": queried(fixed("/api/staff/directories"), "staff", {
     q: fc.constantFrom("fuzz", "Directory", "%", "_", "'; drop table directories; --", ""),
     status: fc.constantFrom("all", "active", "inactive"),
