@@ -177,6 +177,8 @@ export interface SandboxCatalogRow {
   name: string;
   website: string;
   submitUrl: string;
+  /** The directory's search, `{query}` for the business name (approval tracking). */
+  listingSearchUrl: string;
   daScore: number;
   priorityTier: PriorityTier;
   category: string;
