@@ -10,6 +10,7 @@ import { metrics } from "./routes/metrics";
 import { readyz } from "./routes/readyz";
 import { api as purchaseApi } from "./routes/openapi";
 import { jobs, ops, staffJobs } from "./routes/jobs";
+import { staffMail } from "./routes/staff-mail";
 import { localAuth } from "./routes/local-auth";
 import { autobolt, workerJobs, workerProgress } from "./routes/worker-api";
 
@@ -22,6 +23,7 @@ app.route("/metrics", metrics);
 app.route("/api/jobs", workerJobs);
 app.route("/api/jobs", jobs);
 app.route("/api/staff/jobs", staffJobs);
+app.route("/api/staff/mail", staffMail);
 app.route("/api/ops", ops);
 app.route("/api/autobolt", autobolt);
 // Sign-in for local development only (404 unless SUPABASE_URL is empty and PUBLIC_URL is loopback).
