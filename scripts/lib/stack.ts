@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { validateDirectoryRecords } from "../../src/catalog/directory-input";
 import { upsertDirectories } from "../../src/db/catalog";
 import { connect } from "../../src/db/client";
-import { startFarm, type Farm } from "../../test/farm/index.ts";
+import { startFarm, type Farm, type FarmOptions } from "../../test/farm/index.ts";
 import { installBrowserRenderingShim } from "./browser-rendering-shim";
 import { readCatalogFile } from "./catalog-file";
 import { startEmbeddedPostgres } from "./embedded-postgres";
@@ -30,6 +30,11 @@ export interface StackOptions {
   /** Where PGlite keeps its data; absent: in memory. */
   dataDir?: string;
   farmPort?: number;
+  /**
+   * More farm options (publish delay, faults...). The farm delivers its
+   * verification mails to this stack's email handler unless `mailEndpoint` is set here.
+   */
+  farm?: Omit<FarmOptions, "port">;
   /**
    * Variables for both Workers. Given: they go to a private env file and the
    * developer's .dev.vars are not read. Absent: each Worker reads its .dev.vars.
@@ -93,7 +98,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     await migrateDatabase(databaseUrl);
 
-    const farm = await startFarm({ port: options.farmPort ?? 0 });
+    const farm = await startFarm({
+      mailEndpoint: `http://127.0.0.1:${options.port}/cdn-cgi/handler/email`,
+      ...options.farm,
+      port: options.farmPort ?? 0,
+    });
     cleanups.push(() => farm.close());
     const conn = await connect(databaseUrl);
     try {

@@ -251,6 +251,8 @@ export interface Listing {
 
 /** An e-mail the farm would have sent (verification links). */
 export interface FarmMail {
+  /** The directory's sender address (no-reply@ the farm's host). */
+  from: string;
   to: string;
   subject: string;
   text: string;
@@ -258,4 +260,6 @@ export interface FarmMail {
   slug: string;
   listingId: string;
   at: string;
+  /** HTTP status of the delivery to the mail endpoint (absent: none configured, or still on its way). */
+  delivered?: number;
 }
