@@ -39,7 +39,8 @@ export type AcceptResult = { accepted: true; detail: string } | { accepted: fals
 export class AfterSubmit {
   readonly followups: Followups;
   readonly checks: ApprovalChecks;
-  private readonly config: ScheduleConfig;
+  /** Re-check schedules (APPROVAL_SCHEDULE); tests may set their own. */
+  schedules: ScheduleConfig;
   private directoriesRetryAt = 0;
   /** How lookups reach the directories; tests may point it elsewhere. */
   fetcher: typeof fetch = (input, init) => fetch(input, init);
@@ -49,7 +50,7 @@ export class AfterSubmit {
     this.checks = new ApprovalChecks(host.sql);
     const parsed = parseScheduleConfig(host.env.APPROVAL_SCHEDULE);
     if (parsed.error) log("warn", "APPROVAL_SCHEDULE ignored", { error: parsed.error });
-    this.config = parsed.config;
+    this.schedules = parsed.config;
   }
 
   private get active(): boolean {
@@ -172,7 +173,7 @@ export class AfterSubmit {
     }
     for (const u of untracked) {
       // A submission Postgres did not list gets the defaults and no search.
-      this.checks.start(u.submission_id, scheduleFor(this.config, { slug: u.slug ?? "", approvalType: u.approval_type ?? "unknown" }), u.search_url, now);
+      this.checks.start(u.submission_id, scheduleFor(this.schedules, { slug: u.slug ?? "", approvalType: u.approval_type ?? "unknown" }), u.search_url, now);
     }
   }
 
