@@ -23,6 +23,8 @@ const CHECKS_PER_ALARM = 24;
 const CHECK_PARALLELISM = 4;
 /** Retry loading the directories' lookup data after a database failure. */
 const DIRECTORY_RETRY_MS = 10_000;
+/** Submissions newly submitted are taken into tracking at most this often. */
+const TRACK_BATCH_MS = 1_000;
 
 export interface AfterSubmitHost {
   store: TaskStore;
@@ -137,7 +139,8 @@ export class AfterSubmit {
 
   nextDueAt(): number | null {
     if (!this.active) return null;
-    const due = [this.followups.nextDueAt(), this.checks.nextDueAt(), this.checks.untracked().length ? Math.max(Date.now(), this.directoriesRetryAt) : null];
+    // New submissions are taken on in batches, not by an alarm per report.
+    const due = [this.followups.nextDueAt(), this.checks.nextDueAt(), this.checks.hasUntracked() ? Math.max(Date.now() + TRACK_BATCH_MS, this.directoriesRetryAt) : null];
     const times = due.filter((v): v is number => v !== null);
     return times.length ? Math.min(...times) : null;
   }

@@ -159,6 +159,18 @@ export class ApprovalChecks {
       .toArray();
   }
 
+  /** Cheap test for the alarm: is any submission waiting to be tracked? */
+  hasUntracked(): boolean {
+    return (
+      this.sql
+        .exec(
+          `select 1 from tasks t where t.status in ('submitted', 'awaiting_verification')
+             and not exists (select 1 from approval_checks c where c.submission_id = t.submission_id) limit 1`,
+        )
+        .toArray().length > 0
+    );
+  }
+
   saveDirectories(rows: { submissionId: string; slug: string; approvalType: string; searchUrl: string | null }[]): void {
     for (const r of rows) {
       this.sql.exec("insert or replace into approval_directories (submission_id, slug, approval_type, search_url) values (?, ?, ?, ?)", r.submissionId, r.slug, r.approvalType, r.searchUrl);
