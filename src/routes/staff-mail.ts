@@ -12,6 +12,7 @@ import { connectFromWorker } from "../db/worker-database";
 import { inboundMails, INBOUND_MAIL_STATUSES } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { parseOrThrow } from "../http/validation";
+import type { InboundMailView } from "../shared/protocol";
 
 type AppEnv = { Bindings: Env; Variables: AuthVariables };
 
@@ -33,13 +34,13 @@ export const staffMail = new Hono<AppEnv>()
         .orderBy(desc(inboundMails.receivedAt))
         .limit(q.limit);
       return c.json({
-        mails: rows.map((r) => ({
+        mails: rows.map((r): InboundMailView => ({
           id: r.id,
           receivedAt: r.receivedAt.toISOString(),
           from: r.envelopeFrom,
           to: r.envelopeTo,
           subject: r.subject,
-          status: r.status,
+          status: r.status as InboundMailView["status"],
           reason: r.reason,
           verificationLink: r.verificationLink,
           jobId: r.jobId,

@@ -112,6 +112,22 @@ export type ReportResult =
   | { applied: true; status: SubmissionStatus }
   | { applied: false; reason: "unknown_submission" | "stale_attempt" | "already_final" | "not_leased" | "job_not_running" };
 
+/** One mail of the verification mailboxes, as the staff inbox lists it (`GET /api/staff/mail`). */
+export interface InboundMailView {
+  id: string;
+  receivedAt: string;
+  from: string;
+  to: string;
+  subject: string | null;
+  status: "matched" | "unmatched";
+  /** Why nobody claimed it, or what became of its link. */
+  reason: string | null;
+  verificationLink: string | null;
+  jobId: string | null;
+  submissionId: string | null;
+  rawUrl: string;
+}
+
 // ---- WebSocket protocol -------------------------------------------------
 
 export interface JobProgress {

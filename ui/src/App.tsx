@@ -14,6 +14,7 @@ const Profile = lazy(() => import("./pages/Profile"));
 const Portal = lazy(() => import("./pages/Portal"));
 const Staff = lazy(() => import("./pages/Staff"));
 const StaffJob = lazy(() => import("./pages/StaffJob"));
+const StaffMail = lazy(() => import("./pages/StaffMail"));
 const RenderBench = lazy(() => import("./pages/RenderBench"));
 
 function Layout(props: RouteSectionProps) {
@@ -54,6 +55,7 @@ export function App() {
       <Route path="/portal/jobs/:id" component={Portal} />
       <Route path="/staff" component={Staff} />
       <Route path="/staff/jobs/:id" component={StaffJob} />
+      <Route path="/staff/mail" component={StaffMail} />
       <Route path="/dev/render-bench" component={RenderBench} />
       <Route path="*" component={NotFound} />
     </Router>
