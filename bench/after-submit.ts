@@ -7,6 +7,9 @@
  * Schedules are short (the farm publishes 5 s after acceptance or
  * confirmation): look after 2 s, every 3 s, give up after 5 min.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startStack } from "../scripts/lib/stack";
 import type { PlanId } from "../src/shared/plans";
 import { placeLocalOrder, stackVars, type Snapshot } from "../test/e2e/support/order";
@@ -19,7 +22,9 @@ const vars = {
   ...(await stackVars(PORT, FARM_PORT)),
   APPROVAL_SCHEDULE: JSON.stringify({ default: { firstCheckMs: 2_000, everyMs: 3_000, deadlineMs: 300_000 } }),
 };
-const stack = await startStack({ port: PORT, farmPort: FARM_PORT, vars, farm: { publishDelayMs: 5_000 } });
+// Fresh wrangler state: no coordinator of an earlier run resumes against this farm.
+const stateDir = await mkdtemp(join(tmpdir(), "directorybolt-bench-after-"));
+const stack = await startStack({ port: PORT, farmPort: FARM_PORT, vars, persistTo: stateDir, farm: { publishDelayMs: 5_000 } });
 try {
   const order = await placeLocalOrder(stack, vars, plan, `bench-after-${Date.now()}@boltbakery.example`);
   let last: Snapshot | undefined;
@@ -43,4 +48,5 @@ try {
   console.log(`order → all submitted: ${(((submittedAt ?? Date.now()) - order.paidAt) / 1000).toFixed(0)} s; → all final: ${((Date.now() - order.paidAt) / 1000).toFixed(0)} s`);
 } finally {
   await stack.stop();
+  await rm(stateDir, { recursive: true, force: true });
 }

@@ -40,6 +40,12 @@ export interface StackOptions {
    * developer's .dev.vars are not read. Absent: each Worker reads its .dev.vars.
    */
   vars?: Record<string, string>;
+  /**
+   * Where wrangler dev keeps Durable Objects, R2 and queue state (default:
+   * .wrangler/state, shared by every run in the checkout, so a killed run's
+   * coordinators resume in the next one). Tests give a fresh directory.
+   */
+  persistTo?: string;
   /** Show wrangler's own output. */
   inheritOutput?: boolean;
   log?: (message: string) => void;
@@ -128,6 +134,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log(shim ? `local Browser Rendering runs the system Chromium (${shim})` : "no Chromium found (set CHROMIUM_PATH or apt-get install chromium): browser tasks will fail");
 
     const args = [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", "wrangler.toml", "-c", "browser-worker/wrangler.toml", "--port", String(options.port), "--ip", "127.0.0.1"];
+    if (options.persistTo) args.push("--persist-to", options.persistTo);
     if (options.vars) {
       const dir = await mkdtemp(join(tmpdir(), "directorybolt-stack-"));
       cleanups.push(() => rm(dir, { recursive: true, force: true }));

@@ -9,6 +9,9 @@
  * publishes it, and the browser worker screenshots it. Nothing in the test
  * drives those steps: it only places the order and waits.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../../scripts/lib/stack";
@@ -21,6 +24,7 @@ const DESIGNS = ["email-verify", "at-csrf-email", "wizard-account", "classic-for
 let stack: Stack;
 let vars: Record<string, string>;
 let slugs: string[];
+let stateDir: string;
 
 beforeAll(async () => {
   vars = {
@@ -28,7 +32,9 @@ beforeAll(async () => {
     // Short re-checks: the farm publishes 2 s after acceptance or confirmation.
     APPROVAL_SCHEDULE: JSON.stringify({ default: { firstCheckMs: 1_000, everyMs: 1_500, deadlineMs: 120_000 } }),
   };
-  stack = await startStack({ port: PORT, farmPort: FARM_PORT, vars, farm: { publishDelayMs: 2_000 }, log: (m) => console.log(`[e2e] ${m}`) });
+  // Its own wrangler state: no coordinator or queue message of another run (or of the other e2e file) wakes up here.
+  stateDir = await mkdtemp(join(tmpdir(), "directorybolt-after-submit-"));
+  stack = await startStack({ port: PORT, farmPort: FARM_PORT, vars, persistTo: stateDir, farm: { publishDelayMs: 2_000 }, log: (m) => console.log(`[e2e] ${m}`) });
   slugs = DESIGNS.map((d) => stack.farm.variantFor(d).slug);
   const db = new pg.Client({ connectionString: stack.databaseUrl });
   await db.connect();
@@ -42,6 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  if (stateDir) await rm(stateDir, { recursive: true, force: true });
 });
 
 async function snapshot(order: PlacedOrder): Promise<Snapshot> {
