@@ -26,6 +26,8 @@ import type { Database } from "../src/db/client";
 import { PLANS, isPlanId } from "../src/shared/plans";
 import type {
   ActivityLine,
+  FollowupLease,
+  FollowupReport,
   JobProgress,
   ReportResult,
   ServerMessage,
@@ -37,7 +39,10 @@ import type {
   TaskReport,
 } from "../src/shared/protocol";
 import type { SubmissionStatus } from "../src/shared/statuses";
+import { AfterSubmit, type AcceptResult } from "./coordinator/after-submit";
+import type { MailFacts, MailMatch } from "./coordinator/verification";
 import { loadJob, writeOutbox } from "./coordinator/postgres-sync";
+import { verificationAddress } from "../src/mail/links";
 import { decideAfterFailure } from "./coordinator/retry-policy";
 import { loadReleasePlan } from "./coordinator/release-plan";
 import { outcomeData, type OutcomeData } from "./coordinator/outcome-event";
@@ -63,6 +68,8 @@ export class JobCoordinator extends DurableObject<Env> {
   private readonly store: TaskStore;
   private readonly sockets: SocketHub;
   private readonly staff: StaffTasks;
+  /** Verification mails and approval tracking (coordinator/after-submit.ts). */
+  private readonly afterSubmit: AfterSubmit;
   private pendingActivity: ActivityLine[] = [];
   private jobDirty = false;
   private jobRowDirty = false;
@@ -93,6 +100,15 @@ export class JobCoordinator extends DurableObject<Env> {
       event: (kind, message, submissionId, key) => this.event(kind, message, submissionId, key),
       changed: () => this.jobChanged(),
       done: () => this.recentDone.push(Date.now()),
+    });
+    this.afterSubmit = new AfterSubmit({
+      store: this.store,
+      sql: ctx.storage.sql,
+      env,
+      event: (kind, message, submissionId, dedupeKey) => this.event(kind, message, submissionId, dedupeKey),
+      changed: () => this.jobChanged(),
+      send: (messages) => this.sendTasks(messages, messages.map(() => 0)),
+      database: () => this.database(),
     });
   }
 
@@ -225,8 +241,9 @@ export class JobCoordinator extends DurableObject<Env> {
 
   private async armAlarm(): Promise<void> {
     this.writeJobRow();
-    const due = this.store.nextDueAt();
-    if (due === null) return;
+    const dues = [this.store.nextDueAt(), this.afterSubmit.nextDueAt()].filter((d): d is number => d !== null);
+    if (dues.length === 0) return;
+    const due = Math.min(...dues);
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     const current = this.alarmAt;
     if (current === null || current > due || current < Date.now()) {
@@ -253,6 +270,7 @@ export class JobCoordinator extends DurableObject<Env> {
       this.fail(task, { failureClass: "transient", reason: "the worker's lease expired" });
     }
     if (this.store.outboxSize() > 0 && (this.store.job.outboxRetryAt ?? 0) <= now) await this.drain();
+    await this.afterSubmit.tick(now);
     await this.pump();
   }
 
@@ -289,8 +307,45 @@ export class JobCoordinator extends DurableObject<Env> {
         language: row.language,
         requiresCaptcha: row.requires_captcha === 1,
       },
-      business: this.store.job.business,
+      business: this.withVerificationAddress(this.store.job.business),
     };
+  }
+
+  /** Directories get the job's own mailbox, so their verification mails reach the email handler. */
+  private withVerificationAddress(business: TaskLease["business"]): TaskLease["business"] {
+    const domain = this.env.VERIFY_DOMAIN?.trim();
+    return business && domain ? { ...business, email: verificationAddress(this.store.job.jobId!, domain) } : business;
+  }
+
+  // ---- after submit (coordinator/after-submit.ts) ---------------------------
+
+  /** Which of this job's submissions a verification mail is about; changes nothing. */
+  async matchVerificationMail(mail: MailFacts): Promise<MailMatch> {
+    return this.afterSubmit.matchMail(mail);
+  }
+
+  /** Queues a browser task to open the mail's link (once per submission). */
+  async acceptVerificationMail(submissionId: string, link: string, mailKey: string): Promise<AcceptResult> {
+    const result = this.afterSubmit.acceptMail(submissionId, link, mailKey);
+    if (result.accepted) await this.afterSubmit.release();
+    await this.pump();
+    return result;
+  }
+
+  async leaseFollowup(submissionId: string, kind: FollowupLease["kind"], attempt: number, workerId = "unknown"): Promise<FollowupLease | null> {
+    this.workersSeen.add(workerId);
+    const lease = this.afterSubmit.leaseFollowup(submissionId, kind, attempt);
+    await this.armAlarm();
+    return lease;
+  }
+
+  async reportFollowup(report: FollowupReport): Promise<{ applied: boolean }> {
+    const applied = this.afterSubmit.reportFollowup(report);
+    if (applied) {
+      await this.afterSubmit.release();
+      await this.pump();
+    }
+    return { applied };
   }
 
   /**

@@ -10,6 +10,7 @@ import { metrics } from "./routes/metrics";
 import { readyz } from "./routes/readyz";
 import { api as purchaseApi } from "./routes/openapi";
 import { jobs, ops, staffJobs } from "./routes/jobs";
+import { staffMail } from "./routes/staff-mail";
 import { localAuth } from "./routes/local-auth";
 import { staffTasks } from "./routes/staff-tasks";
 import { myJobs } from "./routes/my-jobs";
@@ -30,6 +31,7 @@ app.route("/api/jobs", jobs);
 app.route("/api/staff/jobs", staffJobs);
 app.route("/api/staff/tasks", staffTasks);
 app.route("/api/ops/daily", opsDaily);
+app.route("/api/staff/mail", staffMail);
 app.route("/api/ops", ops);
 app.route("/api/autobolt", autobolt);
 // Sign-in for local development only (404 unless SUPABASE_URL is empty and PUBLIC_URL is loopback).

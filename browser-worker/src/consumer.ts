@@ -15,9 +15,10 @@
  * - the browser is always released in `finally`.
  */
 import { evidenceKey } from "../../src/evidence/keys";
-import type { ReportResult, TaskLease, TaskMessage, TaskReport } from "../../src/shared/protocol";
+import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../../src/shared/protocol";
 import { taskMessageSchema } from "../../src/shared/protocol";
 import { submitListing } from "./engine";
+import { openFollowup, type FollowupPage } from "./followup";
 import type { CaptchaSolver, EngineResult } from "./engine/types";
 
 export interface QueueMessageLike {
@@ -47,6 +48,8 @@ export type BrowserLease =
 export interface CoordinatorLike {
   lease(submissionId: string, attempt: number, workerId: string): Promise<TaskLease | null>;
   report(report: TaskReport): Promise<ReportResult>;
+  leaseFollowup(submissionId: string, kind: FollowupLease["kind"], attempt: number, workerId: string): Promise<FollowupLease | null>;
+  reportFollowup(report: FollowupReport): Promise<{ applied: boolean }>;
 }
 
 export interface ConsumerDeps {
@@ -130,7 +133,43 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       }
     };
 
+    /** A `verify` or `listing` task: open one URL, screenshot it, report. */
+    const runFollowup = async (message: QueueMessageLike, task: TaskMessage & { kind: FollowupLease["kind"] }) => {
+      const coordinator = deps.coordinator(task.jobId);
+      const lease = await coordinator.leaseFollowup(task.submissionId, task.kind, task.attempt, deps.workerId);
+      if (!lease) {
+        summary.skippedStale++;
+        message.ack();
+        return;
+      }
+      let page: ConsumerPage | undefined;
+      let report: FollowupReport;
+      try {
+        page = await acquired.browser.newPage();
+        const opened = await openFollowup(page as unknown as FollowupPage, lease);
+        let evidence: string | undefined;
+        try {
+          const png = toBytes(await page.screenshot({ type: "png", fullPage: true }));
+          evidence = evidenceKey(lease.jobId, lease.submissionId, lease.attempt, lease.kind);
+          await deps.putEvidence(evidence, png, { finalUrl: (opened.finalUrl ?? "").slice(0, 1000), confirmation: (opened.reason ?? "").slice(0, 1000) });
+        } catch (err) {
+          evidence = undefined;
+          log({ level: "warn", msg: "evidence not stored", submissionId: lease.submissionId, error: String(err) });
+        }
+        report = { ...opened, jobId: lease.jobId, submissionId: lease.submissionId, kind: lease.kind, attempt: lease.attempt, evidenceKey: evidence, workerId: deps.workerId };
+      } catch (err) {
+        if (isBrowserGone(acquired.browser, err)) healthy = false;
+        report = { jobId: lease.jobId, submissionId: lease.submissionId, kind: lease.kind, attempt: lease.attempt, ok: false, reason: `browser error: ${String(err).slice(0, 300)}`, workerId: deps.workerId };
+      }
+      await page?.close().catch(() => {});
+      await coordinator.reportFollowup(report);
+      if (report.ok) summary.submitted++;
+      else summary.failed++;
+      message.ack();
+    };
+
     const runOne = async (message: QueueMessageLike, task: TaskMessage) => {
+      if (task.kind === "verify" || task.kind === "listing") return runFollowup(message, { ...task, kind: task.kind });
       const coordinator = deps.coordinator(task.jobId);
       const lease = await coordinator.lease(task.submissionId, task.attempt, deps.workerId);
       if (!lease) {

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { validateDirectoryRecords } from "../../src/catalog/directory-input";
 import { upsertDirectories } from "../../src/db/catalog";
 import { connect } from "../../src/db/client";
-import { startFarm, type Farm } from "../../test/farm/index.ts";
+import { startFarm, type Farm, type FarmOptions } from "../../test/farm/index.ts";
 import { installBrowserRenderingShim } from "./browser-rendering-shim";
 import { readCatalogFile } from "./catalog-file";
 import { startEmbeddedPostgres } from "./embedded-postgres";
@@ -31,10 +31,21 @@ export interface StackOptions {
   dataDir?: string;
   farmPort?: number;
   /**
+   * More farm options (publish delay, faults...). The farm delivers its
+   * verification mails to this stack's email handler unless `mailEndpoint` is set here.
+   */
+  farm?: Omit<FarmOptions, "port">;
+  /**
    * Variables for both Workers. Given: they go to a private env file and the
    * developer's .dev.vars are not read. Absent: each Worker reads its .dev.vars.
    */
   vars?: Record<string, string>;
+  /**
+   * Where wrangler dev keeps Durable Objects, R2 and queue state (default:
+   * .wrangler/state, shared by every run in the checkout, so a killed run's
+   * coordinators resume in the next one). Tests give a fresh directory.
+   */
+  persistTo?: string;
   /** Show wrangler's own output. */
   inheritOutput?: boolean;
   log?: (message: string) => void;
@@ -93,7 +104,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     await migrateDatabase(databaseUrl);
 
-    const farm = await startFarm({ port: options.farmPort ?? 0 });
+    const farm = await startFarm({
+      mailEndpoint: `http://127.0.0.1:${options.port}/cdn-cgi/handler/email`,
+      ...options.farm,
+      port: options.farmPort ?? 0,
+    });
     cleanups.push(() => farm.close());
     const conn = await connect(databaseUrl);
     try {
@@ -119,6 +134,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log(shim ? `local Browser Rendering runs the system Chromium (${shim})` : "no Chromium found (set CHROMIUM_PATH or apt-get install chromium): browser tasks will fail");
 
     const args = [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", "wrangler.toml", "-c", "browser-worker/wrangler.toml", "--port", String(options.port), "--ip", "127.0.0.1"];
+    if (options.persistTo) args.push("--persist-to", options.persistTo);
     if (options.vars) {
       const dir = await mkdtemp(join(tmpdir(), "directorybolt-stack-"));
       cleanups.push(() => rm(dir, { recursive: true, force: true }));

@@ -51,6 +51,15 @@ class CoordinatorDouble implements CoordinatorLike {
     return t.lease;
   }
 
+  /** After-submit tasks are exercised end to end (test/e2e/after-submit.test.ts); none are released here. */
+  async leaseFollowup(): Promise<null> {
+    return null;
+  }
+
+  async reportFollowup(): Promise<{ applied: boolean }> {
+    return { applied: false };
+  }
+
   async report(r: TaskReport): Promise<ReportResult> {
     const t = this.tasks.get(r.submissionId);
     if (!t || t.lease.attempt !== r.attempt || t.status !== "submitting") return { applied: false, reason: "stale_attempt" };
