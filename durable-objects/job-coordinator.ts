@@ -270,6 +270,8 @@ export class JobCoordinator extends DurableObject<Env> {
       this.fail(task, { failureClass: "transient", reason: "the worker's lease expired" });
     }
     if (this.store.outboxSize() > 0 && (this.store.job.outboxRetryAt ?? 0) <= now) await this.drain();
+    // Release work first: the listing checks below can wait seconds on slow directories.
+    await this.pump();
     await this.afterSubmit.tick(now);
     await this.pump();
   }
