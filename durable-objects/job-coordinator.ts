@@ -243,7 +243,11 @@ export class JobCoordinator extends DurableObject<Env> {
   /** A worker takes a released task. Null when the message is stale or the job is not running. */
   async lease(submissionId: string, attempt: number, workerId = "unknown"): Promise<TaskLease | null> {
     const task = this.store.task(submissionId);
-    if (!task || task.attempt !== attempt || task.status !== "queued") return null;
+    if (!task || task.attempt !== attempt || task.status !== "queued") {
+      // A redelivered or stale message: counted, and nothing else happens.
+      this.store.updateJob({ refusedLeases: this.store.job.refusedLeases + 1 });
+      return null;
+    }
     this.workersSeen.add(workerId);
     if (this.store.job.status !== "in_progress") {
       // Paused or cancelled after release: the task waits for resume.
@@ -301,16 +305,22 @@ export class JobCoordinator extends DurableObject<Env> {
 
   /** Applies a worker's report exactly once. */
   async report(report: TaskReport): Promise<ReportResult> {
-    const result = this.apply(report);
+    const result = this.applyCounted(report);
     if (result.applied) await this.pump();
     return result;
   }
 
   /** Many reports at once (the worker HTTP API, benches): one pump for all. */
   async reportMany(reports: TaskReport[]): Promise<ReportResult[]> {
-    const results = reports.map((r) => this.apply(r));
+    const results = reports.map((r) => this.applyCounted(r));
     if (results.some((r) => r.applied)) await this.pump();
     return results;
+  }
+
+  private applyCounted(report: TaskReport): ReportResult {
+    const result = this.apply(report);
+    if (!result.applied) this.store.updateJob({ refusedReports: this.store.job.refusedReports + 1 });
+    return result;
   }
 
   private apply(report: TaskReport): ReportResult {
@@ -514,6 +524,26 @@ export class JobCoordinator extends DurableObject<Env> {
       submissions: this.store.allTasks().map(toSubmissionView),
       activity: this.store.recentActivity(),
     };
+  }
+
+  /**
+   * Every task message this object has released so far (each task's attempts
+   * 1..current), for the fault-injection harness to deliver them all again.
+   */
+  releasedMessages(): TaskMessage[] {
+    const jobId = this.store.job.jobId;
+    if (!jobId) return [];
+    return this.store.allTasks().flatMap((t) => Array.from({ length: t.attempt }, (_, i) => ({ jobId, submissionId: t.submission_id, attempt: i + 1 })));
+  }
+
+  /** Duplicates refused and writes pending, for the fault-injection harness and ops. */
+  faultCounters(): { refusedLeases: number; refusedReports: number; pendingWrites: number } {
+    return { refusedLeases: this.store.job.refusedLeases, refusedReports: this.store.job.refusedReports, pendingWrites: this.store.outboxSize() };
+  }
+
+  /** Drops this instance (its storage stays): the next call starts a fresh one, as after an eviction. */
+  evict(): void {
+    this.ctx.abort("evicted by fault injection");
   }
 
   /** Outbox rows not yet in Postgres (ops and tests). */

@@ -10,6 +10,7 @@ import { metrics } from "./routes/metrics";
 import { readyz } from "./routes/readyz";
 import { api as purchaseApi } from "./routes/openapi";
 import { jobs, ops, staffJobs } from "./routes/jobs";
+import { devFaults } from "./routes/dev-faults";
 import { localAuth } from "./routes/local-auth";
 import { autobolt, workerJobs, workerProgress } from "./routes/worker-api";
 
@@ -27,6 +28,8 @@ app.route("/api/autobolt", autobolt);
 // Sign-in for local development only (404 unless SUPABASE_URL is empty and PUBLIC_URL is loopback).
 app.route("/api/auth", localAuth);
 app.route("/api/worker", workerProgress);
+// Fault injection for `npm run test:faults` (404 unless DEV_FAULT_INJECTION=1 on a loopback PUBLIC_URL).
+app.route("/api/dev/faults", devFaults);
 // Purchase flow: plans, checkout, the Stripe webhook, the business profile, /api/openapi.json.
 app.route("/", purchaseApi);
 

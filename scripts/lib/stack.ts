@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { validateDirectoryRecords } from "../../src/catalog/directory-input";
 import { upsertDirectories } from "../../src/db/catalog";
 import { connect } from "../../src/db/client";
-import { startFarm, type Farm } from "../../test/farm/index.ts";
+import { startFarm, type Farm, type FarmOptions } from "../../test/farm/index.ts";
 import { installBrowserRenderingShim } from "./browser-rendering-shim";
 import { readCatalogFile } from "./catalog-file";
 import { startEmbeddedPostgres } from "./embedded-postgres";
@@ -30,6 +30,10 @@ export interface StackOptions {
   /** Where PGlite keeps its data; absent: in memory. */
   dataDir?: string;
   farmPort?: number;
+  /** The farm's other settings (fault rates, seed). */
+  farm?: Omit<FarmOptions, "port">;
+  /** wrangler dev's local state (Durable Objects, R2); absent: `.wrangler/state`. */
+  persistTo?: string;
   /**
    * Variables for both Workers. Given: they go to a private env file and the
    * developer's .dev.vars are not read. Absent: each Worker reads its .dev.vars.
@@ -44,8 +48,15 @@ export interface Stack {
   url: string;
   databaseUrl: string;
   farm: Farm;
-  /** Resolves when wrangler exits by itself. */
+  /** Resolves when wrangler exits by itself (the current wrangler, after a restart). */
   exited: Promise<number>;
+  /** The process group of wrangler dev (both Workers, workerd, local Browser Rendering). */
+  readonly workersPgid: number;
+  /**
+   * Kills wrangler dev's whole process group (SIGKILL: no graceful shutdown)
+   * and starts it again on the same state, waiting until it is healthy.
+   */
+  restartWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -93,7 +104,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     await migrateDatabase(databaseUrl);
 
-    const farm = await startFarm({ port: options.farmPort ?? 0 });
+    const farm = await startFarm({ ...options.farm, port: options.farmPort ?? 0 });
     cleanups.push(() => farm.close());
     const conn = await connect(databaseUrl);
     try {
@@ -126,34 +137,58 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await writeFile(envFile, Object.entries(options.vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
       args.push("--env-file", envFile);
     }
+    if (options.persistTo) args.push("--persist-to", options.persistTo);
     const url = `http://127.0.0.1:${options.port}`;
-    const wrangler: ChildProcess = spawn(process.execPath, args, {
-      cwd: ROOT,
-      detached: true, // its own process group: stopping it stops workerd too
-      stdio: options.inheritOutput ? "inherit" : "ignore",
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: "false",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl,
-      },
-    });
-    const exited = new Promise<number>((resolve) => wrangler.on("exit", (code) => resolve(code ?? 0)));
-    cleanups.push(async () => {
+    const spawnWorkers = () => {
+      const child: ChildProcess = spawn(process.execPath, args, {
+        cwd: ROOT,
+        detached: true, // its own process group: stopping it stops workerd too
+        stdio: options.inheritOutput ? "inherit" : "ignore",
+        env: {
+          ...process.env,
+          WRANGLER_SEND_METRICS: "false",
+          CLOUDFLARE_CF_FETCH_ENABLED: "false",
+          CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl,
+        },
+      });
+      const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 0)));
+      return { child, exited };
+    };
+    const killWorkers = async (current: ReturnType<typeof spawnWorkers>, signal: NodeJS.Signals) => {
       try {
-        if (wrangler.pid) process.kill(-wrangler.pid, "SIGTERM");
+        if (current.child.pid) process.kill(-current.child.pid, signal);
       } catch {
         return; // already gone
       }
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      await Promise.race([current.exited, new Promise((r) => setTimeout(r, 5_000))]);
       try {
-        if (wrangler.pid) process.kill(-wrangler.pid, "SIGKILL");
+        if (current.child.pid) process.kill(-current.child.pid, "SIGKILL");
       } catch {
         // stopped
       }
-    });
-    await waitForHealth(url, exited, 120_000);
-    return { url, databaseUrl, farm, exited, stop: stopAll };
+    };
+    let workers = spawnWorkers();
+    cleanups.push(() => killWorkers(workers, "SIGTERM"));
+    await waitForHealth(url, workers.exited, 120_000);
+    const stack: Stack = {
+      url,
+      databaseUrl,
+      farm,
+      exited: workers.exited,
+      get workersPgid() {
+        return workers.child.pid!;
+      },
+      async restartWorkers() {
+        await killWorkers(workers, "SIGKILL");
+        // workerd may hold the port for a moment after its group is killed.
+        await new Promise((r) => setTimeout(r, 500));
+        workers = spawnWorkers();
+        stack.exited = workers.exited;
+        await waitForHealth(url, workers.exited, 120_000);
+      },
+      stop: stopAll,
+    };
+    return stack;
   } catch (err) {
     await stopAll();
     throw err;
