@@ -26,6 +26,23 @@ export function workersPlugin() {
   }));
 }
 
+/**
+ * Fault injection (`npm run test:faults` = `vitest run --project faults`): a
+ * Professional order under killed browsers, workers and coordinators, a
+ * stopped PostgreSQL 15 and replayed deliveries. Ten minutes, so `npm test`
+ * leaves it out: the project exists only when named on the command line.
+ */
+const faultsRequested = process.argv.some((arg, i, all) => arg === "--project=faults" || (arg === "faults" && all[i - 1] === "--project"));
+const faultsProject = {
+  test: {
+    name: "faults",
+    include: ["test/faults/**/*.test.ts"],
+    environment: "node" as const,
+    testTimeout: 25 * 60_000,
+    hookTimeout: 300_000,
+  },
+};
+
 // `npm test` runs four projects:
 // - workers: the Worker in real workerd (the Cloudflare plugin), against real Postgres
 // - db:      the data layer from Node against real Postgres (RLS matrix, tier selection, importer)
@@ -84,6 +101,7 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      ...(faultsRequested ? [faultsProject] : []),
     ],
   },
 });
