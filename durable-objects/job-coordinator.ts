@@ -43,8 +43,13 @@ import { log } from "../src/observability/log";
 
 /** A released task must be leased by a worker within this time. */
 export const QUEUED_LEASE_MS = 15 * 60_000;
-/** A leased task must be reported within this time. */
-export const SUBMITTING_LEASE_MS = 5 * 60_000;
+/**
+ * A leased task must be reported, or its lease extended by a heartbeat,
+ * within this time. Short, so that a worker killed mid-task holds its slot
+ * of the in-flight cap only briefly; live workers heartbeat every
+ * HEARTBEAT_INTERVAL_MS (browser-worker/src/consumer.ts).
+ */
+export const SUBMITTING_LEASE_MS = 90_000;
 /** Retrying tasks due within this window are released with a queue delay. */
 const RELEASE_LOOKAHEAD_MS = 60_000;
 const OUTBOX_BATCH = 500;
@@ -299,7 +304,8 @@ export class JobCoordinator extends DurableObject<Env> {
     const task = this.store.task(submissionId);
     if (!task || task.attempt !== attempt || task.status !== "submitting") return false;
     this.workersSeen.add(workerId);
-    this.store.updateTask(submissionId, { lease_expires_at: Date.now() + SUBMITTING_LEASE_MS });
+    // The lease lives only here: no outbox write, no socket delta.
+    this.store.extendLease(submissionId, Date.now() + SUBMITTING_LEASE_MS);
     return true;
   }
 

@@ -46,8 +46,17 @@ export type BrowserLease =
 
 export interface CoordinatorLike {
   lease(submissionId: string, attempt: number, workerId: string): Promise<TaskLease | null>;
+  /** Extends a lease still being worked on; false when it is no longer ours. */
+  heartbeat(submissionId: string, attempt: number, workerId: string): Promise<boolean>;
   report(report: TaskReport): Promise<ReportResult>;
 }
+
+/**
+ * How often a running task's lease is extended. The coordinator's lease is
+ * 90 s (SUBMITTING_LEASE_MS), so a worker that dies frees its tasks within
+ * 90 s while a slow form (captcha solving, slow pages) keeps its own.
+ */
+export const HEARTBEAT_INTERVAL_MS = 20_000;
 
 export interface ConsumerDeps {
   workerId: string;
@@ -57,6 +66,10 @@ export interface ConsumerDeps {
   putEvidence(key: string, png: Uint8Array, metadata: Record<string, string>): Promise<void>;
   solver?: CaptchaSolver;
   log?: (entry: Record<string, unknown>) => void;
+  /** Default HEARTBEAT_INTERVAL_MS. */
+  heartbeatMs?: number;
+  /** Default REPORT_RETRY_MS. */
+  reportRetryMs?: readonly number[];
 }
 
 export interface BatchSummary {
@@ -80,6 +93,27 @@ function toBytes(data: Uint8Array | string): Uint8Array {
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
+}
+
+/** Waits between attempts to deliver a report (the last failure gives up to the queue). */
+export const REPORT_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
+
+/**
+ * Delivers a report even across a coordinator restart or eviction: the form
+ * was already submitted, and a report that never arrives means the task is
+ * submitted again when its lease runs out. Reports are applied exactly once,
+ * so sending one again is safe. A fresh stub each time: a stub that saw its
+ * object reset stays broken.
+ */
+async function reportSurely(report: TaskReport, coordinator: () => CoordinatorLike, waits: readonly number[]): Promise<ReportResult> {
+  for (let i = 0; ; i++) {
+    try {
+      return await coordinator().report(report);
+    } catch (err) {
+      if (i >= waits.length) throw err;
+      await new Promise((r) => setTimeout(r, waits[i]));
+    }
+  }
 }
 
 export async function consumeBatch(messages: readonly QueueMessageLike[], deps: ConsumerDeps): Promise<BatchSummary> {
@@ -136,6 +170,18 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         message.ack();
         return;
       }
+      // Keep the lease while we work; a failed beat is retried at the next one.
+      const beat = setInterval(() => {
+        coordinator.heartbeat(lease.submissionId, lease.attempt, deps.workerId).catch(() => false);
+      }, deps.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
+      try {
+        await submitAndReport(message, coordinator, lease);
+      } finally {
+        clearInterval(beat);
+      }
+    };
+
+    const submitAndReport = async (message: QueueMessageLike, coordinator: CoordinatorLike, lease: TaskLease) => {
       let page: ConsumerPage | undefined;
       let result: EngineResult;
       try {
@@ -176,7 +222,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         retryAfterSeconds: result.retryAfterSeconds,
         workerId: deps.workerId,
       };
-      await coordinator.report(report);
+      await reportSurely(report, () => deps.coordinator(lease.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS);
       if (result.outcome === "failed") summary.failed++;
       else summary.submitted++;
       message.ack();

@@ -202,6 +202,11 @@ export class TaskStore {
     return row;
   }
 
+  /** Moves a lease's expiry; nothing Postgres or the sockets keep changes. */
+  extendLease(submissionId: string, leaseExpiresAt: number): void {
+    this.sql.exec("update tasks set lease_expires_at = ? where submission_id = ?", leaseExpiresAt, submissionId);
+  }
+
   /** When the oldest released, unleased task became deliverable (its queued lease less `queuedLeaseMs`). */
   oldestQueuedAt(queuedLeaseMs: number): number | null {
     return this.sql.exec<{ at: number | null }>("select min(lease_expires_at) - ? as at from tasks where status = 'queued'", queuedLeaseMs).one().at;

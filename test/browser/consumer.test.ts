@@ -51,6 +51,15 @@ class CoordinatorDouble implements CoordinatorLike {
     return t.lease;
   }
 
+  /** Heartbeats received while a task was ours. */
+  readonly beats: string[] = [];
+  async heartbeat(submissionId: string, attempt: number): Promise<boolean> {
+    const t = this.tasks.get(submissionId);
+    const ours = !!t && t.lease.attempt === attempt && t.status === "submitting";
+    if (ours) this.beats.push(submissionId);
+    return ours;
+  }
+
   async report(r: TaskReport): Promise<ReportResult> {
     const t = this.tasks.get(r.submissionId);
     if (!t || t.lease.attempt !== r.attempt || t.status !== "submitting") return { applied: false, reason: "stale_attempt" };
@@ -117,6 +126,54 @@ describe("queue consumer", () => {
       expect(second).toMatchObject({ submitted: 0, skippedStale: 1 });
       expect([...first.log, ...again.log].every((m) => m.acked)).toBe(true);
       expect(farm.submissions({ slug })).toHaveLength(1);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("keeps a slow task's lease with heartbeats while it works, and stops beating once it reported", async () => {
+    farm.reset();
+    farm.setFaults({ slowRate: 1, slowMs: 700 });
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const slug = farm.variantFor("classic-for").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const batch = messages([task]);
+      const summary = await consumeBatch(batch.list, { ...deps(coordinator, lease), heartbeatMs: 100 });
+      expect(summary).toMatchObject({ submitted: 1 });
+      // Every page of the form waited 700 ms: several beats, each while the task was leased.
+      const beats = coordinator.beats.length;
+      expect(beats).toBeGreaterThanOrEqual(3);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(coordinator.beats.length).toBe(beats);
+    } finally {
+      farm.setFaults({ slowRate: 0 });
+      await browser.close();
+    }
+  });
+
+  it("delivers the report across a coordinator that resets twice, so the form is not submitted again", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    let resets = 2;
+    const report = coordinator.report.bind(coordinator);
+    coordinator.report = async (r) => {
+      if (resets-- > 0) throw new Error("Durable Object reset because its code was updated.");
+      return report(r);
+    };
+    const slug = farm.variantFor("classic-for").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const batch = messages([task]);
+      const summary = await consumeBatch(batch.list, { ...deps(coordinator, lease), reportRetryMs: [10, 10, 10] });
+      expect(summary).toMatchObject({ submitted: 1, returned: 0 });
+      expect(batch.log[0]).toMatchObject({ acked: true });
+      expect(coordinator.tasks.get(task.submissionId)!.reports).toHaveLength(1);
+      expect(farm.submissions({ slug, outcome: "accepted" })).toHaveLength(1);
     } finally {
       await browser.close();
     }

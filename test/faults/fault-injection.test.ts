@@ -130,12 +130,16 @@ describe("fault injection", () => {
     // The schedule, while the job runs.
     const pending = [...FAULT_SCHEDULE];
     const deadline = order.paidAt + JOB_TIMEOUT_MS;
+    let lastLog = 0;
     while (Date.now() < deadline) {
       const elapsed = (Date.now() - order.paidAt) / 1000;
       while (pending.length && pending[0]!.atSeconds <= elapsed) await inject(pending.shift()!.kind);
       last = (await snapshotOf(order)) ?? last;
       if (last && ["completed", "failed", "cancelled"].includes(last.job.status) && pending.length === 0) break;
-      if (last && Math.round(elapsed) % 30 === 0) log(`${Math.round(elapsed)} s: ${last.job.status}, ${last.job.percent} %, ${last.job.inFlight} in flight`);
+      if (last && Date.now() - lastLog >= 30_000) {
+        lastLog = Date.now();
+        log(`${Math.round(elapsed)} s: ${last.job.status}, ${last.job.percent} %, ${last.job.inFlight} in flight, ${last.job.failed} failed`);
+      }
       await sleep(1_000);
     }
     expect(last?.job.status, `job not final: ${JSON.stringify(last?.job)}`).toBe("completed");
