@@ -108,6 +108,36 @@ describe("JobCoordinator", () => {
     await expectPostgresEqualsCoordinator(seeded.jobId);
   });
 
+  it("refuses and counts a redelivered message and a replayed report, lists every message it released, and a heartbeat keeps only a current lease", async () => {
+    const seeded = await seedJob({ directories: 3 });
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    const [a, b] = released;
+    expect(await stub.lease(a!.submissionId, 1, "w1")).not.toBeNull();
+    // The queue delivers the same message again: no second lease.
+    expect(await stub.lease(a!.submissionId, 1, "w2")).toBeNull();
+
+    const leaseOf = (id: string) =>
+      runInDurableObject(stub, (_i: JobCoordinator, state) => state.storage.sql.exec<{ at: number }>("select lease_expires_at as at from tasks where submission_id = ?", id).one().at);
+    const leased = await leaseOf(a!.submissionId);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await stub.heartbeat(a!.submissionId, 1, "w1")).toBe(true);
+    expect(await leaseOf(a!.submissionId)).toBeGreaterThan(leased);
+    expect(await stub.heartbeat(a!.submissionId, 2, "w1")).toBe(false); // an attempt never given
+    expect(await stub.heartbeat(b!.submissionId, 1, "w1")).toBe(false); // released, not leased
+
+    const report: TaskReport = { jobId: seeded.jobId, submissionId: a!.submissionId, attempt: 1, outcome: "failed", failureClass: "transient", reason: "502" };
+    expect(await stub.report(report)).toMatchObject({ applied: true });
+    expect(await stub.report(report)).toMatchObject({ applied: false });
+    // A retried task is released again with attempt 2; the list holds both messages.
+    const key = (m: TaskMessage) => `${m.submissionId}/${m.attempt}`;
+    expect(released.map(key)).toContain(`${a!.submissionId}/2`);
+    expect((await stub.releasedMessages()).map(key).sort()).toEqual(released.map(key).sort());
+    expect(await stub.faultCounters()).toMatchObject({ refusedLeases: 1, refusedReports: 1 });
+  });
+
   it("keeps every change while Postgres is unreachable, then drains the outbox", async () => {
     const seeded = await seedJob({ directories: 20 });
     const released: TaskMessage[] = [];
