@@ -38,7 +38,7 @@ const faultsProject = {
     name: "faults",
     include: ["test/faults/**/*.test.ts"],
     environment: "node" as const,
-    testTimeout: 25 * 60_000,
+    testTimeout: 60 * 60_000,
     hookTimeout: 300_000,
   },
 };

@@ -1,11 +1,9 @@
 /**
- * The fault schedule of `npm run test:faults`, in one place: seconds after
- * the order is paid, and what happens then. The farm answers 10 % of all
- * directory requests with a random 500/502/503 for the whole run (flakyRate).
- *
- * The process-level faults come early: a browser worker killed mid-task
- * leaves its task leased until the coordinator's lease (5 min) runs out, and
- * the run should still end within about ten minutes.
+ * The fault schedule of `npm run test:faults`, in one place: when the job
+ * has finished this share of its 300 submissions (so the faults spread over
+ * the whole run on a fast machine or a busy one), what happens. The farm
+ * answers 10 % of all directory requests with a random 500/502/503 for the
+ * whole run (FARM_FLAKY_RATE).
  */
 export type FaultKind =
   | "kill-chromium" //         SIGKILL the Chromium processes local Browser Rendering started
@@ -19,29 +17,29 @@ export type FaultKind =
 export const POSTGRES_OUTAGE_MS = 30_000;
 export const FARM_FLAKY_RATE = 0.1;
 
-export const FAULT_SCHEDULE: { atSeconds: number; kind: FaultKind }[] = [
-  { atSeconds: 15, kind: "kill-chromium" },
-  { atSeconds: 25, kind: "redeliver-messages" },
-  { atSeconds: 35, kind: "restart-workers" },
-  { atSeconds: 50, kind: "evict-coordinator" },
-  { atSeconds: 60, kind: "replay-webhooks" },
-  { atSeconds: 65, kind: "replay-reports" },
-  { atSeconds: 75, kind: "stop-postgres" },
-  { atSeconds: 115, kind: "kill-chromium" },
-  { atSeconds: 125, kind: "restart-workers" },
-  { atSeconds: 145, kind: "redeliver-messages" },
-  { atSeconds: 155, kind: "evict-coordinator" },
-  { atSeconds: 165, kind: "kill-chromium" },
-  { atSeconds: 175, kind: "replay-reports" },
-  { atSeconds: 185, kind: "replay-webhooks" },
-  { atSeconds: 195, kind: "stop-postgres" },
-  { atSeconds: 235, kind: "kill-chromium" },
-  { atSeconds: 245, kind: "evict-coordinator" },
-  { atSeconds: 255, kind: "redeliver-messages" },
-  { atSeconds: 270, kind: "replay-reports" },
-  { atSeconds: 290, kind: "kill-chromium" },
-  { atSeconds: 305, kind: "evict-coordinator" },
-  { atSeconds: 320, kind: "redeliver-messages" },
+export const FAULT_SCHEDULE: { atPercent: number; kind: FaultKind }[] = [
+  { atPercent: 2, kind: "kill-chromium" },
+  { atPercent: 5, kind: "redeliver-messages" },
+  { atPercent: 8, kind: "restart-workers" },
+  { atPercent: 12, kind: "evict-coordinator" },
+  { atPercent: 15, kind: "replay-webhooks" },
+  { atPercent: 18, kind: "replay-reports" },
+  { atPercent: 22, kind: "stop-postgres" },
+  { atPercent: 28, kind: "kill-chromium" },
+  { atPercent: 33, kind: "restart-workers" },
+  { atPercent: 38, kind: "redeliver-messages" },
+  { atPercent: 43, kind: "evict-coordinator" },
+  { atPercent: 48, kind: "kill-chromium" },
+  { atPercent: 53, kind: "replay-reports" },
+  { atPercent: 57, kind: "replay-webhooks" },
+  { atPercent: 62, kind: "stop-postgres" },
+  { atPercent: 68, kind: "kill-chromium" },
+  { atPercent: 73, kind: "evict-coordinator" },
+  { atPercent: 78, kind: "redeliver-messages" },
+  { atPercent: 83, kind: "replay-reports" },
+  { atPercent: 88, kind: "kill-chromium" },
+  { atPercent: 92, kind: "evict-coordinator" },
+  { atPercent: 95, kind: "redeliver-messages" },
 ];
 
 /** After the job is final, once more: everything delivered again must change nothing. */
