@@ -343,10 +343,15 @@ export class JobCoordinator extends DurableObject<Env> {
       this.leasedAt.delete(`${task.submission_id}:${task.attempt}`);
       if (this.opsStats.durationsMs.length < 1_000) this.opsStats.durationsMs.push(now - leasedAt);
     }
-    if (report.outcome === "failed") {
+    // A later attempt that finds the business already listed found our own
+    // listing: an earlier attempt was cut off after the directory had
+    // accepted it (its confirmation page failed, or the browser or the
+    // worker died before the report). The listing exists: submitted.
+    const ourEarlierListing = report.outcome === "failed" && report.failureClass === "duplicate_listing" && task.attempt > 1;
+    if (report.outcome === "failed" && !ourEarlierListing) {
       this.fail(task, { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds });
     } else {
-      const status: SubmissionStatus = report.outcome;
+      const status: SubmissionStatus = report.outcome === "failed" ? "submitted" : report.outcome;
       this.store.updateTask(task.submission_id, {
         status,
         lease_expires_at: null,

@@ -213,9 +213,12 @@ describe("fault injection", () => {
       failed: job.directories_failed,
     }).toEqual({ status: "completed", total: 300, submitted: snapshot.job.submitted, approved: snapshot.job.approved, failed: snapshot.job.failed });
 
-    // The farm's record: no directory received the business twice.
-    const twice = rows.filter((r) => stack.farm.listings({ slug: r.slug }).length > 1 || stack.farm.submissions({ slug: r.slug, outcome: "duplicate" }).length > 0);
+    // The farm's record: no directory accepted the business twice (two
+    // listings, or two accepted posts). A post refused as a duplicate is
+    // counted: it follows an attempt cut off after the directory accepted it.
+    const twice = rows.filter((r) => stack.farm.listings({ slug: r.slug }).length > 1 || stack.farm.submissions({ slug: r.slug, outcome: "accepted" }).length > 1);
     expect(twice.map((r) => r.slug)).toEqual([]);
+    const refusedAsDuplicate = rows.reduce((n, r) => n + stack.farm.submissions({ slug: r.slug, outcome: "duplicate" }).length, 0);
     // Every submission we call submitted is a listing there; every failed one is not.
     const submittedRows = rows.filter((r) => ["submitted", "awaiting_verification", "approved"].includes(r.status));
     expect(submittedRows.filter((r) => stack.farm.listings({ slug: r.slug }).length !== 1).map((r) => r.slug)).toEqual([]);
@@ -232,6 +235,7 @@ describe("fault injection", () => {
         reportsRefused: counters.refusedReports,
         webhookReplaysAnswered: duplicates.webhooksReplayed,
         messagesRedelivered: duplicates.redelivered,
+        secondPostsRefusedByTheDirectory: refusedAsDuplicate,
       },
       rowsLost,
       jobSeconds: Math.round(jobSeconds),

@@ -138,6 +138,26 @@ describe("JobCoordinator", () => {
     expect(await stub.faultCounters()).toMatchObject({ refusedLeases: 1, refusedReports: 1 });
   });
 
+  it("counts a listing found on a retry as the earlier attempt's (submitted), one found at once as someone else's (skipped)", async () => {
+    const seeded = await seedJob({ directories: 2 });
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    const [cutOff, listedBefore] = seeded.submissionIds;
+    await consume(seeded.jobId, released, (m) => {
+      if (m.submissionId === listedBefore) return { outcome: "failed", failureClass: "duplicate_listing", reason: "already listed" };
+      // Attempt 1 posted the form, then its confirmation page failed.
+      if (m.attempt === 1) return { outcome: "failed", failureClass: "transient", reason: "503 on the confirmation page" };
+      return { outcome: "failed", failureClass: "duplicate_listing", reason: "already listed" };
+    });
+    const snapshot = await stub.snapshot();
+    expect(snapshot.job).toMatchObject({ status: "completed", submitted: 1, skipped: 1 });
+    expect(snapshot.submissions.find((s) => s.submissionId === cutOff)).toMatchObject({ status: "submitted", attempt: 2, failureClass: null });
+    expect(snapshot.submissions.find((s) => s.submissionId === listedBefore)).toMatchObject({ status: "skipped", attempt: 1, failureClass: "duplicate_listing" });
+    await expectPostgresEqualsCoordinator(seeded.jobId);
+  });
+
   it("keeps every change while Postgres is unreachable, then drains the outbox", async () => {
     const seeded = await seedJob({ directories: 20 });
     const released: TaskMessage[] = [];
