@@ -70,6 +70,8 @@ export interface ConsumerDeps {
   heartbeatMs?: number;
   /** Default REPORT_RETRY_MS. */
   reportRetryMs?: readonly number[];
+  /** Default BROWSER_CALL_MS. */
+  browserCallMs?: Partial<typeof BROWSER_CALL_MS>;
 }
 
 export interface BatchSummary {
@@ -95,6 +97,23 @@ function toBytes(data: Uint8Array | string): Uint8Array {
   return out;
 }
 
+/**
+ * Bounds on calls to the browser session. A browser killed at the wrong
+ * moment can leave such a call waiting forever, and one stuck invocation
+ * holds its messages (locally, the whole queue) until the platform kills it.
+ */
+export const BROWSER_CALL_MS = { acquire: 60_000, newPage: 30_000, screenshot: 30_000, close: 10_000 };
+
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms);
+    }),
+  ]);
+}
+
 /** Waits between attempts to deliver a report (the last failure gives up to the queue). */
 export const REPORT_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
 
@@ -118,6 +137,7 @@ async function reportSurely(report: TaskReport, coordinator: () => CoordinatorLi
 
 export async function consumeBatch(messages: readonly QueueMessageLike[], deps: ConsumerDeps): Promise<BatchSummary> {
   const log = deps.log ?? (() => {});
+  const limits = { ...BROWSER_CALL_MS, ...deps.browserCallMs };
   const summary: BatchSummary = { submitted: 0, failed: 0, skippedStale: 0, returned: 0, malformed: 0 };
   const tasks: { message: QueueMessageLike; task: TaskMessage }[] = [];
   for (const message of messages) {
@@ -132,7 +152,9 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
   }
   if (tasks.length === 0) return summary;
 
-  const acquired = await deps.acquireBrowser();
+  const acquired = await within(limits.acquire, deps.acquireBrowser(), "acquiring a browser").catch(
+    (err: unknown): BrowserLease => ({ ok: false, retryAfterSeconds: 5, reason: String(err) }),
+  );
   if (!acquired.ok) {
     log({ level: "warn", msg: "no browser", reason: acquired.reason, retryAfterSeconds: acquired.retryAfterSeconds });
     for (const { message } of tasks) message.retry({ delaySeconds: acquired.retryAfterSeconds });
@@ -185,7 +207,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       let page: ConsumerPage | undefined;
       let result: EngineResult;
       try {
-        page = await acquired.browser.newPage();
+        page = await within(limits.newPage, acquired.browser.newPage(), "opening a page");
         result = await submitListing(page as never, lease, { solver: deps.solver, log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }) });
       } catch (err) {
         if (isBrowserGone(acquired.browser, err)) {
@@ -198,7 +220,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       let evidence: string | undefined;
       if (page && healthy) {
         try {
-          const png = toBytes(await page.screenshot({ type: "png", fullPage: true }));
+          const png = toBytes(await within(limits.screenshot, page.screenshot({ type: "png", fullPage: true }), "the screenshot"));
           evidence = evidenceKey(lease.jobId, lease.submissionId, lease.attempt, result.outcome === "failed" ? "failed" : "submitted");
           await deps.putEvidence(evidence, png, {
             finalUrl: result.finalUrl.slice(0, 1000),
@@ -209,7 +231,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           log({ level: "warn", msg: "evidence not stored", submissionId: lease.submissionId, error: String(err) });
         }
       }
-      await page?.close().catch(() => {});
+      if (page) await within(limits.close, page.close(), "closing the page").catch(() => {});
       const report: TaskReport = {
         jobId: lease.jobId,
         submissionId: lease.submissionId,
@@ -230,7 +252,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
 
     await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.pagesPerBrowser, tasks.length)) }, worker));
   } finally {
-    await acquired.release(healthy).catch(() => {});
+    await within(limits.close, acquired.release(healthy), "releasing the browser").catch(() => {});
   }
   return summary;
 }

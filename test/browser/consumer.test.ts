@@ -179,6 +179,26 @@ describe("queue consumer", () => {
     }
   });
 
+  it("ends the batch when the browser session stops answering: no acquire, page or release waits forever", async () => {
+    const never = () => new Promise<never>(() => {});
+    const fast = { acquire: 200, newPage: 200, screenshot: 200, close: 200 };
+    // The session hangs when asked for a browser: the messages go back to the queue.
+    const hungAcquire = new CoordinatorDouble(crypto.randomUUID());
+    const waiting = messages([hungAcquire.add(crypto.randomUUID(), farm.variantFor("classic-for").slug)]);
+    expect(await consumeBatch(waiting.list, { ...deps(hungAcquire, never), browserCallMs: fast })).toMatchObject({ returned: 1 });
+    expect(waiting.log[0]!.retried).toBeGreaterThan(0);
+
+    // A browser that never opens a page nor lets go: the attempt is reported and acknowledged.
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const task = coordinator.add(crypto.randomUUID(), farm.variantFor("classic-for").slug);
+    const dead = { newPage: never, isConnected: () => true };
+    const batch = messages([task]);
+    const summary = await consumeBatch(batch.list, { ...deps(coordinator, async () => ({ ok: true, browser: dead, release: never })), browserCallMs: fast });
+    expect(summary).toMatchObject({ failed: 1 });
+    expect(batch.log[0]).toMatchObject({ acked: true });
+    expect(coordinator.tasks.get(task.submissionId)!.reports[0]).toMatchObject({ outcome: "failed", failureClass: "transient" });
+  });
+
   it("brings back the tasks of a browser killed mid-batch, and the job completes", async () => {
     farm.reset();
     const coordinator = new CoordinatorDouble(crypto.randomUUID());
