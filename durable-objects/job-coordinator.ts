@@ -609,14 +609,25 @@ export class JobCoordinator extends DurableObject<Env> {
   private scheduleDrain(): void {
     if (this.store.outboxSize() === 0 || this.draining) return;
     if ((this.store.job.outboxRetryAt ?? 0) > Date.now()) return;
-    this.draining = this.drain().finally(() => {
+    this.ctx.waitUntil(this.drain());
+  }
+
+  /**
+   * Writes the outbox to Postgres, one writer at a time. Two overlapping
+   * drains (the alarm's and a scheduled one) could commit an older row of a
+   * submission after a newer one and leave Postgres behind with an empty
+   * outbox; `npm run test:faults` found one left `submitting` that way.
+   */
+  async drain(): Promise<void> {
+    while (this.draining) await this.draining;
+    this.draining = this.drainNow().finally(() => {
       this.draining = null;
     });
-    this.ctx.waitUntil(this.draining);
+    return this.draining;
   }
 
   /** Writes the outbox to Postgres in batches until it is empty or Postgres fails. */
-  async drain(): Promise<void> {
+  private async drainNow(): Promise<void> {
     this.writeJobRow();
     const job = this.store.job;
     if (!job.jobId || !job.customerId) return;

@@ -158,6 +158,43 @@ describe("JobCoordinator", () => {
     await expectPostgresEqualsCoordinator(seeded.jobId);
   });
 
+  it("writes the outbox one drain at a time: a slow older write never lands after a newer one", async () => {
+    const seeded = await seedJob({ directories: 1 });
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    await settled(seeded.jobId);
+    const task = released[0]!;
+    await runInDurableObject(stub, async (instance: JobCoordinator) => {
+      const real = instance.database;
+      let slow = true;
+      let writing!: () => void;
+      const firstWriteStarted = new Promise<void>((r) => (writing = r));
+      instance.database = async () => {
+        const conn = await real();
+        if (slow) {
+          slow = false;
+          // The first writer has read its batch and is slow to commit it.
+          const transaction = conn.db.transaction.bind(conn.db);
+          conn.db.transaction = (async (fn: never) => {
+            writing();
+            await new Promise((r) => setTimeout(r, 300));
+            return transaction(fn);
+          }) as typeof conn.db.transaction;
+        }
+        return conn;
+      };
+      await instance.lease(task.submissionId, 1, "w");
+      const older = instance.drain(); // holds "submitting"
+      await firstWriteStarted;
+      await instance.report({ jobId: seeded.jobId, submissionId: task.submissionId, attempt: 1, outcome: "submitted" });
+      await Promise.all([older, instance.drain()]);
+    });
+    const { pg } = await expectPostgresEqualsCoordinator(seeded.jobId);
+    expect(pg.submissions.map((s) => s.status)).toEqual(["submitted"]);
+  });
+
   it("keeps every change while Postgres is unreachable, then drains the outbox", async () => {
     const seeded = await seedJob({ directories: 20 });
     const released: TaskMessage[] = [];
