@@ -187,9 +187,6 @@ describe("fault injection", () => {
     const orderCount = Number((await db.query("select count(*) as n from orders")).rows[0].n);
     const jobCount = Number((await db.query("select count(*) as n from jobs")).rows[0].n);
     await db.end();
-    expect(orderCount).toBe(1);
-    expect(jobCount).toBe(1);
-    expect(rows).toHaveLength(300);
     const byId = new Map(snapshot.submissions.map((s) => [s.submissionId, s]));
     const mismatched = rows.filter((r) => {
       const s = byId.get(r.id);
@@ -204,26 +201,14 @@ describe("fault injection", () => {
       );
     });
     const rowsLost = mismatched.length + (300 - rows.length);
-    expect(mismatched.map((r) => `${r.slug}: postgres ${r.status}/${r.attempt}, coordinator ${byId.get(r.id)?.status}/${byId.get(r.id)?.attempt}`)).toEqual([]);
-    expect({
-      status: job.status,
-      total: job.directories_total,
-      submitted: job.directories_submitted,
-      approved: job.directories_approved,
-      failed: job.directories_failed,
-    }).toEqual({ status: "completed", total: 300, submitted: snapshot.job.submitted, approved: snapshot.job.approved, failed: snapshot.job.failed });
 
     // The farm's record: no directory accepted the business twice (two
     // listings, or two accepted posts). A post refused as a duplicate is
     // counted: it follows an attempt cut off after the directory accepted it.
     const twice = rows.filter((r) => stack.farm.listings({ slug: r.slug }).length > 1 || stack.farm.submissions({ slug: r.slug, outcome: "accepted" }).length > 1);
-    expect(twice.map((r) => r.slug)).toEqual([]);
     const refusedAsDuplicate = rows.reduce((n, r) => n + stack.farm.submissions({ slug: r.slug, outcome: "duplicate" }).length, 0);
     // Every submission we call submitted is a listing there; every failed one is not.
     const submittedRows = rows.filter((r) => ["submitted", "awaiting_verification", "approved"].includes(r.status));
-    expect(submittedRows.filter((r) => stack.farm.listings({ slug: r.slug }).length !== 1).map((r) => r.slug)).toEqual([]);
-    expect(rows.filter((r) => r.status === "failed" && stack.farm.listings({ slug: r.slug }).length > 0).map((r) => r.slug)).toEqual([]);
-
     const retries = rows.reduce((n, r) => n + Math.max(0, r.attempt - 1), 0);
     injected["farm-5xx" as FaultKind] = stack.farm.faultsInjected();
     const summary = {
@@ -241,7 +226,22 @@ describe("fault injection", () => {
       jobSeconds: Math.round(jobSeconds),
       totalSeconds: Math.round((Date.now() - started) / 1000),
     };
+    // Printed before the assertions, so a failing run still shows its counts.
     console.log(`\nfault injection summary\n${JSON.stringify(summary, null, 2)}\n`);
+    expect(orderCount).toBe(1);
+    expect(jobCount).toBe(1);
+    expect(rows).toHaveLength(300);
+    expect(mismatched.map((r) => `${r.slug}: postgres ${r.status}/${r.attempt}, coordinator ${byId.get(r.id)?.status}/${byId.get(r.id)?.attempt}`)).toEqual([]);
+    expect({
+      status: job.status,
+      total: job.directories_total,
+      submitted: job.directories_submitted,
+      approved: job.directories_approved,
+      failed: job.directories_failed,
+    }).toEqual({ status: "completed", total: 300, submitted: snapshot.job.submitted, approved: snapshot.job.approved, failed: snapshot.job.failed });
+    expect(twice.map((r) => r.slug)).toEqual([]);
+    expect(submittedRows.filter((r) => stack.farm.listings({ slug: r.slug }).length !== 1).map((r) => r.slug)).toEqual([]);
+    expect(rows.filter((r) => r.status === "failed" && stack.farm.listings({ slug: r.slug }).length > 0).map((r) => r.slug)).toEqual([]);
     expect(rowsLost).toBe(0);
     // Every redelivered message and replayed report was refused (some deliveries after restarts are first deliveries).
     expect(counters.refusedReports).toBeGreaterThanOrEqual(duplicates.reportsReplayed);
