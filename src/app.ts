@@ -11,6 +11,7 @@ import { readyz } from "./routes/readyz";
 import { api as purchaseApi } from "./routes/openapi";
 import { jobs, ops, staffJobs } from "./routes/jobs";
 import { staffMail } from "./routes/staff-mail";
+import { devFaults } from "./routes/dev-faults";
 import { localAuth } from "./routes/local-auth";
 import { staffTasks } from "./routes/staff-tasks";
 import { myJobs } from "./routes/my-jobs";
@@ -43,6 +44,8 @@ app.route("/api/webhook-endpoints", webhookEndpointsApi);
 app.route("/api/config", siteConfig);
 app.route("/api/me/jobs", myJobs);
 app.route("/api/staff/directories", staffCatalog);
+// Fault injection for `npm run test:faults` (404 unless DEV_FAULT_INJECTION=1 on a loopback PUBLIC_URL).
+app.route("/api/dev/faults", devFaults);
 // Purchase flow: plans, checkout, the Stripe webhook, the business profile, /api/openapi.json.
 app.route("/", purchaseApi);
 

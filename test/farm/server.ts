@@ -9,6 +9,7 @@ import { handleAdmin } from "./admin.ts";
 import { CaptchaService } from "./captcha/service.ts";
 import { handleSolver } from "./captcha/solver.ts";
 import { handleDirectory } from "./directory.ts";
+import type { FaultOptions } from "./faults.ts";
 import { DEFAULT_SEED, DEFAULT_VARIANTS, generateVariants, sandboxCatalog } from "./generator.ts";
 import { html, parseBody, readRaw, send, text, type Reply } from "./http.ts";
 import { createRng } from "./random.ts";
@@ -65,6 +66,10 @@ export interface Farm {
   mails(filter?: { slug?: string; to?: string }): FarmMail[];
   /** The answer to an image captcha (the solver stand-in's knowledge; never in the page). */
   captchaAnswer(id: string): string | undefined;
+  /** Random 5xx answers given so far (flakyRate). */
+  faultsInjected(): number;
+  /** Changes the fault rates of a running farm. */
+  setFaults(patch: { flakyRate?: number; slowRate?: number; slowMs?: number }): void;
   /** Forgets submissions, listings, sessions, captchas, rate windows and mails. */
   reset(): void;
   close(): Promise<void>;
@@ -77,7 +82,7 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
   const store = new FarmStore(options.publishDelayMs ?? 5000);
   const captchas = new CaptchaService();
   const rng = createRng(`${seed}:faults`);
-  const faults = { flakyRate: options.flakyRate ?? 0, slowRate: options.slowRate ?? 0, slowMs: options.slowMs ?? 1500 };
+  const faults: FaultOptions = { flakyRate: options.flakyRate ?? 0, slowRate: options.slowRate ?? 0, slowMs: options.slowMs ?? 1500, injected: 0 };
   let url = "";
   const farmUrl = () => url;
   const mailEndpoint = options.mailEndpoint;
@@ -150,6 +155,8 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
     variantsFor: (designId) => variants.filter((x) => x.design.id === designId),
     catalog: (count = variants.length) => sandboxCatalog(url, Math.min(count, variants.length), seed),
     submissions: (filter) => store.submissions(filter),
+    faultsInjected: () => faults.injected ?? 0,
+    setFaults: (patch) => void Object.assign(faults, patch),
     listings: (filter) => store.listings(filter),
     mails: (filter) => store.mails(filter),
     captchaAnswer: (id) => captchas.answer(id),
