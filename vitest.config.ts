@@ -37,6 +37,23 @@ function fuzzRuns(): number {
   return /--project[= ]fuzz\b/.test(argv) ? 150 : 20;
 }
 
+/**
+ * Fault injection (`npm run test:faults` = `vitest run --project faults`): a
+ * Professional order under killed browsers, workers and coordinators, a
+ * stopped PostgreSQL 15 and replayed deliveries. Ten minutes, so `npm test`
+ * leaves it out: the project exists only when named on the command line.
+ */
+const faultsRequested = process.argv.some((arg, i, all) => arg === "--project=faults" || (arg === "faults" && all[i - 1] === "--project"));
+const faultsProject = {
+  test: {
+    name: "faults",
+    include: ["test/faults/**/*.test.ts"],
+    environment: "node" as const,
+    testTimeout: 60 * 60_000,
+    hookTimeout: 300_000,
+  },
+};
+
 // `npm test` runs four projects:
 // - workers: the Worker in real workerd (the Cloudflare plugin), against real Postgres
 // - db:      the data layer from Node against real Postgres (RLS matrix, tier selection, importer)
@@ -113,6 +130,7 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      ...(faultsRequested ? [faultsProject] : []),
     ],
   },
 });

@@ -26,6 +26,8 @@ import type { Database } from "../src/db/client";
 import { PLANS, isPlanId } from "../src/shared/plans";
 import type {
   ActivityLine,
+  FollowupLease,
+  FollowupReport,
   JobProgress,
   ReportResult,
   ServerMessage,
@@ -37,7 +39,10 @@ import type {
   TaskReport,
 } from "../src/shared/protocol";
 import type { SubmissionStatus } from "../src/shared/statuses";
+import { AfterSubmit, type AcceptResult } from "./coordinator/after-submit";
+import type { MailFacts, MailMatch } from "./coordinator/verification";
 import { loadJob, writeOutbox } from "./coordinator/postgres-sync";
+import { verificationAddress } from "../src/mail/links";
 import { decideAfterFailure } from "./coordinator/retry-policy";
 import { loadReleasePlan } from "./coordinator/release-plan";
 import { outcomeData, type OutcomeData } from "./coordinator/outcome-event";
@@ -50,8 +55,13 @@ import { log } from "../src/observability/log";
 
 /** A released task must be leased by a worker within this time. */
 export const QUEUED_LEASE_MS = 15 * 60_000;
-/** A leased task must be reported within this time. */
-export const SUBMITTING_LEASE_MS = 5 * 60_000;
+/**
+ * A leased task must be reported, or its lease extended by a heartbeat,
+ * within this time. Short, so that a worker killed mid-task holds its slot
+ * of the in-flight cap only briefly; live workers heartbeat every
+ * HEARTBEAT_INTERVAL_MS (browser-worker/src/consumer.ts).
+ */
+export const SUBMITTING_LEASE_MS = 90_000;
 /** Retrying tasks due within this window are released with a queue delay. */
 const RELEASE_LOOKAHEAD_MS = 60_000;
 const OUTBOX_BATCH = 500;
@@ -63,6 +73,8 @@ export class JobCoordinator extends DurableObject<Env> {
   private readonly store: TaskStore;
   private readonly sockets: SocketHub;
   private readonly staff: StaffTasks;
+  /** Verification mails and approval tracking (coordinator/after-submit.ts). */
+  private readonly afterSubmit: AfterSubmit;
   private pendingActivity: ActivityLine[] = [];
   private jobDirty = false;
   private jobRowDirty = false;
@@ -93,6 +105,15 @@ export class JobCoordinator extends DurableObject<Env> {
       event: (kind, message, submissionId, key) => this.event(kind, message, submissionId, key),
       changed: () => this.jobChanged(),
       done: () => this.recentDone.push(Date.now()),
+    });
+    this.afterSubmit = new AfterSubmit({
+      store: this.store,
+      sql: ctx.storage.sql,
+      env,
+      event: (kind, message, submissionId, dedupeKey) => this.event(kind, message, submissionId, dedupeKey),
+      changed: () => this.jobChanged(),
+      send: (messages) => this.sendTasks(messages, messages.map(() => 0)),
+      database: () => this.database(),
     });
   }
 
@@ -225,8 +246,9 @@ export class JobCoordinator extends DurableObject<Env> {
 
   private async armAlarm(): Promise<void> {
     this.writeJobRow();
-    const due = this.store.nextDueAt();
-    if (due === null) return;
+    const dues = [this.store.nextDueAt(), this.afterSubmit.nextDueAt()].filter((d): d is number => d !== null);
+    if (dues.length === 0) return;
+    const due = Math.min(...dues);
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     const current = this.alarmAt;
     if (current === null || current > due || current < Date.now()) {
@@ -253,6 +275,9 @@ export class JobCoordinator extends DurableObject<Env> {
       this.fail(task, { failureClass: "transient", reason: "the worker's lease expired" });
     }
     if (this.store.outboxSize() > 0 && (this.store.job.outboxRetryAt ?? 0) <= now) await this.drain();
+    // Release work first: the listing checks below can wait seconds on slow directories.
+    await this.pump();
+    await this.afterSubmit.tick(now);
     await this.pump();
   }
 
@@ -261,7 +286,11 @@ export class JobCoordinator extends DurableObject<Env> {
   /** A worker takes a released task. Null when the message is stale or the job is not running. */
   async lease(submissionId: string, attempt: number, workerId = "unknown"): Promise<TaskLease | null> {
     const task = this.store.task(submissionId);
-    if (!task || task.attempt !== attempt || task.status !== "queued") return null;
+    if (!task || task.attempt !== attempt || task.status !== "queued") {
+      // A redelivered or stale message: counted, and nothing else happens.
+      this.store.updateJob({ refusedLeases: this.store.job.refusedLeases + 1 });
+      return null;
+    }
     this.workersSeen.add(workerId);
     if (this.store.job.status !== "in_progress") {
       // Paused or cancelled after release: the task waits for resume.
@@ -289,8 +318,45 @@ export class JobCoordinator extends DurableObject<Env> {
         language: row.language,
         requiresCaptcha: row.requires_captcha === 1,
       },
-      business: this.store.job.business,
+      business: this.withVerificationAddress(this.store.job.business),
     };
+  }
+
+  /** Directories get the job's own mailbox, so their verification mails reach the email handler. */
+  private withVerificationAddress(business: TaskLease["business"]): TaskLease["business"] {
+    const domain = this.env.VERIFY_DOMAIN?.trim();
+    return business && domain ? { ...business, email: verificationAddress(this.store.job.jobId!, domain) } : business;
+  }
+
+  // ---- after submit (coordinator/after-submit.ts) ---------------------------
+
+  /** Which of this job's submissions a verification mail is about; changes nothing. */
+  async matchVerificationMail(mail: MailFacts): Promise<MailMatch> {
+    return this.afterSubmit.matchMail(mail);
+  }
+
+  /** Queues a browser task to open the mail's link (once per submission). */
+  async acceptVerificationMail(submissionId: string, link: string, mailKey: string): Promise<AcceptResult> {
+    const result = this.afterSubmit.acceptMail(submissionId, link, mailKey);
+    if (result.accepted) await this.afterSubmit.release();
+    await this.pump();
+    return result;
+  }
+
+  async leaseFollowup(submissionId: string, kind: FollowupLease["kind"], attempt: number, workerId = "unknown"): Promise<FollowupLease | null> {
+    this.workersSeen.add(workerId);
+    const lease = this.afterSubmit.leaseFollowup(submissionId, kind, attempt);
+    await this.armAlarm();
+    return lease;
+  }
+
+  async reportFollowup(report: FollowupReport): Promise<{ applied: boolean }> {
+    const applied = this.afterSubmit.reportFollowup(report);
+    if (applied) {
+      await this.afterSubmit.release();
+      await this.pump();
+    }
+    return { applied };
   }
 
   /**
@@ -313,22 +379,29 @@ export class JobCoordinator extends DurableObject<Env> {
     const task = this.store.task(submissionId);
     if (!task || task.attempt !== attempt || task.status !== "submitting") return false;
     this.workersSeen.add(workerId);
-    this.store.updateTask(submissionId, { lease_expires_at: Date.now() + SUBMITTING_LEASE_MS });
+    // The lease lives only here: no outbox write, no socket delta.
+    this.store.extendLease(submissionId, Date.now() + SUBMITTING_LEASE_MS);
     return true;
   }
 
   /** Applies a worker's report exactly once. */
   async report(report: TaskReport): Promise<ReportResult> {
-    const result = this.apply(report);
+    const result = this.applyCounted(report);
     if (result.applied) await this.pump();
     return result;
   }
 
   /** Many reports at once (the worker HTTP API, benches): one pump for all. */
   async reportMany(reports: TaskReport[]): Promise<ReportResult[]> {
-    const results = reports.map((r) => this.apply(r));
+    const results = reports.map((r) => this.applyCounted(r));
     if (results.some((r) => r.applied)) await this.pump();
     return results;
+  }
+
+  private applyCounted(report: TaskReport): ReportResult {
+    const result = this.apply(report);
+    if (!result.applied) this.store.updateJob({ refusedReports: this.store.job.refusedReports + 1 });
+    return result;
   }
 
   private apply(report: TaskReport): ReportResult {
@@ -346,10 +419,15 @@ export class JobCoordinator extends DurableObject<Env> {
       this.leasedAt.delete(`${task.submission_id}:${task.attempt}`);
       if (this.opsStats.durationsMs.length < 1_000) this.opsStats.durationsMs.push(now - leasedAt);
     }
-    if (report.outcome === "failed") {
+    // A later attempt that finds the business already listed found our own
+    // listing: an earlier attempt was cut off after the directory had
+    // accepted it (its confirmation page failed, or the browser or the
+    // worker died before the report). The listing exists: submitted.
+    const ourEarlierListing = report.outcome === "failed" && report.failureClass === "duplicate_listing" && task.attempt > 1;
+    if (report.outcome === "failed" && !ourEarlierListing) {
       this.fail(task, { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds }, outcome);
     } else {
-      const status: SubmissionStatus = report.outcome;
+      const status: SubmissionStatus = report.outcome === "failed" ? "submitted" : report.outcome;
       this.store.updateTask(task.submission_id, {
         status,
         lease_expires_at: null,
@@ -568,6 +646,26 @@ export class JobCoordinator extends DurableObject<Env> {
     };
   }
 
+  /**
+   * Every task message this object has released so far (each task's attempts
+   * 1..current), for the fault-injection harness to deliver them all again.
+   */
+  releasedMessages(): TaskMessage[] {
+    const jobId = this.store.job.jobId;
+    if (!jobId) return [];
+    return this.store.allTasks().flatMap((t) => Array.from({ length: t.attempt }, (_, i) => ({ jobId, submissionId: t.submission_id, attempt: i + 1 })));
+  }
+
+  /** Duplicates refused and writes pending, for the fault-injection harness and ops. */
+  faultCounters(): { refusedLeases: number; refusedReports: number; pendingWrites: number } {
+    return { refusedLeases: this.store.job.refusedLeases, refusedReports: this.store.job.refusedReports, pendingWrites: this.store.outboxSize() };
+  }
+
+  /** Drops this instance (its storage stays): the next call starts a fresh one, as after an eviction. */
+  evict(): void {
+    this.ctx.abort("evicted by fault injection");
+  }
+
   /** Outbox rows not yet in Postgres (ops and tests). */
   pendingWrites(): number {
     return this.store.outboxSize();
@@ -620,14 +718,25 @@ export class JobCoordinator extends DurableObject<Env> {
   private scheduleDrain(): void {
     if (this.store.outboxSize() === 0 || this.draining) return;
     if ((this.store.job.outboxRetryAt ?? 0) > Date.now()) return;
-    this.draining = this.drain().finally(() => {
+    this.ctx.waitUntil(this.drain());
+  }
+
+  /**
+   * Writes the outbox to Postgres, one writer at a time. Two overlapping
+   * drains (the alarm's and a scheduled one) could commit an older row of a
+   * submission after a newer one and leave Postgres behind with an empty
+   * outbox; `npm run test:faults` found one left `submitting` that way.
+   */
+  async drain(): Promise<void> {
+    while (this.draining) await this.draining;
+    this.draining = this.drainNow().finally(() => {
       this.draining = null;
     });
-    this.ctx.waitUntil(this.draining);
+    return this.draining;
   }
 
   /** Writes the outbox to Postgres in batches until it is empty or Postgres fails. */
-  async drain(): Promise<void> {
+  private async drainNow(): Promise<void> {
     this.writeJobRow();
     const job = this.store.job;
     if (!job.jobId || !job.customerId) return;

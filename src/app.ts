@@ -10,6 +10,8 @@ import { metrics } from "./routes/metrics";
 import { readyz } from "./routes/readyz";
 import { api as purchaseApi } from "./routes/openapi";
 import { jobs, ops, staffJobs } from "./routes/jobs";
+import { staffMail } from "./routes/staff-mail";
+import { devFaults } from "./routes/dev-faults";
 import { localAuth } from "./routes/local-auth";
 import { staffTasks } from "./routes/staff-tasks";
 import { myJobs } from "./routes/my-jobs";
@@ -30,6 +32,7 @@ app.route("/api/jobs", jobs);
 app.route("/api/staff/jobs", staffJobs);
 app.route("/api/staff/tasks", staffTasks);
 app.route("/api/ops/daily", opsDaily);
+app.route("/api/staff/mail", staffMail);
 app.route("/api/ops", ops);
 app.route("/api/autobolt", autobolt);
 // Sign-in for local development only (404 unless SUPABASE_URL is empty and PUBLIC_URL is loopback).
@@ -41,6 +44,8 @@ app.route("/api/webhook-endpoints", webhookEndpointsApi);
 app.route("/api/config", siteConfig);
 app.route("/api/me/jobs", myJobs);
 app.route("/api/staff/directories", staffCatalog);
+// Fault injection for `npm run test:faults` (404 unless DEV_FAULT_INJECTION=1 on a loopback PUBLIC_URL).
+app.route("/api/dev/faults", devFaults);
 // Purchase flow: plans, checkout, the Stripe webhook, the business profile, /api/openapi.json.
 app.route("/", purchaseApi);
 

@@ -1,8 +1,10 @@
 /**
  * The `directorybolt` Worker: the HTTP API (Hono), the dead-letter consumer,
+ * the verification mailboxes' email handler,
  * and the Durable Object classes the runtime instantiates by name.
  */
 import { app } from "./app";
+import { handleInboundMail } from "./mail/inbound";
 import { handleDeadLetters } from "./queues/dead-letter";
 import { runScheduled } from "./scheduled";
 import { log } from "./observability/log";
@@ -16,6 +18,10 @@ export default {
     if (batch.queue.startsWith("directory-tasks-dlq")) return handleDeadLetters(batch, env);
     // This Worker consumes no other queue; leave the messages where they are.
     batch.retryAll({ delaySeconds: 60 });
+  },
+  /** Verification mailboxes (Email Routing): src/mail/inbound.ts. */
+  async email(message: ForwardableEmailMessage, env: Env, _ctx: ExecutionContext): Promise<void> {
+    await handleInboundMail(message, env);
   },
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     ctx.waitUntil(runScheduled(env).then(() => undefined, (err: unknown) => log("error", "scheduled run failed", { error: err })));

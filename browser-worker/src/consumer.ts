@@ -15,9 +15,10 @@
  * - the browser is always released in `finally`.
  */
 import { evidenceKey } from "../../src/evidence/keys";
-import type { ReportResult, TaskLease, TaskMessage, TaskReport } from "../../src/shared/protocol";
+import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../../src/shared/protocol";
 import { taskMessageSchema } from "../../src/shared/protocol";
 import { submitListing } from "./engine";
+import { openFollowup, type FollowupPage } from "./followup";
 import type { CaptchaSolver, EngineResult } from "./engine/types";
 
 export interface QueueMessageLike {
@@ -46,8 +47,19 @@ export type BrowserLease =
 
 export interface CoordinatorLike {
   lease(submissionId: string, attempt: number, workerId: string): Promise<TaskLease | null>;
+  /** Extends a lease still being worked on; false when it is no longer ours. */
+  heartbeat(submissionId: string, attempt: number, workerId: string): Promise<boolean>;
   report(report: TaskReport): Promise<ReportResult>;
+  leaseFollowup(submissionId: string, kind: FollowupLease["kind"], attempt: number, workerId: string): Promise<FollowupLease | null>;
+  reportFollowup(report: FollowupReport): Promise<{ applied: boolean }>;
 }
+
+/**
+ * How often a running task's lease is extended. The coordinator's lease is
+ * 90 s (SUBMITTING_LEASE_MS), so a worker that dies frees its tasks within
+ * 90 s while a slow form (captcha solving, slow pages) keeps its own.
+ */
+export const HEARTBEAT_INTERVAL_MS = 20_000;
 
 export interface ConsumerDeps {
   workerId: string;
@@ -59,6 +71,12 @@ export interface ConsumerDeps {
   log?: (entry: Record<string, unknown>) => void;
   /** The listing as this directory gets it (a language model's rewording); the lease's own when absent or failing. */
   customiseListing?: (lease: TaskLease) => Promise<TaskLease["business"]>;
+  /** Default HEARTBEAT_INTERVAL_MS. */
+  heartbeatMs?: number;
+  /** Default REPORT_RETRY_MS. */
+  reportRetryMs?: readonly number[];
+  /** Default BROWSER_CALL_MS. */
+  browserCallMs?: Partial<typeof BROWSER_CALL_MS>;
 }
 
 export interface BatchSummary {
@@ -84,8 +102,47 @@ function toBytes(data: Uint8Array | string): Uint8Array {
   return out;
 }
 
+/**
+ * Bounds on calls to the browser session. A browser killed at the wrong
+ * moment can leave such a call waiting forever, and one stuck invocation
+ * holds its messages (locally, the whole queue) until the platform kills it.
+ */
+export const BROWSER_CALL_MS = { acquire: 60_000, newPage: 30_000, screenshot: 30_000, close: 10_000 };
+
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms);
+    }),
+  ]);
+}
+
+/** Waits between attempts to deliver a report (the last failure gives up to the queue). */
+export const REPORT_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
+
+/**
+ * Delivers a report even across a coordinator restart or eviction: the form
+ * was already submitted, and a report that never arrives means the task is
+ * submitted again when its lease runs out. Reports are applied exactly once,
+ * so sending one again is safe. A fresh stub each time: a stub that saw its
+ * object reset stays broken.
+ */
+async function reportSurely(report: TaskReport, coordinator: () => CoordinatorLike, waits: readonly number[]): Promise<ReportResult> {
+  for (let i = 0; ; i++) {
+    try {
+      return await coordinator().report(report);
+    } catch (err) {
+      if (i >= waits.length) throw err;
+      await new Promise((r) => setTimeout(r, waits[i]));
+    }
+  }
+}
+
 export async function consumeBatch(messages: readonly QueueMessageLike[], deps: ConsumerDeps): Promise<BatchSummary> {
   const log = deps.log ?? (() => {});
+  const limits = { ...BROWSER_CALL_MS, ...deps.browserCallMs };
   const summary: BatchSummary = { submitted: 0, failed: 0, skippedStale: 0, returned: 0, malformed: 0 };
   const tasks: { message: QueueMessageLike; task: TaskMessage }[] = [];
   for (const message of messages) {
@@ -100,7 +157,9 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
   }
   if (tasks.length === 0) return summary;
 
-  const acquired = await deps.acquireBrowser();
+  const acquired = await within(limits.acquire, deps.acquireBrowser(), "acquiring a browser").catch(
+    (err: unknown): BrowserLease => ({ ok: false, retryAfterSeconds: 5, reason: String(err) }),
+  );
   if (!acquired.ok) {
     log({ level: "warn", msg: "no browser", reason: acquired.reason, retryAfterSeconds: acquired.retryAfterSeconds });
     for (const { message } of tasks) message.retry({ delaySeconds: acquired.retryAfterSeconds });
@@ -130,7 +189,43 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       }
     };
 
+    /** A `verify` or `listing` task: open one URL, screenshot it, report. */
+    const runFollowup = async (message: QueueMessageLike, task: TaskMessage & { kind: FollowupLease["kind"] }) => {
+      const coordinator = deps.coordinator(task.jobId);
+      const lease = await coordinator.leaseFollowup(task.submissionId, task.kind, task.attempt, deps.workerId);
+      if (!lease) {
+        summary.skippedStale++;
+        message.ack();
+        return;
+      }
+      let page: ConsumerPage | undefined;
+      let report: FollowupReport;
+      try {
+        page = await acquired.browser.newPage();
+        const opened = await openFollowup(page as unknown as FollowupPage, lease);
+        let evidence: string | undefined;
+        try {
+          const png = toBytes(await page.screenshot({ type: "png", fullPage: true }));
+          evidence = evidenceKey(lease.jobId, lease.submissionId, lease.attempt, lease.kind);
+          await deps.putEvidence(evidence, png, { finalUrl: (opened.finalUrl ?? "").slice(0, 1000), confirmation: (opened.reason ?? "").slice(0, 1000) });
+        } catch (err) {
+          evidence = undefined;
+          log({ level: "warn", msg: "evidence not stored", submissionId: lease.submissionId, error: String(err) });
+        }
+        report = { ...opened, jobId: lease.jobId, submissionId: lease.submissionId, kind: lease.kind, attempt: lease.attempt, evidenceKey: evidence, workerId: deps.workerId };
+      } catch (err) {
+        if (isBrowserGone(acquired.browser, err)) healthy = false;
+        report = { jobId: lease.jobId, submissionId: lease.submissionId, kind: lease.kind, attempt: lease.attempt, ok: false, reason: `browser error: ${String(err).slice(0, 300)}`, workerId: deps.workerId };
+      }
+      await page?.close().catch(() => {});
+      await coordinator.reportFollowup(report);
+      if (report.ok) summary.submitted++;
+      else summary.failed++;
+      message.ack();
+    };
+
     const runOne = async (message: QueueMessageLike, task: TaskMessage) => {
+      if (task.kind === "verify" || task.kind === "listing") return runFollowup(message, { ...task, kind: task.kind });
       const coordinator = deps.coordinator(task.jobId);
       const lease = await coordinator.lease(task.submissionId, task.attempt, deps.workerId);
       if (!lease) {
@@ -138,10 +233,22 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         message.ack();
         return;
       }
+      // Keep the lease while we work; a failed beat is retried at the next one.
+      const beat = setInterval(() => {
+        coordinator.heartbeat(lease.submissionId, lease.attempt, deps.workerId).catch(() => false);
+      }, deps.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
+      try {
+        await submitAndReport(message, coordinator, lease);
+      } finally {
+        clearInterval(beat);
+      }
+    };
+
+    const submitAndReport = async (message: QueueMessageLike, coordinator: CoordinatorLike, lease: TaskLease) => {
       let page: ConsumerPage | undefined;
       let result: EngineResult;
       try {
-        page = await acquired.browser.newPage();
+        page = await within(limits.newPage, acquired.browser.newPage(), "opening a page");
         const business = deps.customiseListing ? await deps.customiseListing(lease).catch(() => lease.business) : lease.business;
         result = await submitListing(page as never, { ...lease, business }, { solver: deps.solver, log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }) });
       } catch (err) {
@@ -155,7 +262,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       let evidence: string | undefined;
       if (page && healthy) {
         try {
-          const png = toBytes(await page.screenshot({ type: "png", fullPage: true }));
+          const png = toBytes(await within(limits.screenshot, page.screenshot({ type: "png", fullPage: true }), "the screenshot"));
           evidence = evidenceKey(lease.jobId, lease.submissionId, lease.attempt, result.outcome === "failed" ? "failed" : "submitted");
           await deps.putEvidence(evidence, png, {
             finalUrl: result.finalUrl.slice(0, 1000),
@@ -166,7 +273,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           log({ level: "warn", msg: "evidence not stored", submissionId: lease.submissionId, error: String(err) });
         }
       }
-      await page?.close().catch(() => {});
+      if (page) await within(limits.close, page.close(), "closing the page").catch(() => {});
       const report: TaskReport = {
         jobId: lease.jobId,
         submissionId: lease.submissionId,
@@ -180,7 +287,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         workerId: deps.workerId,
         fields: [...new Set(result.filled.map((f) => f.type))],
       };
-      await coordinator.report(report);
+      await reportSurely(report, () => deps.coordinator(lease.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS);
       if (result.outcome === "failed") summary.failed++;
       else summary.submitted++;
       message.ack();
@@ -188,7 +295,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
 
     await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.pagesPerBrowser, tasks.length)) }, worker));
   } finally {
-    await acquired.release(healthy).catch(() => {});
+    await within(limits.close, acquired.release(healthy), "releasing the browser").catch(() => {});
   }
   return summary;
 }

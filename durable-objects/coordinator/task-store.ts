@@ -48,6 +48,10 @@ export interface JobMeta {
   loadRetryAt: number | null;
   outboxFailures: number;
   outboxRetryAt: number | null;
+  /** Deliveries refused because the task was no longer waiting for that attempt (redeliveries). */
+  refusedLeases: number;
+  /** Reports refused as repeated, stale or late (replays). */
+  refusedReports: number;
 }
 
 const DEFAULT_META: JobMeta = {
@@ -64,6 +68,8 @@ const DEFAULT_META: JobMeta = {
   loadRetryAt: null,
   outboxFailures: 0,
   outboxRetryAt: null,
+  refusedLeases: 0,
+  refusedReports: 0,
 };
 
 /** Statuses in which a task holds a lease (it was released and not reported). */
@@ -196,6 +202,11 @@ export class TaskStore {
     this.enqueueSubmission(row);
     this.changed.set(submissionId, row);
     return row;
+  }
+
+  /** Moves a lease's expiry; nothing Postgres or the sockets keep changes. */
+  extendLease(submissionId: string, leaseExpiresAt: number): void {
+    this.sql.exec("update tasks set lease_expires_at = ? where submission_id = ?", leaseExpiresAt, submissionId);
   }
 
   /** When the oldest released, unleased task became deliverable (its queued lease less `queuedLeaseMs`). */

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { validateDirectoryRecords } from "../../src/catalog/directory-input";
 import { upsertDirectories } from "../../src/db/catalog";
 import { connect } from "../../src/db/client";
-import { startFarm, type Farm } from "../../test/farm/index.ts";
+import { startFarm, type Farm, type FarmOptions } from "../../test/farm/index.ts";
 import { installBrowserRenderingShim } from "./browser-rendering-shim";
 import { readCatalogFile } from "./catalog-file";
 import { startEmbeddedPostgres } from "./embedded-postgres";
@@ -31,10 +31,21 @@ export interface StackOptions {
   dataDir?: string;
   farmPort?: number;
   /**
+   * More farm options (publish delay, fault rates, seed...). The farm delivers its
+   * verification mails to this stack's email handler unless `mailEndpoint` is set here.
+   */
+  farm?: Omit<FarmOptions, "port">;
+  /**
    * Variables for both Workers. Given: they go to a private env file and the
    * developer's .dev.vars are not read. Absent: each Worker reads its .dev.vars.
    */
   vars?: Record<string, string>;
+  /**
+   * Where wrangler dev keeps Durable Objects, R2 and queue state (default:
+   * .wrangler/state, shared by every run in the checkout, so a killed run's
+   * coordinators resume in the next one). Tests give a fresh directory.
+   */
+  persistTo?: string;
   /** Show wrangler's own output. */
   inheritOutput?: boolean;
   log?: (message: string) => void;
@@ -44,8 +55,15 @@ export interface Stack {
   url: string;
   databaseUrl: string;
   farm: Farm;
-  /** Resolves when wrangler exits by itself. */
+  /** Resolves when wrangler exits by itself (the current wrangler, after a restart). */
   exited: Promise<number>;
+  /** The process group of wrangler dev (both Workers, workerd, local Browser Rendering). */
+  readonly workersPgid: number;
+  /**
+   * Kills wrangler dev's whole process group (SIGKILL: no graceful shutdown)
+   * and starts it again on the same state, waiting until it is healthy.
+   */
+  restartWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -93,7 +111,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     await migrateDatabase(databaseUrl);
 
-    const farm = await startFarm({ port: options.farmPort ?? 0 });
+    const farm = await startFarm({
+      mailEndpoint: `http://127.0.0.1:${options.port}/cdn-cgi/handler/email`,
+      ...options.farm,
+      port: options.farmPort ?? 0,
+    });
     cleanups.push(() => farm.close());
     const conn = await connect(databaseUrl);
     try {
@@ -119,6 +141,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log(shim ? `local Browser Rendering runs the system Chromium (${shim})` : "no Chromium found (set CHROMIUM_PATH or apt-get install chromium): browser tasks will fail");
 
     const args = [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", "wrangler.toml", "-c", "browser-worker/wrangler.toml", "--port", String(options.port), "--ip", "127.0.0.1"];
+    if (options.persistTo) args.push("--persist-to", options.persistTo);
     if (options.vars) {
       const dir = await mkdtemp(join(tmpdir(), "directorybolt-stack-"));
       cleanups.push(() => rm(dir, { recursive: true, force: true }));
@@ -127,33 +150,56 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       args.push("--env-file", envFile);
     }
     const url = `http://127.0.0.1:${options.port}`;
-    const wrangler: ChildProcess = spawn(process.execPath, args, {
-      cwd: ROOT,
-      detached: true, // its own process group: stopping it stops workerd too
-      stdio: options.inheritOutput ? "inherit" : "ignore",
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: "false",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl,
-      },
-    });
-    const exited = new Promise<number>((resolve) => wrangler.on("exit", (code) => resolve(code ?? 0)));
-    cleanups.push(async () => {
+    const spawnWorkers = () => {
+      const child: ChildProcess = spawn(process.execPath, args, {
+        cwd: ROOT,
+        detached: true, // its own process group: stopping it stops workerd too
+        stdio: options.inheritOutput ? "inherit" : "ignore",
+        env: {
+          ...process.env,
+          WRANGLER_SEND_METRICS: "false",
+          CLOUDFLARE_CF_FETCH_ENABLED: "false",
+          CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl,
+        },
+      });
+      const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 0)));
+      return { child, exited };
+    };
+    const killWorkers = async (current: ReturnType<typeof spawnWorkers>, signal: NodeJS.Signals) => {
       try {
-        if (wrangler.pid) process.kill(-wrangler.pid, "SIGTERM");
+        if (current.child.pid) process.kill(-current.child.pid, signal);
       } catch {
         return; // already gone
       }
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      await Promise.race([current.exited, new Promise((r) => setTimeout(r, 5_000))]);
       try {
-        if (wrangler.pid) process.kill(-wrangler.pid, "SIGKILL");
+        if (current.child.pid) process.kill(-current.child.pid, "SIGKILL");
       } catch {
         // stopped
       }
-    });
-    await waitForHealth(url, exited, 120_000);
-    return { url, databaseUrl, farm, exited, stop: stopAll };
+    };
+    let workers = spawnWorkers();
+    cleanups.push(() => killWorkers(workers, "SIGTERM"));
+    await waitForHealth(url, workers.exited, 120_000);
+    const stack: Stack = {
+      url,
+      databaseUrl,
+      farm,
+      exited: workers.exited,
+      get workersPgid() {
+        return workers.child.pid!;
+      },
+      async restartWorkers() {
+        await killWorkers(workers, "SIGKILL");
+        // workerd may hold the port for a moment after its group is killed.
+        await new Promise((r) => setTimeout(r, 500));
+        workers = spawnWorkers();
+        stack.exited = workers.exited;
+        await waitForHealth(url, workers.exited, 120_000);
+      },
+      stop: stopAll,
+    };
+    return stack;
   } catch (err) {
     await stopAll();
     throw err;

@@ -38,6 +38,11 @@ export const directoryInputSchema = z.object({
   name: z.string().trim().min(1).max(200),
   website: httpUrl,
   submitUrl: z.preprocess((v) => (v === "" || v === null ? undefined : v), httpUrl.optional()),
+  /** Where a published listing is looked up; `{query}` stands for the business name. */
+  listingSearchUrl: z.preprocess(
+    (v) => (v === "" || v === null ? undefined : v),
+    z.string().trim().max(2000).refine((v) => v.includes("{query}") && /^https?:\/\//.test(v.replace("{query}", "x")), "an http(s) URL containing {query}").optional(),
+  ),
   daScore: optionalInt(0, 100),
   priorityTier: z.preprocess((v) => (v === "" ? undefined : Number(v)), z.number().int().min(1).max(5)),
   category: z.preprocess((v) => (v === "" || v == null ? "general" : v), z.string().trim().min(1).max(80)),

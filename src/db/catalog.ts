@@ -18,6 +18,7 @@ export async function upsertDirectories(
       const chunk = rows.slice(i, i + BATCH).map((r) => ({
         ...r,
         submitUrl: r.submitUrl ?? null,
+        listingSearchUrl: r.listingSearchUrl ?? null,
         daScore: r.daScore ?? null,
         source: r.source ?? null,
         notes: r.notes ?? null,

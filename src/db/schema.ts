@@ -221,6 +221,13 @@ export const directories = pgTable(
     name: text("name").notNull(),
     website: text("website").notNull(),
     submitUrl: text("submit_url"),
+    /**
+     * Where a published listing can be looked up, with `{query}` for the
+     * business name (e.g. https://example.com/search?q={query}); the approval
+     * tracker re-checks submissions there. Null: only a listing URL the
+     * directory showed can be checked.
+     */
+    listingSearchUrl: text("listing_search_url"),
     /** Domain Authority as a source states it (0-100); null when unknown. */
     daScore: smallint("da_score"),
     /** 1 = most valuable; plans draw from tiers up to their limit. */
@@ -600,5 +607,38 @@ export const directoryOutcomes = pgTable(
     primaryKey({ columns: [t.submissionId, t.attempt] }),
     index("directory_outcomes_directory_id_idx").on(t.directoryId, t.occurredAt),
     staffReadPolicy("directory_outcomes"),
+  ],
+).enableRLS();
+
+export const INBOUND_MAIL_STATUSES = ["matched", "unmatched"] as const;
+
+/**
+ * Every mail the verification mailboxes received (the Worker's `email`
+ * handler): the raw message is in R2 (`r2_key`); matched mails name their job
+ * and submission, unmatched ones wait in the staff inbox. `mail_id` is the
+ * SHA-256 of the raw message, so a redelivery is one row.
+ */
+export const inboundMails = pgTable(
+  "inbound_mails",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    mailId: text("mail_id").notNull(),
+    envelopeFrom: text("envelope_from").notNull(),
+    envelopeTo: text("envelope_to").notNull(),
+    subject: text("subject"),
+    r2Key: text("r2_key").notNull(),
+    status: text("status").notNull(),
+    /** Why it matched nothing (unmatched), or which link was taken (matched). */
+    reason: text("reason"),
+    verificationLink: text("verification_link"),
+    jobId: uuid("job_id").references(() => jobs.id, { onDelete: "set null" }),
+    submissionId: uuid("submission_id").references(() => directorySubmissions.id, { onDelete: "set null" }),
+    receivedAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("inbound_mails_mail_id_key").on(t.mailId),
+    index("inbound_mails_unmatched_idx").on(t.receivedAt).where(sql`${t.status} = 'unmatched'`),
+    check("inbound_mails_status_valid", oneOf("status", INBOUND_MAIL_STATUSES)),
+    staffReadPolicy("inbound_mails"),
   ],
 ).enableRLS();

@@ -11,11 +11,22 @@ import { FIELD_TYPES } from "./vocabulary";
 
 const uuid = z.string().uuid();
 
+/**
+ * What a browser task does: `submit` fills the directory's form (the default
+ * when absent); the after-submit kinds open one URL and screenshot it:
+ * `verify` the link of a directory's verification mail, `listing` the live
+ * listing the approval tracker found.
+ */
+export const TASK_KINDS = ["submit", "verify", "listing"] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+export type FollowupKind = Exclude<TaskKind, "submit">;
+
 /** `directory-tasks` carries only this; everything else comes from the coordinator. */
 export const taskMessageSchema = z.object({
   jobId: uuid,
   submissionId: uuid,
   attempt: z.number().int().min(1),
+  kind: z.enum(TASK_KINDS).optional(),
 });
 export type TaskMessage = z.infer<typeof taskMessageSchema>;
 
@@ -72,9 +83,53 @@ export interface TaskLease {
   business: ListingProfile | null;
 }
 
+/** What a lease on a `verify` or `listing` task hands the worker: one URL to open. */
+export interface FollowupLease {
+  jobId: string;
+  submissionId: string;
+  kind: FollowupKind;
+  attempt: number;
+  url: string;
+  directory: { id: string; slug: string; name: string };
+  /** A live listing page shows it (the worker checks, for `listing`). */
+  businessName: string | null;
+}
+
+/** The worker's outcome for one follow-up attempt; `(submissionId, kind, attempt)` makes it exactly-once. */
+export const followupReportSchema = z.object({
+  jobId: uuid,
+  submissionId: uuid,
+  kind: z.enum(["verify", "listing"]),
+  attempt: z.number().int().min(1),
+  /** The page opened and said what was expected (a 2xx/3xx; for `listing`, the business name shown). */
+  ok: z.boolean(),
+  httpStatus: z.number().int().min(0).max(999).optional(),
+  finalUrl: z.string().max(2000).optional(),
+  evidenceKey: z.string().max(500).optional(),
+  reason: z.string().max(2000).optional(),
+  workerId: z.string().max(200).optional(),
+});
+export type FollowupReport = z.infer<typeof followupReportSchema>;
+
 export type ReportResult =
   | { applied: true; status: SubmissionStatus }
   | { applied: false; reason: "unknown_submission" | "stale_attempt" | "already_final" | "not_leased" | "job_not_running" };
+
+/** One mail of the verification mailboxes, as the staff inbox lists it (`GET /api/staff/mail`). */
+export interface InboundMailView {
+  id: string;
+  receivedAt: string;
+  from: string;
+  to: string;
+  subject: string | null;
+  status: "matched" | "unmatched";
+  /** Why nobody claimed it, or what became of its link. */
+  reason: string | null;
+  verificationLink: string | null;
+  jobId: string | null;
+  submissionId: string | null;
+  rawUrl: string;
+}
 
 // ---- WebSocket protocol -------------------------------------------------
 

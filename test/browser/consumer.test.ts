@@ -51,6 +51,24 @@ class CoordinatorDouble implements CoordinatorLike {
     return t.lease;
   }
 
+  /** After-submit tasks are exercised end to end (test/e2e/after-submit.test.ts); none are released here. */
+  async leaseFollowup(): Promise<null> {
+    return null;
+  }
+
+  async reportFollowup(): Promise<{ applied: boolean }> {
+    return { applied: false };
+  }
+
+  /** Heartbeats received while a task was ours. */
+  readonly beats: string[] = [];
+  async heartbeat(submissionId: string, attempt: number): Promise<boolean> {
+    const t = this.tasks.get(submissionId);
+    const ours = !!t && t.lease.attempt === attempt && t.status === "submitting";
+    if (ours) this.beats.push(submissionId);
+    return ours;
+  }
+
   async report(r: TaskReport): Promise<ReportResult> {
     const t = this.tasks.get(r.submissionId);
     if (!t || t.lease.attempt !== r.attempt || t.status !== "submitting") return { applied: false, reason: "stale_attempt" };
@@ -120,6 +138,74 @@ describe("queue consumer", () => {
     } finally {
       await browser.close();
     }
+  });
+
+  it("keeps a slow task's lease with heartbeats while it works, and stops beating once it reported", async () => {
+    farm.reset();
+    farm.setFaults({ slowRate: 1, slowMs: 700 });
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const slug = farm.variantFor("classic-for").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const batch = messages([task]);
+      const summary = await consumeBatch(batch.list, { ...deps(coordinator, lease), heartbeatMs: 100 });
+      expect(summary).toMatchObject({ submitted: 1 });
+      // Every page of the form waited 700 ms: several beats, each while the task was leased.
+      const beats = coordinator.beats.length;
+      expect(beats).toBeGreaterThanOrEqual(3);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(coordinator.beats.length).toBe(beats);
+    } finally {
+      farm.setFaults({ slowRate: 0 });
+      await browser.close();
+    }
+  });
+
+  it("delivers the report across a coordinator that resets twice, so the form is not submitted again", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    let resets = 2;
+    const report = coordinator.report.bind(coordinator);
+    coordinator.report = async (r) => {
+      if (resets-- > 0) throw new Error("Durable Object reset because its code was updated.");
+      return report(r);
+    };
+    const slug = farm.variantFor("classic-for").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const batch = messages([task]);
+      const summary = await consumeBatch(batch.list, { ...deps(coordinator, lease), reportRetryMs: [10, 10, 10] });
+      expect(summary).toMatchObject({ submitted: 1, returned: 0 });
+      expect(batch.log[0]).toMatchObject({ acked: true });
+      expect(coordinator.tasks.get(task.submissionId)!.reports).toHaveLength(1);
+      expect(farm.submissions({ slug, outcome: "accepted" })).toHaveLength(1);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("ends the batch when the browser session stops answering: no acquire, page or release waits forever", async () => {
+    const never = () => new Promise<never>(() => {});
+    const fast = { acquire: 200, newPage: 200, screenshot: 200, close: 200 };
+    // The session hangs when asked for a browser: the messages go back to the queue.
+    const hungAcquire = new CoordinatorDouble(crypto.randomUUID());
+    const waiting = messages([hungAcquire.add(crypto.randomUUID(), farm.variantFor("classic-for").slug)]);
+    expect(await consumeBatch(waiting.list, { ...deps(hungAcquire, never), browserCallMs: fast })).toMatchObject({ returned: 1 });
+    expect(waiting.log[0]!.retried).toBeGreaterThan(0);
+
+    // A browser that never opens a page nor lets go: the attempt is reported and acknowledged.
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const task = coordinator.add(crypto.randomUUID(), farm.variantFor("classic-for").slug);
+    const dead = { newPage: never, isConnected: () => true };
+    const batch = messages([task]);
+    const summary = await consumeBatch(batch.list, { ...deps(coordinator, async () => ({ ok: true, browser: dead, release: never })), browserCallMs: fast });
+    expect(summary).toMatchObject({ failed: 1 });
+    expect(batch.log[0]).toMatchObject({ acked: true });
+    expect(coordinator.tasks.get(task.submissionId)!.reports[0]).toMatchObject({ outcome: "failed", failureClass: "transient" });
   });
 
   it("brings back the tasks of a browser killed mid-batch, and the job completes", async () => {

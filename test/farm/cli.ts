@@ -22,12 +22,13 @@ const { values } = parseArgs({
     "flaky-rate": { type: "string", default: "0" },
     "slow-rate": { type: "string", default: "0" },
     "slow-ms": { type: "string", default: "1500" },
+    "mail-endpoint": { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
 
 if (values.help) {
-  console.log("usage: npm run farm -- [--port N] [--variants N] [--seed S] [--publish-delay MS] [--flaky-rate F] [--slow-rate F] [--slow-ms MS] [--host H]");
+  console.log("usage: npm run farm -- [--port N] [--variants N] [--seed S] [--publish-delay MS] [--flaky-rate F] [--slow-rate F] [--slow-ms MS] [--host H] [--mail-endpoint URL]");
   process.exit(0);
 }
 
@@ -49,6 +50,7 @@ const farm = await startFarm({
   flakyRate: number("flaky-rate", values["flaky-rate"]),
   slowRate: number("slow-rate", values["slow-rate"]),
   slowMs: number("slow-ms", values["slow-ms"]),
+  mailEndpoint: values["mail-endpoint"],
   onSubmission: (s) => console.log(`${s.at} ${s.outcome.padEnd(12)} ${s.slug} (${s.design}${s.step > 1 ? `, page ${s.step}` : ""})`),
   onMail: (m) => console.log(`${m.at} mail to ${m.to}: ${m.link}`),
 });

@@ -15,6 +15,8 @@ export interface FaultOptions {
   flakyRate: number;
   slowRate: number;
   slowMs: number;
+  /** Random 5xx answers given so far (the fault-injection test prints it). */
+  injected?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -34,6 +36,7 @@ export async function applyFaults(req: IncomingMessage, variant: Variant, option
   }
   if (options.flakyRate > 0 && rng.next() < options.flakyRate) {
     const status = rng.pick([500, 502, 503]);
+    options.injected = (options.injected ?? 0) + 1;
     return html(messagePage(variant, `${status} Server Error`, ui.unavailable), status, status === 503 ? { "retry-after": "2" } : {});
   }
   if (design.rateLimit) {

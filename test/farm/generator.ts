@@ -125,6 +125,7 @@ export function sandboxCatalog(farmUrl: string, count: number = DEFAULT_VARIANTS
     name: v.name,
     website: `${base}${v.basePath}`,
     submitUrl: `${base}${v.basePath}${v.design.submitPath}`,
+    listingSearchUrl: `${base}${v.basePath}search?q={query}`,
     daScore: v.daScore,
     priorityTier: v.tier,
     category: v.category,

@@ -9,9 +9,11 @@ import { handleAdmin } from "./admin.ts";
 import { CaptchaService } from "./captcha/service.ts";
 import { handleSolver } from "./captcha/solver.ts";
 import { handleDirectory } from "./directory.ts";
+import type { FaultOptions } from "./faults.ts";
 import { DEFAULT_SEED, DEFAULT_VARIANTS, generateVariants, sandboxCatalog } from "./generator.ts";
 import { html, parseBody, readRaw, send, text, type Reply } from "./http.ts";
 import { createRng } from "./random.ts";
+import { deliverMail } from "./mail.ts";
 import { landingPage } from "./render/pages.ts";
 import { FarmStore, type SubmissionFilter } from "./store.ts";
 import type { FarmMail, Listing, ListingStatus, SandboxCatalogRow, Submission, Variant } from "./types.ts";
@@ -39,6 +41,11 @@ export interface FarmOptions {
   onSubmission?: (submission: Submission) => void;
   /** Called for every verification mail (a dev server can route it to the local email handler). */
   onMail?: (mail: FarmMail) => void;
+  /**
+   * Where verification mails are delivered as raw RFC 822 by POST `?from=&to=`
+   * (wrangler dev's `http://127.0.0.1:8787/cdn-cgi/handler/email`). Absent: mails are only kept.
+   */
+  mailEndpoint?: string;
 }
 
 export interface Farm {
@@ -59,6 +66,10 @@ export interface Farm {
   mails(filter?: { slug?: string; to?: string }): FarmMail[];
   /** The answer to an image captcha (the solver stand-in's knowledge; never in the page). */
   captchaAnswer(id: string): string | undefined;
+  /** Random 5xx answers given so far (flakyRate). */
+  faultsInjected(): number;
+  /** Changes the fault rates of a running farm. */
+  setFaults(patch: { flakyRate?: number; slowRate?: number; slowMs?: number }): void;
   /** Forgets submissions, listings, sessions, captchas, rate windows and mails. */
   reset(): void;
   close(): Promise<void>;
@@ -71,9 +82,17 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
   const store = new FarmStore(options.publishDelayMs ?? 5000);
   const captchas = new CaptchaService();
   const rng = createRng(`${seed}:faults`);
-  const faults = { flakyRate: options.flakyRate ?? 0, slowRate: options.slowRate ?? 0, slowMs: options.slowMs ?? 1500 };
+  const faults: FaultOptions = { flakyRate: options.flakyRate ?? 0, slowRate: options.slowRate ?? 0, slowMs: options.slowMs ?? 1500, injected: 0 };
   let url = "";
   const farmUrl = () => url;
+  const mailEndpoint = options.mailEndpoint;
+  const onMail = mailEndpoint
+    ? (mail: FarmMail) => {
+        options.onMail?.(mail);
+        const name = variants.find((v) => v.slug === mail.slug)?.name ?? mail.slug;
+        void deliverMail(mailEndpoint, mail, name).then((status) => (mail.delivered = status));
+      }
+    : options.onMail;
   const reset = () => {
     store.reset();
     captchas.reset();
@@ -100,7 +119,7 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
       const variant = bySlug.get(match[1]!);
       if (!variant) return text("no such directory", 404);
       if (match[2] === undefined) return { status: 301, headers: { location: variant.basePath } };
-      return handleDirectory(variant, { req, method, rest: match[2], url: requestUrl, posted: fields }, { store, captchas, faults, rng, farmUrl, onSubmission: options.onSubmission, onMail: options.onMail });
+      return handleDirectory(variant, { req, method, rest: match[2], url: requestUrl, posted: fields }, { store, captchas, faults, rng, farmUrl, onSubmission: options.onSubmission, onMail });
     }
     if (path === "/favicon.ico") return { status: 204 };
     return text("not found", 404);
@@ -136,6 +155,8 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
     variantsFor: (designId) => variants.filter((x) => x.design.id === designId),
     catalog: (count = variants.length) => sandboxCatalog(url, Math.min(count, variants.length), seed),
     submissions: (filter) => store.submissions(filter),
+    faultsInjected: () => faults.injected ?? 0,
+    setFaults: (patch) => void Object.assign(faults, patch),
     listings: (filter) => store.listings(filter),
     mails: (filter) => store.mails(filter),
     captchaAnswer: (id) => captchas.answer(id),

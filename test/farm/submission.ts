@@ -136,7 +136,8 @@ function sendVerification(variant: Variant, listing: Listing, to: string, ctx: S
   const ui = UI[variant.language];
   const token = ctx.store.verifyToken(listing.id)!;
   const link = `${ctx.farmUrl}${variant.basePath}verify?token=${token}`;
-  const mail: FarmMail = { to, subject: `${ui.mailSubject} – ${variant.name}`, text: ui.mailBody(link), link, slug: variant.slug, listingId: listing.id, at: new Date().toISOString() };
+  const host = new URL(ctx.farmUrl).hostname;
+  const mail: FarmMail = { from: `no-reply@${host}`, to, subject: `${ui.mailSubject} – ${variant.name}`, text: ui.mailBody(link), link, slug: variant.slug, listingId: listing.id, at: new Date().toISOString() };
   ctx.store.mail(mail);
   ctx.onMail?.(mail);
 }

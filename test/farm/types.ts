@@ -177,6 +177,8 @@ export interface SandboxCatalogRow {
   name: string;
   website: string;
   submitUrl: string;
+  /** The directory's search, `{query}` for the business name (approval tracking). */
+  listingSearchUrl: string;
   daScore: number;
   priorityTier: PriorityTier;
   category: string;
@@ -249,6 +251,8 @@ export interface Listing {
 
 /** An e-mail the farm would have sent (verification links). */
 export interface FarmMail {
+  /** The directory's sender address (no-reply@ the farm's host). */
+  from: string;
   to: string;
   subject: string;
   text: string;
@@ -256,4 +260,6 @@ export interface FarmMail {
   slug: string;
   listingId: string;
   at: string;
+  /** HTTP status of the delivery to the mail endpoint (absent: none configured, or still on its way). */
+  delivered?: number;
 }

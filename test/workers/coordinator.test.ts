@@ -108,6 +108,93 @@ describe("JobCoordinator", () => {
     await expectPostgresEqualsCoordinator(seeded.jobId);
   });
 
+  it("refuses and counts a redelivered message and a replayed report, lists every message it released, and a heartbeat keeps only a current lease", async () => {
+    const seeded = await seedJob({ directories: 3 });
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    const [a, b] = released;
+    expect(await stub.lease(a!.submissionId, 1, "w1")).not.toBeNull();
+    // The queue delivers the same message again: no second lease.
+    expect(await stub.lease(a!.submissionId, 1, "w2")).toBeNull();
+
+    const leaseOf = (id: string) =>
+      runInDurableObject(stub, (_i: JobCoordinator, state) => state.storage.sql.exec<{ at: number }>("select lease_expires_at as at from tasks where submission_id = ?", id).one().at);
+    const leased = await leaseOf(a!.submissionId);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await stub.heartbeat(a!.submissionId, 1, "w1")).toBe(true);
+    expect(await leaseOf(a!.submissionId)).toBeGreaterThan(leased);
+    expect(await stub.heartbeat(a!.submissionId, 2, "w1")).toBe(false); // an attempt never given
+    expect(await stub.heartbeat(b!.submissionId, 1, "w1")).toBe(false); // released, not leased
+
+    const report: TaskReport = { jobId: seeded.jobId, submissionId: a!.submissionId, attempt: 1, outcome: "failed", failureClass: "transient", reason: "502" };
+    expect(await stub.report(report)).toMatchObject({ applied: true });
+    expect(await stub.report(report)).toMatchObject({ applied: false });
+    // A retried task is released again with attempt 2; the list holds both messages.
+    const key = (m: TaskMessage) => `${m.submissionId}/${m.attempt}`;
+    expect(released.map(key)).toContain(`${a!.submissionId}/2`);
+    expect((await stub.releasedMessages()).map(key).sort()).toEqual(released.map(key).sort());
+    expect(await stub.faultCounters()).toMatchObject({ refusedLeases: 1, refusedReports: 1 });
+  });
+
+  it("counts a listing found on a retry as the earlier attempt's (submitted), one found at once as someone else's (skipped)", async () => {
+    const seeded = await seedJob({ directories: 2 });
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    const [cutOff, listedBefore] = seeded.submissionIds;
+    await consume(seeded.jobId, released, (m) => {
+      if (m.submissionId === listedBefore) return { outcome: "failed", failureClass: "duplicate_listing", reason: "already listed" };
+      // Attempt 1 posted the form, then its confirmation page failed.
+      if (m.attempt === 1) return { outcome: "failed", failureClass: "transient", reason: "503 on the confirmation page" };
+      return { outcome: "failed", failureClass: "duplicate_listing", reason: "already listed" };
+    });
+    const snapshot = await stub.snapshot();
+    expect(snapshot.job).toMatchObject({ status: "completed", submitted: 1, skipped: 1 });
+    expect(snapshot.submissions.find((s) => s.submissionId === cutOff)).toMatchObject({ status: "submitted", attempt: 2, failureClass: null });
+    expect(snapshot.submissions.find((s) => s.submissionId === listedBefore)).toMatchObject({ status: "skipped", attempt: 1, failureClass: "duplicate_listing" });
+    await expectPostgresEqualsCoordinator(seeded.jobId);
+  });
+
+  it("writes the outbox one drain at a time: a slow older write never lands after a newer one", async () => {
+    const seeded = await seedJob({ directories: 1 });
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    await settled(seeded.jobId);
+    const task = released[0]!;
+    await runInDurableObject(stub, async (instance: JobCoordinator) => {
+      const real = instance.database;
+      let slow = true;
+      let writing!: () => void;
+      const firstWriteStarted = new Promise<void>((r) => (writing = r));
+      instance.database = async () => {
+        const conn = await real();
+        if (slow) {
+          slow = false;
+          // The first writer has read its batch and is slow to commit it.
+          const transaction = conn.db.transaction.bind(conn.db);
+          conn.db.transaction = (async (fn: never) => {
+            writing();
+            await new Promise((r) => setTimeout(r, 300));
+            return transaction(fn);
+          }) as typeof conn.db.transaction;
+        }
+        return conn;
+      };
+      await instance.lease(task.submissionId, 1, "w");
+      const older = instance.drain(); // holds "submitting"
+      await firstWriteStarted;
+      await instance.report({ jobId: seeded.jobId, submissionId: task.submissionId, attempt: 1, outcome: "submitted" });
+      await Promise.all([older, instance.drain()]);
+    });
+    const { pg } = await expectPostgresEqualsCoordinator(seeded.jobId);
+    expect(pg.submissions.map((s) => s.status)).toEqual(["submitted"]);
+  });
+
   it("keeps every change while Postgres is unreachable, then drains the outbox", async () => {
     const seeded = await seedJob({ directories: 20 });
     const released: TaskMessage[] = [];

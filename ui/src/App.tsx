@@ -20,6 +20,7 @@ const StaffTask = lazy(() => import("./pages/StaffTask"));
 const StaffCatalog = lazy(() => import("./pages/StaffCatalog"));
 const MyJobs = lazy(() => import("./pages/MyJobs"));
 const AuthCallback = lazy(() => import("./pages/AuthCallback"));
+const StaffMail = lazy(() => import("./pages/StaffMail"));
 const RenderBench = lazy(() => import("./pages/RenderBench"));
 
 function Layout(props: RouteSectionProps) {
@@ -65,6 +66,7 @@ export function App() {
       <Route path="/staff/tasks" component={StaffTasks} />
       <Route path="/staff/tasks/:jobId/:submissionId" component={StaffTask} />
       <Route path="/staff/directories" component={StaffCatalog} />
+      <Route path="/staff/mail" component={StaffMail} />
       <Route path="/dev/render-bench" component={RenderBench} />
       <Route path="*" component={NotFound} />
     </Router>

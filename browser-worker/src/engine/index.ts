@@ -118,6 +118,10 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
       if (says("blocked", text)) return fail("blocked", `the directory blocks the form: ${clip(text, 200)}`);
       const mapped = await mapSafely(page);
       if (mapped?.forms.some((f) => f.kind === "login")) return fail("blocked", `${currentUrl(page)} asks to sign in first; there is no account for this directory`);
+      // A form built by script from the site's own data: when that request
+      // failed with a server error, the form is missing for now, not gone.
+      const broken = await serverErrorsIn(page);
+      if (broken.length) return fail("transient", `the form did not load: ${broken[0]}`);
       return fail("site_gone", `no listing form at ${currentUrl(page)}${state.headings ? ` (page: ${clip(state.headings, 120)})` : ""}`);
     }
 
@@ -196,4 +200,15 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
   } finally {
     page.off?.("dialog", onDialog);
   }
+}
+
+/** Requests of the page's frames that a server answered with 5xx (Resource Timing), as "status url". */
+async function serverErrorsIn(page: EnginePage): Promise<string[]> {
+  const script = `(() => { try { return performance.getEntriesByType("resource").filter((e) => (e.responseStatus || 0) >= 500).map((e) => e.responseStatus + " from " + e.name).slice(0, 3); } catch { return []; } })()`;
+  const found: string[] = [];
+  for (const frame of frameList(page)) {
+    const entries = await frame.evaluate(script).catch(() => []);
+    if (Array.isArray(entries)) found.push(...entries.map(String));
+  }
+  return found;
 }

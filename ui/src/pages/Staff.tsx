@@ -52,6 +52,7 @@ export default function Staff() {
       <div class="title-row">
         <h1>Operations</h1>
         <A href="/staff/tasks">Staff tasks</A>
+        <A href="/staff/mail">Verification inbox</A>
         <LiveBadge status={live.status()} retryIn={live.retryIn()} />
       </div>
       <ErrorNote error={error() ?? live.error()} />

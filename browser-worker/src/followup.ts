@@ -1,0 +1,25 @@
+/**
+ * After-submit browser tasks: open one URL the coordinator names (a
+ * verification link, or a listing the approval tracker found) and say
+ * whether it worked. The consumer screenshots the page as evidence.
+ * `verify`: the page answers 2xx/3xx. `listing`: it answers 2xx and shows the
+ * business's name (a directory's "not found" page may still answer 200).
+ */
+import type { FollowupLease, FollowupReport } from "../../src/shared/protocol";
+import type { EnginePage } from "./engine/page";
+
+export type FollowupPage = Pick<EnginePage, "goto" | "url" | "mainFrame">;
+
+const NAVIGATION_TIMEOUT_MS = 30_000;
+
+export async function openFollowup(page: FollowupPage, lease: FollowupLease): Promise<Pick<FollowupReport, "ok" | "httpStatus" | "finalUrl" | "reason">> {
+  const response = await page.goto(lease.url, { timeout: NAVIGATION_TIMEOUT_MS, waitUntil: "load" });
+  const status = response?.status() ?? 0;
+  const finalUrl = page.url();
+  const text = String(await page.mainFrame().evaluate("document.body ? document.body.innerText : ''")).replace(/\s+/g, " ").trim();
+  if (status >= 400 || status === 0) return { ok: false, httpStatus: status, finalUrl, reason: `the page answered ${status}: ${text.slice(0, 200)}` };
+  if (lease.kind === "listing" && lease.businessName && !text.toLowerCase().includes(lease.businessName.toLowerCase())) {
+    return { ok: false, httpStatus: status, finalUrl, reason: "the listing page does not show the business" };
+  }
+  return { ok: true, httpStatus: status, finalUrl, reason: text.slice(0, 500) };
+}

@@ -1,0 +1,236 @@
+/**
+ * What happens to a job's submissions after the submit button
+ * (ARCHITECTURE.md §2.9), wired into the JobCoordinator by a few calls:
+ * - a verification mail (matched by verification.ts) becomes a `verify`
+ *   browser task; once its link is opened the submission is `submitted`;
+ * - every submitted submission is tracked (approval-tracker.ts) until its
+ *   listing is found (a `listing` browser task screenshots it → `approved`
+ *   with its live URL) or the deadline passes (`failed`, "not published").
+ * Its state is in the coordinator's SQLite beside the tasks; everything goes
+ * through the coordinator's TaskStore, events and outbox.
+ */
+import { sql } from "drizzle-orm";
+import type { Database } from "../../src/db/client";
+import { log } from "../../src/observability/log";
+import type { FollowupLease, FollowupReport, TaskMessage } from "../../src/shared/protocol";
+import { ApprovalChecks, lookupListing, parseScheduleConfig, scheduleFor, type ScheduleConfig } from "./approval-tracker";
+import { Followups, type FollowupOutcome } from "./followups";
+import type { TaskRow, TaskStore } from "./task-store";
+import { matchMail, type MailFacts, type MailMatch } from "./verification";
+
+/** Lookups per alarm, a few at a time (a Worker has 6 outgoing connections). */
+const CHECKS_PER_ALARM = 24;
+const CHECK_PARALLELISM = 4;
+/** Retry loading the directories' lookup data after a database failure. */
+const DIRECTORY_RETRY_MS = 10_000;
+/** Submissions newly submitted are taken into tracking at most this often. */
+const TRACK_BATCH_MS = 1_000;
+
+export interface AfterSubmitHost {
+  store: TaskStore;
+  sql: SqlStorage;
+  env: Env;
+  event(kind: string, message: string, submissionId?: string, dedupeKey?: string): void;
+  changed(): void;
+  send(messages: TaskMessage[]): Promise<unknown>;
+  database(): Promise<{ db: Database; close(): Promise<void> }>;
+}
+
+export type AcceptResult = { accepted: true; detail: string } | { accepted: false; reason: string };
+
+export class AfterSubmit {
+  readonly followups: Followups;
+  readonly checks: ApprovalChecks;
+  /** Re-check schedules (APPROVAL_SCHEDULE); tests may set their own. */
+  schedules: ScheduleConfig;
+  private directoriesRetryAt = 0;
+  /** How lookups reach the directories; tests may point it elsewhere. */
+  fetcher: typeof fetch = (input, init) => fetch(input, init);
+
+  constructor(private readonly host: AfterSubmitHost) {
+    this.followups = new Followups(host.sql);
+    this.checks = new ApprovalChecks(host.sql);
+    const parsed = parseScheduleConfig(host.env.APPROVAL_SCHEDULE);
+    if (parsed.error) log("warn", "APPROVAL_SCHEDULE ignored", { error: parsed.error });
+    this.schedules = parsed.config;
+  }
+
+  private get active(): boolean {
+    const s = this.host.store.job.status;
+    return this.host.store.job.loaded && (s === "in_progress" || s === "completed");
+  }
+
+  // ---- verification mails ---------------------------------------------------
+
+  matchMail(mail: MailFacts): MailMatch {
+    if (!this.host.store.job.loaded) return { matched: false, reason: "the job is not running here" };
+    return matchMail(this.host.store.allTasks(), mail);
+  }
+
+  /** Queues the link of a matched mail once; a repeated mail or a verified submission changes nothing. */
+  acceptMail(submissionId: string, link: string, mailKey: string): AcceptResult {
+    const task = this.host.store.task(submissionId);
+    if (!task) return { accepted: false, reason: "unknown submission" };
+    if (this.host.store.job.status === "cancelled") return { accepted: false, reason: "the job is cancelled" };
+    if (task.status === "approved" || task.status === "failed" || task.status === "skipped") return { accepted: false, reason: `the submission is already ${task.status}` };
+    if (!this.followups.add(submissionId, "verify", link)) return { accepted: false, reason: "a verification link was already taken for this directory" };
+    this.host.event("verification_mail", `Verification mail from ${task.directory_name} received`, submissionId, `${submissionId}:verification_mail`);
+    this.host.changed();
+    log("info", "verification mail accepted", { jobId: this.host.store.job.jobId, submissionId, mailKey });
+    return { accepted: true, detail: "verification link queued" };
+  }
+
+  // ---- the browser's side -----------------------------------------------------
+
+  leaseFollowup(submissionId: string, kind: FollowupLease["kind"], attempt: number): FollowupLease | null {
+    if (!this.active) return null;
+    const row = this.followups.lease(submissionId, kind, attempt);
+    const task = row ? this.host.store.task(submissionId) : undefined;
+    if (!row || !task) return null;
+    return this.followups.toLease(this.host.store.job.jobId!, row, { id: task.directory_id, slug: task.directory_slug, name: task.directory_name }, this.host.store.job.business?.businessName ?? null);
+  }
+
+  reportFollowup(report: FollowupReport): boolean {
+    if (report.jobId !== this.host.store.job.jobId) return false;
+    const outcome = this.followups.report(report);
+    if (!outcome) return false;
+    this.settle(outcome);
+    return true;
+  }
+
+  private settle(outcome: FollowupOutcome): void {
+    const task = this.host.store.task(outcome.row.submission_id);
+    if (!task || task.status === "approved" || task.status === "failed" || task.status === "skipped") return;
+    if (outcome.row.kind === "verify") {
+      if (outcome.kind === "done") {
+        if (task.status === "awaiting_verification") this.host.store.updateTask(task.submission_id, { status: "submitted" });
+        this.host.event("submission_verified", `${task.directory_name}: verification link opened`, task.submission_id, `${task.submission_id}:verified`);
+        // The directory publishes after the confirmation: look again soon.
+        this.checks.lookSoon(task.submission_id, Date.now() + Math.min(this.checkEvery(task), 60_000));
+      } else {
+        this.host.event("verification_failed", `${task.directory_name}: the verification link did not open (${outcome.reason})`, task.submission_id, `${task.submission_id}:verify_gave_up`);
+      }
+    } else {
+      const url = outcome.row.url;
+      const evidence = outcome.kind === "done" ? (outcome.report.evidenceKey ?? null) : null;
+      this.approve(task, url, evidence, outcome.kind === "done" ? undefined : `screenshot failed: ${outcome.reason}`);
+    }
+    this.host.changed();
+  }
+
+  private approve(task: TaskRow, url: string, evidenceKey: string | null, note?: string): void {
+    this.host.store.updateTask(task.submission_id, {
+      status: "approved",
+      listing_url: url,
+      evidence_key: evidenceKey ?? task.evidence_key,
+      failure_class: null,
+      failure_reason: null,
+      approved_at: Date.now(),
+    });
+    this.checks.set(task.submission_id, "done", note ?? "live");
+    this.host.event("submission_approved", `Listing is live on ${task.directory_name}`, task.submission_id, `${task.submission_id}:approved`);
+  }
+
+  private checkEvery(task: TaskRow): number {
+    return this.checks.get(task.submission_id)?.every_ms ?? 60_000;
+  }
+
+  // ---- timers -------------------------------------------------------------------
+
+  nextDueAt(): number | null {
+    if (!this.active) return null;
+    // New submissions are taken on in batches, not by an alarm per report.
+    const due = [this.followups.nextDueAt(), this.checks.nextDueAt(), this.checks.hasUntracked() ? Math.max(Date.now() + TRACK_BATCH_MS, this.directoriesRetryAt) : null];
+    const times = due.filter((v): v is number => v !== null);
+    return times.length ? Math.min(...times) : null;
+  }
+
+  /** Called from the coordinator's alarm: expire leases, start tracking, look up due listings, release browser tasks. */
+  async tick(now = Date.now()): Promise<void> {
+    if (!this.active) return;
+    for (const outcome of this.followups.expire(now)) this.settle(outcome);
+    await this.track(now);
+    await this.runChecks(now);
+    await this.release();
+  }
+
+  /** Sends due follow-ups to the queue; a failed send is retried when the lease expires. */
+  async release(): Promise<void> {
+    if (!this.active) return;
+    const messages = this.followups.release(this.host.store.job.jobId!);
+    if (!messages.length) return;
+    try {
+      await this.host.send(messages);
+    } catch (err) {
+      log("warn", "follow-up send failed", { jobId: this.host.store.job.jobId, error: err });
+    }
+  }
+
+  private async track(now: number): Promise<void> {
+    let untracked = this.checks.untracked();
+    if (!untracked.length) return;
+    if (untracked.some((u) => u.slug === null)) {
+      if (now < this.directoriesRetryAt) return;
+      if (!(await this.loadDirectories(now))) return;
+      untracked = this.checks.untracked();
+    }
+    for (const u of untracked) {
+      // A submission Postgres did not list gets the defaults and no search.
+      this.checks.start(u.submission_id, scheduleFor(this.schedules, { slug: u.slug ?? "", approvalType: u.approval_type ?? "unknown" }), u.search_url, now);
+    }
+  }
+
+  /** The directories' lookup data (search URL, approval type), once per job, from Postgres. */
+  private async loadDirectories(now: number): Promise<boolean> {
+    let conn: Awaited<ReturnType<AfterSubmitHost["database"]>> | undefined;
+    try {
+      conn = await this.host.database();
+      const rows = await conn.db.execute<{ id: string; slug: string; approval_type: string; listing_search_url: string | null }>(
+        sql`select s.id, d.slug, d.approval_type, d.listing_search_url from directory_submissions s join directories d on d.id = s.directory_id where s.job_id = ${this.host.store.job.jobId}`,
+      );
+      this.checks.saveDirectories(rows.rows.map((r) => ({ submissionId: r.id, slug: r.slug, approvalType: r.approval_type, searchUrl: r.listing_search_url })));
+      return true;
+    } catch (err) {
+      this.directoriesRetryAt = now + DIRECTORY_RETRY_MS;
+      log("warn", "approval tracking: directories not loaded", { jobId: this.host.store.job.jobId, error: err });
+      return false;
+    } finally {
+      await conn?.close();
+    }
+  }
+
+  private async runChecks(now: number): Promise<void> {
+    const due = this.checks.due(now, CHECKS_PER_ALARM);
+    const businessName = this.host.store.job.business?.businessName ?? null;
+    for (let i = 0; i < due.length; i += CHECK_PARALLELISM) {
+      await Promise.all(
+        due.slice(i, i + CHECK_PARALLELISM).map(async (row) => {
+          const before = this.host.store.task(row.submission_id);
+          if (!before) return;
+          if (!businessName) return this.checks.checked(row, "no business name to look for");
+          const result = await lookupListing(this.fetcher, { listingUrl: before.listing_url, searchUrl: row.search_url, businessName });
+          // Re-read after the await: a report or staff action may have moved it.
+          const task = this.host.store.task(row.submission_id);
+          const current = this.checks.get(row.submission_id);
+          if (!task || current?.state !== "tracking" || (task.status !== "submitted" && task.status !== "awaiting_verification")) return;
+          const at = Date.now();
+          if (result.found) {
+            this.checks.set(task.submission_id, "found", `found at ${result.url}`);
+            this.host.store.updateTask(task.submission_id, { listing_url: result.url });
+            this.followups.add(task.submission_id, "listing", result.url);
+            this.host.event("listing_found", `${task.directory_name}: listing found at ${result.url}`, task.submission_id, `${task.submission_id}:listing_found`);
+          } else if (at >= current.deadline_at) {
+            this.followups.close(task.submission_id);
+            this.host.store.updateTask(task.submission_id, { status: "failed", failure_class: null, failure_reason: "not published" });
+            this.checks.set(task.submission_id, "done", `deadline passed: ${result.detail}`);
+            this.host.event("submission_failed", `${task.directory_name}: not published (after ${current.checks + 1} checks)`, task.submission_id, `${task.submission_id}:not_published`);
+          } else {
+            this.checks.checked(current, result.detail, at);
+            return;
+          }
+          this.host.changed();
+        }),
+      );
+    }
+  }
+}

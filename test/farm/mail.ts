@@ -1,0 +1,67 @@
+/**
+ * The farm's verification mails as real RFC 822 messages (multipart text and
+ * HTML, UTF-8, base64 bodies, RFC 2047 headers), delivered by HTTP POST to a
+ * mail endpoint: wrangler dev's `/cdn-cgi/handler/email?from=&to=`, which
+ * runs the Worker's `email` handler as Email Routing would.
+ */
+import { randomBytes } from "node:crypto";
+import type { FarmMail } from "./types.ts";
+
+function encodeWord(s: string): string {
+  return /^[\x20-\x7e]*$/.test(s) ? s : `=?UTF-8?B?${Buffer.from(s, "utf8").toString("base64")}?=`;
+}
+
+function base64Lines(s: string): string {
+  return (Buffer.from(s, "utf8").toString("base64").match(/.{1,76}/g) ?? []).join("\r\n");
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+export function rawMail(mail: FarmMail, directoryName: string): string {
+  const boundary = `farm-${randomBytes(8).toString("hex")}`;
+  const domain = mail.from.split("@")[1] ?? "farm.invalid";
+  const html = `<!doctype html><html><body><p>${escapeHtml(mail.text.split("\n")[0] ?? "")}</p><p><a href="${escapeHtml(mail.link)}">${escapeHtml(mail.subject)}</a></p><p>${escapeHtml(directoryName)}</p></body></html>`;
+  return [
+    `From: ${encodeWord(directoryName).replace(/[",]/g, "")} <${mail.from}>`,
+    `To: <${mail.to}>`,
+    `Subject: ${encodeWord(mail.subject)}`,
+    `Date: ${new Date(mail.at).toUTCString().replace("GMT", "+0000")}`,
+    `Message-ID: <${mail.listingId}.${randomBytes(4).toString("hex")}@${domain}>`,
+    "MIME-Version: 1.0",
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    "",
+    `--${boundary}`,
+    "Content-Type: text/plain; charset=utf-8",
+    "Content-Transfer-Encoding: base64",
+    "",
+    base64Lines(`${mail.text}\n${directoryName}\n`),
+    `--${boundary}`,
+    "Content-Type: text/html; charset=utf-8",
+    "Content-Transfer-Encoding: base64",
+    "",
+    base64Lines(html),
+    `--${boundary}--`,
+    "",
+  ].join("\r\n");
+}
+
+/** POSTs the mail to the endpoint, a few times if it fails; returns the last HTTP status (0: unreachable). */
+export async function deliverMail(endpoint: string, mail: FarmMail, directoryName: string, attempts = 4): Promise<number> {
+  const url = new URL(endpoint);
+  url.searchParams.set("from", mail.from);
+  url.searchParams.set("to", mail.to);
+  const body = rawMail(mail, directoryName);
+  let status = 0;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      const res = await fetch(url, { method: "POST", body, headers: { "content-type": "message/rfc822" }, signal: AbortSignal.timeout(30_000) });
+      status = res.status;
+      await res.arrayBuffer();
+      if (res.ok) return status;
+    } catch {
+      status = 0;
+    }
+    await new Promise((r) => setTimeout(r, 1_000 * (i + 1)));
+  }
+  return status;
+}

@@ -1,0 +1,250 @@
+/**
+ * `npm run test:faults`: a Professional order (300 farm directories) run end
+ * to end on one machine while faults are injected on the schedule in
+ * schedule.ts: Chromium killed, the browser worker and the coordinator
+ * killed (wrangler dev SIGKILLed and restarted on the same state), the
+ * coordinator evicted, PostgreSQL 15 stopped for 30 s, every queue message
+ * delivered again, every webhook and every report replayed, and 10 % of the
+ * farm's answers a 5xx. Then, and after one more round of replays:
+ * the job completed, every submission final, no directory got the business
+ * twice (the farm's own record), and Postgres holds what the coordinator
+ * holds, row for row.
+ *
+ * miniflare keeps its queue in memory, so killing wrangler dev also drops the
+ * messages waiting in it; Cloudflare Queues keep a message until it is
+ * acknowledged, so right after each restart the harness delivers every
+ * released message again, as the platform would.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStack, type Stack } from "../../scripts/lib/stack";
+import { placeLocalOrder, stackVars, type PlacedOrder, type Snapshot } from "../e2e/support/order";
+import {
+  coordinatorCounters,
+  evictCoordinator,
+  killChromium,
+  redeliverMessages,
+  replayReports,
+  replayWebhooks,
+} from "./injectors";
+import { postgresAvailable, startPostgresCluster, type PostgresCluster } from "./postgres-cluster";
+import { FAULT_SCHEDULE, FARM_FLAKY_RATE, FINAL_REPLAY, POSTGRES_OUTAGE_MS, type FaultKind } from "./schedule";
+
+const PORT = Number(process.env.FAULTS_PORT ?? 9140);
+const FARM_PORT = Number(process.env.FAULTS_FARM_PORT ?? 9142);
+const PG_PORT = Number(process.env.FAULTS_PG_PORT ?? 9145);
+/** About 8 minutes on an idle 2-core machine; far longer when it is shared. */
+const JOB_TIMEOUT_MS = 45 * 60_000;
+const FINAL: string[] = ["submitted", "awaiting_verification", "approved", "failed", "skipped"];
+
+const log = (m: string) => console.log(`[faults ${new Date().toISOString().slice(11, 19)}] ${m}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let cluster: PostgresCluster | undefined;
+let stack: Stack;
+let vars: Record<string, string>;
+let persistTo: string;
+
+beforeAll(async () => {
+  if (!postgresAvailable()) throw new Error("test:faults needs PostgreSQL 15 (apt-get install postgresql-15)");
+  cluster = startPostgresCluster(PG_PORT);
+  persistTo = mkdtempSync(join(tmpdir(), "directorybolt-faults-state-"));
+  vars = { ...(await stackVars(PORT, FARM_PORT)), DEV_FAULT_INJECTION: "1" };
+  stack = await startStack({ port: PORT, farmPort: FARM_PORT, databaseUrl: cluster.url, vars, persistTo, log });
+}, 300_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  cluster?.destroy();
+  if (persistTo) rmSync(persistTo, { recursive: true, force: true });
+});
+
+async function snapshotOf(order: PlacedOrder): Promise<Snapshot | undefined> {
+  try {
+    const res = await fetch(`${stack.url}/api/jobs/${order.jobId}`, { headers: { authorization: `Bearer ${order.token}` }, signal: AbortSignal.timeout(30_000) });
+    return res.status === 200 ? ((await res.json()) as Snapshot) : undefined;
+  } catch {
+    return undefined; // the stack is restarting, or Postgres is down
+  }
+}
+
+describe("fault injection", () => {
+  it("a Professional order survives every fault: completed, nothing twice, nothing lost", async () => {
+    const started = Date.now();
+    const workerToken = vars.WORKER_API_TOKEN!;
+    const injected: Partial<Record<FaultKind, number>> = {};
+    const duplicates = { redelivered: 0, reportsReplayed: 0, reportsApplied: 0, webhooksReplayed: 0 };
+    const count = (kind: FaultKind, n: number) => (injected[kind] = (injected[kind] ?? 0) + n);
+
+    let order!: PlacedOrder;
+    let last: Snapshot | undefined;
+    const inject = async (kind: FaultKind) => {
+      log(`fault: ${kind}`);
+      switch (kind) {
+        case "kill-chromium":
+          return count(kind, killChromium(stack));
+        case "restart-workers":
+          await stack.restartWorkers();
+          count(kind, 1);
+          // The platform's queue would still hold what miniflare's lost.
+          duplicates.redelivered += await redeliverMessages(stack, workerToken, order.jobId);
+          return;
+        case "evict-coordinator":
+          return count(kind, await evictCoordinator(stack, workerToken, order.jobId));
+        case "stop-postgres":
+          cluster!.stop();
+          count(kind, 1);
+          await sleep(POSTGRES_OUTAGE_MS);
+          cluster!.start();
+          return;
+        case "redeliver-messages": {
+          const sent = await redeliverMessages(stack, workerToken, order.jobId);
+          duplicates.redelivered += sent;
+          return count(kind, sent);
+        }
+        case "replay-webhooks": {
+          const replay = await replayWebhooks(stack, vars.STRIPE_WEBHOOK_SECRET!);
+          expect(replay.statuses.every((s) => s === 200), `webhook replay answers ${replay.statuses}`).toBe(true);
+          duplicates.webhooksReplayed += replay.duplicates;
+          return count(kind, replay.sent);
+        }
+        case "replay-reports": {
+          const snapshot = await snapshotOf(order);
+          if (!snapshot) return;
+          const replay = await replayReports(stack, workerToken, snapshot);
+          duplicates.reportsReplayed += replay.refused;
+          duplicates.reportsApplied += replay.applied;
+          return count(kind, replay.sent);
+        }
+      }
+    };
+
+    // The order, paid through the local checkout, with the farm failing 10 % of its answers.
+    stack.farm.setFaults({ flakyRate: FARM_FLAKY_RATE });
+    order = await placeLocalOrder(stack, vars, "professional", `faults-${Date.now()}@boltbakery.example`);
+    expect(order.directories).toBe(300);
+    log(`order paid: job ${order.jobId}, 300 directories`);
+
+    // The schedule, while the job runs.
+    const pending = [...FAULT_SCHEDULE];
+    const deadline = order.paidAt + JOB_TIMEOUT_MS;
+    let lastLog = 0;
+    while (Date.now() < deadline) {
+      const elapsed = (Date.now() - order.paidAt) / 1000;
+      while (last && pending.length && pending[0]!.atPercent <= last.job.percent) await inject(pending.shift()!.kind);
+      last = (await snapshotOf(order)) ?? last;
+      if (last && ["completed", "failed", "cancelled"].includes(last.job.status) && pending.length === 0) break;
+      if (last && Date.now() - lastLog >= 30_000) {
+        lastLog = Date.now();
+        log(`${Math.round(elapsed)} s: ${last.job.status}, ${last.job.percent} %, ${last.job.inFlight} in flight, ${last.job.failed} failed`);
+      }
+      await sleep(1_000);
+    }
+    expect(last?.job.status, `job not final: ${JSON.stringify(last?.job)}`).toBe("completed");
+    const jobSeconds = (Date.now() - order.paidAt) / 1000;
+    log(`job completed after ${jobSeconds.toFixed(0)} s`);
+
+    // Once more, after the end: every message, webhook and report again, and an eviction.
+    const before = await snapshotOf(order);
+    stack.farm.setFaults({ flakyRate: 0 });
+    for (const kind of FINAL_REPLAY) await inject(kind);
+    await sleep(5_000); // let the queue deliver what was sent
+
+    // The outbox drains to Postgres.
+    let counters = await coordinatorCounters(stack, workerToken, order.jobId);
+    for (let i = 0; i < 120 && counters.pendingWrites > 0; i++) {
+      await sleep(1_000);
+      counters = await coordinatorCounters(stack, workerToken, order.jobId);
+    }
+    expect(counters.pendingWrites).toBe(0);
+    const snapshot = (await snapshotOf(order))!;
+
+    // Nothing changed by the final replays.
+    expect(snapshot.job.status).toBe("completed");
+    const view = (s: Snapshot) => s.submissions.map((x) => `${x.submissionId}:${x.status}:${x.attempt}:${x.listingUrl}:${x.evidenceKey}`).sort();
+    expect(view(snapshot)).toEqual(view(before!));
+    expect(duplicates.reportsApplied, "a replayed report was applied").toBe(0);
+
+    // Every submission final.
+    expect(snapshot.submissions).toHaveLength(300);
+    const notFinal = snapshot.submissions.filter((s) => !FINAL.includes(s.status));
+    expect(notFinal.map((s) => `${s.directoryName}: ${s.status}`)).toEqual([]);
+
+    // Postgres equals the coordinator, row for row; one order, one job.
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    const rows = (
+      await db.query<{ id: string; slug: string; status: string; attempt: number; listing_url: string | null; evidence_key: string | null; failure_class: string | null; failure_reason: string | null }>(
+        `select s.id, d.slug, s.status, s.attempt, s.listing_url, s.evidence_key, s.failure_class, s.failure_reason
+         from directory_submissions s join directories d on d.id = s.directory_id where s.job_id = $1`,
+        [order.jobId],
+      )
+    ).rows;
+    const job = (await db.query("select status, directories_total, directories_submitted, directories_approved, directories_failed from jobs where id = $1", [order.jobId])).rows[0];
+    const orderCount = Number((await db.query("select count(*) as n from orders")).rows[0].n);
+    const jobCount = Number((await db.query("select count(*) as n from jobs")).rows[0].n);
+    await db.end();
+    const byId = new Map(snapshot.submissions.map((s) => [s.submissionId, s]));
+    const mismatched = rows.filter((r) => {
+      const s = byId.get(r.id);
+      return (
+        !s ||
+        s.status !== r.status ||
+        s.attempt !== r.attempt ||
+        s.listingUrl !== r.listing_url ||
+        s.evidenceKey !== r.evidence_key ||
+        s.failureClass !== r.failure_class ||
+        s.failureReason !== r.failure_reason
+      );
+    });
+    const rowsLost = mismatched.length + (300 - rows.length);
+
+    // The farm's record: no directory accepted the business twice (two
+    // listings, or two accepted posts). A post refused as a duplicate is
+    // counted: it follows an attempt cut off after the directory accepted it.
+    const twice = rows.filter((r) => stack.farm.listings({ slug: r.slug }).length > 1 || stack.farm.submissions({ slug: r.slug, outcome: "accepted" }).length > 1);
+    const refusedAsDuplicate = rows.reduce((n, r) => n + stack.farm.submissions({ slug: r.slug, outcome: "duplicate" }).length, 0);
+    // Every submission we call submitted is a listing there; every failed one is not.
+    const submittedRows = rows.filter((r) => ["submitted", "awaiting_verification", "approved"].includes(r.status));
+    const retries = rows.reduce((n, r) => n + Math.max(0, r.attempt - 1), 0);
+    injected["farm-5xx" as FaultKind] = stack.farm.faultsInjected();
+    const summary = {
+      faultsInjected: injected,
+      submissions: { total: rows.length, submitted: submittedRows.length, failed: rows.filter((r) => r.status === "failed").length, skipped: rows.filter((r) => r.status === "skipped").length },
+      retries,
+      duplicatesPrevented: {
+        queueDeliveriesRefused: counters.refusedLeases,
+        reportsRefused: counters.refusedReports,
+        webhookReplaysAnswered: duplicates.webhooksReplayed,
+        messagesRedelivered: duplicates.redelivered,
+        secondPostsRefusedByTheDirectory: refusedAsDuplicate,
+      },
+      rowsLost,
+      jobSeconds: Math.round(jobSeconds),
+      totalSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    // Printed before the assertions, so a failing run still shows its counts.
+    console.log(`\nfault injection summary\n${JSON.stringify(summary, null, 2)}\n`);
+    expect(orderCount).toBe(1);
+    expect(jobCount).toBe(1);
+    expect(rows).toHaveLength(300);
+    expect(mismatched.map((r) => `${r.slug}: postgres ${r.status}/${r.attempt}, coordinator ${byId.get(r.id)?.status}/${byId.get(r.id)?.attempt}`)).toEqual([]);
+    expect({
+      status: job.status,
+      total: job.directories_total,
+      submitted: job.directories_submitted,
+      approved: job.directories_approved,
+      failed: job.directories_failed,
+    }).toEqual({ status: "completed", total: 300, submitted: snapshot.job.submitted, approved: snapshot.job.approved, failed: snapshot.job.failed });
+    expect(twice.map((r) => r.slug)).toEqual([]);
+    expect(submittedRows.filter((r) => stack.farm.listings({ slug: r.slug }).length !== 1).map((r) => r.slug)).toEqual([]);
+    expect(rows.filter((r) => r.status === "failed" && stack.farm.listings({ slug: r.slug }).length > 0).map((r) => r.slug)).toEqual([]);
+    expect(rowsLost).toBe(0);
+    // Every redelivered message and replayed report was refused (some deliveries after restarts are first deliveries).
+    expect(counters.refusedReports).toBeGreaterThanOrEqual(duplicates.reportsReplayed);
+    expect(counters.refusedLeases).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * The fault schedule of `npm run test:faults`, in one place: when the job
+ * has finished this share of its 300 submissions (so the faults spread over
+ * the whole run on a fast machine or a busy one), what happens. The farm
+ * answers 10 % of all directory requests with a random 500/502/503 for the
+ * whole run (FARM_FLAKY_RATE).
+ */
+export type FaultKind =
+  | "kill-chromium" //         SIGKILL the Chromium processes local Browser Rendering started
+  | "restart-workers" //       SIGKILL wrangler dev's process group (browser worker, coordinator, workerd) and start it on the same state
+  | "evict-coordinator" //     drop the job's JobCoordinator instance; its storage stays
+  | "stop-postgres" //         pg_ctl stop, 30 s, pg_ctl start
+  | "redeliver-messages" //    every task message ever released, sent to the queue again
+  | "replay-webhooks" //       every Stripe event of the order re-posted, signed
+  | "replay-reports"; //       every report already applied, sent again through the worker API
+
+export const POSTGRES_OUTAGE_MS = 30_000;
+export const FARM_FLAKY_RATE = 0.1;
+
+export const FAULT_SCHEDULE: { atPercent: number; kind: FaultKind }[] = [
+  { atPercent: 2, kind: "kill-chromium" },
+  { atPercent: 5, kind: "redeliver-messages" },
+  { atPercent: 8, kind: "restart-workers" },
+  { atPercent: 12, kind: "evict-coordinator" },
+  { atPercent: 15, kind: "replay-webhooks" },
+  { atPercent: 18, kind: "replay-reports" },
+  { atPercent: 22, kind: "stop-postgres" },
+  { atPercent: 28, kind: "kill-chromium" },
+  { atPercent: 33, kind: "restart-workers" },
+  { atPercent: 38, kind: "redeliver-messages" },
+  { atPercent: 43, kind: "evict-coordinator" },
+  { atPercent: 48, kind: "kill-chromium" },
+  { atPercent: 53, kind: "replay-reports" },
+  { atPercent: 57, kind: "replay-webhooks" },
+  { atPercent: 62, kind: "stop-postgres" },
+  { atPercent: 68, kind: "kill-chromium" },
+  { atPercent: 73, kind: "evict-coordinator" },
+  { atPercent: 78, kind: "redeliver-messages" },
+  { atPercent: 83, kind: "replay-reports" },
+  { atPercent: 88, kind: "kill-chromium" },
+  { atPercent: 92, kind: "evict-coordinator" },
+  { atPercent: 95, kind: "redeliver-messages" },
+];
+
+/** After the job is final, once more: everything delivered again must change nothing. */
+export const FINAL_REPLAY: FaultKind[] = ["redeliver-messages", "replay-webhooks", "replay-reports", "evict-coordinator"];

@@ -1,0 +1,42 @@
+/**
+ * The fault-injection hooks exist only with DEV_FAULT_INJECTION=1 on a
+ * loopback PUBLIC_URL, and then only for the worker token.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { app } from "../../src/app";
+import { captureReleases } from "./support/coordinator-harness";
+import { seedJob } from "./support/seed";
+
+const call = (path: string, method: string, vars: Partial<Env>, token: string | null = env.WORKER_API_TOKEN) =>
+  app.request(path, { method, headers: token ? { authorization: `Bearer ${token}` } : {} }, { ...env, ...vars });
+
+const ON = { DEV_FAULT_INJECTION: "1", PUBLIC_URL: "http://127.0.0.1:8787" };
+
+describe("/api/dev/faults", () => {
+  it("is a JSON 404 unless switched on, and never on a public origin", async () => {
+    const path = `/api/dev/faults/jobs/${crypto.randomUUID()}/counters`;
+    for (const vars of [{ DEV_FAULT_INJECTION: "" }, { DEV_FAULT_INJECTION: "1", PUBLIC_URL: "https://directorybolt.com" }]) {
+      const res = await call(path, "GET", vars);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
+    }
+  });
+
+  it("wants the worker token and a job id, then redelivers every released message and counts what it refused", async () => {
+    const seeded = await seedJob({ directories: 3 });
+    await captureReleases(seeded.jobId, []);
+    const { coordinatorFor } = await import("../../src/jobs/coordinator-client");
+    await coordinatorFor(env, seeded.jobId).start(seeded.jobId);
+    expect((await call(`/api/dev/faults/jobs/${seeded.jobId}/counters`, "GET", ON, null)).status).toBe(401);
+    expect((await call(`/api/dev/faults/jobs/not-a-uuid/counters`, "GET", ON)).status).toBe(400);
+    const counters = await call(`/api/dev/faults/jobs/${seeded.jobId}/counters`, "GET", ON);
+    expect(await counters.json()).toMatchObject({ refusedLeases: 0, refusedReports: 0 });
+    const redelivered = await call(`/api/dev/faults/jobs/${seeded.jobId}/redeliver`, "POST", ON);
+    expect(await redelivered.json()).toEqual({ sent: 3 });
+    const evicted = await call(`/api/dev/faults/jobs/${seeded.jobId}/evict`, "POST", ON);
+    expect(await evicted.json()).toEqual({ evicted: true });
+    // A fresh instance on the same storage: the job is still there.
+    expect((await coordinatorFor(env, seeded.jobId).progress()).total).toBe(3);
+  });
+});
