@@ -104,6 +104,11 @@ beforeAll(async () => {
   // A day of its own far in the past, so the cron's rows never collide with it.
   const day = `18${String(10 + Math.floor(Math.random() * 90))}-0${1 + Math.floor(Math.random() * 9)}-1${Math.floor(Math.random() * 9)}`;
   await db.insert(t.dailyRollups).values({ day }).onConflictDoNothing();
+  // The staff inbox (migration 0011): mails to the verification addresses, a job's included.
+  const [mail] = await db
+    .insert(t.inboundMails)
+    .values({ mailId: `${tag}-mail`, envelopeFrom: "no-reply@one.example", envelopeTo: `job-${made.A.job}@verify.example`, r2Key: `mail/unmatched/${tag}.eml`, status: "unmatched", jobId: made.A.job })
+    .returning();
 
   const owned = (key: keyof (typeof made)["A"]) => [
     { id: made.A[key], owner: "A" as const },
@@ -134,6 +139,8 @@ beforeAll(async () => {
     // Statistics over every customer's submissions: staff only.
     { table: t.directoryStats, name: "directory_stats", key: { column: t.directoryStats.directoryId, name: "directory_id" }, rows: [{ id: dir1!.id, owner: "none" }] },
     { table: t.directoryOutcomes, name: "directory_outcomes", key: { column: t.directoryOutcomes.submissionId, name: "submission_id" }, rows: [{ id: made.A.submission, owner: "none" }] },
+    // Mails name a customer's job but hold the directory's words: staff only, like the outbox.
+    { table: t.inboundMails, name: "inbound_mails", rows: [{ id: mail!.id, owner: "none" }] },
     { table: t.dailyRollups, name: "daily_rollups", key: { column: t.dailyRollups.day, name: "day" }, rows: [{ id: day, owner: "none" }] },
   );
 });

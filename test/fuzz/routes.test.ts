@@ -12,6 +12,7 @@ import { app } from "../../src/app";
 import { ACTORS, bearerOf, newPeople, type Actor } from "../workers/support/actors";
 import { captureReleases, settled, stubFor } from "../workers/support/coordinator-harness";
 import { connectFromWorker } from "../../src/db/worker-database";
+import { unmatchedMail } from "../workers/support/mail";
 import { seedJob } from "../workers/support/seed";
 import { FUZZ_ROUTES, finishCase, type Fixtures, type FuzzCase } from "./routes";
 import { Database, Tally, quietInfoLogs, changedTables, problemWith, send, type Answer, type Fingerprint } from "./support/oracle";
@@ -65,6 +66,7 @@ beforeAll(async () => {
   const imported = await post("/api/staff/directories/import", tokens.staff, { csv });
   const listed = await send(new Request(`http://localhost/api/staff/directories?q=fuzz-${tag}`, { headers: { authorization: `Bearer ${tokens.staff}` } }));
   expect([checkout.status, jobTicket.status, opsTicket.status, imported.status, listed.status]).toEqual([200, 200, 200, 200, 200]);
+  const mailIds = [await unmatchedMail()];
   fx = {
     tokens,
     jobId: a.jobId,
@@ -76,6 +78,7 @@ beforeAll(async () => {
     localSessionId: (JSON.parse(checkout.text) as { sessionId: string }).sessionId,
     jobTicket: (JSON.parse(jobTicket.text) as { ticket: string }).ticket,
     opsTicket: (JSON.parse(opsTicket.text) as { ticket: string }).ticket,
+    mailIds,
     directoryIds: (JSON.parse(listed.text) as { directories: { id: string }[] }).directories.map((d) => d.id),
   };
   expect(fx.directoryIds).toHaveLength(2);

@@ -30,6 +30,8 @@ export interface Fixtures {
   /** Socket tickets: customer A's for jobId, and staff's for the ops socket. */
   jobTicket: string;
   opsTicket: string;
+  /** Mails in the staff inbox (delivered through the email handler). */
+  mailIds: string[];
   /** Catalog directories made for the fuzz run (the staff catalog's PATCH aims here). */
   directoryIds: string[];
 }
@@ -436,6 +438,18 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   "POST /api/staff/directories/import": jsonPost("POST", fixed("/api/staff/directories/import"), "staff", () =>
     fc.record({ csv: catalogCsv(), dryRun: fc.oneof(fc.boolean(), fc.constant("no")) }, { requiredKeys: ["csv"] }),
   ),
+
+  // The staff inbox of the verification mailboxes (src/routes/staff-mail.ts).
+  "GET /api/staff/mail": queried(fixed("/api/staff/mail"), "staff", {
+    status: fc.constantFrom("unmatched", "matched", "rejected"),
+    limit: fc.integer({ min: -1, max: 600 }).map(String),
+  }),
+  "GET /api/staff/mail/:id/raw": (fx) => bare("GET", () => segment(ids(fx.mailIds)).map((id) => `/api/staff/mail/${id}/raw`), "staff")(fx),
+
+  // Fault injection for test:faults: off here (no DEV_FAULT_INJECTION, PUBLIC_URL not loopback), so every case must be a 404 or refused earlier.
+  "POST /api/dev/faults/jobs/:jobId/redeliver": bare("POST", (fx) => segment(fc.constant(fx.jobId)).map((id) => `/api/dev/faults/jobs/${id}/redeliver`), "worker"),
+  "POST /api/dev/faults/jobs/:jobId/evict": bare("POST", (fx) => segment(fc.constant(fx.jobId)).map((id) => `/api/dev/faults/jobs/${id}/evict`), "worker"),
+  "GET /api/dev/faults/jobs/:jobId/counters": bare("GET", (fx) => segment(fc.constant(fx.jobId)).map((id) => `/api/dev/faults/jobs/${id}/counters`), "worker"),
 
   // The site: public config, the customer's own jobs.
   "GET /api/config": bare("GET", fixed("/api/config"), null),

@@ -19,10 +19,11 @@ import worker from "../../src/index";
 import { markdownTable, readSection } from "../support/doc-sections";
 import { ACTORS, bearerOf, newPeople, type Actor, type People } from "./support/actors";
 import { captureReleases, stubFor } from "./support/coordinator-harness";
+import { unmatchedMail } from "./support/mail";
 import { seedJob, type SeededJob } from "./support/seed";
 
 /** Who a route is for: its answers must be < 400 for exactly these actors. */
-type Audience = "public" | "owner" | "own customer" | "signed-in" | "staff" | "worker" | "metrics token" | "Stripe signature";
+type Audience = "public" | "owner" | "own customer" | "fault injection" | "signed-in" | "staff" | "worker" | "metrics token" | "Stripe signature";
 const ALLOWED: Record<Audience, Actor[]> = {
   public: [...ACTORS],
   owner: ["customerA", "staff"],
@@ -34,6 +35,8 @@ const ALLOWED: Record<Audience, Actor[]> = {
   // Credentials that are none of the seven actors: nobody in the matrix passes.
   "metrics token": [],
   "Stripe signature": [],
+  // Only with DEV_FAULT_INJECTION=1 on a loopback PUBLIC_URL (test:faults); here, as in production, a 404 for all.
+  "fault injection": [],
 };
 
 interface Ctx {
@@ -175,6 +178,17 @@ const REQUESTS: Record<string, AccessRequest> = {
     // A dry run: checked in full, nothing written.
     body: () => ({ csv: "slug,name,website,priority_tier,country\nmatrix-dir,Matrix,https://matrix.example,3,INT", dryRun: true }),
   },
+  "GET /api/staff/mail": { audience: "staff", path: () => "/api/staff/mail" },
+  "GET /api/staff/mail/:id/raw": {
+    audience: "staff",
+    path: (c) => `/api/staff/mail/${c.targetId}/raw`,
+    prepare: async (c) => {
+      c.targetId = await unmatchedMail();
+    },
+  },
+  "POST /api/dev/faults/jobs/:jobId/redeliver": { audience: "fault injection", path: (c) => `/api/dev/faults/jobs/${c.job.jobId}/redeliver` },
+  "POST /api/dev/faults/jobs/:jobId/evict": { audience: "fault injection", path: (c) => `/api/dev/faults/jobs/${c.job.jobId}/evict` },
+  "GET /api/dev/faults/jobs/:jobId/counters": { audience: "fault injection", path: (c) => `/api/dev/faults/jobs/${c.job.jobId}/counters` },
   "GET /api/config": { audience: "public", path: () => "/api/config" },
   "GET /api/me/jobs": { audience: "signed-in", path: () => "/api/me/jobs" },
 };
