@@ -45,6 +45,13 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * Postgres text cannot hold NUL, and anyone can mail a job's address a subject
+ * like `=?UTF-8?B?AA==?=`: unreplaced, the insert fails and Email Routing
+ * delivers the mail again forever. It becomes U+FFFD, as in the coordinator's outbox.
+ */
+const pgText = (s: string): string => s.replaceAll("\u0000", "\uFFFD");
+
 export async function handleInboundMail(message: InboundMessage, env: Env): Promise<InboundResult> {
   if (message.rawSize > MAX_MAIL_BYTES) {
     message.setReject("message too large for a verification mailbox");
@@ -94,8 +101,8 @@ export async function handleInboundMail(message: InboundMessage, env: Env): Prom
     // A job id only when that job exists (the foreign key); an unknown one stays in the reason.
     await conn.db.execute(sql`
       insert into inbound_mails (mail_id, envelope_from, envelope_to, subject, r2_key, status, reason, verification_link, job_id, submission_id)
-      values (${mailId}, ${message.from.slice(0, 500)}, ${message.to.slice(0, 500)}, ${subject}, ${r2Key}, ${result.status}, ${result.reason || null},
-              ${result.link ?? null}, ${knownJob ? (jobId ?? null) : null}::uuid, ${result.submissionId ?? null}::uuid)
+      values (${mailId}, ${pgText(message.from.slice(0, 500))}, ${pgText(message.to.slice(0, 500))}, ${pgText(subject)}, ${r2Key}, ${result.status},
+              ${result.reason ? pgText(result.reason) : null}, ${result.link ? pgText(result.link) : null}, ${knownJob ? (jobId ?? null) : null}::uuid, ${result.submissionId ?? null}::uuid)
       on conflict (mail_id) do nothing`);
   } finally {
     await conn.close();

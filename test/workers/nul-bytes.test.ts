@@ -3,6 +3,9 @@
  * worker's report (reason, evidence key) or a staff cancel reason reached
  * the coordinator's Postgres outbox, which Postgres refused on every retry,
  * so nothing more of that job reached Postgres. Now it is stored as U+FFFD.
+ * Likewise a mail to a verification address whose subject decodes to a NUL
+ * (`=?UTF-8?B?AA==?=`): the email handler's insert failed, so the handler
+ * threw and Email Routing would deliver that mail again forever.
  */
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -10,6 +13,8 @@ import { signUserToken } from "../../src/auth/user-token";
 import type { TaskMessage } from "../../src/shared/protocol";
 import { captureReleases, settled, stubFor } from "./support/coordinator-harness";
 import { postgresState, seedJob } from "./support/seed";
+import { verificationAddress } from "../../src/mail/links";
+import { deliverMail } from "./support/mail";
 import { query } from "./support/purchase";
 
 const post = (path: string, authorization: string, body: unknown) =>
@@ -44,5 +49,18 @@ describe("NUL characters from workers and staff", () => {
     expect(row!.failure_reason).toContain("field\uFFFDname");
     const [job] = await query<{ status_reason: string }>("select status_reason from jobs where id = $1", [seeded.jobId]);
     expect(job!.status_reason).toBe("stop\uFFFDnow");
+  });
+
+  it("in a mail's subject or sender reach the staff inbox as U+FFFD instead of failing the delivery", async () => {
+    const seeded = await seedJob({ directories: 2 });
+    const to = verificationAddress(seeded.jobId, env.VERIFY_DOMAIN);
+    const marker = crypto.randomUUID();
+    const raw = [`From: =?UTF-8?B?${btoa("Eve\u0000")}?= <eve@elsewhere.example>`, `To: ${to}`, `Subject: =?UTF-8?B?${btoa(`${marker}\u0000x`)}?=`, "", "no link here", ""].join("\r\n");
+    await deliverMail("eve\u0000@elsewhere.example", to, raw); // threw "invalid byte sequence for encoding UTF8: 0x00" without the fix
+    const rows = await query<{ subject: string; envelope_from: string; status: string }>("select subject, envelope_from, status from inbound_mails where subject like $1", [`${marker}%`]);
+    expect(rows).toEqual([{ subject: `${marker}\uFFFDx`, envelope_from: "eve\uFFFD@elsewhere.example", status: "unmatched" }]);
+    // Delivered again (Email Routing retries on any doubt): the same one row.
+    await deliverMail("eve\u0000@elsewhere.example", to, raw);
+    expect(await query("select 1 from inbound_mails where subject like $1", [`${marker}%`])).toHaveLength(1);
   });
 });
