@@ -91,6 +91,17 @@ export async function recordOutcomes(tx: Executor, outcomes: readonly AttemptOut
     duration_ms: o.durationMs == null ? null : Math.max(0, Math.min(2_000_000_000, Math.round(o.durationMs))),
     occurred_at: new Date(o.at).toISOString(),
   }));
+  // Lock the outcomes' directories first, in id order. The ledger insert below
+  // takes a key-share lock on them (its foreign key); asking for the row lock
+  // only after that deadlocks two jobs reporting on one directory. Holding it
+  // from here, each later statement reads the stats another job committed.
+  const submissionIds = [...new Set(outcomes.map((o) => o.submissionId))];
+  await tx.execute(sql`
+    select d.id from directories d
+    where d.id in (select s.directory_id from directory_submissions s
+                   where s.id in (select (jsonb_array_elements_text(${JSON.stringify(submissionIds)}::jsonb))::uuid))
+    order by d.id
+    for no key update`);
   const inserted = await tx.execute<{ submission_id: string; attempt: number; directory_id: string }>(sql`
     insert into directory_outcomes (submission_id, attempt, directory_id, accepted, failure_class, duration_ms, occurred_at)
     select v.submission_id, v.attempt, s.directory_id, v.accepted, v.failure_class, v.duration_ms, v.occurred_at
@@ -120,7 +131,7 @@ export async function recordOutcomes(tx: Executor, outcomes: readonly AttemptOut
     from directories d left join directory_stats s on s.directory_id = d.id
     where d.id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)
     order by d.id
-    for update of d`);
+    for no key update of d`);
   const byId = new Map(current.rows.map((r) => [r.id, { country: r.country, category: r.category, active: r.is_active, stats: statsFromRow(r.id, r) }]));
 
   const result: FeedbackOutcome = { counted: fresh.length, flagged: [], deactivated: [] };
