@@ -4,7 +4,7 @@
  * real Postgres, R2 and JobCoordinators.
  */
 import { env } from "cloudflare:workers";
-import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { signUserToken } from "../../src/auth/user-token";
@@ -16,6 +16,7 @@ import type { FarmMail } from "../farm/types";
 import type { JobCoordinator } from "../../durable-objects/job-coordinator";
 import { captureReleases, stubFor } from "./support/coordinator-harness";
 import { seedJob } from "./support/seed";
+import { deliverMail } from "./support/mail";
 
 interface Dir {
   submissionId: string;
@@ -69,23 +70,6 @@ function mailFrom(dir: Dir, to: string, token: string): string {
   return rawMail(mail, dir.name);
 }
 
-async function deliver(from: string, to: string, raw: string): Promise<void> {
-  const bytes = new TextEncoder().encode(raw);
-  const message = {
-    from,
-    to,
-    raw: new Response(bytes).body!,
-    rawSize: bytes.byteLength,
-    headers: new Headers(),
-    setReject: (reason: string) => {
-      throw new Error(`rejected: ${reason}`);
-    },
-  } as unknown as ForwardableEmailMessage;
-  const ctx = createExecutionContext();
-  await worker.email(message, env, ctx);
-  await waitOnExecutionContext(ctx);
-}
-
 async function mailRows(where: string, value: string) {
   const conn = await connectFromWorker(env);
   try {
@@ -112,7 +96,7 @@ describe("verification mailboxes", () => {
     const to = verificationAddress(job.jobId, env.VERIFY_DOMAIN);
     const token = crypto.randomUUID().replace(/-/g, "");
     const raw = mailFrom(dir, to, token);
-    await deliver(`no-reply@${new URL(dir.website).hostname}`, to, raw);
+    await deliverMail(`no-reply@${new URL(dir.website).hostname}`, to, raw);
 
     expect(job.released).toEqual([{ jobId: job.jobId, submissionId: dir.submissionId, attempt: 1, kind: "verify" }]);
     const [row] = await mailRows("envelope_to", to);
@@ -121,7 +105,7 @@ describe("verification mailboxes", () => {
     expect(await (await env.EVIDENCE.get(row!.r2_key))!.text()).toBe(raw);
 
     // Redelivered: nothing new is queued, one row.
-    await deliver(`no-reply@${new URL(dir.website).hostname}`, to, raw);
+    await deliverMail(`no-reply@${new URL(dir.website).hostname}`, to, raw);
     expect(job.released).toHaveLength(1);
     expect(await mailRows("envelope_to", to)).toHaveLength(1);
 
@@ -145,7 +129,7 @@ describe("verification mailboxes", () => {
 
     // Job A's directory, but addressed to job B's mailbox.
     const toB = verificationAddress(b.jobId, env.VERIFY_DOMAIN);
-    await deliver(`no-reply@${new URL(aDir.website).hostname}`, toB, mailFrom(aDir, toB, "a".repeat(32)));
+    await deliverMail(`no-reply@${new URL(aDir.website).hostname}`, toB, mailFrom(aDir, toB, "a".repeat(32)));
     const [wrongJob] = await mailRows("envelope_to", toB);
     expect(wrongJob).toMatchObject({ status: "unmatched", job_id: b.jobId, submission_id: null });
     expect(wrongJob!.reason).toMatch(/no directory of this job/);
@@ -159,7 +143,7 @@ describe("verification mailboxes", () => {
 
     // An address that is no job's at all.
     const stranger = `hello-${crypto.randomUUID()}@${env.VERIFY_DOMAIN}`;
-    await deliver("news@shop.example", stranger, mailFrom({ submissionId: "", name: "Some Shop", website: "https://shop.example" }, stranger, "b".repeat(32)));
+    await deliverMail("news@shop.example", stranger, mailFrom({ submissionId: "", name: "Some Shop", website: "https://shop.example" }, stranger, "b".repeat(32)));
     expect(await mailRows("envelope_to", stranger)).toMatchObject([{ status: "unmatched", job_id: null, reason: "the recipient is not a job's verification address" }]);
 
     // Staff see both in the inbox; a customer may not.
