@@ -52,7 +52,14 @@ beforeAll(async () => {
   if (!postgresAvailable()) throw new Error("test:faults needs PostgreSQL 15 (apt-get install postgresql-15)");
   cluster = startPostgresCluster(PG_PORT);
   persistTo = mkdtempSync(join(tmpdir(), "directorybolt-faults-state-"));
-  vars = { ...(await stackVars(PORT, FARM_PORT)), DEV_FAULT_INJECTION: "1" };
+  vars = {
+    ...(await stackVars(PORT, FARM_PORT)),
+    DEV_FAULT_INJECTION: "1",
+    // Approval tracking (docs/after-submit.md) moves submissions on by itself
+    // (submitted → approved); held off here so the end state the final replays
+    // must leave untouched, and Postgres must equal, stands still.
+    APPROVAL_SCHEDULE: JSON.stringify({ default: { firstCheckMs: 86_400_000, everyMs: 86_400_000, deadlineMs: 30 * 86_400_000 } }),
+  };
   stack = await startStack({ port: PORT, farmPort: FARM_PORT, databaseUrl: cluster.url, vars, persistTo, log });
 }, 300_000);
 
