@@ -26,18 +26,9 @@ import { fitLogOdds, SuccessProbabilityCalculator, type BusinessFit } from "../s
 import { localClock, timeZoneFor } from "../src/intelligence/time-zone";
 import { SubmissionTimingOptimizer } from "../src/intelligence/timing";
 import { emptyStats, type DirectoryFacts, type DirectoryStats } from "../src/intelligence/types";
+import { prng } from "../browser-worker/src/engine/text";
 
-// ---- seeded randomness -------------------------------------------------------
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// ---- seeded randomness (the engine's mulberry32, prng) -------------------------------------------------------
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const pickFrom = <T>(r: () => number, xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
 const normal = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -154,7 +145,7 @@ interface RunResult {
 }
 
 function simulate(strategy: Strategy, world: TrueDirectory[], startStats: Map<string, DirectoryStats>): RunResult {
-  const r = mulberry32(SEED + 7); // the same jobs and the same coin flips' stream for every strategy
+  const r = prng(SEED + 7); // the same jobs and the same coin flips' stream for every strategy
   const byId = new Map(world.map((d) => [d.facts.id, d]));
   const stats = new Map([...startStats].map(([k, v]) => [k, v]));
   const facts = world.map((d) => d.facts);
@@ -166,7 +157,7 @@ function simulate(strategy: Strategy, world: TrueDirectory[], startStats: Map<st
     const chosen = [...selectable(world, business)].sort(() => r() - 0.5).slice(0, PER_JOB);
     return { id: `job${String(j).padStart(3, "0")}`, arrival: START + j * JOB_EVERY_MS, business, chosen };
   });
-  const coins = mulberry32(SEED + 99);
+  const coins = prng(SEED + 99);
   let pending: SimTask[] = [];
   const lastHostAt = new Map<string, number>();
   const browsers = new Array<number>(BROWSERS).fill(START);
@@ -257,8 +248,8 @@ function simulate(strategy: Strategy, world: TrueDirectory[], startStats: Map<st
 }
 
 // ---- run and report ----------------------------------------------------------------
-const world = makeWorld(mulberry32(SEED));
-const past = history(world, mulberry32(SEED + 1));
+const world = makeWorld(prng(SEED));
+const past = history(world, prng(SEED + 1));
 const results = Object.fromEntries((["catalog", "queue", "timed"] as const).map((s) => [s, simulate(s, world, past)])) as Record<Strategy, RunResult>;
 const perHour = (x: { accepted: number; browserHours: number }) => x.accepted / x.browserHours;
 const cal = calibration(results.timed.samples);
