@@ -2,7 +2,9 @@
  * Request input through zod: a failure becomes a 400 whose details name each
  * bad field (`{ fields: { "path.to.field": "message" } }`), and a body that is
  * not JSON, or not a JSON object, is a 400 too, never a 500; one past
- * JSON_BODY_LIMIT is a 413 and is never parsed.
+ * JSON_BODY_LIMIT is a 413 and is never parsed. A NUL character anywhere in
+ * the input is refused before the schema sees it: Postgres text and jsonb
+ * cannot hold U+0000, so it would otherwise surface as a 500 on insert or query.
  */
 import type { Context } from "hono";
 import type { z } from "zod";
@@ -17,7 +19,32 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   return fields;
 }
 
+/** The path of the first string (value or key) holding U+0000, or undefined. */
+export function nulPath(data: unknown, path: string[] = []): string | undefined {
+  if (typeof data === "string") return data.includes("\u0000") ? path.join(".") || "body" : undefined;
+  if (Array.isArray(data)) {
+    for (let i = 0; i < data.length; i++) {
+      const found = nulPath(data[i], [...path, String(i)]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (data !== null && typeof data === "object") {
+    for (const [key, value] of Object.entries(data)) {
+      if (key.includes("\u0000")) return [...path, key.replaceAll("\u0000", "\\0")].join(".");
+      const found = nulPath(value, [...path, key]);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
 export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, what = "request"): z.output<S> {
+  const withNul = nulPath(data);
+  if (withNul !== undefined) {
+    const fields = { [withNul]: "must not contain a NUL character" };
+    throw new ApiError(400, "validation_failed", `Invalid ${what}: ${withNul}`, { fields });
+  }
   const result = schema.safeParse(data);
   if (!result.success) {
     const fields = fieldErrors(result.error);
