@@ -17,7 +17,7 @@
  * backoff, Retry-After) rather than repeating it.
  */
 import { decideAfterFailure, MAX_ATTEMPTS } from "../../durable-objects/coordinator/retry-policy";
-import type { FailureClass } from "../shared/protocol";
+import type { CaptchaOutcome, FailureClass, ValueFix } from "../shared/protocol";
 import type { DirectoryStats } from "./types";
 
 export interface FailureEvidence {
@@ -28,7 +28,7 @@ export interface FailureEvidence {
   httpStatus?: number;
   retryAfterSeconds?: number;
   /** What happened with a captcha on this attempt. */
-  captcha?: "none_seen" | "solved" | "refused" | "unsolved" | "missing";
+  captcha?: CaptchaOutcome;
   /** The attempt that failed (1-based). */
   attempt: number;
   /** Fixes already tried for this submission (fix keys). */
@@ -36,16 +36,12 @@ export interface FailureEvidence {
   directoryName?: string;
 }
 
-export type ValueFix =
-  | { field: "tel"; want: "national" | "international" }
-  | { field: "url"; want: "with_scheme" | "without_path" }
-  | { field: "description"; want: "shorter" | "longer" }
-  | { field: "postal-code"; want: "digits_only" };
+export type { ValueFix };
 
 export type RetryAction =
   | { action: "retry"; failureClass: FailureClass; delayMs: number }
   | { action: "retry_with_captcha"; failureClass: FailureClass; delayMs: number }
-  | { action: "fix_and_retry"; failureClass: FailureClass; delayMs: number; fix: ValueFix; fixKey: string }
+  | { action: "fix_and_retry"; failureClass: FailureClass; delayMs: number; fixes: ValueFix[]; fixKeys: string[] }
   | { action: "stop"; failureClass: FailureClass; status: "failed" | "skipped"; staffReason: string };
 
 export interface RetryAnalyzerOptions {
@@ -58,6 +54,7 @@ const FIX_DELAY_MS = 5_000;
 
 /** Validation messages about a value's format that the engine can meet, in the farm's seven languages' common words. */
 const FIXES: { test: RegExp; fix: ValueFix }[] = [
+  { test: /(phone|telefon|téléphone|telefono|teléfono|tel\.?)\b[^.;]*\b(digits only|only digits|numbers only|only numbers|nur ziffern|chiffres uniquement|solo (números|numeri))/i, fix: { field: "tel", want: "digits" } },
   { test: /(phone|telefon|téléphone|telefono|teléfono|tel\.?)\b[^.;]*\b(national|local|without (the )?(country|\+)|ohne (\+|vorwahl)|sans \+|10 digits|digits only)/i, fix: { field: "tel", want: "national" } },
   { test: /(phone|telefon|téléphone|telefono|teléfono)\b[^.;]*\b(international|country code|\+\d|e\.?164|ländervorwahl|indicatif)/i, fix: { field: "tel", want: "international" } },
   { test: /(url|website|webseite|site web|sitio web)\b[^.;]*\b(http|scheme|protocol|valid url|gültige url|url valide)/i, fix: { field: "url", want: "with_scheme" } },
@@ -92,11 +89,33 @@ export class IntelligentRetryAnalyzer {
     return e.failureClass;
   }
 
-  /** The value fix a validation message asks for, if the engine can make it. */
+  /** The first value fix a validation message asks for, if the engine can make it. */
   fixFor(reason: string | undefined): { fix: ValueFix; fixKey: string } | null {
-    if (!reason) return null;
-    for (const f of FIXES) if (f.test.test(reason)) return { fix: f.fix, fixKey: `${f.fix.field}:${f.fix.want}` };
-    return null;
+    return this.fixesFor(reason)[0] ?? null;
+  }
+
+  /**
+   * Every value fix a message asks for, at most one per field (a refusal may
+   * name several fields). A description's limit is read from the words after
+   * the match ("at most 300 characters"), so the retry can fit it exactly.
+   */
+  fixesFor(reason: string | undefined): { fix: ValueFix; fixKey: string }[] {
+    if (!reason) return [];
+    const found: { fix: ValueFix; fixKey: string }[] = [];
+    for (const f of FIXES) {
+      if (found.some((x) => x.fix.field === f.fix.field)) continue;
+      const m = f.test.exec(reason);
+      if (!m) continue;
+      let fix: ValueFix = f.fix;
+      if (fix.field === "description") {
+        const after = reason.slice(m.index, m.index + m[0].length + 40);
+        const n = /(\d{2,5})\s*(characters|chars|zeichen|caractères|caracteres|caratteri|tekens|carateres)?(?!\s*(words|wörter|mots|palabras|parole|woorden|palavras))/i.exec(after.slice(m[0].length - Math.min(m[0].length, 12)));
+        const limit = n ? Number(n[1]) : NaN;
+        if (Number.isFinite(limit) && limit >= 10) fix = fix.want === "shorter" ? { ...fix, maxLength: limit } : { ...fix, minLength: limit };
+      }
+      found.push({ fix, fixKey: `${f.fix.field}:${f.fix.want}` });
+    }
+    return found;
   }
 
   analyze(e: FailureEvidence, history?: Pick<DirectoryStats, "consecutiveFailures" | "failuresByClass" | "lastRetryAfterSeconds"> | null): RetryAction {
@@ -105,15 +124,17 @@ export class IntelligentRetryAnalyzer {
     const said = e.reason?.trim() ? ` The directory said: "${e.reason.trim().slice(0, 300)}"` : "";
 
     if (failureClass === "validation") {
-      const fix = this.fixFor(e.reason);
-      if (fix && !(e.fixesTried ?? []).includes(fix.fixKey)) {
-        return { action: "fix_and_retry", failureClass, delayMs: FIX_DELAY_MS, ...fix };
+      const fixes = this.fixesFor(e.reason);
+      const untried = fixes.filter((f) => !(e.fixesTried ?? []).includes(f.fixKey));
+      if (untried.length) {
+        return { action: "fix_and_retry", failureClass, delayMs: FIX_DELAY_MS, fixes: untried.map((f) => f.fix), fixKeys: untried.map((f) => f.fixKey) };
       }
+      const tried = fixes.map((f) => `the ${f.fix.field} ${f.fix.want.replace("_", " ")}`).join(" and ");
       return {
         action: "stop",
         failureClass,
         status: "failed",
-        staffReason: `The directory refused a value of the listing${where}${fix ? ` even after the ${fix.fix.field} was sent ${fix.fix.want.replace("_", " ")}` : ""}; check the profile or submit by hand.${said}`,
+        staffReason: `The directory refused a value of the listing${where}${tried ? ` even after sending ${tried}` : ""}; check the profile or submit by hand.${said}`,
       };
     }
 

@@ -42,6 +42,31 @@ export const FAILURE_CLASSES = [
 ] as const;
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
+/** What happened with a captcha during an attempt (the retry analyzer reads it). */
+export const CAPTCHA_OUTCOMES = ["none_seen", "solved", "refused", "unsolved", "missing"] as const;
+export type CaptchaOutcome = (typeof CAPTCHA_OUTCOMES)[number];
+
+/**
+ * A change to how one listing value is written, asked for by a directory's
+ * refusal (src/intelligence/retry-analyzer.ts decides, the engine applies):
+ * the phone national, digits only or international; the website with a scheme
+ * or as the bare home page; the description shorter (to `maxLength` when the
+ * directory named it) or longer; the postal code digits only.
+ */
+export type ValueFix =
+  | { field: "tel"; want: "national" | "digits" | "international" }
+  | { field: "url"; want: "with_scheme" | "without_path" }
+  | { field: "description"; want: "shorter" | "longer"; maxLength?: number; minLength?: number }
+  | { field: "postal-code"; want: "digits_only" };
+
+/** What a retry must do differently from the attempt before it. */
+export interface RetryHints {
+  /** Every value fix asked for so far, oldest first (each applied once decided). */
+  fixes: ValueFix[];
+  /** The directory said a captcha was required that the last attempt did not see: wait for its widget. */
+  expectCaptcha?: boolean;
+}
+
 /** A worker's outcome for one attempt; `(submissionId, attempt)` makes it exactly-once. */
 export const taskReportSchema = z
   .object({
@@ -58,6 +83,9 @@ export const taskReportSchema = z
     workerId: z.string().max(200).optional(),
     /** Field types the worker filled (no values): the feedback loop learns which mappings a directory takes. */
     fields: z.array(z.enum(FIELD_TYPES)).max(100).optional(),
+    /** Evidence for the retry analyzer: the HTTP status of the page that answered, and the captcha's fate. */
+    httpStatus: z.number().int().min(100).max(599).optional(),
+    captcha: z.enum(CAPTCHA_OUTCOMES).optional(),
   })
   .refine((r) => r.outcome !== "failed" || r.failureClass !== undefined, {
     message: "a failed outcome needs a failureClass",
@@ -81,6 +109,8 @@ export interface TaskLease {
     requiresCaptcha: boolean;
   };
   business: ListingProfile | null;
+  /** Present on a retry that must change something (a value's format, waiting for a captcha). */
+  retryHints?: RetryHints;
 }
 
 /** What a lease on a `verify` or `listing` task hands the worker: one URL to open. */

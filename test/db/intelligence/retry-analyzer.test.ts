@@ -9,7 +9,7 @@ describe("IntelligentRetryAnalyzer", () => {
   it("fixes a phone the directory wants in its national format, once", () => {
     const e = { failureClass: "validation" as const, attempt: 1, reason: 'the directory refused a field: Phone — "Please enter the phone number without the country code"', directoryName: "Gelbe Liste" };
     const first = analyzer.analyze(e);
-    expect(first).toMatchObject({ action: "fix_and_retry", failureClass: "validation", fix: { field: "tel", want: "national" }, fixKey: "tel:national" });
+    expect(first).toMatchObject({ action: "fix_and_retry", failureClass: "validation", fixes: [{ field: "tel", want: "national" }], fixKeys: ["tel:national"] });
     const again = analyzer.analyze({ ...e, attempt: 2, fixesTried: ["tel:national"] });
     expect(again).toMatchObject({ action: "stop", status: "failed" });
     if (again.action === "stop") {
@@ -19,8 +19,27 @@ describe("IntelligentRetryAnalyzer", () => {
     expect(analyzer.fixFor("Telefon: bitte im internationalen Format mit Ländervorwahl")?.fix).toEqual({ field: "tel", want: "international" });
     expect(analyzer.fixFor("Name: too long")).toBeNull();
     expect(analyzer.fixFor("Phone: use international format with country code")?.fix).toEqual({ field: "tel", want: "international" });
-    expect(analyzer.fixFor("Description is too long (at most 250 characters)")?.fix).toEqual({ field: "description", want: "shorter" });
+    expect(analyzer.fixFor("Description is too long (at most 250 characters)")?.fix).toEqual({ field: "description", want: "shorter", maxLength: 250 });
+    expect(analyzer.fixFor("Beschreibung darf höchstens 400 Zeichen lang sein.")?.fix).toEqual({ field: "description", want: "shorter", maxLength: 400 });
+    expect(analyzer.fixFor("Description: at most 50 words")?.fix).toEqual({ field: "description", want: "shorter" });
+    expect(analyzer.fixFor("Description is too short (at least 120 characters)")?.fix).toEqual({ field: "description", want: "longer", minLength: 120 });
+    expect(analyzer.fixFor("Phone: digits only, please")?.fix).toEqual({ field: "tel", want: "digits" });
     expect(analyzer.fixFor("Website: please enter a valid URL starting with http")?.fix).toEqual({ field: "url", want: "with_scheme" });
+  });
+
+  it("fixes every field a refusal names in one retry, and only the fixes not tried yet", () => {
+    const reason = 'the directory refused 2 fields: Phone — "enter the number without the country code"; Description — "Description must be at most 300 characters."';
+    const first = analyzer.analyze({ failureClass: "validation", attempt: 1, reason });
+    expect(first).toMatchObject({
+      action: "fix_and_retry",
+      fixes: [{ field: "tel", want: "national" }, { field: "description", want: "shorter", maxLength: 300 }],
+      fixKeys: ["tel:national", "description:shorter"],
+    });
+    const second = analyzer.analyze({ failureClass: "validation", attempt: 2, reason, fixesTried: ["tel:national"] });
+    expect(second).toMatchObject({ action: "fix_and_retry", fixKeys: ["description:shorter"] });
+    const third = analyzer.analyze({ failureClass: "validation", attempt: 3, reason, fixesTried: ["tel:national", "description:shorter"] });
+    expect(third).toMatchObject({ action: "stop", status: "failed" });
+    if (third.action === "stop") expect(third.staffReason).toContain("even after sending the tel national and the description shorter");
   });
 
   it("stops a validation failure it cannot fix, with the directory's words for staff", () => {
