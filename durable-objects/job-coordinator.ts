@@ -43,7 +43,7 @@ import { AfterSubmit, type AcceptResult } from "./coordinator/after-submit";
 import type { MailFacts, MailMatch } from "./coordinator/verification";
 import { loadJob, writeOutbox } from "./coordinator/postgres-sync";
 import { verificationAddress } from "../src/mail/links";
-import { decideAfterFailure } from "./coordinator/retry-policy";
+import { describeFixes, RetryDesk, type AttemptFailure } from "./coordinator/retry-desk";
 import { loadReleasePlan } from "./coordinator/release-plan";
 import { outcomeData, type OutcomeData } from "./coordinator/outcome-event";
 import { feedbackPolicyFrom } from "../src/intelligence/feedback";
@@ -73,6 +73,8 @@ export class JobCoordinator extends DurableObject<Env> {
   private readonly store: TaskStore;
   private readonly sockets: SocketHub;
   private readonly staff: StaffTasks;
+  /** What a failed attempt leads to (coordinator/retry-desk.ts). */
+  private readonly retries: RetryDesk;
   /** Verification mails and approval tracking (coordinator/after-submit.ts). */
   private readonly afterSubmit: AfterSubmit;
   private pendingActivity: ActivityLine[] = [];
@@ -101,6 +103,7 @@ export class JobCoordinator extends DurableObject<Env> {
     super(ctx, env);
     this.store = new TaskStore(ctx.storage.sql);
     this.sockets = new SocketHub(ctx);
+    this.retries = new RetryDesk(ctx.storage.sql);
     this.staff = new StaffTasks(ctx.storage.sql, this.store, {
       event: (kind, message, submissionId, key) => this.event(kind, message, submissionId, key),
       changed: () => this.jobChanged(),
@@ -167,8 +170,8 @@ export class JobCoordinator extends DurableObject<Env> {
           website: t.website,
           language: t.language,
           requires_captcha: t.requiresCaptcha ? 1 : 0,
-          priority: releasePlan?.get(t.submissionId)?.priority ?? t.priority * 10_000 + i,
-          next_attempt_at: releasePlan?.get(t.submissionId)?.notBefore ?? null,
+          priority: releasePlan?.plan.get(t.submissionId)?.priority ?? t.priority * 10_000 + i,
+          next_attempt_at: releasePlan?.plan.get(t.submissionId)?.notBefore ?? null,
           // A task that was on its way when the job was loaded again starts over.
           status: (LEASED as string[]).includes(t.status) || t.status === "retrying" ? "pending" : t.status,
           attempt: t.attempt,
@@ -181,6 +184,7 @@ export class JobCoordinator extends DurableObject<Env> {
       );
       // Manual directories become staff tasks, never queue messages.
       this.staff.register(loaded.tasks);
+      if (releasePlan) this.retries.seed(releasePlan.stats);
       this.store.updateJob({
         loaded: true,
         loadRetryAt: null,
@@ -304,6 +308,7 @@ export class JobCoordinator extends DurableObject<Env> {
     this.current = { submissionId, directoryName: row.directory_name };
     this.jobChanged();
     await this.armAlarm();
+    const hints = this.retries.hintsFor(submissionId);
     return {
       jobId: this.store.job.jobId!,
       submissionId,
@@ -319,6 +324,7 @@ export class JobCoordinator extends DurableObject<Env> {
         requiresCaptcha: row.requires_captcha === 1,
       },
       business: this.withVerificationAddress(this.store.job.business),
+      ...(hints ? { retryHints: hints } : {}),
     };
   }
 
@@ -425,7 +431,11 @@ export class JobCoordinator extends DurableObject<Env> {
     // worker died before the report). The listing exists: submitted.
     const ourEarlierListing = report.outcome === "failed" && report.failureClass === "duplicate_listing" && task.attempt > 1;
     if (report.outcome === "failed" && !ourEarlierListing) {
-      this.fail(task, { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds }, outcome);
+      this.fail(
+        task,
+        { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds, httpStatus: report.httpStatus, captcha: report.captcha },
+        outcome,
+      );
     } else {
       const status: SubmissionStatus = report.outcome === "failed" ? "submitted" : report.outcome;
       this.store.updateTask(task.submission_id, {
@@ -440,6 +450,7 @@ export class JobCoordinator extends DurableObject<Env> {
       });
       this.recentDone.push(now);
       if (this.recentDone.length > 50) this.recentDone.shift();
+      this.retries.accepted(task.directory_id);
       const verb = status === "approved" ? "is live on" : status === "awaiting_verification" ? "awaits verification at" : "was submitted to";
       this.event(`submission_${status}`, `Listing ${verb} ${task.directory_name}`, task.submission_id, `${task.submission_id}:${task.attempt}:${status}`, outcomeData({ ...outcome, accepted: true }));
     }
@@ -447,40 +458,45 @@ export class JobCoordinator extends DurableObject<Env> {
     return { applied: true, status: this.store.task(task.submission_id)!.status };
   }
 
-  /** `reported`: the attempt's data when a worker reported it (the feedback loop counts only those). */
-  private fail(
-    task: TaskRow,
-    failure: { failureClass: NonNullable<TaskRow["failure_class"]>; reason?: string; retryAfterSeconds?: number },
-    reported?: Omit<OutcomeData["outcome"], "accepted">,
-  ): void {
-    const decision = decideAfterFailure(failure.failureClass, task.attempt, failure);
-    const data = reported && outcomeData({ ...reported, accepted: false, failureClass: failure.failureClass, reason: failure.reason, retryAfterSeconds: failure.retryAfterSeconds });
-    this.opsStats.failures[failure.failureClass] = (this.opsStats.failures[failure.failureClass] ?? 0) + 1;
-    if (decision.retry) this.opsStats.retries++;
+  /**
+   * A failed attempt: the retry desk decides (retry, with a value fix or the
+   * captcha solver, or stop). `reported`: the attempt's data when a worker
+   * reported it (the feedback loop and the directory history count only those).
+   */
+  private fail(task: TaskRow, failure: AttemptFailure, reported?: Omit<OutcomeData["outcome"], "accepted">): void {
+    const decision = this.retries.decide(task, failure, reported !== undefined);
+    const failureClass = decision.failureClass;
+    const data = reported && outcomeData({ ...reported, accepted: false, failureClass, reason: failure.reason, retryAfterSeconds: failure.retryAfterSeconds });
+    this.opsStats.failures[failureClass] = (this.opsStats.failures[failureClass] ?? 0) + 1;
     if (decision.retry) {
+      this.opsStats.retries++;
       this.store.updateTask(task.submission_id, {
         status: "retrying",
         lease_expires_at: null,
         next_attempt_at: Date.now() + decision.delayMs,
-        failure_class: failure.failureClass,
+        failure_class: failureClass,
         failure_reason: failure.reason ?? null,
       });
+      const how = decision.why === "fix" ? `retrying with ${describeFixes(decision.fixes)}` : decision.why === "captcha" ? "retrying with the captcha solver" : "retrying";
       this.event(
         "submission_retrying",
-        `${task.directory_name}: ${failure.reason ?? failure.failureClass}; retrying in ${Math.round(decision.delayMs / 1000)} s`,
+        `${task.directory_name}: ${failure.reason ?? failureClass}; ${how} in ${Math.round(decision.delayMs / 1000)} s`,
         task.submission_id,
         `${task.submission_id}:${task.attempt}:retrying`,
-        data,
+        { ...data, retry: { why: decision.why, ...(decision.fixes.length ? { fixes: decision.fixes } : {}) } },
       );
     } else {
       this.store.updateTask(task.submission_id, {
         status: decision.status,
         lease_expires_at: null,
-        failure_class: failure.failureClass,
+        failure_class: failureClass,
         failure_reason: decision.reason,
       });
       this.recentDone.push(Date.now());
-      this.event(`submission_${decision.status}`, `${task.directory_name}: ${decision.reason}`, task.submission_id, `${task.submission_id}:${task.attempt}:${decision.status}`, data);
+      this.event(`submission_${decision.status}`, `${task.directory_name}: ${decision.reason}`, task.submission_id, `${task.submission_id}:${task.attempt}:${decision.status}`, {
+        ...data,
+        staffReason: decision.staffReason,
+      });
     }
     this.jobChanged();
   }

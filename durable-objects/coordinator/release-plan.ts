@@ -15,7 +15,7 @@ import { loadIntelligence, type IntelligenceSnapshot } from "../../src/intellige
 import { AIEnhancedQueueManager, type QueueTask } from "../../src/intelligence/queue-manager";
 import { SuccessProbabilityCalculator } from "../../src/intelligence/success-probability";
 import { SubmissionTimingOptimizer } from "../../src/intelligence/timing";
-import { hostOf, type DirectoryFacts } from "../../src/intelligence/types";
+import { hostOf, type DirectoryFacts, type DirectoryStats } from "../../src/intelligence/types";
 import type { ListingProfile } from "../../src/shared/listing";
 import { log } from "../../src/observability/log";
 
@@ -68,15 +68,18 @@ export function planRelease(
   return plan;
 }
 
-/** Reads the statistics and plans; null (catalog order) when they cannot be read. */
+/**
+ * Reads the statistics and plans; null (catalog order) when they cannot be
+ * read. The statistics come back too: the retry desk starts from them.
+ */
 export async function loadReleasePlan(
   db: Database,
   loaded: { job: { id: string }; tasks: readonly PlanInput[]; business: Business | null },
   now: number,
-): Promise<Map<string, PlannedTask> | null> {
+): Promise<{ plan: Map<string, PlannedTask>; stats: DirectoryStats[] } | null> {
   try {
     const intel = await loadIntelligence(db, loaded.tasks.map((t) => t.directoryId));
-    return planRelease(loaded.job.id, loaded.tasks, intel, loaded.business, now);
+    return { plan: planRelease(loaded.job.id, loaded.tasks, intel, loaded.business, now), stats: [...intel.stats.values()] };
   } catch (err) {
     log("warn", "release plan unavailable, releasing in catalog order", { jobId: loaded.job.id, error: err });
     return null;

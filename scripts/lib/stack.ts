@@ -79,6 +79,32 @@ export async function readVarsFile(file: string): Promise<Record<string, string>
   );
 }
 
+/**
+ * wrangler dev gives `--env-file` to the first Worker only (the others read
+ * their own .dev.vars), so the browser worker gets the stack's variables
+ * through a private copy of its config: its `main` made absolute and the
+ * variables it knows (its [vars] and .dev.vars.example keys) set in [vars].
+ */
+export async function browserWorkerConfig(vars: Record<string, string>, dir: string): Promise<string> {
+  const source = await readFile(join(ROOT, "browser-worker/wrangler.toml"), "utf8");
+  const known = new Set(Object.keys(await readVarsFile(join(ROOT, "browser-worker/.dev.vars.example"))));
+  const varsStart = source.indexOf("\n[vars]\n");
+  const varsEnd = source.indexOf("\n[", varsStart + 1);
+  for (const m of source.slice(varsStart, varsEnd).matchAll(/^([A-Z0-9_]+)\s*=/gm)) known.add(m[1]!);
+  const mine = Object.entries(vars).filter(([k]) => known.has(k));
+  // TOML basic strings take JSON's escapes.
+  const lines = source
+    .slice(varsStart, varsEnd)
+    .split("\n")
+    .filter((line) => !mine.some(([k]) => new RegExp(`^${k}\\s*=`).test(line)));
+  const at = lines.indexOf("[vars]") + 1;
+  const table = [...lines.slice(0, at), ...mine.map(([k, v]) => `${k} = ${JSON.stringify(v)}`), ...lines.slice(at)].join("\n");
+  const text = (source.slice(0, varsStart) + table + source.slice(varsEnd)).replace(/^main = .*$/m, `main = ${JSON.stringify(join(ROOT, "browser-worker/src/index.ts"))}`);
+  const file = join(dir, "browser-worker.wrangler.toml");
+  await writeFile(file, text);
+  return file;
+}
+
 async function waitForHealth(url: string, exited: Promise<number>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let gone = false;
@@ -140,15 +166,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const shim = await installBrowserRenderingShim();
     log(shim ? `local Browser Rendering runs the system Chromium (${shim})` : "no Chromium found (set CHROMIUM_PATH or apt-get install chromium): browser tasks will fail");
 
-    const args = [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", "wrangler.toml", "-c", "browser-worker/wrangler.toml", "--port", String(options.port), "--ip", "127.0.0.1"];
-    if (options.persistTo) args.push("--persist-to", options.persistTo);
+    let browserConfig = "browser-worker/wrangler.toml";
+    const extra: string[] = [];
     if (options.vars) {
       const dir = await mkdtemp(join(tmpdir(), "directorybolt-stack-"));
       cleanups.push(() => rm(dir, { recursive: true, force: true }));
       const envFile = join(dir, "workers.env");
       await writeFile(envFile, Object.entries(options.vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
-      args.push("--env-file", envFile);
+      extra.push("--env-file", envFile);
+      browserConfig = await browserWorkerConfig(options.vars, dir);
     }
+    const args = [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", "wrangler.toml", "-c", browserConfig, "--port", String(options.port), "--ip", "127.0.0.1", ...extra];
+    if (options.persistTo) args.push("--persist-to", options.persistTo);
     const url = `http://127.0.0.1:${options.port}`;
     const spawnWorkers = () => {
       const child: ChildProcess = spawn(process.execPath, args, {

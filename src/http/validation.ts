@@ -3,8 +3,10 @@
  * bad field (`{ fields: { "path.to.field": "message" } }`), and a body that is
  * not JSON, or not a JSON object, is a 400 too, never a 500; one past
  * JSON_BODY_LIMIT is a 413 and is never parsed. A NUL character anywhere in
- * the input is refused before the schema sees it: Postgres text and jsonb
- * cannot hold U+0000, so it would otherwise surface as a 500 on insert or query.
+ * a person's input is refused before the schema sees it: Postgres text and
+ * jsonb cannot hold U+0000, so it would otherwise surface as a 500 on insert
+ * or query. Workers' reports keep theirs (`nul: "keep"`): they quote the
+ * directory's page, and the coordinator stores a NUL as U+FFFD.
  */
 import type { Context } from "hono";
 import type { z } from "zod";
@@ -39,8 +41,13 @@ export function nulPath(data: unknown, path: string[] = []): string | undefined 
   return undefined;
 }
 
-export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, what = "request"): z.output<S> {
-  const withNul = nulPath(data);
+export interface ParseOptions {
+  /** "refuse" (the default): a 400 naming the field; "keep": the caller stores it safely. */
+  nul?: "refuse" | "keep";
+}
+
+export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, what = "request", options: ParseOptions = {}): z.output<S> {
+  const withNul = options.nul === "keep" ? undefined : nulPath(data);
   if (withNul !== undefined) {
     const fields = { [withNul]: "must not contain a NUL character" };
     throw new ApiError(400, "validation_failed", `Invalid ${what}: ${withNul}`, { fields });
@@ -87,7 +94,7 @@ async function limitedText(req: Request, maxBytes: number): Promise<string> {
   return new TextDecoder().decode(bytes);
 }
 
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S, maxBytes = JSON_BODY_LIMIT): Promise<z.output<S>> {
+export async function jsonBody<S extends z.ZodType>(c: Context, schema: S, maxBytes = JSON_BODY_LIMIT, options: ParseOptions = {}): Promise<z.output<S>> {
   if (!(c.req.header("content-type") ?? "").toLowerCase().includes("application/json")) {
     throw new ApiError(415, "unsupported_media_type", "Send the body as application/json");
   }
@@ -98,5 +105,5 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S, maxBy
   } catch {
     throw new ApiError(400, "malformed_json", "The body is not valid JSON");
   }
-  return parseOrThrow(schema, data, "body");
+  return parseOrThrow(schema, data, "body", options);
 }

@@ -42,7 +42,8 @@ export type RetryAction =
   | { action: "retry"; failureClass: FailureClass; delayMs: number }
   | { action: "retry_with_captcha"; failureClass: FailureClass; delayMs: number }
   | { action: "fix_and_retry"; failureClass: FailureClass; delayMs: number; fixes: ValueFix[]; fixKeys: string[] }
-  | { action: "stop"; failureClass: FailureClass; status: "failed" | "skipped"; staffReason: string };
+  /** `reason`: short, for the submission (the customer sees it); `staffReason`: what happened and what a person could do. */
+  | { action: "stop"; failureClass: FailureClass; status: "failed" | "skipped"; reason: string; staffReason: string };
 
 export interface RetryAnalyzerOptions {
   /** Consecutive failures at a directory after which a transient one is not retried. */
@@ -134,6 +135,7 @@ export class IntelligentRetryAnalyzer {
         action: "stop",
         failureClass,
         status: "failed",
+        reason: `validation: ${e.reason?.trim() || "a value was refused"}`,
         staffReason: `The directory refused a value of the listing${where}${tried ? ` even after sending ${tried}` : ""}; check the profile or submit by hand.${said}`,
       };
     }
@@ -144,6 +146,7 @@ export class IntelligentRetryAnalyzer {
         action: "stop",
         failureClass,
         status: "failed",
+        reason: `transient: ${e.reason?.trim() || "temporary error"} (the directory has failed ${history.consecutiveFailures} times in a row)`,
         staffReason: `The directory${where} has failed ${history.consecutiveFailures} submissions in a row (last: temporary error), so it was not retried; it may be down.${said}`,
       };
     }
@@ -152,7 +155,7 @@ export class IntelligentRetryAnalyzer {
       failureClass === "rate_limited" ? Math.max(e.retryAfterSeconds ?? 0, history?.lastRetryAfterSeconds ?? 0) || undefined : e.retryAfterSeconds;
     const base = decideAfterFailure(failureClass, e.attempt, { retryAfterSeconds, reason: e.reason, random: this.random });
     if (!base.retry) {
-      return { action: "stop", failureClass, status: base.status, staffReason: this.staffReason(failureClass, e, where, said) };
+      return { action: "stop", failureClass, status: base.status, reason: base.reason, staffReason: this.staffReason(failureClass, e, where, said) };
     }
     if (failureClass === "captcha" && (e.captcha === "missing" || e.captcha === "none_seen" || CAPTCHA_MISSING.test(e.reason ?? ""))) {
       return { action: "retry_with_captcha", failureClass, delayMs: base.delayMs };

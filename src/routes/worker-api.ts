@@ -17,9 +17,12 @@ import { z } from "zod";
 import { requireStaff, requireUser, requireWorkerToken, type AuthVariables } from "../auth/middleware";
 import { connectFromWorker } from "../db/worker-database";
 import { ApiError } from "../http/errors";
-import { jsonBody } from "../http/validation";
+import { jsonBody, JSON_BODY_LIMIT, type ParseOptions } from "../http/validation";
 import { coordinatorFor, opsMonitor } from "../jobs/coordinator-client";
 import { FAILURE_CLASSES, taskReportSchema } from "../shared/protocol";
+
+/** Reports quote the directory's page, which may hold a NUL: kept, and stored as U+FFFD by the coordinator. */
+const KEEP_NUL: ParseOptions = { nul: "keep" };
 
 type AppEnv = { Bindings: Env; Variables: AuthVariables };
 const uuid = z.string().uuid();
@@ -49,7 +52,7 @@ export const workerJobs = new Hono<AppEnv>()
     return c.body(null, 204);
   })
   .post("/update", requireWorkerToken, async (c) => {
-    const report = await jsonBody(c, taskReportSchema);
+    const report = await jsonBody(c, taskReportSchema, JSON_BODY_LIMIT, KEEP_NUL);
     // A repeated or stale report is not an error: it is answered, and ignored.
     return c.json(await coordinatorFor(c.env, report.jobId).report(report));
   })
@@ -96,7 +99,7 @@ const progressEvent = z.discriminatedUnion("event", [
 ]);
 
 export const workerProgress = new Hono<AppEnv>().post("/update-progress", requireWorkerToken, async (c) => {
-  const e = await jsonBody(c, progressEvent);
+  const e = await jsonBody(c, progressEvent, JSON_BODY_LIMIT, KEEP_NUL);
   const coordinator = coordinatorFor(c.env, e.jobId);
   if (e.workerId) c.executionCtx.waitUntil(opsMonitor(c.env).workerHeartbeat(e.workerId, "external"));
   switch (e.event) {

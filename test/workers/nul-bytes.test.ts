@@ -2,7 +2,8 @@
  * Regression found by the fuzz project (test/fuzz): a NUL character in a
  * worker's report (reason, evidence key) or a staff cancel reason reached
  * the coordinator's Postgres outbox, which Postgres refused on every retry,
- * so nothing more of that job reached Postgres. Now it is stored as U+FFFD.
+ * so nothing more of that job reached Postgres. Now it is stored as U+FFFD
+ * (and a person's request with a NUL is refused with a 400 before it gets there).
  * Likewise a mail to a verification address whose subject decodes to a NUL
  * (`=?UTF-8?B?AA==?=`): the email handler's insert failed, so the handler
  * threw and Email Routing would deliver that mail again forever.
@@ -40,7 +41,12 @@ describe("NUL characters from workers and staff", () => {
     });
     expect(submitted.status).toBe(200);
     const staff = `Bearer ${await signUserToken(env, { userId: crypto.randomUUID(), staff: true })}`;
-    expect((await post(`/api/staff/jobs/${seeded.jobId}/cancel`, staff, { reason: "stop\u0000now" })).status).toBe(200);
+    // A person's input with a NUL is refused and changes nothing (src/http/validation.ts); the coordinator still stores one as U+FFFD.
+    const refused = await post(`/api/staff/jobs/${seeded.jobId}/cancel`, staff, { reason: "stop\u0000now" });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: "validation_failed", details: { fields: { reason: "must not contain a NUL character" } } } });
+    expect((await stub.progress()).status).toBe("in_progress");
+    await stub.cancel("stop\u0000now");
 
     await settled(seeded.jobId); // throws "outbox did not drain" without the fix
     const state = await postgresState(seeded.jobId);
