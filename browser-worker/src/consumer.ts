@@ -19,7 +19,7 @@ import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessag
 import { taskMessageSchema } from "../../src/shared/protocol";
 import { submitListing } from "./engine";
 import { openFollowup, type FollowupPage } from "./followup";
-import type { CaptchaSolver, EngineResult } from "./engine/types";
+import type { CaptchaSolver, EngineResult, SecondOpinion } from "./engine/types";
 
 export interface QueueMessageLike {
   id: string;
@@ -71,6 +71,8 @@ export interface ConsumerDeps {
   log?: (entry: Record<string, unknown>) => void;
   /** The listing as this directory gets it (a language model's rewording); the lease's own when absent or failing. */
   customiseListing?: (lease: TaskLease) => Promise<TaskLease["business"]>;
+  /** A language model's second opinion on fields the mapper was unsure of (engine/second-opinion.ts); absent = the mapper's types. */
+  secondOpinion?: SecondOpinion;
   /** Default HEARTBEAT_INTERVAL_MS. */
   heartbeatMs?: number;
   /** Default REPORT_RETRY_MS. */
@@ -250,7 +252,12 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       try {
         page = await within(limits.newPage, acquired.browser.newPage(), "opening a page");
         const business = deps.customiseListing ? await deps.customiseListing(lease).catch(() => lease.business) : lease.business;
-        result = await submitListing(page as never, { ...lease, business }, { solver: deps.solver, log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }) });
+        // The lease carries a retry's hints (value fixes, a captcha expected); the engine applies them.
+        result = await submitListing(page as never, { ...lease, business }, {
+          solver: deps.solver,
+          secondOpinion: deps.secondOpinion,
+          log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }),
+        });
       } catch (err) {
         if (isBrowserGone(acquired.browser, err)) {
           healthy = false;
@@ -286,6 +293,9 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         retryAfterSeconds: result.retryAfterSeconds,
         workerId: deps.workerId,
         fields: [...new Set(result.filled.map((f) => f.type))],
+        // Evidence for the retry analyzer.
+        httpStatus: result.httpStatus !== undefined && result.httpStatus >= 100 && result.httpStatus <= 599 ? result.httpStatus : undefined,
+        captcha: result.captcha,
       };
       await reportSurely(report, () => deps.coordinator(lease.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS);
       if (result.outcome === "failed") summary.failed++;

@@ -9,6 +9,7 @@ import { TwoCaptchaClient } from "./captcha/two-captcha";
 import { consumeBatch, type CoordinatorLike } from "./consumer";
 import { log, type LogLevel } from "../../src/observability/log";
 import { customiseListing, type LanguageModelEnv } from "../../src/intelligence/language-model";
+import { fromLanguageModel } from "./engine/second-opinion";
 
 /** The OpsMonitor RPC method this Worker calls (the class lives in directorybolt). */
 interface OpsMonitorLike {
@@ -59,6 +60,7 @@ export default {
       log: ({ level, msg, ...fields }) => log(isLevel(level) ? level : "info", String(msg), fields),
       // Only with a Workers AI binding (not configured by default; docs/intelligence.md).
       customiseListing: ai ? (lease) => customiseListing(ai, lease.business, lease.directory) : undefined,
+      secondOpinion: ai ? fromLanguageModel(ai) : undefined,
     });
     log("info", "batch done", { queue: batch.queue, ...summary, solver: solver?.stats });
     // The solver's figures go to OpsMonitor for `/metrics` (a fresh solver per batch: these are deltas).

@@ -3,12 +3,14 @@
  * here is a small in-memory double with the real one's lease rules (one
  * attempt at a time, reports only for the current attempt; the real one is
  * tested in workerd), so these tests are about the consumer: duplicates,
- * a browser that dies mid-batch, and no browser at all.
+ * a browser that dies mid-batch, no browser at all, and a retry whose lease
+ * carries the value fixes the retry analyzer asked for.
  */
 import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumeBatch, type BrowserLease, type ConsumerDeps, type CoordinatorLike, type QueueMessageLike } from "../../browser-worker/src/consumer";
-import type { ReportResult, TaskLease, TaskMessage, TaskReport } from "../../src/shared/protocol";
+import { taskReportSchema, type ReportResult, type TaskLease, type TaskMessage, type TaskReport } from "../../src/shared/protocol";
+import { IntelligentRetryAnalyzer } from "../../src/intelligence/retry-analyzer";
 import { launchChromium } from "../../scripts/lib/chromium";
 import { startFarm, type Farm } from "../farm/index.ts";
 import { SAMPLE_LISTING } from "./support/listing";
@@ -72,8 +74,17 @@ class CoordinatorDouble implements CoordinatorLike {
   async report(r: TaskReport): Promise<ReportResult> {
     const t = this.tasks.get(r.submissionId);
     if (!t || t.lease.attempt !== r.attempt || t.status !== "submitting") return { applied: false, reason: "stale_attempt" };
+    taskReportSchema.parse(r);
     t.reports.push(r);
     t.status = r.outcome === "failed" && r.failureClass === "transient" ? "retry" : "done";
+    // A refused value the analyzer can fix: retried with the fixes in the next lease, as the real coordinator does.
+    if (r.outcome === "failed" && r.failureClass === "validation") {
+      const next = new IntelligentRetryAnalyzer().analyze({ failureClass: r.failureClass, reason: r.reason, httpStatus: r.httpStatus, captcha: r.captcha, attempt: r.attempt });
+      if (next.action === "fix_and_retry") {
+        t.lease = { ...t.lease, retryHints: { fixes: [...(t.lease.retryHints?.fixes ?? []), ...next.fixes] } };
+        t.status = "retry";
+      }
+    }
     return { applied: true, status: r.outcome === "failed" ? "retrying" : r.outcome };
   }
 
@@ -257,6 +268,34 @@ describe("queue consumer", () => {
     }
     // Every directory received exactly one accepted listing.
     for (const slug of slugs) expect(farm.submissions({ slug, outcome: "accepted" }), slug).toHaveLength(1);
+  });
+
+  it("passes a retry's value fixes from the lease to the engine, and reports the evidence the analyzer reads", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const slug = farm.variantFor("hours-grid").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      expect(await consumeBatch(messages([task]).list, deps(coordinator, lease))).toMatchObject({ failed: 1 });
+      const retry = coordinator.releaseRetries();
+      expect(retry).toEqual([{ ...task, attempt: 2 }]);
+      expect(await consumeBatch(messages(retry).list, deps(coordinator, lease))).toMatchObject({ submitted: 1 });
+      const t = coordinator.tasks.get(task.submissionId)!;
+      expect(t.lease.retryHints).toEqual({ fixes: [{ field: "tel", want: "national" }] });
+      expect(t.reports.map((r) => [r.attempt, r.outcome, r.failureClass, r.httpStatus, r.captcha])).toEqual([
+        [1, "failed", "validation", 200, "none_seen"],
+        [2, "submitted", undefined, 200, "none_seen"],
+      ]);
+      expect(t.reports[0]!.reason).toContain("enter the number without the country code");
+      expect(farm.submissions({ slug }).map((s) => [s.outcome, s.fields.contact_phone])).toEqual([
+        ["invalid", "+14155550142"],
+        ["accepted", "(415) 555-0142"],
+      ]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it("returns the batch unleased, with the platform's delay, when no browser can be had", async () => {

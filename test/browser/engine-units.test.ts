@@ -19,6 +19,7 @@ import { correctTypes, decide, decideAll, oneLineAddress, splitStreet, type Fiel
 import { formKind } from "../../browser-worker/src/engine/forms.ts";
 import type { FieldDetails } from "../../browser-worker/src/engine/inpage.ts";
 import type { FieldType } from "../../src/shared/vocabulary.ts";
+import type { ValueFix } from "../../src/shared/protocol.ts";
 import { categoryOptions, countryOptions } from "../farm/designs/options.ts";
 import { descriptionProblems, SAMPLE_PROFILE } from "./support/engine.ts";
 
@@ -207,6 +208,73 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
     expect(decide(generic, ctx([generic]))).toMatchObject({ kind: "text" });
     const razao = field("social-other", { name: "razao_social", label: "Razão social" });
     expect(decide(razao, ctx([razao])).kind).toBe("skip");
+  });
+
+  describe("a retry's value fixes override the page's hints", () => {
+    const withFixes = (fields: FieldInput[], fixes: ValueFix[], profile = SAMPLE_PROFILE): ValueContext => ({ ...ctx(fields), profile, fixes });
+
+    it("writes the phone national, as digits or international, whatever the pattern or placeholder said", () => {
+      const plain = field("tel", { type: "tel", name: "phone" });
+      expect(decide(plain, ctx([plain]))).toMatchObject({ kind: "text", value: "+14155550142" });
+      expect(decide(plain, withFixes([plain], [{ field: "tel", want: "national" }]))).toEqual({ kind: "text", value: "(415) 555-0142", fix: "tel national" });
+      expect(decide(plain, withFixes([plain], [{ field: "tel", want: "digits" }]))).toMatchObject({ value: "4155550142" });
+      // The page's placeholder asks for the national form; the directory's refusal said international.
+      const national = field("tel", { type: "tel", name: "phone", placeholder: "(555) 123-4567" });
+      expect(decide(national, ctx([national]))).toMatchObject({ value: "(415) 555-0142" });
+      expect(decide(national, withFixes([national], [{ field: "tel", want: "international" }]))).toMatchObject({ value: "+14155550142", fix: "tel international" });
+      const intlPattern = field("tel", { type: "tel", name: "phone", pattern: "\\+[0-9]{8,15}" });
+      expect(decide(intlPattern, withFixes([intlPattern], [{ field: "tel", want: "national" }]))).toMatchObject({ value: "(415) 555-0142" });
+      // The latest fix for a field wins; fixes for other fields leave the phone alone.
+      expect(decide(plain, withFixes([plain], [{ field: "tel", want: "national" }, { field: "tel", want: "digits" }]))).toMatchObject({ value: "4155550142" });
+      expect(decide(plain, withFixes([plain], [{ field: "url", want: "with_scheme" }]))).toEqual({ kind: "text", value: "+14155550142" });
+    });
+
+    it("gives the website a scheme (keeping one it has) or only its home page", () => {
+      const site = field("url", { type: "text", name: "site" });
+      const bare = { ...SAMPLE_PROFILE, website: "boltbakery.example/menu" };
+      expect(decide(site, withFixes([site], [], bare))).toMatchObject({ value: "boltbakery.example/menu" });
+      expect(decide(site, withFixes([site], [{ field: "url", want: "with_scheme" }], bare))).toEqual({ kind: "text", value: "https://boltbakery.example/menu", fix: "url with scheme" });
+      expect(decide(site, withFixes([site], [{ field: "url", want: "with_scheme" }], { ...bare, website: "http://boltbakery.example/menu" }))).toMatchObject({ value: "http://boltbakery.example/menu" });
+      expect(decide(site, withFixes([site], [{ field: "url", want: "without_path" }], bare))).toMatchObject({ value: "https://boltbakery.example" });
+      expect(decide(site, withFixes([site], [{ field: "url", want: "without_path" }], { ...bare, website: "http://boltbakery.example/a/b?c=1" }))).toMatchObject({ value: "http://boltbakery.example" });
+      // Social links are not the website.
+      const fb = field("social-facebook", { type: "url", name: "fb" });
+      expect(decide(fb, withFixes([fb], [{ field: "url", want: "without_path" }]))).toMatchObject({ value: "https://www.facebook.com/boltbakery" });
+    });
+
+    it("fits the description to the limit a refusal named, or makes it shorter or longer than what was refused", () => {
+      const about = field("description", { tag: "textarea", type: "textarea", name: "about" });
+      const first = decide(about, ctx([about]));
+      expect(first.kind).toBe("text");
+      const sent = (first as { value: string }).value;
+      expect(sent.length).toBeGreaterThan(200);
+
+      const fitted = decide(about, withFixes([about], [{ field: "description", want: "shorter", maxLength: 120 }]));
+      expect(fitted).toMatchObject({ kind: "text", fix: "description shorter (max 120)" });
+      const fittedText = (fitted as { value: string }).value;
+      expect(fittedText.length).toBeLessThanOrEqual(120);
+      expect(descriptionProblems(fittedText, 120)).toEqual([]);
+
+      // No limit named: the short text, shorter than what was refused.
+      const shorter = (decide(about, withFixes([about], [{ field: "description", want: "shorter" }])) as { value: string }).value;
+      expect(shorter.length).toBeLessThan(sent.length);
+      expect(shorter).toBe(SAMPLE_PROFILE.shortDescription);
+
+      // A short field's text refused as too short: the long text, at least as long as asked.
+      const tagline = field("description", { type: "text", name: "tagline", label: "Short description" });
+      expect((decide(tagline, ctx([tagline])) as { value: string }).value).toBe(SAMPLE_PROFILE.shortDescription);
+      const longer = decide(tagline, withFixes([tagline], [{ field: "description", want: "longer", minLength: 200 }]));
+      expect(longer).toMatchObject({ kind: "text", fix: "description longer (min 200)" });
+      expect((longer as { value: string }).value.length).toBeGreaterThanOrEqual(200);
+      expect(descriptionProblems((longer as { value: string }).value, undefined)).toEqual([]);
+    });
+
+    it("writes the postal code as digits only", () => {
+      const zip = field("postal-code", { type: "text", name: "zip" });
+      const plus4 = { ...SAMPLE_PROFILE, postalCode: "94103-1234" };
+      expect(decide(zip, withFixes([zip], [], plus4))).toMatchObject({ value: "94103-1234" });
+      expect(decide(zip, withFixes([zip], [{ field: "postal-code", want: "digits_only" }], plus4))).toEqual({ kind: "text", value: "941031234", fix: "postal-code digits only" });
+    });
   });
 });
 

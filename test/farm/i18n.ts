@@ -11,6 +11,8 @@ export interface UiText {
   required: (label: string) => string;
   invalid: (label: string) => string;
   tooLong: (label: string, max: number) => string;
+  /** A phone refused for its country code (format `tel-national`): what the directory wants, said only after the refusal. */
+  telNational: (label: string) => string;
   captchaWrong: (label: string) => string;
   errorSummary: string;
   duplicate: string;
@@ -41,6 +43,7 @@ export const UI: Record<Language, UiText> = {
     required: (l) => `${l} is required.`,
     invalid: (l) => `${l}: please enter a valid value.`,
     tooLong: (l, n) => `${l} must be at most ${n} characters.`,
+    telNational: (l) => `${l}: enter the number without the country code (national format, e.g. (415) 555-0142).`,
     captchaWrong: (l) => `${l}: the verification failed, please try again.`,
     errorSummary: "Please correct the errors below.",
     duplicate: "A listing for this business already exists in our directory.",
@@ -69,6 +72,7 @@ export const UI: Record<Language, UiText> = {
     required: (l) => `${l} ist ein Pflichtfeld.`,
     invalid: (l) => `${l}: Bitte geben Sie einen gültigen Wert ein.`,
     tooLong: (l, n) => `${l} darf höchstens ${n} Zeichen lang sein.`,
+    telNational: (l) => `${l}: Bitte ohne + und Ländervorwahl eingeben (nationales Format, z. B. 030 1234567).`,
     captchaWrong: (l) => `${l}: Die Sicherheitsprüfung ist fehlgeschlagen.`,
     errorSummary: "Bitte korrigieren Sie die markierten Felder.",
     duplicate: "Für dieses Unternehmen existiert bereits ein Eintrag.",
@@ -97,6 +101,7 @@ export const UI: Record<Language, UiText> = {
     required: (l) => `Le champ « ${l} » est obligatoire.`,
     invalid: (l) => `${l} : veuillez saisir une valeur valide.`,
     tooLong: (l, n) => `${l} : ${n} caractères maximum.`,
+    telNational: (l) => `${l} : saisissez le numéro sans + ni indicatif pays (format national, ex. 01 23 45 67 89).`,
     captchaWrong: (l) => `${l} : la vérification a échoué.`,
     errorSummary: "Veuillez corriger les erreurs ci-dessous.",
     duplicate: "Une fiche existe déjà pour cette entreprise.",
@@ -125,6 +130,7 @@ export const UI: Record<Language, UiText> = {
     required: (l) => `El campo «${l}» es obligatorio.`,
     invalid: (l) => `${l}: introduzca un valor válido.`,
     tooLong: (l, n) => `${l}: máximo ${n} caracteres.`,
+    telNational: (l) => `${l}: introduzca el número sin el prefijo del país (formato nacional, p. ej. 912 345 678).`,
     captchaWrong: (l) => `${l}: la verificación ha fallado.`,
     errorSummary: "Por favor, corrija los errores indicados.",
     duplicate: "Ya existe una ficha para esta empresa.",
@@ -153,6 +159,7 @@ export const UI: Record<Language, UiText> = {
     required: (l) => `Il campo "${l}" è obbligatorio.`,
     invalid: (l) => `${l}: inserire un valore valido.`,
     tooLong: (l, n) => `${l}: massimo ${n} caratteri.`,
+    telNational: (l) => `${l}: inserire il numero senza il prefisso internazionale (formato nazionale, es. 06 1234 5678).`,
     captchaWrong: (l) => `${l}: verifica non riuscita.`,
     errorSummary: "Correggere gli errori indicati.",
     duplicate: "Esiste già una scheda per questa azienda.",
@@ -181,6 +188,7 @@ export const UI: Record<Language, UiText> = {
     required: (l) => `${l} is verplicht.`,
     invalid: (l) => `${l}: vul een geldige waarde in.`,
     tooLong: (l, n) => `${l}: maximaal ${n} tekens.`,
+    telNational: (l) => `${l}: vul het nummer in zonder landcode (nationaal formaat, bijv. 020 123 4567).`,
     captchaWrong: (l) => `${l}: de verificatie is mislukt.`,
     errorSummary: "Controleer de gemarkeerde velden.",
     duplicate: "Er bestaat al een vermelding voor dit bedrijf.",
@@ -209,6 +217,7 @@ export const UI: Record<Language, UiText> = {
     required: (l) => `O campo "${l}" é obrigatório.`,
     invalid: (l) => `${l}: introduza um valor válido.`,
     tooLong: (l, n) => `${l}: máximo de ${n} caracteres.`,
+    telNational: (l) => `${l}: introduza o número sem o indicativo do país (formato nacional, ex. 21 123 4567).`,
     captchaWrong: (l) => `${l}: a verificação falhou.`,
     errorSummary: "Corrija os erros indicados.",
     duplicate: "Já existe um registo para esta empresa.",

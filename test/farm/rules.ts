@@ -13,6 +13,7 @@ const FORMATS: Record<FieldFormat, (v: string) => boolean> = {
   url: (v) => /^https?:\/\/[^\s/$.?#][^\s]*\.[^\s]+$/i.test(v),
   tel: (v) => /^[0-9+()\-./\s]+$/.test(v) && countDigits(v) >= 7 && countDigits(v) <= 15,
   "tel-intl": (v) => /^\+[0-9()\-./\s]+$/.test(v) && countDigits(v) >= 8 && countDigits(v) <= 15,
+  "tel-national": (v) => /^[0-9()\-./\s]+$/.test(v) && countDigits(v) === 10,
   postal: (v) => /^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/.test(v),
   digits: (v) => /^[0-9 ]+$/.test(v),
 };
@@ -44,7 +45,8 @@ export function validateFields(fields: FieldSpec[], posted: Posted, ui: UiText):
       continue;
     }
     if (field.format && !FORMATS[field.format](value)) {
-      errors.push({ field: field.name, message: ui.invalid(label) });
+      // Most formats get the generic message; a national phone says what it wants (as directories do, only once refused).
+      errors.push({ field: field.name, message: field.format === "tel-national" ? ui.telNational(label) : ui.invalid(label) });
       continue;
     }
     if (field.sameAs && value !== one(posted, field.sameAs).trim()) {

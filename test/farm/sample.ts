@@ -74,5 +74,12 @@ export function sampleValue(field: FieldSpec, business: Partial<Record<FieldType
     return field.control === "checkboxes" || field.multiple ? [option.value] : option.value;
   }
   const value = business[field.type];
+  if (value !== undefined && field.format === "tel-national") return nationalPhone(value);
   return value === undefined ? undefined : fitLength(value, field.maxLength);
+}
+
+/** "+1 415 555 0142" → "(415) 555-0142": a North American number without its country code (format `tel-national`). */
+export function nationalPhone(value: string): string {
+  const digits = value.replace(/\D/g, "").replace(/^1(?=\d{10}$)/, "");
+  return digits.length === 10 ? `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}` : value;
 }

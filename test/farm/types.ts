@@ -40,8 +40,12 @@ export type ControlKind =
 /** How a honeypot is hidden from people (bots see an ordinary input). */
 export type HoneypotStyle = "css-class" | "offscreen" | "zero-size" | "visibility" | "hidden-parent";
 
-/** Server-side format rules. `tel-intl` wants an international number (+ and 8-15 digits). */
-export type FieldFormat = "email" | "url" | "tel" | "tel-intl" | "postal" | "digits";
+/**
+ * Server-side format rules. `tel-intl` wants an international number (+ and
+ * 8-15 digits); `tel-national` a North American national one (no +, 10
+ * digits), refused with its own message (i18n `telNational`).
+ */
+export type FieldFormat = "email" | "url" | "tel" | "tel-intl" | "tel-national" | "postal" | "digits";
 
 export interface FieldOption {
   value: string;

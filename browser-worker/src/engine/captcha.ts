@@ -4,10 +4,16 @@
  * captchas (reCAPTCHA / hCaptcha site key → solver → token into the
  * response field, and the widget's callback called). Without a solver, or
  * when the solver gives up, the attempt fails as `captcha` with the reason.
+ *
+ * A retry whose hints say the directory wanted a captcha the last attempt
+ * did not see waits a few seconds for a widget that loads late
+ * (`waitForLateCaptcha`) before solving.
  */
 import type { CaptchaSolver } from "./types";
 import { call, type FillOp } from "./inpage";
-import type { EngineFrame } from "./page";
+import type { MappedForm } from "../../../src/mapper/types";
+import { mapSafely } from "./forms";
+import { sleep, type EngineFrame, type EnginePage } from "./page";
 import type { FieldInput } from "./values";
 
 export type CaptchaOutcome = { ok: true; solved: string[]; ops: FillOp[] } | { ok: false; reason: string };
@@ -58,4 +64,37 @@ export async function solveCaptchas(frame: EngineFrame, fields: FieldInput[], so
     return { ok: false, reason: `the captcha solver failed${code ? ` (${code})` : ""}: ${String((err as Error).message ?? err).slice(0, 200)}` };
   }
   return { ok: true, solved, ops };
+}
+
+const hasImageCaptcha = (fields: FieldInput[]) => fields.some((f) => f.type === "captcha" && f.details.found && f.details.tag === "input" && f.details.visible);
+
+/**
+ * Polls for a token widget or an image captcha that was not there when the
+ * form was filled. Returns the form's fields with any new captcha field
+ * added (unchanged when none came within `waitMs`).
+ */
+export async function waitForLateCaptcha(page: EnginePage, frame: EngineFrame, form: MappedForm, fields: FieldInput[], waitMs: number, log: (line: string) => void): Promise<FieldInput[]> {
+  if (hasImageCaptcha(fields) || (await call(frame, "findTokenCaptchas", undefined)).length) return fields;
+  const started = Date.now();
+  const known = new Set(fields.map((f) => f.mapped.selector));
+  while (Date.now() - started < waitMs) {
+    await sleep(250);
+    if ((await call(frame, "findTokenCaptchas", undefined)).length) {
+      log(`captcha widget appeared after ${Date.now() - started} ms`);
+      return fields;
+    }
+    const mapped = await mapSafely(page);
+    const again = mapped?.forms.find((f) => f.frame === form.frame && f.index === form.index);
+    const late = again?.fields.filter((f) => f.type === "captcha" && f.visible && !known.has(f.selector)) ?? [];
+    if (late.length) {
+      const details = await call(frame, "describeFields", { selectors: late.map((f) => f.selector) });
+      const added = late.map((mapped, i) => ({ mapped, details: details[i]!, type: mapped.type }));
+      if (hasImageCaptcha(added)) {
+        log(`image captcha appeared after ${Date.now() - started} ms`);
+        return [...fields, ...added];
+      }
+    }
+  }
+  log(`no captcha appeared within ${waitMs} ms`);
+  return fields;
 }

@@ -4,14 +4,16 @@
  * set them the fast way that still fires the page's input/change events
  * (one in-page call for text, selects and boxes; custom dropdowns are
  * opened and their option clicked). Honeypots and hidden fields are never
- * touched.
+ * touched. Fields the mapper was unsure of may get a second opinion first
+ * (second-opinion.ts); a retry's value fixes are applied by `decide`.
  */
 import type { MappedForm } from "../../../src/mapper/types";
 import type { FieldType } from "../../../src/shared/vocabulary";
 import { formKind } from "./forms";
 import { call, type FillOp } from "./inpage";
 import type { EngineFrame } from "./page";
-import type { EngineResult } from "./types";
+import { applySecondOpinions } from "./second-opinion";
+import type { EngineResult, SecondOpinion } from "./types";
 import { correctTypes, decideAll, type Decision, type FieldInput, type ValueContext } from "./values";
 
 export interface FillReport {
@@ -27,7 +29,13 @@ function fieldName(f: FieldInput): string {
   return f.details.name || f.mapped.name || f.mapped.label || f.mapped.selector;
 }
 
-export async function fillForm(frame: EngineFrame, form: MappedForm, ctx: Omit<ValueContext, "formTypes" | "typeCounts" | "formKind">, log: (line: string) => void): Promise<FillReport> {
+export async function fillForm(
+  frame: EngineFrame,
+  form: MappedForm,
+  ctx: Omit<ValueContext, "formTypes" | "typeCounts" | "formKind">,
+  log: (line: string) => void,
+  secondOpinion?: SecondOpinion,
+): Promise<FillReport> {
   const details = await call(frame, "describeFields", { selectors: form.fields.map((f) => f.selector) });
   let fields: FieldInput[] = form.fields.map((mapped, i) => ({ mapped, details: details[i]!, type: mapped.type }));
 
@@ -37,6 +45,7 @@ export async function fillForm(frame: EngineFrame, form: MappedForm, ctx: Omit<V
       f.details.options = await call(frame, "openCombobox", { selector: f.mapped.selector });
     }
   }
+  fields = await applySecondOpinions(fields, secondOpinion, log);
   const kind = formKind(form);
   fields = correctTypes(fields, kind, ctx.profile.country);
   for (const f of fields) if (f.corrected) log(`type corrected for ${fieldName(f)}: ${f.corrected}`);
@@ -52,6 +61,7 @@ export async function fillForm(frame: EngineFrame, form: MappedForm, ctx: Omit<V
   const missingRequired: string[] = [];
   for (const { field: f, decision: d } of decisions) {
     const sel = f.mapped.selector;
+    if (d.kind === "text" && d.fix) log(`fix applied to ${fieldName(f)}: ${d.fix}`);
     if (d.kind === "skip") {
       if (f.details.required && f.mapped.visible && !["honeypot", "captcha", "unknown"].includes(f.type) && !f.details.value) missingRequired.push(`${fieldName(f)} (${f.type}: ${d.why})`);
       continue;

@@ -6,15 +6,18 @@
  *   built by script, in any frame) → fill it from the profile → solve its
  *   captcha → submit → read the answer; a wizard's next page goes round
  *   again → the outcome, with the listing URL, the final URL and the
- *   confirmation text as evidence.
+ *   confirmation text as evidence, and for the retry analyzer the HTTP
+ *   status that answered and what became of a captcha. A retry's hints
+ *   (value fixes, a captcha expected) change what is filled and how long a
+ *   captcha is waited for.
  *
  * Written against the page API @cloudflare/puppeteer and puppeteer-core
  * share (page.ts), with no Node-only APIs, so the Worker and the Node tests
  * run the same code. The caller owns the page (and takes the screenshot).
  */
-import type { FailureClass } from "../../../src/shared/protocol";
+import type { CaptchaOutcome, FailureClass } from "../../../src/shared/protocol";
 import { usernameFor, strongPassword } from "./account";
-import { solveCaptchas } from "./captcha";
+import { solveCaptchas, waitForLateCaptcha } from "./captcha";
 import { fillForm } from "./fill";
 import { bestForm, mapSafely, waitForListingForm, type FoundForm } from "./forms";
 import { call, type PageState } from "./inpage";
@@ -29,7 +32,7 @@ import type { EngineOptions, EngineResult, SubmitTask } from "./types";
 
 export type { EnginePage, EngineFrame, EngineResponse } from "./page";
 export type { Recipe, RecipeStep } from "./recipe";
-export type { CaptchaSolver, EngineOptions, EngineResult, SubmitTask } from "./types";
+export type { CaptchaSolver, EngineOptions, EngineResult, SecondOpinion, SubmitTask } from "./types";
 
 /** Wizards longer than this are not wizards but loops. */
 const MAX_PAGES = 8;
@@ -72,6 +75,10 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
   const recipe = options.recipe;
   const filled: EngineResult["filled"] = [];
   let account: EngineResult["account"];
+  // Evidence for the retry analyzer: the last status a page answered with, and the captcha's fate.
+  let httpStatus: number | undefined;
+  let captcha: CaptchaOutcome | undefined;
+  const evidence = (): Partial<EngineResult> => ({ ...(httpStatus ? { httpStatus } : {}), ...(captcha ? { captcha } : {}) });
   const fail = (failureClass: FailureClass, reason: string, extra: Partial<EngineResult> = {}): EngineResult => ({
     outcome: "failed",
     failureClass,
@@ -79,6 +86,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
     finalUrl: currentUrl(page),
     filled,
     ...(account ? { account } : {}),
+    ...evidence(),
     ...extra,
   });
 
@@ -95,6 +103,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
   try {
     log(`open ${startUrl}`);
     const nav = await navigate(page, startUrl, navTimeout);
+    if (nav.status) httpStatus = nav.status;
     if (!nav.ok) return fail(nav.verdict.failureClass, nav.verdict.reason, nav.verdict.retryAfterSeconds !== undefined ? { retryAfterSeconds: nav.verdict.retryAfterSeconds } : {});
 
     if (recipe?.steps?.length) {
@@ -109,6 +118,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
     }
     if (!found) {
       const state = await stateOf(page.mainFrame());
+      if (state.status) httpStatus = state.status;
       const text = `${state.headings} ${state.mainText}`;
       if (state.status && state.status >= 400) {
         const cls = classify({ state, status: state.status, settled: { how: "navigated", invalidFields: [] }, fields: [], newForm: false, sameFormBack: false, formUrl: startUrl, timeoutMs: stepTimeout });
@@ -132,7 +142,9 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
       const { form } = found;
       let frame = found.frame;
       log(`page ${pageNo}: ${form.fields.length} fields (frame ${form.frame}, form ${form.index})`);
-      const report = await fillForm(frame, form, { profile, language, directoryId: task.directory.id, username, password }, log);
+      const fixes = task.retryHints?.fixes;
+      if (pageNo === 1 && fixes?.length) log(`retry hints: ${fixes.map((f) => `${f.field} ${f.want}`).join(", ")}`);
+      const report = await fillForm(frame, form, { profile, language, directoryId: task.directory.id, username, password, fixes }, log, options.secondOpinion);
       filled.push(...report.filled);
       if (report.filled.some((f) => f.type === "username" || f.type === "new-password")) {
         account = { username: report.filled.some((f) => f.type === "username") ? username : undefined, email: profile.email ?? undefined, password };
@@ -141,11 +153,21 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
       const names = new Set(report.fields.filter((f) => f.mapped.visible).map((f) => f.details.name || f.mapped.selector));
       for (const n of names) seenNames.add(n);
 
-      const captcha = await solveCaptchas(frame, report.fields, options.solver, log);
-      if (!captcha.ok) return fail("captcha", captcha.reason);
-      if (captcha.ops.length) {
-        const results = await call(frame, "applyFills", { ops: captcha.ops });
-        if (results.some((r) => !r.ok)) return fail("captcha", "could not type the captcha answer into its field");
+      // The directory said a captcha was required that the last attempt never saw: give a late widget a few seconds.
+      const captchaFields = task.retryHints?.expectCaptcha ? await waitForLateCaptcha(page, frame, form, report.fields, options.captchaWaitMs ?? 4_000, log) : report.fields;
+      const solved = await solveCaptchas(frame, captchaFields, options.solver, log);
+      if (!solved.ok) {
+        captcha = "unsolved";
+        return fail("captcha", solved.reason);
+      }
+      if (solved.solved.length) captcha = "solved";
+      else captcha ??= "none_seen";
+      if (solved.ops.length) {
+        const results = await call(frame, "applyFills", { ops: solved.ops });
+        if (results.some((r) => !r.ok)) {
+          captcha = "unsolved";
+          return fail("captcha", "could not type the captcha answer into its field");
+        }
       }
 
       const formUrl = frame.url();
@@ -161,6 +183,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
       frame = sameFrame(page, frame, form.frame);
       const state = await stateOf(frame);
       const status = settled.response?.status() ?? (settled.how === "navigated" ? state.status : 0);
+      if (status) httpStatus = status;
       const headers = settled.response?.headers() ?? {};
 
       const mapped = settled.how === "invalid" ? null : await mapSafely(page);
@@ -176,6 +199,8 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
       }
       if (cls.kind === "failed") {
         log(`failed: ${cls.failureClass}: ${cls.reason}`);
+        // A captcha refused after the solver answered; or one asked for that this attempt never saw.
+        if (cls.failureClass === "captcha") captcha = captcha === "solved" ? "refused" : captcha === "none_seen" ? "missing" : captcha;
         return fail(cls.failureClass, cls.reason, { ...(cls.retryAfterSeconds !== undefined ? { retryAfterSeconds: cls.retryAfterSeconds } : {}), confirmationText: clip(state.alerts.join(" | ") || state.headings, 300) || undefined });
       }
       let outcome: EngineResult["outcome"] = cls.emailPending ? "awaiting_verification" : "submitted";
@@ -191,6 +216,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
         ...(cls.listingUrl ? { listingUrl: cls.listingUrl } : {}),
         filled,
         ...(account ? { account } : {}),
+        ...evidence(),
       };
     }
     return fail("transient", `the form went on for more than ${MAX_PAGES} pages`);

@@ -42,7 +42,7 @@ export function verdictForError(err: unknown, url: string): HttpVerdict {
   return { failureClass: "transient", reason: `could not open ${url}: ${text.slice(0, 160)}` };
 }
 
-export type NavigationResult = { ok: true; response: EngineResponse | null; status: number } | { ok: false; verdict: HttpVerdict };
+export type NavigationResult = { ok: true; response: EngineResponse | null; status: number } | { ok: false; verdict: HttpVerdict; status?: number };
 
 export async function navigate(page: EnginePage, url: string, timeoutMs: number): Promise<NavigationResult> {
   let response: EngineResponse | null;
@@ -62,6 +62,6 @@ export async function navigate(page: EnginePage, url: string, timeoutMs: number)
   }
   const status = response?.status() ?? 0;
   const verdict = response ? verdictForStatus(status, response.headers(), url) : undefined;
-  if (verdict) return { ok: false, verdict };
+  if (verdict) return { ok: false, verdict, status };
   return { ok: true, response, status };
 }

@@ -4,8 +4,9 @@
  * that @cloudflare/puppeteer and puppeteer-core share, so one engine runs in
  * both.
  */
-import type { FailureClass, TaskLease } from "../../../src/shared/protocol";
+import type { CaptchaOutcome, FailureClass, TaskLease } from "../../../src/shared/protocol";
 import type { FieldType } from "../../../src/shared/vocabulary";
+import type { FieldDescription } from "../../../src/intelligence/language-model";
 import type { Recipe } from "./recipe";
 
 /** What the engine decided happened at the directory. */
@@ -25,6 +26,10 @@ export interface EngineResult {
   filled: { field: string; type: FieldType; value: string }[];
   /** Credentials created at the directory (account forms): keep them encrypted with the submission; never log them. */
   account?: { username?: string; email?: string; password?: string };
+  /** Evidence for the retry analyzer: the HTTP status of the page that answered (where known). */
+  httpStatus?: number;
+  /** What became of a captcha: none_seen, solved, unsolved (solver failed or absent), refused (the directory refused a solved answer). */
+  captcha?: CaptchaOutcome;
 }
 
 export interface CaptchaSolver {
@@ -41,6 +46,16 @@ export interface EngineOptions {
   formWaitMs?: number;
   /** The directory's recipe, where one exists (see recipe.ts). */
   recipe?: Recipe;
+  /**
+   * A second opinion on a field the mapper was unsure of (confidence below
+   * 0.5): one of `candidates`, or null to keep the mapper's type. The queue
+   * consumer builds it from a Workers AI binding (second-opinion.ts).
+   */
+  secondOpinion?: SecondOpinion;
+  /** With `retryHints.expectCaptcha`: how long to wait for a captcha widget that loads late (default 4 s). */
+  captchaWaitMs?: number;
 }
 
-export type SubmitTask = Pick<TaskLease, "jobId" | "submissionId" | "attempt" | "directory" | "business">;
+export type SecondOpinion = (field: FieldDescription, current: { type: FieldType; confidence: number }, candidates: readonly FieldType[]) => Promise<FieldType | null>;
+
+export type SubmitTask = Pick<TaskLease, "jobId" | "submissionId" | "attempt" | "directory" | "business" | "retryHints">;

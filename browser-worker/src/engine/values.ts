@@ -10,16 +10,23 @@
  * (countries, regions, categories); a "current password" box in a form that
  * is not a sign-in form is a new password; a textarea named as a short-value
  * type in a form without a description field is the description.
+ *
+ * On a retry, the value fixes a directory's refusal asked for (RetryHints,
+ * decided by src/intelligence/retry-analyzer.ts) override what the page's
+ * own hints chose: the phone national, digits only or international; the
+ * website with a scheme or as its home page; the description shorter or
+ * longer; the postal code digits only.
  */
 import type { ListingProfile } from "../../../src/shared/listing";
+import type { ValueFix } from "../../../src/shared/protocol";
 import type { FieldType } from "../../../src/shared/vocabulary";
 import type { MappedField } from "../../../src/mapper/types";
 import { chooseCategory, isPlaceholderOption, looksLikeCategoryList } from "./category";
-import { describe, limitsFromHint } from "./description";
+import { describe, limitsFromHint, type DescriptionField } from "./description";
 import { countryName, countryNames, looksLikeCountryList, looksLikeRegionList, regionNames } from "./geo";
 import { dayHours, dayOf, hoursLine } from "./hours";
 import type { FieldDetails, OptionInfo } from "./inpage";
-import { formatPhone } from "./phone";
+import { formatPhone, phoneVariants } from "./phone";
 import { fold, similarity } from "./text";
 
 export interface FieldInput {
@@ -44,11 +51,13 @@ export interface ValueContext {
   typeCounts: Map<FieldType, number>;
   /** The first field of each type, in page order. */
   first?: Map<FieldType, FieldInput>;
+  /** Value fixes asked for by the directory's last refusal (a retry's hints). */
+  fixes?: readonly ValueFix[];
 }
 
 /** A decision for one field (or one box group). */
 export type Decision =
-  | { kind: "text"; value: string; note?: string }
+  | { kind: "text"; value: string; note?: string; fix?: string }
   | { kind: "choice"; option: OptionInfo; note?: string }
   | { kind: "check"; checked: boolean }
   | { kind: "skip"; why: string };
@@ -162,7 +171,7 @@ function matchByNames(options: OptionInfo[], names: string[]): OptionInfo | unde
   return options.find((o) => wanted.has(fold(o.value))) ?? options.find((o) => wanted.has(fold(o.label)));
 }
 
-function descriptionField(f: FieldInput, ctx: ValueContext) {
+function descriptionField(f: FieldInput, ctx: ValueContext): DescriptionField {
   const hintText = `${f.details.hint} ${f.details.label} ${f.mapped.label}`;
   const limits = limitsFromHint(hintText);
   const maxLength = Math.min(f.details.maxLength > 0 ? f.details.maxLength : Infinity, limits.maxLength ?? Infinity);
@@ -182,6 +191,41 @@ function descriptionField(f: FieldInput, ctx: ValueContext) {
     prefer,
     multiline: f.details.type === "textarea",
   };
+}
+
+function fixFor<F extends ValueFix["field"]>(ctx: ValueContext, field: F): Extract<ValueFix, { field: F }> | undefined {
+  // The latest fix for a field wins (hints list them oldest first).
+  return ctx.fixes?.findLast((x): x is Extract<ValueFix, { field: F }> => x.field === field);
+}
+
+const fixName = (fix: ValueFix) => `${fix.field} ${fix.want.replace("_", " ")}${"maxLength" in fix && fix.maxLength ? ` (max ${fix.maxLength})` : ""}${"minLength" in fix && fix.minLength ? ` (min ${fix.minLength})` : ""}`;
+
+/** The phone as a fix asks for it, whatever the page's pattern or placeholder said. */
+export function fixedPhone(e164: string, want: Extract<ValueFix, { field: "tel" }>["want"]): string {
+  const v = phoneVariants(e164);
+  return want === "national" ? v.national : want === "digits" ? v.nationalDigits : v.e164;
+}
+
+/** The website as a fix asks for it: with a scheme (an existing one kept), or the bare home page. */
+export function fixedUrl(url: string, want: Extract<ValueFix, { field: "url" }>["want"]): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url.replace(/^\/+/, "")}`;
+  if (want === "with_scheme") return withScheme;
+  try {
+    return new URL(withScheme).origin;
+  } catch {
+    return withScheme;
+  }
+}
+
+/**
+ * The description's constraints with a fix applied: shorter fits the limit
+ * the directory named, else takes the short text under a limit tighter than
+ * what was refused; longer takes the long text and the minimum named.
+ */
+export function fixedDescriptionField(base: DescriptionField, fix: Extract<ValueFix, { field: "description" }>, refused: string): DescriptionField {
+  if (fix.want === "longer") return { ...base, prefer: "long", ...(fix.minLength ? { minLength: Math.max(base.minLength ?? 0, fix.minLength) } : {}) };
+  const limit = fix.maxLength ?? (refused.length > 1 ? refused.length - 1 : undefined);
+  return { ...base, prefer: "short", ...(limit !== undefined ? { maxLength: Math.min(base.maxLength ?? Infinity, limit) } : {}) };
 }
 
 /** Decides what one field gets. Box groups are decided once, on their first member. */
@@ -241,12 +285,17 @@ export function decide(f: FieldInput, ctx: ValueContext): Decision {
       return { kind: "skip", why: "middle names are not in the profile" };
     case "email":
       return text(p.email);
-    case "tel":
+    case "tel": {
+      const fix = fixFor(ctx, "tel");
+      if (fix && p.phone) return { kind: "text", value: fixedPhone(p.phone, fix.want), fix: fixName(fix) };
       return p.phone ? { kind: "text", value: formatPhone(p.phone, { pattern: d.pattern, placeholder: d.placeholder, hint: `${d.hint} ${d.label} ${f.mapped.label}`, maxLength: max }) } : { kind: "skip", why: "no phone" };
+    }
     case "fax":
       return d.required && p.phone ? { kind: "text", value: formatPhone(p.phone, { pattern: d.pattern, placeholder: d.placeholder, maxLength: max }), note: "required fax: the phone number" } : { kind: "skip", why: "fax left empty (not required)" };
-    case "url":
-      return text(p.website);
+    case "url": {
+      const fix = fixFor(ctx, "url");
+      return fix && p.website ? { kind: "text", value: fixedUrl(p.website, fix.want), fix: fixName(fix) } : text(p.website);
+    }
     case "street-address": {
       if (p.serviceArea && !d.required) return { kind: "skip", why: "service-area business: street hidden" };
       const separate = ctx.formTypes.has("address-level2") || ctx.formTypes.has("postal-code");
@@ -267,13 +316,20 @@ export function decide(f: FieldInput, ctx: ValueContext): Decision {
       return text(p.city);
     case "address-level1":
       return text(p.region);
-    case "postal-code":
-      return text(p.postalCode);
+    case "postal-code": {
+      const fix = fixFor(ctx, "postal-code");
+      const digits = p.postalCode?.replace(/\D/g, "");
+      return fix && digits ? { kind: "text", value: digits, fix: fixName(fix) } : text(p.postalCode);
+    }
     case "country":
       return p.country ? text(countryName(p.country, ctx.language)) : { kind: "skip", why: "no country" };
     case "description": {
-      const value = describe(p, descriptionField(f, ctx), `${ctx.directoryId}:${d.name || f.mapped.selector}`);
-      return value ? { kind: "text", value: d.type === "textarea" ? value : value.replace(/\s*\n+\s*/g, " ") } : { kind: "skip", why: "no description" };
+      const seed = `${ctx.directoryId}:${d.name || f.mapped.selector}`;
+      const field = descriptionField(f, ctx);
+      const fix = fixFor(ctx, "description");
+      // A fix is measured against what the last attempt sent (the same seed gives the same text).
+      const value = describe(p, fix ? fixedDescriptionField(field, fix, describe(p, field, seed)) : field, seed);
+      return value ? { kind: "text", value: d.type === "textarea" ? value : value.replace(/\s*\n+\s*/g, " "), ...(fix ? { fix: fixName(fix) } : {}) } : { kind: "skip", why: "no description" };
     }
     case "category":
       return p.categories.length ? text(p.categories.join(", ")) : { kind: "skip", why: "no categories" };

@@ -338,13 +338,14 @@ export const englishDesigns: Design[] = [
   }),
   design({
     id: "hours-grid",
-    title: "Opening hours as seven per-day inputs in a table, the rest labelled by `for`",
+    title: "Opening hours as seven per-day inputs in a table, the rest labelled by `for`; the phone must be national, said only when refused",
     language: "en",
     confirmation: { text: "Your business has been added. It will be visible after a quick check." },
     fields: [
       req("organization", "business", "Business name"),
       req("email", "contact_email", "Contact email"),
-      req("tel", "contact_phone", "Contact phone"),
+      // National numbers only, said only in the refusal: the engine's first attempt (E.164) is refused, the retry's fix is not.
+      req("tel", "contact_phone", "Contact phone", { format: "tel-national" }),
       field("url", "site", "Website"),
       req("address-line1", "address", "Address", { control: "text" }),
       req("address-level2", "city", "City"),
