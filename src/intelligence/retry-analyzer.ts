@@ -56,7 +56,7 @@ const FIX_DELAY_MS = 5_000;
 /** Validation messages about a value's format that the engine can meet, in the farm's seven languages' common words. */
 const FIXES: { test: RegExp; fix: ValueFix }[] = [
   { test: /(phone|telefon|téléphone|telefono|teléfono|tel\.?)\b[^.;]*\b(digits only|only digits|numbers only|only numbers|nur ziffern|chiffres uniquement|solo (números|numeri))/i, fix: { field: "tel", want: "digits" } },
-  { test: /(phone|telefon|téléphone|telefono|teléfono|tel\.?)\b[^.;]*\b(national|local|without (the )?(country|\+)|ohne (\+|vorwahl)|sans \+|10 digits|digits only)/i, fix: { field: "tel", want: "national" } },
+  { test: /(phone|telefon|téléphone|telefono|teléfono|tel\.?)\b[^.;]*\b(national|local|without (the )?(country|\+)|ohne (\+|vorwahl|länder ?vorwahl|landesvorwahl)|sans (\+|indicatif)|sin (\+|prefijo|código de país)|senza (\+|prefisso)|10 digits|digits only)/i, fix: { field: "tel", want: "national" } },
   { test: /(phone|telefon|téléphone|telefono|teléfono)\b[^.;]*\b(international|country code|\+\d|e\.?164|ländervorwahl|indicatif)/i, fix: { field: "tel", want: "international" } },
   { test: /(url|website|webseite|site web|sitio web)\b[^.;]*\b(http|scheme|protocol|valid url|gültige url|url valide)/i, fix: { field: "url", want: "with_scheme" } },
   { test: /(url|website)\b[^.;]*\b(home ?page|domain only|no path|root)/i, fix: { field: "url", want: "without_path" } },

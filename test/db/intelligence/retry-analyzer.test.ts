@@ -18,6 +18,9 @@ describe("IntelligentRetryAnalyzer", () => {
     }
     expect(analyzer.fixFor("Telefon: bitte im internationalen Format mit Ländervorwahl")?.fix).toEqual({ field: "tel", want: "international" });
     expect(analyzer.fixFor("Name: too long")).toBeNull();
+    // "without the country code" in other languages is national, though it names the country code.
+    expect(analyzer.fixFor("Telefon: bitte ohne Ländervorwahl eingeben")?.fix).toEqual({ field: "tel", want: "national" });
+    expect(analyzer.fixFor("Téléphone : sans indicatif international, s'il vous plaît")?.fix).toEqual({ field: "tel", want: "national" });
     expect(analyzer.fixFor("Phone: use international format with country code")?.fix).toEqual({ field: "tel", want: "international" });
     expect(analyzer.fixFor("Description is too long (at most 250 characters)")?.fix).toEqual({ field: "description", want: "shorter", maxLength: 250 });
     expect(analyzer.fixFor("Beschreibung darf höchstens 400 Zeichen lang sein.")?.fix).toEqual({ field: "description", want: "shorter", maxLength: 400 });
