@@ -42,6 +42,7 @@ describe("a Starter order, end to end", () => {
       "select s.id, d.slug, s.status from directory_submissions s join directories d on d.id = s.directory_id where s.job_id = $1",
       [order.jobId],
     );
+    const retries = await db.query<{ message: string }>("select message from job_events where job_id = $1 and kind = 'submission_retrying'", [order.jobId]);
     await db.end();
     expect(rows).toHaveLength(50);
     for (const row of rows) {
@@ -50,6 +51,19 @@ describe("a Starter order, end to end", () => {
       expect(JSON.stringify(stack.farm.submissions({ slug: row.slug }).map((s) => s.fields)), row.slug).toContain("Bolt Bakery");
       expect(["submitted", "awaiting_verification", "approved"]).toContain(row.status);
     }
+
+    // The hours-grid directory refuses an international phone with a message
+    // only after the post: the retry analyzer asked for the national format,
+    // the coordinator put the fix in the next lease, and the engine applied it.
+    const picky = rows.filter((r) => stack.farm.variant(r.slug)?.design.id === "hours-grid");
+    expect(picky.length, "the Starter tier includes an hours-grid directory").toBeGreaterThan(0);
+    for (const row of picky) {
+      const posts = stack.farm.submissions({ slug: row.slug });
+      expect(posts.map((p) => p.outcome), row.slug).toEqual(["invalid", "accepted"]);
+      expect(posts[0]!.errors.map((e) => e.message).join(" "), row.slug).toContain("without the country code");
+      expect(Object.values(posts[1]!.fields).flat(), row.slug).toContain("(415) 555-0142");
+    }
+    expect(retries.rows.filter((r) => r.message.includes("retrying with the phone in national format"))).toHaveLength(picky.length);
 
     // Evidence: a PNG per submission, served to the job's customer.
     for (const s of snapshot.submissions.slice(0, 10)) {
