@@ -24,8 +24,8 @@ const WHY = new Set<RetryNote["why"]>(["retry", "captcha", "fix"]);
 
 /**
  * The failed attempt's number: the worker's outcome carries it; a retry after
- * an expired lease has no outcome, and the coordinator's dedupe key
- * (`<submission>:<attempt>:retrying`) does.
+ * an expired lease (or a stop after a dead letter) has no outcome, and the
+ * coordinator's dedupe key (`<submission>:<attempt>:<kind>`) does.
  */
 function attemptOf(row: EventRow): number | null {
   const reported = row.data.outcome?.attempt;
@@ -51,19 +51,19 @@ export async function staffJobNotes(db: Database, user: AuthUser, jobId: string)
   const bySubmission = new Map<string, SubmissionNotes>();
   for (const row of rows) {
     let notes = bySubmission.get(row.submission_id);
-    if (!notes) bySubmission.set(row.submission_id, (notes = { submissionId: row.submission_id, staffReason: null, staffReasonAt: null, retries: [] }));
+    if (!notes) bySubmission.set(row.submission_id, (notes = { submissionId: row.submission_id, stop: null, retries: [] }));
     const at = new Date(row.created_at).toISOString();
+    const attempt = attemptOf(row);
+    if (attempt === null) continue;
     if (row.kind === "submission_retrying") {
       const why = row.data.retry?.why as RetryNote["why"];
-      const attempt = attemptOf(row);
-      if (!WHY.has(why) || attempt === null) continue;
+      if (!WHY.has(why)) continue;
       const fixes = Array.isArray(row.data.retry?.fixes) ? (row.data.retry.fixes as ValueFix[]) : [];
       notes.retries.push({ attempt, why, fixes, at });
     } else if (typeof row.data.staffReason === "string") {
       // Ordered oldest first: the last stop wins.
-      notes.staffReason = row.data.staffReason;
-      notes.staffReasonAt = at;
+      notes.stop = { status: row.kind === "submission_skipped" ? "skipped" : "failed", staffReason: row.data.staffReason, attempt, at };
     }
   }
-  return { jobId, submissions: [...bySubmission.values()].filter((n) => n.staffReason !== null || n.retries.length > 0) };
+  return { jobId, submissions: [...bySubmission.values()].filter((n) => n.stop !== null || n.retries.length > 0) };
 }

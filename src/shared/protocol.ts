@@ -330,9 +330,8 @@ export interface RetryNote {
 /** `GET /api/staff/jobs/:id/notes`: per submission that has any, what staff should know. */
 export interface SubmissionNotes {
   submissionId: string;
-  /** The analyzer's sentence for staff at the latest stop (failed or skipped), and when. */
-  staffReason: string | null;
-  staffReasonAt: string | null;
+  /** The latest stop (failed or skipped): the analyzer's sentence for staff, the attempt it ended, and when. */
+  stop: { status: "failed" | "skipped"; staffReason: string; attempt: number; at: string } | null;
   /** Every retry, oldest first. */
   retries: RetryNote[];
 }

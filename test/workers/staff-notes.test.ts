@@ -85,9 +85,10 @@ describe("GET /api/staff/jobs/:id/notes", () => {
     const [sub] = notes.submissions;
     expect(sub!.submissionId).toBe(submissionId);
     // The longer sentence staff get: what happened and the directory's own words.
-    expect(sub!.staffReason).toContain("even after sending the tel national");
-    expect(sub!.staffReason).toContain("without the country code");
-    expect(Date.parse(sub!.staffReasonAt!)).not.toBeNaN();
+    expect(sub!.stop).toMatchObject({ status: "failed", attempt: 3 });
+    expect(sub!.stop!.staffReason).toContain("even after sending the tel national");
+    expect(sub!.stop!.staffReason).toContain("without the country code");
+    expect(Date.parse(sub!.stop!.at)).not.toBeNaN();
     expect(sub!.retries.map(({ attempt, why, fixes }) => ({ attempt, why, fixes }))).toEqual([
       { attempt: 1, why: "retry", fixes: [] },
       { attempt: 2, why: "fix", fixes: [{ field: "tel", want: "national" }] },
