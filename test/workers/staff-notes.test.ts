@@ -95,4 +95,28 @@ describe("GET /api/staff/jobs/:id/notes", () => {
     ]);
     expect(Date.parse(sub!.retries[0]!.at)).toBeLessThanOrEqual(Date.parse(sub!.retries[1]!.at));
   });
+
+  it("keeps the latest stop when staff retry a stopped submission and it stops again", async () => {
+    const { jobId, submissionId, stub, next } = await startOne();
+    await next();
+    await stub.report({ jobId, submissionId, attempt: 1, outcome: "failed", failureClass: "site_gone", reason: "HTTP 404", httpStatus: 404 });
+    expect((await stub.snapshot()).submissions[0]).toMatchObject({ status: "failed" });
+    const headers = await staffHeaders();
+    const retried = await exports.default.fetch(`http://localhost/api/staff/jobs/${jobId}/submissions/${submissionId}/retry`, { method: "POST", headers });
+    expect(retried.status).toBe(200);
+    const again = await next();
+    expect(again.attempt).toBe(2);
+    await stub.report({ jobId, submissionId, attempt: 2, outcome: "failed", failureClass: "blocked", reason: "Access denied: automated traffic", httpStatus: 403 });
+    expect((await stub.snapshot()).submissions[0]).toMatchObject({ status: "failed", attempt: 2 });
+    await settled(jobId);
+
+    const notes = (await (await get(`/api/staff/jobs/${jobId}/notes`, headers)).json()) as StaffJobNotes;
+    expect(notes.submissions).toHaveLength(1);
+    const [sub] = notes.submissions;
+    expect(sub!.stop).toMatchObject({ status: "failed", attempt: 2 });
+    expect(sub!.stop!.staffReason).toContain("blocks automated submissions");
+    expect(sub!.stop!.staffReason).not.toContain("form is gone");
+    // Neither stop was a retry the coordinator decided (staff asked for the second attempt).
+    expect(sub!.retries).toEqual([]);
+  });
 });
