@@ -6,6 +6,8 @@
  * - `GET /api/jobs/:id/submissions/:submissionId/evidence` → the screenshot
  * - `POST /api/staff/jobs/:id/{start,pause,resume,cancel,retry-failed}` and
  *   `POST /api/staff/jobs/:id/submissions/:submissionId/retry` (staff)
+ * - `GET /api/staff/jobs/:id/notes` (staff) → the retry analyzer's words for
+ *   staff per submission (src/jobs/staff-notes.ts)
  * - `POST /api/ops/ws-ticket` and `GET /api/ops/ws?ticket=` (staff) → OpsMonitor
  */
 import { Hono } from "hono";
@@ -18,6 +20,8 @@ import { jsonBody, parseOrThrow } from "../http/validation";
 import { keyBelongsTo } from "../evidence/keys";
 import { canSeeJob } from "../jobs/access";
 import { coordinatorFor, opsMonitor } from "../jobs/coordinator-client";
+import { staffJobNotes } from "../jobs/staff-notes";
+import { withDatabase } from "./api-support";
 
 type AppEnv = { Bindings: Env; Variables: AuthVariables };
 const jobId = z.string().uuid("not a job id");
@@ -89,6 +93,12 @@ const cancelBody = z.object({ reason: z.string().trim().min(3).max(500) });
 
 export const staffJobs = new Hono<AppEnv>()
   .use(requireUser, requireStaff)
+  .get("/:id/notes", async (c) => {
+    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+    const notes = await withDatabase(c.env, ({ db }) => staffJobNotes(db, c.get("user"), id));
+    if (!notes) throw new ApiError(404, "not_found", "No such job");
+    return c.json(notes);
+  })
   .post("/:id/start", async (c) => {
     const id = parseOrThrow(jobId, c.req.param("id"), "job id");
     const result = await coordinatorFor(c.env, id).start(id);

@@ -315,6 +315,32 @@ export type StaffActionResult =
   | { ok: true; applied: boolean; packet: StaffTaskPacket }
   | { ok: false; status: 404 | 409; code: "not_found" | "not_a_staff_task" | "claimed_by_other" | "closed" | "conflict"; message: string };
 
+// ---- Staff notes on a job's submissions (the retry analyzer's words) -----
+
+/** One retry the coordinator decided, from its `submission_retrying` event. */
+export interface RetryNote {
+  /** The attempt that failed and was retried. */
+  attempt: number;
+  why: "retry" | "captcha" | "fix";
+  /** The value fixes the next attempt carried (empty unless `why` is "fix"). */
+  fixes: ValueFix[];
+  at: string;
+}
+
+/** `GET /api/staff/jobs/:id/notes`: per submission that has any, what staff should know. */
+export interface SubmissionNotes {
+  submissionId: string;
+  /** The latest stop (failed or skipped): the analyzer's sentence for staff, the attempt it ended, and when. */
+  stop: { status: "failed" | "skipped"; staffReason: string; attempt: number; at: string } | null;
+  /** Every retry, oldest first. */
+  retries: RetryNote[];
+}
+
+export interface StaffJobNotes {
+  jobId: string;
+  submissions: SubmissionNotes[];
+}
+
 // ---- Site API: config, the customer's jobs, the staff catalog -------------
 
 /** `GET /api/config`: what the site needs to choose its sign-in. */

@@ -358,6 +358,7 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
     fc
       .tuple(segment(fc.constant(fx.staffJobId)), segment(ids(fx.staffSubmissionIds)))
       .chain(([job, sub]) => bare("POST", fixed(`/api/staff/jobs/${job}/submissions/${sub}/retry`), "staff")(fx)),
+  "GET /api/staff/jobs/:id/notes": bare("GET", staffPath("/notes"), "staff"),
 
   "POST /api/ops/ws-ticket": bare("POST", fixed("/api/ops/ws-ticket"), "staff"),
   "GET /api/ops/ws": socket(fixed("/api/ops/ws"), (fx) => fx.opsTicket),

@@ -128,6 +128,7 @@ const REQUESTS: Record<string, AccessRequest> = {
     path: (c) => `/api/staff/jobs/${c.job.jobId}/submissions/${c.submissionId}/retry`,
     prepare: (c) => reportFirst(c, "failed"),
   },
+  "GET /api/staff/jobs/:id/notes": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/notes`, prepare: (c) => reportFirst(c, "failed") },
   "POST /api/ops/ws-ticket": { audience: "staff", path: () => "/api/ops/ws-ticket" },
   "GET /api/ops/ws": { audience: "staff", path: () => "/api/ops/ws", ticketFrom: () => "/api/ops/ws-ticket" },
   "GET /api/ops/overview": { audience: "staff", path: () => "/api/ops/overview" },

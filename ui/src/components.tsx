@@ -118,6 +118,8 @@ export function SubmissionsTable(props: {
   state: JobState;
   staff?: boolean;
   actions?: (row: SubmissionView) => JSX.Element;
+  /** Staff only: more under the row's error (the retry analyzer's notes). */
+  errorDetail?: (row: SubmissionView) => JSX.Element;
 }) {
   return (
     <div class="table-wrap">
@@ -166,6 +168,7 @@ export function SubmissionsTable(props: {
                     <td class="err-cell">
                       {row().failureClass ? `${label(row().failureClass!)}: ` : ""}
                       {row().failureReason ?? ""}
+                      {props.errorDetail?.(row())}
                     </td>
                     <td>{props.actions?.(row())}</td>
                   </Show>

@@ -1,11 +1,12 @@
 import { A, Navigate, useParams } from "@solidjs/router";
 import { Show, createSignal } from "solid-js";
-import type { SubmissionView } from "../../../src/shared/protocol";
+import type { ServerMessage, SubmissionView } from "../../../src/shared/protocol";
 import { api } from "../api";
 import { isStaff, signedIn } from "../auth";
 import { ActivityFeed, ErrorNote, LiveBadge, Progress, SubmissionsTable } from "../components";
 import { label } from "../format";
 import { createJobStore, useLiveSocket } from "../live";
+import { SubmissionNoteLines, createStaffNotes, newlyStopped } from "../staff/notes";
 
 type Action = { kind: "pause" | "resume" | "cancel" | "retry-failed" } | { kind: "retry"; row: SubmissionView };
 
@@ -14,7 +15,15 @@ export default function StaffJob() {
   if (!signedIn()) return <Navigate href={`/sign-in?next=/staff/jobs/${params.id}`} />;
   if (!isStaff()) return <p role="alert" class="error">Staff only: sign in with a staff account.</p>;
   const { state, apply } = createJobStore();
-  const live = useLiveSocket(() => `/api/jobs/${params.id}/ws-ticket`, apply);
+  const staffNotes = createStaffNotes(() => params.id, state);
+  // Notes once now, and again only when a delta stops a submission.
+  staffNotes.refresh();
+  const onMessage = (msg: ServerMessage) => {
+    const stopped = newlyStopped(state, msg).length > 0;
+    apply(msg);
+    if (stopped) staffNotes.refresh();
+  };
+  const live = useLiveSocket(() => `/api/jobs/${params.id}/ws-ticket`, onMessage);
   const [pending, setPending] = createSignal<Action | null>(null);
   const [reason, setReason] = createSignal("");
   const [error, setError] = createSignal<unknown>(null);
@@ -80,10 +89,12 @@ export default function StaffJob() {
         <ErrorNote error={error()} />
         <Show when={done()}><p role="status" class="ok">{done()}</p></Show>
         <h2>Submissions</h2>
+        <ErrorNote error={staffNotes.error()} />
         <SubmissionsTable
           jobId={params.id}
           state={state}
           staff
+          errorDetail={(row) => <SubmissionNoteLines row={row} note={staffNotes.notes()[row.submissionId]} />}
           actions={(row) => (
             <>
               <Show when={row.status === "failed" || row.status === "skipped"}>
