@@ -32,7 +32,8 @@ try {
   for (;;) {
     const res = await fetch(`${stack.url}/api/jobs/${order.jobId}`, { headers: { authorization: `Bearer ${order.token}` } });
     last = (await res.json()) as Snapshot;
-    if (submittedAt === null && last.job.remaining === 0) submittedAt = Date.now();
+    // Before the job is loaded its snapshot has no submissions and nothing "remaining".
+    if (submittedAt === null && last.submissions.length > 0 && last.job.remaining === 0) submittedAt = Date.now();
     if (last.submissions.length && last.submissions.every((s) => ["approved", "failed", "skipped"].includes(s.status))) break;
     if (Date.now() - order.paidAt > 45 * 60_000) throw new Error("not settled in 45 min");
     await new Promise((r) => setTimeout(r, 2_000));
