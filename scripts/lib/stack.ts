@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -105,6 +105,29 @@ export async function browserWorkerConfig(vars: Record<string, string>, dir: str
   return file;
 }
 
+/**
+ * Local Browser Rendering launches Chromium detached, in a process group of
+ * its own, so stopping wrangler dev's group leaves it running. Every process
+ * of a stack carries the stack's id in its environment: the ones left when
+ * wrangler is gone are found by it and killed (Linux /proc).
+ */
+export async function killTagged(stackId: string): Promise<number> {
+  const tag = `DIRECTORYBOLT_STACK_ID=${stackId}`;
+  let killed = 0;
+  for (const pid of await readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    const environ = await readFile(`/proc/${pid}/environ`, "latin1").catch(() => "");
+    if (!environ.split("\0").includes(tag)) continue;
+    try {
+      process.kill(Number(pid), "SIGKILL");
+      killed++;
+    } catch {
+      // gone already
+    }
+  }
+  return killed;
+}
+
 async function waitForHealth(url: string, exited: Promise<number>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let gone = false;
@@ -179,6 +202,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const args = [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", "wrangler.toml", "-c", browserConfig, "--port", String(options.port), "--ip", "127.0.0.1", ...extra];
     if (options.persistTo) args.push("--persist-to", options.persistTo);
     const url = `http://127.0.0.1:${options.port}`;
+    const stackId = crypto.randomUUID();
     const spawnWorkers = () => {
       const child: ChildProcess = spawn(process.execPath, args, {
         cwd: ROOT,
@@ -189,6 +213,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           WRANGLER_SEND_METRICS: "false",
           CLOUDFLARE_CF_FETCH_ENABLED: "false",
           CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl,
+          DIRECTORYBOLT_STACK_ID: stackId,
         },
       });
       const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 0)));
@@ -197,15 +222,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const killWorkers = async (current: ReturnType<typeof spawnWorkers>, signal: NodeJS.Signals) => {
       try {
         if (current.child.pid) process.kill(-current.child.pid, signal);
-      } catch {
-        return; // already gone
-      }
-      await Promise.race([current.exited, new Promise((r) => setTimeout(r, 5_000))]);
-      try {
+        await Promise.race([current.exited, new Promise((r) => setTimeout(r, 5_000))]);
         if (current.child.pid) process.kill(-current.child.pid, "SIGKILL");
       } catch {
-        // stopped
+        // already gone
       }
+      // Whatever outlived the group (Chromium above all).
+      await killTagged(stackId);
     };
     let workers = spawnWorkers();
     cleanups.push(() => killWorkers(workers, "SIGTERM"));
