@@ -6,38 +6,15 @@
  * stop carries a reason for staff into the job's events.
  */
 import { describe, expect, it } from "vitest";
-import type { TaskMessage } from "../../src/shared/protocol";
-import { captureReleases, expireTimers, settled, stubFor } from "./support/coordinator-harness";
-import { seedJob } from "./support/seed";
+import { expireTimers, settled, startOneTask } from "./support/coordinator-harness";
 import { query } from "./support/purchase";
 
 const PHONE_REFUSED = 'the directory refused a field: Phone (tel) — "Phone: enter the number without the country code (national format)."';
 
-/** Starts a one-directory job and leases its first attempt. */
-async function startOne(prepare?: (directoryId: string) => Promise<void>) {
-  const seeded = await seedJob({ directories: 1 });
-  const submissionId = seeded.submissionIds[0]!;
-  const [{ directory_id }] = (await query<{ directory_id: string }>("select directory_id from directory_submissions where id = $1", [submissionId])) as [{ directory_id: string }];
-  await prepare?.(directory_id);
-  const released: TaskMessage[] = [];
-  await captureReleases(seeded.jobId, released);
-  const stub = stubFor(seeded.jobId);
-  await stub.start(seeded.jobId);
-  /** Leases the next released attempt (after making any retry due). */
-  const next = async () => {
-    if (!released.length) await expireTimers(seeded.jobId);
-    const message = released.shift()!;
-    expect(message, "a released task").toBeDefined();
-    const lease = await stub.lease(message.submissionId, message.attempt, "w");
-    expect(lease).not.toBeNull();
-    return lease!;
-  };
-  return { jobId: seeded.jobId, submissionId, directoryId: directory_id, stub, next };
-}
 
 describe("the retry analyzer in the coordinator", () => {
   it("retries a refused phone once in the format the directory asked for, then stops with a reason for staff", async () => {
-    const { jobId, submissionId, stub, next } = await startOne();
+    const { jobId, submissionId, stub, next } = await startOneTask();
     const first = await next();
     expect(first.retryHints).toBeUndefined();
     await stub.report({ jobId, submissionId, attempt: 1, outcome: "failed", failureClass: "validation", reason: PHONE_REFUSED, httpStatus: 422 });
@@ -66,7 +43,7 @@ describe("the retry analyzer in the coordinator", () => {
   });
 
   it("a fix that worked leaves an accepted submission, and the hints stay with the submission only", async () => {
-    const { jobId, submissionId, stub, next } = await startOne();
+    const { jobId, submissionId, stub, next } = await startOneTask();
     await next();
     await stub.report({ jobId, submissionId, attempt: 1, outcome: "failed", failureClass: "validation", reason: 'Description — "Description must be at most 300 characters."' });
     const second = await next();
@@ -79,7 +56,7 @@ describe("the retry analyzer in the coordinator", () => {
   });
 
   it("reads a captcha the directory wanted but the attempt never saw as a captcha failure, and retries expecting one", async () => {
-    const { jobId, submissionId, stub, next } = await startOne();
+    const { jobId, submissionId, stub, next } = await startOneTask();
     await next();
     await stub.report({ jobId, submissionId, attempt: 1, outcome: "failed", failureClass: "validation", reason: "Please complete the captcha.", captcha: "none_seen" });
     const view = (await stub.snapshot()).submissions.find((s) => s.submissionId === submissionId)!;
@@ -89,7 +66,7 @@ describe("the retry analyzer in the coordinator", () => {
   });
 
   it("does not retry a temporary error at a directory that has failed every time lately", async () => {
-    const { jobId, submissionId, stub, next } = await startOne(async (directoryId) => {
+    const { jobId, submissionId, stub, next } = await startOneTask(async (directoryId) => {
       await query("insert into directory_stats (directory_id, attempts, accepted, consecutive_failures) values ($1, 9, 0, 9)", [directoryId]);
     });
     await next();
@@ -100,7 +77,7 @@ describe("the retry analyzer in the coordinator", () => {
   });
 
   it("counts a worker's reported failures in the directory's history, but not an expired lease", async () => {
-    const { jobId, submissionId, stub, next } = await startOne(async (directoryId) => {
+    const { jobId, submissionId, stub, next } = await startOneTask(async (directoryId) => {
       await query("insert into directory_stats (directory_id, attempts, accepted, consecutive_failures) values ($1, 6, 0, 6)", [directoryId]);
     });
     await next();

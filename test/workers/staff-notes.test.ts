@@ -5,9 +5,9 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { StaffJobNotes, TaskMessage } from "../../src/shared/protocol";
+import type { StaffJobNotes } from "../../src/shared/protocol";
 import { headersOf, newPeople } from "./support/actors";
-import { captureReleases, expireTimers, settled, stubFor } from "./support/coordinator-harness";
+import { expireTimers, settled, startOneTask } from "./support/coordinator-harness";
 import { seedJob } from "./support/seed";
 
 const PHONE_REFUSED = 'the directory refused a field: Phone (tel) — "Phone: enter the number without the country code (national format)."';
@@ -18,24 +18,6 @@ async function staffHeaders() {
   return headersOf("staff", newPeople());
 }
 
-/** A started one-directory job; `next` leases the next released attempt (making a retry due first). */
-async function startOne() {
-  const seeded = await seedJob({ directories: 1 });
-  const submissionId = seeded.submissionIds[0]!;
-  const released: TaskMessage[] = [];
-  await captureReleases(seeded.jobId, released);
-  const stub = stubFor(seeded.jobId);
-  await stub.start(seeded.jobId);
-  const next = async () => {
-    if (!released.length) await expireTimers(seeded.jobId);
-    const message = released.shift()!;
-    expect(message, "a released task").toBeDefined();
-    const lease = await stub.lease(message.submissionId, message.attempt, "w");
-    expect(lease).not.toBeNull();
-    return lease!;
-  };
-  return { ...seeded, submissionId, stub, next };
-}
 
 describe("GET /api/staff/jobs/:id/notes", () => {
   it("is for staff only: anonymous 401, the job's own customer 403, staff 200", async () => {
@@ -63,7 +45,7 @@ describe("GET /api/staff/jobs/:id/notes", () => {
   });
 
   it("gives the analyzer's reason for staff and every retry, fix included, after a validation stop", async () => {
-    const { jobId, submissionId, stub, next } = await startOne();
+    const { jobId, submissionId, stub, next } = await startOneTask();
     // Attempt 1: the lease expires (a worker problem): a plain retry, with no report behind it.
     await next();
     await expireTimers(jobId);
@@ -97,7 +79,7 @@ describe("GET /api/staff/jobs/:id/notes", () => {
   });
 
   it("keeps the latest stop when staff retry a stopped submission and it stops again", async () => {
-    const { jobId, submissionId, stub, next } = await startOne();
+    const { jobId, submissionId, stub, next } = await startOneTask();
     await next();
     await stub.report({ jobId, submissionId, attempt: 1, outcome: "failed", failureClass: "site_gone", reason: "HTTP 404", httpStatus: 404 });
     expect((await stub.snapshot()).submissions[0]).toMatchObject({ status: "failed" });

@@ -8,7 +8,10 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { JobCoordinator } from "../../../durable-objects/job-coordinator";
 import { coordinatorFor } from "../../../src/jobs/coordinator-client";
+import { expect } from "vitest";
 import type { TaskMessage, TaskReport } from "../../../src/shared/protocol";
+import { query } from "./purchase";
+import { seedJob } from "./seed";
 
 export type Script = (message: TaskMessage) => Omit<TaskReport, "jobId" | "submissionId" | "attempt"> | "vanish";
 
@@ -72,4 +75,29 @@ export async function settled(jobId: string): Promise<void> {
   const stub = stubFor(jobId);
   for (let i = 0; i < 100 && (await stub.pendingWrites()) > 0; i++) await stub.drain();
   if ((await stub.pendingWrites()) > 0) throw new Error("outbox did not drain");
+}
+
+/**
+ * A started one-directory job. `prepare` runs before the start with the
+ * directory's id (to seed its statistics); `next` leases the next released
+ * attempt, making a waiting retry due first.
+ */
+export async function startOneTask(prepare?: (directoryId: string) => Promise<void>) {
+  const seeded = await seedJob({ directories: 1 });
+  const submissionId = seeded.submissionIds[0]!;
+  const [row] = await query<{ directory_id: string }>("select directory_id from directory_submissions where id = $1", [submissionId]);
+  await prepare?.(row!.directory_id);
+  const released: TaskMessage[] = [];
+  await captureReleases(seeded.jobId, released);
+  const stub = stubFor(seeded.jobId);
+  await stub.start(seeded.jobId);
+  const next = async () => {
+    if (!released.length) await expireTimers(seeded.jobId);
+    const message = released.shift()!;
+    expect(message, "a released task").toBeDefined();
+    const lease = await stub.lease(message.submissionId, message.attempt, "w");
+    expect(lease).not.toBeNull();
+    return lease!;
+  };
+  return { ...seeded, submissionId, directoryId: row!.directory_id, stub, next };
 }
