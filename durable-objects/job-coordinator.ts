@@ -647,7 +647,8 @@ export class JobCoordinator extends DurableObject<Env> {
       manual: c("manual"),
       inFlight: c("queued") + c("submitting"),
       remaining,
-      percent: total === 0 ? 100 : Math.round((finished / total) * 1000) / 10,
+      // No tasks: nothing to do once loaded (100 %), nothing done before (0 %; a portal opened right after payment).
+      percent: total === 0 ? (job.loaded ? 100 : 0) : Math.round((finished / total) * 1000) / 10,
       current: this.current,
       eta,
       updatedAt: Date.now(),

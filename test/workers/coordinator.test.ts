@@ -36,6 +36,8 @@ describe("JobCoordinator", () => {
     const released: TaskMessage[] = [];
     await captureReleases(seeded.jobId, released);
     const stub = stubFor(seeded.jobId);
+    // Before it is loaded a job has done nothing: 0 %, not 100 % of no tasks (the portal right after payment).
+    expect(await stub.progress()).toMatchObject({ status: "pending", total: 0, percent: 0 });
     const started = await stub.start(seeded.jobId);
     expect(started).toMatchObject({ ok: true, job: { status: "in_progress", total: 500 } });
     // Pacing: never more than the plan's cap in flight.
