@@ -106,26 +106,31 @@ export async function browserWorkerConfig(vars: Record<string, string>, dir: str
 }
 
 /**
- * Local Browser Rendering launches Chromium detached, in a process group of
- * its own, so stopping wrangler dev's group leaves it running. Every process
- * of a stack carries the stack's id in its environment: the ones left when
- * wrangler is gone are found by it and killed (Linux /proc).
+ * Every process below `root` (Linux /proc). Local Browser Rendering launches
+ * Chromium detached, in a process group of its own and with an environment
+ * of its own, so stopping wrangler dev's group leaves it running: its
+ * processes are found by parentage while wrangler still lives, and killed
+ * after the group.
  */
-export async function killTagged(stackId: string): Promise<number> {
-  const tag = `DIRECTORYBOLT_STACK_ID=${stackId}`;
-  let killed = 0;
-  for (const pid of await readdir("/proc").catch(() => [] as string[])) {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
-    const environ = await readFile(`/proc/${pid}/environ`, "latin1").catch(() => "");
-    if (!environ.split("\0").includes(tag)) continue;
-    try {
-      process.kill(Number(pid), "SIGKILL");
-      killed++;
-    } catch {
-      // gone already
+export async function descendants(root: number): Promise<number[]> {
+  const children = new Map<number, number[]>();
+  for (const entry of await readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "latin1").catch(() => "");
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (!Number.isInteger(ppid)) continue;
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
     }
   }
-  return killed;
+  return found;
 }
 
 async function waitForHealth(url: string, exited: Promise<number>, timeoutMs: number): Promise<void> {
@@ -202,7 +207,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const args = [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", "wrangler.toml", "-c", browserConfig, "--port", String(options.port), "--ip", "127.0.0.1", ...extra];
     if (options.persistTo) args.push("--persist-to", options.persistTo);
     const url = `http://127.0.0.1:${options.port}`;
-    const stackId = crypto.randomUUID();
     const spawnWorkers = () => {
       const child: ChildProcess = spawn(process.execPath, args, {
         cwd: ROOT,
@@ -213,13 +217,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           WRANGLER_SEND_METRICS: "false",
           CLOUDFLARE_CF_FETCH_ENABLED: "false",
           CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl,
-          DIRECTORYBOLT_STACK_ID: stackId,
         },
       });
       const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 0)));
       return { child, exited };
     };
     const killWorkers = async (current: ReturnType<typeof spawnWorkers>, signal: NodeJS.Signals) => {
+      const below = current.child.pid ? await descendants(current.child.pid) : [];
       try {
         if (current.child.pid) process.kill(-current.child.pid, signal);
         await Promise.race([current.exited, new Promise((r) => setTimeout(r, 5_000))]);
@@ -228,7 +232,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         // already gone
       }
       // Whatever outlived the group (Chromium above all).
-      await killTagged(stackId);
+      for (const pid of below) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // gone with the group
+        }
+      }
     };
     let workers = spawnWorkers();
     cleanups.push(() => killWorkers(workers, "SIGTERM"));
