@@ -104,9 +104,10 @@ export class RetryDesk {
     return { fixes, ...(row.expect_captcha ? { expectCaptcha: true } : {}) };
   }
 
-  private fixKeys(submissionId: string): string[] {
-    const row = this.sql.exec<HintRow>("select fix_keys from retry_hints where submission_id = ?", submissionId).toArray()[0];
-    return row ? (JSON.parse(row.fix_keys) as string[]) : [];
+  /** The fixes asked for so far and their keys, from one read of the row. */
+  private tried(submissionId: string): { fixes: ValueFix[]; keys: string[] } {
+    const row = this.sql.exec<HintRow>("select * from retry_hints where submission_id = ?", submissionId).toArray()[0];
+    return row ? { fixes: JSON.parse(row.fixes) as ValueFix[], keys: JSON.parse(row.fix_keys) as string[] } : { fixes: [], keys: [] };
   }
 
   /** A directory took a submission: its run of failures ends. */
@@ -120,6 +121,7 @@ export class RetryDesk {
    */
   decide(task: TaskRow, failure: AttemptFailure, reported: boolean): FailureDecision {
     const history = this.history(task.directory_id);
+    const tried = this.tried(task.submission_id);
     const action = this.analyzer.analyze(
       {
         failureClass: failure.failureClass,
@@ -128,7 +130,7 @@ export class RetryDesk {
         retryAfterSeconds: failure.retryAfterSeconds,
         captcha: failure.captcha,
         attempt: Math.max(1, task.attempt),
-        fixesTried: this.fixKeys(task.submission_id),
+        fixesTried: tried.keys,
         directoryName: task.directory_name,
       },
       history,
@@ -136,8 +138,8 @@ export class RetryDesk {
     if (reported) this.remember(task.directory_id, action.failureClass, failure.retryAfterSeconds, history);
     switch (action.action) {
       case "fix_and_retry": {
-        const keys = [...this.fixKeys(task.submission_id), ...action.fixKeys];
-        const fixes = [...(this.hintsFor(task.submission_id)?.fixes ?? []), ...action.fixes];
+        const keys = [...tried.keys, ...action.fixKeys];
+        const fixes = [...tried.fixes, ...action.fixes];
         this.sql.exec(
           `insert into retry_hints (submission_id, fixes, fix_keys) values (?, ?, ?)
            on conflict (submission_id) do update set fixes = excluded.fixes, fix_keys = excluded.fix_keys`,
