@@ -2,7 +2,7 @@ import { defineConfig } from "drizzle-kit";
 
 // Migrations are generated from src/db/schema.ts; hand-written SQL lives in
 // `--custom` migrations registered in the same journal, so one runner
-// (scripts/db-migrate.mjs, the tests, `npm run dev`) applies them all in order.
+// (tools/db-migrate.mjs, the tests, `npm run dev`) applies them all in order.
 export default defineConfig({
   dialect: "postgresql",
   schema: "./src/db/schema.ts",

@@ -10,9 +10,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startStack } from "../scripts/lib/stack";
-import type { PlanId } from "../src/shared/plans";
-import { placeLocalOrder, stackVars, type Snapshot } from "../test/e2e/support/order";
+import { startStack } from "../tools/lib/stack";
+import type { PlanId } from "../core/plans";
+import { placeLocalOrder, stackVars, type Snapshot } from "../tools/lib/order";
 
 const PORT = Number(process.env.BENCH_PORT ?? 8847);
 const FARM_PORT = Number(process.env.BENCH_FARM_PORT ?? 8849);

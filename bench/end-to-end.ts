@@ -13,10 +13,10 @@
  */
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { launchChromium } from "../scripts/lib/chromium";
-import { startStack } from "../scripts/lib/stack";
-import { submitWithGroundTruth } from "../test/farm/oracle.ts";
-import { placeLocalOrder, stackVars, waitForJob } from "../test/e2e/support/order";
+import { launchChromium } from "../tools/lib/chromium";
+import { startStack } from "../tools/lib/stack";
+import { submitWithGroundTruth } from "../tools/farm/oracle.ts";
+import { placeLocalOrder, stackVars, waitForJob } from "../tools/lib/order";
 import { RECORDED, recorded } from "./baselines";
 import { benchResult, emitResult } from "./result";
 import { ms, summarise } from "./stats";

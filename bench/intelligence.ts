@@ -26,7 +26,7 @@ import { fitLogOdds, SuccessProbabilityCalculator, type BusinessFit } from "../s
 import { localClock, timeZoneFor } from "../src/intelligence/time-zone";
 import { SubmissionTimingOptimizer } from "../src/intelligence/timing";
 import { emptyStats, type DirectoryFacts, type DirectoryStats } from "../src/intelligence/types";
-import { prng } from "../browser-worker/src/engine/text";
+import { prng } from "../core/text";
 
 // ---- seeded randomness (the engine's mulberry32, prng) -------------------------------------------------------
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));

@@ -46,10 +46,10 @@ import { readFileSync, readdirSync, existsSync, writeFileSync, appendFileSync } 
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "puppeteer-core";
-import { launchChromium, loadHtmlOffline, withTimeout } from "../scripts/lib/chromium";
-import { mapPage } from "../src/mapper/page";
-import { defaultMapperConfig } from "../src/mapper/lexicon";
-import type { MappedField } from "../src/mapper/types";
+import { launchChromium, loadHtmlOffline, withTimeout } from "../tools/lib/chromium";
+import { mapPage } from "../browser-worker/src/mapper/page";
+import { defaultMapperConfig } from "../browser-worker/src/mapper/lexicon";
+import type { MappedField } from "../browser-worker/src/mapper/types";
 import { RECORDED, recorded } from "./baselines";
 import { benchResult, emitResult, type Figure } from "./result";
 

@@ -23,28 +23,17 @@
 import { DurableObject } from "cloudflare:workers";
 import { connectFromWorker } from "../src/db/worker-database";
 import type { Database } from "../src/db/client";
-import { PLANS, isPlanId } from "../src/shared/plans";
-import type {
-  ActivityLine,
-  FollowupLease,
-  FollowupReport,
-  JobProgress,
-  ReportResult,
-  ServerMessage,
-  StaffActionResult,
-  StaffOutcomeInput,
-  StaffTaskSummary,
-  TaskLease,
-  TaskMessage,
-  TaskReport,
-} from "../src/shared/protocol";
-import type { SubmissionStatus } from "../src/shared/statuses";
+import { PLANS, isPlanId } from "../core/plans";
+import type { ActivityLine, JobProgress, ServerMessage } from "../core/protocol/live";
+import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../core/protocol/tasks";
+import type { StaffActionResult, StaffOutcomeInput, StaffTaskSummary } from "../core/protocol/staff";
+import type { SubmissionStatus } from "../core/statuses";
 import { AfterSubmit, type AcceptResult } from "./coordinator/after-submit";
 import type { MailFacts, MailMatch } from "./coordinator/verification";
 import { loadJob, writeOutbox } from "./coordinator/postgres-sync";
 import { verificationAddress } from "../src/mail/links";
 import { RetryDesk, type AttemptFailure } from "./coordinator/retry-desk";
-import { describeFixes } from "../src/shared/value-fixes";
+import { describeFixes } from "../core/value-fixes";
 import { loadReleasePlan } from "./coordinator/release-plan";
 import { outcomeData, type OutcomeData } from "./coordinator/outcome-event";
 import { feedbackPolicyFrom } from "../src/intelligence/feedback";
@@ -52,7 +41,7 @@ import { DONE, LEASED, TaskStore, toSubmissionView, type TaskRow } from "./coord
 import { StaffTasks, type StaffMember } from "./coordinator/staff-tasks";
 import { SocketHub, type SocketRole } from "./socket-hub";
 import type { OpsStats } from "../src/observability/ops-stats";
-import { log } from "../src/observability/log";
+import { log } from "../core/log";
 
 /** A released task must be leased by a worker within this time. */
 export const QUEUED_LEASE_MS = 15 * 60_000;

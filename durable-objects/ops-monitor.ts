@@ -11,7 +11,7 @@
  * State is in SQLite, so an eviction loses nothing but the open timer.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { ActivityLine, OpsJobSummary, OpsOverview, ServerMessage } from "../src/shared/protocol";
+import type { ActivityLine, OpsJobSummary, OpsOverview, ServerMessage } from "../core/protocol/live";
 import { DURATION_BUCKETS, type OpsMetricsSnapshot, type OpsStats } from "../src/observability/ops-stats";
 import { SocketHub } from "./socket-hub";
 

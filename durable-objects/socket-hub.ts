@@ -4,7 +4,7 @@
  * written in short batching windows so a burst of changes leaves as a few
  * frames. Pings are answered by the runtime without waking the object.
  */
-import type { ServerMessage } from "../src/shared/protocol";
+import type { ServerMessage } from "../core/protocol/live";
 
 export type SocketRole = "customer" | "staff";
 

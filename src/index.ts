@@ -7,7 +7,7 @@ import { app } from "./app";
 import { handleInboundMail } from "./mail/inbound";
 import { handleDeadLetters } from "./queues/dead-letter";
 import { runScheduled } from "./scheduled";
-import { log } from "./observability/log";
+import { log } from "../core/log";
 
 export { JobCoordinator } from "../durable-objects/job-coordinator";
 export { OpsMonitor } from "../durable-objects/ops-monitor";

@@ -16,7 +16,7 @@ import { connectFromWorker } from "./db/worker-database";
 import { coordinatorFor } from "./jobs/coordinator-client";
 import { drainNotifications, enqueueCompletionNotifications, type DrainResult } from "./notifications/outbox";
 import { isLoopback } from "./billing/stripe";
-import { log } from "./observability/log";
+import { log } from "../core/log";
 import { rollUpDay, utcDay } from "./observability/daily-rollup";
 import { drainWebhookDeliveries, type WebhookDrainResult } from "./webhooks/sender";
 

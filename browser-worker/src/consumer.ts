@@ -14,9 +14,9 @@
  *   transient failures (the coordinator retries them) and the rest go back;
  * - the browser is always released in `finally`.
  */
-import { evidenceKey } from "../../src/evidence/keys";
-import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../../src/shared/protocol";
-import { taskMessageSchema } from "../../src/shared/protocol";
+import { evidenceKey } from "../../core/evidence-keys";
+import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../../core/protocol/tasks";
+import { taskMessageSchema } from "../../core/protocol/tasks";
 import { submitListing } from "./engine";
 import { openFollowup, type FollowupPage } from "./followup";
 import type { CaptchaSolver, EngineResult, SecondOpinion } from "./engine/types";

@@ -5,7 +5,7 @@
  * `verify`: the page answers 2xx/3xx. `listing`: it answers 2xx and shows the
  * business's name (a directory's "not found" page may still answer 200).
  */
-import type { FollowupLease, FollowupReport } from "../../src/shared/protocol";
+import type { FollowupLease, FollowupReport } from "../../core/protocol/tasks";
 import type { EnginePage } from "./engine/page";
 
 export type FollowupPage = Pick<EnginePage, "goto" | "url" | "mainFrame">;

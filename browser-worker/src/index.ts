@@ -7,8 +7,8 @@
 import { acquireBrowser } from "./browser-session";
 import { TwoCaptchaClient } from "./captcha/two-captcha";
 import { consumeBatch, type CoordinatorLike } from "./consumer";
-import { log, type LogLevel } from "../../src/observability/log";
-import { customiseListing, type LanguageModelEnv } from "../../src/intelligence/language-model";
+import { log, type LogLevel } from "../../core/log";
+import { customiseListing, type LanguageModelEnv } from "./language-model";
 import { fromLanguageModel } from "./engine/second-opinion";
 
 /** The OpsMonitor RPC method this Worker calls (the class lives in directorybolt). */

@@ -11,8 +11,8 @@
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../../src/db/client";
-import { log } from "../../src/observability/log";
-import type { FollowupLease, FollowupReport, TaskMessage } from "../../src/shared/protocol";
+import { log } from "../../core/log";
+import type { FollowupLease, FollowupReport, TaskMessage } from "../../core/protocol/tasks";
 import { ApprovalChecks, lookupListing, parseScheduleConfig, scheduleFor, type ScheduleConfig } from "./approval-tracker";
 import { Followups, type FollowupOutcome } from "./followups";
 import type { TaskRow, TaskStore } from "./task-store";

@@ -5,7 +5,7 @@
  * own lease, so a repeated or stale queue message or report changes nothing.
  * The owners (verification.ts, approval-tracker.ts) decide what a result means.
  */
-import type { FollowupKind, FollowupLease, FollowupReport, TaskMessage } from "../../src/shared/protocol";
+import type { FollowupKind, FollowupLease, FollowupReport, TaskMessage } from "../../core/protocol/tasks";
 
 /** A released follow-up must be leased within this time, and reported within the next. */
 const QUEUED_LEASE_MS = 15 * 60_000;

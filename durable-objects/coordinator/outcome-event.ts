@@ -9,7 +9,7 @@
  * letter says something about the worker or the queue, not the directory.
  */
 import type { AttemptOutcome } from "../../src/intelligence/feedback";
-import type { FailureClass } from "../../src/shared/protocol";
+import type { FailureClass } from "../../core/protocol/tasks";
 
 export interface OutcomeData {
   outcome: { attempt: number; accepted: boolean; failureClass?: FailureClass; reason?: string; durationMs?: number; retryAfterSeconds?: number; fields?: string[] };

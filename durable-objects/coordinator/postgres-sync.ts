@@ -6,8 +6,8 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../src/db/client";
 import { loadProfile, profileFromRow } from "../../src/profile/store";
-import type { ListingProfile } from "../../src/shared/listing";
-import type { JobStatus, SubmissionStatus } from "../../src/shared/statuses";
+import type { ListingProfile } from "../../core/listing/profile";
+import type { JobStatus, SubmissionStatus } from "../../core/statuses";
 import type { OutboxRow } from "./task-store";
 import { recordOutcomes } from "../../src/intelligence/feedback-store";
 import type { FeedbackPolicy } from "../../src/intelligence/feedback";

@@ -16,8 +16,8 @@ import { AIEnhancedQueueManager, type QueueTask } from "../../src/intelligence/q
 import { SuccessProbabilityCalculator } from "../../src/intelligence/success-probability";
 import { SubmissionTimingOptimizer } from "../../src/intelligence/timing";
 import { hostOf, type DirectoryFacts, type DirectoryStats } from "../../src/intelligence/types";
-import type { ListingProfile } from "../../src/shared/listing";
-import { log } from "../../src/observability/log";
+import type { ListingProfile } from "../../core/listing/profile";
+import { log } from "../../core/log";
 
 export interface PlannedTask {
   /** Release rank: lower goes first. */

@@ -21,7 +21,7 @@
  */
 import { IntelligentRetryAnalyzer, type FailureEvidence } from "../../src/intelligence/retry-analyzer";
 import type { DirectoryStats } from "../../src/intelligence/types";
-import type { FailureClass, RetryHints, ValueFix } from "../../src/shared/protocol";
+import type { FailureClass, RetryHints, ValueFix } from "../../core/protocol/tasks";
 import type { TaskRow } from "./task-store";
 
 export interface AttemptFailure {

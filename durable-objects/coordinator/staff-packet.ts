@@ -6,14 +6,14 @@
  * directory's limits and worded for that directory), one copyable value per
  * field. Pure: a function of the profile and the directory.
  */
-import { describe, limitsFromHint } from "../../browser-worker/src/engine/description";
-import { countryName } from "../../browser-worker/src/engine/geo";
-import { hoursLine } from "../../browser-worker/src/engine/hours";
-import { phoneVariants } from "../../browser-worker/src/engine/phone";
-import { oneLineAddress, splitStreet } from "../../browser-worker/src/engine/values";
-import type { ListingProfile } from "../../src/shared/listing";
-import { PROFILE_LIMITS } from "../../src/shared/profile-rules";
-import type { StaffPacketField } from "../../src/shared/protocol";
+import { describe, limitsFromHint } from "../../core/listing/description";
+import { countryName } from "../../core/listing/geo";
+import { hoursLine } from "../../core/listing/hours";
+import { phoneVariants } from "../../core/listing/phone";
+import { oneLineAddress, splitStreet } from "../../core/listing/address";
+import type { ListingProfile } from "../../core/listing/profile";
+import { PROFILE_LIMITS } from "../../core/listing/rules";
+import type { StaffPacketField } from "../../core/protocol/staff";
 
 export interface PacketDirectory {
   id: string;

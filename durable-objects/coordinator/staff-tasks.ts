@@ -14,15 +14,9 @@
  * happened through `StaffTaskHost`; the coordinator then pumps as after a
  * worker's report (counts, completion, Postgres outbox, sockets).
  */
-import type { ListingProfile } from "../../src/shared/listing";
-import type {
-  StaffActionResult,
-  StaffOutcome,
-  StaffOutcomeInput,
-  StaffTaskPacket,
-  StaffTaskSummary,
-  SubmissionView,
-} from "../../src/shared/protocol";
+import type { ListingProfile } from "../../core/listing/profile";
+import type { StaffActionResult, StaffOutcome, StaffOutcomeInput, StaffTaskPacket, StaffTaskSummary } from "../../core/protocol/staff";
+import type { SubmissionView } from "../../core/protocol/live";
 import { manualReason, packetFields } from "./staff-packet";
 import type { TaskRow, TaskStore } from "./task-store";
 

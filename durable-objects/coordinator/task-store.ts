@@ -4,9 +4,10 @@
  * outbox of changes not yet in Postgres, and recent activity. Every method is
  * synchronous SQL, so a method's reads and writes happen without interleaving.
  */
-import type { ListingProfile } from "../../src/shared/listing";
-import type { ActivityLine, FailureClass, SubmissionView } from "../../src/shared/protocol";
-import type { JobStatus, SubmissionStatus } from "../../src/shared/statuses";
+import type { ListingProfile } from "../../core/listing/profile";
+import type { ActivityLine, SubmissionView } from "../../core/protocol/live";
+import type { FailureClass } from "../../core/protocol/tasks";
+import type { JobStatus, SubmissionStatus } from "../../core/statuses";
 
 export interface TaskRow {
   submission_id: string;

@@ -6,7 +6,7 @@
  * because its recipient names this job, so another job's mail never gets here.
  */
 import type { MailLink } from "../../src/mail/links";
-import type { SubmissionStatus } from "../../src/shared/statuses";
+import type { SubmissionStatus } from "../../core/statuses";
 import type { TaskRow } from "./task-store";
 
 /** What the email handler tells the coordinator about one mail. */

@@ -23,8 +23,8 @@ import type { Database } from "../db/client";
 import type { Transaction } from "../db/rls";
 import { directorySubmissions, jobEvents, jobs, orders } from "../db/schema";
 import { selectDirectoriesForJob, type Catalog } from "../db/tier-selection";
-import { PLANS, type PlanId } from "../shared/plans";
-import type { OrderStatus } from "../shared/statuses";
+import { PLANS, type PlanId } from "../../core/plans";
+import type { OrderStatus } from "../../core/statuses";
 import { upsertPurchaser } from "./customers";
 import { readCheckoutSession, type PurchaseFacts } from "./session";
 

@@ -13,7 +13,7 @@ import type { Database } from "../db/client";
 import type { Transaction } from "../db/rls";
 import { localCheckoutSessions } from "../db/schema";
 import { ApiError } from "../http/errors";
-import { PLANS, type PlanId } from "../shared/plans";
+import { PLANS, type PlanId } from "../../core/plans";
 import { Stripe, cancelUrl, localCheckoutPageUrl, successUrl } from "./stripe";
 
 export type LocalSessionRow = typeof localCheckoutSessions.$inferSelect;

@@ -4,7 +4,7 @@
  * it), never by calling Stripe back from the webhook.
  */
 import type Stripe from "stripe";
-import { isPlanId, type PlanId } from "../shared/plans";
+import { isPlanId, type PlanId } from "../../core/plans";
 
 export interface PurchaseFacts {
   sessionId: string;

@@ -5,7 +5,7 @@
  * event is replayed.
  */
 import { coordinatorFor } from "../jobs/coordinator-client";
-import { log } from "../observability/log";
+import { log } from "../../core/log";
 
 /**
  * Tells the job's coordinator to start (payment and profile are both in).

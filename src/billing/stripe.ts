@@ -14,7 +14,7 @@
  */
 import Stripe from "stripe";
 import { ApiError } from "../http/errors";
-import type { PlanId } from "../shared/plans";
+import type { PlanId } from "../../core/plans";
 
 export type CheckoutMode = "stripe" | "local";
 

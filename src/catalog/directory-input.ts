@@ -8,7 +8,7 @@ import {
   AUTOMATION_POLICIES,
   DIRECTORY_SCOPES,
   LISTING_COSTS,
-} from "../shared/statuses";
+} from "../../core/statuses";
 
 const httpUrl = z
   .string()

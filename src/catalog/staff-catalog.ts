@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import type { AuthUser } from "../auth/user-token";
 import type { Database } from "../db/client";
 import { asClient } from "../db/rls";
-import type { CatalogDirectory, CatalogPage } from "../shared/protocol";
+import type { CatalogDirectory, CatalogPage } from "../../core/protocol/staff";
 
 export interface CatalogQuery {
   q?: string;

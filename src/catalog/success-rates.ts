@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import type { AuthUser } from "../auth/user-token";
 import type { Database } from "../db/client";
 import { asClient } from "../db/rls";
-import type { DirectorySuccess, SuccessRates } from "../shared/protocol";
+import type { DirectorySuccess, SuccessRates } from "../../core/protocol/staff";
 
 const DAY_MS = 86_400_000;
 

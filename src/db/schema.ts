@@ -40,8 +40,8 @@ import {
   RELEASED_SUBMISSION_STATUSES,
   SUBMISSION_STATUSES,
   WORKER_KINDS,
-} from "../shared/statuses";
-import { PLAN_IDS } from "../shared/plans";
+} from "../../core/statuses";
+import { PLAN_IDS } from "../../core/plans";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();

@@ -10,8 +10,8 @@
  * captcha solving never get directories that require a captcha.
  */
 import { and, asc, eq, inArray, lte, ne, notExists, notInArray, sql } from "drizzle-orm";
-import { PLANS, type PlanId } from "../shared/plans";
-import { RELEASED_SUBMISSION_STATUSES } from "../shared/statuses";
+import { PLANS, type PlanId } from "../../core/plans";
+import { RELEASED_SUBMISSION_STATUSES } from "../../core/statuses";
 import type { Database } from "./client";
 import { directories, directorySubmissions } from "./schema";
 

@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { log } from "../observability/log";
+import { log } from "../../core/log";
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };

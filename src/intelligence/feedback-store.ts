@@ -14,7 +14,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import type { FailureClass } from "../shared/protocol";
+import type { FailureClass } from "../../core/protocol/tasks";
 import { applyOutcome, DEFAULT_FEEDBACK_POLICY, type AttemptOutcome, type FeedbackPolicy } from "./feedback";
 import { fitLogOdds, type GroupHistory } from "./success-probability";
 import { emptyStats, hostOf, type DirectoryFacts, type DirectoryStats, type RecentFailure } from "./types";

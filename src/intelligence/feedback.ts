@@ -10,7 +10,7 @@
  * honours it), not a refusal; a business that does not fit the directory
  * (fitLogOdds < 0) is not the directory's fault either.
  */
-import type { FailureClass } from "../shared/protocol";
+import type { FailureClass } from "../../core/protocol/tasks";
 import { localClock, timeZoneFor } from "./time-zone";
 import { RECENT_FAILURES_KEPT, type DirectoryStats } from "./types";
 

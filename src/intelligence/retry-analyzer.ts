@@ -13,11 +13,11 @@
  * - `stop`: final, with a reason written for staff (what happened, how often,
  *   what a person could do).
  *
- * It builds on durable-objects/coordinator/retry-policy.ts (MAX_ATTEMPTS,
+ * It builds on src/intelligence/retry-policy.ts (MAX_ATTEMPTS,
  * backoff, Retry-After) rather than repeating it.
  */
-import { decideAfterFailure, MAX_ATTEMPTS } from "../../durable-objects/coordinator/retry-policy";
-import type { CaptchaOutcome, FailureClass, ValueFix } from "../shared/protocol";
+import { decideAfterFailure, MAX_ATTEMPTS } from "./retry-policy";
+import type { CaptchaOutcome, FailureClass, ValueFix } from "../../core/protocol/tasks";
 import type { DirectoryStats } from "./types";
 
 export interface FailureEvidence {

@@ -4,7 +4,7 @@
  * loop keeps (PerformanceFeedbackLoop writes them, every other model reads
  * them). Plain data, so the Worker, the Durable Object and Node share it.
  */
-import type { FailureClass } from "../shared/protocol";
+import type { FailureClass } from "../../core/protocol/tasks";
 
 /** Catalog facts of one directory that the models use. */
 export interface DirectoryFacts {

@@ -10,7 +10,8 @@ import { sql } from "drizzle-orm";
 import type { AuthUser } from "../auth/user-token";
 import type { Database } from "../db/client";
 import { asClient } from "../db/rls";
-import type { RetryNote, StaffJobNotes, SubmissionNotes, ValueFix } from "../shared/protocol";
+import type { RetryNote, StaffJobNotes, SubmissionNotes } from "../../core/protocol/staff";
+import type { ValueFix } from "../../core/protocol/tasks";
 
 type EventRow = {
   submission_id: string;

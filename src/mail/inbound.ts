@@ -15,7 +15,7 @@ import PostalMime from "postal-mime";
 import { sql } from "drizzle-orm";
 import { connectFromWorker } from "../db/worker-database";
 import { coordinatorFor } from "../jobs/coordinator-client";
-import { log } from "../observability/log";
+import { log } from "../../core/log";
 import { extractLinks, jobIdFromRecipient } from "./links";
 
 /** Directories' verification mails are small; anything bigger is not one. */

@@ -1,5 +1,5 @@
 /** The customer e-mails' text and HTML. */
-import { PLANS, isPlanId } from "../shared/plans";
+import { PLANS, isPlanId } from "../../core/plans";
 import type { EmailMessage } from "./email";
 
 export function escapeHtml(text: string): string {

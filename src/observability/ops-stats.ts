@@ -3,7 +3,7 @@
  * `/metrics` can count retries, failures and durations, and what OpsMonitor
  * hands back to the metrics route. Shared by both objects and the route.
  */
-import type { FailureClass } from "../shared/protocol";
+import type { FailureClass } from "../../core/protocol/tasks";
 
 /** Upper bounds (seconds) of the submission duration histogram. */
 export const DURATION_BUCKETS = [1, 2.5, 5, 10, 20, 30, 60, 120, 300] as const;

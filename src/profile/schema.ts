@@ -28,7 +28,7 @@ import {
 } from "./normalise";
 
 // The rules the site's form shares live in one dependency-free module.
-import { DAYS, PROFILE_LIMITS, SOCIAL_NETWORKS, type Day, type OpeningHours, type SocialNetwork } from "../shared/profile-rules";
+import { DAYS, PROFILE_LIMITS, SOCIAL_NETWORKS, type Day, type OpeningHours, type SocialNetwork } from "../../core/listing/rules";
 export { DAYS, PROFILE_LIMITS, SOCIAL_NETWORKS, type Day, type OpeningHours, type SocialNetwork };
 
 const required = (what = "text") => ({

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import type { Transaction } from "../db/rls";
 import { businessProfiles } from "../db/schema";
-import type { ListingProfile } from "../shared/listing";
+import type { ListingProfile } from "../../core/listing/profile";
 import type { BusinessProfile, OpeningHours } from "./schema";
 
 type Db = Database | Transaction;

@@ -5,8 +5,8 @@
  * not a task at all is logged and acknowledged: no retry could mend it.
  */
 import { coordinatorFor } from "../jobs/coordinator-client";
-import { taskMessageSchema } from "../shared/protocol";
-import { log } from "../observability/log";
+import { taskMessageSchema } from "../../core/protocol/tasks";
+import { log } from "../../core/log";
 
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const message of batch.messages) {

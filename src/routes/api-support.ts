@@ -12,7 +12,7 @@ import type { Connection } from "../db/client";
 import { connectFromWorker } from "../db/worker-database";
 import { ApiError, errorResponse } from "../http/errors";
 import { JSON_BODY_LIMIT, payloadTooLarge } from "../http/validation";
-import { log } from "../observability/log";
+import { log } from "../../core/log";
 
 export { JSON_BODY_LIMIT } from "../http/validation";
 /** Largest Stripe event accepted (Stripe's events are a few KiB). */

@@ -30,10 +30,10 @@ import { jobs, orders } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { emailSchema } from "../profile/schema";
 import { isCountryCode } from "../profile/countries";
-import { PLANS, PLAN_IDS, type PlanId } from "../shared/plans";
+import { PLANS, PLAN_IDS, type PlanId } from "../../core/plans";
 import { errorResponses, formRequest, jsonError, jsonRequest, newApiApp, runAfterResponse, withDatabase } from "./api-support";
 import { stripeWebhook } from "./stripe-webhook";
-import { log } from "../observability/log";
+import { log } from "../../core/log";
 
 const CheckoutRequest = z
   .strictObject({

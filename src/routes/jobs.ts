@@ -17,7 +17,7 @@ import { signTicket, verifyTicket, TICKET_TTL_SECONDS } from "../auth/ws-ticket"
 import { connectFromWorker } from "../db/worker-database";
 import { ApiError } from "../http/errors";
 import { jsonBody, parseOrThrow } from "../http/validation";
-import { keyBelongsTo } from "../evidence/keys";
+import { keyBelongsTo } from "../../core/evidence-keys";
 import { canSeeJob } from "../jobs/access";
 import { coordinatorFor, opsMonitor } from "../jobs/coordinator-client";
 import { staffJobNotes } from "../jobs/staff-notes";

@@ -16,10 +16,10 @@ import type { Connection } from "../db/client";
 import { connectFromWorker } from "../db/worker-database";
 import type { OpsMetricsSnapshot } from "../observability/ops-stats";
 import { EXPOSITION_CONTENT_TYPE, Exposition } from "../observability/prometheus";
-import { FAILURE_CLASSES } from "../shared/protocol";
-import { JOB_STATUSES, SUBMISSION_STATUSES } from "../shared/statuses";
+import { FAILURE_CLASSES } from "../../core/protocol/tasks";
+import { JOB_STATUSES, SUBMISSION_STATUSES } from "../../core/statuses";
 import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES, WEBHOOK_DELIVERY_STATUSES } from "../db/schema";
-import { log } from "../observability/log";
+import { log } from "../../core/log";
 
 interface PostgresFigures {
   jobs: { status: string; n: number }[];

@@ -10,8 +10,8 @@ import { sql } from "drizzle-orm";
 import { requireUser, type AuthVariables } from "../auth/middleware";
 import { customerForUser } from "../billing/customers";
 import { asClient } from "../db/rls";
-import type { JobStatus } from "../shared/statuses";
-import type { MyJob } from "../shared/protocol";
+import type { JobStatus } from "../../core/statuses";
+import type { MyJob } from "../../core/protocol/site";
 import { withDatabase } from "./api-support";
 
 const LIMIT = 100;

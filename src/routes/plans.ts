@@ -1,6 +1,6 @@
-/** `GET /api/plans`: the one plan table (src/shared/plans.ts), as JSON. */
+/** `GET /api/plans`: the one plan table (core/plans.ts), as JSON. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { PLANS, PLAN_IDS } from "../shared/plans";
+import { PLANS, PLAN_IDS } from "../../core/plans";
 import { newApiApp } from "./api-support";
 
 export const PlanSchema = z

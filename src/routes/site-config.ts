@@ -4,7 +4,7 @@
  * Supabase web client ships them); secrets never appear here.
  */
 import { Hono } from "hono";
-import type { SiteConfig } from "../shared/protocol";
+import type { SiteConfig } from "../../core/protocol/site";
 import { isLocalAuth } from "./local-auth";
 
 export function siteConfigOf(env: Pick<Env, "SUPABASE_URL" | "SUPABASE_ANON_KEY" | "PUBLIC_URL">): SiteConfig {

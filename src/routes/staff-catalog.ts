@@ -4,7 +4,7 @@
  * - `PATCH /api/staff/directories/:id {isActive?, priorityTier?}` → CatalogDirectory
  * - `POST /api/staff/directories/import {csv, dryRun?}` → ImportResult; any bad
  *   row is a 400 `import_rejected` naming each row's problems, and nothing is
- *   written (the rule of scripts/directories-import.ts)
+ *   written (the rule of tools/directories-import.ts)
  * - `GET /api/staff/directories/success-rates?bucket=day|week&count=&directoryId=` → SuccessRates
  */
 import { Hono } from "hono";
@@ -17,7 +17,7 @@ import { successRates } from "../catalog/success-rates";
 import { upsertDirectories } from "../db/catalog";
 import { ApiError } from "../http/errors";
 import { jsonBody, parseOrThrow } from "../http/validation";
-import type { ImportResult } from "../shared/protocol";
+import type { ImportResult } from "../../core/protocol/staff";
 import { sizeLimit, withDatabase } from "./api-support";
 
 /** A catalog file of a few thousand rows is well under this. */

@@ -12,7 +12,7 @@ import { connectFromWorker } from "../db/worker-database";
 import { inboundMails, INBOUND_MAIL_STATUSES } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { parseOrThrow } from "../http/validation";
-import type { InboundMailView } from "../shared/protocol";
+import type { InboundMailView } from "../../core/protocol/staff";
 
 type AppEnv = { Bindings: Env; Variables: AuthVariables };
 

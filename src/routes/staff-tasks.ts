@@ -16,7 +16,7 @@ import { ApiError } from "../http/errors";
 import { jsonBody, parseOrThrow } from "../http/validation";
 import { coordinatorFor } from "../jobs/coordinator-client";
 import { staffTaskJobIds } from "../jobs/staff-task-jobs";
-import { staffOutcomeSchema, type StaffActionResult, type StaffTaskSummary } from "../shared/protocol";
+import { staffOutcomeSchema, type StaffActionResult, type StaffTaskSummary } from "../../core/protocol/staff";
 
 type AppEnv = { Bindings: Env; Variables: AuthVariables };
 const uuid = (what: string) => z.string().uuid(`not a ${what} id`);

@@ -12,7 +12,7 @@ import { cancelJob } from "../billing/start-job";
 import { Stripe, verifyStripeEvent } from "../billing/stripe";
 import { processStripeEvent, type ProcessedEvent } from "../billing/webhook";
 import { ApiError } from "../http/errors";
-import { log } from "../observability/log";
+import { log } from "../../core/log";
 import { WEBHOOK_BODY_LIMIT, jsonError, mediaType, newApiApp, runAfterResponse, sizeLimit, withDatabase } from "./api-support";
 
 const WebhookAnswer = z

@@ -19,7 +19,7 @@ import { connectFromWorker } from "../db/worker-database";
 import { ApiError } from "../http/errors";
 import { jsonBody, JSON_BODY_LIMIT, type ParseOptions } from "../http/validation";
 import { coordinatorFor, opsMonitor } from "../jobs/coordinator-client";
-import { FAILURE_CLASSES, taskReportSchema } from "../shared/protocol";
+import { FAILURE_CLASSES, taskReportSchema } from "../../core/protocol/tasks";
 
 /** Reports quote the directory's page, which may hold a NUL: kept, and stored as U+FFFD by the coordinator. */
 const KEEP_NUL: ParseOptions = { nul: "keep" };

@@ -9,7 +9,7 @@
  * cannot bounce the request to a host the policy refused.
  */
 import type pg from "pg";
-import { log } from "../observability/log";
+import { log } from "../../core/log";
 import { backoffSeconds, MAX_ATTEMPTS } from "../notifications/outbox";
 import { SIGNATURE_HEADER, signWebhookBody } from "./signature";
 import { checkWebhookUrl } from "./url-policy";

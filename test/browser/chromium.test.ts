@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { proxyArgs } from "../../scripts/lib/chromium";
+import { proxyArgs } from "../../tools/lib/chromium";
 
 describe("proxy pool for browsers we run ourselves", () => {
   it("takes the pool's proxies in turn, and none without a pool", () => {

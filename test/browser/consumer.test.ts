@@ -9,10 +9,10 @@
 import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumeBatch, type BrowserLease, type ConsumerDeps, type CoordinatorLike, type QueueMessageLike } from "../../browser-worker/src/consumer";
-import { taskReportSchema, type ReportResult, type TaskLease, type TaskMessage, type TaskReport } from "../../src/shared/protocol";
+import { taskReportSchema, type ReportResult, type TaskLease, type TaskMessage, type TaskReport } from "../../core/protocol/tasks";
 import { IntelligentRetryAnalyzer } from "../../src/intelligence/retry-analyzer";
-import { launchChromium } from "../../scripts/lib/chromium";
-import { startFarm, type Farm } from "../farm/index.ts";
+import { launchChromium } from "../../tools/lib/chromium";
+import { startFarm, type Farm } from "../../tools/farm/index.ts";
 import { SAMPLE_LISTING } from "./support/listing";
 
 let farm: Farm;

@@ -8,8 +8,8 @@
 import type { Browser, HTTPRequest } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { submitListing } from "../../browser-worker/src/engine/index.ts";
-import { launchChromium } from "../../scripts/lib/chromium.ts";
-import { startFarm, type Farm } from "../farm/index.ts";
+import { launchChromium } from "../../tools/lib/chromium.ts";
+import { startFarm, type Farm } from "../../tools/farm/index.ts";
 import { taskFor } from "./support/engine.ts";
 
 let farm: Farm;

@@ -11,12 +11,12 @@
 import type { Page as CloudflarePage } from "@cloudflare/puppeteer";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../../scripts/lib/chromium.ts";
+import { launchChromium } from "../../tools/lib/chromium.ts";
 import { TwoCaptchaClient } from "../../browser-worker/src/captcha/two-captcha.ts";
 import { submitListing, type EnginePage, type EngineResult } from "../../browser-worker/src/engine/index.ts";
-import { fold } from "../../browser-worker/src/engine/text.ts";
+import { fold } from "../../core/text.ts";
 import { IntelligentRetryAnalyzer } from "../../src/intelligence/retry-analyzer.ts";
-import { designs, startFarm, type Farm, type Variant } from "../farm/index.ts";
+import { designs, startFarm, type Farm, type Variant } from "../../tools/farm/index.ts";
 import { pagePool, postedProblems, SAMPLE_PROFILE, taskFor } from "./support/engine.ts";
 
 // Both libraries' pages fit the engine's page type as they are (checked by tsc).

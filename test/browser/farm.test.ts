@@ -7,10 +7,10 @@
 import { pagePool } from "./support/page-pool";
 import type { Browser, HTTPRequest, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../../scripts/lib/chromium.ts";
-import { isFieldType } from "../../src/shared/vocabulary.ts";
-import { UI } from "../farm/i18n.ts";
-import { submitWithGroundTruth } from "../farm/oracle.ts";
+import { launchChromium } from "../../tools/lib/chromium.ts";
+import { isFieldType } from "../../core/vocabulary.ts";
+import { UI } from "../../tools/farm/i18n.ts";
+import { submitWithGroundTruth } from "../../tools/farm/oracle.ts";
 import {
   designs,
   expectedFieldTypes,
@@ -21,7 +21,7 @@ import {
   type Design,
   type Farm,
   type Variant,
-} from "../farm/index.ts";
+} from "../../tools/farm/index.ts";
 
 const PUBLISH_DELAY_MS = 1500;
 let farm: Farm;

@@ -5,20 +5,20 @@
  * expected vocabulary type — honeypots `honeypot`, fields to leave alone
  * `unknown`. One farm, one Chromium, three pages at a time.
  *
- * Wizards are advanced the way the oracle does it (test/farm/oracle.ts):
+ * Wizards are advanced the way the oracle does it (tools/farm/oracle.ts):
  * the step's fields get the sample business's values and the form is
  * posted; the next page is then mapped.
  */
 import { pagePool } from "./support/page-pool";
 import type { Browser, Frame, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../../scripts/lib/chromium.ts";
-import { mapPage } from "../../src/mapper/index.ts";
-import type { MappedField } from "../../src/mapper/types.ts";
-import type { FieldType } from "../../src/shared/vocabulary.ts";
-import { fieldsOnStep } from "../farm/render/form.ts";
-import { byName, gotoPatiently } from "../farm/oracle.ts";
-import { designs, expectedFieldTypes, sampleValue, startFarm, type Design, type Farm, type FieldSpec } from "../farm/index.ts";
+import { launchChromium } from "../../tools/lib/chromium.ts";
+import { mapPage } from "../../browser-worker/src/mapper/index.ts";
+import type { MappedField } from "../../browser-worker/src/mapper/types.ts";
+import type { FieldType } from "../../core/vocabulary.ts";
+import { fieldsOnStep } from "../../tools/farm/render/form.ts";
+import { byName, gotoPatiently } from "../../tools/farm/oracle.ts";
+import { designs, expectedFieldTypes, sampleValue, startFarm, type Design, type Farm, type FieldSpec } from "../../tools/farm/index.ts";
 
 let farm: Farm;
 let browser: Browser;

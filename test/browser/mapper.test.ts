@@ -14,11 +14,11 @@ import { fileURLToPath } from "node:url";
 import cfPuppeteer from "@cloudflare/puppeteer";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, loadHtmlOffline } from "../../scripts/lib/chromium";
-import { defaultMapperConfig } from "../../src/mapper/lexicon";
-import { mapPage } from "../../src/mapper/page";
-import { createScorer } from "../../src/mapper/scoring";
-import type { MappedForm, MappedPage } from "../../src/mapper/types";
+import { launchChromium, loadHtmlOffline } from "../../tools/lib/chromium";
+import { defaultMapperConfig } from "../../browser-worker/src/mapper/lexicon";
+import { mapPage } from "../../browser-worker/src/mapper/page";
+import { createScorer } from "../../browser-worker/src/mapper/scoring";
+import type { MappedForm, MappedPage } from "../../browser-worker/src/mapper/types";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 

@@ -10,8 +10,8 @@ import { applySecondOpinions, fromLanguageModel, SECOND_OPINION_CANDIDATES } fro
 import type { FieldDetails } from "../../browser-worker/src/engine/inpage.ts";
 import type { FieldInput } from "../../browser-worker/src/engine/values.ts";
 import { correctTypes, decide } from "../../browser-worker/src/engine/values.ts";
-import { DEFAULT_TEXT_MODEL, type WorkersAiBinding } from "../../src/intelligence/language-model.ts";
-import type { FieldType } from "../../src/shared/vocabulary.ts";
+import { DEFAULT_TEXT_MODEL, type WorkersAiBinding } from "../../browser-worker/src/language-model.ts";
+import type { FieldType } from "../../core/vocabulary.ts";
 import { SAMPLE_PROFILE } from "./support/engine.ts";
 
 type Messages = { role: "system" | "user"; content: string }[];

@@ -18,7 +18,7 @@ const run = promisify(execFile);
 const HEADER = "slug,name,website,submit_url,da_score,priority_tier,category,scope,country,language,requires_captcha,automation,notes";
 
 async function importFile(file: string, ...flags: string[]) {
-  return run(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/directories-import.ts", file, ...flags], {
+  return run(process.execPath, ["node_modules/tsx/dist/cli.mjs", "tools/directories-import.ts", file, ...flags], {
     env: { ...process.env, DATABASE_URL: databaseUrl() },
   }).then(
     (r) => ({ code: 0, ...r }),

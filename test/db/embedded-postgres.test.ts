@@ -1,11 +1,11 @@
 /**
  * The embedded database under concurrent clients: every client gets its own
  * answers, outside and inside transactions (pglite-socket alone mixed them
- * up for extended-protocol queries; see scripts/lib/embedded-postgres.ts).
+ * up for extended-protocol queries; see tools/lib/embedded-postgres.ts).
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../scripts/lib/embedded-postgres";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../tools/lib/embedded-postgres";
 
 let embedded: EmbeddedPostgres;
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import type { Connection } from "../../src/db/client";
 import type { Transaction } from "../../src/db/rls";
 import * as t from "../../src/db/schema";
 import { selectDirectoriesForJob } from "../../src/db/tier-selection";
-import { PLANS, PLAN_IDS } from "../../src/shared/plans";
+import { PLANS, PLAN_IDS } from "../../core/plans";
 import { openDatabase, uniq } from "./support";
 
 let conn: Connection;

@@ -14,8 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../../scripts/lib/stack";
-import { placeLocalOrder, stackVars, type PlacedOrder, type Snapshot } from "./support/order";
+import { startStack, type Stack } from "../../tools/lib/stack";
+import { placeLocalOrder, stackVars, type PlacedOrder, type Snapshot } from "../../tools/lib/order";
 
 const PORT = Number(process.env.E2E_AFTER_SUBMIT_PORT ?? 8817);
 const FARM_PORT = Number(process.env.E2E_AFTER_SUBMIT_FARM_PORT ?? 8819);

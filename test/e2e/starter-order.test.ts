@@ -8,8 +8,8 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../../scripts/lib/stack";
-import { placeLocalOrder, stackVars, waitForJob } from "./support/order";
+import { startStack, type Stack } from "../../tools/lib/stack";
+import { placeLocalOrder, stackVars, waitForJob } from "../../tools/lib/order";
 
 const PORT = Number(process.env.E2E_PORT ?? 8807);
 const FARM_PORT = Number(process.env.E2E_FARM_PORT ?? 8797);

@@ -20,8 +20,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../../scripts/lib/stack";
-import { placeLocalOrder, stackVars, type PlacedOrder, type Snapshot } from "../e2e/support/order";
+import { startStack, type Stack } from "../../tools/lib/stack";
+import { placeLocalOrder, stackVars, type PlacedOrder, type Snapshot } from "../../tools/lib/order";
 import {
   coordinatorCounters,
   evictCoordinator,

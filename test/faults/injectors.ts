@@ -4,10 +4,10 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
-import type { Stack } from "../../scripts/lib/stack";
+import type { Stack } from "../../tools/lib/stack";
 import Stripe from "stripe";
-import type { ReportResult, TaskReport } from "../../src/shared/protocol";
-import type { Snapshot } from "../e2e/support/order";
+import type { ReportResult, TaskReport } from "../../core/protocol/tasks";
+import type { Snapshot } from "../../tools/lib/order";
 
 /** The processes under `root` (itself included), from /proc. */
 function descendants(root: number): { pid: number; ppid: number; cmd: string }[] {

@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connectFromWorker } from "../../src/db/worker-database";
 import { verificationAddress } from "../../src/mail/links";
-import type { TaskMessage } from "../../src/shared/protocol";
+import type { TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, stubFor } from "../workers/support/coordinator-harness";
 import { deliverMail } from "../workers/support/mail";
 import { seedJob, type SeededJob } from "../workers/support/seed";

@@ -6,8 +6,8 @@
  * `jsonPost` (a zod-shaped valid body, mutated) or `bare` (no body).
  */
 import fc from "fast-check";
-import { PLAN_IDS } from "../../src/shared/plans";
-import { FAILURE_CLASSES } from "../../src/shared/protocol";
+import { PLAN_IDS } from "../../core/plans";
+import { FAILURE_CLASSES } from "../../core/protocol/tasks";
 import { WEBHOOK_EVENT_TYPES } from "../../src/webhooks/events";
 import { checkoutSession, refundedCharge, signature, stripeEvent } from "../workers/support/purchase";
 import type { Actor } from "../workers/support/actors";

@@ -10,9 +10,9 @@
 import { execFileSync } from "node:child_process";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/lib/chromium";
-import { ROOT, startStack, type Stack } from "../../scripts/lib/stack";
-import { stackVars } from "../e2e/support/order";
+import { CHROMIUM_ARGS, chromiumPath } from "../../tools/lib/chromium";
+import { ROOT, startStack, type Stack } from "../../tools/lib/stack";
+import { stackVars } from "../../tools/lib/order";
 import { startSupabaseAuth, type SupabaseAuthStandIn } from "./support/supabase-auth";
 
 // The site test's ports + 3: this stack (its browser worker on +1), the farm, Supabase Auth.

@@ -14,9 +14,9 @@ import { join } from "node:path";
 import pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/lib/chromium";
-import { ROOT, startStack, type Stack } from "../../scripts/lib/stack";
-import { placeLocalOrder, stackVars } from "../e2e/support/order";
+import { CHROMIUM_ARGS, chromiumPath } from "../../tools/lib/chromium";
+import { ROOT, startStack, type Stack } from "../../tools/lib/stack";
+import { placeLocalOrder, stackVars } from "../../tools/lib/order";
 
 const PORT = Number(process.env.SITE_PORT ?? 8857);
 const FARM_PORT = Number(process.env.SITE_FARM_PORT ?? 8859);

@@ -4,8 +4,8 @@
  * does for its second pass. Tests share it, so each makes its own rows.
  */
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres";
-import { migrateDatabase } from "../../scripts/lib/migrate";
+import { startEmbeddedPostgres } from "../../tools/lib/embedded-postgres";
+import { migrateDatabase } from "../../tools/lib/migrate";
 
 declare module "vitest" {
   export interface ProvidedContext {

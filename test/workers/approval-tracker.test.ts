@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import type { JobCoordinator } from "../../durable-objects/job-coordinator";
 import type { AfterSubmit } from "../../durable-objects/coordinator/after-submit";
 import { connectFromWorker } from "../../src/db/worker-database";
-import type { TaskMessage } from "../../src/shared/protocol";
+import type { TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, settled, stubFor } from "./support/coordinator-harness";
 import { postgresState, seedJob } from "./support/seed";
 

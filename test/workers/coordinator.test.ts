@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { JobCoordinator } from "../../durable-objects/job-coordinator";
-import type { TaskMessage, TaskReport } from "../../src/shared/protocol";
+import type { TaskMessage, TaskReport } from "../../core/protocol/tasks";
 import { captureReleases, consume, expireTimers, settled, stubFor } from "./support/coordinator-harness";
 import { postgresState, seedJob } from "./support/seed";
 

@@ -10,7 +10,7 @@ import { writeOutbox } from "../../durable-objects/coordinator/postgres-sync";
 import type { OutboxRow } from "../../durable-objects/coordinator/task-store";
 import { connectFromWorker } from "../../src/db/worker-database";
 import * as t from "../../src/db/schema";
-import type { TaskMessage } from "../../src/shared/protocol";
+import type { TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, consume, expireTimers, settled, stubFor } from "./support/coordinator-harness";
 
 async function withDb<T>(run: (db: Awaited<ReturnType<typeof connectFromWorker>>) => Promise<T>): Promise<T> {

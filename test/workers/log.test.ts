@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { formatLog, log, redactString } from "../../src/observability/log";
+import { formatLog, log, redactString } from "../../core/log";
 
 const SECRETS = {
   bearer: "Bearer abc.DEF-ghi_123~",

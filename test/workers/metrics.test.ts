@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { connectFromWorker } from "../../src/db/worker-database";
-import type { TaskMessage } from "../../src/shared/protocol";
+import type { TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, consume, settled, stubFor } from "./support/coordinator-harness";
 import { parsePrometheusText, valueOf, type Family } from "./support/prometheus-parser";
 import { seedJob } from "./support/seed";

@@ -11,7 +11,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signUserToken } from "../../src/auth/user-token";
-import type { TaskMessage } from "../../src/shared/protocol";
+import type { TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, settled, stubFor } from "./support/coordinator-harness";
 import { postgresState, seedJob } from "./support/seed";
 import { verificationAddress } from "../../src/mail/links";

@@ -5,7 +5,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PLANS, PLAN_IDS } from "../../src/shared/plans";
+import { PLANS, PLAN_IDS } from "../../core/plans";
 import {
   checkoutSession,
   count,

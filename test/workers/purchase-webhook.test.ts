@@ -5,7 +5,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PLANS, PLAN_IDS, type PlanId } from "../../src/shared/plans";
+import { PLANS, PLAN_IDS, type PlanId } from "../../core/plans";
 import {
   checkoutSession,
   count,

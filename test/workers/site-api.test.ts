@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { signUserToken } from "../../src/auth/user-token";
 import { connectFromWorker } from "../../src/db/worker-database";
-import type { CatalogDirectory, CatalogPage, ImportResult, MyJob, SiteConfig, SuccessRates } from "../../src/shared/protocol";
+import type { CatalogDirectory, CatalogPage, ImportResult, SuccessRates } from "../../core/protocol/staff";
+import type { MyJob, SiteConfig } from "../../core/protocol/site";
 import { seedJob } from "./support/seed";
 
 const staffToken = () => signUserToken(env, { userId: crypto.randomUUID(), email: "ops@directorybolt.example", staff: true });

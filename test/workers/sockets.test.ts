@@ -3,7 +3,8 @@ import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { signUserToken } from "../../src/auth/user-token";
 import { signTicket } from "../../src/auth/ws-ticket";
-import type { ServerMessage, TaskMessage } from "../../src/shared/protocol";
+import type { ServerMessage } from "../../core/protocol/live";
+import type { TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, stubFor } from "./support/coordinator-harness";
 import { seedJob } from "./support/seed";
 

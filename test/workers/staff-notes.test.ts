@@ -5,7 +5,7 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { StaffJobNotes } from "../../src/shared/protocol";
+import type { StaffJobNotes } from "../../core/protocol/staff";
 import { headersOf, newPeople } from "./support/actors";
 import { expireTimers, settled, startOneTask } from "./support/coordinator-harness";
 import { seedJob } from "./support/seed";

@@ -2,8 +2,10 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signUserToken } from "../../src/auth/user-token";
 import { connectFromWorker } from "../../src/db/worker-database";
-import { listingState, listingSummary } from "../../src/shared/listing-states";
-import type { ServerMessage, StaffTaskPacket, StaffTaskSummary, SubmissionView, TaskMessage } from "../../src/shared/protocol";
+import { listingState, listingSummary } from "../../core/listing-states";
+import type { ServerMessage, SubmissionView } from "../../core/protocol/live";
+import type { StaffTaskPacket, StaffTaskSummary } from "../../core/protocol/staff";
+import type { TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, settled, stubFor } from "./support/coordinator-harness";
 import { postgresState, seedJob } from "./support/seed";
 

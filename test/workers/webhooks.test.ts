@@ -14,7 +14,7 @@ import { checkWebhookUrl } from "../../src/webhooks/url-policy";
 import { captureReleases, consume, settled, stubFor } from "./support/coordinator-harness";
 import { fetchWith, query, uniq, withDb } from "./support/purchase";
 import { seedJob } from "./support/seed";
-import type { TaskMessage } from "../../src/shared/protocol";
+import type { TaskMessage } from "../../core/protocol/tasks";
 
 async function customer() {
   const seeded = await seedJob({ directories: 2 });

@@ -4,7 +4,7 @@ import type { JobCoordinator } from "../../durable-objects/job-coordinator";
 import { handleDeadLetters } from "../../src/queues/dead-letter";
 import { describe, expect, it } from "vitest";
 import { signUserToken } from "../../src/auth/user-token";
-import type { TaskLease, TaskMessage } from "../../src/shared/protocol";
+import type { TaskLease, TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, settled, stubFor } from "./support/coordinator-harness";
 import { postgresState, seedJob } from "./support/seed";
 

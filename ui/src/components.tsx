@@ -1,6 +1,6 @@
 import { For, Show, createSignal, type JSX } from "solid-js";
-import { listingState } from "../../src/shared/listing-states";
-import type { SubmissionView } from "../../src/shared/protocol";
+import { listingState } from "../../core/listing-states";
+import type { SubmissionView } from "../../core/protocol/live";
 import { errorText } from "./api";
 import { token } from "./auth";
 import { eta, label, time } from "./format";
@@ -102,7 +102,7 @@ function EvidenceButton(props: { jobId: string; row: SubmissionView }) {
   );
 }
 
-/** The customer's words for a submission (src/shared/listing-states.ts). */
+/** The customer's words for a submission (core/listing-states.ts). */
 function ListingStateCell(props: { row: SubmissionView }) {
   const s = () => listingState(props.row);
   return (

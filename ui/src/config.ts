@@ -1,5 +1,5 @@
 /** The API's public config (GET /api/config), fetched once per page load. */
-import type { SiteConfig } from "../../src/shared/protocol";
+import type { SiteConfig } from "../../core/protocol/site";
 import { api } from "./api";
 
 let pending: Promise<SiteConfig> | null = null;

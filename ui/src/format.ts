@@ -1,5 +1,5 @@
-import { listingState } from "../../src/shared/listing-states";
-import type { SubmissionView } from "../../src/shared/protocol";
+import { listingState } from "../../core/listing-states";
+import type { SubmissionView } from "../../core/protocol/live";
 
 export const money = (cents: number) =>
   new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 }).format(cents / 100);

@@ -7,7 +7,7 @@
  */
 import { createSignal, onCleanup } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
-import type { ActivityLine, JobProgress, OpsOverview, ServerMessage, SubmissionView } from "../../src/shared/protocol";
+import type { ActivityLine, JobProgress, OpsOverview, ServerMessage, SubmissionView } from "../../core/protocol/live";
 import { ApiFailure, api, errorText, socketUrl } from "./api";
 
 export interface JobState {

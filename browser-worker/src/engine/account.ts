@@ -4,7 +4,7 @@
  * directory on every attempt, and a strong random password (Web Crypto, in
  * the Worker and in Node alike) made once per attempt.
  */
-import { fold, hash32 } from "./text";
+import { fold, hash32 } from "../../../core/text";
 
 export function usernameFor(businessName: string, jobId: string, directoryId: string, maxLength = 20): string {
   const base = fold(businessName).replace(/[^a-z0-9]/g, "").replace(/^\d+/, "") || "business";

@@ -11,7 +11,7 @@
  */
 import type { CaptchaSolver } from "./types";
 import { call, type FillOp } from "./inpage";
-import type { MappedForm } from "../../../src/mapper/types";
+import type { MappedForm } from "../mapper/types";
 import { mapSafely } from "./forms";
 import { sleep, type EngineFrame, type EnginePage } from "./page";
 import type { FieldInput } from "./values";

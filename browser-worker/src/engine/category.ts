@@ -6,7 +6,7 @@
  * of sectors, and the options are also compared word by word and by
  * spelling, so a directory offering "Bakeries" is chosen over "Restaurants".
  */
-import { fold, similarity, tokens } from "./text";
+import { fold, similarity, tokens } from "../../../core/text";
 
 /** Sector → word stems (folded) in the seven languages. A stem matches a token that starts with it. */
 const SECTORS: Record<string, string[]> = {

@@ -7,8 +7,8 @@
  * touched. Fields the mapper was unsure of may get a second opinion first
  * (second-opinion.ts); a retry's value fixes are applied by `decide`.
  */
-import type { MappedForm } from "../../../src/mapper/types";
-import type { FieldType } from "../../../src/shared/vocabulary";
+import type { MappedForm } from "../mapper/types";
+import type { FieldType } from "../../../core/vocabulary";
 import { formKind } from "./forms";
 import { call, type FillOp } from "./inpage";
 import type { EngineFrame } from "./page";

@@ -3,9 +3,9 @@
  * the listing fields they hold, polled briefly so forms built by script
  * after load are found too.
  */
-import { mapPage } from "../../../src/mapper/index";
-import type { MappedForm, MappedPage } from "../../../src/mapper/types";
-import type { FieldType } from "../../../src/shared/vocabulary";
+import { mapPage } from "../mapper/index";
+import type { MappedForm, MappedPage } from "../mapper/types";
+import type { FieldType } from "../../../core/vocabulary";
 import { frameList, isNavigationRace, sleep, type EngineFrame, type EnginePage } from "./page";
 
 const FILLABLE: ReadonlySet<FieldType> = new Set<FieldType>([

@@ -15,7 +15,7 @@
  * share (page.ts), with no Node-only APIs, so the Worker and the Node tests
  * run the same code. The caller owns the page (and takes the screenshot).
  */
-import type { CaptchaOutcome, FailureClass } from "../../../src/shared/protocol";
+import type { CaptchaOutcome, FailureClass } from "../../../core/protocol/tasks";
 import { usernameFor, strongPassword } from "./account";
 import { solveCaptchas, waitForLateCaptcha } from "./captcha";
 import { fillForm } from "./fill";
@@ -27,7 +27,7 @@ import { frameList, isNavigationRace, sleep, type EngineDialog, type EngineFrame
 import { says } from "./phrases";
 import { followAddBusinessLink, runRecipe, textPattern } from "./recipe";
 import { submitAndSettle } from "./submit";
-import { clip } from "./text";
+import { clip } from "../../../core/text";
 import type { EngineOptions, EngineResult, SubmitTask } from "./types";
 
 export type { EnginePage, EngineFrame, EngineResponse } from "./page";

@@ -3,7 +3,7 @@
  * already tells: 429 (rate limited, Retry-After honoured), 5xx (transient),
  * 404/410 (site gone), 401/403 (blocked), network errors by kind.
  */
-import type { FailureClass } from "../../../src/shared/protocol";
+import type { FailureClass } from "../../../core/protocol/tasks";
 import type { EnginePage, EngineResponse } from "./page";
 
 export interface HttpVerdict {

@@ -5,12 +5,12 @@
  * of what the page shows (in the seven languages), so it is tested without
  * a browser.
  */
-import type { FailureClass } from "../../../src/shared/protocol";
+import type { FailureClass } from "../../../core/protocol/tasks";
 import type { PageState } from "./inpage";
 import { verdictForStatus } from "./navigate";
 import { says } from "./phrases";
 import type { Settled } from "./submit";
-import { clip, fold } from "./text";
+import { clip, fold } from "../../../core/text";
 import { fieldTitle, type FieldInput } from "./values";
 
 export type Classification =

@@ -3,7 +3,7 @@
  * it, nl, pt). Patterns match FOLDED text (see text.ts: lower case, accents
  * stripped, punctuation as spaces), so they are written without accents.
  */
-import { fold } from "./text";
+import { fold } from "../../../core/text";
 
 const re = (parts: string[]) => new RegExp(`(?:^|\\s)(?:${parts.join("|")})`, "i");
 
@@ -118,25 +118,3 @@ export type PhraseKind = keyof typeof PHRASES;
 export function says(kind: PhraseKind, text: string): boolean {
   return PHRASES[kind].test(fold(text));
 }
-
-/** Localised day names and abbreviations (folded), Monday first. */
-export const DAY_WORDS: string[][] = [
-  ["mon", "monday", "mo", "montag", "lun", "lundi", "lunes", "lunedi", "ma", "maandag", "seg", "segunda", "segunda feira"],
-  ["tue", "tues", "tuesday", "di", "dienstag", "mar", "mardi", "martes", "martedi", "dinsdag", "ter", "terca", "terca feira"],
-  ["wed", "wednesday", "mi", "mittwoch", "mer", "mercredi", "mie", "miercoles", "mercoledi", "wo", "woensdag", "qua", "quarta", "quarta feira"],
-  ["thu", "thur", "thurs", "thursday", "do", "donnerstag", "jeu", "jeudi", "jue", "jueves", "gio", "giovedi", "donderdag", "qui", "quinta", "quinta feira"],
-  ["fri", "friday", "fr", "freitag", "ven", "vendredi", "vie", "viernes", "venerdi", "vr", "vrijdag", "sex", "sexta", "sexta feira"],
-  ["sat", "saturday", "sa", "samstag", "sam", "samedi", "sab", "sabado", "sabato", "za", "zaterdag"],
-  ["sun", "sunday", "so", "sonntag", "dim", "dimanche", "dom", "domingo", "domenica", "zo", "zondag"],
-];
-
-/** Short day names per language, Monday first, for the hours line. */
-export const DAY_ABBR: Record<string, string[]> = {
-  en: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-  de: ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"],
-  fr: ["lun", "mar", "mer", "jeu", "ven", "sam", "dim"],
-  es: ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"],
-  it: ["lun", "mar", "mer", "gio", "ven", "sab", "dom"],
-  nl: ["ma", "di", "wo", "do", "vr", "za", "zo"],
-  pt: ["seg", "ter", "qua", "qui", "sex", "sáb", "dom"],
-};

@@ -10,7 +10,7 @@ import { call } from "./inpage";
 import { frameList, sleep, type EngineFrame, type EnginePage } from "./page";
 import { PHRASES } from "./phrases";
 import { submitAndSettle } from "./submit";
-import { fold } from "./text";
+import { fold } from "../../../core/text";
 
 export type RecipeStep =
   /** Open a URL (absolute, or relative to the current page). */

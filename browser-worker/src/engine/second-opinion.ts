@@ -3,13 +3,13 @@
  * 0.5), asked before values are decided. The engine only asks; who answers
  * is the caller's (`EngineOptions.secondOpinion`): the queue consumer builds
  * it from a Workers AI binding with `fromLanguageModel`, whose guards live in
- * src/intelligence/language-model.ts. Without one nothing changes.
+ * browser-worker/src/language-model.ts. Without one nothing changes.
  *
  * Never asked: hidden fields (a model must not turn a honeypot into a
  * listing field), honeypots, captchas and consent boxes.
  */
-import { secondOpinion, type ModelOptions, type WorkersAiBinding } from "../../../src/intelligence/language-model";
-import type { FieldType } from "../../../src/shared/vocabulary";
+import { secondOpinion, type ModelOptions, type WorkersAiBinding } from "../language-model";
+import type { FieldType } from "../../../core/vocabulary";
 import type { SecondOpinion } from "./types";
 import type { FieldInput } from "./values";
 

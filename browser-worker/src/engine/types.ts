@@ -4,9 +4,9 @@
  * that @cloudflare/puppeteer and puppeteer-core share, so one engine runs in
  * both.
  */
-import type { CaptchaOutcome, FailureClass, TaskLease } from "../../../src/shared/protocol";
-import type { FieldType } from "../../../src/shared/vocabulary";
-import type { FieldDescription } from "../../../src/intelligence/language-model";
+import type { CaptchaOutcome, FailureClass, TaskLease } from "../../../core/protocol/tasks";
+import type { FieldType } from "../../../core/vocabulary";
+import type { FieldDescription } from "../language-model";
 import type { Recipe } from "./recipe";
 
 /** What the engine decided happened at the directory. */

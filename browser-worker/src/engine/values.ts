@@ -17,17 +17,18 @@
  * website with a scheme or as its home page; the description shorter or
  * longer; the postal code digits only.
  */
-import type { ListingProfile } from "../../../src/shared/listing";
-import type { ValueFix } from "../../../src/shared/protocol";
-import type { FieldType } from "../../../src/shared/vocabulary";
-import type { MappedField } from "../../../src/mapper/types";
+import type { ListingProfile } from "../../../core/listing/profile";
+import type { ValueFix } from "../../../core/protocol/tasks";
+import type { FieldType } from "../../../core/vocabulary";
+import type { MappedField } from "../mapper/types";
 import { chooseCategory, isPlaceholderOption, looksLikeCategoryList } from "./category";
-import { describe, limitsFromHint, type DescriptionField } from "./description";
-import { countryName, countryNames, looksLikeCountryList, looksLikeRegionList, regionNames } from "./geo";
-import { dayHours, dayOf, hoursLine } from "./hours";
+import { describe, limitsFromHint, type DescriptionField } from "../../../core/listing/description";
+import { countryName, countryNames, looksLikeCountryList, looksLikeRegionList, regionNames } from "../../../core/listing/geo";
+import { dayHours, dayOf, hoursLine } from "../../../core/listing/hours";
 import type { FieldDetails, OptionInfo } from "./inpage";
-import { formatPhone, phoneVariants } from "./phone";
-import { fold, similarity } from "./text";
+import { formatPhone, phoneVariants } from "../../../core/listing/phone";
+import { fold, similarity } from "../../../core/text";
+import { oneLineAddress, splitStreet } from "../../../core/listing/address";
 
 export interface FieldInput {
   mapped: MappedField;
@@ -122,20 +123,6 @@ function fit(value: string, max: number): string {
   const space = cut.lastIndexOf(" ");
   // A whole word less is better than half a word (names, streets).
   return (space > 0 && value[max] !== " " ? cut.slice(0, space) : cut).replace(/[\s,;:&-]+$/, "");
-}
-
-/** "123 Market Street, Suite 4" → ["123 Market Street", "Suite 4"]; no unit part → [street, ""]. */
-export function splitStreet(street: string): [string, string] {
-  const m = /^(.+?),\s*((?:suite|ste\.?|apt\.?|apartment|unit|floor|fl\.?|room|rm\.?|#|building|bldg\.?|stock|og|etage|piso|planta|puerta|bus|boite|bte|interno|int\.?|scala|andar|sala|loja|bloco)\b.*|#.*)$/i.exec(street);
-  return m ? [m[1]!.trim(), m[2]!.trim()] : [street, ""];
-}
-
-/** The whole address on one line, in the order the business's country writes it. */
-export function oneLineAddress(p: ListingProfile): string {
-  const regionPostal = [p.region, p.postalCode].filter(Boolean).join(" ");
-  const northAmerican = ["US", "CA", "AU"].includes((p.country ?? "").toUpperCase());
-  const cityPart = northAmerican ? [p.city, regionPostal].filter(Boolean).join(", ") : [[p.postalCode, p.city].filter(Boolean).join(" "), p.region].filter(Boolean).join(", ");
-  return [p.street, cityPart].filter(Boolean).join(", ");
 }
 
 function socialFor(type: FieldType, links: Record<string, string>, ctx: ValueContext, label_: string): string | undefined {

@@ -5,11 +5,11 @@
  * profile says, field by field, by the design's ground truth.
  */
 import type { Browser, Page } from "puppeteer-core";
-import type { ListingProfile } from "../../../src/shared/listing.ts";
+import type { ListingProfile } from "../../../core/listing/profile.ts";
 import { SAMPLE_LISTING } from "./listing.ts";
 import type { SubmitTask } from "../../../browser-worker/src/engine/types.ts";
-import { SAMPLE_BUSINESS, sampleValue, type Design, type Farm, type Variant } from "../../farm/index.ts";
-import { sentences } from "../../../browser-worker/src/engine/description.ts";
+import { SAMPLE_BUSINESS, sampleValue, type Design, type Farm, type Variant } from "../../../tools/farm/index.ts";
+import { sentences } from "../../../core/listing/description.ts";
 
 /**
  * SAMPLE_BUSINESS as the coordinator hands it out (E.164 phone, ISO country,

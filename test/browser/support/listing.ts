@@ -1,8 +1,8 @@
 /**
- * The farm's sample business (test/farm/sample.ts) as a ListingProfile, the
+ * The farm's sample business (tools/farm/sample.ts) as a ListingProfile, the
  * shape a lease carries: what the engine tests and benches submit.
  */
-import type { ListingProfile } from "../../../src/shared/listing";
+import type { ListingProfile } from "../../../core/listing/profile";
 
 export const SAMPLE_LISTING: ListingProfile = {
   businessName: "Bolt Bakery & Café",

@@ -4,7 +4,7 @@
  * used only when the guards pass.
  */
 import { describe, expect, it } from "vitest";
-import { customiseListing, rewriteDescription, rewriteProblem, secondOpinion, type WorkersAiBinding } from "../../../src/intelligence/language-model";
+import { customiseListing, rewriteDescription, rewriteProblem, secondOpinion, type WorkersAiBinding } from "../../../browser-worker/src/language-model";
 
 const original = "Family bakery in Cologne since 1962. We bake sourdough bread, pretzels and cakes every morning. Order at https://baeckerei.example or call 0221 123456.";
 const fake = (answer: string | (() => Promise<unknown>)): WorkersAiBinding & { calls: unknown[] } => {

@@ -1,6 +1,6 @@
 /** IntelligentRetryAnalyzer: the class a failure really is, and what to do next. */
 import { describe, expect, it } from "vitest";
-import { MAX_ATTEMPTS } from "../../../durable-objects/coordinator/retry-policy";
+import { MAX_ATTEMPTS } from "../../../src/intelligence/retry-policy";
 import { IntelligentRetryAnalyzer } from "../../../src/intelligence/retry-analyzer";
 
 const analyzer = new IntelligentRetryAnalyzer({ random: () => 0.5 });

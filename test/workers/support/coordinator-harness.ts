@@ -9,7 +9,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { JobCoordinator } from "../../../durable-objects/job-coordinator";
 import { coordinatorFor } from "../../../src/jobs/coordinator-client";
 import { expect } from "vitest";
-import type { TaskMessage, TaskReport } from "../../../src/shared/protocol";
+import type { TaskMessage, TaskReport } from "../../../core/protocol/tasks";
 import { query } from "./purchase";
 import { seedJob } from "./seed";
 

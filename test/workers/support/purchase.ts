@@ -14,7 +14,7 @@ import { signUserToken } from "../../../src/auth/user-token";
 import type { Connection } from "../../../src/db/client";
 import * as t from "../../../src/db/schema";
 import { connectFromWorker } from "../../../src/db/worker-database";
-import { PLANS, type PlanId } from "../../../src/shared/plans";
+import { PLANS, type PlanId } from "../../../core/plans";
 
 export const uniq = (prefix = "t") => `${prefix}${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
 

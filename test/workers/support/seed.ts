@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { connectFromWorker } from "../../../src/db/worker-database";
 import * as t from "../../../src/db/schema";
-import { PLANS, type PlanId } from "../../../src/shared/plans";
+import { PLANS, type PlanId } from "../../../core/plans";
 
 export interface SeededJob {
   jobId: string;

@@ -1,6 +1,6 @@
 import { useSearchParams } from "@solidjs/router";
 import { For, Show, createResource, createSignal } from "solid-js";
-import type { Plan, PlanId } from "../../../src/shared/plans";
+import type { Plan, PlanId } from "../../../core/plans";
 import { api } from "../api";
 import { ErrorNote } from "../components";
 import { money } from "../format";

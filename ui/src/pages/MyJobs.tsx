@@ -1,7 +1,7 @@
 /** "My jobs": the signed-in customer's jobs (GET /api/me/jobs), each linking to its live portal. */
 import { A, Navigate } from "@solidjs/router";
 import { For, Show, createSignal, onMount } from "solid-js";
-import type { MyJob } from "../../../src/shared/protocol";
+import type { MyJob } from "../../../core/protocol/site";
 import { api } from "../api";
 import { signedIn } from "../auth";
 import { ErrorNote } from "../components";

@@ -4,7 +4,7 @@ import { unwrap } from "solid-js/store";
 import { signedIn } from "../auth";
 import { ActivityFeed, LiveBadge, Progress, SubmissionsTable } from "../components";
 import { download, submissionsCsv } from "../format";
-import { LISTING_STATE_LABELS, LISTING_STATES, listingSummary } from "../../../src/shared/listing-states";
+import { LISTING_STATE_LABELS, LISTING_STATES, listingSummary } from "../../../core/listing-states";
 import { createJobStore, useLiveSocket } from "../live";
 
 export default function Portal() {

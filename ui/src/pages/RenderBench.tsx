@@ -4,7 +4,7 @@
  * `apply` to the row's new text in the DOM, and to the next painted frame.
  */
 import { createSignal, onMount } from "solid-js";
-import type { JobProgress, SubmissionView } from "../../../src/shared/protocol";
+import type { JobProgress, SubmissionView } from "../../../core/protocol/live";
 import { Progress, SubmissionsTable } from "../components";
 import { createJobStore } from "../live";
 

@@ -5,7 +5,7 @@
  */
 import { useNavigate, useSearchParams } from "@solidjs/router";
 import { Match, Show, Switch, createSignal, onMount } from "solid-js";
-import type { SiteConfig } from "../../../src/shared/protocol";
+import type { SiteConfig } from "../../../core/protocol/site";
 import { api } from "../api";
 import { claims, nextAfterSignIn, setToken } from "../auth";
 import { ErrorNote } from "../components";

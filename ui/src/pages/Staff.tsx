@@ -1,6 +1,6 @@
 import { A, Navigate } from "@solidjs/router";
 import { For, Show, createSignal, onMount } from "solid-js";
-import type { OpsOverview } from "../../../src/shared/protocol";
+import type { OpsOverview } from "../../../core/protocol/live";
 import { api } from "../api";
 import { isStaff, signedIn } from "../auth";
 import { ActivityFeed, ErrorNote, LiveBadge } from "../components";

@@ -5,7 +5,7 @@
  */
 import { A, Navigate } from "@solidjs/router";
 import { For, Show, createSignal, onMount } from "solid-js";
-import type { CatalogDirectory, CatalogPage, ImportProblem, ImportResult, SuccessRates } from "../../../src/shared/protocol";
+import type { CatalogDirectory, CatalogPage, ImportProblem, ImportResult, SuccessRates } from "../../../core/protocol/staff";
 import { ApiFailure, api } from "../api";
 import { isStaff, signedIn } from "../auth";
 import { ErrorNote } from "../components";

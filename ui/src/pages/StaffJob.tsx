@@ -1,6 +1,6 @@
 import { A, Navigate, useParams } from "@solidjs/router";
 import { Show, createSignal } from "solid-js";
-import type { ServerMessage, SubmissionView } from "../../../src/shared/protocol";
+import type { ServerMessage, SubmissionView } from "../../../core/protocol/live";
 import { api } from "../api";
 import { isStaff, signedIn } from "../auth";
 import { ActivityFeed, ErrorNote, LiveBadge, Progress, SubmissionsTable } from "../components";

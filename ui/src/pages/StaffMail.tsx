@@ -5,7 +5,7 @@
  */
 import { A, Navigate } from "@solidjs/router";
 import { For, Show, createSignal, onMount } from "solid-js";
-import type { InboundMailView } from "../../../src/shared/protocol";
+import type { InboundMailView } from "../../../core/protocol/staff";
 import { api } from "../api";
 import { isStaff, signedIn } from "../auth";
 import { ErrorNote } from "../components";

@@ -1,6 +1,6 @@
 import { A, Navigate, useParams } from "@solidjs/router";
 import { For, Show, createResource, createSignal } from "solid-js";
-import type { StaffOutcome, StaffOutcomeInput, StaffTaskPacket } from "../../../src/shared/protocol";
+import type { StaffOutcome, StaffOutcomeInput, StaffTaskPacket } from "../../../core/protocol/staff";
 import { api } from "../api";
 import { isStaff, signedIn } from "../auth";
 import { ErrorNote } from "../components";

@@ -1,6 +1,6 @@
 import { A, Navigate } from "@solidjs/router";
 import { For, Show, createResource } from "solid-js";
-import type { StaffTaskSummary } from "../../../src/shared/protocol";
+import type { StaffTaskSummary } from "../../../core/protocol/staff";
 import { api } from "../api";
 import { isStaff, signedIn } from "../auth";
 import { ErrorNote } from "../components";

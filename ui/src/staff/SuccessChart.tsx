@@ -4,7 +4,7 @@
  * label say the same in words, and each bar has a tooltip title.
  */
 import { For } from "solid-js";
-import type { SuccessBucket } from "../../../src/shared/protocol";
+import type { SuccessBucket } from "../../../core/protocol/staff";
 
 export interface ChartSeries {
   title: string;

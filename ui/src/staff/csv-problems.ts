@@ -1,5 +1,5 @@
 /** An import's row problems in the words of the file: CSV column names, not the API's field names. */
-import type { ImportProblem } from "../../../src/shared/protocol";
+import type { ImportProblem } from "../../../core/protocol/staff";
 
 const column = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 

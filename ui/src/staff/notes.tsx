@@ -7,8 +7,9 @@
  * the answer does not know yet is asked again a few times, briefly later.
  */
 import { For, Show, createSignal, onCleanup } from "solid-js";
-import type { ServerMessage, StaffJobNotes, SubmissionNotes, SubmissionView } from "../../../src/shared/protocol";
-import { describeFixes } from "../../../src/shared/value-fixes";
+import type { ServerMessage, SubmissionView } from "../../../core/protocol/live";
+import type { StaffJobNotes, SubmissionNotes } from "../../../core/protocol/staff";
+import { describeFixes } from "../../../core/value-fixes";
 import { api } from "../api";
 import type { JobState } from "../live";
 

@@ -1,0 +1,25 @@
+/**
+ * The public and customer API's shapes that the site reads.
+ */
+import type { JobStatus } from "../statuses";
+
+/** `GET /api/config`: what the site needs to choose its sign-in. */
+export interface SiteConfig {
+  /** Supabase Auth magic links: both set, or both null (then local sign-in). */
+  supabaseUrl: string | null;
+  supabaseAnonKey: string | null;
+  localSignIn: boolean;
+}
+
+/** `GET /api/me/jobs`: one job of the signed-in customer. */
+export interface MyJob {
+  jobId: string;
+  plan: string;
+  status: JobStatus;
+  total: number;
+  submitted: number;
+  approved: number;
+  failed: number;
+  createdAt: string;
+  completedAt: string | null;
+}

@@ -1,0 +1,145 @@
+/**
+ * The browser worker and the job's coordinator: the queue message, the lease a
+ * worker takes, the report it sends back, and the retry hints between them.
+ * zod schemas validate what arrives from a worker; the types are inferred.
+ */
+import { z } from "zod";
+import type { ListingProfile } from "../listing/profile";
+import type { SubmissionStatus } from "../statuses";
+import { FIELD_TYPES } from "../vocabulary";
+
+const uuid = z.string().uuid();
+
+/**
+ * What a browser task does: `submit` fills the directory's form (the default
+ * when absent); the after-submit kinds open one URL and screenshot it:
+ * `verify` the link of a directory's verification mail, `listing` the live
+ * listing the approval tracker found.
+ */
+export const TASK_KINDS = ["submit", "verify", "listing"] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+export type FollowupKind = Exclude<TaskKind, "submit">;
+
+/** `directory-tasks` carries only this; everything else comes from the coordinator. */
+export const taskMessageSchema = z.object({
+  jobId: uuid,
+  submissionId: uuid,
+  attempt: z.number().int().min(1),
+  kind: z.enum(TASK_KINDS).optional(),
+});
+export type TaskMessage = z.infer<typeof taskMessageSchema>;
+
+/** Why a submission failed; decides whether it is retried (durable-objects/retry-policy.ts). */
+export const FAILURE_CLASSES = [
+  "transient", // network, 5xx, timeouts, a worker that died
+  "rate_limited", // 429 with Retry-After
+  "captcha", // the captcha could not be solved
+  "validation", // the directory refused a field
+  "duplicate_listing", // the business is already listed there
+  "blocked", // the site blocks automation
+  "site_gone", // 404/410, domain gone, form removed
+] as const;
+export type FailureClass = (typeof FAILURE_CLASSES)[number];
+
+/** What happened with a captcha during an attempt (the retry analyzer reads it). */
+export const CAPTCHA_OUTCOMES = ["none_seen", "solved", "refused", "unsolved", "missing"] as const;
+export type CaptchaOutcome = (typeof CAPTCHA_OUTCOMES)[number];
+
+/**
+ * A change to how one listing value is written, asked for by a directory's
+ * refusal (src/intelligence/retry-analyzer.ts decides, the engine applies):
+ * the phone national, digits only or international; the website with a scheme
+ * or as the bare home page; the description shorter (to `maxLength` when the
+ * directory named it) or longer; the postal code digits only.
+ */
+export type ValueFix =
+  | { field: "tel"; want: "national" | "digits" | "international" }
+  | { field: "url"; want: "with_scheme" | "without_path" }
+  | { field: "description"; want: "shorter" | "longer"; maxLength?: number; minLength?: number }
+  | { field: "postal-code"; want: "digits_only" };
+
+/** What a retry must do differently from the attempt before it. */
+export interface RetryHints {
+  /** Every value fix asked for so far, oldest first (each applied once decided). */
+  fixes: ValueFix[];
+  /** The directory said a captcha was required that the last attempt did not see: wait for its widget. */
+  expectCaptcha?: boolean;
+}
+
+/** A worker's outcome for one attempt; `(submissionId, attempt)` makes it exactly-once. */
+export const taskReportSchema = z
+  .object({
+    jobId: uuid,
+    submissionId: uuid,
+    attempt: z.number().int().min(1),
+    outcome: z.enum(["submitted", "awaiting_verification", "approved", "failed"]),
+    failureClass: z.enum(FAILURE_CLASSES).optional(),
+    reason: z.string().max(2000).optional(),
+    listingUrl: z.string().url().max(2000).optional(),
+    evidenceKey: z.string().max(500).optional(),
+    /** From a 429's Retry-After, for rate_limited failures. */
+    retryAfterSeconds: z.number().int().min(0).max(43_200).optional(),
+    workerId: z.string().max(200).optional(),
+    /** Field types the worker filled (no values): the feedback loop learns which mappings a directory takes. */
+    fields: z.array(z.enum(FIELD_TYPES)).max(100).optional(),
+    /** Evidence for the retry analyzer: the HTTP status of the page that answered, and the captcha's fate. */
+    httpStatus: z.number().int().min(100).max(599).optional(),
+    captcha: z.enum(CAPTCHA_OUTCOMES).optional(),
+  })
+  .refine((r) => r.outcome !== "failed" || r.failureClass !== undefined, {
+    message: "a failed outcome needs a failureClass",
+    path: ["failureClass"],
+  });
+export type TaskReport = z.infer<typeof taskReportSchema>;
+
+/** What a lease hands the worker: everything it needs to submit one directory. */
+export interface TaskLease {
+  jobId: string;
+  submissionId: string;
+  attempt: number;
+  leaseExpiresAt: number;
+  directory: {
+    id: string;
+    slug: string;
+    name: string;
+    submitUrl: string | null;
+    website: string;
+    language: string;
+    requiresCaptcha: boolean;
+  };
+  business: ListingProfile | null;
+  /** Present on a retry that must change something (a value's format, waiting for a captcha). */
+  retryHints?: RetryHints;
+}
+
+/** What a lease on a `verify` or `listing` task hands the worker: one URL to open. */
+export interface FollowupLease {
+  jobId: string;
+  submissionId: string;
+  kind: FollowupKind;
+  attempt: number;
+  url: string;
+  directory: { id: string; slug: string; name: string };
+  /** A live listing page shows it (the worker checks, for `listing`). */
+  businessName: string | null;
+}
+
+/** The worker's outcome for one follow-up attempt; `(submissionId, kind, attempt)` makes it exactly-once. */
+export const followupReportSchema = z.object({
+  jobId: uuid,
+  submissionId: uuid,
+  kind: z.enum(["verify", "listing"]),
+  attempt: z.number().int().min(1),
+  /** The page opened and said what was expected (a 2xx/3xx; for `listing`, the business name shown). */
+  ok: z.boolean(),
+  httpStatus: z.number().int().min(0).max(999).optional(),
+  finalUrl: z.string().max(2000).optional(),
+  evidenceKey: z.string().max(500).optional(),
+  reason: z.string().max(2000).optional(),
+  workerId: z.string().max(200).optional(),
+});
+export type FollowupReport = z.infer<typeof followupReportSchema>;
+
+export type ReportResult =
+  | { applied: true; status: SubmissionStatus }
+  | { applied: false; reason: "unknown_submission" | "stale_attempt" | "already_final" | "not_leased" | "job_not_running" };
