@@ -1,8 +1,9 @@
 /**
  * Form-field mapper benchmark on the DuckDuckGo autofill corpus
- * (563 real pages, each input hand-labelled; see the corpus README).
+ * (563 real pages, each input hand-labelled), which is not part of the
+ * repository: point DDG_CORPUS at a copy, or put one at the default path below.
  *
- *   npm run --silent bench:mapper            # corpus at ../shared/corpora/ddg-autofill
+ *   npm run --silent bench:mapper            # corpus at the default path (`corpus` below)
  *   DDG_CORPUS=/path/to/ddg-autofill npm run --silent bench:mapper
  *   BENCH_DUMP=/tmp/fields.jsonl ...         # one line per labelled field, with the evidence
  *   BENCH_PAGES=amazon,ebay ...              # only pages whose file name contains one of these

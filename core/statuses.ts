@@ -1,5 +1,5 @@
 /**
- * Status vocabularies of the design (ARCHITECTURE.md §3), defined once: the
+ * Status vocabularies of the design (docs/architecture.md, state), defined once: the
  * database check constraints, the API, the coordinator and the UI use these.
  */
 export const JOB_STATUSES = ["pending", "in_progress", "paused", "completed", "cancelled", "failed"] as const;

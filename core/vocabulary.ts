@@ -1,5 +1,5 @@
 /**
- * The field vocabulary (ARCHITECTURE.md §5): what a form control means.
+ * The field vocabulary (docs/architecture.md, field vocabulary): what a form control means.
  * WHATWG autofill names where one exists, project names for the rest.
  * The mapper, the browser worker, the farm and the CLI all import this list.
  */

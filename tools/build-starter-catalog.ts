@@ -2,10 +2,11 @@
  * `npx tsx tools/build-starter-catalog.ts [PATH_TO_CSV]`
  *
  * Derives the starter catalog `migrations/seed/starter-directories.csv` from
- * the shared list of known directories (default
- * `../shared/directories/known-directories.csv`, relative to the repo root;
- * a path given on the command line is taken relative to the working
- * directory). Nothing in that list was checked live: every URL, price and
+ * a list of known directories gathered before this project, which is not part
+ * of the repository (the CSV given on the command line, taken relative to the
+ * working directory; without one, the default path below). The derived
+ * catalog is committed, so nothing else needs that list.
+ * Nothing in that list was checked live: every URL, price and
  * authority figure is "as the source states", so every row goes out with
  * facts_verified=false and keeps the source's notes and source citation.
  *

@@ -1,6 +1,6 @@
 /**
  * `directorybolt-browser`: consumes `directory-tasks` and fills directory
- * forms with Browser Rendering (ARCHITECTURE.md §2.6). The work itself is in
+ * forms with Browser Rendering (docs/architecture.md, flow). The work itself is in
  * consumer.ts (batch rules) and engine/ (one submission); this file wires
  * them to the bindings.
  */

@@ -29,7 +29,7 @@ export const taskMessageSchema = z.object({
 });
 export type TaskMessage = z.infer<typeof taskMessageSchema>;
 
-/** Why a submission failed; decides whether it is retried (durable-objects/retry-policy.ts). */
+/** Why a submission failed; decides whether it is retried (src/intelligence/retry-policy.ts). */
 export const FAILURE_CLASSES = [
   "transient", // network, 5xx, timeouts, a worker that died
   "rate_limited", // 429 with Retry-After

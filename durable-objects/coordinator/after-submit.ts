@@ -1,6 +1,6 @@
 /**
  * What happens to a job's submissions after the submit button
- * (ARCHITECTURE.md §2.9), wired into the JobCoordinator by a few calls:
+ * (docs/architecture.md, flow), wired into the JobCoordinator by a few calls:
  * - a verification mail (matched by verification.ts) becomes a `verify`
  *   browser task; once its link is opened the submission is `submitted`;
  * - every submitted submission is tracked (approval-tracker.ts) until its

@@ -1,5 +1,5 @@
 /**
- * The system of record (ARCHITECTURE.md §3), as a drizzle schema. drizzle-kit
+ * The system of record (docs/architecture.md, state), as a drizzle schema. drizzle-kit
  * generates migrations/ from this file; what drizzle cannot say (the staff
  * helper function, grants) is in hand-written migrations beside them.
  *

@@ -1,6 +1,6 @@
 /**
  * Every error the API answers is JSON `{ error: { code, message, details? } }`
- * (ARCHITECTURE.md §4). Bad input is a 4xx; only our own faults are 5xx.
+ * (docs/architecture.md, contracts). Bad input is a 4xx; only our own faults are 5xx.
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
