@@ -149,7 +149,7 @@ try {
   const burstStarted = performance.now();
   const burst = await Promise.all(burstEvents.map(({ event }) => deliver(event)));
   const burstWall = performance.now() - burstStarted;
-  burstEvents.forEach(({ sessionId }) => fulfilled.push({ sessionId, plan: "enterprise" }));
+  for (const { sessionId } of burstEvents) fulfilled.push({ sessionId, plan: "enterprise" });
 
   // Every order became exactly one job with the plan's submissions.
   const check = await conn.client.query<{ session: string; jobs: number; subs: number }>(
