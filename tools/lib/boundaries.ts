@@ -73,7 +73,10 @@ export function importsOf(text: string, fileName = "file.ts"): { specifier: stri
   };
   const visit = (node: unknown): void => {
     if (!node || typeof node !== "object") return;
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
     const n = node as { type?: string; source?: unknown; argument?: unknown; arguments?: unknown[]; callee?: { type?: string }; moduleReference?: { type?: string; expression?: unknown }; loc?: { start: { line: number } } };
     switch (n.type) {
       case "ImportDeclaration":
