@@ -130,6 +130,14 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // The import rules of the layout (tools/lib/boundaries.ts): source files only, no stack.
+        test: {
+          name: "layout",
+          include: ["test/layout/**/*.test.ts"],
+          environment: "node",
+        },
+      },
       ...(faultsRequested ? [faultsProject] : []),
     ],
   },

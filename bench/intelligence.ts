@@ -189,7 +189,7 @@ function simulate(strategy: Strategy, world: TrueDirectory[], startStats: Map<st
           catalogRank: 0,
         }))
         .sort((a, b) => (b.directory.daScore ?? 0) - (a.directory.daScore ?? 0));
-      tasks.forEach((t, i) => (t.catalogRank = i));
+      for (const [i, t] of tasks.entries()) t.catalogRank = i;
       pending.push(...tasks);
     }
     if (admitted && strategy !== "catalog") pending = queue.order(pending);

@@ -294,7 +294,7 @@ function report(pages: number, outcomes: Outcome[], failed: { file: string; erro
     "all labelled fields accuracy": { value: overall, unit: "share" },
   };
   for (const [t, base] of Object.entries(was.f1)) figures[`F1 ${t}`] = { value: f1By[t] ?? NaN, unit: "share", baseline: base, source: RECORDED };
-  figures["pages"] = { value: pages, unit: "pages" };
+  figures.pages = { value: pages, unit: "pages" };
   figures["failed pages"] = { value: failed.length, unit: "pages" };
   figures["labelled fields"] = { value: outcomes.length, unit: "fields" };
   figures["wall time"] = { value: seconds, unit: "s" };

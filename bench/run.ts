@@ -184,7 +184,7 @@ for (const [i, row] of rows.entries()) {
   if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
 }
 console.log("\nbaselines from:");
-sources.forEach((s, i) => console.log(`  [${i + 1}] ${s}`));
+for (const [i, s] of sources.entries()) console.log(`  [${i + 1}] ${s}`);
 
 console.log(`\ntime per bench: ${outcomes.filter((o) => o.status !== "not present").map((o) => `${o.name} ${o.seconds.toFixed(0)} s`).join(", ")}`);
 

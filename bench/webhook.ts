@@ -18,13 +18,13 @@
  */
 import { performance } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
-import Stripe from "stripe";
 import { unstable_dev } from "wrangler";
 import { connect } from "../src/db/client";
 import * as t from "../src/db/schema";
 import { PLANS, type PlanId } from "../core/plans";
 import { startEmbeddedPostgres } from "../tools/lib/embedded-postgres";
 import { migrateDatabase } from "../tools/lib/migrate";
+import { checkoutSession, stripeEvent, stripeSignature } from "../test/support/stripe";
 import { RECORDED, recorded } from "./baselines";
 import { benchResult, emitResult, type Figure } from "./result";
 import { ms, percentile, summarise } from "./stats";
@@ -73,28 +73,12 @@ const worker = await unstable_dev("src/index.ts", {
 });
 const endpoint = `http://${worker.address}:${worker.port}/api/webhooks/stripe`;
 
-const stripe = new Stripe("sk_test_bench_signing_only");
-const cryptoProvider = Stripe.createSubtleCryptoProvider();
 let counter = 0;
 
 function completedEvent(plan: PlanId) {
   const n = ++counter;
-  const id = `cs_test_${run}_${n}`;
-  const session = {
-    id,
-    object: "checkout.session",
-    mode: "payment",
-    status: "complete",
-    payment_status: "paid",
-    amount_total: PLANS[plan].priceCents,
-    currency: "usd",
-    customer: `cus_${run}_${n}`,
-    customer_email: null,
-    customer_details: { email: `buyer-${n}@${run}.test`, name: "Bench Buyer", address: { country: "US" } },
-    metadata: { plan },
-    payment_intent: `pi_${run}_${n}`,
-  };
-  return { sessionId: id, event: { id: `evt_${run}_${n}`, object: "event", api_version: Stripe.API_VERSION, created: Math.floor(Date.now() / 1000), data: { object: session }, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type: "checkout.session.completed" } };
+  const session = checkoutSession({ id: `cs_test_${run}_${n}`, plan, email: `buyer-${n}@${run}.test`, country: "US", customer: `cus_${run}_${n}`, paymentIntent: `pi_${run}_${n}` });
+  return { sessionId: session.id, event: stripeEvent("checkout.session.completed", session, `evt_${run}_${n}`) };
 }
 
 interface Sample {
@@ -105,7 +89,7 @@ interface Sample {
 
 async function deliver(event: unknown): Promise<Sample> {
   const payload = JSON.stringify(event);
-  const header = await stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: SECRET, cryptoProvider });
+  const header = await stripeSignature(payload, SECRET);
   const started = performance.now();
   const res = await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": header }, body: payload });
   const body = (await res.json()) as { outcome?: string };
@@ -149,7 +133,7 @@ try {
   const burstStarted = performance.now();
   const burst = await Promise.all(burstEvents.map(({ event }) => deliver(event)));
   const burstWall = performance.now() - burstStarted;
-  burstEvents.forEach(({ sessionId }) => fulfilled.push({ sessionId, plan: "enterprise" }));
+  for (const { sessionId } of burstEvents) fulfilled.push({ sessionId, plan: "enterprise" });
 
   // Every order became exactly one job with the plan's submissions.
   const check = await conn.client.query<{ session: string; jobs: number; subs: number }>(

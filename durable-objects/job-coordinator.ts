@@ -150,7 +150,7 @@ export class JobCoordinator extends DurableObject<Env> {
       if (this.store.job.loaded) return "loaded";
       const plan = isPlanId(loaded.job.plan) ? PLANS[loaded.job.plan] : PLANS.starter;
       const now = Date.now();
-      loaded.tasks.forEach((t, i) =>
+      loaded.tasks.forEach((t, i) => {
         this.store.insertTask({
           submission_id: t.submissionId,
           directory_id: t.directoryId,
@@ -170,8 +170,8 @@ export class JobCoordinator extends DurableObject<Env> {
           failure_class: t.failureClass as TaskRow["failure_class"],
           failure_reason: t.failureReason,
           updated_at: now,
-        }),
-      );
+        });
+      });
       // Manual directories become staff tasks, never queue messages.
       this.staff.register(loaded.tasks);
       if (releasePlan) this.retries.seed(releasePlan.stats);

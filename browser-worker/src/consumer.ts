@@ -240,13 +240,13 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         coordinator.heartbeat(lease.submissionId, lease.attempt, deps.workerId).catch(() => false);
       }, deps.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
       try {
-        await submitAndReport(message, coordinator, lease);
+        await submitAndReport(message, lease);
       } finally {
         clearInterval(beat);
       }
     };
 
-    const submitAndReport = async (message: QueueMessageLike, coordinator: CoordinatorLike, lease: TaskLease) => {
+    const submitAndReport = async (message: QueueMessageLike, lease: TaskLease) => {
       let page: ConsumerPage | undefined;
       let result: EngineResult;
       try {

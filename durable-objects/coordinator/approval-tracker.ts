@@ -70,7 +70,8 @@ const textOf = (html: string) => decodeEntities(html.replace(/<[^>]*>/g, " ")).r
 
 async function pageShowsName(fetcher: typeof fetch, url: string, name: string): Promise<{ ok: boolean; status: number }> {
   const res = await fetcher(url, { redirect: "follow", signal: AbortSignal.timeout(15_000), headers: { accept: "text/html" } });
-  const body = res.ok ? await res.text() : (await res.body?.cancel(), "");
+  if (!res.ok) await res.body?.cancel();
+  const body = res.ok ? await res.text() : "";
   return { ok: res.ok && textOf(body).includes(name.toLowerCase()), status: res.status };
 }
 

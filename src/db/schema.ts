@@ -397,7 +397,7 @@ export const workers = pgTable(
     metadata: jsonb("metadata").notNull().default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
-  (t) => [check("workers_kind_valid", oneOf("kind", WORKER_KINDS)), staffReadPolicy("workers")],
+  () => [check("workers_kind_valid", oneOf("kind", WORKER_KINDS)), staffReadPolicy("workers")],
 ).enableRLS();
 
 export const NOTIFICATION_KINDS = ["job_completed", "payment_failed", "payment_disputed", "payment_refunded"] as const;

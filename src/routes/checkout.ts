@@ -209,7 +209,7 @@ function requireLocal(env: Env): void {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 
-function localPageHtml(env: Env, session: Stripe.Checkout.Session): string {
+function localPageHtml(session: Stripe.Checkout.Session): string {
   const plan = PLANS[session.metadata!.plan as PlanId];
   const price = `$${(plan.priceCents / 100).toFixed(2)}`;
   const open = session.status === "open";
@@ -309,7 +309,7 @@ export const checkout = newApiApp()
     const publicOrigin = new URL(c.env.PUBLIC_URL).origin;
     c.header("content-security-policy", `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${publicOrigin}; base-uri 'none'`);
     c.header("cache-control", "no-store");
-    return c.html(localPageHtml(c.env, session), 200);
+    return c.html(localPageHtml(session), 200);
   })
   .openapi(localPay, async (c) => {
     requireLocal(c.env);

@@ -20,7 +20,7 @@ import { designs, startFarm, type Farm, type Variant } from "../../tools/farm/in
 import { pagePool, postedProblems, SAMPLE_PROFILE, taskFor } from "./support/engine.ts";
 
 // Both libraries' pages fit the engine's page type as they are (checked by tsc).
-export const pageTypesFit: [(p: Page) => EnginePage, (p: CloudflarePage) => EnginePage] = [(p) => p, (p) => p];
+const _pageTypesFit: [(p: Page) => EnginePage, (p: CloudflarePage) => EnginePage] = [(p) => p, (p) => p];
 
 let farm: Farm;
 let browser: Browser;

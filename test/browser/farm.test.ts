@@ -5,7 +5,7 @@
  * behaves as a real directory's would. One Chromium, three pages at a time.
  */
 import { pagePool } from "./support/page-pool";
-import type { Browser, HTTPRequest, Page } from "puppeteer-core";
+import type { Browser, HTTPRequest } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../tools/lib/chromium.ts";
 import { isFieldType } from "../../core/vocabulary.ts";

@@ -163,7 +163,7 @@ async function visibleCount(actor: Actor, f: Fixture): Promise<number> {
   return asClient(conn.db, role, claims, async (tx) => {
     const ids = f.rows.map((r) => r.id);
     const { column } = keyOf(f);
-    const rows = await tx.select({ id: column }).from(f.table).where(inArray(column, ids as any[]));
+    const rows = await tx.select({ id: column }).from(f.table).where(inArray(column, ids as unknown[]));
     return rows.length;
   });
 }
@@ -234,7 +234,7 @@ describe("row-level security matrix", () => {
       const aIds = f.rows.filter((r) => r.owner === "A").map((r) => r.id);
       const { role, claims } = actorRole.customerB;
       const leaked = await asClient(conn.db, role, claims, (tx) =>
-        tx.select({ id: keyOf(f).column }).from(f.table).where(inArray(keyOf(f).column, aIds as any[])),
+        tx.select({ id: keyOf(f).column }).from(f.table).where(inArray(keyOf(f).column, aIds as unknown[])),
       );
       expect(leaked, f.name).toEqual([]);
     }

@@ -26,7 +26,12 @@ function descendants(root: number): { pid: number; ppid: number; cmd: string }[]
   const found = new Set([root]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const p of all) if (!found.has(p.pid) && found.has(p.ppid)) (found.add(p.pid), (grew = true));
+    for (const p of all) {
+      if (!found.has(p.pid) && found.has(p.ppid)) {
+        found.add(p.pid);
+        grew = true;
+      }
+    }
   }
   return all.filter((p) => found.has(p.pid));
 }

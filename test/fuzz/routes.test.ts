@@ -23,7 +23,7 @@ const started = performance.now();
 let fx: Fixtures;
 
 /** The app's routes as "METHOD /path", once each (middleware entries are method ALL). */
-export function appRoutes(): string[] {
+function appRoutes(): string[] {
   return [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))].sort();
 }
 

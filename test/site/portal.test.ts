@@ -5,10 +5,12 @@
  * business profile (a bad field first, shown inline, nothing lost), the
  * portal watched live to 100 %, the staff dashboard and job page, and a
  * second customer refused the job. Also measures the portal store on a
- * synthetic 500-row job (/dev/render-bench). Screenshots: docs/screenshots/.
+ * synthetic 500-row job (/dev/render-bench). Screenshots go to .tmp/screenshots/
+ * (git-ignored: a test writes no tracked file); `npm run screenshots` runs
+ * this file with SCREENSHOTS_DIR=docs/screenshots to refresh the docs.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import pg from "pg";
@@ -20,7 +22,8 @@ import { placeLocalOrder, stackVars } from "../../tools/lib/order";
 
 const PORT = Number(process.env.SITE_PORT ?? 8857);
 const FARM_PORT = Number(process.env.SITE_FARM_PORT ?? 8859);
-const SHOTS = join(ROOT, "docs/screenshots");
+const SHOTS = join(ROOT, process.env.SCREENSHOTS_DIR ?? ".tmp/screenshots");
+mkdirSync(SHOTS, { recursive: true });
 let stack: Stack;
 let vars: Record<string, string>;
 let browser: Browser;

@@ -256,7 +256,7 @@ beforeAll(async () => {
   }
 }, 240_000);
 
-export function renderMatrix(m: Record<string, Record<Actor, number>>): string {
+function renderMatrix(m: Record<string, Record<Actor, number>>): string {
   const mark = (status: number) => (status < 400 ? `✅ ${status}` : `${status}`);
   return markdownTable(
     ["route", "audience", ...ACTORS],
@@ -293,7 +293,7 @@ declare module "vitest" {
   interface TaskMeta {
     securityDocSection?: { name: string; text: string };
   }
-  export interface ProvidedContext {
+  interface ProvidedContext {
     updateSecurityDoc: boolean;
   }
 }

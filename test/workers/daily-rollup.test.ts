@@ -6,7 +6,8 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signUserToken } from "../../src/auth/user-token";
 import { rollUpDay, utcDay } from "../../src/observability/daily-rollup";
-import { query, withDb } from "./support/purchase";
+import { withDb } from "./support/db";
+import { query } from "./support/purchase";
 import { seedJob } from "./support/seed";
 
 /** A day no other test writes to: somewhere in 1990-2009, by chance. */

@@ -4,23 +4,13 @@
  * the outbox (once, even when the outbox is written again), and the next job
  * over the same directories is released in the order the statistics favour.
  */
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { writeOutbox } from "../../durable-objects/coordinator/postgres-sync";
 import type { OutboxRow } from "../../durable-objects/coordinator/task-store";
-import { connectFromWorker } from "../../src/db/worker-database";
 import * as t from "../../src/db/schema";
 import type { TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, consume, expireTimers, settled, stubFor } from "./support/coordinator-harness";
-
-async function withDb<T>(run: (db: Awaited<ReturnType<typeof connectFromWorker>>) => Promise<T>): Promise<T> {
-  const conn = await connectFromWorker(env);
-  try {
-    return await run(conn);
-  } finally {
-    await conn.close();
-  }
-}
+import { withDb } from "./support/db";
 
 /** Directories: `bad` ones rank first in the catalog (higher DA), `good` ones after. */
 async function seedDirectories(good: number, bad: number) {

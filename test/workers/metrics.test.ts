@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { connectFromWorker } from "../../src/db/worker-database";
 import type { TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, consume, settled, stubFor } from "./support/coordinator-harness";
-import { parsePrometheusText, valueOf, type Family } from "./support/prometheus-parser";
+import { parsePrometheusText, sampleValue, type Family } from "./support/prometheus-parser";
 import { seedJob } from "./support/seed";
 
 const TOKEN = env.METRICS_TOKEN;
@@ -57,13 +57,13 @@ describe("GET /metrics", () => {
       if (f.type === "counter") expect(f.name).toMatch(/_total$/);
       if (f.type === "histogram") expect(f.name).toMatch(/_seconds$/);
     }
-    expect(valueOf(m, "directorybolt_metrics_source_up", { source: "postgres" })).toBe(1);
-    expect(valueOf(m, "directorybolt_metrics_source_up", { source: "ops_monitor" })).toBe(1);
+    expect(sampleValue(m, "directorybolt_metrics_source_up", { source: "postgres" })).toBe(1);
+    expect(sampleValue(m, "directorybolt_metrics_source_up", { source: "ops_monitor" })).toBe(1);
   });
 
   it("counts a run's reports, retries, failures by class and durations (OpsMonitor), and agrees with Postgres", async () => {
     const before = await scrape();
-    const counter = (m: Map<string, Family>, name: string, labels: Record<string, string> = {}) => valueOf(m, name, labels) ?? 0;
+    const counter = (m: Map<string, Family>, name: string, labels: Record<string, string> = {}) => sampleValue(m, name, labels) ?? 0;
 
     const seeded = await seedJob({ directories: 5 });
     const [retried, gone, captcha] = seeded.submissionIds;
@@ -109,8 +109,8 @@ describe("GET /metrics", () => {
     for (let i = 0; i < 3 && !matched; i++) {
       const m = i === 0 ? after : await scrape();
       const pg = await postgresCounts();
-      const jobsOk = pg.jobs.every((r) => valueOf(m, "directorybolt_jobs", { status: r.status }) === r.n);
-      const subsOk = pg.subs.every((r) => valueOf(m, "directorybolt_submissions", { status: r.status, failure_class: r.fc }) === r.n);
+      const jobsOk = pg.jobs.every((r) => sampleValue(m, "directorybolt_jobs", { status: r.status }) === r.n);
+      const subsOk = pg.subs.every((r) => sampleValue(m, "directorybolt_submissions", { status: r.status, failure_class: r.fc }) === r.n);
       matched = jobsOk && subsOk;
     }
     expect(matched).toBe(true);
@@ -127,14 +127,14 @@ describe("GET /metrics", () => {
     await ops.browserBatch({ captchasSolved: 2, captchasFailed: 0 });
     const after = await scrape();
     const d = (result: string) =>
-      (valueOf(after, "directorybolt_captchas_total", { result }) ?? 0) - (valueOf(before, "directorybolt_captchas_total", { result }) ?? 0);
+      (sampleValue(after, "directorybolt_captchas_total", { result }) ?? 0) - (sampleValue(before, "directorybolt_captchas_total", { result }) ?? 0);
     expect(d("solved")).toBe(5);
     expect(d("failed")).toBe(1);
   });
 
   it("counts browser sessions in use as the browser worker acquires and releases them, whatever order the calls arrive in", async () => {
     const ops = env.OPS_MONITOR.get(env.OPS_MONITOR.idFromName("ops"));
-    const inUse = async () => valueOf(await scrape(), "directorybolt_browser_sessions_in_use");
+    const inUse = async () => sampleValue(await scrape(), "directorybolt_browser_sessions_in_use");
     const before = (await inUse())!;
     const [a, b, c] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
     await ops.browserLease(a, "acquired");
@@ -151,7 +151,7 @@ describe("GET /metrics", () => {
   });
 
   it("reports queue depth: tasks released and not yet leased", async () => {
-    const depth = (m: Map<string, Family>) => valueOf(m, "directorybolt_queue_depth") ?? -1;
+    const depth = (m: Map<string, Family>) => sampleValue(m, "directorybolt_queue_depth") ?? -1;
     const before = depth(await scrape());
     const seeded = await seedJob({ directories: 3 });
     const released: TaskMessage[] = [];
@@ -174,10 +174,10 @@ describe("GET /metrics", () => {
     const conn = await connectFromWorker(env);
     try {
       const notices = await conn.client.query<{ kind: string; status: string; n: number }>("select kind, status, count(*)::int as n from notifications group by 1, 2");
-      for (const r of notices.rows) expect(valueOf(m, "directorybolt_notifications", { kind: r.kind, status: r.status })).toBe(r.n);
+      for (const r of notices.rows) expect(sampleValue(m, "directorybolt_notifications", { kind: r.kind, status: r.status })).toBe(r.n);
       const deliveries = await conn.client.query<{ status: string; n: number }>("select status, count(*)::int as n from webhook_deliveries group by 1");
       for (const status of ["pending", "delivered", "failed"]) {
-        expect(valueOf(m, "directorybolt_outgoing_webhook_deliveries", { status })).toBe(deliveries.rows.find((r) => r.status === status)?.n ?? 0);
+        expect(sampleValue(m, "directorybolt_outgoing_webhook_deliveries", { status })).toBe(deliveries.rows.find((r) => r.status === status)?.n ?? 0);
       }
     } finally {
       await conn.close();
@@ -195,8 +195,8 @@ describe("GET /metrics", () => {
     }
     const after = await scrape();
     const d = (result: string) =>
-      (valueOf(after, "directorybolt_stripe_webhook_events_total", { type: "invoice.paid", result }) ?? 0) -
-      (valueOf(before, "directorybolt_stripe_webhook_events_total", { type: "invoice.paid", result }) ?? 0);
+      (sampleValue(after, "directorybolt_stripe_webhook_events_total", { type: "invoice.paid", result }) ?? 0) -
+      (sampleValue(before, "directorybolt_stripe_webhook_events_total", { type: "invoice.paid", result }) ?? 0);
     expect(d("processed")).toBe(1);
     expect(d("unprocessed")).toBe(1);
   });
@@ -208,7 +208,7 @@ describe("GET /metrics", () => {
     expect(res.status).toBe(200);
     const text = await res.text();
     const m = parsePrometheusText(text);
-    expect(valueOf(m, "directorybolt_metrics_source_up", { source: "postgres" })).toBe(0);
+    expect(sampleValue(m, "directorybolt_metrics_source_up", { source: "postgres" })).toBe(0);
     expect(m.has("directorybolt_jobs")).toBe(false);
     expect(m.has("directorybolt_tasks_in_flight")).toBe(true);
     expect(text).not.toContain("s3cret");

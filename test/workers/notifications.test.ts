@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { connectFromWorker } from "../../src/db/worker-database";
 import { drainNotifications, enqueueCompletionNotifications } from "../../src/notifications/outbox";
 import { findStuckJobs, runScheduled } from "../../src/scheduled";
+import { withDb } from "./support/db";
 import { seedJob } from "./support/seed";
 
 /**
@@ -29,18 +29,9 @@ function fakeProvider(plan: (to: string, nth: number) => { status: number; body?
 
 const EMAIL = { apiKey: "re_test_key", from: "DirectoryBolt <reports@directorybolt.test>", apiUrl: "https://email.test", publicUrl: "https://app.test" };
 
-async function withDb<T>(fn: (client: Awaited<ReturnType<typeof connectFromWorker>>["client"]) => Promise<T>): Promise<T> {
-  const conn = await connectFromWorker(env);
-  try {
-    return await fn(conn.client);
-  } finally {
-    await conn.close();
-  }
-}
-
 async function completedJob() {
   const seeded = await seedJob({ directories: 3 });
-  const email = await withDb(async (c) => {
+  const email = await withDb(async ({ client: c }) => {
     await c.query(
       "update jobs set status = 'completed', completed_at = now(), directories_submitted = 2, directories_approved = 1, directories_failed = 1 where id = $1",
       [seeded.jobId],
@@ -51,15 +42,15 @@ async function completedJob() {
 }
 
 const notificationOf = (jobId: string) =>
-  withDb(async (c) => (await c.query("select * from notifications where job_id = $1", [jobId])).rows as Record<string, any>[]);
+  withDb(async ({ client: c }) => (await c.query("select * from notifications where job_id = $1", [jobId])).rows as Record<string, unknown>[]);
 
 describe("the notification outbox", () => {
   it("enqueues one completion e-mail per job, however often it runs", async () => {
     const job = await completedJob();
-    await withDb(async (c) => {
+    await withDb(async ({ client: c }) => {
       await enqueueCompletionNotifications(c);
       await enqueueCompletionNotifications(c);
-      await Promise.all([enqueueCompletionNotifications(c), withDb((c2) => enqueueCompletionNotifications(c2))]);
+      await Promise.all([enqueueCompletionNotifications(c), withDb(({ client: c2 }) => enqueueCompletionNotifications(c2))]);
     });
     const rows = await notificationOf(job.jobId);
     expect(rows).toHaveLength(1);
@@ -70,22 +61,22 @@ describe("the notification outbox", () => {
     const job = await completedJob();
     const provider = fakeProvider((to, nth) => (to === job.email && nth === 1 ? { status: 503, body: { name: "internal_server_error", message: "try later" } } : { status: 200 }));
     const config = { ...EMAIL, fetch: provider.fetcher };
-    await withDb(async (c) => {
+    await withDb(async ({ client: c }) => {
       await enqueueCompletionNotifications(c);
       await drainNotifications(c, config, 1000);
     });
     let [row] = await notificationOf(job.jobId);
     expect(row).toMatchObject({ status: "pending", attempts: 1, last_error: "503 internal_server_error try later" });
-    expect(new Date(row!.next_attempt_at).getTime()).toBeGreaterThan(Date.now());
+    expect(new Date(row!.next_attempt_at as string).getTime()).toBeGreaterThan(Date.now());
     expect(provider.to(job.email)).toHaveLength(1);
 
     // Not due yet: the next drain leaves it alone.
-    await withDb((c) => drainNotifications(c, config, 1000));
+    await withDb(({ client: c }) => drainNotifications(c, config, 1000));
     expect(provider.to(job.email)).toHaveLength(1);
 
     // Time passes: the retry goes out and succeeds.
-    await withDb((c) => c.query("update notifications set next_attempt_at = now() where job_id = $1", [job.jobId]));
-    await withDb((c) => drainNotifications(c, config, 1000));
+    await withDb(({ client: c }) => c.query("update notifications set next_attempt_at = now() where job_id = $1", [job.jobId]));
+    await withDb(({ client: c }) => drainNotifications(c, config, 1000));
     [row] = await notificationOf(job.jobId);
     expect(row).toMatchObject({ status: "sent", attempts: 2, last_error: null });
     expect(row!.provider_message_id).toMatch(/^email_/);
@@ -99,7 +90,7 @@ describe("the notification outbox", () => {
     expect(String(sends[1]!.body.text)).toContain("Submitted: 2");
 
     // A sent row is never sent again, even if it looks due and enqueue runs again.
-    await withDb(async (c) => {
+    await withDb(async ({ client: c }) => {
       await c.query("update notifications set next_attempt_at = now() - interval '1 hour' where job_id = $1", [job.jobId]);
       await enqueueCompletionNotifications(c);
       await drainNotifications(c, config, 1000);
@@ -112,8 +103,8 @@ describe("the notification outbox", () => {
     const job = await completedJob();
     const provider = fakeProvider(() => ({ status: 200 }));
     const config = { ...EMAIL, fetch: provider.fetcher };
-    await withDb((c) => enqueueCompletionNotifications(c));
-    await Promise.all([withDb((c) => drainNotifications(c, config, 1000)), withDb((c) => drainNotifications(c, config, 1000))]);
+    await withDb(({ client: c }) => enqueueCompletionNotifications(c));
+    await Promise.all([withDb(({ client: c }) => drainNotifications(c, config, 1000)), withDb(({ client: c }) => drainNotifications(c, config, 1000))]);
     expect(provider.to(job.email)).toHaveLength(1);
     expect((await notificationOf(job.jobId))[0]).toMatchObject({ status: "sent", attempts: 1 });
   });
@@ -121,7 +112,7 @@ describe("the notification outbox", () => {
   it("gives up at once on a permanent refusal", async () => {
     const job = await completedJob();
     const provider = fakeProvider((to) => (to === job.email ? { status: 422, body: { name: "validation_error", message: "invalid to" } } : { status: 200 }));
-    await withDb(async (c) => {
+    await withDb(async ({ client: c }) => {
       await enqueueCompletionNotifications(c);
       await drainNotifications(c, { ...EMAIL, fetch: provider.fetcher }, 1000);
     });
@@ -133,7 +124,7 @@ describe("the scheduled run", () => {
   it("wakes a job stuck in progress, enqueues and sends completion e-mails", async () => {
     const stuck = await seedJob({ directories: 2 });
     // In progress for an hour with no event (triggers off for this one update, so updated_at stays old).
-    await withDb(async (c) => {
+    await withDb(async ({ client: c }) => {
       await c.query("begin");
       await c.query("set local session_replication_role = replica");
       await c.query("update jobs set status = 'in_progress', started_at = now() - interval '1 hour', updated_at = now() - interval '1 hour' where id = $1", [
@@ -142,10 +133,10 @@ describe("the scheduled run", () => {
       await c.query("commit");
     });
     const fresh = await seedJob({ directories: 2 });
-    await withDb((c) => c.query("update jobs set status = 'in_progress' where id = $1", [fresh.jobId]));
+    await withDb(({ client: c }) => c.query("update jobs set status = 'in_progress' where id = $1", [fresh.jobId]));
     const done = await completedJob();
 
-    await withDb(async (c) => {
+    await withDb(async ({ client: c }) => {
       const found = await findStuckJobs({ client: c } as never);
       expect(found).toContain(stuck.jobId);
       expect(found).not.toContain(fresh.jobId);

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { drainNotifications } from "../../src/notifications/outbox";
-import { checkoutSession, deliver, query, refundedCharge, stripeEvent, uniq, withDb } from "./support/purchase";
+import { withDb } from "./support/db";
+import { checkoutSession, deliver, query, refundedCharge, stripeEvent, uniq } from "./support/purchase";
 import { seedJob } from "./support/seed";
 
 const EMAIL = { apiKey: "re_test_key", from: "DirectoryBolt <billing@directorybolt.test>", apiUrl: "https://email.test", publicUrl: "https://app.test" };

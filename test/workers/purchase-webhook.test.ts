@@ -17,8 +17,8 @@ import {
   signature,
   stripeEvent,
   uniq,
-  withDb,
 } from "./support/purchase";
+import { withDb } from "./support/db";
 
 const tag = uniq("wh");
 beforeAll(async () => {

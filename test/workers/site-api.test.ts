@@ -25,7 +25,7 @@ async function call<T = unknown>(path: string, init: { method?: string; token?: 
     { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body) },
     { ...env, ...init.vars },
   );
-  return { status: res.status, body: (await res.json()) as T & { error?: { code: string; message: string; details?: any } } };
+  return { status: res.status, body: (await res.json()) as T & { error?: { code: string; message: string; details?: Record<string, unknown> } } };
 }
 
 async function sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -172,7 +172,7 @@ describe("the staff catalog API", () => {
     const refused = await call("/api/staff/directories/import", { method: "POST", token, body: { csv: bad } });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({ code: "import_rejected", message: "2 of 3 row(s) have problems; nothing was imported" });
-    const problems = refused.body.error!.details.problems as { line: number; slug: string; errors: string[] }[];
+    const problems = refused.body.error!.details!.problems as { line: number; slug: string; errors: string[] }[];
     expect(problems.map((p) => [p.line, p.slug])).toEqual([[3, `${tag}-d`], [4, `${tag}-c`]]);
     expect(problems[0]!.errors.join(" ")).toMatch(/website: .*http/);
     expect(problems[0]!.errors.join(" ")).toMatch(/priorityTier/);

@@ -12,7 +12,8 @@ import { drainWebhookDeliveries } from "../../src/webhooks/sender";
 import { SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from "../../src/webhooks/signature";
 import { checkWebhookUrl } from "../../src/webhooks/url-policy";
 import { captureReleases, consume, settled, stubFor } from "./support/coordinator-harness";
-import { fetchWith, query, uniq, withDb } from "./support/purchase";
+import { withDb } from "./support/db";
+import { fetchWith, query, uniq } from "./support/purchase";
 import { seedJob } from "./support/seed";
 import type { TaskMessage } from "../../core/protocol/tasks";
 

@@ -267,7 +267,9 @@ export function createScorer(config: MapperConfig) {
       if (v <= 0) return;
       acc[cls] = 1 - (1 - (acc[cls] || 0)) * (1 - Math.min(0.99, v));
     };
-    const addMap = (m: Map<MapperClass, number>, w: number) => m.forEach((v, c) => add(c, v * w));
+    const addMap = (m: Map<MapperClass, number>, w: number) => {
+      for (const [c, v] of m) add(c, v * w);
+    };
 
     // autocomplete: the last known token is the field name; "fax" as a
     // contact modifier turns tel into fax.
@@ -300,7 +302,7 @@ export function createScorer(config: MapperConfig) {
     for (const [text, w] of [[sig.placeholder, W.placeholder], [sig.label, W.label], [sig.ariaLabel, W.aria]] as [string, number][]) {
       if (!text) continue;
       if (/[^\s@]+@[^\s@]+\.[a-z]{2,}/i.test(text)) add("email", 0.8 * w);
-      else if (/^\s*(\+\s?\d|\(?0)[\d\s().\/-]{6,}\s*$/.test(text)) add("tel", 0.7 * w);
+      else if (/^\s*(\+\s?\d|\(?0)[\d\s()./-]{6,}\s*$/.test(text)) add("tel", 0.7 * w);
       else if (/^\s*(https?:\/\/|www\.)/i.test(text)) add("url", 0.8 * w);
     }
     // One-character boxes are the cells of a one-time code or PIN.

@@ -4,7 +4,6 @@
  * a page pool, and the check that what the farm received is what the
  * profile says, field by field, by the design's ground truth.
  */
-import type { Browser, Page } from "puppeteer-core";
 import type { ListingProfile } from "../../../core/listing/profile.ts";
 import { SAMPLE_LISTING } from "./listing.ts";
 import type { SubmitTask } from "../../../browser-worker/src/engine/types.ts";

@@ -24,6 +24,7 @@ export const NASTY = [
   "'; drop table jobs; --",
   "$(id)",
   "<script>alert(1)</script>",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4j-style lookup string, sent as plain text on purpose
   "${jndi:ldap://x}",
   "__proto__",
   "constructor",

@@ -157,7 +157,7 @@ function checkHistogram(f: Family): void {
 }
 
 /** The value of one sample, or undefined. */
-export function valueOf(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number | undefined {
+export function sampleValue(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number | undefined {
   for (const f of families.values()) {
     const s = f.samples.find((s) => s.name === name && Object.keys(labels).length === Object.keys(s.labels).length && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
     if (s) return s.value;

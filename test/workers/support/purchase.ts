@@ -11,21 +11,13 @@ import Stripe from "stripe";
 import { vi } from "vitest";
 import { app } from "../../../src/app";
 import { signUserToken } from "../../../src/auth/user-token";
-import type { Connection } from "../../../src/db/client";
 import * as t from "../../../src/db/schema";
-import { connectFromWorker } from "../../../src/db/worker-database";
-import { PLANS, type PlanId } from "../../../core/plans";
+import { uniq } from "../../support/ids";
+import { checkoutSession, stripeSignature } from "../../support/stripe";
+import { withDb } from "./db";
 
-export const uniq = (prefix = "t") => `${prefix}${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
-
-export async function withDb<T>(run: (conn: Connection) => Promise<T>): Promise<T> {
-  const conn = await connectFromWorker(env);
-  try {
-    return await run(conn);
-  } finally {
-    await conn.close();
-  }
-}
+export { uniq } from "../../support/ids";
+export { checkoutSession, stripeEvent, type SessionOptions } from "../../support/stripe";
 
 /**
  * One statement, in a transaction: PGlite's socket server interleaves the
@@ -87,114 +79,6 @@ export async function seedSandboxCatalog(tag: string, perTier = 120): Promise<vo
 
 // ---------------------------------------------------------------- fixtures
 
-export interface SessionOptions {
-  id?: string;
-  plan?: PlanId | string | null;
-  email?: string;
-  country?: string | null;
-  status?: "open" | "complete" | "expired";
-  paymentStatus?: "paid" | "unpaid" | "no_payment_required";
-  paymentIntent?: string | null;
-  customer?: string | null;
-  mode?: "payment" | "subscription";
-}
-
-/** A Checkout Session as Stripe's API returns it (API version of stripe-node). */
-export function checkoutSession(o: SessionOptions = {}): Stripe.Checkout.Session {
-  const id = o.id ?? `cs_test_${uniq("a")}`;
-  const plan = o.plan === undefined ? "starter" : o.plan;
-  const amount = plan && plan in PLANS ? PLANS[plan as PlanId].priceCents : 1000;
-  const status = o.status ?? "complete";
-  const complete = status === "complete";
-  const created = Math.floor(Date.now() / 1000);
-  return {
-    id,
-    object: "checkout.session",
-    adaptive_pricing: { enabled: false },
-    after_expiration: null,
-    allow_promotion_codes: null,
-    allowed_payment_method_types: null,
-    amount_subtotal: amount,
-    amount_total: amount,
-    automatic_tax: { enabled: false, liability: null, provider: null, status: null },
-    billing_address_collection: "required",
-    cancel_url: "http://127.0.0.1:8787/pricing?checkout=cancelled",
-    client_reference_id: null,
-    client_secret: null,
-    collected_information: null,
-    consent: null,
-    consent_collection: null,
-    created,
-    currency: "usd",
-    currency_conversion: null,
-    custom_fields: [],
-    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
-    customer: o.customer === undefined ? (complete ? `cus_${uniq()}` : null) : o.customer,
-    customer_account: null,
-    customer_creation: "always",
-    customer_details: complete
-      ? {
-          address: { city: "Stuttgart", country: o.country === undefined ? "DE" : o.country, line1: "Königstraße 1", line2: null, postal_code: "70173", state: null },
-          business_name: null,
-          email: o.email ?? `${uniq("buyer")}@example.com`,
-          individual_name: null,
-          name: "Ana Müller",
-          phone: null,
-          tax_exempt: "none",
-          tax_ids: [],
-        }
-      : null,
-    customer_email: o.email ?? null,
-    discounts: [],
-    expires_at: created + 86400,
-    integration_identifier: null,
-    invoice: null,
-    invoice_creation: null,
-    livemode: false,
-    locale: null,
-    managed_payments: null,
-    metadata: plan === null ? {} : { plan },
-    mode: o.mode ?? "payment",
-    origin_context: null,
-    payment_intent: o.paymentIntent === undefined ? (complete ? `pi_${uniq()}` : null) : o.paymentIntent,
-    payment_link: null,
-    payment_method_collection: "if_required",
-    payment_method_configuration_details: null,
-    payment_method_options: {},
-    payment_method_types: ["card"],
-    payment_status: o.paymentStatus ?? (complete ? "paid" : "unpaid"),
-    permissions: null,
-    recovered_from: null,
-    saved_payment_method_options: null,
-    setup_intent: null,
-    shipping_address_collection: null,
-    shipping_cost: null,
-    shipping_options: [],
-    status,
-    submit_type: null,
-    subscription: null,
-    success_url: "http://127.0.0.1:8787/checkout/success?session_id={CHECKOUT_SESSION_ID}",
-    total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-    ui_mode: "hosted_page",
-    url: complete ? null : `https://checkout.stripe.com/c/pay/${id}`,
-    wallet_options: null,
-  };
-}
-
-export function stripeEvent(type: string, object: unknown, id = `evt_${uniq()}`): Stripe.Event {
-  return {
-    id,
-    object: "event",
-    api_version: Stripe.API_VERSION,
-    created: Math.floor(Date.now() / 1000),
-    data: { object },
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-  } as Stripe.Event;
-}
-
 /** The fields of a Charge the refund handling reads, in Stripe's shape. */
 export function refundedCharge(paymentIntent: string, o: { amount?: number; refunded?: number } = {}) {
   const amount = o.amount ?? 14900;
@@ -218,16 +102,8 @@ export function refundedCharge(paymentIntent: string, o: { amount?: number; refu
 
 // ---------------------------------------------------------------- webhook
 
-const stripe = new Stripe("sk_test_signing_only", { httpClient: Stripe.createFetchHttpClient() });
-const cryptoProvider = Stripe.createSubtleCryptoProvider();
-
 export async function signature(payload: string, o: { secret?: string; timestamp?: number } = {}): Promise<string> {
-  return stripe.webhooks.generateTestHeaderStringAsync({
-    payload,
-    secret: o.secret ?? env.STRIPE_WEBHOOK_SECRET,
-    timestamp: o.timestamp ?? Math.floor(Date.now() / 1000),
-    cryptoProvider,
-  });
+  return stripeSignature(payload, o.secret ?? env.STRIPE_WEBHOOK_SECRET, o.timestamp);
 }
 
 /** POSTs a signed event through the Worker, as Stripe delivers it. */
