@@ -42,6 +42,7 @@ import { StaffTasks, type StaffMember } from "./coordinator/staff-tasks";
 import { SocketHub, type SocketRole } from "./socket-hub";
 import type { OpsStats } from "../src/observability/ops-stats";
 import { log } from "../core/log";
+import { opsMonitorStub, type CoordinatorRpc } from "../core/rpc";
 
 /** A released task must be leased by a worker within this time. */
 export const QUEUED_LEASE_MS = 15 * 60_000;
@@ -59,7 +60,7 @@ const LOAD_RETRY_MS = 5_000;
 
 export type StartResult = { ok: true; job: JobProgress } | { ok: false; reason: "not_found" | "wrong_job" | "database_unavailable" };
 
-export class JobCoordinator extends DurableObject<Env> {
+export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc {
   private readonly store: TaskStore;
   private readonly sockets: SocketHub;
   private readonly staff: StaffTasks;
@@ -813,7 +814,7 @@ export class JobCoordinator extends DurableObject<Env> {
       queued: this.store.counts().queued ?? 0,
     };
     this.opsStats = { retries: 0, failures: {}, durationsMs: [] };
-    const ops = this.env.OPS_MONITOR.get(this.env.OPS_MONITOR.idFromName("ops"));
+    const ops = opsMonitorStub(this.env.OPS_MONITOR);
     this.ctx.waitUntil(
       ops
         .jobUpdate({
