@@ -43,6 +43,8 @@ import { SocketHub, type SocketRole } from "./socket-hub";
 import type { OpsStats } from "../src/observability/ops-stats";
 import { log } from "../core/log";
 import { opsMonitorStub, type CoordinatorRpc } from "../core/rpc";
+import { CoordinatorFaults, requireFaultInjection } from "./coordinator/faults";
+import { faultInjectionEnabled } from "../src/jobs/fault-injection";
 
 /** A released task must be leased by a worker within this time. */
 export const QUEUED_LEASE_MS = 15 * 60_000;
@@ -86,6 +88,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   /** How this object reaches Postgres; tests swap it to simulate an outage. */
   database: () => Promise<{ db: Database; close(): Promise<void> }> = () => connectFromWorker(this.env, { timeoutMs: 5_000 });
+  /** Whether the fault facet may be handed out; tests of the hooks turn it on for one instance. */
+  faultInjection: () => boolean = () => faultInjectionEnabled(this.env);
   /** How released tasks reach the queue. */
   sendTasks: (messages: TaskMessage[], delays: number[]) => Promise<unknown> = (messages, delays) =>
     this.env.TASKS.sendBatch(messages.map((body, i) => ({ body, delaySeconds: delays[i] ?? 0 })));
@@ -655,23 +659,12 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   }
 
   /**
-   * Every task message this object has released so far (each task's attempts
-   * 1..current), for the fault-injection harness to deliver them all again.
+   * The fault-injection hooks (coordinator/faults.ts): released messages,
+   * refusal counters, eviction. Refused unless fault injection is on.
    */
-  releasedMessages(): TaskMessage[] {
-    const jobId = this.store.job.jobId;
-    if (!jobId) return [];
-    return this.store.allTasks().flatMap((t) => Array.from({ length: t.attempt }, (_, i) => ({ jobId, submissionId: t.submission_id, attempt: i + 1 })));
-  }
-
-  /** Duplicates refused and writes pending, for the fault-injection harness and ops. */
-  faultCounters(): { refusedLeases: number; refusedReports: number; pendingWrites: number } {
-    return { refusedLeases: this.store.job.refusedLeases, refusedReports: this.store.job.refusedReports, pendingWrites: this.store.outboxSize() };
-  }
-
-  /** Drops this instance (its storage stays): the next call starts a fresh one, as after an eviction. */
-  evict(): void {
-    this.ctx.abort("evicted by fault injection");
+  faults(): CoordinatorFaults {
+    requireFaultInjection(this.faultInjection());
+    return new CoordinatorFaults(this.store, this.ctx);
   }
 
   /** Outbox rows not yet in Postgres (ops and tests). */
