@@ -214,7 +214,7 @@ describe("JobCoordinator", () => {
       };
       // A write already under way keeps its open connection; let it finish,
       // so everything after this point meets the outage.
-      await (instance as unknown as { draining: Promise<void> | null }).draining;
+      await (instance as unknown as { outbox: { draining: Promise<void> | null } }).outbox.draining;
     });
     await consume(seeded.jobId, released, () => ({ outcome: "submitted" }));
     expect((await stub.progress()).status).toBe("completed");
