@@ -1,25 +1,30 @@
 /**
- * JobCoordinator: one Durable Object per job (`idFromName(jobId)`).
+ * JobCoordinator: one Durable Object per job (`idFromName(jobId)`); this file
+ * is the job's lifecycle: start (load), pace, lease, report, retry, staff
+ * controls, complete.
  *
  * Responsibilities:
- * - Load the job's submissions from Postgres into its own SQLite, once.
+ * - State lives in the object's SQLite (coordinator/task-store.ts) and is
+ *   read back in the constructor's helpers, so an evicted instance resumes
+ *   where it stopped; the job's submissions are loaded from Postgres once.
  * - Pace: keep at most the plan's number of tasks in flight, releasing them
  *   to `directory-tasks` with `sendBatch` in priority order.
  * - Lease: every released task carries `(submissionId, attempt)` and a lease;
  *   the alarm re-releases tasks whose lease expired, with the next attempt.
  * - Apply each worker report exactly once: a stale or repeated report, or one
  *   for an attempt that is no longer current, changes nothing.
- * - Persist through an outbox: every change is written to SQLite first and to
- *   Postgres after; while Postgres is down the outbox keeps it and the alarm
- *   retries with backoff, so Postgres ends equal to this object.
- * - Push snapshots and batched deltas to the job's customer and staff
- *   sockets, and a summary to OpsMonitor.
+ * - Persist, then broadcast: every change is written to SQLite first; the
+ *   outbox (coordinator/outbox.ts) writes it to Postgres after, retrying
+ *   with backoff while Postgres is down; the live fan-out
+ *   (coordinator/fan-out.ts) sends batched deltas to the job's customer and
+ *   staff sockets and a summary to OpsMonitor. Progress and ETA are a pure
+ *   function (coordinator/progress.ts).
+ * - Fault-injection hooks exist only behind `faults()` (coordinator/faults.ts).
  *
  * One alarm drives every timer: it is always set to the earliest due time of
  * any lease, retry, reload or outbox retry (TaskStore.nextDueAt).
  * Input gates protect storage only: after any awaited I/O, state is re-read
- * before it is acted on.
- */
+ * before it is acted on. */
 import { DurableObject } from "cloudflare:workers";
 import { connectFromWorker } from "../src/db/worker-database";
 import type { Database } from "../src/db/client";
@@ -28,20 +33,25 @@ import type { ActivityLine, JobProgress, ServerMessage } from "../core/protocol/
 import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../core/protocol/tasks";
 import type { StaffActionResult, StaffOutcomeInput, StaffTaskSummary } from "../core/protocol/staff";
 import type { SubmissionStatus } from "../core/statuses";
+import { jobProgress } from "./coordinator/progress";
+import { LiveFanOut } from "./coordinator/fan-out";
+import { Outbox } from "./coordinator/outbox";
 import { AfterSubmit, type AcceptResult } from "./coordinator/after-submit";
 import type { MailFacts, MailMatch } from "./coordinator/verification";
-import { loadJob, writeOutbox } from "./coordinator/postgres-sync";
+import { loadJob } from "./coordinator/postgres-sync";
 import { verificationAddress } from "../src/mail/links";
 import { RetryDesk, type AttemptFailure } from "./coordinator/retry-desk";
 import { describeFixes } from "../core/value-fixes";
 import { loadReleasePlan } from "./coordinator/release-plan";
 import { outcomeData, type OutcomeData } from "./coordinator/outcome-event";
-import { feedbackPolicyFrom } from "../src/intelligence/feedback";
 import { DONE, LEASED, TaskStore, toSubmissionView, type TaskRow } from "./coordinator/task-store";
 import { StaffTasks, type StaffMember } from "./coordinator/staff-tasks";
 import { SocketHub, type SocketRole } from "./socket-hub";
 import type { OpsStats } from "../src/observability/ops-stats";
 import { log } from "../core/log";
+import { opsMonitorStub, type CoordinatorRpc } from "../core/rpc";
+import { CoordinatorFaults, requireFaultInjection } from "./coordinator/faults";
+import { faultInjectionEnabled } from "../src/jobs/fault-injection";
 
 /** A released task must be leased by a worker within this time. */
 export const QUEUED_LEASE_MS = 15 * 60_000;
@@ -54,25 +64,23 @@ export const QUEUED_LEASE_MS = 15 * 60_000;
 export const SUBMITTING_LEASE_MS = 90_000;
 /** Retrying tasks due within this window are released with a queue delay. */
 const RELEASE_LOOKAHEAD_MS = 60_000;
-const OUTBOX_BATCH = 500;
 const LOAD_RETRY_MS = 5_000;
 
 export type StartResult = { ok: true; job: JobProgress } | { ok: false; reason: "not_found" | "wrong_job" | "database_unavailable" };
 
-export class JobCoordinator extends DurableObject<Env> {
+export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc {
   private readonly store: TaskStore;
-  private readonly sockets: SocketHub;
+  /** Sockets of the job, fed in batching windows (coordinator/fan-out.ts). */
+  private readonly live: LiveFanOut;
+  /** The way to Postgres (coordinator/outbox.ts). */
+  private readonly outbox: Outbox;
   private readonly staff: StaffTasks;
   /** What a failed attempt leads to (coordinator/retry-desk.ts). */
   private readonly retries: RetryDesk;
   /** Verification mails and approval tracking (coordinator/after-submit.ts). */
   private readonly afterSubmit: AfterSubmit;
-  private pendingActivity: ActivityLine[] = [];
-  private jobDirty = false;
-  private jobRowDirty = false;
   /** The alarm as last set by this instance (saves a storage read per change). */
   private alarmAt: number | null | undefined = undefined;
-  private draining: Promise<void> | null = null;
   private appliedSinceFlush = 0;
   private readonly workersSeen = new Set<string>();
   /** Retries, failures and durations since the last ops summary (for `/metrics`). */
@@ -85,6 +93,8 @@ export class JobCoordinator extends DurableObject<Env> {
 
   /** How this object reaches Postgres; tests swap it to simulate an outage. */
   database: () => Promise<{ db: Database; close(): Promise<void> }> = () => connectFromWorker(this.env, { timeoutMs: 5_000 });
+  /** Whether the fault facet may be handed out; tests of the hooks turn it on for one instance. */
+  faultInjection: () => boolean = () => faultInjectionEnabled(this.env);
   /** How released tasks reach the queue. */
   sendTasks: (messages: TaskMessage[], delays: number[]) => Promise<unknown> = (messages, delays) =>
     this.env.TASKS.sendBatch(messages.map((body, i) => ({ body, delaySeconds: delays[i] ?? 0 })));
@@ -92,7 +102,19 @@ export class JobCoordinator extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new TaskStore(ctx.storage.sql);
-    this.sockets = new SocketHub(ctx);
+    this.live = new LiveFanOut(new SocketHub(ctx), {
+      takeChangedSubmissions: () => this.staff.decorate(this.store.takeChanged().map(toSubmissionView)),
+      progress: () => this.progress(),
+      notifyOps: (progress, activity) => this.notifyOps(progress, activity),
+    });
+    this.outbox = new Outbox({
+      store: this.store,
+      ctx,
+      env,
+      database: () => this.database(),
+      progress: () => this.progress(),
+      armAlarm: () => this.armAlarm(),
+    });
     this.retries = new RetryDesk(ctx.storage.sql);
     this.staff = new StaffTasks(ctx.storage.sql, this.store, {
       event: (kind, message, submissionId, key) => this.event(kind, message, submissionId, key),
@@ -233,13 +255,13 @@ export class JobCoordinator extends DurableObject<Env> {
       }
     }
     this.maybeComplete();
-    this.writeJobRow();
-    this.scheduleDrain();
+    this.outbox.writeJobRow();
+    this.outbox.schedule();
     await this.armAlarm();
   }
 
   private async armAlarm(): Promise<void> {
-    this.writeJobRow();
+    this.outbox.writeJobRow();
     const dues = [this.store.nextDueAt(), this.afterSubmit.nextDueAt()].filter((d): d is number => d !== null);
     if (dues.length === 0) return;
     const due = Math.min(...dues);
@@ -268,7 +290,7 @@ export class JobCoordinator extends DurableObject<Env> {
       // A worker took the task and vanished (or the message was lost).
       this.fail(task, { failureClass: "transient", reason: "the worker's lease expired" });
     }
-    if (this.store.outboxSize() > 0 && (this.store.job.outboxRetryAt ?? 0) <= now) await this.drain();
+    if (this.outbox.due(now)) await this.outbox.drain();
     // Release work first: the listing checks below can wait seconds on slow directories.
     await this.pump();
     await this.afterSubmit.tick(now);
@@ -611,37 +633,14 @@ export class JobCoordinator extends DurableObject<Env> {
   // ---- reading ---------------------------------------------------------------
 
   progress(): JobProgress {
-    const job = this.store.job;
-    const counts = this.store.counts();
-    const c = (s: SubmissionStatus) => counts[s] ?? 0;
-    const total = this.store.total();
-    const submitted = c("submitted") + c("awaiting_verification") + c("approved");
-    const finished = submitted + c("failed") + c("skipped");
-    const remaining = total - finished;
-    let eta: number | null = null;
-    if (remaining > 0 && this.recentDone.length >= 3) {
-      const span = this.recentDone.at(-1)! - this.recentDone[0]!;
-      const rate = span > 0 ? (this.recentDone.length - 1) / span : 0;
-      if (rate > 0) eta = Date.now() + Math.round(remaining / rate);
-    }
-    return {
-      jobId: job.jobId ?? "",
-      status: job.status,
-      statusReason: job.statusReason,
-      total,
-      submitted,
-      approved: c("approved"),
-      failed: c("failed"),
-      skipped: c("skipped"),
-      manual: c("manual"),
-      inFlight: c("queued") + c("submitting"),
-      remaining,
-      // No tasks: nothing to do once loaded (100 %), nothing done before (0 %; a portal opened right after payment).
-      percent: total === 0 ? (job.loaded ? 100 : 0) : Math.round((finished / total) * 1000) / 10,
+    return jobProgress({
+      job: this.store.job,
+      counts: this.store.counts(),
+      total: this.store.total(),
       current: this.current,
-      eta,
-      updatedAt: Date.now(),
-    };
+      recentDone: this.recentDone,
+      now: Date.now(),
+    });
   }
 
   snapshot(): Extract<ServerMessage, { type: "snapshot" }> {
@@ -654,23 +653,12 @@ export class JobCoordinator extends DurableObject<Env> {
   }
 
   /**
-   * Every task message this object has released so far (each task's attempts
-   * 1..current), for the fault-injection harness to deliver them all again.
+   * The fault-injection hooks (coordinator/faults.ts): released messages,
+   * refusal counters, eviction. Refused unless fault injection is on.
    */
-  releasedMessages(): TaskMessage[] {
-    const jobId = this.store.job.jobId;
-    if (!jobId) return [];
-    return this.store.allTasks().flatMap((t) => Array.from({ length: t.attempt }, (_, i) => ({ jobId, submissionId: t.submission_id, attempt: i + 1 })));
-  }
-
-  /** Duplicates refused and writes pending, for the fault-injection harness and ops. */
-  faultCounters(): { refusedLeases: number; refusedReports: number; pendingWrites: number } {
-    return { refusedLeases: this.store.job.refusedLeases, refusedReports: this.store.job.refusedReports, pendingWrites: this.store.outboxSize() };
-  }
-
-  /** Drops this instance (its storage stays): the next call starts a fresh one, as after an eviction. */
-  evict(): void {
-    this.ctx.abort("evicted by fault injection");
+  faults(): CoordinatorFaults {
+    requireFaultInjection(this.faultInjection());
+    return new CoordinatorFaults(this.store, this.ctx);
   }
 
   /** Outbox rows not yet in Postgres (ops and tests). */
@@ -692,81 +680,18 @@ export class JobCoordinator extends DurableObject<Env> {
       dedupe_key: key,
       created_at: new Date(at).toISOString(),
     });
-    this.pendingActivity.push({ at, jobId: this.store.job.jobId ?? "", kind, message, ...(submissionId ? { submissionId } : {}) });
+    this.live.activity({ at, jobId: this.store.job.jobId ?? "", kind, message, ...(submissionId ? { submissionId } : {}) });
   }
 
   /** Marks the job row for the outbox and the sockets; written once per burst. */
   private jobChanged(): void {
-    this.jobRowDirty = true;
-    this.jobDirty = true;
-    this.sockets.schedule(() => this.flush());
+    this.outbox.jobChanged();
+    this.live.jobChanged();
   }
 
-  /** Puts the job's current row in the outbox, if anything changed it. */
-  private writeJobRow(): void {
-    const job = this.store.job;
-    if (!this.jobRowDirty || !job.jobId) return;
-    this.jobRowDirty = false;
-    const p = this.progress();
-    this.store.enqueue("job", job.jobId, {
-      status: p.status,
-      status_reason: p.statusReason,
-      total: p.total,
-      submitted: p.submitted,
-      approved: p.approved,
-      failed: p.failed,
-      started_at: job.startedAt ? new Date(job.startedAt).toISOString() : null,
-      completed_at: job.completedAt ? new Date(job.completedAt).toISOString() : null,
-    });
-  }
-
-
-  /** Writes the outbox soon, off the caller's path; the alarm is the backstop. */
-  private scheduleDrain(): void {
-    if (this.store.outboxSize() === 0 || this.draining) return;
-    if ((this.store.job.outboxRetryAt ?? 0) > Date.now()) return;
-    this.ctx.waitUntil(this.drain());
-  }
-
-  /**
-   * Writes the outbox to Postgres, one writer at a time. Two overlapping
-   * drains (the alarm's and a scheduled one) could commit an older row of a
-   * submission after a newer one and leave Postgres behind with an empty
-   * outbox; `npm run test:faults` found one left `submitting` that way.
-   */
+  /** Writes the outbox to Postgres now (the alarm, tests and benches; changes are written soon anyway). */
   async drain(): Promise<void> {
-    while (this.draining) await this.draining;
-    this.draining = this.drainNow().finally(() => {
-      this.draining = null;
-    });
-    return this.draining;
-  }
-
-  /** Writes the outbox to Postgres in batches until it is empty or Postgres fails. */
-  private async drainNow(): Promise<void> {
-    this.writeJobRow();
-    const job = this.store.job;
-    if (!job.jobId || !job.customerId) return;
-    let conn: Awaited<ReturnType<typeof this.database>> | undefined;
-    try {
-      conn = await this.database();
-      for (;;) {
-        // Re-read after every await: reports keep arriving while we write.
-        const rows = this.store.outboxBatch(OUTBOX_BATCH);
-        if (rows.length === 0) break;
-        await writeOutbox(conn.db, rows, { jobId: job.jobId, customerId: job.customerId, feedback: feedbackPolicyFrom(this.env as unknown as Record<string, unknown>) });
-        this.store.markWritten(rows);
-      }
-      if (this.store.job.outboxFailures > 0) this.store.updateJob({ outboxFailures: 0, outboxRetryAt: null });
-    } catch (err) {
-      const failures = this.store.job.outboxFailures + 1;
-      const delay = Math.min(60_000, 1_000 * 2 ** Math.min(failures - 1, 6));
-      this.store.updateJob({ outboxFailures: failures, outboxRetryAt: Date.now() + delay });
-      log("warn", "outbox write failed", { jobId: job.jobId, failures, error: err });
-      await this.armAlarm();
-    } finally {
-      await conn?.close();
-    }
+    return this.outbox.drain();
   }
 
   // ---- sockets ---------------------------------------------------------------
@@ -776,7 +701,7 @@ export class JobCoordinator extends DurableObject<Env> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket" || (role !== "customer" && role !== "staff")) {
       return Response.json({ error: { code: "bad_request", message: "Expected a WebSocket upgrade from the API" } }, { status: 400 });
     }
-    return this.sockets.accept(role, this.snapshot());
+    return this.live.accept(role, this.snapshot());
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -786,19 +711,6 @@ export class JobCoordinator extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     SocketHub.close(ws, code, reason);
-  }
-
-  private flush(): void {
-    const views = this.staff.decorate(this.store.takeChanged().map(toSubmissionView));
-    const activity = this.pendingActivity;
-    this.pendingActivity = [];
-    const jobDirty = this.jobDirty;
-    this.jobDirty = false;
-    const progress = this.progress();
-    if (views.length) this.sockets.broadcast({ type: "submission", submissions: views });
-    if (activity.length) this.sockets.broadcast({ type: "activity", lines: activity });
-    if (jobDirty) this.sockets.broadcast({ type: "job", job: progress });
-    if (jobDirty || activity.length) this.notifyOps(progress, activity);
   }
 
   private notifyOps(progress: JobProgress, activity: ActivityLine[]): void {
@@ -813,7 +725,7 @@ export class JobCoordinator extends DurableObject<Env> {
       queued: this.store.counts().queued ?? 0,
     };
     this.opsStats = { retries: 0, failures: {}, durationsMs: [] };
-    const ops = this.env.OPS_MONITOR.get(this.env.OPS_MONITOR.idFromName("ops"));
+    const ops = opsMonitorStub(this.env.OPS_MONITOR);
     this.ctx.waitUntil(
       ops
         .jobUpdate({

@@ -1,6 +1,6 @@
 /**
  * OpsMonitor: the single Durable Object behind the staff overview
- * (`idFromName("ops")`).
+ * (named OPS_MONITOR_NAME in core/rpc.ts).
  *
  * Responsibilities:
  * - Keep a summary of every active job, as coordinators report it.
@@ -14,6 +14,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { ActivityLine, OpsJobSummary, OpsOverview, ServerMessage } from "../core/protocol/live";
 import { DURATION_BUCKETS, type OpsMetricsSnapshot, type OpsStats } from "../src/observability/ops-stats";
 import { SocketHub } from "./socket-hub";
+import type { OpsMonitorRpc } from "../core/rpc";
 
 const MINUTE = 60_000;
 const FINISHED = new Set(["completed", "cancelled", "failed"]);
@@ -24,7 +25,7 @@ const WORKER_ALIVE_MS = 5 * MINUTE;
 /** A browser lease older than a queue consumer's longest run (15 min) was never released: its invocation died. */
 const BROWSER_LEASE_MAX_MS = 15 * MINUTE;
 
-export class OpsMonitor extends DurableObject<Env> {
+export class OpsMonitor extends DurableObject<Env> implements OpsMonitorRpc {
   private readonly sockets: SocketHub;
   private readonly sql: SqlStorage;
 

@@ -5,8 +5,9 @@
  * frames. Pings are answered by the runtime without waking the object.
  */
 import type { ServerMessage } from "../core/protocol/live";
+import type { SocketRole } from "../src/auth/ws-ticket";
 
-export type SocketRole = "customer" | "staff";
+export type { SocketRole };
 
 export class SocketHub {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;

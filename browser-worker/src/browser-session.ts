@@ -17,7 +17,10 @@ function retryAfterFrom(err: unknown): number | null {
   return seconds ? Number(seconds[1]) : 60;
 }
 
-export async function acquireBrowser(binding: Fetcher): Promise<BrowserLease> {
+/** The Browser Rendering binding, as @cloudflare/puppeteer takes it. */
+export type BrowserBinding = Parameters<typeof puppeteer.launch>[0];
+
+export async function acquireBrowser(binding: BrowserBinding): Promise<BrowserLease> {
   let browser: Awaited<ReturnType<typeof puppeteer.launch>> | undefined;
   try {
     // Reuse a warm session nobody is connected to.

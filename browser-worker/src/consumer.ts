@@ -15,6 +15,7 @@
  * - the browser is always released in `finally`.
  */
 import { evidenceKey } from "../../core/evidence-keys";
+import type { CoordinatorRpc } from "../../core/rpc";
 import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../../core/protocol/tasks";
 import { taskMessageSchema } from "../../core/protocol/tasks";
 import { submitListing } from "./engine";
@@ -45,15 +46,6 @@ export type BrowserLease =
   | { ok: true; browser: ConsumerBrowser; release(healthy: boolean): Promise<void> }
   | { ok: false; retryAfterSeconds: number; reason: string };
 
-export interface CoordinatorLike {
-  lease(submissionId: string, attempt: number, workerId: string): Promise<TaskLease | null>;
-  /** Extends a lease still being worked on; false when it is no longer ours. */
-  heartbeat(submissionId: string, attempt: number, workerId: string): Promise<boolean>;
-  report(report: TaskReport): Promise<ReportResult>;
-  leaseFollowup(submissionId: string, kind: FollowupLease["kind"], attempt: number, workerId: string): Promise<FollowupLease | null>;
-  reportFollowup(report: FollowupReport): Promise<{ applied: boolean }>;
-}
-
 /**
  * How often a running task's lease is extended. The coordinator's lease is
  * 90 s (SUBMITTING_LEASE_MS), so a worker that dies frees its tasks within
@@ -64,7 +56,7 @@ export const HEARTBEAT_INTERVAL_MS = 20_000;
 export interface ConsumerDeps {
   workerId: string;
   pagesPerBrowser: number;
-  coordinator(jobId: string): CoordinatorLike;
+  coordinator(jobId: string): CoordinatorRpc;
   acquireBrowser(): Promise<BrowserLease>;
   putEvidence(key: string, png: Uint8Array, metadata: Record<string, string>): Promise<void>;
   solver?: CaptchaSolver;
@@ -131,7 +123,7 @@ export const REPORT_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
  * so sending one again is safe. A fresh stub each time: a stub that saw its
  * object reset stays broken.
  */
-async function reportSurely(report: TaskReport, coordinator: () => CoordinatorLike, waits: readonly number[]): Promise<ReportResult> {
+async function reportSurely(report: TaskReport, coordinator: () => CoordinatorRpc, waits: readonly number[]): Promise<ReportResult> {
   for (let i = 0; ; i++) {
     try {
       return await coordinator().report(report);

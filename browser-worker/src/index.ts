@@ -6,33 +6,29 @@
  */
 import { acquireBrowser } from "./browser-session";
 import { TwoCaptchaClient } from "./captcha/two-captcha";
-import { consumeBatch, type CoordinatorLike } from "./consumer";
+import { consumeBatch } from "./consumer";
 import { log, type LogLevel } from "../../core/log";
-import { customiseListing, type LanguageModelEnv } from "./language-model";
+import { opsMonitorStub } from "../../core/rpc";
+import type { BrowserWorkerEnv } from "./env";
+import { customiseListing } from "./language-model";
 import { fromLanguageModel } from "./engine/second-opinion";
-
-/** The OpsMonitor RPC method this Worker calls (the class lives in directorybolt). */
-interface OpsMonitorLike {
-  browserBatch(counts: { captchasSolved: number; captchasFailed: number }): Promise<void>;
-  browserLease(leaseId: string, state: "acquired" | "released"): Promise<void>;
-}
 
 const isLevel = (v: unknown): v is LogLevel => v === "debug" || v === "info" || v === "warn" || v === "error";
 
 export default {
-  async queue(batch: MessageBatch<unknown>, env: BrowserEnv, ctx: ExecutionContext): Promise<void> {
+  async queue(batch: MessageBatch<unknown>, env: BrowserWorkerEnv, ctx: ExecutionContext): Promise<void> {
     // The coordinator lives in the directorybolt Worker; its RPC methods are
-    // the ones CoordinatorLike names.
+    // the ones core/rpc.ts's CoordinatorRpc names.
     const coordinators = env.JOB_COORDINATOR;
     const solver = env.CAPTCHA_SOLVER_URL
       ? new TwoCaptchaClient({ baseUrl: env.CAPTCHA_SOLVER_URL, apiKey: env.CAPTCHA_API_KEY, pollIntervalMs: env.CAPTCHA_SOLVER_URL.includes("127.0.0.1") ? 250 : 5_000 })
       : undefined;
-    const ops = env.OPS_MONITOR.get(env.OPS_MONITOR.idFromName("ops")) as unknown as OpsMonitorLike;
+    const ops = opsMonitorStub(env.OPS_MONITOR);
     // Sessions in use, for `/metrics` (directorybolt_browser_sessions_in_use): told on acquire and release.
     const tell = (leaseId: string, state: "acquired" | "released") =>
       ctx.waitUntil(ops.browserLease(leaseId, state).catch((err: unknown) => log("warn", "ops browser lease update failed", { error: err })));
     const acquire = async () => {
-      const lease = await acquireBrowser(env.BROWSER as unknown as Fetcher);
+      const lease = await acquireBrowser(env.BROWSER);
       if (!lease.ok) return lease;
       const leaseId = crypto.randomUUID();
       tell(leaseId, "acquired");
@@ -47,11 +43,11 @@ export default {
         },
       };
     };
-    const ai = (env as BrowserEnv & LanguageModelEnv).AI;
+    const ai = env.AI;
     const summary = await consumeBatch(batch.messages, {
       workerId: `cf-browser-${batch.queue}`,
       pagesPerBrowser: Math.max(1, Number(env.PAGES_PER_BROWSER) || 3),
-      coordinator: (jobId) => coordinators.get(coordinators.idFromName(jobId)) as unknown as CoordinatorLike,
+      coordinator: (jobId) => coordinators.get(coordinators.idFromName(jobId)),
       acquireBrowser: acquire,
       putEvidence: async (key, png, metadata) => {
         await env.EVIDENCE.put(key, png, { httpMetadata: { contentType: "image/png" }, customMetadata: metadata });
@@ -72,4 +68,4 @@ export default {
       );
     }
   },
-} satisfies ExportedHandler<BrowserEnv>;
+} satisfies ExportedHandler<BrowserWorkerEnv>;

@@ -5,7 +5,9 @@
  * overview) and one role, and lives for a minute.
  */
 import { SignJWT, jwtVerify } from "jose";
-import type { SocketRole } from "../../durable-objects/socket-hub";
+
+/** Who a socket is for: what a Durable Object's socket hub tags it with. */
+export type SocketRole = "customer" | "staff";
 
 export const TICKET_TTL_SECONDS = 60;
 const AUDIENCE = "directorybolt-ws";

@@ -1,11 +1,10 @@
 /** The one way the Worker reaches a job's coordinator and the ops overview. */
-import type { JobCoordinator } from "../../durable-objects/job-coordinator";
-import type { OpsMonitor } from "../../durable-objects/ops-monitor";
+import { opsMonitorStub } from "../../core/rpc";
 
-export function coordinatorFor(env: { JOB_COORDINATOR: DurableObjectNamespace<JobCoordinator> }, jobId: string) {
+export function coordinatorFor(env: Pick<Env, "JOB_COORDINATOR">, jobId: string) {
   return env.JOB_COORDINATOR.get(env.JOB_COORDINATOR.idFromName(jobId));
 }
 
-export function opsMonitor(env: { OPS_MONITOR: DurableObjectNamespace<OpsMonitor> }) {
-  return env.OPS_MONITOR.get(env.OPS_MONITOR.idFromName("ops"));
+export function opsMonitor(env: Pick<Env, "OPS_MONITOR">) {
+  return opsMonitorStub(env.OPS_MONITOR);
 }

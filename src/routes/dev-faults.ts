@@ -12,13 +12,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireWorkerToken } from "../auth/middleware";
-import { isLoopback } from "../billing/stripe";
 import { ApiError } from "../http/errors";
 import { coordinatorFor } from "../jobs/coordinator-client";
-
-export function faultInjectionEnabled(env: Pick<Env, "DEV_FAULT_INJECTION" | "PUBLIC_URL">): boolean {
-  return env.DEV_FAULT_INJECTION === "1" && isLoopback(env.PUBLIC_URL);
-}
+import { faultInjectionEnabled } from "../jobs/fault-injection";
 
 const jobId = z.string().uuid();
 
@@ -35,7 +31,7 @@ export const devFaults = new Hono<{ Bindings: Env }>()
   })
   .use("*", requireWorkerToken)
   .post("/jobs/:jobId/redeliver", async (c) => {
-    const messages = await coordinatorFor(c.env, param(c.req.param("jobId"))).releasedMessages();
+    const messages = await coordinatorFor(c.env, param(c.req.param("jobId"))).faults().releasedMessages();
     // Queues take at most 100 messages a batch.
     for (let i = 0; i < messages.length; i += 100) {
       await c.env.TASKS.sendBatch(messages.slice(i, i + 100).map((body) => ({ body })));
@@ -43,11 +39,11 @@ export const devFaults = new Hono<{ Bindings: Env }>()
     return c.json({ sent: messages.length });
   })
   .post("/jobs/:jobId/evict", async (c) => {
-    const coordinator = coordinatorFor(c.env, param(c.req.param("jobId")));
+    const faults = await coordinatorFor(c.env, param(c.req.param("jobId"))).faults();
     // abort() rejects the call that made it: that is the eviction happening.
-    await coordinator.evict().catch(() => undefined);
+    await faults.evict().catch(() => undefined);
     return c.json({ evicted: true });
   })
   .get("/jobs/:jobId/counters", async (c) => {
-    return c.json(await coordinatorFor(c.env, param(c.req.param("jobId"))).faultCounters());
+    return c.json(await coordinatorFor(c.env, param(c.req.param("jobId"))).faults().counters());
   });

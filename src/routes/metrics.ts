@@ -20,6 +20,7 @@ import { FAILURE_CLASSES } from "../../core/protocol/tasks";
 import { JOB_STATUSES, SUBMISSION_STATUSES } from "../../core/statuses";
 import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES, WEBHOOK_DELIVERY_STATUSES } from "../db/schema";
 import { log } from "../../core/log";
+import { opsMonitor } from "../jobs/coordinator-client";
 
 interface PostgresFigures {
   jobs: { status: string; n: number }[];
@@ -206,7 +207,7 @@ export const metrics = new Hono<{ Bindings: Env }>().get("/", requireMetricsToke
       log("warn", "metrics: postgres unavailable", { error: err });
       return null;
     }),
-    c.env.OPS_MONITOR.get(c.env.OPS_MONITOR.idFromName("ops"))
+    opsMonitor(c.env)
       .metrics()
       .catch((err: unknown) => {
         log("warn", "metrics: ops monitor unavailable", { error: err });

@@ -12,6 +12,7 @@
  */
 import { Hono } from "hono";
 import type { OpsMetricsSnapshot } from "../observability/ops-stats";
+import { opsMonitor } from "../jobs/coordinator-client";
 import { probeDatabase } from "./health";
 
 export type CheckStatus = "ok" | "warn" | "fail";
@@ -53,7 +54,7 @@ export async function readiness(env: Env): Promise<ReadyReport> {
       (r): ReadyCheck => ({ status: "ok", latencyMs: r.latencyMs }),
       (err: unknown): ReadyCheck => ({ status: "fail", detail: String(err) }),
     ),
-    timed(() => withTimeout(env.OPS_MONITOR.get(env.OPS_MONITOR.idFromName("ops")).metrics() as Promise<OpsMetricsSnapshot>, CHECK_TIMEOUT_MS, "OpsMonitor")).then(
+    timed(() => withTimeout(opsMonitor(env).metrics(), CHECK_TIMEOUT_MS, "OpsMonitor")).then(
       (r) => ({ ok: true as const, snapshot: r.value, latencyMs: r.latencyMs }),
       (err: unknown) => ({ ok: false as const, detail: String(err) }),
     ),

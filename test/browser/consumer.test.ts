@@ -8,7 +8,8 @@
  */
 import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consumeBatch, type BrowserLease, type ConsumerDeps, type CoordinatorLike, type QueueMessageLike } from "../../browser-worker/src/consumer";
+import { consumeBatch, type BrowserLease, type ConsumerDeps, type QueueMessageLike } from "../../browser-worker/src/consumer";
+import type { CoordinatorRpc } from "../../core/rpc";
 import { taskReportSchema, type ReportResult, type TaskLease, type TaskMessage, type TaskReport } from "../../core/protocol/tasks";
 import { IntelligentRetryAnalyzer } from "../../src/intelligence/retry-analyzer";
 import { launchChromium } from "../../tools/lib/chromium";
@@ -24,7 +25,7 @@ afterAll(async () => {
 });
 
 /** Lease rules of the real coordinator, in memory. */
-class CoordinatorDouble implements CoordinatorLike {
+class CoordinatorDouble implements CoordinatorRpc {
   readonly tasks = new Map<string, { lease: TaskLease; status: "queued" | "submitting" | "done" | "retry"; reports: TaskReport[] }>();
   constructor(private readonly jobId: string) {}
 

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { JobCoordinator } from "../../durable-objects/job-coordinator";
 import type { TaskMessage, TaskReport } from "../../core/protocol/tasks";
-import { captureReleases, consume, expireTimers, settled, stubFor } from "./support/coordinator-harness";
+import { allowFaults, captureReleases, consume, expireTimers, settled, stubFor } from "./support/coordinator-harness";
 import { postgresState, seedJob } from "./support/seed";
 
 /** Deterministic outcomes: most submit, some fail for good, some fail once then submit. */
@@ -136,8 +136,10 @@ describe("JobCoordinator", () => {
     // A retried task is released again with attempt 2; the list holds both messages.
     const key = (m: TaskMessage) => `${m.submissionId}/${m.attempt}`;
     expect(released.map(key)).toContain(`${a!.submissionId}/2`);
-    expect((await stub.releasedMessages()).map(key).sort()).toEqual(released.map(key).sort());
-    expect(await stub.faultCounters()).toMatchObject({ refusedLeases: 1, refusedReports: 1 });
+    await allowFaults(seeded.jobId);
+    const faults = await stub.faults();
+    expect((await faults.releasedMessages()).map(key).sort()).toEqual(released.map(key).sort());
+    expect(await faults.counters()).toMatchObject({ refusedLeases: 1, refusedReports: 1 });
   });
 
   it("counts a listing found on a retry as the earlier attempt's (submitted), one found at once as someone else's (skipped)", async () => {
@@ -212,7 +214,7 @@ describe("JobCoordinator", () => {
       };
       // A write already under way keeps its open connection; let it finish,
       // so everything after this point meets the outage.
-      await (instance as unknown as { draining: Promise<void> | null }).draining;
+      await (instance as unknown as { outbox: { draining: Promise<void> | null } }).outbox.draining;
     });
     await consume(seeded.jobId, released, () => ({ outcome: "submitted" }));
     expect((await stub.progress()).status).toBe("completed");

@@ -5,7 +5,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
-import { captureReleases } from "./support/coordinator-harness";
+import { faultInjectionEnabled } from "../../src/jobs/fault-injection";
+import { FAULT_INJECTION_OFF } from "../../durable-objects/coordinator/faults";
+import { allowFaults, captureReleases, stubFor } from "./support/coordinator-harness";
 import { seedJob } from "./support/seed";
 
 const call = (path: string, method: string, vars: Partial<Env>, token: string | null = env.WORKER_API_TOKEN) =>
@@ -28,6 +30,8 @@ describe("/api/dev/faults", () => {
     await captureReleases(seeded.jobId, []);
     const { coordinatorFor } = await import("../../src/jobs/coordinator-client");
     await coordinatorFor(env, seeded.jobId).start(seeded.jobId);
+    // The coordinator's own env is the test env (off); this instance is let on.
+    await allowFaults(seeded.jobId);
     expect((await call(`/api/dev/faults/jobs/${seeded.jobId}/counters`, "GET", ON, null)).status).toBe(401);
     expect((await call(`/api/dev/faults/jobs/not-a-uuid/counters`, "GET", ON)).status).toBe(400);
     const counters = await call(`/api/dev/faults/jobs/${seeded.jobId}/counters`, "GET", ON);
@@ -38,5 +42,30 @@ describe("/api/dev/faults", () => {
     expect(await evicted.json()).toEqual({ evicted: true });
     // A fresh instance on the same storage: the job is still there.
     expect((await coordinatorFor(env, seeded.jobId).progress()).total).toBe(3);
+  });
+
+  it("the coordinator refuses its fault facet to any caller while fault injection is off", async () => {
+    // The test env, like production, has DEV_FAULT_INJECTION empty.
+    expect(faultInjectionEnabled(env)).toBe(false);
+    const seeded = await seedJob({ directories: 1 });
+    await captureReleases(seeded.jobId, []);
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    let refused: unknown;
+    try {
+      await stub.faults();
+    } catch (err) {
+      refused = err;
+    }
+    expect(String(refused)).toContain(FAULT_INJECTION_OFF);
+    // Still the same instance and job: nothing was evicted.
+    expect((await stub.progress()).total).toBe(1);
+  });
+
+  it("switches on only with DEV_FAULT_INJECTION=1 on a loopback origin", () => {
+    expect(faultInjectionEnabled(ON)).toBe(true);
+    expect(faultInjectionEnabled({ ...ON, DEV_FAULT_INJECTION: "" })).toBe(false);
+    expect(faultInjectionEnabled({ ...ON, DEV_FAULT_INJECTION: "true" })).toBe(false);
+    expect(faultInjectionEnabled({ DEV_FAULT_INJECTION: "1", PUBLIC_URL: "https://directorybolt.com" })).toBe(false);
   });
 });

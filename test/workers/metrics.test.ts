@@ -5,6 +5,7 @@ import type { TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, consume, settled, stubFor } from "./support/coordinator-harness";
 import { parsePrometheusText, sampleValue, type Family } from "./support/prometheus-parser";
 import { seedJob } from "./support/seed";
+import { opsMonitorStub } from "../../core/rpc";
 
 const TOKEN = env.METRICS_TOKEN;
 
@@ -122,7 +123,7 @@ describe("GET /metrics", () => {
 
   it("counts captchas solved and failed as the browser worker reports them after a batch", async () => {
     const before = await scrape();
-    const ops = env.OPS_MONITOR.get(env.OPS_MONITOR.idFromName("ops"));
+    const ops = opsMonitorStub(env.OPS_MONITOR);
     await ops.browserBatch({ captchasSolved: 3, captchasFailed: 1 });
     await ops.browserBatch({ captchasSolved: 2, captchasFailed: 0 });
     const after = await scrape();
@@ -133,7 +134,7 @@ describe("GET /metrics", () => {
   });
 
   it("counts browser sessions in use as the browser worker acquires and releases them, whatever order the calls arrive in", async () => {
-    const ops = env.OPS_MONITOR.get(env.OPS_MONITOR.idFromName("ops"));
+    const ops = opsMonitorStub(env.OPS_MONITOR);
     const inUse = async () => sampleValue(await scrape(), "directorybolt_browser_sessions_in_use");
     const before = (await inUse())!;
     const [a, b, c] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];

@@ -28,6 +28,18 @@ export async function captureReleases(jobId: string, sink: TaskMessage[]): Promi
   });
 }
 
+/**
+ * Hands out the coordinator's fault facet on this instance, as
+ * DEV_FAULT_INJECTION=1 on a loopback PUBLIC_URL would (the test env leaves
+ * it off, so the dev routes stay 404 for the other tests). Re-run after an
+ * eviction.
+ */
+export async function allowFaults(jobId: string): Promise<void> {
+  await runInDurableObject(stubFor(jobId), (instance: JobCoordinator) => {
+    instance.faultInjection = () => true;
+  });
+}
+
 /** Pretends time has passed: every lease, retry and outbox backoff is due now. */
 export async function expireTimers(jobId: string): Promise<void> {
   await runInDurableObject(stubFor(jobId), (instance: JobCoordinator, state) => {

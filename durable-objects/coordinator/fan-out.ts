@@ -1,0 +1,57 @@
+/**
+ * Live fan-out of one job: changes collect during a short window of the
+ * socket hub, then leave as at most three frames (changed submissions, new
+ * activity lines, the job's progress), each serialised once for every socket
+ * of the job, customer and staff alike; the same burst gives OpsMonitor its
+ * summary. The window makes a burst of reports a few frames, not hundreds.
+ */
+import type { ActivityLine, JobProgress, ServerMessage, SubmissionView } from "../../core/protocol/live";
+import type { SocketRole } from "../../src/auth/ws-ticket";
+import type { SocketHub } from "../socket-hub";
+
+export interface FanOutSource {
+  /** Submissions changed since the last call, as the sockets show them. */
+  takeChangedSubmissions(): SubmissionView[];
+  progress(): JobProgress;
+  /** The burst's summary for the ops overview. */
+  notifyOps(progress: JobProgress, activity: ActivityLine[]): void;
+}
+
+export class LiveFanOut {
+  private pendingActivity: ActivityLine[] = [];
+  private jobDirty = false;
+
+  constructor(
+    private readonly sockets: SocketHub,
+    private readonly source: FanOutSource,
+  ) {}
+
+  /** A socket of `role`; `snapshot` goes first, before any delta. */
+  accept(role: SocketRole, snapshot: ServerMessage): Response {
+    return this.sockets.accept(role, snapshot);
+  }
+
+  /** An activity line for the next frame (sent with the next change of the job). */
+  activity(line: ActivityLine): void {
+    this.pendingActivity.push(line);
+  }
+
+  /** The job changed: a frame at the end of the window. */
+  jobChanged(): void {
+    this.jobDirty = true;
+    this.sockets.schedule(() => this.flush());
+  }
+
+  private flush(): void {
+    const views = this.source.takeChangedSubmissions();
+    const activity = this.pendingActivity;
+    this.pendingActivity = [];
+    const jobDirty = this.jobDirty;
+    this.jobDirty = false;
+    const progress = this.source.progress();
+    if (views.length) this.sockets.broadcast({ type: "submission", submissions: views });
+    if (activity.length) this.sockets.broadcast({ type: "activity", lines: activity });
+    if (jobDirty) this.sockets.broadcast({ type: "job", job: progress });
+    if (jobDirty || activity.length) this.source.notifyOps(progress, activity);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The coordinator's fault-injection hooks (`npm run test:faults`), as one
+ * facet: `JobCoordinator.faults()` hands out a `CoordinatorFaults` only while
+ * fault injection is on, so no holder of the binding can evict a production
+ * coordinator or read its released messages.
+ */
+import { RpcTarget } from "cloudflare:workers";
+import type { TaskMessage } from "../../core/protocol/tasks";
+import type { TaskStore } from "./task-store";
+
+export const FAULT_INJECTION_OFF = "Fault injection is off: it needs DEV_FAULT_INJECTION=1 and a loopback PUBLIC_URL";
+
+/** Refuses the facet unless `enabled`; the message says how to turn it on. */
+export function requireFaultInjection(enabled: boolean): void {
+  if (!enabled) throw new Error(FAULT_INJECTION_OFF);
+}
+
+export class CoordinatorFaults extends RpcTarget {
+  constructor(
+    private readonly store: TaskStore,
+    private readonly ctx: DurableObjectState,
+  ) {
+    super();
+  }
+
+  /**
+   * Every task message the coordinator has released so far (each task's
+   * attempts 1..current), for the harness to deliver them all again.
+   */
+  releasedMessages(): TaskMessage[] {
+    const jobId = this.store.job.jobId;
+    if (!jobId) return [];
+    return this.store.allTasks().flatMap((t) => Array.from({ length: t.attempt }, (_, i) => ({ jobId, submissionId: t.submission_id, attempt: i + 1 })));
+  }
+
+  /** Duplicates refused and writes pending. */
+  counters(): { refusedLeases: number; refusedReports: number; pendingWrites: number } {
+    return { refusedLeases: this.store.job.refusedLeases, refusedReports: this.store.job.refusedReports, pendingWrites: this.store.outboxSize() };
+  }
+
+  /** Drops the coordinator's instance (its storage stays): the next call starts a fresh one, as after an eviction. */
+  evict(): void {
+    this.ctx.abort("evicted by fault injection");
+  }
+}

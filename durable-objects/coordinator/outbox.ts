@@ -1,0 +1,111 @@
+/**
+ * The coordinator's way to Postgres: every change is in SQLite first (the
+ * task store's outbox), then written here, one writer at a time, off the
+ * caller's path. While Postgres is down the rows wait and the alarm retries
+ * with backoff, so Postgres ends equal to the Durable Object. The row
+ * writing itself is postgres-sync.ts.
+ */
+import type { Database } from "../../src/db/client";
+import type { JobProgress } from "../../core/protocol/live";
+import { feedbackPolicyFrom } from "../../src/intelligence/feedback";
+import { log } from "../../core/log";
+import { writeOutbox } from "./postgres-sync";
+import type { TaskStore } from "./task-store";
+
+const OUTBOX_BATCH = 500;
+
+export interface OutboxDeps {
+  store: TaskStore;
+  ctx: DurableObjectState;
+  env: Env;
+  database(): Promise<{ db: Database; close(): Promise<void> }>;
+  progress(): JobProgress;
+  /** Re-arms the coordinator's one alarm (the retry is one of its due times). */
+  armAlarm(): Promise<void>;
+}
+
+export class Outbox {
+  private jobRowDirty = false;
+  /** The drain under way, if any. */
+  draining: Promise<void> | null = null;
+
+  constructor(private readonly deps: OutboxDeps) {}
+
+  /** The job's row changed: written once per burst. */
+  jobChanged(): void {
+    this.jobRowDirty = true;
+  }
+
+  /** Puts the job's current row in the outbox, if anything changed it. */
+  writeJobRow(): void {
+    const job = this.deps.store.job;
+    if (!this.jobRowDirty || !job.jobId) return;
+    this.jobRowDirty = false;
+    const p = this.deps.progress();
+    this.deps.store.enqueue("job", job.jobId, {
+      status: p.status,
+      status_reason: p.statusReason,
+      total: p.total,
+      submitted: p.submitted,
+      approved: p.approved,
+      failed: p.failed,
+      started_at: job.startedAt ? new Date(job.startedAt).toISOString() : null,
+      completed_at: job.completedAt ? new Date(job.completedAt).toISOString() : null,
+    });
+  }
+
+  /** Writes the outbox soon, off the caller's path; the alarm is the backstop. */
+  schedule(): void {
+    const { store, ctx } = this.deps;
+    if (store.outboxSize() === 0 || this.draining) return;
+    if ((store.job.outboxRetryAt ?? 0) > Date.now()) return;
+    ctx.waitUntil(this.drain());
+  }
+
+  /** Whether the alarm should write now (rows wait and no backoff holds them). */
+  due(now: number): boolean {
+    return this.deps.store.outboxSize() > 0 && (this.deps.store.job.outboxRetryAt ?? 0) <= now;
+  }
+
+  /**
+   * Writes the outbox to Postgres, one writer at a time. Two overlapping
+   * drains (the alarm's and a scheduled one) could commit an older row of a
+   * submission after a newer one and leave Postgres behind with an empty
+   * outbox; `npm run test:faults` found one left `submitting` that way.
+   */
+  async drain(): Promise<void> {
+    while (this.draining) await this.draining;
+    this.draining = this.drainNow().finally(() => {
+      this.draining = null;
+    });
+    return this.draining;
+  }
+
+  /** Writes the outbox to Postgres in batches until it is empty or Postgres fails. */
+  private async drainNow(): Promise<void> {
+    const { store, env } = this.deps;
+    this.writeJobRow();
+    const job = store.job;
+    if (!job.jobId || !job.customerId) return;
+    let conn: Awaited<ReturnType<OutboxDeps["database"]>> | undefined;
+    try {
+      conn = await this.deps.database();
+      for (;;) {
+        // Re-read after every await: reports keep arriving while we write.
+        const rows = store.outboxBatch(OUTBOX_BATCH);
+        if (rows.length === 0) break;
+        await writeOutbox(conn.db, rows, { jobId: job.jobId, customerId: job.customerId, feedback: feedbackPolicyFrom(env as unknown as Record<string, unknown>) });
+        store.markWritten(rows);
+      }
+      if (store.job.outboxFailures > 0) store.updateJob({ outboxFailures: 0, outboxRetryAt: null });
+    } catch (err) {
+      const failures = store.job.outboxFailures + 1;
+      const delay = Math.min(60_000, 1_000 * 2 ** Math.min(failures - 1, 6));
+      store.updateJob({ outboxFailures: failures, outboxRetryAt: Date.now() + delay });
+      log("warn", "outbox write failed", { jobId: job.jobId, failures, error: err });
+      await this.deps.armAlarm();
+    } finally {
+      await conn?.close();
+    }
+  }
+}
