@@ -14,3 +14,11 @@ export function withRole(req: Request, role: string): Request {
   headers.set("x-socket-role", role);
   return new Request(req.url, { headers, method: "GET" });
 }
+
+/**
+ * The socket's `?ticket=`, for the document only: the route reads it as sent
+ * (no validator), so any bad ticket, even one holding a NUL, is the same 401.
+ */
+export function ticketParameter(from: string) {
+  return { name: "ticket", in: "query" as const, required: false, schema: { type: "string" as const }, description: `From ${from}` };
+}

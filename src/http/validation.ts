@@ -34,22 +34,32 @@ export function validationFailed(fields: Record<string, string>, what = "request
   return new ApiError(400, "validation_failed", `Invalid ${what}: ${names.join(", ")}`, { fields });
 }
 
-/** The path of the first string (value or key) holding U+0000, or undefined. */
-export function nulPath(data: unknown, path: string[] = []): string | undefined {
-  if (typeof data === "string") return data.includes("\u0000") ? path.join(".") || "body" : undefined;
-  if (Array.isArray(data)) {
-    for (let i = 0; i < data.length; i++) {
-      const found = nulPath(data[i], [...path, String(i)]);
-      if (found !== undefined) return found;
+/**
+ * The path of the first string (value or key) holding U+0000, or undefined.
+ * Iterative, not recursive: a body may nest 100,000 deep within its size
+ * limit, and a stack overflow would be a 500.
+ */
+export function nulPath(data: unknown): string | undefined {
+  // Each node knows its parent: the path is built only for the one found.
+  type Node = { value: unknown; key?: string; parent?: Node };
+  const pathOf = (node: Node): string => {
+    const keys: string[] = [];
+    for (let n: Node | undefined = node; n?.key !== undefined; n = n.parent) keys.push(n.key);
+    return keys.reverse().join(".");
+  };
+  const stack: Node[] = [{ value: data }];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.key?.includes("\u0000")) return pathOf({ ...node, key: node.key.replaceAll("\u0000", "\\0") });
+    const value = node.value;
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) return pathOf(node) || "body";
+      continue;
     }
-    return undefined;
-  }
-  if (data !== null && typeof data === "object") {
-    for (const [key, value] of Object.entries(data)) {
-      if (key.includes("\u0000")) return [...path, key.replaceAll("\u0000", "\\0")].join(".");
-      const found = nulPath(value, [...path, key]);
-      if (found !== undefined) return found;
-    }
+    if (value === null || typeof value !== "object") continue;
+    const entries = Array.isArray(value) ? value.map((v, i): [string, unknown] => [String(i), v]) : Object.entries(value);
+    // Pushed in reverse, so the first field (and all below it) is looked at first.
+    for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], key: entries[i]![0], parent: node });
   }
   return undefined;
 }

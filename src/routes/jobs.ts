@@ -13,7 +13,7 @@ import { ApiError } from "../http/errors";
 import { jsonAnswer, jsonError, newApiApp, signedIn } from "../http/openapi";
 import { uuidParams } from "../http/params";
 import { withDatabase } from "../http/per-request";
-import { upgradeOrThrow, withRole } from "../http/socket-upgrade";
+import { ticketParameter, upgradeOrThrow, withRole } from "../http/socket-upgrade";
 import { keyBelongsTo } from "../../core/evidence-keys";
 import { canSeeJob } from "../jobs/access";
 import { coordinatorFor } from "../jobs/coordinator-client";
@@ -51,7 +51,8 @@ const socket = createRoute({
   path: "/{id}/ws",
   tags: ["jobs"],
   summary: "The job's live WebSocket (progress, activity)",
-  request: { params: JobParams, query: z.object({ ticket: z.string().optional().openapi({ description: "From POST /api/jobs/{id}/ws-ticket" }) }) },
+  request: { params: JobParams },
+  parameters: [ticketParameter("POST /api/jobs/{id}/ws-ticket")],
   responses: {
     101: { description: "Switching to the WebSocket protocol" },
     400: jsonError("Not a job id"),
@@ -102,7 +103,7 @@ export const jobs = newApiApp<AuthVariables>()
   .openapi(socket, async (c) => {
     const { id } = c.req.valid("param");
     upgradeOrThrow(c.req.raw);
-    const ticket = await verifyTicket(c.env.WS_TICKET_SECRET, c.req.valid("query").ticket ?? "", id);
+    const ticket = await verifyTicket(c.env.WS_TICKET_SECRET, c.req.query("ticket") ?? "", id);
     if (!ticket) throw new ApiError(401, "invalid_ticket", "The socket ticket is missing, expired or for another job");
     return coordinatorFor(c.env, id).fetch(withRole(c.req.raw, ticket.role));
   })

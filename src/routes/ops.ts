@@ -8,7 +8,7 @@ import { requireStaff, requireUser, type AuthVariables } from "../auth/middlewar
 import { signTicket, verifyTicket, TICKET_TTL_SECONDS } from "../auth/ws-ticket";
 import { ApiError } from "../http/errors";
 import { jsonAnswer, jsonError, newApiApp, staffOnly } from "../http/openapi";
-import { upgradeOrThrow, withRole } from "../http/socket-upgrade";
+import { ticketParameter, upgradeOrThrow, withRole } from "../http/socket-upgrade";
 import { opsMonitor } from "../jobs/coordinator-client";
 import { SocketTicket } from "./jobs";
 
@@ -29,7 +29,7 @@ const socket = createRoute({
   path: "/ws",
   tags: ["staff"],
   summary: "The OpsMonitor's live WebSocket",
-  request: { query: z.object({ ticket: z.string().optional().openapi({ description: "From POST /api/ops/ws-ticket" }) }) },
+  parameters: [ticketParameter("POST /api/ops/ws-ticket")],
   responses: {
     101: { description: "Switching to the WebSocket protocol" },
     401: jsonError("The ticket is missing, expired or not a staff ticket"),
@@ -54,7 +54,7 @@ export const ops = newApiApp<AuthVariables>()
   })
   .openapi(socket, async (c) => {
     upgradeOrThrow(c.req.raw);
-    const ticket = await verifyTicket(c.env.WS_TICKET_SECRET, c.req.valid("query").ticket ?? "", "ops");
+    const ticket = await verifyTicket(c.env.WS_TICKET_SECRET, c.req.query("ticket") ?? "", "ops");
     if (!ticket || ticket.role !== "staff") throw new ApiError(401, "invalid_ticket", "The socket ticket is missing, expired or not a staff ticket");
     return opsMonitor(c.env).fetch(withRole(c.req.raw, "staff"));
   })
