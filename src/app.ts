@@ -1,32 +1,43 @@
 /**
- * The edge API: one Hono app, each area a sub-app mounted with `app.route`.
- * Every error leaves as JSON; unknown API paths are JSON 404s (the site's own
- * paths never reach here: static assets answer them).
+ * The edge API: one OpenAPIHono app, each area an OpenAPIHono sub-app (one
+ * per file in src/routes/) mounted with `app.route`, so `GET /api/openapi.json`
+ * documents every route. Every error leaves as JSON; unknown API paths are
+ * JSON 404s (the site's own paths never reach here: static assets answer them).
  */
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { errorBody, errorResponse } from "./http/errors";
-import { health } from "./routes/health";
-import { metrics } from "./routes/metrics";
-import { readyz } from "./routes/readyz";
-import { api as purchaseApi } from "./routes/openapi";
-import { jobs, ops, staffJobs } from "./routes/jobs";
-import { staffMail } from "./routes/staff-mail";
+import { validationHook } from "./http/openapi";
+import { autobolt } from "./routes/autobolt";
+import { business } from "./routes/business";
+import { checkout } from "./routes/checkout";
 import { devFaults } from "./routes/dev-faults";
+import { health } from "./routes/health";
+import { jobs } from "./routes/jobs";
 import { localAuth } from "./routes/local-auth";
-import { staffTasks } from "./routes/staff-tasks";
+import { metrics } from "./routes/metrics";
 import { myJobs } from "./routes/my-jobs";
+import { serveOpenApiDocument } from "./routes/openapi";
+import { ops } from "./routes/ops";
+import { opsDaily } from "./routes/ops-daily";
+import { plans } from "./routes/plans";
+import { readyz } from "./routes/readyz";
 import { siteConfig } from "./routes/site-config";
 import { staffCatalog } from "./routes/staff-catalog";
-import { autobolt, workerJobs, workerProgress } from "./routes/worker-api";
+import { staffJobs } from "./routes/staff-jobs";
+import { staffMail } from "./routes/staff-mail";
+import { staffTasks } from "./routes/staff-tasks";
+import { stripeWebhook } from "./routes/stripe-webhook";
 import { webhookEndpointsApi } from "./routes/webhook-endpoints";
-import { opsDaily } from "./routes/ops-daily";
+import { workerJobs } from "./routes/worker-jobs";
+import { workerProgress } from "./routes/worker-progress";
 
-export const app = new Hono<{ Bindings: Env }>();
+export const app = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: validationHook as never });
 
 app.route("/healthz", health);
 app.route("/readyz", readyz);
 app.route("/metrics", metrics);
-// Job coordination: sockets, staff controls, and the worker API.
+// Job coordination: sockets, staff controls, and the worker API (its fixed
+// paths first: /api/jobs/next must not read as a job id).
 app.route("/api/jobs", workerJobs);
 app.route("/api/jobs", jobs);
 app.route("/api/staff/jobs", staffJobs);
@@ -46,8 +57,12 @@ app.route("/api/me/jobs", myJobs);
 app.route("/api/staff/directories", staffCatalog);
 // Fault injection for `npm run test:faults` (404 unless DEV_FAULT_INJECTION=1 on a loopback PUBLIC_URL).
 app.route("/api/dev/faults", devFaults);
-// Purchase flow: plans, checkout, the Stripe webhook, the business profile, /api/openapi.json.
-app.route("/", purchaseApi);
+// Purchase flow: plans, checkout, the Stripe webhook, the business profile.
+app.route("/api/plans", plans);
+app.route("/api/checkout", checkout);
+app.route("/api/webhooks/stripe", stripeWebhook);
+app.route("/api/business", business);
+serveOpenApiDocument(app);
 
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
 app.onError((err, c) => errorResponse(c, err));

@@ -14,7 +14,7 @@ import type { Transaction } from "../db/rls";
 import { localCheckoutSessions } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { PLANS, type PlanId } from "../../core/plans";
-import { Stripe, cancelUrl, localCheckoutPageUrl, successUrl } from "./stripe";
+import { Stripe, cancelUrl, localCheckoutPageUrl, signStripePayload, successUrl } from "./stripe";
 
 export type LocalSessionRow = typeof localCheckoutSessions.$inferSelect;
 
@@ -193,4 +193,25 @@ export function localSessionEvent(
     request: { id: null, idempotency_key: null },
     type,
   } as Stripe.Event;
+}
+
+/**
+ * Delivers `event` as Stripe would: signed with STRIPE_WEBHOOK_SECRET, posted
+ * to `receive`, the webhook route itself (its path is "/" of its sub-app), so
+ * the same verification, idempotency and fulfilment code runs.
+ */
+export async function deliverLocalEvent(
+  env: Pick<Env, "STRIPE_WEBHOOK_SECRET">,
+  requestUrl: string,
+  event: Stripe.Event,
+  receive: (request: Request) => Response | Promise<Response>,
+): Promise<Response> {
+  const payload = JSON.stringify(event, null, 2);
+  const signature = await signStripePayload(env.STRIPE_WEBHOOK_SECRET, payload);
+  const request = new Request(new URL("/", requestUrl), {
+    method: "POST",
+    headers: { "content-type": "application/json; charset=utf-8", "stripe-signature": signature, "user-agent": "DirectoryBolt local checkout" },
+    body: payload,
+  });
+  return receive(request);
 }

@@ -14,7 +14,9 @@ import { customerForUser } from "../billing/customers";
 import { markJobReady, startReadyJobs, waitingJobIds, type Readiness } from "../billing/readiness";
 import { BusinessProfileInput, BusinessProfileOutput, missingProfileFields } from "../profile/schema";
 import { loadProfile, profileFromRow, saveProfile } from "../profile/store";
-import { errorResponses, jsonError, jsonRequest, newApiApp, runAfterResponse, withDatabase } from "./api-support";
+import { jsonRequest } from "../http/body";
+import { errorResponses, jsonError, newApiApp } from "../http/openapi";
+import { runAfterResponse, withDatabase } from "../http/per-request";
 
 const ProfileAnswer = z
   .object({

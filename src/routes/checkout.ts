@@ -7,33 +7,29 @@
  *   way to fulfil: `{"status":"pending"|"fulfilled","jobId","plan","directories"}`.
  * - `GET /api/checkout/local/:sessionId` and its `POST .../pay`: the local
  *   stand-in's payment page (only without STRIPE_SECRET_KEY, on loopback).
+ * The sessions are built in src/billing/checkout-session.ts, the stand-in's
+ * page in src/billing/local-checkout-page.ts: this file only routes.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { eq } from "drizzle-orm";
+import { createStripeSession, retrieveSession } from "../billing/checkout-session";
 import { fulfilCheckoutSession, catalogOf } from "../billing/fulfilment";
-import { createLocalSession, getLocalSession, localSessionEvent, localSessionObject, payLocalSession } from "../billing/local-checkout";
+import { createLocalSession, deliverLocalEvent, getLocalSession, localSessionEvent, localSessionObject, payLocalSession } from "../billing/local-checkout";
+import { localPageCsp, localPageHtml } from "../billing/local-checkout-page";
 import { maybeStartJob } from "../billing/readiness";
 import { readCheckoutSession } from "../billing/session";
-import {
-  Stripe,
-  cancelUrl,
-  checkoutMode,
-  isLocalCheckout,
-  localCheckoutPageUrl,
-  signStripePayload,
-  stripeClient,
-  successUrl,
-} from "../billing/stripe";
-import type { Database } from "../db/client";
+import { checkoutMode, isLocalCheckout, localCheckoutPageUrl } from "../billing/stripe";
 import { jobs, orders } from "../db/schema";
+import { formRequest, jsonRequest } from "../http/body";
 import { ApiError } from "../http/errors";
+import { errorResponses, jsonError, newApiApp } from "../http/openapi";
+import { runAfterResponse, withDatabase } from "../http/per-request";
 import { emailSchema } from "../profile/schema";
 import { isCountryCode } from "../profile/countries";
 import { PLANS, PLAN_IDS, type PlanId } from "../../core/plans";
-import { errorResponses, formRequest, jsonError, jsonRequest, newApiApp, runAfterResponse, withDatabase } from "./api-support";
-import { stripeWebhook } from "./stripe-webhook";
 import { log } from "../../core/log";
+import { stripeWebhook } from "./stripe-webhook";
 
 const CheckoutRequest = z
   .strictObject({
@@ -141,100 +137,8 @@ const localPay = createRoute({
   responses: { 303: { description: "Paid: on to the success page" } },
 });
 
-function stripeFailure(err: unknown, what: string): ApiError {
-  if (err instanceof Stripe.errors.StripeIdempotencyError) {
-    return new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was used for a checkout with a different plan or email");
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  log("error", `stripe ${what} failed`, { error: message });
-  return new ApiError(502, "payment_provider_error", `Stripe could not ${what}; try again in a moment`);
-}
-
-async function createStripeSession(env: Env, plan: PlanId, email: string, idempotencyKey?: string) {
-  const p = PLANS[plan];
-  try {
-    const session = await stripeClient(env).checkout.sessions.create(
-      {
-        mode: "payment",
-        customer_email: email,
-        customer_creation: "always",
-        billing_address_collection: "required",
-        line_items: [
-          {
-            quantity: 1,
-            price_data: {
-              currency: p.currency,
-              unit_amount: p.priceCents,
-              product_data: {
-                name: `DirectoryBolt ${p.name}`,
-                description: `Your business listed in ${p.directories} online directories (one-time)`,
-              },
-            },
-          },
-        ],
-        metadata: { plan: p.id },
-        payment_intent_data: { metadata: { plan: p.id } },
-        success_url: successUrl(env),
-        cancel_url: cancelUrl(env, p.id),
-      },
-      // Namespaced: the client's key is theirs, and must not collide with
-      // keys other callers use on the same Stripe account.
-      idempotencyKey ? { idempotencyKey: `directorybolt-checkout:${idempotencyKey}` } : undefined,
-    );
-    if (!session.url) throw new Error("Stripe returned a session without a URL");
-    return { url: session.url, sessionId: session.id };
-  } catch (err) {
-    throw stripeFailure(err, "start the checkout");
-  }
-}
-
-/** The session, from Stripe or the local stand-in; null when it does not exist. */
-async function retrieveSession(env: Env, db: Database, sessionId: string): Promise<Stripe.Checkout.Session | null> {
-  if (checkoutMode(env) === "local") {
-    const row = await db.transaction((tx) => getLocalSession(tx, sessionId));
-    return row ? localSessionObject(env, row) : null;
-  }
-  try {
-    return await stripeClient(env).checkout.sessions.retrieve(sessionId);
-  } catch (err) {
-    if (err instanceof Stripe.errors.StripeInvalidRequestError && (err.statusCode === 404 || err.code === "resource_missing")) return null;
-    throw stripeFailure(err, "look up the checkout");
-  }
-}
-
 function requireLocal(env: Env): void {
   if (!isLocalCheckout(env)) throw new ApiError(404, "not_found", "The local checkout runs only without STRIPE_SECRET_KEY, on a local PUBLIC_URL");
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
-
-function localPageHtml(session: Stripe.Checkout.Session): string {
-  const plan = PLANS[session.metadata!.plan as PlanId];
-  const price = `$${(plan.priceCents / 100).toFixed(2)}`;
-  const open = session.status === "open";
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Local checkout · DirectoryBolt</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1b1b1f}
-.box{border:1px solid #d0d0d8;border-radius:.75rem;padding:1.5rem}.note{color:#666;font-size:.85rem}
-button{font:inherit;padding:.6rem 1.4rem;border:0;border-radius:.5rem;background:#4f46e5;color:#fff;cursor:pointer}
-label{display:block;margin:1rem 0}</style></head>
-<body><div class="box">
-<h1>DirectoryBolt ${escapeHtml(plan.name)}</h1>
-<p>${plan.directories} directories, one-time: <strong>${price}</strong></p>
-<p>Billed to <strong>${escapeHtml(session.customer_email ?? "")}</strong></p>
-${
-  open
-    ? `<form method="post" action="/api/checkout/local/${escapeHtml(session.id)}/pay">
-<label>Billing country <input name="country" value="US" maxlength="2" size="3" pattern="[A-Za-z]{2}" required></label>
-<button type="submit">Pay ${price}</button></form>
-<p><a href="${escapeHtml(session.cancel_url ?? "/")}">Cancel</a></p>`
-    : `<p>This checkout is ${escapeHtml(session.status ?? "closed")}. <a href="${escapeHtml(session.success_url ?? "/")}">Continue</a></p>`
-}
-<p class="note">Local checkout: no Stripe keys are set, so no money moves. “Pay” sends a signed
-<code>checkout.session.completed</code> to this server's own webhook.</p>
-</div></body></html>`;
 }
 
 function executionContextOf(c: Context): ExecutionContext | undefined {
@@ -243,19 +147,6 @@ function executionContextOf(c: Context): ExecutionContext | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function deliverToWebhook(env: Env, requestUrl: string, ctx: ExecutionContext | undefined, event: Stripe.Event): Promise<Response> {
-  const payload = JSON.stringify(event, null, 2);
-  const signature = await signStripePayload(env.STRIPE_WEBHOOK_SECRET, payload);
-  // The webhook sub-app itself (mounted at /api/webhooks/stripe, its route
-  // is "/"): the same verification, idempotency and fulfilment code.
-  const request = new Request(new URL("/", requestUrl), {
-    method: "POST",
-    headers: { "content-type": "application/json; charset=utf-8", "stripe-signature": signature, "user-agent": "DirectoryBolt local checkout" },
-    body: payload,
-  });
-  return stripeWebhook.fetch(request, env, ctx);
 }
 
 export const checkout = newApiApp()
@@ -305,11 +196,9 @@ export const checkout = newApiApp()
     const { sessionId } = c.req.valid("param");
     const row = await withDatabase(c.env, ({ db }) => db.transaction((tx) => getLocalSession(tx, sessionId)));
     if (!row) throw new ApiError(404, "checkout_session_not_found", `No local checkout ${sessionId}`);
-    const session = localSessionObject(c.env, row);
-    const publicOrigin = new URL(c.env.PUBLIC_URL).origin;
-    c.header("content-security-policy", `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${publicOrigin}; base-uri 'none'`);
+    c.header("content-security-policy", localPageCsp(c.env));
     c.header("cache-control", "no-store");
-    return c.html(localPageHtml(session), 200);
+    return c.html(localPageHtml(localSessionObject(c.env, row)), 200);
   })
   .openapi(localPay, async (c) => {
     requireLocal(c.env);
@@ -326,7 +215,9 @@ export const checkout = newApiApp()
     if (!paid) throw new ApiError(404, "checkout_session_not_found", `No local checkout ${sessionId}`);
     const session = localSessionObject(c.env, paid.row);
     if (paid.changed) {
-      const res = await deliverToWebhook(c.env, c.req.url, executionContextOf(c), localSessionEvent("checkout.session.completed", session));
+      const event = localSessionEvent("checkout.session.completed", session);
+      const ctx = executionContextOf(c);
+      const res = await deliverLocalEvent(c.env, c.req.url, event, (request) => stripeWebhook.fetch(request, c.env, ctx));
       if (!res.ok) {
         // As with Stripe, the success page fulfils from the session itself.
         log("error", "local webhook delivery failed", { status: res.status, body: await res.text() });

@@ -3,9 +3,10 @@
  * 200 when the database answers, 503 when it does not (load balancers and the
  * staff dashboard read the status code; people read the JSON).
  */
-import { Hono } from "hono";
+import { createRoute, z } from "@hono/zod-openapi";
 import type { Connection } from "../db/client";
 import { connectFromWorker } from "../db/worker-database";
+import { jsonAnswer, newApiApp } from "../http/openapi";
 
 const BINDINGS = ["HYPERDRIVE", "JOB_COORDINATOR", "OPS_MONITOR", "TASKS", "EVIDENCE", "ASSETS"] as const;
 
@@ -32,7 +33,28 @@ export async function probeDatabase(env: Env): Promise<HealthReport["database"]>
   }
 }
 
-export const health = new Hono<{ Bindings: Env }>().get("/", async (c) => {
+const DatabaseCheck = z.object({ ok: z.boolean(), latencyMs: z.number().optional(), error: z.string().optional() });
+const HealthReportSchema = z
+  .object({
+    status: z.enum(["ok", "unavailable"]),
+    database: DatabaseCheck,
+    bindings: z.object(Object.fromEntries(BINDINGS.map((name) => [name, z.boolean()])) as Record<(typeof BINDINGS)[number], z.ZodBoolean>),
+    catalog: z.string(),
+  })
+  .openapi("HealthReport");
+
+const getHealth = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["operations"],
+  summary: "The database round trip and which bindings are present",
+  responses: {
+    200: jsonAnswer("The database answers", HealthReportSchema),
+    503: jsonAnswer("The database does not answer", HealthReportSchema),
+  },
+});
+
+export const health = newApiApp().openapi(getHealth, async (c) => {
   const database = await probeDatabase(c.env);
   const bindings = Object.fromEntries(
     BINDINGS.map((name) => [name, (c.env as unknown as Record<string, unknown>)[name] != null]),
@@ -44,5 +66,5 @@ export const health = new Hono<{ Bindings: Env }>().get("/", async (c) => {
     catalog: c.env.DIRECTORY_CATALOG,
   };
   c.header("cache-control", "no-store");
-  return c.json(report, database.ok ? 200 : 503);
+  return database.ok ? c.json(report, 200) : c.json(report, 503);
 });

@@ -1,73 +1,114 @@
 /**
- * Watching and steering jobs:
- * - `POST /api/jobs/:id/ws-ticket` (customer of the job, or staff) → a ticket
+ * Watching a job (its customer, or staff):
+ * - `POST /api/jobs/:id/ws-ticket` → a ticket for the job's socket
  * - `GET /api/jobs/:id/ws?ticket=` → the job's live WebSocket (hibernating)
  * - `GET /api/jobs/:id` → the job's snapshot, for pages that poll
  * - `GET /api/jobs/:id/submissions/:submissionId/evidence` → the screenshot
- * - `POST /api/staff/jobs/:id/{start,pause,resume,cancel,retry-failed}` and
- *   `POST /api/staff/jobs/:id/submissions/:submissionId/retry` (staff)
- * - `GET /api/staff/jobs/:id/notes` (staff) → the retry analyzer's words for
- *   staff per submission (src/jobs/staff-notes.ts)
- * - `POST /api/ops/ws-ticket` and `GET /api/ops/ws?ticket=` (staff) → OpsMonitor
+ * Staff controls are src/routes/staff-jobs.ts, the ops socket src/routes/ops.ts.
  */
-import { Hono } from "hono";
-import { z } from "zod";
-import { requireStaff, requireUser, type AuthVariables } from "../auth/middleware";
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireUser, type AuthVariables } from "../auth/middleware";
 import { signTicket, verifyTicket, TICKET_TTL_SECONDS } from "../auth/ws-ticket";
-import { connectFromWorker } from "../db/worker-database";
 import { ApiError } from "../http/errors";
-import { jsonBody, parseOrThrow } from "../http/validation";
+import { jsonAnswer, jsonError, newApiApp, signedIn } from "../http/openapi";
+import { uuidParams } from "../http/params";
+import { withDatabase } from "../http/per-request";
+import { ticketParameter, upgradeOrThrow, withRole } from "../http/socket-upgrade";
 import { keyBelongsTo } from "../../core/evidence-keys";
 import { canSeeJob } from "../jobs/access";
-import { coordinatorFor, opsMonitor } from "../jobs/coordinator-client";
-import { staffJobNotes } from "../jobs/staff-notes";
-import { withDatabase } from "./api-support";
-
-type AppEnv = { Bindings: Env; Variables: AuthVariables };
-const jobId = z.string().uuid("not a job id");
+import { coordinatorFor } from "../jobs/coordinator-client";
 
 async function assertCanSee(env: Env, user: AuthVariables["user"], id: string): Promise<void> {
   if (user.staff) return;
-  const conn = await connectFromWorker(env);
-  try {
-    // 404 rather than 403: a customer learns nothing about others' job ids.
-    if (!(await canSeeJob(conn.db, user, id))) throw new ApiError(404, "not_found", "No such job");
-  } finally {
-    await conn.close();
-  }
+  // 404 rather than 403: a customer learns nothing about others' job ids.
+  if (!(await withDatabase(env, ({ db }) => canSeeJob(db, user, id)))) throw new ApiError(404, "not_found", "No such job");
 }
 
-function upgradeOrThrow(req: Request): void {
-  if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-    throw new ApiError(426, "upgrade_required", "Open this URL as a WebSocket");
-  }
-}
+export const SocketTicket = z
+  .object({
+    ticket: z.string(),
+    expiresIn: z.number().int().openapi({ description: "Seconds the ticket is valid" }),
+    url: z.string().openapi({ description: "The socket's path, with the ticket" }),
+  })
+  .openapi("SocketTicket");
 
-/** Forwards the upgrade with the verified role; the object trusts only this header. */
-function withRole(req: Request, role: string): Request {
-  const headers = new Headers(req.headers);
-  headers.set("x-socket-role", role);
-  return new Request(req.url, { headers, method: "GET" });
-}
+const JobParams = uuidParams({ id: "job" });
+const noSuchJob = { 400: jsonError("Not a job id"), 404: jsonError("No such job (or not yours)") };
 
-export const jobs = new Hono<AppEnv>()
-  .post("/:id/ws-ticket", requireUser, async (c) => {
-    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+const wsTicket = createRoute({
+  method: "post",
+  path: "/{id}/ws-ticket",
+  tags: ["jobs"],
+  summary: "A short-lived ticket to open the job's live socket",
+  security: [{ bearer: [] }],
+  middleware: [requireUser],
+  request: { params: JobParams },
+  responses: { 200: jsonAnswer("The ticket and the socket's URL", SocketTicket), ...signedIn, ...noSuchJob },
+});
+
+const socket = createRoute({
+  method: "get",
+  path: "/{id}/ws",
+  tags: ["jobs"],
+  summary: "The job's live WebSocket (progress, activity)",
+  request: { params: JobParams },
+  parameters: [ticketParameter("POST /api/jobs/{id}/ws-ticket")],
+  responses: {
+    101: { description: "Switching to the WebSocket protocol" },
+    400: jsonError("Not a job id"),
+    401: jsonError("The ticket is missing, expired or for another job"),
+    426: jsonError("Not a WebSocket upgrade"),
+  },
+});
+
+const evidence = createRoute({
+  method: "get",
+  path: "/{id}/submissions/{submissionId}/evidence",
+  tags: ["jobs"],
+  summary: "The screenshot a worker took of a submission",
+  security: [{ bearer: [] }],
+  middleware: [requireUser],
+  request: { params: uuidParams({ id: "job", submissionId: "submission" }) },
+  responses: {
+    200: { description: "The screenshot", content: { "image/png": { schema: z.string().openapi({ format: "binary" }) } } },
+    ...signedIn,
+    400: jsonError("Not a job or submission id"),
+    404: jsonError("No such job, or no evidence for this submission yet"),
+  },
+});
+
+const snapshot = createRoute({
+  method: "get",
+  path: "/{id}",
+  tags: ["jobs"],
+  summary: "The job's snapshot (progress, submissions, activity), for pages that poll",
+  security: [{ bearer: [] }],
+  middleware: [requireUser],
+  request: { params: JobParams },
+  responses: {
+    200: jsonAnswer("The snapshot (core/protocol/live.ts: the same shape the socket sends)", z.looseObject({}).openapi("JobSnapshot")),
+    ...signedIn,
+    ...noSuchJob,
+  },
+});
+
+export const jobs = newApiApp<AuthVariables>()
+  .openapi(wsTicket, async (c) => {
+    const { id } = c.req.valid("param");
     const user = c.get("user");
     await assertCanSee(c.env, user, id);
     const ticket = await signTicket(c.env.WS_TICKET_SECRET, { target: id, role: user.staff ? "staff" : "customer", userId: user.userId });
-    return c.json({ ticket, expiresIn: TICKET_TTL_SECONDS, url: `/api/jobs/${id}/ws?ticket=${encodeURIComponent(ticket)}` });
+    return c.json({ ticket, expiresIn: TICKET_TTL_SECONDS, url: `/api/jobs/${id}/ws?ticket=${encodeURIComponent(ticket)}` }, 200);
   })
-  .get("/:id/ws", async (c) => {
-    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+  .openapi(socket, async (c) => {
+    const { id } = c.req.valid("param");
     upgradeOrThrow(c.req.raw);
     const ticket = await verifyTicket(c.env.WS_TICKET_SECRET, c.req.query("ticket") ?? "", id);
     if (!ticket) throw new ApiError(401, "invalid_ticket", "The socket ticket is missing, expired or for another job");
     return coordinatorFor(c.env, id).fetch(withRole(c.req.raw, ticket.role));
   })
-  .get("/:id/submissions/:submissionId/evidence", requireUser, async (c) => {
-    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
-    const submissionId = parseOrThrow(z.string().uuid("not a submission id"), c.req.param("submissionId"), "submission id");
+  .openapi(evidence, async (c) => {
+    const { id, submissionId } = c.req.valid("param");
     await assertCanSee(c.env, c.get("user"), id);
     const view = (await coordinatorFor(c.env, id).snapshot()).submissions.find((s) => s.submissionId === submissionId);
     const key = view?.evidenceKey;
@@ -81,67 +122,10 @@ export const jobs = new Hono<AppEnv>()
       },
     });
   })
-  .get("/:id", requireUser, async (c) => {
-    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
+  .openapi(snapshot, async (c) => {
+    const { id } = c.req.valid("param");
     await assertCanSee(c.env, c.get("user"), id);
     const snapshot = await coordinatorFor(c.env, id).snapshot();
     if (!snapshot.job.jobId) throw new ApiError(404, "not_started", "This job has not started yet");
-    return c.json(snapshot);
+    return c.json(snapshot, 200);
   });
-
-const cancelBody = z.object({ reason: z.string().trim().min(3).max(500) });
-
-export const staffJobs = new Hono<AppEnv>()
-  .use(requireUser, requireStaff)
-  .get("/:id/notes", async (c) => {
-    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
-    const notes = await withDatabase(c.env, ({ db }) => staffJobNotes(db, c.get("user"), id));
-    if (!notes) throw new ApiError(404, "not_found", "No such job");
-    return c.json(notes);
-  })
-  .post("/:id/start", async (c) => {
-    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
-    const result = await coordinatorFor(c.env, id).start(id);
-    if (!result.ok) {
-      const status = result.reason === "database_unavailable" ? 503 : 404;
-      throw new ApiError(status, result.reason, result.reason === "not_found" ? "No such job" : "The database is unreachable; the job will start when it is back");
-    }
-    return c.json(result.job);
-  })
-  .post("/:id/pause", async (c) => {
-    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
-    return c.json(await coordinatorFor(c.env, id).pause(`paused by staff (${c.get("user").email ?? c.get("user").userId})`));
-  })
-  .post("/:id/resume", async (c) => {
-    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
-    return c.json(await coordinatorFor(c.env, id).resume());
-  })
-  .post("/:id/cancel", async (c) => {
-    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
-    const { reason } = await jsonBody(c, cancelBody);
-    return c.json(await coordinatorFor(c.env, id).cancel(reason));
-  })
-  .post("/:id/retry-failed", async (c) => {
-    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
-    return c.json(await coordinatorFor(c.env, id).retryFailed());
-  })
-  .post("/:id/submissions/:submissionId/retry", async (c) => {
-    const id = parseOrThrow(jobId, c.req.param("id"), "job id");
-    const submissionId = parseOrThrow(z.string().uuid(), c.req.param("submissionId"), "submission id");
-    const result = await coordinatorFor(c.env, id).retrySubmission(submissionId);
-    if (!result.applied) throw new ApiError(409, result.reason, `The submission cannot be retried (${result.reason.replace(/_/g, " ")})`);
-    return c.json(result);
-  });
-
-export const ops = new Hono<AppEnv>()
-  .post("/ws-ticket", requireUser, requireStaff, async (c) => {
-    const ticket = await signTicket(c.env.WS_TICKET_SECRET, { target: "ops", role: "staff", userId: c.get("user").userId });
-    return c.json({ ticket, expiresIn: TICKET_TTL_SECONDS, url: `/api/ops/ws?ticket=${encodeURIComponent(ticket)}` });
-  })
-  .get("/ws", async (c) => {
-    upgradeOrThrow(c.req.raw);
-    const ticket = await verifyTicket(c.env.WS_TICKET_SECRET, c.req.query("ticket") ?? "", "ops");
-    if (!ticket || ticket.role !== "staff") throw new ApiError(401, "invalid_ticket", "The socket ticket is missing, expired or not a staff ticket");
-    return opsMonitor(c.env).fetch(withRole(c.req.raw, "staff"));
-  })
-  .get("/overview", requireUser, requireStaff, async (c) => c.json(await opsMonitor(c.env).overview()));

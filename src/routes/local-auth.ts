@@ -6,12 +6,12 @@
  * is a 404, as if it did not exist. The user id is a UUID v5 of the email,
  * so the same person signs in as the same user every time.
  */
-import { Hono } from "hono";
-import { z } from "zod";
+import { createRoute, z } from "@hono/zod-openapi";
 import { signUserToken } from "../auth/user-token";
 import { isLoopback } from "../billing/stripe";
 import { ApiError } from "../http/errors";
-import { jsonBody } from "../http/validation";
+import { jsonRequest } from "../http/body";
+import { errorResponses, jsonAnswer, jsonError, newApiApp } from "../http/openapi";
 
 /** Namespace of local user ids (a fixed random UUID). */
 const NAMESPACE = "3b0f5a8e-6d1c-4f7a-9e2b-8c4d1a7e5f60";
@@ -32,15 +32,37 @@ export async function localUserId(name: string): Promise<string> {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-const body = z.object({
+const SignIn = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email("Not a valid email address").max(254)),
   staff: z.boolean().optional().default(false),
 });
 
-export const localAuth = new Hono<{ Bindings: Env }>().post("/local-sign-in", async (c) => {
-  if (!isLocalAuth(c.env)) throw new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
-  const { email, staff } = await jsonBody(c, body);
+const SignedIn = z.object({ token: z.string(), userId: z.string(), email: z.string(), staff: z.boolean(), expiresIn: z.number().int() }).openapi("LocalSignIn");
+
+const signIn = createRoute({
+  method: "post",
+  path: "/local-sign-in",
+  tags: ["site"],
+  summary: "Sign in without Supabase (local development and tests only)",
+  middleware: [
+    // Before the body is read: anywhere but local, the route does not exist.
+    async (c, next) => {
+      if (!isLocalAuth(c.env)) throw new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
+      await next();
+    },
+    ...jsonRequest(),
+  ] as const,
+  request: { body: { required: true, content: { "application/json": { schema: SignIn } } } },
+  responses: {
+    200: jsonAnswer("A bearer token for the API", SignedIn),
+    ...errorResponses,
+    404: jsonError("Not a local deployment"),
+  },
+});
+
+export const localAuth = newApiApp().openapi(signIn, async (c) => {
+  const { email, staff } = c.req.valid("json");
   const userId = await localUserId(email);
   const token = await signUserToken(c.env, { userId, email, staff }, TTL_SECONDS);
-  return c.json({ token, userId, email, staff, expiresIn: TTL_SECONDS });
+  return c.json({ token, userId, email, staff, expiresIn: TTL_SECONDS }, 200);
 });

@@ -10,7 +10,7 @@
  * When a source cannot be read its families are left out and
  * `directorybolt_metrics_source_up{source}` says 0, so a scrape still answers.
  */
-import { Hono } from "hono";
+import { createRoute, z } from "@hono/zod-openapi";
 import { requireMetricsToken } from "../auth/metrics-token";
 import type { Connection } from "../db/client";
 import { connectFromWorker } from "../db/worker-database";
@@ -21,6 +21,7 @@ import { JOB_STATUSES, SUBMISSION_STATUSES } from "../../core/statuses";
 import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES, WEBHOOK_DELIVERY_STATUSES } from "../db/schema";
 import { log } from "../../core/log";
 import { opsMonitor } from "../jobs/coordinator-client";
+import { jsonError, newApiApp } from "../http/openapi";
 
 interface PostgresFigures {
   jobs: { status: string; n: number }[];
@@ -201,7 +202,20 @@ export function renderMetrics(pg: PostgresFigures | null, ops: OpsMetricsSnapsho
   return out.toString();
 }
 
-export const metrics = new Hono<{ Bindings: Env }>().get("/", requireMetricsToken, async (c) => {
+const scrape = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["operations"],
+  summary: "Prometheus text exposition (METRICS_TOKEN bearer)",
+  security: [{ metrics: [] }],
+  middleware: [requireMetricsToken],
+  responses: {
+    200: { description: "The figures, Prometheus text format 0.0.4", content: { [EXPOSITION_CONTENT_TYPE]: { schema: z.string() } } },
+    401: jsonError("A valid metrics bearer token is required"),
+  },
+});
+
+export const metrics = newApiApp().openapi(scrape, async (c) => {
   const [pg, ops] = await Promise.all([
     readPostgres(c.env).catch((err: unknown) => {
       log("warn", "metrics: postgres unavailable", { error: err });
@@ -214,5 +228,5 @@ export const metrics = new Hono<{ Bindings: Env }>().get("/", requireMetricsToke
         return null;
       }),
   ]);
-  return c.body(renderMetrics(pg, ops as OpsMetricsSnapshot | null), 200, { "content-type": EXPOSITION_CONTENT_TYPE, "cache-control": "no-store" });
+  return c.text(renderMetrics(pg, ops as OpsMetricsSnapshot | null), 200, { "Content-Type": EXPOSITION_CONTENT_TYPE, "cache-control": "no-store" });
 });

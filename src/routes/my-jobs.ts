@@ -5,14 +5,16 @@
  * here too, not everyone's. A buyer's first call links the purchase made with
  * the same (verified) email, as the profile does.
  */
-import { Hono } from "hono";
+import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { requireUser, type AuthVariables } from "../auth/middleware";
 import { customerForUser } from "../billing/customers";
 import { asClient } from "../db/rls";
 import type { JobStatus } from "../../core/statuses";
 import type { MyJob } from "../../core/protocol/site";
-import { withDatabase } from "./api-support";
+import { jsonAnswer, newApiApp, signedIn } from "../http/openapi";
+import { withDatabase } from "../http/per-request";
+import { JOB_STATUSES } from "../../core/statuses";
 
 const LIMIT = 100;
 
@@ -30,7 +32,31 @@ type Row = {
 
 const iso = (v: string | Date) => new Date(v).toISOString();
 
-export const myJobs = new Hono<{ Bindings: Env; Variables: AuthVariables }>().get("/", requireUser, async (c) => {
+const MyJobSchema = z
+  .object({
+    jobId: z.string(),
+    plan: z.string(),
+    status: z.enum(JOB_STATUSES),
+    total: z.number().int(),
+    submitted: z.number().int(),
+    approved: z.number().int(),
+    failed: z.number().int(),
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+  })
+  .openapi("MyJob");
+
+const listMyJobs = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["site"],
+  summary: "The signed-in customer's jobs, newest first",
+  security: [{ bearer: [] }],
+  middleware: [requireUser],
+  responses: { 200: jsonAnswer(`At most ${LIMIT} jobs`, z.object({ jobs: z.array(MyJobSchema) })), ...signedIn },
+});
+
+export const myJobs = newApiApp<AuthVariables>().openapi(listMyJobs, async (c) => {
   const user = c.get("user");
   const jobs = await withDatabase(c.env, async ({ db }) => {
     if (user.email) await customerForUser(db, user, { create: false });
@@ -59,5 +85,5 @@ export const myJobs = new Hono<{ Bindings: Env; Variables: AuthVariables }>().ge
         completedAt: r.completed_at ? iso(r.completed_at) : null,
       }),
     ),
-  });
+  }, 200);
 });

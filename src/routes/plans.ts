@@ -1,7 +1,7 @@
 /** `GET /api/plans`: the one plan table (core/plans.ts), as JSON. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { PLANS, PLAN_IDS } from "../../core/plans";
-import { newApiApp } from "./api-support";
+import { newApiApp } from "../http/openapi";
 
 export const PlanSchema = z
   .object({

@@ -10,7 +10,8 @@
  * - oldest_queued_task: age of the oldest released task no worker has taken
  *   (warn past the queued lease, 15 min: no browser worker is consuming).
  */
-import { Hono } from "hono";
+import { createRoute, z } from "@hono/zod-openapi";
+import { jsonAnswer, newApiApp } from "../http/openapi";
 import type { OpsMetricsSnapshot } from "../observability/ops-stats";
 import { opsMonitor } from "../jobs/coordinator-client";
 import { probeDatabase } from "./health";
@@ -81,8 +82,33 @@ export async function readiness(env: Env): Promise<ReadyReport> {
   return { status, checks };
 }
 
-export const readyz = new Hono<{ Bindings: Env }>().get("/", async (c) => {
+const CheckSchema = z.object({
+  status: z.enum(["ok", "warn", "fail"]),
+  detail: z.string().optional(),
+  latencyMs: z.number().optional(),
+  value: z.number().optional(),
+});
+const CHECK_NAMES = ["database", "queue", "evidence", "ops_monitor", "outbox", "oldest_queued_task"] as const;
+const ReadyReportSchema = z
+  .object({
+    status: z.enum(["ready", "degraded", "unavailable"]),
+    checks: z.object(Object.fromEntries(CHECK_NAMES.map((name) => [name, CheckSchema])) as Record<(typeof CHECK_NAMES)[number], typeof CheckSchema>),
+  })
+  .openapi("ReadyReport");
+
+const getReadiness = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["operations"],
+  summary: "Can this deployment do its work? One entry per check",
+  responses: {
+    200: jsonAnswer("Ready, or degraded (works, but an operator should look)", ReadyReportSchema),
+    503: jsonAnswer("A check failed", ReadyReportSchema),
+  },
+});
+
+export const readyz = newApiApp().openapi(getReadiness, async (c) => {
   const report = await readiness(c.env);
   c.header("cache-control", "no-store");
-  return c.json(report, report.status === "unavailable" ? 503 : 200);
+  return report.status === "unavailable" ? c.json(report, 503) : c.json(report, 200);
 });

@@ -3,7 +3,8 @@
  * anyone signs in. The Supabase URL and anon key are public by design (every
  * Supabase web client ships them); secrets never appear here.
  */
-import { Hono } from "hono";
+import { createRoute, z } from "@hono/zod-openapi";
+import { jsonAnswer, newApiApp } from "../http/openapi";
 import type { SiteConfig } from "../../core/protocol/site";
 import { isLocalAuth } from "./local-auth";
 
@@ -16,7 +17,23 @@ export function siteConfigOf(env: Pick<Env, "SUPABASE_URL" | "SUPABASE_ANON_KEY"
   };
 }
 
-export const siteConfig = new Hono<{ Bindings: Env }>().get("/", (c) => {
+const SiteConfigSchema = z
+  .object({
+    supabaseUrl: z.string().nullable().openapi({ description: "Supabase Auth magic links: both set, or both null (then local sign-in)" }),
+    supabaseAnonKey: z.string().nullable(),
+    localSignIn: z.boolean(),
+  })
+  .openapi("SiteConfig");
+
+const getConfig = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["site"],
+  summary: "The public settings the site needs before anyone signs in",
+  responses: { 200: jsonAnswer("How to sign in", SiteConfigSchema) },
+});
+
+export const siteConfig = newApiApp().openapi(getConfig, (c) => {
   c.header("cache-control", "public, max-age=60");
-  return c.json(siteConfigOf(c.env));
+  return c.json(siteConfigOf(c.env), 200);
 });

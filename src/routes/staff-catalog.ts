@@ -7,8 +7,7 @@
  *   written (the rule of tools/directories-import.ts)
  * - `GET /api/staff/directories/success-rates?bucket=day|week&count=&directoryId=` → SuccessRates
  */
-import { Hono } from "hono";
-import { z } from "zod";
+import { createRoute, z } from "@hono/zod-openapi";
 import { requireStaff, requireUser, type AuthVariables } from "../auth/middleware";
 import { parseCsv } from "../catalog/csv";
 import { validateDirectoryRecords } from "../catalog/directory-input";
@@ -16,15 +15,15 @@ import { searchCatalog, updateDirectory } from "../catalog/staff-catalog";
 import { successRates } from "../catalog/success-rates";
 import { upsertDirectories } from "../db/catalog";
 import { ApiError } from "../http/errors";
-import { jsonBody, parseOrThrow } from "../http/validation";
+import { jsonRequest } from "../http/body";
+import { errorResponses, jsonAnswer, jsonError, newApiApp, staffOnly } from "../http/openapi";
+import { uuidParams } from "../http/params";
+import { withDatabase } from "../http/per-request";
 import type { ImportResult } from "../../core/protocol/staff";
-import { sizeLimit, withDatabase } from "./api-support";
 
 /** A catalog file of a few thousand rows is well under this. */
 export const IMPORT_BODY_LIMIT = 2 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 5000;
-
-const directoryId = z.string().uuid("not a directory id");
 
 const searchQuery = z.object({
   q: z.string().trim().max(200, "at most 200 characters").optional(),
@@ -45,33 +44,84 @@ const importBody = z.strictObject({
   dryRun: z.boolean("true or false").default(false),
 });
 
-const ratesQuery = z
-  .object({
-    bucket: z.enum(["day", "week"], "day or week").default("week"),
-    count: z.coerce.number("a number").int().min(1).max(90).optional(),
-    directoryId: directoryId.optional(),
-  })
-  .transform((q) => ({ ...q, count: q.count ?? (q.bucket === "day" ? 14 : 12) }));
+const ratesQuery = z.object({
+  bucket: z.enum(["day", "week"], "day or week").default("week"),
+  count: z.coerce.number("a number").int().min(1).max(90).optional().openapi({ description: "Buckets: by default 14 days or 12 weeks" }),
+  directoryId: uuidParams({ directoryId: "directory" }).shape.directoryId.optional(),
+});
 
-export const staffCatalog = new Hono<{ Bindings: Env; Variables: AuthVariables }>()
-  .use(requireUser, requireStaff)
-  .get("/", async (c) => {
-    const query = parseOrThrow(searchQuery, c.req.query(), "query");
-    return c.json(await withDatabase(c.env, ({ db }) => searchCatalog(db, c.get("user"), query)));
+const json = <S extends z.ZodType>(schema: S) => ({ required: true, content: { "application/json": { schema } } });
+const security = [{ bearer: [] }];
+const answer = (description: string, name: string) => jsonAnswer(`${description} (core/protocol/staff.ts ${name})`, z.looseObject({}).openapi(name));
+
+const search = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["staff"],
+  summary: "Search the directory catalog",
+  security,
+  request: { query: searchQuery },
+  responses: { 200: answer("A page of directories", "CatalogPage"), ...staffOnly, 400: errorResponses[400] },
+});
+
+const rates = createRoute({
+  method: "get",
+  path: "/success-rates",
+  tags: ["staff"],
+  summary: "Success rates per directory, by day or week",
+  security,
+  request: { query: ratesQuery },
+  responses: { 200: answer("Rates per bucket", "SuccessRates"), ...staffOnly, 400: errorResponses[400] },
+});
+
+const change = createRoute({
+  method: "patch",
+  path: "/{id}",
+  tags: ["staff"],
+  summary: "Switch a directory on or off, or change its priority tier",
+  security,
+  middleware: jsonRequest({ maxBytes: 4 * 1024 }),
+  request: { params: uuidParams({ id: "directory" }), body: json(changeBody) },
+  responses: { 200: answer("The directory as it is now", "CatalogDirectory"), ...errorResponses, ...staffOnly, 404: jsonError("No such directory") },
+});
+
+const importCsv = createRoute({
+  method: "post",
+  path: "/import",
+  tags: ["staff"],
+  summary: "Import catalog rows from CSV text (all or nothing)",
+  security,
+  middleware: jsonRequest({ maxBytes: IMPORT_BODY_LIMIT }),
+  request: { body: json(importBody) },
+  responses: {
+    200: answer("What was (or, in a dry run, would be) inserted and updated", "ImportResult"),
+    ...errorResponses,
+    400: jsonError("Invalid body, no rows, too many rows, or `import_rejected` naming each row's problems"),
+    ...staffOnly,
+  },
+});
+
+export const staffCatalog = newApiApp<AuthVariables>();
+staffCatalog.use(requireUser, requireStaff);
+staffCatalog
+  .openapi(search, async (c) => {
+    const query = c.req.valid("query");
+    return c.json(await withDatabase(c.env, ({ db }) => searchCatalog(db, c.get("user"), query)), 200);
   })
-  .get("/success-rates", async (c) => {
-    const query = parseOrThrow(ratesQuery, c.req.query(), "query");
-    return c.json(await withDatabase(c.env, ({ db }) => successRates(db, c.get("user"), query)));
+  .openapi(rates, async (c) => {
+    const q = c.req.valid("query");
+    const query = { ...q, count: q.count ?? (q.bucket === "day" ? 14 : 12) };
+    return c.json(await withDatabase(c.env, ({ db }) => successRates(db, c.get("user"), query)), 200);
   })
-  .patch("/:id", sizeLimit(4 * 1024), async (c) => {
-    const id = parseOrThrow(directoryId, c.req.param("id"), "directory id");
-    const change = await jsonBody(c, changeBody);
+  .openapi(change, async (c) => {
+    const { id } = c.req.valid("param");
+    const change = c.req.valid("json");
     const updated = await withDatabase(c.env, ({ db }) => updateDirectory(db, id, change));
     if (!updated) throw new ApiError(404, "not_found", "No such directory");
-    return c.json(updated);
+    return c.json(updated, 200);
   })
-  .post("/import", sizeLimit(IMPORT_BODY_LIMIT), async (c) => {
-    const { csv, dryRun } = await jsonBody(c, importBody);
+  .openapi(importCsv, async (c) => {
+    const { csv, dryRun } = c.req.valid("json");
     const records = parseCsv(csv);
     if (records.length === 0) throw new ApiError(400, "empty_import", "The file has no directory rows (a header row, then one row per directory)");
     if (records.length > IMPORT_MAX_ROWS) {
@@ -88,5 +138,5 @@ export const staffCatalog = new Hono<{ Bindings: Env; Variables: AuthVariables }
     }
     const result: ImportResult = { dryRun, valid: valid.length, inserted: 0, updated: 0 };
     if (!dryRun) Object.assign(result, await withDatabase(c.env, ({ db }) => upsertDirectories(db, valid)));
-    return c.json(result);
+    return c.json(result, 200);
   });

@@ -4,36 +4,72 @@
  * - `GET /api/staff/mail/:id/raw` → the raw message (message/rfc822) from R2
  * Unmatched mails are the ones no job's directory claimed (src/mail/inbound.ts).
  */
-import { Hono } from "hono";
+import { createRoute, z } from "@hono/zod-openapi";
 import { desc, eq } from "drizzle-orm";
-import { z } from "zod";
 import { requireStaff, requireUser, type AuthVariables } from "../auth/middleware";
-import { connectFromWorker } from "../db/worker-database";
 import { inboundMails, INBOUND_MAIL_STATUSES } from "../db/schema";
 import { ApiError } from "../http/errors";
-import { parseOrThrow } from "../http/validation";
+import { jsonAnswer, jsonError, newApiApp, staffOnly } from "../http/openapi";
+import { uuidParams } from "../http/params";
+import { withDatabase } from "../http/per-request";
 import type { InboundMailView } from "../../core/protocol/staff";
-
-type AppEnv = { Bindings: Env; Variables: AuthVariables };
 
 const listQuery = z.object({
   status: z.enum(INBOUND_MAIL_STATUSES).default("unmatched"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const staffMail = new Hono<AppEnv>()
-  .use(requireUser, requireStaff)
-  .get("/", async (c) => {
-    const q = parseOrThrow(listQuery, c.req.query(), "query");
-    const conn = await connectFromWorker(c.env);
-    try {
-      const rows = await conn.db
-        .select()
-        .from(inboundMails)
-        .where(eq(inboundMails.status, q.status))
-        .orderBy(desc(inboundMails.receivedAt))
-        .limit(q.limit);
-      return c.json({
+const InboundMail = z
+  .object({
+    id: z.string(),
+    receivedAt: z.string(),
+    from: z.string(),
+    to: z.string(),
+    subject: z.string().nullable(),
+    status: z.enum(INBOUND_MAIL_STATUSES),
+    reason: z.string().nullable(),
+    verificationLink: z.string().nullable(),
+    jobId: z.string().nullable(),
+    submissionId: z.string().nullable(),
+    rawUrl: z.string(),
+  })
+  .openapi("InboundMail");
+
+const list = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["staff"],
+  summary: "Mails received by the verification mailboxes, newest first",
+  security: [{ bearer: [] }],
+  request: { query: listQuery },
+  responses: { 200: jsonAnswer("The mails", z.object({ mails: z.array(InboundMail) })), ...staffOnly, 400: jsonError("Invalid query") },
+});
+
+const raw = createRoute({
+  method: "get",
+  path: "/{id}/raw",
+  tags: ["staff"],
+  summary: "The raw message",
+  security: [{ bearer: [] }],
+  request: { params: uuidParams({ id: "mail" }) },
+  responses: {
+    200: { description: "The message as received", content: { "message/rfc822": { schema: z.string() } } },
+    ...staffOnly,
+    400: jsonError("Not a mail id"),
+    404: jsonError("No such mail"),
+  },
+});
+
+export const staffMail = newApiApp<AuthVariables>();
+staffMail.use(requireUser, requireStaff);
+staffMail
+  .openapi(list, async (c) => {
+    const q = c.req.valid("query");
+    const rows = await withDatabase(c.env, ({ db }) =>
+      db.select().from(inboundMails).where(eq(inboundMails.status, q.status)).orderBy(desc(inboundMails.receivedAt)).limit(q.limit),
+    );
+    return c.json(
+      {
         mails: rows.map((r): InboundMailView => ({
           id: r.id,
           receivedAt: r.receivedAt.toISOString(),
@@ -47,20 +83,13 @@ export const staffMail = new Hono<AppEnv>()
           submissionId: r.submissionId,
           rawUrl: `/api/staff/mail/${r.id}/raw`,
         })),
-      });
-    } finally {
-      await conn.close();
-    }
+      },
+      200,
+    );
   })
-  .get("/:id/raw", async (c) => {
-    const id = parseOrThrow(z.string().uuid("not a mail id"), c.req.param("id"), "mail id");
-    const conn = await connectFromWorker(c.env);
-    let key: string | undefined;
-    try {
-      key = (await conn.db.select({ key: inboundMails.r2Key }).from(inboundMails).where(eq(inboundMails.id, id)))[0]?.key;
-    } finally {
-      await conn.close();
-    }
+  .openapi(raw, async (c) => {
+    const { id } = c.req.valid("param");
+    const key = (await withDatabase(c.env, ({ db }) => db.select({ key: inboundMails.r2Key }).from(inboundMails).where(eq(inboundMails.id, id))))[0]?.key;
     const object = key ? await c.env.EVIDENCE.get(key) : null;
     if (!object) throw new ApiError(404, "not_found", "No such mail");
     return new Response(object.body, { headers: { "content-type": "message/rfc822" } });

@@ -8,18 +8,16 @@
  *   `{ outcome: "submitted", customerAction? } | { outcome: "approved", listingUrl } | { outcome: "failed", reason }`
  * A repeated action answers 200 with `applied: false` and changes nothing.
  */
-import { Hono } from "hono";
-import { z } from "zod";
+import { createRoute, z } from "@hono/zod-openapi";
 import { requireStaff, requireUser, type AuthVariables } from "../auth/middleware";
-import { connectFromWorker } from "../db/worker-database";
+import { jsonRequest } from "../http/body";
 import { ApiError } from "../http/errors";
-import { jsonBody, parseOrThrow } from "../http/validation";
+import { errorResponses, jsonAnswer, jsonError, newApiApp, staffOnly } from "../http/openapi";
+import { uuidParams } from "../http/params";
+import { withDatabase } from "../http/per-request";
 import { coordinatorFor } from "../jobs/coordinator-client";
 import { staffTaskJobIds } from "../jobs/staff-task-jobs";
 import { staffOutcomeSchema, type StaffActionResult, type StaffTaskSummary } from "../../core/protocol/staff";
-
-type AppEnv = { Bindings: Env; Variables: AuthVariables };
-const uuid = (what: string) => z.string().uuid(`not a ${what} id`);
 
 function answer(result: StaffActionResult) {
   if (!result.ok) throw new ApiError(result.status, result.code, result.message);
@@ -30,38 +28,74 @@ function member(user: AuthVariables["user"]) {
   return { id: user.userId, name: user.email ?? user.userId };
 }
 
-function params(c: { req: { param(name: string): string | undefined } }) {
-  return {
-    jobId: parseOrThrow(uuid("job"), c.req.param("jobId"), "job id"),
-    submissionId: parseOrThrow(uuid("submission"), c.req.param("submissionId"), "submission id"),
-  };
-}
+const TaskParams = uuidParams({ jobId: "job", submissionId: "submission" });
+const security = [{ bearer: [] }];
+const Action = jsonAnswer(
+  "Applied, or (repeated) `applied: false` and nothing changed",
+  z.object({ applied: z.boolean(), packet: z.looseObject({}).openapi("StaffTaskPacket", { description: "core/protocol/staff.ts StaffTaskPacket" }) }),
+);
+const packetErrors = { ...staffOnly, 400: jsonError("Not a job or submission id"), 404: jsonError("No such task"), 409: jsonError("The task is in another state (the code says which)") };
 
-export const staffTasks = new Hono<AppEnv>()
-  .use(requireUser, requireStaff)
-  .get("/", async (c) => {
-    const conn = await connectFromWorker(c.env);
-    let jobIds: string[];
-    try {
-      jobIds = await staffTaskJobIds(conn.db);
-    } finally {
-      await conn.close();
-    }
+const list = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["staff"],
+  summary: "Open staff tasks across jobs",
+  security,
+  responses: { 200: jsonAnswer("Oldest first", z.object({ tasks: z.array(z.looseObject({}).openapi("StaffTaskSummary")) })), ...staffOnly },
+});
+
+const packet = createRoute({
+  method: "get",
+  path: "/{jobId}/{submissionId}",
+  tags: ["staff"],
+  summary: "One task's packet (what to submit, where)",
+  security,
+  request: { params: TaskParams },
+  responses: { 200: Action, ...packetErrors },
+});
+
+const claim = createRoute({
+  method: "post",
+  path: "/{jobId}/{submissionId}/claim",
+  tags: ["staff"],
+  summary: "Claim the task",
+  security,
+  request: { params: TaskParams },
+  responses: { 200: Action, ...packetErrors },
+});
+
+const outcome = createRoute({
+  method: "post",
+  path: "/{jobId}/{submissionId}/outcome",
+  tags: ["staff"],
+  summary: "Record what happened: submitted, approved (with the listing URL) or failed",
+  security,
+  middleware: jsonRequest(),
+  request: { params: TaskParams, body: { required: true, content: { "application/json": { schema: staffOutcomeSchema } } } },
+  responses: { 200: Action, ...errorResponses, ...packetErrors },
+});
+
+export const staffTasks = newApiApp<AuthVariables>();
+staffTasks.use(requireUser, requireStaff);
+staffTasks
+  .openapi(list, async (c) => {
+    const jobIds = await withDatabase(c.env, ({ db }) => staffTaskJobIds(db));
     // Postgres finds the jobs; each coordinator says what is open right now.
     const lists = await Promise.all(jobIds.map((id) => coordinatorFor(c.env, id).staffTaskList()));
     const tasks: StaffTaskSummary[] = lists.flat().sort((a, b) => a.updatedAt - b.updatedAt);
-    return c.json({ tasks });
+    return c.json({ tasks }, 200);
   })
-  .get("/:jobId/:submissionId", async (c) => {
-    const { jobId, submissionId } = params(c);
-    return c.json(answer(await coordinatorFor(c.env, jobId).staffTaskPacket(submissionId)));
+  .openapi(packet, async (c) => {
+    const { jobId, submissionId } = c.req.valid("param");
+    return c.json(answer(await coordinatorFor(c.env, jobId).staffTaskPacket(submissionId)), 200);
   })
-  .post("/:jobId/:submissionId/claim", async (c) => {
-    const { jobId, submissionId } = params(c);
-    return c.json(answer(await coordinatorFor(c.env, jobId).claimStaffTask(submissionId, member(c.get("user")))));
+  .openapi(claim, async (c) => {
+    const { jobId, submissionId } = c.req.valid("param");
+    return c.json(answer(await coordinatorFor(c.env, jobId).claimStaffTask(submissionId, member(c.get("user")))), 200);
   })
-  .post("/:jobId/:submissionId/outcome", async (c) => {
-    const { jobId, submissionId } = params(c);
-    const input = await jsonBody(c, staffOutcomeSchema);
-    return c.json(answer(await coordinatorFor(c.env, jobId).recordStaffOutcome(submissionId, member(c.get("user")), input)));
+  .openapi(outcome, async (c) => {
+    const { jobId, submissionId } = c.req.valid("param");
+    const input = c.req.valid("json");
+    return c.json(answer(await coordinatorFor(c.env, jobId).recordStaffOutcome(submissionId, member(c.get("user")), input)), 200);
   });

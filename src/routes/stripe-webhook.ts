@@ -13,7 +13,9 @@ import { Stripe, verifyStripeEvent } from "../billing/stripe";
 import { processStripeEvent, type ProcessedEvent } from "../billing/webhook";
 import { ApiError } from "../http/errors";
 import { log } from "../../core/log";
-import { WEBHOOK_BODY_LIMIT, jsonError, mediaType, newApiApp, runAfterResponse, sizeLimit, withDatabase } from "./api-support";
+import { WEBHOOK_BODY_LIMIT, mediaType, sizeLimit } from "../http/body";
+import { jsonError, newApiApp } from "../http/openapi";
+import { runAfterResponse, withDatabase } from "../http/per-request";
 
 const WebhookAnswer = z
   .object({

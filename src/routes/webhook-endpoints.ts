@@ -8,19 +8,20 @@
  * A URL the policy refuses (src/webhooks/url-policy.ts), an unknown event
  * type or unknown field is a 400 naming the field, and writes nothing.
  */
+import { createRoute, z } from "@hono/zod-openapi";
 import { and, count, eq, sql } from "drizzle-orm";
-import { Hono } from "hono";
-import { z } from "zod";
 import { requireUser, type AuthVariables } from "../auth/middleware";
 import { isLoopback } from "../billing/stripe";
 import { customerForUser } from "../billing/customers";
 import { webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { ApiError } from "../http/errors";
-import { jsonBody, parseOrThrow } from "../http/validation";
+import { jsonRequest } from "../http/body";
+import { errorResponses, jsonAnswer, jsonError, newApiApp, signedIn } from "../http/openapi";
+import { uuidParams } from "../http/params";
+import { withDatabase } from "../http/per-request";
 import { WEBHOOK_EVENT_TYPES } from "../webhooks/events";
 import { newWebhookSecret } from "../webhooks/signature";
 import { checkWebhookUrl, MAX_WEBHOOK_URL_LENGTH } from "../webhooks/url-policy";
-import { fieldErrors, validationFailed, withDatabase } from "./api-support";
 
 /** Active endpoints one customer may have. */
 export const MAX_ENDPOINTS = 5;
@@ -42,11 +43,60 @@ const endpointColumns = {
   createdAt: webhookEndpoints.createdAt,
 };
 
-type AppEnv = { Bindings: Env; Variables: AuthVariables };
+const Endpoint = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()).openapi({ description: "Event types sent; empty: all" }),
+    description: z.string().nullable(),
+    active: z.boolean(),
+    createdAt: z.string(),
+  })
+  .openapi("WebhookEndpoint");
+const security = [{ bearer: [] }];
 
-export const webhookEndpointsApi = new Hono<AppEnv>()
-  .use(requireUser)
-  .get("/", async (c) => {
+const list = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["webhooks"],
+  summary: "The customer's webhook endpoints (never their secrets), with delivery counts",
+  security,
+  responses: {
+    200: jsonAnswer("Oldest first", z.object({ endpoints: z.array(Endpoint.extend({ deliveries: z.record(z.string(), z.number().int()) })) })),
+    ...signedIn,
+  },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/",
+  tags: ["webhooks"],
+  summary: "Register an endpoint; the signing secret is shown this once",
+  security,
+  middleware: jsonRequest(),
+  request: { body: { required: true, content: { "application/json": { schema: createBody } } } },
+  responses: {
+    201: jsonAnswer("Registered", z.object({ endpoint: Endpoint, secret: z.string() })),
+    ...errorResponses,
+    ...signedIn,
+    409: jsonError("Too many active endpoints, or this URL is registered already"),
+  },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/{id}",
+  tags: ["webhooks"],
+  summary: "Deactivate an endpoint (its pending deliveries end as failed; history stays)",
+  security,
+  request: { params: uuidParams({ id: "endpoint" }) },
+  responses: { 200: jsonAnswer("The endpoint, now inactive", z.object({ endpoint: Endpoint })), ...signedIn, 400: jsonError("Not an endpoint id"), 404: jsonError("No such endpoint") },
+});
+
+export const webhookEndpointsApi = newApiApp<AuthVariables>();
+webhookEndpointsApi.use(requireUser);
+webhookEndpointsApi
+  .openapi(list, async (c) => {
     c.header("cache-control", "no-store");
     const endpoints = await withDatabase(c.env, ({ db }) =>
       db.transaction(async (tx) => {
@@ -64,13 +114,10 @@ export const webhookEndpointsApi = new Hono<AppEnv>()
         }));
       }),
     );
-    return c.json({ endpoints });
+    return c.json({ endpoints }, 200);
   })
-  .post("/", async (c) => {
-    // api-support's field errors name unknown keys by their own path ("secret": "Unknown field").
-    const parsed = createBody.safeParse(await jsonBody(c, z.unknown()));
-    if (!parsed.success) throw validationFailed(fieldErrors(parsed.error.issues), "body");
-    const input = parsed.data;
+  .openapi(create, async (c) => {
+    const input = c.req.valid("json");
     const checked = checkWebhookUrl(input.url, { development: isLoopback(c.env.PUBLIC_URL) });
     if (!checked.ok) throw new ApiError(400, "validation_failed", "Invalid body: url", { fields: { url: checked.reason } });
     const events = [...new Set(input.events ?? [])];
@@ -97,8 +144,8 @@ export const webhookEndpointsApi = new Hono<AppEnv>()
     c.header("cache-control", "no-store");
     return c.json({ endpoint, secret }, 201);
   })
-  .delete("/:id", async (c) => {
-    const id = parseOrThrow(z.string().uuid("not an endpoint id"), c.req.param("id"), "endpoint id");
+  .openapi(remove, async (c) => {
+    const { id } = c.req.valid("param");
     const endpoint = await withDatabase(c.env, ({ db }) =>
       db.transaction(async (tx) => {
         const customer = await customerForUser(tx, c.get("user"), { create: false });
@@ -113,5 +160,5 @@ export const webhookEndpointsApi = new Hono<AppEnv>()
     );
     // 404 for another customer's endpoint too: ids are not confirmed to strangers.
     if (!endpoint) throw new ApiError(404, "not_found", "No such endpoint");
-    return c.json({ endpoint });
+    return c.json({ endpoint }, 200);
   });

@@ -1,0 +1,74 @@
+/**
+ * Stripe Checkout Sessions for a plan: creating one (with the client's
+ * Idempotency-Key, namespaced) and reading one back, from Stripe or, in local
+ * mode, from the stand-in (src/billing/local-checkout.ts). Stripe's failures
+ * become the API's answers: a reused key with other values is a 422, anything
+ * else Stripe refuses or does not answer is a 502.
+ */
+import type { Database } from "../db/client";
+import { ApiError } from "../http/errors";
+import { PLANS, type PlanId } from "../../core/plans";
+import { log } from "../../core/log";
+import { getLocalSession, localSessionObject } from "./local-checkout";
+import { Stripe, cancelUrl, checkoutMode, stripeClient, successUrl } from "./stripe";
+
+function stripeFailure(err: unknown, what: string): ApiError {
+  if (err instanceof Stripe.errors.StripeIdempotencyError) {
+    return new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was used for a checkout with a different plan or email");
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  log("error", `stripe ${what} failed`, { error: message });
+  return new ApiError(502, "payment_provider_error", `Stripe could not ${what}; try again in a moment`);
+}
+
+export async function createStripeSession(env: Env, plan: PlanId, email: string, idempotencyKey?: string): Promise<{ url: string; sessionId: string }> {
+  const p = PLANS[plan];
+  try {
+    const session = await stripeClient(env).checkout.sessions.create(
+      {
+        mode: "payment",
+        customer_email: email,
+        customer_creation: "always",
+        billing_address_collection: "required",
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: p.currency,
+              unit_amount: p.priceCents,
+              product_data: {
+                name: `DirectoryBolt ${p.name}`,
+                description: `Your business listed in ${p.directories} online directories (one-time)`,
+              },
+            },
+          },
+        ],
+        metadata: { plan: p.id },
+        payment_intent_data: { metadata: { plan: p.id } },
+        success_url: successUrl(env),
+        cancel_url: cancelUrl(env, p.id),
+      },
+      // Namespaced: the client's key is theirs, and must not collide with
+      // keys other callers use on the same Stripe account.
+      idempotencyKey ? { idempotencyKey: `directorybolt-checkout:${idempotencyKey}` } : undefined,
+    );
+    if (!session.url) throw new Error("Stripe returned a session without a URL");
+    return { url: session.url, sessionId: session.id };
+  } catch (err) {
+    throw stripeFailure(err, "start the checkout");
+  }
+}
+
+/** The session, from Stripe or the local stand-in; null when it does not exist. */
+export async function retrieveSession(env: Env, db: Database, sessionId: string): Promise<Stripe.Checkout.Session | null> {
+  if (checkoutMode(env) === "local") {
+    const row = await db.transaction((tx) => getLocalSession(tx, sessionId));
+    return row ? localSessionObject(env, row) : null;
+  }
+  try {
+    return await stripeClient(env).checkout.sessions.retrieve(sessionId);
+  } catch (err) {
+    if (err instanceof Stripe.errors.StripeInvalidRequestError && (err.statusCode === 404 || err.code === "resource_missing")) return null;
+    throw stripeFailure(err, "look up the checkout");
+  }
+}
