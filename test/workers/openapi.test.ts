@@ -12,9 +12,9 @@ const UNDOCUMENTED: Record<string, string> = {
   "GET /api/openapi.json": "the document itself",
   "GET /api/checkout/local/{sessionId}": "the local checkout stand-in's page (loopback only, hide: true)",
   "POST /api/checkout/local/{sessionId}/pay": "the local checkout stand-in's form (loopback only, hide: true)",
-  "POST /api/dev/faults/jobs/{jobId}/redeliver": "fault injection for test:faults (loopback only)",
-  "POST /api/dev/faults/jobs/{jobId}/evict": "fault injection for test:faults (loopback only)",
-  "GET /api/dev/faults/jobs/{jobId}/counters": "fault injection for test:faults (loopback only)",
+  "POST /api/dev/faults/jobs/{jobId}/redeliver": "fault injection for test:faults (loopback only, hide: true)",
+  "POST /api/dev/faults/jobs/{jobId}/evict": "fault injection for test:faults (loopback only, hide: true)",
+  "GET /api/dev/faults/jobs/{jobId}/counters": "fault injection for test:faults (loopback only, hide: true)",
 };
 
 type Operation = { summary?: string; responses: Record<string, unknown>; parameters?: { name: string; in: string }[] };
