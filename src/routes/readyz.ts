@@ -12,7 +12,6 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonAnswer, newApiApp } from "../http/openapi";
-import type { OpsMetricsSnapshot } from "../observability/ops-stats";
 import { opsMonitor } from "../jobs/coordinator-client";
 import { probeDatabase } from "./health";
 
