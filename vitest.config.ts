@@ -14,6 +14,8 @@ export function devVars(file: string): Record<string, string> {
 }
 
 export const databaseSetup = "./test/support/database.global.ts";
+/** Finds Chromium once (or fails the run in seconds, saying how to get one). */
+export const chromiumSetup = "./test/support/chromium.global.ts";
 
 /** The Worker in workerd, on the test database, with the documented local secrets. */
 export function workersPlugin() {
@@ -51,6 +53,7 @@ const faultsProject = {
     environment: "node" as const,
     testTimeout: 60 * 60_000,
     hookTimeout: 300_000,
+    globalSetup: [chromiumSetup],
   },
 };
 
@@ -107,6 +110,7 @@ export default defineConfig({
           environment: "node",
           testTimeout: 600_000,
           hookTimeout: 240_000,
+          globalSetup: [chromiumSetup],
         },
       },
       {
@@ -119,6 +123,7 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 300_000,
+          globalSetup: [chromiumSetup],
         },
       },
       {
@@ -128,6 +133,7 @@ export default defineConfig({
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          globalSetup: [chromiumSetup],
         },
       },
       ...(faultsRequested ? [faultsProject] : []),

@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, chromiumPath } from "../../tools/lib/chromium";
+import { CHROMIUM_ARGS, resolveChromium } from "../../tools/lib/chromium";
 import { ROOT, startStack, type Stack } from "../../tools/lib/stack";
 import { stackVars } from "../../tools/lib/order";
 import { startSupabaseAuth, type SupabaseAuthStandIn } from "./support/supabase-auth";
@@ -33,7 +33,7 @@ beforeAll(async () => {
     vars: { ...vars, SUPABASE_URL: auth.url, SUPABASE_ANON_KEY: auth.anonKey },
     log: (m) => console.log(`[magic-link] ${m}`),
   });
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS.filter((a) => a !== "--headless") });
+  browser = await chromium.launch({ executablePath: await resolveChromium(), args: CHROMIUM_ARGS.filter((a) => a !== "--headless") });
 }, 300_000);
 
 afterAll(async () => {

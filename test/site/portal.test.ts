@@ -14,7 +14,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, chromiumPath } from "../../tools/lib/chromium";
+import { CHROMIUM_ARGS, resolveChromium } from "../../tools/lib/chromium";
 import { ROOT, startStack, type Stack } from "../../tools/lib/stack";
 import { placeLocalOrder, stackVars } from "../../tools/lib/order";
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
   execFileSync("npx", ["vite", "build", "ui", "--logLevel", "error"], { cwd: ROOT, stdio: "inherit" });
   vars = await stackVars(PORT, FARM_PORT);
   stack = await startStack({ port: PORT, farmPort: FARM_PORT, vars, log: (m) => console.log(`[site] ${m}`) });
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS.filter((a) => a !== "--headless") });
+  browser = await chromium.launch({ executablePath: await resolveChromium(), args: CHROMIUM_ARGS.filter((a) => a !== "--headless") });
 }, 300_000);
 
 afterAll(async () => {
