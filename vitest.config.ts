@@ -41,9 +41,10 @@ function fuzzRuns(): number {
 
 /**
  * Fault injection (`npm run test:faults` = `vitest run --project faults`): a
- * Professional order under killed browsers, workers and coordinators, a
- * stopped PostgreSQL 15 and replayed deliveries. Ten minutes, so `npm test`
- * leaves it out: the project exists only when named on the command line.
+ * Growth order under killed browsers, workers and coordinators, a stopped
+ * PostgreSQL 15 and replayed deliveries. Minutes, on a PostgreSQL 15 of its
+ * own, so `npm test` leaves it out (CI runs it as its own step): the project
+ * exists only when named on the command line.
  */
 const faultsRequested = process.argv.some((arg, i, all) => arg === "--project=faults" || (arg === "faults" && all[i - 1] === "--project"));
 const faultsProject = {
@@ -119,11 +120,12 @@ export default defineConfig({
           name: "site",
           include: ["test/site/**/*.test.ts"],
           environment: "node",
-          // Each file builds ui/dist and runs a whole stack: one at a time.
+          // Each file runs a whole stack: one at a time.
           fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 300_000,
-          globalSetup: [chromiumSetup],
+          // ui/dist built once from the current source, for both files.
+          globalSetup: [chromiumSetup, "./test/support/site-build.global.ts"],
         },
       },
       {

@@ -7,7 +7,6 @@
  * second customer refused the job. Also measures the portal store on a
  * synthetic 500-row job (/dev/render-bench). Screenshots: docs/screenshots/.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
@@ -32,7 +31,6 @@ let staffToken = "";
 let outcomes = { succeeded: -1, failed: -1 };
 
 beforeAll(async () => {
-  execFileSync("npx", ["vite", "build", "ui", "--logLevel", "error"], { cwd: ROOT, stdio: "inherit" });
   vars = await stackVars(PORT, FARM_PORT);
   stack = await startStack({ port: PORT, farmPort: FARM_PORT, vars, log: (m) => console.log(`[site] ${m}`) });
   browser = await chromium.launch({ executablePath: await resolveChromium(), args: CHROMIUM_ARGS.filter((a) => a !== "--headless") });
