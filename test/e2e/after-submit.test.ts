@@ -1,7 +1,7 @@
 /**
  * After the submit button, end to end on one machine: the stack (PGlite,
- * both Workers under `wrangler dev`, the farm, local Browser Rendering on the
- * system Chromium) with the sandbox catalog narrowed to a handful of
+ * both Workers under `wrangler dev`, the farm, local Browser Rendering on
+ * our Chromium) with the sandbox catalog narrowed to a handful of
  * directories, three of which confirm listings by e-mail. The farm mails
  * real RFC 822 messages to wrangler dev's email handler; the job's
  * coordinator has the link opened by the browser worker; the approval

@@ -1,6 +1,6 @@
 /**
  * A whole order, end to end, on one machine: the stack (PGlite, both Workers
- * under `wrangler dev`, the farm, local Browser Rendering on the system
+ * under `wrangler dev`, the farm, local Browser Rendering on our
  * Chromium), a Starter order paid through the local checkout, the business
  * profile saved, and the browser worker submitting to 50 farm directories.
  * Every submission is checked against what the farm recorded, and its

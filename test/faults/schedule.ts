@@ -1,6 +1,6 @@
 /**
  * The fault schedule of `npm run test:faults`, in one place: when the job
- * has finished this share of its 300 submissions (so the faults spread over
+ * has finished this share of its submissions (so the faults spread over
  * the whole run on a fast machine or a busy one), what happens. The farm
  * answers 10 % of all directory requests with a random 500/502/503 for the
  * whole run (FARM_FLAKY_RATE).

@@ -7,11 +7,10 @@
  * the site keeps the token, and the API accepts it (HS256, the project's
  * issuer) to list the job bought with that email. A used link is refused in words.
  */
-import { execFileSync } from "node:child_process";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, chromiumPath } from "../../tools/lib/chromium";
-import { ROOT, startStack, type Stack } from "../../tools/lib/stack";
+import { CHROMIUM_ARGS, resolveChromium } from "../../tools/lib/chromium";
+import { startStack, type Stack } from "../../tools/lib/stack";
 import { stackVars } from "../../tools/lib/order";
 import { startSupabaseAuth, type SupabaseAuthStandIn } from "./support/supabase-auth";
 
@@ -24,7 +23,6 @@ let auth: SupabaseAuthStandIn;
 let browser: Browser;
 
 beforeAll(async () => {
-  execFileSync("npx", ["vite", "build", "ui", "--logLevel", "error"], { cwd: ROOT, stdio: "inherit" });
   const vars = await stackVars(PORT, FARM_PORT);
   auth = await startSupabaseAuth({ port: AUTH_PORT, jwtSecret: vars.SUPABASE_JWT_SECRET!, siteUrl: `http://127.0.0.1:${PORT}` });
   stack = await startStack({
@@ -33,7 +31,7 @@ beforeAll(async () => {
     vars: { ...vars, SUPABASE_URL: auth.url, SUPABASE_ANON_KEY: auth.anonKey },
     log: (m) => console.log(`[magic-link] ${m}`),
   });
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS.filter((a) => a !== "--headless") });
+  browser = await chromium.launch({ executablePath: await resolveChromium(), args: CHROMIUM_ARGS.filter((a) => a !== "--headless") });
 }, 300_000);
 
 afterAll(async () => {

@@ -9,14 +9,13 @@
  * (git-ignored: a test writes no tracked file); `npm run screenshots` runs
  * this file with SCREENSHOTS_DIR=docs/screenshots to refresh the docs.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, chromiumPath } from "../../tools/lib/chromium";
+import { CHROMIUM_ARGS, resolveChromium } from "../../tools/lib/chromium";
 import { ROOT, startStack, type Stack } from "../../tools/lib/stack";
 import { placeLocalOrder, stackVars } from "../../tools/lib/order";
 
@@ -35,10 +34,9 @@ let staffToken = "";
 let outcomes = { succeeded: -1, failed: -1 };
 
 beforeAll(async () => {
-  execFileSync("npx", ["vite", "build", "ui", "--logLevel", "error"], { cwd: ROOT, stdio: "inherit" });
   vars = await stackVars(PORT, FARM_PORT);
   stack = await startStack({ port: PORT, farmPort: FARM_PORT, vars, log: (m) => console.log(`[site] ${m}`) });
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS.filter((a) => a !== "--headless") });
+  browser = await chromium.launch({ executablePath: await resolveChromium(), args: CHROMIUM_ARGS.filter((a) => a !== "--headless") });
 }, 300_000);
 
 afterAll(async () => {

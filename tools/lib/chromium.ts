@@ -1,9 +1,9 @@
 /**
- * One way to start the machine's Chromium for Node-side tools (map-form CLI,
+ * One way to find and start Chromium for Node-side tools (map-form CLI,
  * mapper bench, browser tests, the sandbox farm). Keeping the flags in one
  * place means every tool behaves the same offline and in CI.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
@@ -22,16 +22,54 @@ export const CHROMIUM_ARGS = [
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
-/** CHROMIUM_PATH, else the first system Chromium found; undefined when none is. */
-export function findChromium(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  return CANDIDATES.find((p) => existsSync(p));
+/** What to do when no Chromium is found; every browser-dependent entry point shows this. */
+export const NO_CHROMIUM_HELP =
+  "npm install ships one (@sparticuz/chromium, unpacked to the temp dir on first use); or apt-get install chromium; or set CHROMIUM_PATH to a Chromium binary. " +
+  "A CHROMIUM_PATH that is set is used as is, never replaced by another Chromium: unset it to fall back.";
+
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
-export function chromiumPath(): string {
-  const found = findChromium();
-  if (!found) throw new Error("No Chromium found: apt-get install chromium, or set CHROMIUM_PATH");
-  return found;
+let resolved: Promise<string> | undefined;
+
+/**
+ * The Chromium every tool and test launches, found once per process:
+ * CHROMIUM_PATH when set (and then only it: a wrong path fails rather than
+ * silently testing another browser); else a system Chromium at the usual
+ * paths; else the one inside @sparticuz/chromium, which npm installs with the
+ * dev dependencies and which unpacks itself (binary, its .so files, fonts)
+ * into the temp dir in a second or two on first use. Rejects with one message
+ * saying what was tried and what to do.
+ */
+export function resolveChromium(): Promise<string> {
+  resolved ??= findOne();
+  return resolved;
+}
+
+async function findOne(): Promise<string> {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) {
+    if (isExecutableFile(fromEnv)) return fromEnv;
+    throw new Error(`No Chromium: CHROMIUM_PATH=${fromEnv} is not an executable file. ${NO_CHROMIUM_HELP}`);
+  }
+  const system = CANDIDATES.find(isExecutableFile);
+  if (system) return system;
+  let why: string;
+  try {
+    const { default: packaged } = await import("@sparticuz/chromium");
+    const path = await packaged.executablePath();
+    if (isExecutableFile(path)) return path;
+    why = `@sparticuz/chromium gave ${path}, not an executable file`;
+  } catch (err) {
+    why = `@sparticuz/chromium: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  throw new Error(`No Chromium: CHROMIUM_PATH is unset, none of ${CANDIDATES.join(", ")} exists, and ${why}. ${NO_CHROMIUM_HELP}`);
 }
 
 /**
@@ -65,7 +103,7 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
   let browser: Browser;
   try {
     browser = await puppeteer.launch({
-      executablePath: chromiumPath(),
+      executablePath: await resolveChromium(),
       headless: true,
       args: [...CHROMIUM_ARGS, `--user-data-dir=${userDataDir}`, ...proxyArgs(), ...extraArgs],
       // Callers own their process lifecycle; do not install signal handlers.

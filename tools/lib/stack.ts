@@ -191,8 +191,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         build.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited ${code}`))));
       });
     }
-    const shim = await installBrowserRenderingShim();
-    log(shim ? `local Browser Rendering runs the system Chromium (${shim})` : "no Chromium found (set CHROMIUM_PATH or apt-get install chromium): browser tasks will fail");
+    // Without a Chromium the site and API still run (npm run dev); only browser tasks fail.
+    await installBrowserRenderingShim().then(
+      ({ shim, chromium }) => log(`local Browser Rendering runs ${chromium} (through ${shim})`),
+      (err: Error) => log(`${err.message} Browser tasks will fail.`),
+    );
 
     let browserConfig = "browser-worker/wrangler.toml";
     const extra: string[] = [];
