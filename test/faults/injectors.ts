@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 import type { Stack } from "../../tools/lib/stack";
-import Stripe from "stripe";
+import { checkoutSession, stripeEvent, stripeSignature } from "../support/stripe";
 import type { ReportResult, TaskReport } from "../../core/protocol/tasks";
 import type { Snapshot } from "../../tools/lib/order";
 
@@ -87,26 +87,20 @@ export async function coordinatorCounters(stack: Stack, workerToken: string, job
   return res.body;
 }
 
-const stripe = new Stripe("sk_test_unused_for_signing_only");
-const cryptoProvider = Stripe.createSubtleCryptoProvider();
+type PaidRow = { id: string; plan: string; email: string; amount_cents: number; currency: string; country: string | null; stripe_customer_id: string | null; stripe_payment_intent_id: string | null };
 
-/** The parts of a paid Checkout Session the webhook reads, as Stripe sends them (bench/webhook.ts sends the same). */
-function paidSession(row: { id: string; plan: string; email: string; amount_cents: number; currency: string; country: string | null; stripe_customer_id: string | null; stripe_payment_intent_id: string | null }) {
-  return {
+/** A recorded local checkout as the paid Checkout Session Stripe would send for it. */
+const paidSession = (row: PaidRow) =>
+  checkoutSession({
     id: row.id,
-    object: "checkout.session",
-    mode: "payment",
-    status: "complete",
-    payment_status: "paid",
-    amount_total: row.amount_cents,
+    plan: row.plan,
+    email: row.email,
+    amount: row.amount_cents,
     currency: row.currency,
+    country: row.country,
     customer: row.stripe_customer_id,
-    customer_email: row.email,
-    customer_details: { email: row.email, address: { country: row.country } },
-    metadata: { plan: row.plan },
-    payment_intent: row.stripe_payment_intent_id,
-  };
-}
+    paymentIntent: row.stripe_payment_intent_id,
+  });
 
 /**
  * Every Stripe event the webhook has recorded, re-posted with a valid
@@ -123,21 +117,11 @@ export async function replayWebhooks(stack: Stack, secret: string): Promise<{ se
     events = (await db.query<{ id: string; type: string }>("select id, type from stripe_events order by received_at")).rows;
     sessions = (
       await db.query("select id, plan, email, amount_cents, currency, country, stripe_customer_id, stripe_payment_intent_id from local_checkout_sessions where payment_status = 'paid' order by created_at")
-    ).rows.map(paidSession);
+    ).rows.map((row: PaidRow) => paidSession(row));
   } finally {
     await db.end();
   }
-  const event = (id: string, session: ReturnType<typeof paidSession>) => ({
-    id,
-    object: "event",
-    api_version: Stripe.API_VERSION,
-    created: Math.floor(Date.now() / 1000),
-    data: { object: session },
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type: "checkout.session.completed",
-  });
+  const event = (id: string, session: ReturnType<typeof paidSession>) => stripeEvent("checkout.session.completed", session, id);
   const deliveries = [
     // The local checkout sends one checkout.session.completed per paid session.
     ...events.flatMap((e, i) => (sessions[i] && e.type === "checkout.session.completed" ? [event(e.id, sessions[i]!)] : [])),
@@ -147,7 +131,7 @@ export async function replayWebhooks(stack: Stack, secret: string): Promise<{ se
   const statuses: number[] = [];
   for (const e of deliveries) {
     const payload = JSON.stringify(e, null, 2);
-    const signature = await stripe.webhooks.generateTestHeaderStringAsync({ payload, secret, cryptoProvider });
+    const signature = await stripeSignature(payload, secret);
     const res = await call<{ duplicate?: boolean; outcome?: string }>(stack, "/api/webhooks/stripe", {
       method: "POST",
       headers: { "content-type": "application/json; charset=utf-8", "stripe-signature": signature },
