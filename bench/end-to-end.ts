@@ -35,10 +35,7 @@ try {
   const productSeconds = (Date.now() - order.paidAt) / 1000;
   const db = new pg.Client({ connectionString: stack.databaseUrl });
   await db.connect();
-  const { rows } = await db.query<{ slug: string }>(
-    "select d.slug from directory_submissions s join directories d on d.id = s.directory_id where s.job_id = $1",
-    [order.jobId],
-  );
+  const { rows } = await db.query<{ slug: string }>("select d.slug from directory_submissions s join directories d on d.id = s.directory_id where s.job_id = $1", [order.jobId]);
   await db.end();
   const slugs = rows.map((r) => r.slug);
   const done = snapshot.job.submitted;

@@ -104,7 +104,15 @@ function trueProbability(d: TrueDirectory, business: Business, at: number): numb
 }
 
 function makeBusiness(r: () => number): Business {
-  return { categories: [pickFrom(r, CATEGORIES.filter((c) => c !== "general"))], country: pickFrom(r, ["US", "GB", "DE", "FR"]) };
+  return {
+    categories: [
+      pickFrom(
+        r,
+        CATEGORIES.filter((c) => c !== "general"),
+      ),
+    ],
+    country: pickFrom(r, ["US", "GB", "DE", "FR"]),
+  };
 }
 
 /** Tier selection offers a business its own country's directories and international ones. */
@@ -122,7 +130,11 @@ function history(world: TrueDirectory[], r: () => number): Map<string, Directory
     const at = START - 14 * 86_400_000 + Math.floor(r() * 14 * 86_400_000);
     const accepted = r() < trueProbability(d, business, at);
     const fits = fitLogOdds(d.facts, business) >= 0;
-    const next = applyOutcome(stats.get(d.facts.id)!, { submissionId: `h${i}`, attempt: 1, directoryId: d.facts.id, at, accepted, failureClass: accepted ? null : "validation", fits }, d.facts.country);
+    const next = applyOutcome(
+      stats.get(d.facts.id)!,
+      { submissionId: `h${i}`, attempt: 1, directoryId: d.facts.id, at, accepted, failureClass: accepted ? null : "validation", fits },
+      d.facts.country,
+    );
     stats.set(d.facts.id, next.stats);
   }
   return stats;
@@ -178,16 +190,18 @@ function simulate(strategy: Strategy, world: TrueDirectory[], startStats: Map<st
       admitted = true;
       calculator = new SuccessProbabilityCalculator(SuccessProbabilityCalculator.groupsOf(facts, stats), stats);
       const tasks = job.chosen
-        .map((d): SimTask => ({
-          id: `${job.id}:${d.facts.id}`,
-          jobId: job.id,
-          directory: d.facts,
-          business: job.business,
-          probability: calculator.probability(d.facts, job.business),
-          notBefore: strategy === "timed" ? job.arrival + timing.decide(stats.get(d.facts.id), d.facts.country, job.arrival, `${job.id}:${d.facts.id}`).delayMs : job.arrival,
-          attempt: 0,
-          catalogRank: 0,
-        }))
+        .map(
+          (d): SimTask => ({
+            id: `${job.id}:${d.facts.id}`,
+            jobId: job.id,
+            directory: d.facts,
+            business: job.business,
+            probability: calculator.probability(d.facts, job.business),
+            notBefore: strategy === "timed" ? job.arrival + timing.decide(stats.get(d.facts.id), d.facts.country, job.arrival, `${job.id}:${d.facts.id}`).delayMs : job.arrival,
+            attempt: 0,
+            catalogRank: 0,
+          }),
+        )
         .sort((a, b) => (b.directory.daScore ?? 0) - (a.directory.daScore ?? 0));
       for (const [i, t] of tasks.entries()) t.catalogRank = i;
       pending.push(...tasks);
@@ -227,7 +241,17 @@ function simulate(strategy: Strategy, world: TrueDirectory[], startStats: Map<st
     }
     const applied = applyOutcome(
       stats.get(d.facts.id)!,
-      { submissionId: task.id, attempt: task.attempt, directoryId: d.facts.id, at: now, accepted, failureClass: accepted ? null : rateLimited ? "rate_limited" : "validation", retryAfterSeconds: rateLimited ? RATE_LIMIT_RETRY_S : null, durationMs, fits: fitLogOdds(d.facts, task.business) >= 0 },
+      {
+        submissionId: task.id,
+        attempt: task.attempt,
+        directoryId: d.facts.id,
+        at: now,
+        accepted,
+        failureClass: accepted ? null : rateLimited ? "rate_limited" : "validation",
+        retryAfterSeconds: rateLimited ? RATE_LIMIT_RETRY_S : null,
+        durationMs,
+        fits: fitLogOdds(d.facts, task.business) >= 0,
+      },
       d.facts.country,
     );
     stats.set(d.facts.id, applied.stats);

@@ -61,10 +61,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 3);
 const dumpPath = process.env.BENCH_DUMP || "";
 
 /** The contact/address types the headline figures are about. */
-const CONTACT = [
-  "email", "tel", "given-name", "family-name", "name", "additional-name", "address-line1",
-  "address-line2", "address-level2", "address-level1", "postal-code", "country",
-] as const;
+const CONTACT = ["email", "tel", "given-name", "family-name", "name", "additional-name", "address-line1", "address-line2", "address-level2", "address-level1", "postal-code", "country"] as const;
 const CREDENTIAL = ["username", "new-password", "current-password"] as const;
 /** Types that would put contact/address/credential data into a box. */
 const SCORED = new Set<string>([...CONTACT, "street-address", ...CREDENTIAL]);
@@ -138,7 +135,7 @@ async function classifyFile(page: Page, file: string): Promise<Outcome[]> {
           return "!bad-selector";
         }
       }),
-    mainFields.map((f) => f.selector)
+    mainFields.map((f) => f.selector),
   )) as (string | null)[];
   const byKey = new Map<number, MappedField>();
   keys.forEach((k, i) => {
@@ -167,9 +164,7 @@ async function run() {
   }
   const t0 = Date.now();
   const indexPath = join(formsDir, "index.json");
-  let files: string[] = existsSync(indexPath)
-    ? (JSON.parse(readFileSync(indexPath, "utf8")) as { html: string }[]).map((e) => e.html)
-    : readdirSync(formsDir).filter((f) => f.endsWith(".html"));
+  let files: string[] = existsSync(indexPath) ? (JSON.parse(readFileSync(indexPath, "utf8")) as { html: string }[]).map((e) => e.html) : readdirSync(formsDir).filter((f) => f.endsWith(".html"));
   files = files.filter((f) => existsSync(join(formsDir, f)));
   if (process.env.BENCH_PAGES) {
     const want = process.env.BENCH_PAGES.split(",");
@@ -259,7 +254,9 @@ function report(pages: number, outcomes: Outcome[], failed: { file: string; erro
 
   console.log(`mapper bench: ${pages} pages, ${outcomes.length} labelled fields, ${failed.length} failed pages, ${seconds.toFixed(1)} s`);
   console.log(`contact/address accuracy: ${f3(acc)} (${contactFields.filter((o) => o.ok).length}/${contactFields.length})   macro-F1 (12 types): ${f3(macro)}`);
-  console.log(`all labelled fields accuracy: ${f3(overall)}   "username OR emailAddress" ok: ${ambig.filter((o) => o.ok).length}/${ambig.length}   bare "password" ok: ${pw.filter((o) => o.ok).length}/${pw.length}   unknown/card/birthday/totp kept out of contact types: ${unk.filter((o) => o.ok).length}/${unk.length}`);
+  console.log(
+    `all labelled fields accuracy: ${f3(overall)}   "username OR emailAddress" ok: ${ambig.filter((o) => o.ok).length}/${ambig.length}   bare "password" ok: ${pw.filter((o) => o.ok).length}/${pw.length}   unknown/card/birthday/totp kept out of contact types: ${unk.filter((o) => o.ok).length}/${unk.length}`,
+  );
   console.log("");
   for (const l of lines) console.log(l);
 
@@ -275,7 +272,12 @@ function report(pages: number, outcomes: Outcome[], failed: { file: string; erro
   const worst = [...perPage.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, 12);
   console.log("\nworst pages:");
   for (const [file, errs] of worst) {
-    console.log(`  ${file}: ${errs.length} wrong — ${errs.slice(0, 5).map((e) => `${e.label}→${e.pred}`).join(", ")}${errs.length > 5 ? ", ..." : ""}`);
+    console.log(
+      `  ${file}: ${errs.length} wrong — ${errs
+        .slice(0, 5)
+        .map((e) => `${e.label}→${e.pred}`)
+        .join(", ")}${errs.length > 5 ? ", ..." : ""}`,
+    );
   }
   console.log(`\nfailed pages (${failed.length}):`);
   for (const f of failed) console.log(`  ${f.file}: ${f.error}`);

@@ -59,7 +59,12 @@ let current: ReturnType<typeof spawn> | undefined;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     // The child runs in its own process group; pass the signal to all of it.
-    if (current?.pid) try { process.kill(-current.pid, signal); } catch { /* gone */ }
+    if (current?.pid)
+      try {
+        process.kill(-current.pid, signal);
+      } catch {
+        /* gone */
+      }
     process.exit(130);
   });
 }
@@ -83,7 +88,11 @@ function runBench(bench: Bench): Promise<Outcome> {
     child.stderr!.pipe(process.stderr, { end: false });
     const timer = setTimeout(() => {
       console.error(`${bench.name}: still running after ${TIMEOUT_S} s, stopping it`);
-      try { process.kill(-child.pid!, "SIGTERM"); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        /* gone */
+      }
     }, TIMEOUT_S * 1000);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -180,13 +189,23 @@ const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "
 const right = new Set([2, 4, 5]);
 console.log("\n=== summary (ratio = value / baseline: above 1 is slower for ms and kB, better for rates and shares) ===");
 for (const [i, row] of rows.entries()) {
-  console.log(row.map((cell, c) => (right.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  ").trimEnd());
+  console.log(
+    row
+      .map((cell, c) => (right.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join("  ")
+      .trimEnd(),
+  );
   if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
 }
 console.log("\nbaselines from:");
 for (const [i, s] of sources.entries()) console.log(`  [${i + 1}] ${s}`);
 
-console.log(`\ntime per bench: ${outcomes.filter((o) => o.status !== "not present").map((o) => `${o.name} ${o.seconds.toFixed(0)} s`).join(", ")}`);
+console.log(
+  `\ntime per bench: ${outcomes
+    .filter((o) => o.status !== "not present")
+    .map((o) => `${o.name} ${o.seconds.toFixed(0)} s`)
+    .join(", ")}`,
+);
 
 const failed = outcomes.filter((o) => o.status === "failed");
 const report = {
@@ -202,7 +221,9 @@ const report = {
     status: o.status,
     seconds: Number(o.seconds.toFixed(1)),
     ...(o.error ? { error: o.error, exitCode: o.exitCode } : {}),
-    ...(o.result ? { figures: o.result.figures, baselines: o.result.baselines, ratios: o.result.ratios, units: o.result.units, sources: o.result.sources ?? {}, settings: o.result.settings ?? {} } : {}),
+    ...(o.result
+      ? { figures: o.result.figures, baselines: o.result.baselines, ratios: o.result.ratios, units: o.result.units, sources: o.result.sources ?? {}, settings: o.result.settings ?? {} }
+      : {}),
   })),
 };
 writeFileSync(join(ROOT, "bench/results.json"), JSON.stringify(report, null, 2) + "\n");

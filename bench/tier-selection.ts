@@ -49,16 +49,17 @@ for (let i = 0; i < rows.length; i += 1000) await db.insert(t.directories).value
 // Customers who already hold directories from an earlier Starter job.
 const customerIds: string[] = [];
 for (let c = 0; c < CUSTOMERS; c++) {
-  const [cust] = await db.insert(t.customers).values({ email: `${run}-${c}@example.com` }).returning();
+  const [cust] = await db
+    .insert(t.customers)
+    .values({ email: `${run}-${c}@example.com` })
+    .returning();
   const [order] = await db
     .insert(t.orders)
     .values({ customerId: cust!.id, plan: "starter", stripeCheckoutSessionId: `cs_${run}_${c}`, amountCents: 14900 })
     .returning();
   const [job] = await db.insert(t.jobs).values({ orderId: order!.id, customerId: cust!.id, plan: "starter" }).returning();
   const held = await selectDirectoriesForJob(db, { customerId: cust!.id, plan: "starter", catalog: "live" });
-  await db.insert(t.directorySubmissions).values(
-    held.map((d, i) => ({ jobId: job!.id, directoryId: d.id, customerId: cust!.id, status: i % 4 === 0 ? "failed" : "approved" })),
-  );
+  await db.insert(t.directorySubmissions).values(held.map((d, i) => ({ jobId: job!.id, directoryId: d.id, customerId: cust!.id, status: i % 4 === 0 ? "failed" : "approved" })));
   customerIds.push(cust!.id);
 }
 await db.execute(sql`analyze`);
@@ -85,9 +86,7 @@ for (const plan of PLAN_IDS) {
   const was = recorded.tiers as Record<string, number>;
   figures[`${plan} median`] = { value: s.median, unit: "ms", baseline: was[`${plan}MedianMs`], source: RECORDED };
   figures[`${plan} p99`] = { value: s.p99, unit: "ms", baseline: was[`${plan}P99Ms`], source: RECORDED };
-  console.log(
-    `${plan.padEnd(12)} ${String(picked).padStart(6)} ${String(s.n).padStart(6)} ${ms(s.median).padStart(10)} ${ms(s.p99).padStart(10)} ${(s.p99 / s.median).toFixed(2).padStart(8)}x`,
-  );
+  console.log(`${plan.padEnd(12)} ${String(picked).padStart(6)} ${String(s.n).padStart(6)} ${ms(s.median).padStart(10)} ${ms(s.p99).padStart(10)} ${(s.p99 / s.median).toFixed(2).padStart(8)}x`);
   if (picked > PLANS[plan].directories) throw new Error(`${plan} picked ${picked}`);
 }
 console.log(`enterprise/starter median ratio: ${(medians[3]! / medians[0]!).toFixed(2)}x`);

@@ -162,15 +162,13 @@ try {
     const key = name.split(" ")[0]!; // starter, enterprise, replay
     figures[`${key} p50`] = { value: s.median, unit: "ms", baseline: was[`${key}P50Ms`], source: RECORDED };
     figures[`${key} p99`] = { value: s.p99, unit: "ms", baseline: was[`${key}P99Ms`], source: RECORDED };
-    console.log(
-      `${name.padEnd(18)} ${String(s.n).padStart(5)} ${ms(s.median).padStart(10)} ${ms(s.p99).padStart(10)} ${(s.p99 / s.median).toFixed(2).padStart(8)}x ${ms(db.median).padStart(12)}`,
-    );
+    console.log(`${name.padEnd(18)} ${String(s.n).padStart(5)} ${ms(s.median).padStart(10)} ${ms(s.p99).padStart(10)} ${(s.p99 / s.median).toFixed(2).padStart(8)}x ${ms(db.median).padStart(12)}`);
   }
   const burstTotals = burst.map((b) => b.total).sort((a, b) => a - b);
+  console.log(`burst: ${BURST} enterprise orders at once: all 200 in ${ms(burstWall)} (slowest ${ms(burstTotals.at(-1)!)}, p50 ${ms(percentile(burstTotals, 50))})`);
   console.log(
-    `burst: ${BURST} enterprise orders at once: all 200 in ${ms(burstWall)} (slowest ${ms(burstTotals.at(-1)!)}, p50 ${ms(percentile(burstTotals, 50))})`,
+    `enterprise/starter p50: ${(p50s["enterprise (500)"]! / p50s["starter (50)"]!).toFixed(2)}x; enterprise/replay p50: ${(p50s["enterprise (500)"]! / p50s["replay (no-op)"]!).toFixed(2)}x`,
   );
-  console.log(`enterprise/starter p50: ${(p50s["enterprise (500)"]! / p50s["starter (50)"]!).toFixed(2)}x; enterprise/replay p50: ${(p50s["enterprise (500)"]! / p50s["replay (no-op)"]!).toFixed(2)}x`);
   console.log(`checked: ${fulfilled.length} orders, each exactly one job with its plan's submissions`);
   figures[`burst of ${BURST} enterprise, wall`] = { value: burstWall, unit: "ms" };
   figures["enterprise p50 vs replay"] = { value: p50s["enterprise (500)"]!, unit: "ms", baseline: p50s["replay (no-op)"]!, source: "the no-op replay path, same run" };

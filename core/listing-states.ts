@@ -52,7 +52,10 @@ function describeState(v: ListingStateInput): { state: ListingState; detail: str
     case "manual":
       return { state: "staff", detail: "This directory does not accept automated submissions; our team submits your listing by hand." };
     case "submitted":
-      return { state: "submitted", detail: v.staffTask ? "Our team submitted your listing; the directory publishes it after its checks." : "The directory received your listing; it publishes it after its checks." };
+      return {
+        state: "submitted",
+        detail: v.staffTask ? "Our team submitted your listing; the directory publishes it after its checks." : "The directory received your listing; it publishes it after its checks.",
+      };
     case "awaiting_verification":
       return { state: "awaiting_approval", detail: "The directory is verifying the listing before it goes live." };
     case "approved":

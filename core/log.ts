@@ -38,19 +38,17 @@ function luhn(digits: string): boolean {
 
 /** Redacts secrets, card numbers and e-mail local parts inside one string. */
 export function redactString(text: string): string {
-  return (
-    text
-      .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${REDACTED}`)
-      .replace(/\b(sk|rk|pk)_(live|test)_[A-Za-z0-9]+/g, `$1_$2_${REDACTED}`)
-      .replace(/\bwhsec_[A-Za-z0-9_]+/g, `whsec_${REDACTED}`)
-      .replace(/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, `${REDACTED}-jwt`)
-      .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]+@/gi, `$1${REDACTED}@`)
-      .replace(/\b\d(?:[ -]?\d){12,18}\b/g, (match) => {
-        const digits = match.replace(/[ -]/g, "");
-        return digits.length >= 13 && digits.length <= 19 && luhn(digits) ? `[card ****${digits.slice(-4)}]` : match;
-      })
-      .replace(/\b[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b/g, "***@$1")
-  );
+  return text
+    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${REDACTED}`)
+    .replace(/\b(sk|rk|pk)_(live|test)_[A-Za-z0-9]+/g, `$1_$2_${REDACTED}`)
+    .replace(/\bwhsec_[A-Za-z0-9_]+/g, `whsec_${REDACTED}`)
+    .replace(/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, `${REDACTED}-jwt`)
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]+@/gi, `$1${REDACTED}@`)
+    .replace(/\b\d(?:[ -]?\d){12,18}\b/g, (match) => {
+      const digits = match.replace(/[ -]/g, "");
+      return digits.length >= 13 && digits.length <= 19 && luhn(digits) ? `[card ****${digits.slice(-4)}]` : match;
+    })
+    .replace(/\b[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b/g, "***@$1");
 }
 
 /** Redacts a value for a log line: nested objects, arrays, errors. */
@@ -61,9 +59,7 @@ export function redact(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return { name: value.name, message: redactString(value.message) };
   if (Array.isArray(value)) return value.slice(0, 100).map((v) => redact(v, depth + 1));
   if (value instanceof Headers) return redact(Object.fromEntries(value.entries()), depth + 1);
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEY.test(k) && v != null && v !== "" ? REDACTED : redact(v, depth + 1)]),
-  );
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEY.test(k) && v != null && v !== "" ? REDACTED : redact(v, depth + 1)]));
 }
 
 /** The line as written: `{ level, msg, time, ...fields }`, redacted. */

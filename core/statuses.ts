@@ -5,18 +5,7 @@
 export const JOB_STATUSES = ["pending", "in_progress", "paused", "completed", "cancelled", "failed"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-export const SUBMISSION_STATUSES = [
-  "pending",
-  "queued",
-  "submitting",
-  "submitted",
-  "awaiting_verification",
-  "approved",
-  "failed",
-  "skipped",
-  "retrying",
-  "manual",
-] as const;
+export const SUBMISSION_STATUSES = ["pending", "queued", "submitting", "submitted", "awaiting_verification", "approved", "failed", "skipped", "retrying", "manual"] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 
 /** Submissions in these statuses will never change again on their own. */

@@ -96,8 +96,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   /** Whether the fault facet may be handed out; tests of the hooks turn it on for one instance. */
   faultInjection: () => boolean = () => faultInjectionEnabled(this.env);
   /** How released tasks reach the queue. */
-  sendTasks: (messages: TaskMessage[], delays: number[]) => Promise<unknown> = (messages, delays) =>
-    this.env.TASKS.sendBatch(messages.map((body, i) => ({ body, delaySeconds: delays[i] ?? 0 })));
+  sendTasks: (messages: TaskMessage[], delays: number[]) => Promise<unknown> = (messages, delays) => this.env.TASKS.sendBatch(messages.map((body, i) => ({ body, delaySeconds: delays[i] ?? 0 })));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -127,7 +126,11 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       env,
       event: (kind, message, submissionId, dedupeKey) => this.event(kind, message, submissionId, dedupeKey),
       changed: () => this.jobChanged(),
-      send: (messages) => this.sendTasks(messages, messages.map(() => 0)),
+      send: (messages) =>
+        this.sendTasks(
+          messages,
+          messages.map(() => 0),
+        ),
       database: () => this.database(),
     });
   }
@@ -443,11 +446,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     // worker died before the report). The listing exists: submitted.
     const ourEarlierListing = report.outcome === "failed" && report.failureClass === "duplicate_listing" && task.attempt > 1;
     if (report.outcome === "failed" && !ourEarlierListing) {
-      this.fail(
-        task,
-        { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds, httpStatus: report.httpStatus, captcha: report.captcha },
-        outcome,
-      );
+      this.fail(task, { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds, httpStatus: report.httpStatus, captcha: report.captcha }, outcome);
     } else {
       const status: SubmissionStatus = report.outcome === "failed" ? "submitted" : report.outcome;
       this.store.updateTask(task.submission_id, {
@@ -728,18 +727,24 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     const ops = opsMonitorStub(this.env.OPS_MONITOR);
     this.ctx.waitUntil(
       ops
-        .jobUpdate({
-          jobId: progress.jobId,
-          plan: this.store.job.plan ?? "unknown",
-          status: progress.status,
-          total: progress.total,
-          submitted: progress.submitted,
-          failed: progress.failed,
-          inFlight: progress.inFlight,
-          percent: progress.percent,
-          currentDirectory: progress.current?.directoryName ?? null,
-          updatedAt: progress.updatedAt,
-        }, activity, applied, workers, stats)
+        .jobUpdate(
+          {
+            jobId: progress.jobId,
+            plan: this.store.job.plan ?? "unknown",
+            status: progress.status,
+            total: progress.total,
+            submitted: progress.submitted,
+            failed: progress.failed,
+            inFlight: progress.inFlight,
+            percent: progress.percent,
+            currentDirectory: progress.current?.directoryName ?? null,
+            updatedAt: progress.updatedAt,
+          },
+          activity,
+          applied,
+          workers,
+          stats,
+        )
         .catch((err: unknown) => log("warn", "ops update failed", { error: err })),
     );
   }

@@ -55,11 +55,7 @@ export class OpsMonitor extends DurableObject<Env> implements OpsMonitorRpc {
     if (applied > 0) {
       this.count("reports_applied", "", applied);
       const minute = Math.floor(now / MINUTE);
-      this.sql.exec(
-        "insert into throughput (minute, applied) values (?, ?) on conflict (minute) do update set applied = applied + excluded.applied",
-        minute,
-        applied,
-      );
+      this.sql.exec("insert into throughput (minute, applied) values (?, ?) on conflict (minute) do update set applied = applied + excluded.applied", minute, applied);
       this.sql.exec("delete from throughput where minute < ?", minute - 60);
     }
     for (const id of workerIds) this.heartbeat(id, "cloudflare", now);
@@ -82,13 +78,7 @@ export class OpsMonitor extends DurableObject<Env> implements OpsMonitorRpc {
   async browserLease(leaseId: string, state: "acquired" | "released"): Promise<void> {
     const now = Date.now();
     if (state === "acquired") this.sql.exec("insert into browser_leases (lease_id, acquired_at) values (?, ?) on conflict (lease_id) do nothing", leaseId, now);
-    else
-      this.sql.exec(
-        "insert into browser_leases (lease_id, acquired_at, released_at) values (?, ?, ?) on conflict (lease_id) do update set released_at = excluded.released_at",
-        leaseId,
-        now,
-        now,
-      );
+    else this.sql.exec("insert into browser_leases (lease_id, acquired_at, released_at) values (?, ?, ?) on conflict (lease_id) do update set released_at = excluded.released_at", leaseId, now, now);
     this.sql.exec("delete from browser_leases where acquired_at < ?", now - 4 * BROWSER_LEASE_MAX_MS);
   }
 
@@ -99,12 +89,7 @@ export class OpsMonitor extends DurableObject<Env> implements OpsMonitorRpc {
   }
 
   private count(name: string, label: string, delta: number): void {
-    this.sql.exec(
-      "insert into counters (name, label, value) values (?, ?, ?) on conflict (name, label) do update set value = value + excluded.value",
-      name,
-      label,
-      delta,
-    );
+    this.sql.exec("insert into counters (name, label, value) values (?, ?, ?) on conflict (name, label) do update set value = value + excluded.value", name, label, delta);
   }
 
   private recordStats(summary: OpsJobSummary, stats: OpsStats): void {
@@ -140,13 +125,9 @@ export class OpsMonitor extends DurableObject<Env> implements OpsMonitorRpc {
       .map((r) => JSON.parse(r.summary) as OpsJobSummary)
       .filter((j) => !FINISHED.has(j.status));
     const queue = this.sql
-      .exec<{ at: number | null; outbox: number | null; queued: number | null }>(
-        "select min(oldest_queued_at) as at, sum(outbox) as outbox, sum(queued) as queued from job_queue",
-      )
+      .exec<{ at: number | null; outbox: number | null; queued: number | null }>("select min(oldest_queued_at) as at, sum(outbox) as outbox, sum(queued) as queued from job_queue")
       .one();
-    const browsers = this.sql
-      .exec<{ n: number }>("select count(*) as n from browser_leases where released_at is null and acquired_at >= ?", now - BROWSER_LEASE_MAX_MS)
-      .one().n;
+    const browsers = this.sql.exec<{ n: number }>("select count(*) as n from browser_leases where released_at is null and acquired_at >= ?", now - BROWSER_LEASE_MAX_MS).one().n;
     const oldest = queue.at;
     let cumulative = 0;
     const buckets = DURATION_BUCKETS.map((le) => ({ le, count: (cumulative += get("duration_bucket", String(le))) }));
@@ -174,12 +155,7 @@ export class OpsMonitor extends DurableObject<Env> implements OpsMonitorRpc {
   }
 
   private heartbeat(workerId: string, kind: string, at: number): void {
-    this.sql.exec(
-      "insert into workers (worker_id, kind, last_seen_at) values (?, ?, ?) on conflict (worker_id) do update set last_seen_at = excluded.last_seen_at",
-      workerId,
-      kind,
-      at,
-    );
+    this.sql.exec("insert into workers (worker_id, kind, last_seen_at) values (?, ?, ?) on conflict (worker_id) do update set last_seen_at = excluded.last_seen_at", workerId, kind, at);
   }
 
   overview(): OpsOverview {
@@ -190,7 +166,12 @@ export class OpsMonitor extends DurableObject<Env> implements OpsMonitorRpc {
       .map((r) => JSON.parse(r.summary) as OpsJobSummary)
       .filter((j) => !FINISHED.has(j.status) || now - j.updatedAt < FINISHED_VISIBLE_MS);
     const currentMinute = Math.floor(now / MINUTE);
-    const buckets = new Map(this.sql.exec<{ minute: number; applied: number }>("select minute, applied from throughput").toArray().map((r) => [r.minute, r.applied]));
+    const buckets = new Map(
+      this.sql
+        .exec<{ minute: number; applied: number }>("select minute, applied from throughput")
+        .toArray()
+        .map((r) => [r.minute, r.applied]),
+    );
     return {
       jobs,
       queueDepth: jobs.reduce((n, j) => n + (FINISHED.has(j.status) ? 0 : j.inFlight), 0),

@@ -24,6 +24,11 @@ export default {
     await handleInboundMail(message, env);
   },
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-    ctx.waitUntil(runScheduled(env).then(() => undefined, (err: unknown) => log("error", "scheduled run failed", { error: err })));
+    ctx.waitUntil(
+      runScheduled(env).then(
+        () => undefined,
+        (err: unknown) => log("error", "scheduled run failed", { error: err }),
+      ),
+    );
   },
 } satisfies ExportedHandler<Env>;

@@ -103,33 +103,63 @@ import { validateDirectoryRecords } from "../src/catalog/directory-input";
 import { DIRECTORY_SCOPES, LISTING_COSTS } from "../core/statuses";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const inputPath = process.argv[2]
-  ? resolve(process.cwd(), process.argv[2])
-  : resolve(repoRoot, "../shared/directories/known-directories.csv");
+const inputPath = process.argv[2] ? resolve(process.cwd(), process.argv[2]) : resolve(repoRoot, "../shared/directories/known-directories.csv");
 const outputPath = resolve(repoRoot, "migrations/seed/starter-directories.csv");
 
 export const COLUMNS = [
-  "slug", "name", "website", "submit_url", "da_score", "priority_tier", "category", "scope", "country",
-  "language", "requires_captcha", "requires_email_verification", "requires_phone_verification",
-  "requires_account", "approval_type", "automation", "listing_cost", "facts_verified", "sandbox",
-  "is_active", "source", "notes",
+  "slug",
+  "name",
+  "website",
+  "submit_url",
+  "da_score",
+  "priority_tier",
+  "category",
+  "scope",
+  "country",
+  "language",
+  "requires_captcha",
+  "requires_email_verification",
+  "requires_phone_verification",
+  "requires_account",
+  "approval_type",
+  "automation",
+  "listing_cost",
+  "facts_verified",
+  "sandbox",
+  "is_active",
+  "source",
+  "notes",
 ] as const;
 type OutRow = Record<(typeof COLUMNS)[number], string>;
 
 const BROAD_SCOPES = new Set(["general", "maps", "search-engine", "social", "aggregator"]);
 /** INT plus the G20 countries, Spain (permanent G20 guest) and the Netherlands. */
-const MAJOR_MARKETS = new Set([
-  "INT", "AR", "AU", "BR", "CA", "CN", "DE", "FR", "GB", "ID", "IN", "IT", "JP", "KR", "MX", "RU", "SA", "TR",
-  "US", "ZA", "ES", "NL",
-]);
+const MAJOR_MARKETS = new Set(["INT", "AR", "AU", "BR", "CA", "CN", "DE", "FR", "GB", "ID", "IN", "IT", "JP", "KR", "MX", "RU", "SA", "TR", "US", "ZA", "ES", "NL"]);
 const LANGUAGE_BY_COUNTRY: Record<string, string> = {
-  DE: "de", AT: "de", CH: "de",
+  DE: "de",
+  AT: "de",
+  CH: "de",
   FR: "fr",
-  ES: "es", MX: "es", AR: "es", CO: "es", CL: "es", PE: "es", PA: "es",
+  ES: "es",
+  MX: "es",
+  AR: "es",
+  CO: "es",
+  CL: "es",
+  PE: "es",
+  PA: "es",
   IT: "it",
-  NL: "nl", BE: "nl",
-  PT: "pt", BR: "pt",
-  SE: "sv", DK: "da", FI: "fi", NO: "no", PL: "pl", JP: "ja", KR: "ko", RU: "ru",
+  NL: "nl",
+  BE: "nl",
+  PT: "pt",
+  BR: "pt",
+  SE: "sv",
+  DK: "da",
+  FI: "fi",
+  NO: "no",
+  PL: "pl",
+  JP: "ja",
+  KR: "ko",
+  RU: "ru",
 };
 const COUNTRY_ALIASES: Record<string, string> = { UK: "GB" };
 
@@ -189,7 +219,11 @@ export function tierFor(da: number | null, scope: string, country: string, notes
   return 4;
 }
 
-const clauses = (notes: string) => notes.split(";").map((c) => c.trim()).filter(Boolean);
+const clauses = (notes: string) =>
+  notes
+    .split(";")
+    .map((c) => c.trim())
+    .filter(Boolean);
 const VERIFY_WORD = /verif|confirm|activat|\bcode\b|\bgate/i;
 const NEGATED_VERIFY = /\bno (?:additional |extra )?verification\b/i;
 
@@ -224,12 +258,7 @@ const MANUAL_GATE =
 const MANUAL_CONTRACT = /paid (?:local )?membership|membership(?:\/certification)? required|sales-rep|onboarding|\bcontract\b/i;
 const MANUAL_PORTAL = /manual (?:portal|application)/i;
 
-export function automationFor(
-  notes: string,
-  listingCost: string,
-  submitUrl: string,
-  phoneVerification: boolean,
-): { policy: "automated" | "manual" | "disabled"; reason: string } {
+export function automationFor(notes: string, listingCost: string, submitUrl: string, phoneVerification: boolean): { policy: "automated" | "manual" | "disabled"; reason: string } {
   const strong = DISABLED_STRONG.exec(notes);
   if (strong) return { policy: "disabled", reason: strong[0] };
   if (DISABLED_WEAK.test(notes) && !submitUrl && !DIRECT_WAY_IN.test(notes)) {
@@ -250,11 +279,7 @@ export function automationFor(
 
 export function approvalFor(notes: string, emailVerification: boolean): "instant" | "review" | "email" | "unknown" {
   if (/\binstant|goes live|\bgo live|live almost right away|immediately/i.test(notes)) return "instant";
-  if (
-    /manual review|human review|\d-step review|review takes|moderated|approval|vetting|verified by their team|processed in|live within|applications accepted/i.test(
-      notes,
-    )
-  ) {
+  if (/manual review|human review|\d-step review|review takes|moderated|approval|vetting|verified by their team|processed in|live within|applications accepted/i.test(notes)) {
     return "review";
   }
   if (emailVerification) return "email";
@@ -461,7 +486,11 @@ function main(): void {
   out.push("per approval type:");
   for (const [k, n] of countBy(rows, (r) => r.approval_type)) out.push(`  ${k}: ${n}`);
   out.push("per language:");
-  out.push(`  ${countBy(rows, (r) => r.language).map(([k, n]) => `${k} ${n}`).join(", ")}`);
+  out.push(
+    `  ${countBy(rows, (r) => r.language)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ")}`,
+  );
   const flag = (c: keyof OutRow) => rows.filter((r) => r[c] === "true").length;
   out.push(
     `flags: captcha ${flag("requires_captcha")}, email verification ${flag("requires_email_verification")}, ` +

@@ -39,11 +39,7 @@ function toLine(input: string, mapped: MappedPage, full: boolean): string {
       index: f.index,
       ...(f.frame ? { frame: f.frame } : {}),
       ...(full ? { kind: f.kind } : {}),
-      fields: f.fields.map((x) =>
-        full
-          ? x
-          : { tag: x.tag, name: x.name, id: x.id, type: x.type, confidence: x.confidence }
-      ),
+      fields: f.fields.map((x) => (full ? x : { tag: x.tag, name: x.name, id: x.id, type: x.type, confidence: x.confidence })),
     })),
   });
 }

@@ -42,9 +42,7 @@ export interface ConsumerBrowser {
   connected?: boolean;
 }
 
-export type BrowserLease =
-  | { ok: true; browser: ConsumerBrowser; release(healthy: boolean): Promise<void> }
-  | { ok: false; retryAfterSeconds: number; reason: string };
+export type BrowserLease = { ok: true; browser: ConsumerBrowser; release(healthy: boolean): Promise<void> } | { ok: false; retryAfterSeconds: number; reason: string };
 
 /**
  * How often a running task's lease is extended. The coordinator's lease is
@@ -151,9 +149,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
   }
   if (tasks.length === 0) return summary;
 
-  const acquired = await within(limits.acquire, deps.acquireBrowser(), "acquiring a browser").catch(
-    (err: unknown): BrowserLease => ({ ok: false, retryAfterSeconds: 5, reason: String(err) }),
-  );
+  const acquired = await within(limits.acquire, deps.acquireBrowser(), "acquiring a browser").catch((err: unknown): BrowserLease => ({ ok: false, retryAfterSeconds: 5, reason: String(err) }));
   if (!acquired.ok) {
     log({ level: "warn", msg: "no browser", reason: acquired.reason, retryAfterSeconds: acquired.retryAfterSeconds });
     for (const { message } of tasks) message.retry({ delaySeconds: acquired.retryAfterSeconds });
@@ -209,7 +205,15 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         report = { ...opened, jobId: lease.jobId, submissionId: lease.submissionId, kind: lease.kind, attempt: lease.attempt, evidenceKey: evidence, workerId: deps.workerId };
       } catch (err) {
         if (isBrowserGone(acquired.browser, err)) healthy = false;
-        report = { jobId: lease.jobId, submissionId: lease.submissionId, kind: lease.kind, attempt: lease.attempt, ok: false, reason: `browser error: ${String(err).slice(0, 300)}`, workerId: deps.workerId };
+        report = {
+          jobId: lease.jobId,
+          submissionId: lease.submissionId,
+          kind: lease.kind,
+          attempt: lease.attempt,
+          ok: false,
+          reason: `browser error: ${String(err).slice(0, 300)}`,
+          workerId: deps.workerId,
+        };
       }
       await page?.close().catch(() => {});
       await coordinator.reportFollowup(report);
@@ -245,11 +249,15 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         page = await within(limits.newPage, acquired.browser.newPage(), "opening a page");
         const business = deps.customiseListing ? await deps.customiseListing(lease).catch(() => lease.business) : lease.business;
         // The lease carries a retry's hints (value fixes, a captcha expected); the engine applies them.
-        result = await submitListing(page as never, { ...lease, business }, {
-          solver: deps.solver,
-          secondOpinion: deps.secondOpinion,
-          log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }),
-        });
+        result = await submitListing(
+          page as never,
+          { ...lease, business },
+          {
+            solver: deps.solver,
+            secondOpinion: deps.secondOpinion,
+            log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }),
+          },
+        );
       } catch (err) {
         if (isBrowserGone(acquired.browser, err)) {
           healthy = false;

@@ -16,7 +16,9 @@ export async function openFollowup(page: FollowupPage, lease: FollowupLease): Pr
   const response = await page.goto(lease.url, { timeout: NAVIGATION_TIMEOUT_MS, waitUntil: "load" });
   const status = response?.status() ?? 0;
   const finalUrl = page.url();
-  const text = String(await page.mainFrame().evaluate("document.body ? document.body.innerText : ''")).replace(/\s+/g, " ").trim();
+  const text = String(await page.mainFrame().evaluate("document.body ? document.body.innerText : ''"))
+    .replace(/\s+/g, " ")
+    .trim();
   if (status >= 400 || status === 0) return { ok: false, httpStatus: status, finalUrl, reason: `the page answered ${status}: ${text.slice(0, 200)}` };
   if (lease.kind === "listing" && lease.businessName && !text.toLowerCase().includes(lease.businessName.toLowerCase())) {
     return { ok: false, httpStatus: status, finalUrl, reason: "the listing page does not show the business" };

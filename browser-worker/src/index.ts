@@ -61,11 +61,7 @@ export default {
     log("info", "batch done", { queue: batch.queue, ...summary, solver: solver?.stats });
     // The solver's figures go to OpsMonitor for `/metrics` (a fresh solver per batch: these are deltas).
     if (solver && (solver.stats.solved > 0 || solver.stats.failed > 0)) {
-      ctx.waitUntil(
-        ops
-          .browserBatch({ captchasSolved: solver.stats.solved, captchasFailed: solver.stats.failed })
-          .catch((err: unknown) => log("warn", "ops batch update failed", { error: err })),
-      );
+      ctx.waitUntil(ops.browserBatch({ captchasSolved: solver.stats.solved, captchasFailed: solver.stats.failed }).catch((err: unknown) => log("warn", "ops batch update failed", { error: err })));
     }
   },
 } satisfies ExportedHandler<BrowserWorkerEnv>;

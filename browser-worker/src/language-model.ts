@@ -109,12 +109,7 @@ export interface RewriteResult {
 }
 
 /** The description reworded for one directory, or the original. */
-export async function rewriteDescription(
-  ai: WorkersAiBinding | undefined,
-  original: string,
-  directory: { name: string; language: string },
-  options: ModelOptions = {},
-): Promise<RewriteResult> {
+export async function rewriteDescription(ai: WorkersAiBinding | undefined, original: string, directory: { name: string; language: string }, options: ModelOptions = {}): Promise<RewriteResult> {
   if (!ai || !original.trim()) return { text: original, source: "deterministic" };
   const answer = await ask(
     ai,
@@ -156,7 +151,10 @@ export async function secondOpinion(
     options,
     16,
   );
-  const picked = answer?.trim().toLowerCase().replace(/[^a-z0-9-]/g, "");
+  const picked = answer
+    ?.trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "");
   const hit = candidates.find((c) => c === picked);
   return hit ? { type: hit, source: "model" } : { type: current.type, source: "mapper" };
 }

@@ -7,7 +7,10 @@ import type { ListingProfile } from "./profile";
 
 /** "123 Market Street, Suite 4" → ["123 Market Street", "Suite 4"]; no unit part → [street, ""]. */
 export function splitStreet(street: string): [string, string] {
-  const m = /^(.+?),\s*((?:suite|ste\.?|apt\.?|apartment|unit|floor|fl\.?|room|rm\.?|#|building|bldg\.?|stock|og|etage|piso|planta|puerta|bus|boite|bte|interno|int\.?|scala|andar|sala|loja|bloco)\b.*|#.*)$/i.exec(street);
+  const m =
+    /^(.+?),\s*((?:suite|ste\.?|apt\.?|apartment|unit|floor|fl\.?|room|rm\.?|#|building|bldg\.?|stock|og|etage|piso|planta|puerta|bus|boite|bte|interno|int\.?|scala|andar|sala|loja|bloco)\b.*|#.*)$/i.exec(
+      street,
+    );
   return m ? [m[1]!.trim(), m[2]!.trim()] : [street, ""];
 }
 

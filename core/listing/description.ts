@@ -25,7 +25,12 @@ export interface DescriptionField {
 export function sentences(text: string): string[] {
   return text
     .split(/\n{2,}/)
-    .flatMap((para) => para.replace(/\s+/g, " ").trim().split(/(?<=[.!?…])\s+(?=["“«¿¡(]?[\p{Lu}\p{N}])/u))
+    .flatMap((para) =>
+      para
+        .replace(/\s+/g, " ")
+        .trim()
+        .split(/(?<=[.!?…])\s+(?=["“«¿¡(]?[\p{Lu}\p{N}])/u),
+    )
     .map((s) => s.trim())
     .filter(Boolean);
 }
@@ -131,7 +136,10 @@ export function describe(profile: Pick<ListingProfile, "shortDescription" | "lon
 /** Reads limits from a field's hint/label text ("Maximum 500 characters", "(25 WORDS MAX)", "mindestens 50 Zeichen"). */
 export function limitsFromHint(text: string): { maxLength?: number; maxWords?: number; minLength?: number } {
   const out: { maxLength?: number; maxWords?: number; minLength?: number } = {};
-  const t = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  const t = text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase();
   const CHARS = "(?:characters?|chars?|zeichen|caracteres?|caratteri|tekens|letters|symbols)";
   const WORDS = "(?:words?|worter|worte|mots|palabras|parole|woorden|palavras)";
   const MIN = /(at least|minimum|min\.?|mindestens|au moins|al menos|almeno|minimaal|pelo menos|no less than)\s*$/;

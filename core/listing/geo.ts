@@ -10,7 +10,20 @@ export const LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "pt"] as const;
 
 const ALIASES: Record<string, string[]> = {
   US: ["usa", "u s a", "u s", "united states of america", "america", "etats unis d'amerique", "eeuu", "ee uu", "estados unidos de america", "stati uniti d'america"],
-  GB: ["uk", "u k", "great britain", "britain", "england", "united kingdom of great britain and northern ireland", "grossbritannien", "grande bretagne", "gran bretana", "gran bretagna", "groot brittannie", "gra bretanha"],
+  GB: [
+    "uk",
+    "u k",
+    "great britain",
+    "britain",
+    "england",
+    "united kingdom of great britain and northern ireland",
+    "grossbritannien",
+    "grande bretagne",
+    "gran bretana",
+    "gran bretagna",
+    "groot brittannie",
+    "gra bretanha",
+  ],
   NL: ["holland", "the netherlands", "pays bas", "niederlande", "paises bajos", "paesi bassi", "nederland"],
   DE: ["germany", "deutschland", "allemagne", "alemania", "germania", "duitsland", "alemanha"],
   CZ: ["czech republic", "czechia"],

@@ -29,8 +29,7 @@ export interface InboundMailView {
 export const STAFF_OUTCOMES = ["submitted", "approved", "failed"] as const;
 export type StaffOutcome = (typeof STAFF_OUTCOMES)[number];
 
-const optionalLine = (max: number) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().min(3).max(max).optional());
+const optionalLine = (max: number) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().min(3).max(max).optional());
 
 export const staffOutcomeSchema = z.discriminatedUnion("outcome", [
   z.object({
@@ -41,7 +40,12 @@ export const staffOutcomeSchema = z.discriminatedUnion("outcome", [
   }),
   z.object({
     outcome: z.literal("approved"),
-    listingUrl: z.string().trim().url().max(2000).refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL"),
+    listingUrl: z
+      .string()
+      .trim()
+      .url()
+      .max(2000)
+      .refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL"),
     note: optionalLine(1000),
   }),
   z.object({ outcome: z.literal("failed"), reason: z.string().trim().min(3).max(500), note: optionalLine(1000) }),

@@ -55,18 +55,16 @@ export function parseScheduleConfig(raw: string | undefined): { config: Schedule
 }
 
 export function scheduleFor(config: ScheduleConfig, directory: { slug: string; approvalType: string }): Schedule {
-  return (
-    config.byDirectory?.[directory.slug] ??
-    config.byApprovalType?.[directory.approvalType] ??
-    config.default ??
-    DEFAULT_SCHEDULES[directory.approvalType] ??
-    DEFAULT_SCHEDULES.unknown!
-  );
+  return config.byDirectory?.[directory.slug] ?? config.byApprovalType?.[directory.approvalType] ?? config.default ?? DEFAULT_SCHEDULES[directory.approvalType] ?? DEFAULT_SCHEDULES.unknown!;
 }
 
 export type LookupResult = { found: true; url: string } | { found: false; detail: string };
 
-const textOf = (html: string) => decodeEntities(html.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim().toLowerCase();
+const textOf = (html: string) =>
+  decodeEntities(html.replace(/<[^>]*>/g, " "))
+    .replace(/\s+/g, " ")
+    .trim()
+    .toLowerCase();
 
 async function pageShowsName(fetcher: typeof fetch, url: string, name: string): Promise<{ ok: boolean; status: number }> {
   const res = await fetcher(url, { redirect: "follow", signal: AbortSignal.timeout(15_000), headers: { accept: "text/html" } });
@@ -76,10 +74,7 @@ async function pageShowsName(fetcher: typeof fetch, url: string, name: string): 
 }
 
 /** Looks the listing up once. Network errors and 5xx are "not yet", never a verdict. */
-export async function lookupListing(
-  fetcher: typeof fetch,
-  target: { listingUrl: string | null; searchUrl: string | null; businessName: string },
-): Promise<LookupResult> {
+export async function lookupListing(fetcher: typeof fetch, target: { listingUrl: string | null; searchUrl: string | null; businessName: string }): Promise<LookupResult> {
   try {
     if (target.listingUrl) {
       const page = await pageShowsName(fetcher, target.listingUrl, target.businessName);

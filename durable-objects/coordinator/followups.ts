@@ -28,9 +28,7 @@ export interface FollowupRow {
   [key: string]: SqlStorageValue;
 }
 
-export type FollowupOutcome =
-  | { kind: "done"; row: FollowupRow; report: FollowupReport }
-  | { kind: "gave_up"; row: FollowupRow; reason: string };
+export type FollowupOutcome = { kind: "done"; row: FollowupRow; report: FollowupReport } | { kind: "gave_up"; row: FollowupRow; reason: string };
 
 export class Followups {
   constructor(private readonly sql: SqlStorage) {

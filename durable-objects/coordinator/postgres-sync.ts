@@ -113,13 +113,8 @@ const withoutNul = (_key: string, value: unknown) => (typeof value === "string" 
  * outcomes into the directories' statistics in the same transaction (exactly
  * once: a replayed batch finds its outcomes counted).
  */
-export async function writeOutbox(
-  db: Database,
-  rows: OutboxRow[],
-  context: { jobId: string; customerId: string; feedback?: FeedbackPolicy },
-): Promise<void> {
-  const byEntity = (entity: OutboxRow["entity"]) =>
-    rows.filter((r) => r.entity === entity).map((r) => JSON.parse(r.payload, withoutNul) as Record<string, unknown>);
+export async function writeOutbox(db: Database, rows: OutboxRow[], context: { jobId: string; customerId: string; feedback?: FeedbackPolicy }): Promise<void> {
+  const byEntity = (entity: OutboxRow["entity"]) => rows.filter((r) => r.entity === entity).map((r) => JSON.parse(r.payload, withoutNul) as Record<string, unknown>);
   const submissions = byEntity("submission");
   const jobs = byEntity("job");
   const events = byEntity("event");

@@ -38,13 +38,7 @@ export interface PlanInput {
 type Business = Pick<ListingProfile, "categories" | "country">;
 
 /** Pure: the plan from a snapshot of the statistics. */
-export function planRelease(
-  jobId: string,
-  tasks: readonly PlanInput[],
-  intel: IntelligenceSnapshot,
-  business: Business | null,
-  now: number,
-): Map<string, PlannedTask> {
+export function planRelease(jobId: string, tasks: readonly PlanInput[], intel: IntelligenceSnapshot, business: Business | null, now: number): Map<string, PlannedTask> {
   const facts = new Map(intel.facts.map((f) => [f.id, f]));
   const calculator = new SuccessProbabilityCalculator(intel.groups, intel.stats);
   const timing = new SubmissionTimingOptimizer();
@@ -78,7 +72,10 @@ export async function loadReleasePlan(
   now: number,
 ): Promise<{ plan: Map<string, PlannedTask>; stats: DirectoryStats[] } | null> {
   try {
-    const intel = await loadIntelligence(db, loaded.tasks.map((t) => t.directoryId));
+    const intel = await loadIntelligence(
+      db,
+      loaded.tasks.map((t) => t.directoryId),
+    );
     return { plan: planRelease(loaded.job.id, loaded.tasks, intel, loaded.business, now), stats: [...intel.stats.values()] };
   } catch (err) {
     log("warn", "release plan unavailable, releasing in catalog order", { jobId: loaded.job.id, error: err });

@@ -150,10 +150,7 @@ export class RetryDesk {
         return { retry: true, failureClass: action.failureClass, delayMs: action.delayMs, why: "fix", fixes: action.fixes };
       }
       case "retry_with_captcha":
-        this.sql.exec(
-          `insert into retry_hints (submission_id, expect_captcha) values (?, 1) on conflict (submission_id) do update set expect_captcha = 1`,
-          task.submission_id,
-        );
+        this.sql.exec(`insert into retry_hints (submission_id, expect_captcha) values (?, 1) on conflict (submission_id) do update set expect_captcha = 1`, task.submission_id);
         return { retry: true, failureClass: action.failureClass, delayMs: action.delayMs, why: "captcha", fixes: [] };
       case "retry":
         return { retry: true, failureClass: action.failureClass, delayMs: action.delayMs, why: "retry", fixes: [] };

@@ -74,12 +74,7 @@ export function packetFields(profile: ListingProfile | null, directory: PacketDi
     describe(p, { maxLength: limits.short, maxWords: limits.maxWords, prefer: "short", multiline: false }, `${seed}:short`),
     limits.short,
   );
-  add(
-    "description",
-    `Description (max ${limits.long} characters)`,
-    describe(p, { maxLength: limits.long, maxWords: limits.maxWords, prefer: "long", multiline: true }, `${seed}:long`),
-    limits.long,
-  );
+  add("description", `Description (max ${limits.long} characters)`, describe(p, { maxLength: limits.long, maxWords: limits.maxWords, prefer: "long", multiline: true }, `${seed}:long`), limits.long);
   add("hours", "Opening hours", hoursLine(p.hours, directory.language));
   for (const [network, url] of Object.entries(p.socialLinks)) add(`social-${network}`, `${network[0]!.toUpperCase()}${network.slice(1)}`, url);
   return fields;

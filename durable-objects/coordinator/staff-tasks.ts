@@ -92,12 +92,7 @@ export class StaffTasks {
   register(tasks: ManualDirectoryTask[]): void {
     for (const t of tasks) {
       if (t.automation !== "manual") continue;
-      this.sql.exec(
-        "insert or ignore into staff_tasks (submission_id, reason, notes) values (?, ?, ?)",
-        t.submissionId,
-        manualReason(t),
-        t.notes,
-      );
+      this.sql.exec("insert or ignore into staff_tasks (submission_id, reason, notes) values (?, ?, ?)", t.submissionId, manualReason(t), t.notes);
       const task = this.store.task(t.submissionId);
       if (task?.status === "pending") this.store.updateTask(t.submissionId, { status: "manual" });
     }
@@ -125,7 +120,12 @@ export class StaffTasks {
 
   /** The views the sockets send, marked as staff work, with what the customer must do. */
   decorate(views: SubmissionView[]): SubmissionView[] {
-    const rows = new Map(this.sql.exec<StaffRow>("select * from staff_tasks").toArray().map((r) => [r.submission_id, r]));
+    const rows = new Map(
+      this.sql
+        .exec<StaffRow>("select * from staff_tasks")
+        .toArray()
+        .map((r) => [r.submission_id, r]),
+    );
     if (rows.size === 0) return views;
     return views.map((v) => {
       const r = rows.get(v.submissionId);
@@ -228,7 +228,11 @@ export class StaffTasks {
 
     if (row.outcome === input.outcome) {
       const same =
-        input.outcome === "approved" ? task.listing_url === input.listingUrl : input.outcome === "failed" ? task.failure_reason === input.reason : (row.customer_action ?? undefined) === input.customerAction;
+        input.outcome === "approved"
+          ? task.listing_url === input.listingUrl
+          : input.outcome === "failed"
+            ? task.failure_reason === input.reason
+            : (row.customer_action ?? undefined) === input.customerAction;
       if (same) return { ok: true, applied: false, packet: this.toPacket(jobId, business, row, task) };
       return fail(409, "conflict", `Already recorded as ${row.outcome} with other details`);
     }

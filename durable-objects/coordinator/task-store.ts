@@ -240,9 +240,7 @@ export class TaskStore {
   }
 
   expiredLeases(now: number): TaskRow[] {
-    return this.sql
-      .exec<TaskRow>(`select * from tasks where status in (${list(LEASED)}) and lease_expires_at <= ?`, now)
-      .toArray();
+    return this.sql.exec<TaskRow>(`select * from tasks where status in (${list(LEASED)}) and lease_expires_at <= ?`, now).toArray();
   }
 
   counts(): Record<SubmissionStatus, number> {
@@ -294,13 +292,7 @@ export class TaskStore {
 
   /** The latest state of an entity replaces any older pending write of it. */
   enqueue(entity: OutboxEntity, entityId: string, payload: unknown): void {
-    this.sql.exec(
-      "insert or replace into outbox (entity, entity_id, payload, seq) values (?, ?, ?, ?)",
-      entity,
-      entityId,
-      JSON.stringify(payload),
-      this.nextSeq(),
-    );
+    this.sql.exec("insert or replace into outbox (entity, entity_id, payload, seq) values (?, ?, ?, ?)", entity, entityId, JSON.stringify(payload), this.nextSeq());
   }
 
   private enqueueSubmission(row: TaskRow): void {
@@ -333,23 +325,14 @@ export class TaskStore {
   // ---- activity --------------------------------------------------------------
 
   addActivity(line: Omit<ActivityLine, "jobId">): void {
-    this.sql.exec(
-      "insert into activity (at, kind, message, submission_id) values (?, ?, ?, ?)",
-      line.at,
-      line.kind,
-      line.message,
-      line.submissionId ?? null,
-    );
+    this.sql.exec("insert into activity (at, kind, message, submission_id) values (?, ?, ?, ?)", line.at, line.kind, line.message, line.submissionId ?? null);
     // Keep the recent tail only; Postgres keeps the whole history.
     this.sql.exec("delete from activity where seq <= (select max(seq) - 200 from activity)");
   }
 
   recentActivity(limit = 50): ActivityLine[] {
     return this.sql
-      .exec<{ at: number; kind: string; message: string; submission_id: string | null }>(
-        "select at, kind, message, submission_id from activity order by seq desc limit ?",
-        limit,
-      )
+      .exec<{ at: number; kind: string; message: string; submission_id: string | null }>("select at, kind, message, submission_id from activity order by seq desc limit ?", limit)
       .toArray()
       .reverse()
       .map((r) => ({

@@ -20,9 +20,7 @@ export interface MailFacts {
   links: MailLink[];
 }
 
-export type MailMatch =
-  | { matched: true; submissionId: string; directorySlug: string; directoryName: string; link: string | null; status: SubmissionStatus }
-  | { matched: false; reason: string };
+export type MailMatch = { matched: true; submissionId: string; directorySlug: string; directoryName: string; link: string | null; status: SubmissionStatus } | { matched: false; reason: string };
 
 /** Statuses in which a directory may be mailing us about the submission. */
 const MAILABLE: SubmissionStatus[] = ["submitting", "submitted", "awaiting_verification", "approved"];

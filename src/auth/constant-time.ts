@@ -5,10 +5,7 @@
 export async function secretsEqual(given: string, expected: string): Promise<boolean> {
   if (!expected) return false;
   const enc = new TextEncoder();
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest("SHA-256", enc.encode(given)),
-    crypto.subtle.digest("SHA-256", enc.encode(expected)),
-  ]);
+  const [a, b] = await Promise.all([crypto.subtle.digest("SHA-256", enc.encode(given)), crypto.subtle.digest("SHA-256", enc.encode(expected))]);
   const x = new Uint8Array(a);
   const y = new Uint8Array(b);
   let diff = 0;

@@ -62,11 +62,7 @@ export async function verifyUserToken(token: string, env: AuthEnv): Promise<Auth
 }
 
 /** Local development and tests: a token shaped like Supabase's. */
-export async function signUserToken(
-  env: AuthEnv,
-  user: { userId: string; email?: string; staff?: boolean },
-  ttlSeconds = 3600,
-): Promise<string> {
+export async function signUserToken(env: AuthEnv, user: { userId: string; email?: string; staff?: boolean }, ttlSeconds = 3600): Promise<string> {
   return new SignJWT({
     email: user.email,
     role: "authenticated",

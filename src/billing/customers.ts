@@ -17,16 +17,9 @@ type Db = Database | Transaction;
  * transaction ends: two fulfilments for one customer run one after the
  * other, so the second one's tier selection sees the first one's directories.
  */
-export async function upsertPurchaser(
-  tx: Transaction,
-  buyer: { email: string; name: string | null; stripeCustomerId: string | null },
-): Promise<string> {
+export async function upsertPurchaser(tx: Transaction, buyer: { email: string; name: string | null; stripeCustomerId: string | null }): Promise<string> {
   if (buyer.stripeCustomerId) {
-    const [known] = await tx
-      .select({ id: customers.id })
-      .from(customers)
-      .where(eq(customers.stripeCustomerId, buyer.stripeCustomerId))
-      .for("update");
+    const [known] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.stripeCustomerId, buyer.stripeCustomerId)).for("update");
     if (known) return known.id;
   }
   // `do update` (not `do nothing`) so the row comes back, locked, either way.
@@ -75,11 +68,7 @@ export async function customerForUser(db: Db, user: AuthUser, options: { create:
       throw new ApiError(409, "account_conflict", "This email address belongs to another sign-in account; contact support");
     }
     if (!options.create) return null;
-    const [created] = await db
-      .insert(customers)
-      .values({ email, userId: user.userId })
-      .onConflictDoNothing()
-      .returning();
+    const [created] = await db.insert(customers).values({ email, userId: user.userId }).onConflictDoNothing().returning();
     if (created) return created;
     // Lost a race with a purchase (or this user's other request): look again.
   }

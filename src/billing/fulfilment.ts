@@ -54,11 +54,7 @@ export function catalogOf(env: Pick<Env, "DIRECTORY_CATALOG">): Catalog {
  * payment clears, payment_failed when it failed) and, once paid, creates the
  * job with its submissions. Idempotent; safe under concurrency.
  */
-export async function fulfilCheckoutSession(
-  db: Db,
-  options: { catalog: Catalog; paymentFailed?: boolean },
-  session: Stripe.Checkout.Session,
-): Promise<FulfilmentResult> {
+export async function fulfilCheckoutSession(db: Db, options: { catalog: Catalog; paymentFailed?: boolean }, session: Stripe.Checkout.Session): Promise<FulfilmentResult> {
   const reading = readCheckoutSession(session);
   if (!reading.ok) return { status: "ignored", reason: reading.reason, created: false };
   const facts = reading.facts;
@@ -107,10 +103,7 @@ async function applyInTransaction(tx: Transaction, catalog: Catalog, facts: Purc
   }
 
   const plan = order.plan as PlanId;
-  const [existing] = await tx
-    .select({ id: jobs.id, total: jobs.directoriesTotal })
-    .from(jobs)
-    .where(eq(jobs.orderId, order.id));
+  const [existing] = await tx.select({ id: jobs.id, total: jobs.directoriesTotal }).from(jobs).where(eq(jobs.orderId, order.id));
   if (existing) {
     return status === "paid"
       ? { status: "fulfilled", orderId: order.id, customerId: order.customerId, jobId: existing.id, plan, directories: existing.total, created: false }

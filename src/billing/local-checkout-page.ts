@@ -7,8 +7,7 @@
 import { PLANS, type PlanId } from "../../core/plans";
 import type { Stripe } from "./stripe";
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 
 /** The page's Content-Security-Policy: its inline style, and forms posting to this site only. */
 export function localPageCsp(env: Pick<Env, "PUBLIC_URL">): string {

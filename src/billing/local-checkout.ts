@@ -33,10 +33,7 @@ export function localId(prefix: string, length = 32): string {
  * email returns the first session, and a repeat with other values is refused
  * (422), as Stripe refuses a reused key with different parameters.
  */
-export async function createLocalSession(
-  db: Database | Transaction,
-  input: { plan: PlanId; email: string; idempotencyKey?: string | null },
-): Promise<{ row: LocalSessionRow; replayed: boolean }> {
+export async function createLocalSession(db: Database | Transaction, input: { plan: PlanId; email: string; idempotencyKey?: string | null }): Promise<{ row: LocalSessionRow; replayed: boolean }> {
   const plan = PLANS[input.plan];
   const [row] = await db
     .insert(localCheckoutSessions)

@@ -53,14 +53,12 @@ export function isLocalCheckout(env: Pick<Env, "STRIPE_SECRET_KEY" | "PUBLIC_URL
  * StripeSignatureVerificationError for a bad, missing-part or stale signature
  * (tolerance: Stripe's default 300 s).
  */
-export async function verifyStripeEvent(
-  env: Pick<Env, "STRIPE_WEBHOOK_SECRET">,
-  rawBody: string,
-  signature: string,
-): Promise<Stripe.Event> {
+export async function verifyStripeEvent(env: Pick<Env, "STRIPE_WEBHOOK_SECRET">, rawBody: string, signature: string): Promise<Stripe.Event> {
   // While a signing secret is rolled, Stripe signs with both; the variable
   // may then hold both, comma-separated, and either verifies.
-  const secrets = env.STRIPE_WEBHOOK_SECRET.split(",").map((s) => s.trim()).filter(Boolean);
+  const secrets = env.STRIPE_WEBHOOK_SECRET.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   let failure: unknown = new Error("no webhook secret");
   for (const secret of secrets) {
     try {

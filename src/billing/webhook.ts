@@ -81,11 +81,7 @@ async function apply(tx: Transaction, catalog: Catalog, event: Stripe.Event): Pr
 
 export async function processStripeEvent(db: Database, catalog: Catalog, event: Stripe.Event): Promise<ProcessedEvent> {
   return db.transaction(async (tx) => {
-    const [fresh] = await tx
-      .insert(stripeEvents)
-      .values({ id: event.id, type: event.type })
-      .onConflictDoNothing({ target: stripeEvents.id })
-      .returning({ id: stripeEvents.id });
+    const [fresh] = await tx.insert(stripeEvents).values({ id: event.id, type: event.type }).onConflictDoNothing({ target: stripeEvents.id }).returning({ id: stripeEvents.id });
     if (!fresh) return { eventId: event.id, type: event.type, duplicate: true, outcome: null };
     const outcome = await apply(tx, catalog, event);
     await tx.update(stripeEvents).set({ processedAt: sql`clock_timestamp()` }).where(eq(stripeEvents.id, event.id));

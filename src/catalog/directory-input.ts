@@ -3,12 +3,7 @@
  * farm give it: validated once here, then upserted by slug.
  */
 import { z } from "zod";
-import {
-  APPROVAL_TYPES,
-  AUTOMATION_POLICIES,
-  DIRECTORY_SCOPES,
-  LISTING_COSTS,
-} from "../../core/statuses";
+import { APPROVAL_TYPES, AUTOMATION_POLICIES, DIRECTORY_SCOPES, LISTING_COSTS } from "../../core/statuses";
 
 const httpUrl = z
   .string()
@@ -27,8 +22,7 @@ const flag = z.preprocess((v) => {
 }, z.boolean());
 
 const optionalText = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.string().trim().optional());
-const optionalInt = (min: number, max: number) =>
-  z.preprocess((v) => (v === "" || v === null || v === undefined ? undefined : Number(v)), z.number().int().min(min).max(max).optional());
+const optionalInt = (min: number, max: number) => z.preprocess((v) => (v === "" || v === null || v === undefined ? undefined : Number(v)), z.number().int().min(min).max(max).optional());
 
 export const directoryInputSchema = z.object({
   slug: z
@@ -41,7 +35,12 @@ export const directoryInputSchema = z.object({
   /** Where a published listing is looked up; `{query}` stands for the business name. */
   listingSearchUrl: z.preprocess(
     (v) => (v === "" || v === null ? undefined : v),
-    z.string().trim().max(2000).refine((v) => v.includes("{query}") && /^https?:\/\//.test(v.replace("{query}", "x")), "an http(s) URL containing {query}").optional(),
+    z
+      .string()
+      .trim()
+      .max(2000)
+      .refine((v) => v.includes("{query}") && /^https?:\/\//.test(v.replace("{query}", "x")), "an http(s) URL containing {query}")
+      .optional(),
   ),
   daScore: optionalInt(0, 100),
   priorityTier: z.preprocess((v) => (v === "" ? undefined : Number(v)), z.number().int().min(1).max(5)),
@@ -52,10 +51,7 @@ export const directoryInputSchema = z.object({
     .trim()
     .transform((s) => s.toUpperCase())
     .pipe(z.string().regex(/^([A-Z]{2}|INT)$/, "ISO 3166-1 alpha-2 or INT")),
-  language: z.preprocess(
-    (v) => (v === "" || v == null ? "en" : String(v).toLowerCase()),
-    z.string().regex(/^[a-z]{2}$/, "ISO 639-1"),
-  ),
+  language: z.preprocess((v) => (v === "" || v == null ? "en" : String(v).toLowerCase()), z.string().regex(/^[a-z]{2}$/, "ISO 639-1")),
   requiresCaptcha: flag.default(false),
   requiresEmailVerification: flag.default(false),
   requiresPhoneVerification: flag.default(false),
@@ -86,9 +82,7 @@ export interface RowProblem {
   errors: string[];
 }
 
-export function validateDirectoryRecords(
-  records: { line: number; record: Record<string, unknown> }[],
-): { valid: DirectoryInput[]; problems: RowProblem[] } {
+export function validateDirectoryRecords(records: { line: number; record: Record<string, unknown> }[]): { valid: DirectoryInput[]; problems: RowProblem[] } {
   const valid: DirectoryInput[] = [];
   const problems: RowProblem[] = [];
   const seen = new Map<string, number>();

@@ -70,11 +70,7 @@ export async function searchCatalog(db: Database, user: AuthUser, query: Catalog
 }
 
 /** Null when there is no such directory. A change to the value it has leaves it as it is. */
-export async function updateDirectory(
-  db: Database,
-  id: string,
-  change: { isActive?: boolean; priorityTier?: number },
-): Promise<CatalogDirectory | null> {
+export async function updateDirectory(db: Database, id: string, change: { isActive?: boolean; priorityTier?: number }): Promise<CatalogDirectory | null> {
   const sets = []; // updated_at follows by trigger (migration 0002)
   if (change.isActive !== undefined) sets.push(sql`is_active = ${change.isActive}`);
   if (change.priorityTier !== undefined) sets.push(sql`priority_tier = ${change.priorityTier}`);

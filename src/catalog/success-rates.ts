@@ -22,11 +22,7 @@ export function bucketStarts(bucket: "day" | "week", count: number, now = new Da
   return Array.from({ length: count }, (_, i) => new Date(last - (count - 1 - i) * step).toISOString().slice(0, 10));
 }
 
-export async function successRates(
-  db: Database,
-  user: AuthUser,
-  options: { bucket: "day" | "week"; count: number; directoryId?: string; now?: Date },
-): Promise<SuccessRates> {
+export async function successRates(db: Database, user: AuthUser, options: { bucket: "day" | "week"; count: number; directoryId?: string; now?: Date }): Promise<SuccessRates> {
   const starts = bucketStarts(options.bucket, options.count, options.now);
   const unit = sql.raw(options.bucket === "day" ? "'day'" : "'week'");
   const only = options.directoryId ? sql`and s.directory_id = ${options.directoryId}` : sql``;

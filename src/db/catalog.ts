@@ -7,10 +7,7 @@ import { directories } from "./schema";
 const BATCH = 500;
 const columns = getTableColumns(directories);
 
-export async function upsertDirectories(
-  db: Database,
-  rows: DirectoryInput[],
-): Promise<{ inserted: number; updated: number }> {
+export async function upsertDirectories(db: Database, rows: DirectoryInput[]): Promise<{ inserted: number; updated: number }> {
   let inserted = 0;
   let updated = 0;
   await db.transaction(async (tx) => {

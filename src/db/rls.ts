@@ -27,12 +27,7 @@ const ROLE_SQL: Record<ClientRole, ReturnType<typeof sql.raw>> = {
   service_role: sql.raw("service_role"),
 };
 
-export async function asClient<T>(
-  db: Database,
-  role: ClientRole,
-  claims: JwtClaims | null,
-  run: (tx: Transaction) => Promise<T>,
-): Promise<T> {
+export async function asClient<T>(db: Database, role: ClientRole, claims: JwtClaims | null, run: (tx: Transaction) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select set_config('request.jwt.claims', ${JSON.stringify(claims ?? { role })}, true)`);
     await tx.execute(sql`set local role ${ROLE_SQL[role]}`);

@@ -10,25 +10,7 @@
  * policy, so it reads nothing.
  */
 import { sql, type SQL } from "drizzle-orm";
-import {
-  bigint,
-  bigserial,
-  boolean,
-  check,
-  date,
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  pgPolicy,
-  pgTable,
-  primaryKey,
-  smallint,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, check, date, doublePrecision, index, integer, jsonb, pgPolicy, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { authenticatedRole } from "drizzle-orm/supabase";
 import {
   APPROVAL_TYPES,
@@ -258,9 +240,7 @@ export const directories = pgTable(
   (t) => [
     uniqueIndex("directories_slug_key").on(t.slug),
     // Tier selection: active rows of one catalog, best DA first.
-    index("directories_selection_idx")
-      .on(t.sandbox, t.daScore.desc().nullsLast(), t.priorityTier, t.id)
-      .where(sql`${t.isActive} and ${t.automation} <> 'disabled'`),
+    index("directories_selection_idx").on(t.sandbox, t.daScore.desc().nullsLast(), t.priorityTier, t.id).where(sql`${t.isActive} and ${t.automation} <> 'disabled'`),
     check("directories_priority_tier_range", sql`${t.priorityTier} between 1 and 5`),
     check("directories_da_score_range", sql`${t.daScore} is null or ${t.daScore} between 0 and 100`),
     check("directories_approval_type_valid", oneOf("approval_type", APPROVAL_TYPES)),
@@ -336,9 +316,7 @@ export const directorySubmissions = pgTable(
   (t) => [
     uniqueIndex("directory_submissions_job_directory_key").on(t.jobId, t.directoryId),
     // A business is never live at the same directory twice, across all jobs.
-    uniqueIndex("directory_submissions_one_live_listing_key")
-      .on(t.customerId, t.directoryId)
-      .where(sql`${t.status} = 'approved'`),
+    uniqueIndex("directory_submissions_one_live_listing_key").on(t.customerId, t.directoryId).where(sql`${t.status} = 'approved'`),
     // Tier selection excludes directories the business holds (RLS uses customer_id too).
     index("directory_submissions_customer_directory_idx")
       .on(t.customerId, t.directoryId)
@@ -471,10 +449,7 @@ export const webhookEndpoints = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex("webhook_endpoints_customer_url_key").on(t.customerId, t.url),
-    customerReadPolicy("webhook_endpoints"),
-  ],
+  (t) => [uniqueIndex("webhook_endpoints_customer_url_key").on(t.customerId, t.url), customerReadPolicy("webhook_endpoints")],
 ).enableRLS();
 
 /**
@@ -603,11 +578,7 @@ export const directoryOutcomes = pgTable(
     occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [
-    primaryKey({ columns: [t.submissionId, t.attempt] }),
-    index("directory_outcomes_directory_id_idx").on(t.directoryId, t.occurredAt),
-    staffReadPolicy("directory_outcomes"),
-  ],
+  (t) => [primaryKey({ columns: [t.submissionId, t.attempt] }), index("directory_outcomes_directory_id_idx").on(t.directoryId, t.occurredAt), staffReadPolicy("directory_outcomes")],
 ).enableRLS();
 
 export const INBOUND_MAIL_STATUSES = ["matched", "unmatched"] as const;

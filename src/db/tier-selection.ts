@@ -24,10 +24,7 @@ export interface SelectedDirectory {
   daScore: number | null;
 }
 
-export async function selectDirectoriesForJob(
-  db: Pick<Database, "select">,
-  params: { customerId: string; plan: PlanId; catalog: Catalog; country?: string | null },
-): Promise<SelectedDirectory[]> {
+export async function selectDirectoriesForJob(db: Pick<Database, "select">, params: { customerId: string; plan: PlanId; catalog: Catalog; country?: string | null }): Promise<SelectedDirectory[]> {
   const plan = PLANS[params.plan];
   return db
     .select({
@@ -44,9 +41,7 @@ export async function selectDirectoriesForJob(
         eq(directories.sandbox, params.catalog === "sandbox"),
         lte(directories.priorityTier, plan.tierLimit),
         plan.captchaSolving ? undefined : eq(directories.requiresCaptcha, false),
-        params.catalog === "live" && params.country
-          ? inArray(directories.country, [params.country.toUpperCase(), "INT"])
-          : undefined,
+        params.catalog === "live" && params.country ? inArray(directories.country, [params.country.toUpperCase(), "INT"]) : undefined,
         notExists(
           db
             .select({ one: sql`1` })

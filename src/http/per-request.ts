@@ -19,9 +19,7 @@ export async function withDatabase<T>(env: Env, run: (conn: Connection) => Promi
  * execution context (a direct app.fetch in tests), it still runs, unawaited.
  */
 export function runAfterResponse(c: Context, promise: Promise<unknown>, what: string): void {
-  const guarded = promise.catch((err) =>
-    log("error", `${what} failed`, { error: err }),
-  );
+  const guarded = promise.catch((err) => log("error", `${what} failed`, { error: err }));
   try {
     c.executionCtx.waitUntil(guarded);
   } catch {

@@ -205,9 +205,7 @@ export interface IntelligenceSnapshot {
 }
 
 export async function loadIntelligence(db: Executor, directoryIds: readonly string[]): Promise<IntelligenceSnapshot> {
-  const rows = await db.execute<
-    StatsRow & { id: string; category: string; country: string; requires_captcha: boolean; approval_type: string; da_score: number | null; url: string }
-  >(sql`
+  const rows = await db.execute<StatsRow & { id: string; category: string; country: string; requires_captcha: boolean; approval_type: string; da_score: number | null; url: string }>(sql`
     select d.id, d.category, d.country, d.requires_captcha, d.approval_type, d.da_score, coalesce(d.submit_url, d.website) as url, s.*
     from directories d left join directory_stats s on s.directory_id = d.id
     where d.id in (select (jsonb_array_elements_text(${JSON.stringify([...new Set(directoryIds)])}::jsonb))::uuid)`);

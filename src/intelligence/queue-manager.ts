@@ -38,7 +38,7 @@ const UNKNOWN_DA = 30;
 /** Authority 0.1-1 from Domain Authority: even an unknown directory is worth something. */
 export function authority(daScore: number | null): number {
   const da = daScore ?? UNKNOWN_DA;
-  return 0.1 + 0.9 * Math.min(100, Math.max(0, da)) / 100;
+  return 0.1 + (0.9 * Math.min(100, Math.max(0, da))) / 100;
 }
 
 export function expectedValue(task: Pick<QueueTask, "probability" | "directory">): number {

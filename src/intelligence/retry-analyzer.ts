@@ -55,17 +55,30 @@ const FIX_DELAY_MS = 5_000;
 
 /** Validation messages about a value's format that the engine can meet, in the farm's seven languages' common words. */
 const FIXES: { test: RegExp; fix: ValueFix }[] = [
-  { test: /(phone|telefon|téléphone|telefono|teléfono|tel\.?)\b[^.;]*\b(digits only|only digits|numbers only|only numbers|nur ziffern|chiffres uniquement|solo (números|numeri))/i, fix: { field: "tel", want: "digits" } },
-  { test: /(phone|telefon|téléphone|telefono|teléfono|tel\.?)\b[^.;]*\b(national|local|without (the )?(country|\+)|ohne (\+|vorwahl|länder ?vorwahl|landesvorwahl)|sans (\+|indicatif)|sin (\+|prefijo|código de país)|senza (\+|prefisso)|10 digits|digits only)/i, fix: { field: "tel", want: "national" } },
+  {
+    test: /(phone|telefon|téléphone|telefono|teléfono|tel\.?)\b[^.;]*\b(digits only|only digits|numbers only|only numbers|nur ziffern|chiffres uniquement|solo (números|numeri))/i,
+    fix: { field: "tel", want: "digits" },
+  },
+  {
+    test: /(phone|telefon|téléphone|telefono|teléfono|tel\.?)\b[^.;]*\b(national|local|without (the )?(country|\+)|ohne (\+|vorwahl|länder ?vorwahl|landesvorwahl)|sans (\+|indicatif)|sin (\+|prefijo|código de país)|senza (\+|prefisso)|10 digits|digits only)/i,
+    fix: { field: "tel", want: "national" },
+  },
   { test: /(phone|telefon|téléphone|telefono|teléfono)\b[^.;]*\b(international|country code|\+\d|e\.?164|ländervorwahl|indicatif)/i, fix: { field: "tel", want: "international" } },
   { test: /(url|website|webseite|site web|sitio web)\b[^.;]*\b(http|scheme|protocol|valid url|gültige url|url valide)/i, fix: { field: "url", want: "with_scheme" } },
   { test: /(url|website)\b[^.;]*\b(home ?page|domain only|no path|root)/i, fix: { field: "url", want: "without_path" } },
-  { test: /(description|beschreibung|descripción|descrizione)\b[^.;]*\b(too long|at most|maximum|max\.?|höchstens|trop long|demasiado larga|troppo lunga)/i, fix: { field: "description", want: "shorter" } },
-  { test: /(description|beschreibung|descripción|descrizione)\b[^.;]*\b(too short|at least|minimum|mindestens|trop court|demasiado corta|troppo corta)/i, fix: { field: "description", want: "longer" } },
+  {
+    test: /(description|beschreibung|descripción|descrizione)\b[^.;]*\b(too long|at most|maximum|max\.?|höchstens|trop long|demasiado larga|troppo lunga)/i,
+    fix: { field: "description", want: "shorter" },
+  },
+  {
+    test: /(description|beschreibung|descripción|descrizione)\b[^.;]*\b(too short|at least|minimum|mindestens|trop court|demasiado corta|troppo corta)/i,
+    fix: { field: "description", want: "longer" },
+  },
   { test: /(zip|postal|postcode|plz|code postal)\b[^.;]*\b(digits|numeric|numbers only|5 digits|ziffern)/i, fix: { field: "postal-code", want: "digits_only" } },
 ];
 
-const CAPTCHA_MISSING = /(captcha|recaptcha|hcaptcha|are you (a )?human|robot)\b[^.;]*\b(required|missing|complete|solve|ausfüllen|obligatoire|requerido|obbligatorio)|please (complete|solve) the captcha/i;
+const CAPTCHA_MISSING =
+  /(captcha|recaptcha|hcaptcha|are you (a )?human|robot)\b[^.;]*\b(required|missing|complete|solve|ausfüllen|obligatoire|requerido|obbligatorio)|please (complete|solve) the captcha/i;
 const MAINTENANCE = /maintenance|temporarily unavailable|try again later|server error|service unavailable|wartungsarbeiten|vorübergehend|momentanément|temporalmente|temporaneamente/i;
 const BOT_WALL = /access denied|cloudflare|checking your browser|bot detected|unusual traffic|automated (requests|queries)|zugriff verweigert|accès refusé/i;
 
@@ -110,7 +123,9 @@ export class IntelligentRetryAnalyzer {
       let fix: ValueFix = f.fix;
       if (fix.field === "description") {
         const after = reason.slice(m.index, m.index + m[0].length + 40);
-        const n = /(\d{2,5})\s*(characters|chars|zeichen|caractères|caracteres|caratteri|tekens|carateres)?(?!\s*(words|wörter|mots|palabras|parole|woorden|palavras))/i.exec(after.slice(m[0].length - Math.min(m[0].length, 12)));
+        const n = /(\d{2,5})\s*(characters|chars|zeichen|caractères|caracteres|caratteri|tekens|carateres)?(?!\s*(words|wörter|mots|palabras|parole|woorden|palavras))/i.exec(
+          after.slice(m[0].length - Math.min(m[0].length, 12)),
+        );
         const limit = n ? Number(n[1]) : NaN;
         if (Number.isFinite(limit) && limit >= 10) fix = fix.want === "shorter" ? { ...fix, maxLength: limit } : { ...fix, minLength: limit };
       }
@@ -151,8 +166,7 @@ export class IntelligentRetryAnalyzer {
       };
     }
 
-    const retryAfterSeconds =
-      failureClass === "rate_limited" ? Math.max(e.retryAfterSeconds ?? 0, history?.lastRetryAfterSeconds ?? 0) || undefined : e.retryAfterSeconds;
+    const retryAfterSeconds = failureClass === "rate_limited" ? Math.max(e.retryAfterSeconds ?? 0, history?.lastRetryAfterSeconds ?? 0) || undefined : e.retryAfterSeconds;
     const base = decideAfterFailure(failureClass, e.attempt, { retryAfterSeconds, reason: e.reason, random: this.random });
     if (!base.retry) {
       return { action: "stop", failureClass, status: base.status, reason: base.reason, staffReason: this.staffReason(failureClass, e, where, said) };

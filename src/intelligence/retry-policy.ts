@@ -19,9 +19,7 @@ export const MAX_ATTEMPTS: Record<FailureClass, number> = {
 const BASE_DELAY_MS = 30_000;
 const MAX_DELAY_MS = 30 * 60_000;
 
-export type RetryDecision =
-  | { retry: true; delayMs: number }
-  | { retry: false; status: "failed" | "skipped"; reason: string };
+export type RetryDecision = { retry: true; delayMs: number } | { retry: false; status: "failed" | "skipped"; reason: string };
 
 /** "Equal jitter": half the backoff fixed, half random, so retries spread out. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
@@ -29,11 +27,7 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(exp / 2 + (exp / 2) * random());
 }
 
-export function decideAfterFailure(
-  failureClass: FailureClass,
-  attempt: number,
-  options: { retryAfterSeconds?: number; reason?: string; random?: () => number } = {},
-): RetryDecision {
+export function decideAfterFailure(failureClass: FailureClass, attempt: number, options: { retryAfterSeconds?: number; reason?: string; random?: () => number } = {}): RetryDecision {
   const reason = options.reason?.trim() || failureClass.replace("_", " ");
   if (failureClass === "duplicate_listing") {
     // A live listing exists already: nothing to do, and nothing went wrong.
@@ -44,9 +38,6 @@ export function decideAfterFailure(
     return { retry: false, status: "failed", reason: `${failureClass}${tries}: ${reason}` };
   }
   const backoff = backoffMs(attempt, options.random);
-  const delayMs =
-    failureClass === "rate_limited" && options.retryAfterSeconds !== undefined
-      ? Math.max(options.retryAfterSeconds * 1000, Math.round(backoff / 4))
-      : backoff;
+  const delayMs = failureClass === "rate_limited" && options.retryAfterSeconds !== undefined ? Math.max(options.retryAfterSeconds * 1000, Math.round(backoff / 4)) : backoff;
   return { retry: true, delayMs };
 }

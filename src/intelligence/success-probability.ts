@@ -70,7 +70,12 @@ export interface Prior {
 const clamp01 = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
 const logit = (p: number) => Math.log(clamp01(p) / (1 - clamp01(p)));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-const fold = (s: string) => s.trim().toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+const fold = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
 
 /**
  * How well a business fits a directory, as a log-odds shift (0 = neutral,

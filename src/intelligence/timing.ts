@@ -99,8 +99,7 @@ export class SubmissionTimingOptimizer {
    * the same minute.
    */
   decide(stats: TimingStats | null | undefined, country: string, now: number, spreadKey?: string): TimingDecision {
-    const limitedUntil =
-      stats?.lastRateLimitedAt != null && stats.lastRetryAfterSeconds != null ? stats.lastRateLimitedAt + stats.lastRetryAfterSeconds * 1000 : 0;
+    const limitedUntil = stats?.lastRateLimitedAt != null && stats.lastRetryAfterSeconds != null ? stats.lastRateLimitedAt + stats.lastRetryAfterSeconds * 1000 : 0;
     const rateLimitWait = Math.max(0, Math.min(this.options.maxDelayMs, limitedUntil - now));
     const t = stats ? totals(stats) : { attempts: 0, accepted: 0 };
     if (!stats || t.attempts < this.options.minAttempts || t.accepted === 0) {

@@ -36,7 +36,13 @@ export function extractLinks(text: string | undefined, html: string | undefined)
   const out = new Map<string, MailLink>();
   for (const m of (html ?? "").matchAll(/<a\b[^>]*?href\s*=\s*("([^"]*)"|'([^']*)')[^>]*>([\s\S]*?)<\/a>/gi)) {
     const url = httpUrl(decodeEntities(m[2] ?? m[3] ?? ""));
-    if (url && !out.has(url)) out.set(url, { url, text: decodeEntities((m[4] ?? "").replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim() });
+    if (url && !out.has(url))
+      out.set(url, {
+        url,
+        text: decodeEntities((m[4] ?? "").replace(/<[^>]*>/g, " "))
+          .replace(/\s+/g, " ")
+          .trim(),
+      });
   }
   for (const m of (text ?? "").matchAll(/https?:\/\/[^\s<>"')\]]+/gi)) {
     const url = httpUrl(m[0].replace(/[.,;:!?]+$/, ""));

@@ -70,11 +70,7 @@ function messageFor(row: ClaimedRow, publicUrl: string): EmailMessage {
   return paymentNoticeEmail(row.kind, { to: row.recipient, businessName: row.business_name, data: row.data, publicUrl });
 }
 
-export async function drainNotifications(
-  client: pg.Client,
-  config: EmailConfig & { publicUrl: string },
-  limit = 20,
-): Promise<DrainResult> {
+export async function drainNotifications(client: pg.Client, config: EmailConfig & { publicUrl: string }, limit = 20): Promise<DrainResult> {
   // Claim: a lease of 10 minutes on each row, so a drain running at the same
   // time (an overlapping cron) leaves them alone. Completion notices read the
   // job's figures now; payment notices carry theirs in `data`.
@@ -100,19 +96,17 @@ export async function drainNotifications(
     const message = messageFor(row, config.publicUrl);
     const outcome = await sendEmail(config, message, `notification-${row.id}`);
     if (outcome.ok) {
-      await client.query(
-        "update notifications set status = 'sent', sent_at = now(), provider_message_id = $2, last_error = null where id = $1 and status = 'pending'",
-        [row.id, outcome.id],
-      );
+      await client.query("update notifications set status = 'sent', sent_at = now(), provider_message_id = $2, last_error = null where id = $1 and status = 'pending'", [row.id, outcome.id]);
       result.sent++;
     } else if (outcome.permanent || row.attempts >= MAX_ATTEMPTS) {
       await client.query("update notifications set status = 'failed', last_error = $2 where id = $1 and status = 'pending'", [row.id, outcome.error]);
       result.failed++;
     } else {
-      await client.query(
-        "update notifications set last_error = $2, next_attempt_at = now() + make_interval(secs => $3) where id = $1 and status = 'pending'",
-        [row.id, outcome.error, backoffSeconds(row.attempts)],
-      );
+      await client.query("update notifications set last_error = $2, next_attempt_at = now() + make_interval(secs => $3) where id = $1 and status = 'pending'", [
+        row.id,
+        outcome.error,
+        backoffSeconds(row.attempts),
+      ]);
       result.retrying++;
     }
   }

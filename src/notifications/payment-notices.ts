@@ -43,9 +43,7 @@ async function orderByPaymentIntent(tx: Transaction, paymentIntentId: string | n
   return order ?? null;
 }
 
-export type PaymentProblemResult =
-  | { status: "payment_failed" | "disputed"; orderId: string; notified: boolean }
-  | { status: "ignored"; reason: string };
+export type PaymentProblemResult = { status: "payment_failed" | "disputed"; orderId: string; notified: boolean } | { status: "ignored"; reason: string };
 
 /**
  * `payment_intent.payment_failed`: ours when an order holds the payment

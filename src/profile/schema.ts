@@ -14,18 +14,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { isCountryCode } from "./countries";
-import {
-  POSTAL_CODE_REQUIRED,
-  REGION_REQUIRED,
-  cleanLine,
-  cleanParagraphs,
-  minutes,
-  normalisePhone,
-  normalisePostalCode,
-  normaliseTime,
-  normaliseUrl,
-  type Normalised,
-} from "./normalise";
+import { POSTAL_CODE_REQUIRED, REGION_REQUIRED, cleanLine, cleanParagraphs, minutes, normalisePhone, normalisePostalCode, normaliseTime, normaliseUrl, type Normalised } from "./normalise";
 
 // The rules the site's form shares live in one dependency-free module.
 import { DAYS, PROFILE_LIMITS, SOCIAL_NETWORKS, type Day, type OpeningHours, type SocialNetwork } from "../../core/listing/rules";
@@ -172,16 +161,9 @@ const socialLinkSchema = (network: SocialNetwork) =>
     .optional();
 
 const socialLinksSchema = z
-  .strictObject(
-    Object.fromEntries(Object.keys(SOCIAL_NETWORKS).map((n) => [n, socialLinkSchema(n as SocialNetwork)])) as Record<
-      SocialNetwork,
-      ReturnType<typeof socialLinkSchema>
-    >,
-    {
-      error: (issue) =>
-        issue.code === "unrecognized_keys" ? `Unknown network; use ${Object.keys(SOCIAL_NETWORKS).join(", ")}` : "Must be an object of network: URL",
-    },
-  )
+  .strictObject(Object.fromEntries(Object.keys(SOCIAL_NETWORKS).map((n) => [n, socialLinkSchema(n as SocialNetwork)])) as Record<SocialNetwork, ReturnType<typeof socialLinkSchema>>, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown network; use ${Object.keys(SOCIAL_NETWORKS).join(", ")}` : "Must be an object of network: URL"),
+  })
   .transform((links) => Object.fromEntries(Object.entries(links).filter(([, v]) => v != null)) as Partial<Record<SocialNetwork, string>>)
   .openapi({ example: { instagram: "https://instagram.com/cafemueller" } });
 
@@ -197,14 +179,9 @@ const baseShape = {
     description: "State, province or region (required in US, CA, AU, BR, MX, IN)",
     example: "Baden-Württemberg",
   }),
-  postalCode: z
-    .string(required())
-    .nullish()
-    .openapi({ description: "Postal code (required where the country uses them)", example: "70173" }),
+  postalCode: z.string(required()).nullish().openapi({ description: "Postal code (required where the country uses them)", example: "70173" }),
   country: countrySchema,
-  phone: z
-    .string(required("a phone number"))
-    .openapi({ type: "string", description: "Any common format; stored as E.164, read with the country as the default region", example: "0711 123456" }),
+  phone: z.string(required("a phone number")).openapi({ type: "string", description: "Any common format; stored as E.164, read with the country as the default region", example: "0711 123456" }),
   website: optional((s) => normaliseUrl(s, PROFILE_LIMITS.url), {
     description: "The business's site; https:// is assumed when no scheme is given",
     example: "cafe-mueller.de",
@@ -218,10 +195,7 @@ const baseShape = {
   categories: categoriesSchema,
   hours: hoursSchema.default({}),
   socialLinks: socialLinksSchema.default({}),
-  serviceArea: z
-    .boolean({ error: "Must be true or false" })
-    .default(false)
-    .openapi({ description: "A service-area business: its street address is hidden on listings" }),
+  serviceArea: z.boolean({ error: "Must be true or false" }).default(false).openapi({ description: "A service-area business: its street address is hidden on listings" }),
 };
 
 type Issue = { path?: readonly PropertyKey[]; code?: string };

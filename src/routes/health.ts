@@ -56,9 +56,7 @@ const getHealth = createRoute({
 
 export const health = newApiApp().openapi(getHealth, async (c) => {
   const database = await probeDatabase(c.env);
-  const bindings = Object.fromEntries(
-    BINDINGS.map((name) => [name, (c.env as unknown as Record<string, unknown>)[name] != null]),
-  ) as HealthReport["bindings"];
+  const bindings = Object.fromEntries(BINDINGS.map((name) => [name, (c.env as unknown as Record<string, unknown>)[name] != null])) as HealthReport["bindings"];
   const report: HealthReport = {
     status: database.ok ? "ok" : "unavailable",
     database,

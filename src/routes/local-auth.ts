@@ -23,7 +23,9 @@ export function isLocalAuth(env: Pick<Env, "SUPABASE_URL" | "PUBLIC_URL">): bool
 
 /** RFC 4122 version 5 (SHA-1, name-based) UUID of `name` in NAMESPACE. */
 export async function localUserId(name: string): Promise<string> {
-  const ns = NAMESPACE.replace(/-/g, "").match(/../g)!.map((h) => parseInt(h, 16));
+  const ns = NAMESPACE.replace(/-/g, "")
+    .match(/../g)!
+    .map((h) => parseInt(h, 16));
   const bytes = new Uint8Array([...ns, ...new TextEncoder().encode(name)]);
   const hash = new Uint8Array(await crypto.subtle.digest("SHA-1", bytes)).slice(0, 16);
   hash[6] = (hash[6]! & 0x0f) | 0x50;

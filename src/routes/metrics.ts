@@ -44,9 +44,7 @@ async function readPostgres(env: Env): Promise<PostgresFigures> {
     const stripeEvents = await conn.client.query<{ type: string; result: string; n: number }>(
       "select type, case when processed_at is null then 'unprocessed' else 'processed' end as result, count(*)::int as n from stripe_events group by 1, 2",
     );
-    const notifications = await conn.client.query<{ kind: string; status: string; n: number }>(
-      "select kind, status, count(*)::int as n from notifications group by 1, 2",
-    );
+    const notifications = await conn.client.query<{ kind: string; status: string; n: number }>("select kind, status, count(*)::int as n from notifications group by 1, 2");
     const webhookDeliveries = await conn.client.query<{ status: string; n: number }>("select status, count(*)::int as n from webhook_deliveries group by 1");
     const previousDay = await conn.client.query<NonNullable<PostgresFigures["previousDay"]>>(
       "select orders_paid, jobs_completed, approval_rate, mean_submission_seconds, computed_at from daily_rollups where day = (now() at time zone 'UTC')::date - 1",
@@ -90,21 +88,16 @@ export function renderMetrics(pg: PostgresFigures | null, ops: OpsMetricsSnapsho
       const key = `${r.status}\u0000${failureClass}`;
       subs.set(key, (subs.get(key) ?? 0) + r.n);
     }
-    out.metric(
-      "directorybolt_submissions",
-      "gauge",
-      "Directory submissions by status and failure class (Postgres; failure_class=\"none\" when there is none).",
-      [
-        ...SUBMISSION_STATUSES.map((status) => ({ labels: { status, failure_class: "none" }, value: subs.get(`${status}\u0000none`) ?? 0 })),
-        ...[...subs.entries()]
-          .filter(([key]) => !key.endsWith("\u0000none"))
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([key, value]) => {
-            const [status, failure_class] = key.split("\u0000") as [string, string];
-            return { labels: { status, failure_class }, value };
-          }),
-      ],
-    );
+    out.metric("directorybolt_submissions", "gauge", 'Directory submissions by status and failure class (Postgres; failure_class="none" when there is none).', [
+      ...SUBMISSION_STATUSES.map((status) => ({ labels: { status, failure_class: "none" }, value: subs.get(`${status}\u0000none`) ?? 0 })),
+      ...[...subs.entries()]
+        .filter(([key]) => !key.endsWith("\u0000none"))
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([key, value]) => {
+          const [status, failure_class] = key.split("\u0000") as [string, string];
+          return { labels: { status, failure_class }, value };
+        }),
+    ]);
     const events = new Map<string, number>();
     for (const r of pg.stripeEvents) {
       const key = `${boundedEventType(r.type)}\u0000${r.result}`;
@@ -114,10 +107,12 @@ export function renderMetrics(pg: PostgresFigures | null, ops: OpsMetricsSnapsho
       "directorybolt_stripe_webhook_events_total",
       "counter",
       "Stripe webhook events recorded, by event type and result (processed, or recorded but not processed).",
-      [...events.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, value]) => {
-        const [type, result] = key.split("\u0000") as [string, string];
-        return { labels: { type, result }, value };
-      }),
+      [...events.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([key, value]) => {
+          const [type, result] = key.split("\u0000") as [string, string];
+          return { labels: { type, result }, value };
+        }),
     );
     const notices = new Map(pg.notifications.map((r) => [`${r.kind}\u0000${r.status}`, r.n]));
     out.metric(
@@ -154,12 +149,9 @@ export function renderMetrics(pg: PostgresFigures | null, ops: OpsMetricsSnapsho
       .metric("directorybolt_active_jobs", "gauge", "Jobs running or paused, as their coordinators last reported (OpsMonitor).", [{ value: ops.activeJobs }])
       .metric("directorybolt_tasks_in_flight", "gauge", "Tasks released to the queue or leased and not yet reported (OpsMonitor).", [{ value: ops.tasksInFlight }])
       .metric("directorybolt_queue_depth", "gauge", "Tasks released to the queue that no worker has leased yet, over active jobs (OpsMonitor).", [{ value: ops.queueDepth }])
-      .metric(
-        "directorybolt_browser_sessions_in_use",
-        "gauge",
-        "Browser Rendering sessions the browser worker holds now, as it reports acquiring and releasing them (OpsMonitor).",
-        [{ value: ops.browserSessionsInUse }],
-      )
+      .metric("directorybolt_browser_sessions_in_use", "gauge", "Browser Rendering sessions the browser worker holds now, as it reports acquiring and releasing them (OpsMonitor).", [
+        { value: ops.browserSessionsInUse },
+      ])
       .metric("directorybolt_queue_oldest_task_age_seconds", "gauge", "Age of the oldest released task no worker has leased yet; 0 when none waits (OpsMonitor).", [
         { value: ops.oldestQueuedAgeSeconds },
       ])
@@ -175,7 +167,7 @@ export function renderMetrics(pg: PostgresFigures | null, ops: OpsMetricsSnapsho
       .metric(
         "directorybolt_submission_failures_total",
         "counter",
-        "Failed attempts by failure class, retried or final; failure_class=\"captcha\" counts captchas that could not be solved (OpsMonitor).",
+        'Failed attempts by failure class, retried or final; failure_class="captcha" counts captchas that could not be solved (OpsMonitor).',
         FAILURE_CLASSES.map((failureClass) => ({
           labels: { failure_class: failureClass },
           value: ops.failuresTotal.find((f) => f.failureClass === failureClass)?.value ?? 0,

@@ -71,19 +71,22 @@ export const myJobs = newApiApp<AuthVariables>().openapi(listMyJobs, async (c) =
       return rows;
     });
   });
-  return c.json({
-    jobs: jobs.map(
-      (r): MyJob => ({
-        jobId: r.id,
-        plan: r.plan,
-        status: r.status,
-        total: Number(r.directories_total),
-        submitted: Number(r.directories_submitted),
-        approved: Number(r.directories_approved),
-        failed: Number(r.directories_failed),
-        createdAt: iso(r.created_at),
-        completedAt: r.completed_at ? iso(r.completed_at) : null,
-      }),
-    ),
-  }, 200);
+  return c.json(
+    {
+      jobs: jobs.map(
+        (r): MyJob => ({
+          jobId: r.id,
+          plan: r.plan,
+          status: r.status,
+          total: Number(r.directories_total),
+          submitted: Number(r.directories_submitted),
+          approved: Number(r.directories_approved),
+          failed: Number(r.directories_failed),
+          createdAt: iso(r.created_at),
+          completedAt: r.completed_at ? iso(r.completed_at) : null,
+        }),
+      ),
+    },
+    200,
+  );
 });

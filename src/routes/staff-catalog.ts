@@ -129,12 +129,7 @@ staffCatalog
     }
     const { valid, problems } = validateDirectoryRecords(records);
     if (problems.length > 0) {
-      throw new ApiError(
-        400,
-        "import_rejected",
-        `${problems.length} of ${records.length} row(s) have problems; nothing was imported`,
-        { problems, valid: valid.length },
-      );
+      throw new ApiError(400, "import_rejected", `${problems.length} of ${records.length} row(s) have problems; nothing was imported`, { problems, valid: valid.length });
     }
     const result: ImportResult = { dryRun, valid: valid.length, inserted: 0, updated: 0 };
     if (!dryRun) Object.assign(result, await withDatabase(c.env, ({ db }) => upsertDirectories(db, valid)));

@@ -65,24 +65,24 @@ staffMail.use(requireUser, requireStaff);
 staffMail
   .openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const rows = await withDatabase(c.env, ({ db }) =>
-      db.select().from(inboundMails).where(eq(inboundMails.status, q.status)).orderBy(desc(inboundMails.receivedAt)).limit(q.limit),
-    );
+    const rows = await withDatabase(c.env, ({ db }) => db.select().from(inboundMails).where(eq(inboundMails.status, q.status)).orderBy(desc(inboundMails.receivedAt)).limit(q.limit));
     return c.json(
       {
-        mails: rows.map((r): InboundMailView => ({
-          id: r.id,
-          receivedAt: r.receivedAt.toISOString(),
-          from: r.envelopeFrom,
-          to: r.envelopeTo,
-          subject: r.subject,
-          status: r.status as InboundMailView["status"],
-          reason: r.reason,
-          verificationLink: r.verificationLink,
-          jobId: r.jobId,
-          submissionId: r.submissionId,
-          rawUrl: `/api/staff/mail/${r.id}/raw`,
-        })),
+        mails: rows.map(
+          (r): InboundMailView => ({
+            id: r.id,
+            receivedAt: r.receivedAt.toISOString(),
+            from: r.envelopeFrom,
+            to: r.envelopeTo,
+            subject: r.subject,
+            status: r.status as InboundMailView["status"],
+            reason: r.reason,
+            verificationLink: r.verificationLink,
+            jobId: r.jobId,
+            submissionId: r.submissionId,
+            rawUrl: `/api/staff/mail/${r.id}/raw`,
+          }),
+        ),
       },
       200,
     );

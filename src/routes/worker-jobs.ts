@@ -24,9 +24,7 @@ import { taskReportSchema } from "../../core/protocol/tasks";
 
 /** Jobs that may have work, oldest first (fair to early buyers). */
 async function activeJobIds(env: Env, limit = 25): Promise<string[]> {
-  const { rows } = await withDatabase(env, ({ db }) =>
-    db.execute<{ id: string }>(sql`select id from jobs where status = 'in_progress' order by created_at limit ${limit}`),
-  );
+  const { rows } = await withDatabase(env, ({ db }) => db.execute<{ id: string }>(sql`select id from jobs where status = 'in_progress' order by created_at limit ${limit}`));
   return rows.map((r) => r.id);
 }
 

@@ -60,16 +60,27 @@ export const workerProgress = newApiApp().openapi(updateProgress, async (c) => {
     case "submission_succeeded":
       return c.json(
         await coordinator.report({
-          jobId: e.jobId, submissionId: e.submissionId, attempt: e.attempt, outcome: "submitted",
-          listingUrl: e.listingUrl, evidenceKey: e.evidenceKey, workerId: e.workerId,
+          jobId: e.jobId,
+          submissionId: e.submissionId,
+          attempt: e.attempt,
+          outcome: "submitted",
+          listingUrl: e.listingUrl,
+          evidenceKey: e.evidenceKey,
+          workerId: e.workerId,
         }),
         200,
       );
     case "submission_failed":
       return c.json(
         await coordinator.report({
-          jobId: e.jobId, submissionId: e.submissionId, attempt: e.attempt, outcome: "failed",
-          failureClass: e.failureClass, reason: e.reason, retryAfterSeconds: e.retryAfterSeconds, workerId: e.workerId,
+          jobId: e.jobId,
+          submissionId: e.submissionId,
+          attempt: e.attempt,
+          outcome: "failed",
+          failureClass: e.failureClass,
+          reason: e.reason,
+          retryAfterSeconds: e.retryAfterSeconds,
+          workerId: e.workerId,
         }),
         200,
       );

@@ -31,10 +31,7 @@ interface ClaimedDelivery {
   active: boolean;
 }
 
-export async function drainWebhookDeliveries(
-  client: pg.Client,
-  options: { development: boolean; fetch?: typeof fetch; limit?: number; timeoutMs?: number },
-): Promise<WebhookDrainResult> {
+export async function drainWebhookDeliveries(client: pg.Client, options: { development: boolean; fetch?: typeof fetch; limit?: number; timeoutMs?: number }): Promise<WebhookDrainResult> {
   const doFetch = options.fetch ?? fetch;
   const claimed = await client.query<ClaimedDelivery>(
     `with due as (
@@ -83,19 +80,18 @@ export async function drainWebhookDeliveries(
       error = `network: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500);
     }
     if (error === null) {
-      await client.query(
-        "update webhook_deliveries set status = 'delivered', delivered_at = now(), last_status = $2, last_error = null where id = $1 and status = 'pending'",
-        [row.id, status],
-      );
+      await client.query("update webhook_deliveries set status = 'delivered', delivered_at = now(), last_status = $2, last_error = null where id = $1 and status = 'pending'", [row.id, status]);
       result.delivered++;
     } else if (row.attempts >= MAX_ATTEMPTS) {
       await client.query("update webhook_deliveries set status = 'failed', last_status = $2, last_error = $3 where id = $1 and status = 'pending'", [row.id, status, error]);
       result.failed++;
     } else {
-      await client.query(
-        "update webhook_deliveries set last_status = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4) where id = $1 and status = 'pending'",
-        [row.id, status, error, backoffSeconds(row.attempts)],
-      );
+      await client.query("update webhook_deliveries set last_status = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4) where id = $1 and status = 'pending'", [
+        row.id,
+        status,
+        error,
+        backoffSeconds(row.attempts),
+      ]);
       result.retrying++;
     }
   }

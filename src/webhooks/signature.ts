@@ -31,12 +31,7 @@ function equalHex(a: string, b: string): boolean {
 export type VerifyResult = { ok: true; timestamp: number } | { ok: false; reason: "malformed_header" | "stale_timestamp" | "bad_signature" };
 
 /** Checks a received header against the raw body (any `v1` may match: secrets can overlap while rotated). */
-export async function verifyWebhookSignature(
-  header: string,
-  body: string,
-  secret: string,
-  options: { toleranceSeconds?: number; now?: number } = {},
-): Promise<VerifyResult> {
+export async function verifyWebhookSignature(header: string, body: string, secret: string, options: { toleranceSeconds?: number; now?: number } = {}): Promise<VerifyResult> {
   const parts = header.split(",").map((p) => p.trim().split("=", 2) as [string, string?]);
   const t = parts.find(([k]) => k === "t")?.[1];
   const signatures = parts.filter(([k, v]) => k === "v1" && v).map(([, v]) => v!);

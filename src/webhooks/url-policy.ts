@@ -17,24 +17,36 @@ function privateIPv4(host: string): boolean {
   if (!m) return false;
   const [a, b] = [Number(m[1]), Number(m[2])];
   return (
-    a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 192 && b === 0) || (a === 198 && (b === 18 || b === 19)) || a >= 224
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    (a === 192 && b === 0) ||
+    (a === 198 && (b === 18 || b === 19)) ||
+    a >= 224
   );
 }
 
 function privateIPv6(bracketed: string): boolean {
   const host = bracketed.slice(1, -1).toLowerCase();
   return (
-    host === "::" || host === "::1" || host.startsWith("fc") || host.startsWith("fd") || /^fe[89ab]/.test(host) ||
+    host === "::" ||
+    host === "::1" ||
+    host.startsWith("fc") ||
+    host.startsWith("fd") ||
+    /^fe[89ab]/.test(host) ||
     // IPv4-mapped and -translated forms point at an IPv4 host: refuse them all.
-    host.startsWith("::ffff:") || host.startsWith("64:ff9b:") || host.startsWith("::")
+    host.startsWith("::ffff:") ||
+    host.startsWith("64:ff9b:") ||
+    host.startsWith("::")
   );
 }
 
 function privateName(host: string): boolean {
-  return (
-    !host.includes(".") || host === "localhost" || /\.(localhost|local|internal|intranet|lan|home\.arpa|localdomain)$/.test(host)
-  );
+  return !host.includes(".") || host === "localhost" || /\.(localhost|local|internal|intranet|lan|home\.arpa|localdomain)$/.test(host);
 }
 
 export function checkWebhookUrl(raw: string, options: { development: boolean }): UrlCheck {

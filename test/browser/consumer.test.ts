@@ -256,7 +256,10 @@ describe("queue consumer", () => {
       const retried = first.log.filter((m) => m.retried !== undefined).map((m) => batch[Number(m.id.slice(1))]!);
       let pending: TaskMessage[] = [...retried, ...coordinator.releaseRetries()];
       for (let round = 0; round < 3 && pending.length; round++) {
-        await consumeBatch(messages(pending).list, deps(coordinator, async () => ({ ok: true, browser: fresh as never, release: async () => {} })));
+        await consumeBatch(
+          messages(pending).list,
+          deps(coordinator, async () => ({ ok: true, browser: fresh as never, release: async () => {} })),
+        );
         pending = coordinator.releaseRetries();
       }
     } finally {
@@ -303,7 +306,10 @@ describe("queue consumer", () => {
     const coordinator = new CoordinatorDouble(crypto.randomUUID());
     const task = coordinator.add(crypto.randomUUID(), farm.variantFor("classic-for").slug);
     const { list, log } = messages([task, { nonsense: true }]);
-    const summary = await consumeBatch(list, deps(coordinator, async () => ({ ok: false, retryAfterSeconds: 42, reason: "limit" })));
+    const summary = await consumeBatch(
+      list,
+      deps(coordinator, async () => ({ ok: false, retryAfterSeconds: 42, reason: "limit" })),
+    );
     expect(summary).toMatchObject({ returned: 1, malformed: 1 });
     expect(log[0]).toMatchObject({ acked: false, retried: 42 });
     expect(log[1]).toMatchObject({ acked: true });

@@ -82,7 +82,15 @@ describe("category", () => {
     ]);
     expect(chooseCategory(list, ["Bakery"])?.value).toBe("b");
     expect(chooseCategory(list, ["Quantum consulting"])?.value).toBe("o");
-    expect(chooseCategory(options([{ value: "", label: "Please select…" }, { value: "x", label: "Plumbing" }]), ["Bakery"])).toBeUndefined();
+    expect(
+      chooseCategory(
+        options([
+          { value: "", label: "Please select…" },
+          { value: "x", label: "Plumbing" },
+        ]),
+        ["Bakery"],
+      ),
+    ).toBeUndefined();
   });
 
   it("recognises category lists (for controls the mapper did not name)", () => {
@@ -125,7 +133,17 @@ describe("hours and credentials", () => {
   it("writes hours in the directory's language and finds per-day boxes", () => {
     expect(hoursLine(SAMPLE_PROFILE.hours, "en")).toBe("Mon-Fri 07:00-18:00, Sat-Sun 08:00-15:00");
     expect(hoursLine(SAMPLE_PROFILE.hours, "de")).toBe("Mo-Fr 07:00-18:00, Sa-So 08:00-15:00");
-    expect(hoursLine({ mon: [["09:00", "12:00"], ["14:00", "18:00"]] }, "fr")).toBe("lun 09:00-12:00 / 14:00-18:00");
+    expect(
+      hoursLine(
+        {
+          mon: [
+            ["09:00", "12:00"],
+            ["14:00", "18:00"],
+          ],
+        },
+        "fr",
+      ),
+    ).toBe("lun 09:00-12:00 / 14:00-18:00");
     expect(dayOf("hours[mon]")).toBe("mon");
     expect(dayOf("Öffnungszeiten Dienstag")).toBe("tue");
     expect(dayOf("Opening hours")).toBeUndefined();
@@ -145,7 +163,29 @@ describe("hours and credentials", () => {
 });
 
 describe("the engine's generic corrections of the mapper, and its decisions", () => {
-  const details = (over: Partial<FieldDetails>): FieldDetails => ({ found: true, tag: "input", type: "text", name: "", id: "", visible: true, disabled: false, readOnly: false, required: false, maxLength: -1, pattern: "", placeholder: "", label: "", hint: "", value: "", checked: false, multiple: false, options: [], group: [], groupLabel: "", ...over });
+  const details = (over: Partial<FieldDetails>): FieldDetails => ({
+    found: true,
+    tag: "input",
+    type: "text",
+    name: "",
+    id: "",
+    visible: true,
+    disabled: false,
+    readOnly: false,
+    required: false,
+    maxLength: -1,
+    pattern: "",
+    placeholder: "",
+    label: "",
+    hint: "",
+    value: "",
+    checked: false,
+    multiple: false,
+    options: [],
+    group: [],
+    groupLabel: "",
+    ...over,
+  });
   const field = (type: FieldType, d: Partial<FieldDetails>): FieldInput => ({
     mapped: { tag: d.tag ?? "input", name: d.name ?? "", id: "", type, confidence: 0.5, selector: `#${d.name}`, control: d.type ?? "text", visible: true, label: d.label ?? "" },
     details: details(d),
@@ -163,7 +203,16 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
       [
         field("organization", { tag: "select", type: "select-one", name: "genre", options: opts([{ value: "", label: "Please select…" }, ...categoryOptions("en", "numeric")]) }),
         field("unknown", { tag: "select", type: "select-one", name: "land", options: opts(countryOptions("de")) }),
-        field("organization", { tag: "select", type: "select-one", name: "size", options: opts([{ value: "1", label: "1-10" }, { value: "2", label: "11-50" }, { value: "3", label: "51+" }]) }),
+        field("organization", {
+          tag: "select",
+          type: "select-one",
+          name: "size",
+          options: opts([
+            { value: "1", label: "1-10" },
+            { value: "2", label: "11-50" },
+            { value: "3", label: "51+" },
+          ]),
+        }),
       ],
       "other",
       "US",
@@ -177,7 +226,12 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
     const fields = correctTypes([field("current-password", { type: "password", name: "pw" }), field("category", { tag: "textarea", type: "textarea", name: "about" })], "signup", "US");
     expect(fields.map((f) => f.type)).toEqual(["new-password", "description"]);
     expect(correctTypes([field("current-password", { type: "password", name: "pw" })], "login", "US")[0]!.type).toBe("current-password");
-    const loginish = { index: 0, frame: 0, kind: "login" as const, fields: [field("email", { name: "e" }), field("username", { name: "u" }), field("current-password", { name: "p" })].map((f) => f.mapped) };
+    const loginish = {
+      index: 0,
+      frame: 0,
+      kind: "login" as const,
+      fields: [field("email", { name: "e" }), field("username", { name: "u" }), field("current-password", { name: "p" })].map((f) => f.mapped),
+    };
     expect(formKind(loginish)).toBe("signup");
     expect(formKind({ ...loginish, fields: loginish.fields.slice(1) })).toBe("login");
   });
@@ -192,7 +246,14 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
     expect(decide(field("unknown", { name: "vat" }), c).kind).toBe("skip");
     expect(decide(fax, c).kind).toBe("skip");
     expect(decide(field("fax", { name: "fax", required: true }), c)).toMatchObject({ kind: "text", value: "+14155550142" });
-    const consent = field("terms", { type: "checkbox", name: "consent[]", group: opts([{ value: "agb", label: "AGB" }, { value: "privacy", label: "Datenschutz" }]) });
+    const consent = field("terms", {
+      type: "checkbox",
+      name: "consent[]",
+      group: opts([
+        { value: "agb", label: "AGB" },
+        { value: "privacy", label: "Datenschutz" },
+      ]),
+    });
     expect(decideAll([consent, { ...consent, mapped: { ...consent.mapped, selector: "#c2" } }], ctx([consent])).map((x) => x.decision)).toEqual([
       { kind: "check", checked: true },
       { kind: "check", checked: true },
@@ -226,7 +287,18 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
       const intlPattern = field("tel", { type: "tel", name: "phone", pattern: "\\+[0-9]{8,15}" });
       expect(decide(intlPattern, withFixes([intlPattern], [{ field: "tel", want: "national" }]))).toMatchObject({ value: "(415) 555-0142" });
       // The latest fix for a field wins; fixes for other fields leave the phone alone.
-      expect(decide(plain, withFixes([plain], [{ field: "tel", want: "national" }, { field: "tel", want: "digits" }]))).toMatchObject({ value: "4155550142" });
+      expect(
+        decide(
+          plain,
+          withFixes(
+            [plain],
+            [
+              { field: "tel", want: "national" },
+              { field: "tel", want: "digits" },
+            ],
+          ),
+        ),
+      ).toMatchObject({ value: "4155550142" });
       expect(decide(plain, withFixes([plain], [{ field: "url", want: "with_scheme" }]))).toEqual({ kind: "text", value: "+14155550142" });
     });
 
@@ -235,9 +307,13 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
       const bare = { ...SAMPLE_PROFILE, website: "boltbakery.example/menu" };
       expect(decide(site, withFixes([site], [], bare))).toMatchObject({ value: "boltbakery.example/menu" });
       expect(decide(site, withFixes([site], [{ field: "url", want: "with_scheme" }], bare))).toEqual({ kind: "text", value: "https://boltbakery.example/menu", fix: "url with scheme" });
-      expect(decide(site, withFixes([site], [{ field: "url", want: "with_scheme" }], { ...bare, website: "http://boltbakery.example/menu" }))).toMatchObject({ value: "http://boltbakery.example/menu" });
+      expect(decide(site, withFixes([site], [{ field: "url", want: "with_scheme" }], { ...bare, website: "http://boltbakery.example/menu" }))).toMatchObject({
+        value: "http://boltbakery.example/menu",
+      });
       expect(decide(site, withFixes([site], [{ field: "url", want: "without_path" }], bare))).toMatchObject({ value: "https://boltbakery.example" });
-      expect(decide(site, withFixes([site], [{ field: "url", want: "without_path" }], { ...bare, website: "http://boltbakery.example/a/b?c=1" }))).toMatchObject({ value: "http://boltbakery.example" });
+      expect(decide(site, withFixes([site], [{ field: "url", want: "without_path" }], { ...bare, website: "http://boltbakery.example/a/b?c=1" }))).toMatchObject({
+        value: "http://boltbakery.example",
+      });
       // Social links are not the website.
       const fb = field("social-facebook", { type: "url", name: "fb" });
       expect(decide(fb, withFixes([fb], [{ field: "url", want: "without_path" }]))).toMatchObject({ value: "https://www.facebook.com/boltbakery" });
@@ -280,8 +356,31 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
 });
 
 describe("reading the page after a submit", () => {
-  const state = (over: Partial<PageState>): PageState => ({ url: "https://dir.example/thanks", title: "", readyState: "complete", status: 200, text: "", mainText: "", headings: "", alerts: [], successes: [], invalid: [], links: [], ...over });
-  const input = (over: Partial<ClassifyInput>): ClassifyInput => ({ state: state({}), status: 200, settled: { how: "navigated", invalidFields: [] }, fields: [], newForm: false, sameFormBack: false, formUrl: "https://dir.example/submit", timeoutMs: 15000, ...over });
+  const state = (over: Partial<PageState>): PageState => ({
+    url: "https://dir.example/thanks",
+    title: "",
+    readyState: "complete",
+    status: 200,
+    text: "",
+    mainText: "",
+    headings: "",
+    alerts: [],
+    successes: [],
+    invalid: [],
+    links: [],
+    ...over,
+  });
+  const input = (over: Partial<ClassifyInput>): ClassifyInput => ({
+    state: state({}),
+    status: 200,
+    settled: { how: "navigated", invalidFields: [] },
+    fields: [],
+    newForm: false,
+    sameFormBack: false,
+    formUrl: "https://dir.example/submit",
+    timeoutMs: 15000,
+    ...over,
+  });
 
   it("recognises success, e-mail confirmation and the listing URL in every language", () => {
     const texts: [string, string][] = [
@@ -296,7 +395,17 @@ describe("reading the page after a submit", () => {
     for (const [lang, text] of texts) expect(classify(input({ state: state({ successes: [text] }) })).kind, lang).toBe("success");
     const pending = classify(input({ state: state({ successes: ["Fast geschafft! Bitte bestätigen Sie Ihre E-Mail-Adresse über den Link, den wir Ihnen gesendet haben."] }) }));
     expect(pending).toMatchObject({ kind: "success", emailPending: true });
-    const withUrl = classify(input({ state: state({ successes: ["Thanks! Your listing will be available at https://dir.example/listing/abc"], links: [{ href: "https://dir.example/listing/abc", text: "https://dir.example/listing/abc", inSuccess: true, inChrome: false }, { href: "https://dir.example/", text: "Home", inSuccess: false, inChrome: true }] }) }));
+    const withUrl = classify(
+      input({
+        state: state({
+          successes: ["Thanks! Your listing will be available at https://dir.example/listing/abc"],
+          links: [
+            { href: "https://dir.example/listing/abc", text: "https://dir.example/listing/abc", inSuccess: true, inChrome: false },
+            { href: "https://dir.example/", text: "Home", inSuccess: false, inChrome: true },
+          ],
+        }),
+      }),
+    );
     expect(withUrl).toMatchObject({ kind: "success", listingUrl: "https://dir.example/listing/abc" });
   });
 
@@ -314,7 +423,9 @@ describe("reading the page after a submit", () => {
     expect(classify(input({ status: 503 }))).toMatchObject({ failureClass: "transient" });
     expect(classify(input({ newForm: true }))).toEqual({ kind: "continue" });
     expect(classify(input({ state: state({ mainText: "Something odd happened" }) }))).toMatchObject({ failureClass: "transient" });
-    expect(classify(input({ settled: { how: "invalid", invalidFields: [{ name: "city", label: "City", message: "Please fill out this field." }] }, fields: [city] }))).toMatchObject({ failureClass: "validation" });
+    expect(classify(input({ settled: { how: "invalid", invalidFields: [{ name: "city", label: "City", message: "Please fill out this field." }] }, fields: [city] }))).toMatchObject({
+      failureClass: "validation",
+    });
   });
 
   it("reads Retry-After and statuses", () => {

@@ -74,7 +74,10 @@ describe("every farm design through the engine", () => {
       results.set(design.id, result);
       const records = farm.submissions({ slug: variant.slug });
       const accepted = records.filter((s) => s.outcome === "accepted");
-      const problems = accepted.length === 1 ? postedProblems(design, accepted[0]!.fields) : [`${accepted.length} accepted submissions; engine: ${result.outcome} ${result.failureClass ?? ""} ${result.reason ?? ""}`];
+      const problems =
+        accepted.length === 1
+          ? postedProblems(design, accepted[0]!.fields)
+          : [`${accepted.length} accepted submissions; engine: ${result.outcome} ${result.failureClass ?? ""} ${result.reason ?? ""}`];
       expect(records.every((s) => !s.honeypotFilled)).toBe(true);
       expect(problems, log.join("\n")).toEqual([]);
       expect(records.map((s) => s.outcome).filter((o) => o !== "step" && o !== "accepted")).toEqual(refusedFirst ? ["invalid"] : []);
@@ -209,7 +212,13 @@ describe.concurrent("captchas, limits and refusals", () => {
     const variant = farm.variantsFor("classic-for")[2]!;
     const result = await withPage((page) =>
       submitListing(page, taskFor(farm, variant, { submitUrl: null }), {
-        recipe: { steps: [{ action: "click", text: "Add your business" }, { action: "waitFor", selector: "form#listing-form" }], submit: { text: "Submit listing" } },
+        recipe: {
+          steps: [
+            { action: "click", text: "Add your business" },
+            { action: "waitFor", selector: "form#listing-form" },
+          ],
+          submit: { text: "Submit listing" },
+        },
       }),
     );
     expect(result.outcome).toBe("submitted");

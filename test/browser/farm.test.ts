@@ -11,17 +11,7 @@ import { launchChromium } from "../../tools/lib/chromium.ts";
 import { isFieldType } from "../../core/vocabulary.ts";
 import { UI } from "../../tools/farm/i18n.ts";
 import { submitWithGroundTruth } from "../../tools/farm/oracle.ts";
-import {
-  designs,
-  expectedFieldTypes,
-  generateVariants,
-  sampleValue,
-  sandboxCatalog,
-  startFarm,
-  type Design,
-  type Farm,
-  type Variant,
-} from "../../tools/farm/index.ts";
+import { designs, expectedFieldTypes, generateVariants, sampleValue, sandboxCatalog, startFarm, type Design, type Farm, type Variant } from "../../tools/farm/index.ts";
 
 const PUBLISH_DELAY_MS = 1500;
 let farm: Farm;
@@ -112,10 +102,7 @@ describe.concurrent("server rules", () => {
   it("validation errors re-render the form naming each field, and create no listing", async () => {
     const variant = farm.variantsFor("strict-validation")[1]!;
     const client = new Client(farm.url);
-    const response = await client.post(
-      submitPath(variant),
-      validBody(variant.design, { phone: "415-555-0142", website: "boltbakery.example", city: "", short_description: "x".repeat(161) }),
-    );
+    const response = await client.post(submitPath(variant), validBody(variant.design, { phone: "415-555-0142", website: "boltbakery.example", city: "", short_description: "x".repeat(161) }));
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toContain("Phone (international format, e.g. +1 555 123 4567): please enter a valid value.");

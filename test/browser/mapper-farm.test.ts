@@ -42,7 +42,11 @@ afterAll(async () => {
   }
 });
 
-const withPage = pagePool(() => browser, 3, (page) => page.setViewport({ width: 1280, height: 900 }));
+const withPage = pagePool(
+  () => browser,
+  3,
+  (page) => page.setViewport({ width: 1280, height: 900 }),
+);
 
 const TIMEOUT = 15_000;
 

@@ -45,18 +45,81 @@ function typesOf(form: MappedForm | undefined): Record<string, string> {
   return Object.fromEntries(form!.fields.map((f) => [f.name || f.id, f.type]));
 }
 
-const COUNTRIES = ["Select a country", "Afghanistan", "Albania", "Algeria", "Argentina", "Australia", "Austria", "Belgium", "Brazil", "Canada", "Chile", "China", "Denmark", "Egypt", "Finland", "France", "Germany", "Greece", "India", "Ireland", "Italy", "Japan", "Mexico", "Netherlands", "Norway", "Poland", "Portugal", "Spain", "Sweden", "Switzerland", "United Kingdom", "United States"];
-const STATES = ["State", "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas"];
+const COUNTRIES = [
+  "Select a country",
+  "Afghanistan",
+  "Albania",
+  "Algeria",
+  "Argentina",
+  "Australia",
+  "Austria",
+  "Belgium",
+  "Brazil",
+  "Canada",
+  "Chile",
+  "China",
+  "Denmark",
+  "Egypt",
+  "Finland",
+  "France",
+  "Germany",
+  "Greece",
+  "India",
+  "Ireland",
+  "Italy",
+  "Japan",
+  "Mexico",
+  "Netherlands",
+  "Norway",
+  "Poland",
+  "Portugal",
+  "Spain",
+  "Sweden",
+  "Switzerland",
+  "United Kingdom",
+  "United States",
+];
+const STATES = [
+  "State",
+  "Alabama",
+  "Alaska",
+  "Arizona",
+  "Arkansas",
+  "California",
+  "Colorado",
+  "Connecticut",
+  "Delaware",
+  "Florida",
+  "Georgia",
+  "Hawaii",
+  "Idaho",
+  "Illinois",
+  "Indiana",
+  "Iowa",
+  "Kansas",
+];
 const options = (list: string[]) => list.map((o) => `<option>${o}</option>`).join("");
 
 describe("lexicon (no browser)", () => {
   const scorer = createScorer(defaultMapperConfig());
   const top = (text: string, ident = false) => [...scorer.matchText(text, ident)].sort((a, b) => b[1] - a[1])[0]?.[0];
   it.each([
-    ["Straße und Hausnummer", "address-line1"], ["E-Mail-Adresse", "email"], ["Code postal", "postal-code"], ["Código postal", "postal-code"],
-    ["Numéro de téléphone", "tel"], ["Ragione sociale", "organization"], ["Woonplaats", "address-level2"], ["Endereço", "address-line1"],
-    ["Электронная почта", "email"], ["パスワード", "x-password"], ["メールアドレス", "email"], ["비밀번호", "x-password"],
-    ["Company email", "email"], ["Name of your business", "organization"], ["Email or phone", "email"], ["Username or email", "username"],
+    ["Straße und Hausnummer", "address-line1"],
+    ["E-Mail-Adresse", "email"],
+    ["Code postal", "postal-code"],
+    ["Código postal", "postal-code"],
+    ["Numéro de téléphone", "tel"],
+    ["Ragione sociale", "organization"],
+    ["Woonplaats", "address-level2"],
+    ["Endereço", "address-line1"],
+    ["Электронная почта", "email"],
+    ["パスワード", "x-password"],
+    ["メールアドレス", "email"],
+    ["비밀번호", "x-password"],
+    ["Company email", "email"],
+    ["Name of your business", "organization"],
+    ["Email or phone", "email"],
+    ["Username or email", "username"],
   ])("%s → %s", (text, cls) => expect(top(text)).toBe(cls));
   it("reads identifiers from the specific end", () => {
     expect(top("shippingAddressCity", true)).toBe("address-level2");
@@ -182,9 +245,23 @@ describe("languages", () => {
         <button>Eintrag absenden</button>
       </form>`);
     expect(typesOf(res.forms[0])).toEqual({
-      a: "organization", b: "address-line1", b2: "address-line2", c: "postal-code", d: "address-level2", e: "address-level1",
-      f: "country", g: "tel", g2: "fax", h: "email", i: "url", j: "hours", j2: "description", k: "category",
-      l: "given-name", m: "family-name", agb: "terms",
+      a: "organization",
+      b: "address-line1",
+      b2: "address-line2",
+      c: "postal-code",
+      d: "address-level2",
+      e: "address-level1",
+      f: "country",
+      g: "tel",
+      g2: "fax",
+      h: "email",
+      i: "url",
+      j: "hours",
+      j2: "description",
+      k: "category",
+      l: "given-name",
+      m: "family-name",
+      agb: "terms",
     });
   });
 
@@ -206,8 +283,19 @@ describe("languages", () => {
         <label><input type="checkbox" name="cgu"> J'accepte les conditions générales d'utilisation</label>
       </form>`);
     expect(typesOf(res.forms[0])).toEqual({
-      a: "organization", b: "address-line1", c: "postal-code", d: "address-level2", e: "country", f: "tel", g: "email",
-      h: "url", i: "hours", j: "category", k: "family-name", l: "given-name", cgu: "terms",
+      a: "organization",
+      b: "address-line1",
+      c: "postal-code",
+      d: "address-level2",
+      e: "country",
+      f: "tel",
+      g: "email",
+      h: "url",
+      i: "hours",
+      j: "category",
+      k: "family-name",
+      l: "given-name",
+      cgu: "terms",
     });
   });
 
@@ -232,8 +320,20 @@ describe("languages", () => {
         <label><input type="checkbox" name="tyc"> Acepto los términos y condiciones</label>
       </form>`);
     expect(typesOf(res.forms[0])).toEqual({
-      a: "organization", b: "address-line1", c: "postal-code", d: "address-level2", e: "address-level1", f: "tel", g: "email",
-      h: "url", i: "description", cat: "category", cat2: "category", k: "given-name", l: "family-name", tyc: "terms",
+      a: "organization",
+      b: "address-line1",
+      c: "postal-code",
+      d: "address-level2",
+      e: "address-level1",
+      f: "tel",
+      g: "email",
+      h: "url",
+      i: "description",
+      cat: "category",
+      cat2: "category",
+      k: "given-name",
+      l: "family-name",
+      tyc: "terms",
     });
   });
 
@@ -270,13 +370,34 @@ describe("languages", () => {
         <label><input type="checkbox" name="ok"> Li e aceito os termos de uso</label>
       </form>`);
     expect(typesOf(res.forms[0])).toEqual({
-      a: "organization", b: "address-line1", c: "postal-code", d: "address-level2", e: "given-name", f: "family-name", g: "tel", ok: "terms",
+      a: "organization",
+      b: "address-line1",
+      c: "postal-code",
+      d: "address-level2",
+      e: "given-name",
+      f: "family-name",
+      g: "tel",
+      ok: "terms",
     });
     expect(typesOf(res.forms[1])).toEqual({
-      a: "organization", b: "postal-code", c: "address-level2", d: "email", e: "given-name", f: "family-name", g: "hours", ok: "terms",
+      a: "organization",
+      b: "postal-code",
+      c: "address-level2",
+      d: "email",
+      e: "given-name",
+      f: "family-name",
+      g: "hours",
+      ok: "terms",
     });
     expect(typesOf(res.forms[2])).toEqual({
-      a: "organization", b: "address-line1", c: "postal-code", d: "address-level2", e: "address-level1", f: "given-name", g: "family-name", ok: "terms",
+      a: "organization",
+      b: "address-line1",
+      c: "postal-code",
+      d: "address-level2",
+      e: "address-level1",
+      f: "given-name",
+      g: "family-name",
+      ok: "terms",
     });
   });
 });
@@ -356,8 +477,15 @@ describe("traps and special controls", () => {
         <div class="wpforms-field wpforms-field-hp"><label for="wpforms-5-field-hp">Comment</label><input type="text" name="wpforms[hp]" id="wpforms-5-field-hp"></div>
       </form>`);
     expect(typesOf(res.forms[0])).toEqual({
-      "input_1.3": "given-name", "input_1.6": "family-name", "input_2.1": "address-line1", "input_2.2": "address-line2",
-      "input_2.3": "address-level2", "input_2.4": "address-level1", "input_2.5": "postal-code", "input_2.6": "country", input_9: "honeypot",
+      "input_1.3": "given-name",
+      "input_1.6": "family-name",
+      "input_2.1": "address-line1",
+      "input_2.2": "address-line2",
+      "input_2.3": "address-level2",
+      "input_2.4": "address-level1",
+      "input_2.5": "postal-code",
+      "input_2.6": "country",
+      input_9: "honeypot",
     });
     expect(typesOf(res.forms[1])).toEqual({ "your-name": "name", "your-email": "email", "your-subject": "unknown", ak_hp_textarea: "honeypot" });
     expect(typesOf(res.forms[2])).toEqual({ "form_fields[name]": "name", "form_fields[field_8c1]": "tel", "form_fields[field_2b7]": "honeypot" });
@@ -440,7 +568,12 @@ describe("page structure", () => {
       <form id="b"><label for="x2">Phone</label><input id="x2" name="phone"></form>
       <form id="empty"><input type="hidden" name="csrf" value="1"></form>
       <iframe srcdoc="<form><label for=q>Postcode</label><input id=q name=pc></form>"></iframe>`);
-    expect(res.forms.map((f) => [f.frame, f.index])).toEqual([[0, 0], [0, 1], [0, -1], [1, 0]]);
+    expect(res.forms.map((f) => [f.frame, f.index])).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, -1],
+      [1, 0],
+    ]);
     expect(typesOf(res.forms[0])).toEqual({ company: "organization" });
     expect(typesOf(res.forms[1])).toEqual({ phone: "tel" });
     expect(typesOf(res.forms[2])).toEqual({ newsletter_email: "email" });
@@ -458,9 +591,15 @@ describe("page structure", () => {
     expect(fields.map((f) => f.type)).toEqual(["given-name", "family-name", "address-level2", "postal-code", "email"]);
     const found = await page.evaluate(
       (sels: string[]) => sels.map((s) => [document.querySelectorAll(s).length, (document.querySelector(s) as HTMLInputElement | null)?.placeholder]),
-      fields.map((f) => f.selector)
+      fields.map((f) => f.selector),
     );
-    expect(found).toEqual([[1, "First name"], [1, "Last name"], [1, "City"], [1, "Zip code"], [1, "Email"]]);
+    expect(found).toEqual([
+      [1, "First name"],
+      [1, "Last name"],
+      [1, "City"],
+      [1, "Zip code"],
+      [1, "Email"],
+    ]);
     for (const f of fields) expect(f.confidence).toBeGreaterThan(0.4);
   });
 });
@@ -474,7 +613,10 @@ describe("the browser worker's driver", () => {
         <iframe srcdoc="<form><label for=m>E-Mail</label><input id=m name=m></form>"></iframe>`);
       // typed against @cloudflare/puppeteer's Page: the structural PageLike must accept it
       const res: MappedPage = await mapPage(cfPage);
-      expect(res.forms.map((f) => [f.frame, f.fields.map((x) => x.type)])).toEqual([[0, ["organization"]], [1, ["email"]]]);
+      expect(res.forms.map((f) => [f.frame, f.fields.map((x) => x.type)])).toEqual([
+        [0, ["organization"]],
+        [1, ["email"]],
+      ]);
       await cfPage.close();
     } finally {
       await cfBrowser.disconnect();
@@ -486,11 +628,22 @@ describe("the browser worker's driver", () => {
 const corpus = resolve(process.env.DDG_CORPUS || join(repo, "..", "shared", "corpora", "ddg-autofill"));
 const formsDir = join(corpus, "test-forms");
 const GOLD: Record<string, string[]> = {
-  emailAddress: ["email"], phone: ["tel"], firstName: ["given-name"], lastName: ["family-name"], fullName: ["name"],
-  addressStreet: ["address-line1", "street-address"], addressStreet2: ["address-line2"], addressCity: ["address-level2"],
-  addressProvince: ["address-level1"], addressPostalCode: ["postal-code"], addressCountryCode: ["country"],
-  username: ["username"], "username OR emailAddress": ["username", "email"], "password.new": ["new-password"],
-  "password.current": ["current-password"], password: ["new-password", "current-password"],
+  emailAddress: ["email"],
+  phone: ["tel"],
+  firstName: ["given-name"],
+  lastName: ["family-name"],
+  fullName: ["name"],
+  addressStreet: ["address-line1", "street-address"],
+  addressStreet2: ["address-line2"],
+  addressCity: ["address-level2"],
+  addressProvince: ["address-level1"],
+  addressPostalCode: ["postal-code"],
+  addressCountryCode: ["country"],
+  username: ["username"],
+  "username OR emailAddress": ["username", "email"],
+  "password.new": ["new-password"],
+  "password.current": ["current-password"],
+  password: ["new-password", "current-password"],
 };
 const CORPUS_PAGES = ["amazon_address.html", "wikipedia_login.html", "walmart_checkout.html", "ebay_signup.html"];
 
@@ -528,7 +681,10 @@ describe.skipIf(!existsSync(formsDir))("map-form CLI on corpus pages", () => {
       });
       expect(run.status).toBe(1);
       expect(run.stderr).toContain("does-not-exist.html");
-      const lines = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { file: string; forms: { index: number; fields: Record<string, unknown>[] }[] });
+      const lines = run.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { file: string; forms: { index: number; fields: Record<string, unknown>[] }[] });
       expect(lines.map((l) => l.file)).toEqual(files);
       for (const line of lines) {
         const file = CORPUS_PAGES.find((p) => line.file.endsWith(p))!;

@@ -32,8 +32,27 @@ function workersAi(answers: Record<string, string | Error>): WorkersAiBinding & 
 }
 
 const details = (over: Partial<FieldDetails>): FieldDetails => ({
-  found: true, tag: "input", type: "text", name: "", id: "", visible: true, disabled: false, readOnly: false, required: false, maxLength: -1, pattern: "",
-  placeholder: "", label: "", hint: "", value: "", checked: false, multiple: false, options: [], group: [], groupLabel: "", ...over,
+  found: true,
+  tag: "input",
+  type: "text",
+  name: "",
+  id: "",
+  visible: true,
+  disabled: false,
+  readOnly: false,
+  required: false,
+  maxLength: -1,
+  pattern: "",
+  placeholder: "",
+  label: "",
+  hint: "",
+  value: "",
+  checked: false,
+  multiple: false,
+  options: [],
+  group: [],
+  groupLabel: "",
+  ...over,
 });
 const field = (type: FieldType, confidence: number, d: Partial<FieldDetails>, visible = true): FieldInput => ({
   mapped: { tag: "input", name: d.name ?? "", id: "", type, confidence, selector: `#${d.name}`, control: d.type ?? "text", visible, label: d.label ?? "" },
@@ -57,7 +76,9 @@ describe("second opinion on fields the mapper was unsure of", () => {
     expect(JSON.parse(ai.calls[0]!.messages[1]!.content)).toMatchObject({ label: "Ring us on", name: "f7", nearby: "we call back within a day" });
     // Generic corrections still apply after it, and the value is decided for the new type.
     const [corrected] = correctTypes([asked!], "other", "US");
-    expect(decide(corrected!, { profile: SAMPLE_PROFILE, language: "en", directoryId: "d", username: "u", password: "p", formKind: "other", formTypes: new Set(["tel"]), typeCounts: new Map() })).toMatchObject({
+    expect(
+      decide(corrected!, { profile: SAMPLE_PROFILE, language: "en", directoryId: "d", username: "u", password: "p", formKind: "other", formTypes: new Set(["tel"]), typeCounts: new Map() }),
+    ).toMatchObject({
       kind: "text",
       value: "+14155550142",
     });

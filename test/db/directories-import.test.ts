@@ -60,7 +60,10 @@ describe("directories:import", () => {
     // Line 7: the quoted note spans lines 5-6.
     expect(res.stderr).toMatch(new RegExp(`${file}:7 \\(${tag}-ok\\): country.*automation`));
     expect(res.stderr).toContain("nothing imported");
-    const written = await conn.db.select().from(directories).where(like(directories.slug, `${tag}-%`));
+    const written = await conn.db
+      .select()
+      .from(directories)
+      .where(like(directories.slug, `${tag}-%`));
     expect(written).toEqual([]);
   });
 
@@ -80,7 +83,10 @@ describe("directories:import", () => {
     await writeFile(file, rows("Second"));
     const second = await importFile(file);
     expect(second.stdout).toContain("0 new, 2 updated");
-    const [a] = await conn.db.select().from(directories).where(eq(directories.slug, `${tag}-a`));
+    const [a] = await conn.db
+      .select()
+      .from(directories)
+      .where(eq(directories.slug, `${tag}-a`));
     expect(a).toMatchObject({
       name: "Second A",
       country: "US",
@@ -90,7 +96,10 @@ describe("directories:import", () => {
       submitUrl: "https://a.example/add",
       factsVerified: false,
     });
-    const [b] = await conn.db.select().from(directories).where(eq(directories.slug, `${tag}-b`));
+    const [b] = await conn.db
+      .select()
+      .from(directories)
+      .where(eq(directories.slug, `${tag}-b`));
     expect(b).toMatchObject({ automation: "manual", notes: "blocks bots, per a source", language: "de", daScore: null });
   });
 

@@ -51,10 +51,7 @@ beforeAll(async () => {
   conn = await openDatabase();
   const { db } = conn;
   const tag = uniq("rls");
-  const made = {} as Record<
-    "A" | "B",
-    { customer: string; profile: string; order: string; job: string; submission: string; event: number; endpoint: string; delivery: string }
-  >;
+  const made = {} as Record<"A" | "B", { customer: string; profile: string; order: string; job: string; submission: string; event: number; endpoint: string; delivery: string }>;
   const [dir1, dir2] = await db
     .insert(t.directories)
     .values([
@@ -62,34 +59,40 @@ beforeAll(async () => {
       { slug: `${tag}-two`, name: "Two", website: "https://two.example", priorityTier: 2, country: "DE" },
     ])
     .returning({ id: t.directories.id });
-  for (const [who, user] of [["A", userA], ["B", userB]] as const) {
-    const [c] = await db.insert(t.customers).values({ email: `${tag}-${who}@example.com`.toLowerCase(), userId: user }).returning();
-    const [p] = await db.insert(t.businessProfiles).values({ customerId: c!.id, businessName: `Biz ${who}` }).returning();
+  for (const [who, user] of [
+    ["A", userA],
+    ["B", userB],
+  ] as const) {
+    const [c] = await db
+      .insert(t.customers)
+      .values({ email: `${tag}-${who}@example.com`.toLowerCase(), userId: user })
+      .returning();
+    const [p] = await db
+      .insert(t.businessProfiles)
+      .values({ customerId: c!.id, businessName: `Biz ${who}` })
+      .returning();
     const [o] = await db
       .insert(t.orders)
       .values({ customerId: c!.id, plan: "starter", stripeCheckoutSessionId: `cs_${tag}_${who}`, amountCents: 14900 })
       .returning();
     const [j] = await db.insert(t.jobs).values({ orderId: o!.id, customerId: c!.id, plan: "starter" }).returning();
-    const [s] = await db
-      .insert(t.directorySubmissions)
-      .values({ jobId: j!.id, directoryId: dir1!.id, customerId: c!.id })
-      .returning();
-    const [e] = await db
-      .insert(t.jobEvents)
-      .values({ jobId: j!.id, customerId: c!.id, submissionId: s!.id, kind: "created", message: "job created" })
-      .returning();
+    const [s] = await db.insert(t.directorySubmissions).values({ jobId: j!.id, directoryId: dir1!.id, customerId: c!.id }).returning();
+    const [e] = await db.insert(t.jobEvents).values({ jobId: j!.id, customerId: c!.id, submissionId: s!.id, kind: "created", message: "job created" }).returning();
     const [w] = await db
       .insert(t.webhookEndpoints)
       .values({ customerId: c!.id, url: `https://hooks.example/${tag}/${who}`, secret: `whsec_${tag}_${who}` })
       .returning();
-    const [d] = await db
-      .insert(t.webhookDeliveries)
-      .values({ endpointId: w!.id, customerId: c!.id, jobEventId: e!.id, eventType: "job.started", body: "{}" })
-      .returning();
+    const [d] = await db.insert(t.webhookDeliveries).values({ endpointId: w!.id, customerId: c!.id, jobEventId: e!.id, eventType: "job.started", body: "{}" }).returning();
     made[who] = { customer: c!.id, profile: p!.id, order: o!.id, job: j!.id, submission: s!.id, event: e!.id, endpoint: w!.id, delivery: d!.id };
   }
-  const [evt] = await db.insert(t.stripeEvents).values({ id: `evt_${tag}`, type: "checkout.session.completed" }).returning();
-  const [wrk] = await db.insert(t.workers).values({ id: `worker-${tag}` }).returning();
+  const [evt] = await db
+    .insert(t.stripeEvents)
+    .values({ id: `evt_${tag}`, type: "checkout.session.completed" })
+    .returning();
+  const [wrk] = await db
+    .insert(t.workers)
+    .values({ id: `worker-${tag}` })
+    .returning();
   const [local] = await db
     .insert(t.localCheckoutSessions)
     .values({ id: `cs_local_${tag}`, plan: "starter", email: `${tag}@example.com`, amountCents: 14900 })
@@ -163,7 +166,10 @@ async function visibleCount(actor: Actor, f: Fixture): Promise<number> {
   return asClient(conn.db, role, claims, async (tx) => {
     const ids = f.rows.map((r) => r.id);
     const { column } = keyOf(f);
-    const rows = await tx.select({ id: column }).from(f.table).where(inArray(column, ids as unknown[]));
+    const rows = await tx
+      .select({ id: column })
+      .from(f.table)
+      .where(inArray(column, ids as unknown[]));
     return rows.length;
   });
 }
@@ -234,7 +240,10 @@ describe("row-level security matrix", () => {
       const aIds = f.rows.filter((r) => r.owner === "A").map((r) => r.id);
       const { role, claims } = actorRole.customerB;
       const leaked = await asClient(conn.db, role, claims, (tx) =>
-        tx.select({ id: keyOf(f).column }).from(f.table).where(inArray(keyOf(f).column, aIds as unknown[])),
+        tx
+          .select({ id: keyOf(f).column })
+          .from(f.table)
+          .where(inArray(keyOf(f).column, aIds as unknown[])),
       );
       expect(leaked, f.name).toEqual([]);
     }
@@ -267,9 +276,7 @@ describe("row-level security matrix", () => {
 
   it("a forged claim without app_metadata.role = staff is not staff", async () => {
     const forged: JwtClaims = { sub: randomUUID(), role: "staff", user_metadata: { role: "staff" } };
-    const seen = await asClient(conn.db, "authenticated", forged, (tx) =>
-      tx.select({ id: t.stripeEvents.id }).from(t.stripeEvents).limit(5),
-    );
+    const seen = await asClient(conn.db, "authenticated", forged, (tx) => tx.select({ id: t.stripeEvents.id }).from(t.stripeEvents).limit(5));
     expect(seen).toEqual([]);
   });
 });

@@ -59,7 +59,10 @@ async function seedCatalog(tx: Transaction, tag: string) {
 }
 
 async function makeCustomer(tx: Transaction) {
-  const [c] = await tx.insert(t.customers).values({ email: `${uniq("sel")}@example.com` }).returning();
+  const [c] = await tx
+    .insert(t.customers)
+    .values({ email: `${uniq("sel")}@example.com` })
+    .returning();
   return c!.id;
 }
 
@@ -103,7 +106,14 @@ describe("selectDirectoriesForJob", () => {
         const picked = await selectDirectoriesForJob(tx, { customerId, plan: "enterprise", catalog });
         const ids = picked.map((d) => d.id);
         const { rows } = await tx.execute<{ bad: number }>(
-          sql`select count(*)::int as bad from directories where id in ${ids.length ? sql`(${sql.join(ids.map((i) => sql`${i}`), sql`, `)})` : sql`(null)`}
+          sql`select count(*)::int as bad from directories where id in ${
+            ids.length
+              ? sql`(${sql.join(
+                  ids.map((i) => sql`${i}`),
+                  sql`, `,
+                )})`
+              : sql`(null)`
+          }
               and (not is_active or automation = 'disabled' or sandbox <> ${catalog === "sandbox"})`,
         );
         expect(rows[0]!.bad).toBe(0);
@@ -113,7 +123,10 @@ describe("selectDirectoriesForJob", () => {
       // Starter has no captcha solving: no captcha directories, in either catalog.
       const starter = await selectDirectoriesForJob(tx, { customerId, plan: "starter", catalog: "sandbox" });
       const { rows: captcha } = await tx.execute<{ n: number }>(
-        sql`select count(*)::int as n from directories where requires_captcha and id in (${sql.join(starter.map((d) => sql`${d.id}`), sql`, `)})`,
+        sql`select count(*)::int as n from directories where requires_captcha and id in (${sql.join(
+          starter.map((d) => sql`${d.id}`),
+          sql`, `,
+        )})`,
       );
       expect(captcha[0]!.n).toBe(0);
     });
@@ -126,7 +139,10 @@ describe("selectDirectoriesForJob", () => {
       const customerId = await makeCustomer(tx);
       const picked = await selectDirectoriesForJob(tx, { customerId, plan: "enterprise", catalog: "live", country: "us" });
       const { rows } = await tx.execute<{ country: string }>(
-        sql`select distinct country from directories where id in (${sql.join(picked.map((d) => sql`${d.id}`), sql`, `)}) order by country`,
+        sql`select distinct country from directories where id in (${sql.join(
+          picked.map((d) => sql`${d.id}`),
+          sql`, `,
+        )}) order by country`,
       );
       expect(rows.map((r) => r.country)).toEqual(["INT", "US"]);
     });
@@ -144,9 +160,7 @@ describe("selectDirectoriesForJob", () => {
         .returning();
       const [job] = await tx.insert(t.jobs).values({ orderId: order!.id, customerId, plan: "starter" }).returning();
       const statuses = ["approved", "submitted", "failed", "pending", "skipped"] as const;
-      await tx.insert(t.directorySubmissions).values(
-        first.map((d, i) => ({ jobId: job!.id, directoryId: d.id, customerId, status: statuses[i % statuses.length]! })),
-      );
+      await tx.insert(t.directorySubmissions).values(first.map((d, i) => ({ jobId: job!.id, directoryId: d.id, customerId, status: statuses[i % statuses.length]! })));
       const second = await selectDirectoriesForJob(tx, { customerId, plan: "starter", catalog: "live" });
       const held = new Set(first.filter((_, i) => !["failed", "skipped"].includes(statuses[i % statuses.length]!)).map((d) => d.id));
       const released = first.filter((_, i) => ["failed", "skipped"].includes(statuses[i % statuses.length]!)).map((d) => d.id);
@@ -154,9 +168,7 @@ describe("selectDirectoriesForJob", () => {
       for (const id of released) expect(second.map((d) => d.id)).toContain(id);
       // Another customer is not affected.
       const other = await makeCustomer(tx);
-      expect((await selectDirectoriesForJob(tx, { customerId: other, plan: "starter", catalog: "live" })).map((d) => d.id)).toEqual(
-        first.map((d) => d.id),
-      );
+      expect((await selectDirectoriesForJob(tx, { customerId: other, plan: "starter", catalog: "live" })).map((d) => d.id)).toEqual(first.map((d) => d.id));
     });
   });
 
@@ -178,12 +190,10 @@ describe("selectDirectoriesForJob", () => {
       await tx.insert(t.directorySubmissions).values({ jobId: jobIds[0]!, directoryId: dir!.id, customerId, status: "approved" });
       await tx.insert(t.directorySubmissions).values({ jobId: jobIds[1]!, directoryId: dir!.id, customerId, status: "failed" });
       // The failing statement aborts the transaction; it is rolled back anyway.
-      const err = await tx
-        .execute(sql`update directory_submissions set status = 'approved' where job_id = ${jobIds[1]!} and directory_id = ${dir!.id}`)
-        .then(
-          () => null,
-          (e: { cause?: { code?: string } }) => e.cause?.code,
-        );
+      const err = await tx.execute(sql`update directory_submissions set status = 'approved' where job_id = ${jobIds[1]!} and directory_id = ${dir!.id}`).then(
+        () => null,
+        (e: { cause?: { code?: string } }) => e.cause?.code,
+      );
       expect(err).toBe("23505");
     });
   });

@@ -59,7 +59,10 @@ describe("a Starter order, end to end", () => {
     expect(picky.length, "the Starter tier includes an hours-grid directory").toBeGreaterThan(0);
     for (const row of picky) {
       const posts = stack.farm.submissions({ slug: row.slug });
-      expect(posts.map((p) => p.outcome), row.slug).toEqual(["invalid", "accepted"]);
+      expect(
+        posts.map((p) => p.outcome),
+        row.slug,
+      ).toEqual(["invalid", "accepted"]);
       expect(posts[0]!.errors.map((e) => e.message).join(" "), row.slug).toContain("without the country code");
       expect(Object.values(posts[1]!.fields).flat(), row.slug).toContain("(415) 555-0142");
     }

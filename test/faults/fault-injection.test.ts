@@ -22,14 +22,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../../tools/lib/stack";
 import { placeLocalOrder, stackVars, type PlacedOrder, type Snapshot } from "../../tools/lib/order";
-import {
-  coordinatorCounters,
-  evictCoordinator,
-  killChromium,
-  redeliverMessages,
-  replayReports,
-  replayWebhooks,
-} from "./injectors";
+import { coordinatorCounters, evictCoordinator, killChromium, redeliverMessages, replayReports, replayWebhooks } from "./injectors";
 import { postgresAvailable, startPostgresCluster, type PostgresCluster } from "./postgres-cluster";
 import { FAULT_SCHEDULE, FARM_FLAKY_RATE, FINAL_REPLAY, POSTGRES_OUTAGE_MS, type FaultKind } from "./schedule";
 
@@ -124,7 +117,10 @@ describe("fault injection", () => {
         }
         case "replay-webhooks": {
           const replay = await replayWebhooks(stack, vars.STRIPE_WEBHOOK_SECRET!);
-          expect(replay.statuses.every((s) => s === 200), `webhook replay answers ${replay.statuses}`).toBe(true);
+          expect(
+            replay.statuses.every((s) => s === 200),
+            `webhook replay answers ${replay.statuses}`,
+          ).toBe(true);
           duplicates.webhooksReplayed += replay.duplicates;
           return count(kind, replay.sent);
         }
@@ -194,7 +190,16 @@ describe("fault injection", () => {
     const db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
     const rows = (
-      await db.query<{ id: string; slug: string; status: string; attempt: number; listing_url: string | null; evidence_key: string | null; failure_class: string | null; failure_reason: string | null }>(
+      await db.query<{
+        id: string;
+        slug: string;
+        status: string;
+        attempt: number;
+        listing_url: string | null;
+        evidence_key: string | null;
+        failure_class: string | null;
+        failure_reason: string | null;
+      }>(
         `select s.id, d.slug, s.status, s.attempt, s.listing_url, s.evidence_key, s.failure_class, s.failure_reason
          from directory_submissions s join directories d on d.id = s.directory_id where s.job_id = $1`,
         [order.jobId],

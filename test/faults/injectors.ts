@@ -116,7 +116,9 @@ export async function replayWebhooks(stack: Stack, secret: string): Promise<{ se
   try {
     events = (await db.query<{ id: string; type: string }>("select id, type from stripe_events order by received_at")).rows;
     sessions = (
-      await db.query("select id, plan, email, amount_cents, currency, country, stripe_customer_id, stripe_payment_intent_id from local_checkout_sessions where payment_status = 'paid' order by created_at")
+      await db.query(
+        "select id, plan, email, amount_cents, currency, country, stripe_customer_id, stripe_payment_intent_id from local_checkout_sessions where payment_status = 'paid' order by created_at",
+      )
     ).rows.map((row: PaidRow) => paidSession(row));
   } finally {
     await db.end();

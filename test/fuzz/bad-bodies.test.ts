@@ -138,7 +138,9 @@ describe("header injection", () => {
   it("odd but legal header values are answered, never a 5xx, and a forged x-socket-role changes nothing", async () => {
     const db = await Database.open();
     try {
-      const routes = app.routes.filter((r) => r.method !== "ALL").map((r) => ({ method: r.method, path: r.path.replace(":id", jobId).replace(":submissionId", submissionId).replace(":sessionId", "cs_local_unknown") }));
+      const routes = app.routes
+        .filter((r) => r.method !== "ALL")
+        .map((r) => ({ method: r.method, path: r.path.replace(":id", jobId).replace(":submissionId", submissionId).replace(":sessionId", "cs_local_unknown") }));
       await fc.assert(
         fc.asyncProperty(
           fc.constantFrom(...routes),

@@ -67,20 +67,30 @@ async function rowsFor(mailId: string): Promise<{ status: string; count: number 
 }
 
 /** A header value: ordinary, hostile, or an RFC 2047 encoded word hiding any bytes (NUL included). */
-const headerText = () => fc.oneof(
-  fc.constantFrom(...sites).map((s) => `Directory <no-reply@${new URL(s).hostname}>`),
-  fc.constantFrom("Confirm your listing", "Bestätigen Sie Ihren Eintrag", ""),
-  nastyString.map((s) => wellFormed(s).replace(/[\r\n]/g, " ")),
-  fc.uint8Array({ maxLength: 40 }).map((b) => `=?UTF-8?B?${btoa(String.fromCharCode(...b))}?=`),
-  fc.constantFrom("=?UTF-8?B?AA==?=", "=?UTF-8?Q?a=00b?=", "=?x-unknown?B?////?=", "=?UTF-8?B?@@@?="),
-);
+const headerText = () =>
+  fc.oneof(
+    fc.constantFrom(...sites).map((s) => `Directory <no-reply@${new URL(s).hostname}>`),
+    fc.constantFrom("Confirm your listing", "Bestätigen Sie Ihren Eintrag", ""),
+    nastyString.map((s) => wellFormed(s).replace(/[\r\n]/g, " ")),
+    fc.uint8Array({ maxLength: 40 }).map((b) => `=?UTF-8?B?${btoa(String.fromCharCode(...b))}?=`),
+    fc.constantFrom("=?UTF-8?B?AA==?=", "=?UTF-8?Q?a=00b?=", "=?x-unknown?B?////?=", "=?UTF-8?B?@@@?="),
+  );
 
-const body = () => fc.oneof(
-  fc.tuple(fc.constantFrom(...sites), fc.oneof(fc.stringMatching(/^[A-Za-z0-9]{1,20}$/), nastyString.map((t) => encodeURIComponent(wellFormed(t))))).map(([site, token]) => `Please confirm your listing:\r\n${site}/verify?token=${token}\r\n`),
-  fc.webUrl().map((u) => `Please confirm: ${u}/verify?token=abc\r\n`),
-  nastyString.map(wellFormed),
-  fc.constantFrom("<a href=\"javascript:alert(1)\">confirm</a>", "\u0000\u0000", "https://" + "a".repeat(5_000) + ".example/"),
-);
+const body = () =>
+  fc.oneof(
+    fc
+      .tuple(
+        fc.constantFrom(...sites),
+        fc.oneof(
+          fc.stringMatching(/^[A-Za-z0-9]{1,20}$/),
+          nastyString.map((t) => encodeURIComponent(wellFormed(t))),
+        ),
+      )
+      .map(([site, token]) => `Please confirm your listing:\r\n${site}/verify?token=${token}\r\n`),
+    fc.webUrl().map((u) => `Please confirm: ${u}/verify?token=abc\r\n`),
+    nastyString.map(wellFormed),
+    fc.constantFrom('<a href="javascript:alert(1)">confirm</a>', "\u0000\u0000", "https://" + "a".repeat(5_000) + ".example/"),
+  );
 
 function rawMail(fx: { from: string; subject: string; text: string; type: string }): string {
   return [`From: ${fx.from}`, `To: someone`, `Subject: ${fx.subject}`, `Content-Type: ${fx.type}`, "", fx.text, ""].join("\r\n");
@@ -94,23 +104,42 @@ describe("the email handler under generated mail", () => {
       { weight: 1, arbitrary: nastyString.map((s) => wellFormed(s).slice(0, 200)) },
     );
     const raw = fc.oneof(
-      { weight: 5, arbitrary: fc.record({ from: headerText(), subject: headerText(), text: body(), type: fc.constantFrom("text/plain; charset=utf-8", "text/html", "multipart/mixed; boundary=x", "text/plain; charset=x-nope") }).map((m) => new TextEncoder().encode(rawMail(m))) },
+      {
+        weight: 5,
+        arbitrary: fc
+          .record({
+            from: headerText(),
+            subject: headerText(),
+            text: body(),
+            type: fc.constantFrom("text/plain; charset=utf-8", "text/html", "multipart/mixed; boundary=x", "text/plain; charset=x-nope"),
+          })
+          .map((m) => new TextEncoder().encode(rawMail(m))),
+      },
       { weight: 1, arbitrary: invalidUtf8 },
       { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }) },
     );
     await fc.assert(
-      fc.asyncProperty(recipient, fc.oneof(fc.constantFrom(...sites).map((s) => `no-reply@${new URL(s).hostname}`), fc.emailAddress(), nastyString.map(wellFormed)), raw, async (to, from, bytes) => {
-        const text = new TextDecoder().decode(bytes);
-        // Distinct bytes per case, so each case is a new mail (the same bytes are the same mail, by design).
-        const unique = new TextEncoder().encode(`X-Case: ${crypto.randomUUID()}\r\n${text}`);
-        const mailId = await sha256Hex(unique);
-        await deliverMail(from, to, new TextDecoder().decode(unique));
-        const first = await rowsFor(mailId);
-        expect(first.count, `one row for the mail to ${to.slice(0, 80)}`).toBe(1);
-        outcomes.set(first.status, (outcomes.get(first.status) ?? 0) + 1);
-        await deliverMail(from, to, new TextDecoder().decode(unique));
-        expect(await rowsFor(mailId)).toEqual(first);
-      }),
+      fc.asyncProperty(
+        recipient,
+        fc.oneof(
+          fc.constantFrom(...sites).map((s) => `no-reply@${new URL(s).hostname}`),
+          fc.emailAddress(),
+          nastyString.map(wellFormed),
+        ),
+        raw,
+        async (to, from, bytes) => {
+          const text = new TextDecoder().decode(bytes);
+          // Distinct bytes per case, so each case is a new mail (the same bytes are the same mail, by design).
+          const unique = new TextEncoder().encode(`X-Case: ${crypto.randomUUID()}\r\n${text}`);
+          const mailId = await sha256Hex(unique);
+          await deliverMail(from, to, new TextDecoder().decode(unique));
+          const first = await rowsFor(mailId);
+          expect(first.count, `one row for the mail to ${to.slice(0, 80)}`).toBe(1);
+          outcomes.set(first.status, (outcomes.get(first.status) ?? 0) + 1);
+          await deliverMail(from, to, new TextDecoder().decode(unique));
+          expect(await rowsFor(mailId)).toEqual(first);
+        },
+      ),
       { numRuns: Math.max(10, Math.round(RUNS / 3)), endOnFailure: true },
     );
   }, 600_000);

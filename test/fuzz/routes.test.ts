@@ -92,8 +92,14 @@ describe("route coverage", () => {
   it("has a fuzz generator for every route of the app, and none for a route it lacks", () => {
     const routes = appRoutes();
     expect(routes.length).toBeGreaterThan(20);
-    expect(routes.filter((r) => !(r in FUZZ_ROUTES)), "routes without a generator in test/fuzz/routes.ts").toEqual([]);
-    expect(Object.keys(FUZZ_ROUTES).filter((r) => !routes.includes(r)), "generators for routes the app does not have").toEqual([]);
+    expect(
+      routes.filter((r) => !(r in FUZZ_ROUTES)),
+      "routes without a generator in test/fuzz/routes.ts",
+    ).toEqual([]);
+    expect(
+      Object.keys(FUZZ_ROUTES).filter((r) => !routes.includes(r)),
+      "generators for routes the app does not have",
+    ).toEqual([]);
   });
 });
 

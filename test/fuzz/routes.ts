@@ -80,20 +80,11 @@ const extraHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
 /** A JSON body: the mutated value as JSON mostly; broken JSON text or invalid UTF-8 sometimes. */
 function jsonBody(valid: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<string | Uint8Array> {
   const value = mutated(valid);
-  return fc.oneof(
-    { weight: 8, arbitrary: value.map((v) => JSON.stringify(v) ?? "null") },
-    { weight: 2, arbitrary: brokenJsonText(value) },
-    { weight: 1, arbitrary: invalidUtf8 },
-  );
+  return fc.oneof({ weight: 8, arbitrary: value.map((v) => JSON.stringify(v) ?? "null") }, { weight: 2, arbitrary: brokenJsonText(value) }, { weight: 1, arbitrary: invalidUtf8 });
 }
 
 /** A route that takes a JSON body. `path` may use generated segments. */
-function jsonPost(
-  method: string,
-  path: (fx: Fixtures) => fc.Arbitrary<string>,
-  wants: Actor | null,
-  valid: (fx: Fixtures) => fc.Arbitrary<Record<string, unknown>>,
-): Generator {
+function jsonPost(method: string, path: (fx: Fixtures) => fc.Arbitrary<string>, wants: Actor | null, valid: (fx: Fixtures) => fc.Arbitrary<Record<string, unknown>>): Generator {
   return (fx) =>
     fc
       .record({ path: path(fx), query: queryString, auth: authorization(fx, wants), type: contentTypes, extra: extraHeaders, body: jsonBody(valid(fx)) })
@@ -114,7 +105,13 @@ function bare(method: string, path: (fx: Fixtures) => fc.Arbitrary<string>, want
         query: queryString,
         auth: authorization(fx, wants),
         extra: extraHeaders,
-        body: method === "GET" ? fc.constant(undefined) : fc.option(anyJson.map((v) => JSON.stringify(v) ?? ""), { freq: 4 }),
+        body:
+          method === "GET"
+            ? fc.constant(undefined)
+            : fc.option(
+                anyJson.map((v) => JSON.stringify(v) ?? ""),
+                { freq: 4 },
+              ),
       })
       .map(({ path, query, auth, extra, body }) => ({
         method,
@@ -129,16 +126,18 @@ function bare(method: string, path: (fx: Fixtures) => fc.Arbitrary<string>, want
  * else hostile text; sometimes dropped, repeated, or joined by an unknown one.
  */
 function queried(path: (fx: Fixtures) => fc.Arbitrary<string>, wants: Actor | null, params: Record<string, fc.Arbitrary<string>>): Generator {
-  const value = (valid: fc.Arbitrary<string>) => fc.oneof({ weight: 4, arbitrary: valid }, { weight: 2, arbitrary: nastyString.map(wellFormed) }, { weight: 1, arbitrary: fc.constantFrom("", "-1", "1e9", "0x10", "NaN", " 7 ") });
+  const value = (valid: fc.Arbitrary<string>) =>
+    fc.oneof({ weight: 4, arbitrary: valid }, { weight: 2, arbitrary: nastyString.map(wellFormed) }, { weight: 1, arbitrary: fc.constantFrom("", "-1", "1e9", "0x10", "NaN", " 7 ") });
   const pairs = fc.record(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, value(v)])), { requiredKeys: [] }).map((r) => Object.entries(r) as [string, string][]);
-  const extra = fc.oneof({ weight: 5, arbitrary: fc.constant([] as [string, string][]) }, { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...Object.keys(params), "unknown", "__proto__"), nastyString.map(wellFormed)).map((p) => [p]) });
+  const extra = fc.oneof(
+    { weight: 5, arbitrary: fc.constant([] as [string, string][]) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...Object.keys(params), "unknown", "__proto__"), nastyString.map(wellFormed)).map((p) => [p]) },
+  );
   return (fx) =>
-    fc
-      .record({ path: path(fx), pairs, extra, auth: authorization(fx, wants), headers: extraHeaders })
-      .map(({ path, pairs, extra, auth, headers }) => {
-        const query = new URLSearchParams([...pairs, ...extra]).toString();
-        return { method: "GET", path: query ? `${path}?${query}` : path, headers: { ...headers, ...auth } };
-      });
+    fc.record({ path: path(fx), pairs, extra, auth: authorization(fx, wants), headers: extraHeaders }).map(({ path, pairs, extra, auth, headers }) => {
+      const query = new URLSearchParams([...pairs, ...extra]).toString();
+      return { method: "GET", path: query ? `${path}?${query}` : path, headers: { ...headers, ...auth } };
+    });
 }
 
 const fixed = (path: string) => () => fc.constant(path);
@@ -149,7 +148,10 @@ const taskPath = (fx: Fixtures) =>
     { weight: 2, arbitrary: fc.tuple(segment(fc.constantFrom(fx.taskJobId, fx.jobId)), segment(ids(fx.taskSubmissionIds))) },
   );
 const ids = (list: string[]) => fc.constantFrom(...list);
-const jobPath = (pick: (fx: Fixtures) => string, rest = "") => (fx: Fixtures) => segment(fc.constant(pick(fx))).map((id) => `/api/jobs/${id}${rest}`);
+const jobPath =
+  (pick: (fx: Fixtures) => string, rest = "") =>
+  (fx: Fixtures) =>
+    segment(fc.constant(pick(fx))).map((id) => `/api/jobs/${id}${rest}`);
 const staffPath = (rest: string) => (fx: Fixtures) => segment(fc.constant(fx.staffJobId)).map((id) => `/api/staff/jobs/${id}${rest}`);
 
 /** A WebSocket URL: ticket query fuzzed, the Upgrade header present or not. */
@@ -251,7 +253,10 @@ function staffOutcome() {
   const note = line(1_000);
   return fc.oneof(
     fc.record({ outcome: fc.constant("submitted"), customerAction: line(500), note }, { requiredKeys: ["outcome"] }),
-    fc.record({ outcome: fc.constant("approved"), listingUrl: fc.oneof(fc.webUrl(), fc.constantFrom("ftp://x.example/a", "javascript:alert(1)"), nastyString), note }, { requiredKeys: ["outcome", "listingUrl"] }),
+    fc.record(
+      { outcome: fc.constant("approved"), listingUrl: fc.oneof(fc.webUrl(), fc.constantFrom("ftp://x.example/a", "javascript:alert(1)"), nastyString), note },
+      { requiredKeys: ["outcome", "listingUrl"] },
+    ),
     fc.record({ outcome: fc.constantFrom("failed", "failed", "approved", "nope"), reason: line(500), note }, { requiredKeys: ["outcome", "reason"] }),
   );
 }
@@ -288,13 +293,12 @@ function stripeDelivery(): Generator {
   const event = fc.oneof(
     session.map((s) => stripeEvent("checkout.session.completed", checkoutSession(s as never))),
     session.map((s) => stripeEvent("checkout.session.async_payment_failed", checkoutSession(s as never))),
-    fc.tuple(fc.string({ maxLength: 20 }), fc.integer({ min: -1, max: 20_000 })).map(([pi, amount]) => stripeEvent("charge.refunded", refundedCharge(`pi_${pi}`, { amount: Math.max(1, amount), refunded: amount }))),
+    fc
+      .tuple(fc.string({ maxLength: 20 }), fc.integer({ min: -1, max: 20_000 }))
+      .map(([pi, amount]) => stripeEvent("charge.refunded", refundedCharge(`pi_${pi}`, { amount: Math.max(1, amount), refunded: amount }))),
     fc.tuple(fc.constantFrom("customer.created", "invoice.paid", "nope"), anyJson).map(([type, object]) => stripeEvent(type, object)),
   ) as unknown as fc.Arbitrary<Record<string, unknown>>;
-  const badSignature = fc.oneof(
-    headerValue,
-    fc.constantFrom("t=,v1=", "t=1,v1=00", "v1=abc", "t=9999999999,v1=" + "0".repeat(64), "t=abc,v1=abc,v0=abc", ","),
-  );
+  const badSignature = fc.oneof(headerValue, fc.constantFrom("t=,v1=", "t=1,v1=00", "v1=abc", "t=9999999999,v1=" + "0".repeat(64), "t=abc,v1=abc,v0=abc", ","));
   return () =>
     fc
       .record({
@@ -330,9 +334,7 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   "GET /readyz": bare("GET", fixed("/readyz"), null),
   "GET /metrics": bare("GET", fixed("/metrics"), null),
 
-  "POST /api/jobs/next": jsonPost("POST", fixed("/api/jobs/next"), "worker", (fx) =>
-    fc.record({ workerId: fc.string({ maxLength: 40 }), jobId: uuidOr([fx.jobId]) }, { requiredKeys: ["workerId"] }),
-  ),
+  "POST /api/jobs/next": jsonPost("POST", fixed("/api/jobs/next"), "worker", (fx) => fc.record({ workerId: fc.string({ maxLength: 40 }), jobId: uuidOr([fx.jobId]) }, { requiredKeys: ["workerId"] })),
   "POST /api/jobs/update": jsonPost("POST", fixed("/api/jobs/update"), "worker", taskReport),
   "POST /api/jobs/complete": jsonPost("POST", fixed("/api/jobs/complete"), "worker", (fx) => fc.record({ jobId: uuidOr([fx.jobId]) })),
   "POST /api/jobs/retry": jsonPost("POST", fixed("/api/jobs/retry"), "staff", (fx) =>
@@ -341,13 +343,22 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   "GET /api/autobolt/status": bare("GET", fixed("/api/autobolt/status"), "worker"),
   "POST /api/worker/update-progress": jsonPost("POST", fixed("/api/worker/update-progress"), "worker", progressEvent),
 
-  "POST /api/jobs/:id/ws-ticket": bare("POST", jobPath((fx) => fx.jobId, "/ws-ticket"), "customerA"),
-  "GET /api/jobs/:id/ws": socket(jobPath((fx) => fx.jobId, "/ws"), (fx) => fx.jobTicket),
+  "POST /api/jobs/:id/ws-ticket": bare(
+    "POST",
+    jobPath((fx) => fx.jobId, "/ws-ticket"),
+    "customerA",
+  ),
+  "GET /api/jobs/:id/ws": socket(
+    jobPath((fx) => fx.jobId, "/ws"),
+    (fx) => fx.jobTicket,
+  ),
   "GET /api/jobs/:id/submissions/:submissionId/evidence": (fx) =>
-    fc
-      .tuple(segment(fc.constant(fx.jobId)), segment(ids(fx.submissionIds)))
-      .chain(([job, sub]) => bare("GET", fixed(`/api/jobs/${job}/submissions/${sub}/evidence`), "customerA")(fx)),
-  "GET /api/jobs/:id": bare("GET", jobPath((fx) => fx.jobId), "customerA"),
+    fc.tuple(segment(fc.constant(fx.jobId)), segment(ids(fx.submissionIds))).chain(([job, sub]) => bare("GET", fixed(`/api/jobs/${job}/submissions/${sub}/evidence`), "customerA")(fx)),
+  "GET /api/jobs/:id": bare(
+    "GET",
+    jobPath((fx) => fx.jobId),
+    "customerA",
+  ),
 
   "POST /api/staff/jobs/:id/start": bare("POST", staffPath("/start"), "staff"),
   "POST /api/staff/jobs/:id/pause": bare("POST", staffPath("/pause"), "staff"),
@@ -355,24 +366,18 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   "POST /api/staff/jobs/:id/cancel": jsonPost("POST", staffPath("/cancel"), "staff", () => fc.record({ reason: fc.string({ maxLength: 600 }) })),
   "POST /api/staff/jobs/:id/retry-failed": bare("POST", staffPath("/retry-failed"), "staff"),
   "POST /api/staff/jobs/:id/submissions/:submissionId/retry": (fx) =>
-    fc
-      .tuple(segment(fc.constant(fx.staffJobId)), segment(ids(fx.staffSubmissionIds)))
-      .chain(([job, sub]) => bare("POST", fixed(`/api/staff/jobs/${job}/submissions/${sub}/retry`), "staff")(fx)),
+    fc.tuple(segment(fc.constant(fx.staffJobId)), segment(ids(fx.staffSubmissionIds))).chain(([job, sub]) => bare("POST", fixed(`/api/staff/jobs/${job}/submissions/${sub}/retry`), "staff")(fx)),
   "GET /api/staff/jobs/:id/notes": bare("GET", staffPath("/notes"), "staff"),
 
   "POST /api/ops/ws-ticket": bare("POST", fixed("/api/ops/ws-ticket"), "staff"),
   "GET /api/ops/ws": socket(fixed("/api/ops/ws"), (fx) => fx.opsTicket),
   "GET /api/ops/overview": bare("GET", fixed("/api/ops/overview"), "staff"),
 
-  "POST /api/auth/local-sign-in": jsonPost("POST", fixed("/api/auth/local-sign-in"), null, () =>
-    fc.record({ email, staff: fc.oneof(fc.boolean(), fc.constant("true")) }, { requiredKeys: ["email"] }),
-  ),
+  "POST /api/auth/local-sign-in": jsonPost("POST", fixed("/api/auth/local-sign-in"), null, () => fc.record({ email, staff: fc.oneof(fc.boolean(), fc.constant("true")) }, { requiredKeys: ["email"] })),
 
   "GET /api/plans": bare("GET", fixed("/api/plans"), null),
   "GET /api/openapi.json": bare("GET", fixed("/api/openapi.json"), null),
-  "POST /api/checkout": jsonPost("POST", fixed("/api/checkout"), null, () =>
-    fc.record({ plan: fc.oneof(fc.constantFrom(...PLAN_IDS), nastyString), email }),
-  ),
+  "POST /api/checkout": jsonPost("POST", fixed("/api/checkout"), null, () => fc.record({ plan: fc.oneof(fc.constantFrom(...PLAN_IDS), nastyString), email })),
   "GET /api/checkout/:sessionId": bare("GET", (fx) => segment(fc.constantFrom(fx.localSessionId, "cs_test_unknown")).map((s) => `/api/checkout/${s}`), null),
   "GET /api/checkout/local/:sessionId": bare("GET", (fx) => segment(fc.constant(fx.localSessionId)).map((s) => `/api/checkout/local/${s}`), null),
   "POST /api/checkout/local/:sessionId/pay": (fx) =>
@@ -400,7 +405,15 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
       {
         url: fc.oneof(
           fc.webUrl({ validSchemes: ["https"] }),
-          fc.constantFrom("http://127.0.0.1:9180/hook", "https://10.0.0.1/x", "https://[::1]/x", "https://localhost/x", "file:///etc/passwd", "https://user:pw@example.com/", "https://169.254.169.254/latest"),
+          fc.constantFrom(
+            "http://127.0.0.1:9180/hook",
+            "https://10.0.0.1/x",
+            "https://[::1]/x",
+            "https://localhost/x",
+            "file:///etc/passwd",
+            "https://user:pw@example.com/",
+            "https://169.254.169.254/latest",
+          ),
           nastyString,
         ),
         events: fc.array(fc.constantFrom(...WEBHOOK_EVENT_TYPES, "job.exploded"), { maxLength: 20 }),
@@ -414,12 +427,9 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   // Staff: daily roll-ups, tasks for directories that refuse automation, the catalog.
   "GET /api/ops/daily": queried(fixed("/api/ops/daily"), "staff", { from: isoDay, to: isoDay }),
   "GET /api/staff/tasks": bare("GET", fixed("/api/staff/tasks"), "staff"),
-  "GET /api/staff/tasks/:jobId/:submissionId": (fx) =>
-    taskPath(fx).chain(([job, sub]) => bare("GET", fixed(`/api/staff/tasks/${job}/${sub}`), "staff")(fx)),
-  "POST /api/staff/tasks/:jobId/:submissionId/claim": (fx) =>
-    taskPath(fx).chain(([job, sub]) => bare("POST", fixed(`/api/staff/tasks/${job}/${sub}/claim`), "staff")(fx)),
-  "POST /api/staff/tasks/:jobId/:submissionId/outcome": (fx) =>
-    taskPath(fx).chain(([job, sub]) => jsonPost("POST", fixed(`/api/staff/tasks/${job}/${sub}/outcome`), "staff", staffOutcome)(fx)),
+  "GET /api/staff/tasks/:jobId/:submissionId": (fx) => taskPath(fx).chain(([job, sub]) => bare("GET", fixed(`/api/staff/tasks/${job}/${sub}`), "staff")(fx)),
+  "POST /api/staff/tasks/:jobId/:submissionId/claim": (fx) => taskPath(fx).chain(([job, sub]) => bare("POST", fixed(`/api/staff/tasks/${job}/${sub}/claim`), "staff")(fx)),
+  "POST /api/staff/tasks/:jobId/:submissionId/outcome": (fx) => taskPath(fx).chain(([job, sub]) => jsonPost("POST", fixed(`/api/staff/tasks/${job}/${sub}/outcome`), "staff", staffOutcome)(fx)),
   "GET /api/staff/directories": queried(fixed("/api/staff/directories"), "staff", {
     q: fc.constantFrom("fuzz", "Directory", "%", "_", "'; drop table directories; --", ""),
     status: fc.constantFrom("all", "active", "inactive"),
@@ -433,8 +443,11 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
       directoryId: fc.oneof(ids(fx.directoryIds), fc.uuid()),
     })(fx),
   "PATCH /api/staff/directories/:id": (fx) =>
-    jsonPost("PATCH", () => segment(ids(fx.directoryIds)).map((id) => `/api/staff/directories/${id}`), "staff", () =>
-      fc.record({ isActive: fc.oneof(fc.boolean(), fc.constant("true")), priorityTier: fc.integer({ min: -1, max: 7 }) }, { requiredKeys: [] }),
+    jsonPost(
+      "PATCH",
+      () => segment(ids(fx.directoryIds)).map((id) => `/api/staff/directories/${id}`),
+      "staff",
+      () => fc.record({ isActive: fc.oneof(fc.boolean(), fc.constant("true")), priorityTier: fc.integer({ min: -1, max: 7 }) }, { requiredKeys: [] }),
     )(fx),
   "POST /api/staff/directories/import": jsonPost("POST", fixed("/api/staff/directories/import"), "staff", () =>
     fc.record({ csv: catalogCsv(), dryRun: fc.oneof(fc.boolean(), fc.constant("no")) }, { requiredKeys: ["csv"] }),

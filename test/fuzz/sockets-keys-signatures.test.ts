@@ -56,7 +56,15 @@ describe("WebSocket upgrade abuse", () => {
       ["another job's", await signTicket(secret, { ...mine, target: other.jobId })],
       ["wrong secret", await signTicket("another-ticket-secret-xyz", mine)],
       ["a user token", (await bearerOf("customerA", newPeople(job.userId)))!],
-      ["role root", await new SignJWT({ target: job.jobId, role: "root" }).setProtectedHeader({ alg: "HS256" }).setSubject(job.userId).setAudience("directorybolt-ws").setExpirationTime("1m").sign(new TextEncoder().encode(secret))],
+      [
+        "role root",
+        await new SignJWT({ target: job.jobId, role: "root" })
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(job.userId)
+          .setAudience("directorybolt-ws")
+          .setExpirationTime("1m")
+          .sign(new TextEncoder().encode(secret)),
+      ],
       ["alg none", `${btoa(JSON.stringify({ alg: "none" }))}.${btoa(JSON.stringify({ target: job.jobId, role: "staff", aud: "directorybolt-ws", sub: job.userId, exp: 9e9 }))}.`],
       ...NASTY.map((s, i): [string, string] => [`nasty ${i}`, wellFormed(s)]),
     ];
@@ -226,12 +234,14 @@ describe("Stripe signatures", () => {
           else if (how === "wrong-secret") header = await signature(payload, { secret: "whsec_wrong" });
           else if (how === "v0-only") header = (await signature(payload)).replace("v1=", "v0=");
           else if (how === "empty") header = "";
-          else header = how.slice(4).replace(/[\r\n\0]/g, "").replace(/[^\x20-\xff]/g, "?");
+          else
+            header = how
+              .slice(4)
+              .replace(/[\r\n\0]/g, "")
+              .replace(/[^\x20-\xff]/g, "?");
           await settled(job.jobId);
           const before = await db.fingerprint();
-          const answer = await send(
-            new Request("http://localhost/api/webhooks/stripe", { method: "POST", headers: { "content-type": "application/json", "stripe-signature": header }, body }),
-          );
+          const answer = await send(new Request("http://localhost/api/webhooks/stripe", { method: "POST", headers: { "content-type": "application/json", "stripe-signature": header }, body }));
           tally.add("stripe: bad signature", answer.status);
           expect(problemWith(answer)).toBeNull();
           expect(answer.status, `${how}: ${answer.text}`).toBe(400);

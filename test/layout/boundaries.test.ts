@@ -32,7 +32,10 @@ describe("import boundaries", () => {
     write("browser-worker/src/engine/run.ts", 'import { PLANS } from "../../../core/plans";\nimport { fill } from "./fill";\nimport puppeteer from "@cloudflare/puppeteer";\n');
     write("ui/src/App.tsx", 'import { PLANS } from "../../core/plans";\nexport const App = () => <main>{String(PLANS)}</main>;\n');
     write("src/index.ts", 'export { JobCoordinator } from "../durable-objects/job-coordinator";\n');
-    write("src/routes/jobs.ts", 'import { PLANS } from "../../core/plans";\nimport type { Hono } from "hono";\n// import { x } from "../../browser-worker/src/consumer";\nconst note = "import(\'../../tools/dev\')";\n');
+    write(
+      "src/routes/jobs.ts",
+      'import { PLANS } from "../../core/plans";\nimport type { Hono } from "hono";\n// import { x } from "../../browser-worker/src/consumer";\nconst note = "import(\'../../tools/dev\')";\n',
+    );
     write("durable-objects/job-coordinator.ts", 'import { connect } from "../src/db/worker-database";\nimport { PLANS } from "../core/plans";\n');
     write("tools/dev.ts", 'import { app } from "../src/app";\nimport { consumer } from "../browser-worker/src/consumer";\n');
     // Forbidden: one of each kind the rules name, in each syntax that imports.

@@ -127,7 +127,10 @@ describe("the site, end to end", () => {
     const csv = await (await import("node:fs/promises")).readFile((await download.path())!, "utf8");
     expect(csv.trim().split("\r\n")).toHaveLength(51);
     // Evidence opens for the customer.
-    await page.getByRole("button", { name: /^Screenshot of/ }).first().click();
+    await page
+      .getByRole("button", { name: /^Screenshot of/ })
+      .first()
+      .click();
     await page.locator("img.evidence").first().waitFor();
 
     // "My jobs" lists the job and links its portal.

@@ -68,7 +68,13 @@ async function reportFirst(c: Ctx, outcome: "submitted" | "failed"): Promise<voi
   await stub.lease(task.submissionId, task.attempt, "matrix-worker");
   const key = evidenceKey(c.job.jobId, task.submissionId, task.attempt, "submitted");
   if (outcome === "submitted") await env.EVIDENCE.put(key, "png", { httpMetadata: { contentType: "image/png" } });
-  await stub.report({ jobId: c.job.jobId, submissionId: task.submissionId, attempt: task.attempt, outcome, ...(outcome === "failed" ? { failureClass: "site_gone" as const, reason: "matrix" } : { evidenceKey: key }) });
+  await stub.report({
+    jobId: c.job.jobId,
+    submissionId: task.submissionId,
+    attempt: task.attempt,
+    outcome,
+    ...(outcome === "failed" ? { failureClass: "site_gone" as const, reason: "matrix" } : { evidenceKey: key }),
+  });
   c.submissionId = task.submissionId;
 }
 
@@ -266,8 +272,14 @@ function renderMatrix(m: Record<string, Record<Actor, number>>): string {
 
 describe("access matrix", () => {
   it("has a request for every route of the app", () => {
-    expect(ROUTE_KEYS().filter((k) => !(k in REQUESTS)), "routes missing from REQUESTS").toEqual([]);
-    expect(Object.keys(REQUESTS).filter((k) => !ROUTE_KEYS().includes(k)), "REQUESTS for routes the app lacks").toEqual([]);
+    expect(
+      ROUTE_KEYS().filter((k) => !(k in REQUESTS)),
+      "routes missing from REQUESTS",
+    ).toEqual([]);
+    expect(
+      Object.keys(REQUESTS).filter((k) => !ROUTE_KEYS().includes(k)),
+      "REQUESTS for routes the app lacks",
+    ).toEqual([]);
   });
 
   it("lets exactly each route's audience through", () => {

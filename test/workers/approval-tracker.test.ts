@@ -26,7 +26,9 @@ function directoryStandIn(published: Set<string>, calls: string[]): typeof fetch
     if (url.pathname.endsWith("/search")) {
       const q = url.searchParams.get("q") ?? "";
       const hits = [...published].filter((n) => n.toLowerCase().includes(q.toLowerCase()));
-      return new Response(`<html><body><h1>Search</h1><ul>${hits.map((n) => `<li><a href="listing/1">${n.replace(/&/g, "&amp;")}</a></li>`).join("")}</ul></body></html>`, { headers: { "content-type": "text/html" } });
+      return new Response(`<html><body><h1>Search</h1><ul>${hits.map((n) => `<li><a href="listing/1">${n.replace(/&/g, "&amp;")}</a></li>`).join("")}</ul></body></html>`, {
+        headers: { "content-type": "text/html" },
+      });
     }
     if (url.pathname.endsWith("/listing/1") && published.size) return new Response(`<html><body><h1>${[...published][0]}</h1></body></html>`, { headers: { "content-type": "text/html" } });
     return new Response("not found", { status: 404 });
@@ -71,7 +73,7 @@ async function alarmsUntil(jobId: string, done: () => Promise<boolean>): Promise
 }
 
 describe("approval tracking", () => {
-  it("stops re-checking at the deadline: failed, reason \"not published\"", async () => {
+  it('stops re-checking at the deadline: failed, reason "not published"', async () => {
     const job = await trackedJob(new Set());
     const final = async () => (await job.stub.progress()).failed === 2;
     await alarmsUntil(job.jobId, final);
@@ -102,7 +104,7 @@ describe("approval tracking", () => {
     const job = await trackedJob(published);
     await alarmsUntil(job.jobId, async () => job.calls.length >= 2);
     // Published after a few looks: the tracker finds it by name.
-    const name = (await runInDurableObject(job.stub, (i: JobCoordinator) => (i as unknown as { store: { job: { business: { businessName: string } } } }).store.job.business.businessName));
+    const name = await runInDurableObject(job.stub, (i: JobCoordinator) => (i as unknown as { store: { job: { business: { businessName: string } } } }).store.job.business.businessName);
     published.add(name);
     await alarmsUntil(job.jobId, async () => job.released.length === 2);
     expect(job.released.map((m) => m.kind)).toEqual(["listing", "listing"]);

@@ -18,7 +18,10 @@ describe("user tokens", () => {
     const key = new TextEncoder().encode(env.SUPABASE_JWT_SECRET);
     const other = new TextEncoder().encode("another-secret-another-secret-another");
     const base = () => new SignJWT({ role: "authenticated" }).setProtectedHeader({ alg: "HS256" }).setSubject(userId);
-    const expired = await base().setAudience("authenticated").setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(key);
+    const expired = await base()
+      .setAudience("authenticated")
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(key);
     const foreign = await base().setAudience("authenticated").setExpirationTime("1h").sign(other);
     const wrongAud = await base().setAudience("anon").setExpirationTime("1h").sign(key);
     const badSub = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("not-a-uuid").setAudience("authenticated").setExpirationTime("1h").sign(key);

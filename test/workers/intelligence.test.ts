@@ -39,9 +39,15 @@ async function seedJobOn(directoryIds: string[]) {
   const tag = crypto.randomUUID().slice(0, 8);
   return withDb(({ db }) =>
     db.transaction(async (tx) => {
-      const [c] = await tx.insert(t.customers).values({ email: `${tag}@example.com` }).returning();
+      const [c] = await tx
+        .insert(t.customers)
+        .values({ email: `${tag}@example.com` })
+        .returning();
       await tx.insert(t.businessProfiles).values({ customerId: c!.id, businessName: `Biz ${tag}`, country: "DE", phone: "+4922112345678" });
-      const [o] = await tx.insert(t.orders).values({ customerId: c!.id, plan: "starter", status: "paid", stripeCheckoutSessionId: `cs_${tag}`, amountCents: 14900 }).returning();
+      const [o] = await tx
+        .insert(t.orders)
+        .values({ customerId: c!.id, plan: "starter", status: "paid", stripeCheckoutSessionId: `cs_${tag}`, amountCents: 14900 })
+        .returning();
       const [j] = await tx.insert(t.jobs).values({ orderId: o!.id, customerId: c!.id, plan: "starter", directoriesTotal: directoryIds.length }).returning();
       const subs = await tx
         .insert(t.directorySubmissions)
@@ -54,10 +60,18 @@ async function seedJobOn(directoryIds: string[]) {
 
 async function statsFor(ids: string[]) {
   return withDb(async ({ client }) => {
-    const res = await client.query<{ directory_id: string; attempts: number; accepted: number; consecutive_failures: number; failures_by_class: Record<string, number>; field_mappings: Record<string, number>; flagged_at: Date | null; mean_duration_ms: number | null }>(
-      "select directory_id, attempts, accepted, consecutive_failures, failures_by_class, field_mappings, flagged_at, mean_duration_ms from directory_stats where directory_id = any($1::uuid[])",
-      [ids],
-    );
+    const res = await client.query<{
+      directory_id: string;
+      attempts: number;
+      accepted: number;
+      consecutive_failures: number;
+      failures_by_class: Record<string, number>;
+      field_mappings: Record<string, number>;
+      flagged_at: Date | null;
+      mean_duration_ms: number | null;
+    }>("select directory_id, attempts, accepted, consecutive_failures, failures_by_class, field_mappings, flagged_at, mean_duration_ms from directory_stats where directory_id = any($1::uuid[])", [
+      ids,
+    ]);
     return new Map(res.rows.map((r) => [r.directory_id, r]));
   });
 }

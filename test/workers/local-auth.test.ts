@@ -4,11 +4,7 @@ import { app } from "../../src/app";
 import { verifyUserToken } from "../../src/auth/user-token";
 
 const signIn = (body: unknown, vars: Partial<Env> = {}) =>
-  app.request(
-    "/api/auth/local-sign-in",
-    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
-    { ...env, ...vars },
-  );
+  app.request("/api/auth/local-sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, { ...env, ...vars });
 
 describe("POST /api/auth/local-sign-in", () => {
   it("signs a customer in locally, with the same user id for the same email", async () => {

@@ -32,17 +32,13 @@ const EMAIL = { apiKey: "re_test_key", from: "DirectoryBolt <reports@directorybo
 async function completedJob() {
   const seeded = await seedJob({ directories: 3 });
   const email = await withDb(async ({ client: c }) => {
-    await c.query(
-      "update jobs set status = 'completed', completed_at = now(), directories_submitted = 2, directories_approved = 1, directories_failed = 1 where id = $1",
-      [seeded.jobId],
-    );
+    await c.query("update jobs set status = 'completed', completed_at = now(), directories_submitted = 2, directories_approved = 1, directories_failed = 1 where id = $1", [seeded.jobId]);
     return (await c.query<{ email: string }>("select email from customers where id = $1", [seeded.customerId])).rows[0]!.email;
   });
   return { ...seeded, email };
 }
 
-const notificationOf = (jobId: string) =>
-  withDb(async ({ client: c }) => (await c.query("select * from notifications where job_id = $1", [jobId])).rows as Record<string, unknown>[]);
+const notificationOf = (jobId: string) => withDb(async ({ client: c }) => (await c.query("select * from notifications where job_id = $1", [jobId])).rows as Record<string, unknown>[]);
 
 describe("the notification outbox", () => {
   it("enqueues one completion e-mail per job, however often it runs", async () => {
@@ -127,9 +123,7 @@ describe("the scheduled run", () => {
     await withDb(async ({ client: c }) => {
       await c.query("begin");
       await c.query("set local session_replication_role = replica");
-      await c.query("update jobs set status = 'in_progress', started_at = now() - interval '1 hour', updated_at = now() - interval '1 hour' where id = $1", [
-        stuck.jobId,
-      ]);
+      await c.query("update jobs set status = 'in_progress', started_at = now() - interval '1 hour', updated_at = now() - interval '1 hour' where id = $1", [stuck.jobId]);
       await c.query("commit");
     });
     const fresh = await seedJob({ directories: 2 });

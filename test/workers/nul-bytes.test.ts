@@ -33,11 +33,20 @@ describe("NUL characters from workers and staff", () => {
     await stub.lease(second!.submissionId, second!.attempt, "w");
     const worker = `Bearer ${env.WORKER_API_TOKEN}`;
     const failed = await post("/api/jobs/update", worker, {
-      jobId: seeded.jobId, submissionId: first!.submissionId, attempt: first!.attempt, outcome: "failed", failureClass: "validation", reason: "field\u0000name",
+      jobId: seeded.jobId,
+      submissionId: first!.submissionId,
+      attempt: first!.attempt,
+      outcome: "failed",
+      failureClass: "validation",
+      reason: "field\u0000name",
     });
     expect(failed.status).toBe(200);
     const submitted = await post("/api/jobs/update", worker, {
-      jobId: seeded.jobId, submissionId: second!.submissionId, attempt: second!.attempt, outcome: "submitted", evidenceKey: "jobs/x\u0000.png",
+      jobId: seeded.jobId,
+      submissionId: second!.submissionId,
+      attempt: second!.attempt,
+      outcome: "submitted",
+      evidenceKey: "jobs/x\u0000.png",
     });
     expect(submitted.status).toBe(200);
     const staff = `Bearer ${await signUserToken(env, { userId: crypto.randomUUID(), staff: true })}`;

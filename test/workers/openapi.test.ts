@@ -37,10 +37,22 @@ describe("GET /api/openapi.json", () => {
       .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();
     const routes = served();
-    expect(routes.filter((r) => !(r in UNDOCUMENTED) && !documented.includes(r)), "routes the document lacks").toEqual([]);
-    expect(documented.filter((r) => !routes.includes(r)), "documented routes the app does not serve").toEqual([]);
-    expect(Object.keys(UNDOCUMENTED).filter((r) => !routes.includes(r)), "exceptions for routes that no longer exist").toEqual([]);
-    expect(documented.filter((r) => r in UNDOCUMENTED), "exceptions that are documented after all").toEqual([]);
+    expect(
+      routes.filter((r) => !(r in UNDOCUMENTED) && !documented.includes(r)),
+      "routes the document lacks",
+    ).toEqual([]);
+    expect(
+      documented.filter((r) => !routes.includes(r)),
+      "documented routes the app does not serve",
+    ).toEqual([]);
+    expect(
+      Object.keys(UNDOCUMENTED).filter((r) => !routes.includes(r)),
+      "exceptions for routes that no longer exist",
+    ).toEqual([]);
+    expect(
+      documented.filter((r) => r in UNDOCUMENTED),
+      "exceptions that are documented after all",
+    ).toEqual([]);
     // The whole API, not only the purchase flow.
     expect(documented).toEqual(
       expect.arrayContaining(["GET /healthz", "GET /readyz", "GET /metrics", "POST /api/jobs/next", "GET /api/jobs/{id}", "POST /api/staff/jobs/{id}/cancel", "GET /api/staff/directories"]),
@@ -54,7 +66,13 @@ describe("GET /api/openapi.json", () => {
       for (const [method, op] of Object.entries(ops)) {
         const name = `${method.toUpperCase()} ${path}`;
         expect(op.summary, name).toBeTruthy();
-        expect((op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name).sort(), name).toEqual([...params].sort());
+        expect(
+          (op.parameters ?? [])
+            .filter((p) => p.in === "path")
+            .map((p) => p.name)
+            .sort(),
+          name,
+        ).toEqual([...params].sort());
         // Every route with input can refuse it, and every route but the public reads has an error answer.
         if (params.length > 0) expect(Object.keys(op.responses), name).toContain("400");
       }

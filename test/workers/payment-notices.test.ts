@@ -103,10 +103,7 @@ describe("payment-problem e-mails", () => {
     await drainFor(order.email, p);
     const sent = p.to(order.email);
     expect(sent).toHaveLength(2);
-    expect(sent.map((s) => s.subject).sort()).toEqual([
-      "A partial refund on your DirectoryBolt Starter order",
-      "Your DirectoryBolt Starter order was refunded",
-    ]);
+    expect(sent.map((s) => s.subject).sort()).toEqual(["A partial refund on your DirectoryBolt Starter order", "Your DirectoryBolt Starter order was refunded"]);
     expect(sent.find((s) => s.subject.startsWith("A partial"))!.text).toContain("49.00 USD of 149.00 USD");
     expect(sent.find((s) => s.subject.startsWith("Your"))!.text).toContain(`https://app.test/portal/jobs/${order.jobId}`);
     expect(new Set(sent.map((s) => s.key)).size).toBe(2);

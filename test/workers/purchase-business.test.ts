@@ -36,7 +36,14 @@ function profile(overrides: Record<string, unknown> = {}) {
     shortDescription: "Familiengeführtes Café und Konditorei seit 1952.",
     longDescription: "Wir backen jeden Morgen frisch.\r\n\r\n\r\nKaffee aus eigener Röstung.",
     categories: ["Café", "Konditorei", "café"],
-    hours: { mon: [["14:00", "18:00"], ["8:00", "12:30"]], sat: [["09:00", "13:00"]], sun: [] },
+    hours: {
+      mon: [
+        ["14:00", "18:00"],
+        ["8:00", "12:30"],
+      ],
+      sat: [["09:00", "13:00"]],
+      sun: [],
+    },
     socialLinks: { instagram: "instagram.com/cafemueller", facebook: "https://www.facebook.com/cafemueller" },
     serviceArea: false,
     ...overrides,
@@ -102,16 +109,20 @@ describe("PUT /api/business", () => {
       shortDescription: "Familiengeführtes Café und Konditorei seit 1952.",
       longDescription: "Wir backen jeden Morgen frisch.\n\nKaffee aus eigener Röstung.",
       categories: ["Café", "Konditorei"],
-      hours: { mon: [["08:00", "12:30"], ["14:00", "18:00"]], sat: [["09:00", "13:00"]], sun: [] },
+      hours: {
+        mon: [
+          ["08:00", "12:30"],
+          ["14:00", "18:00"],
+        ],
+        sat: [["09:00", "13:00"]],
+        sun: [],
+      },
       socialLinks: { instagram: "https://instagram.com/cafemueller", facebook: "https://www.facebook.com/cafemueller" },
       serviceArea: false,
     });
     expect((saved.profile.businessName as string).normalize("NFC")).toBe(saved.profile.businessName);
     // Stored exactly so, and GET returns the same.
-    const [row] = await query<{ business_name: string; city: string }>(
-      "select p.business_name, p.city from business_profiles p join customers c on c.id = p.customer_id where c.email = $1",
-      [email],
-    );
+    const [row] = await query<{ business_name: string; city: string }>("select p.business_name, p.city from business_profiles p join customers c on c.id = p.customer_id where c.email = $1", [email]);
     expect(row).toEqual({ business_name: "Café Müller & Söhne", city: "東京" });
     expect(await (await get(token)).json()).toEqual({ profile: saved.profile, complete: true, missing: [] });
 
@@ -193,11 +204,51 @@ describe("PUT /api/business", () => {
       ["too many categories", { categories: Array.from({ length: 11 }, (_, i) => `Kategorie ${i}`) }, "categories", "At most 10 categories"],
       ["category too short", { categories: ["x"] }, "categories.0", "Must be at least 2 characters"],
       ["categories not a list", { categories: "Café" }, "categories", "Must be a list of categories"],
-      ["overlapping hours", { hours: { tue: [["09:00", "13:00"], ["12:00", "18:00"]] } }, "hours.tue.1", "Overlaps 09:00-13:00"],
-      ["overnight not last", { hours: { fri: [["22:00", "02:00"], ["08:00", "12:00"], ["23:30", "23:45"]] } }, "hours.fri.1", "A period past midnight must be the day's last"],
+      [
+        "overlapping hours",
+        {
+          hours: {
+            tue: [
+              ["09:00", "13:00"],
+              ["12:00", "18:00"],
+            ],
+          },
+        },
+        "hours.tue.1",
+        "Overlaps 09:00-13:00",
+      ],
+      [
+        "overnight not last",
+        {
+          hours: {
+            fri: [
+              ["22:00", "02:00"],
+              ["08:00", "12:00"],
+              ["23:30", "23:45"],
+            ],
+          },
+        },
+        "hours.fri.1",
+        "A period past midnight must be the day's last",
+      ],
       ["same open and close", { hours: { wed: [["09:00", "09:00"]] } }, "hours.wed.0", "Opens and closes at the same time"],
       ["period not a pair", { hours: { thu: [["09:00"]] } }, "hours.thu.0", 'Each opening period is ["HH:MM", "HH:MM"]'],
-      ["too many periods", { hours: { sat: [["01:00", "02:00"], ["03:00", "04:00"], ["05:00", "06:00"], ["07:00", "08:00"], ["09:00", "10:00"]] } }, "hours.sat", "At most 4 opening periods a day"],
+      [
+        "too many periods",
+        {
+          hours: {
+            sat: [
+              ["01:00", "02:00"],
+              ["03:00", "04:00"],
+              ["05:00", "06:00"],
+              ["07:00", "08:00"],
+              ["09:00", "10:00"],
+            ],
+          },
+        },
+        "hours.sat",
+        "At most 4 opening periods a day",
+      ],
       ["social home page", { socialLinks: { x: "https://x.com/" } }, "socialLinks.x", "Must link the business's own page, not the home page"],
       ["service area not boolean", { serviceArea: 1 }, "serviceArea", "Must be true or false"],
     ];

@@ -6,18 +6,7 @@
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PLANS, PLAN_IDS } from "../../core/plans";
-import {
-  checkoutSession,
-  count,
-  deliver,
-  fetchWith,
-  installStripeStandIn,
-  json,
-  query,
-  seedSandboxCatalog,
-  stripeEvent,
-  uniq,
-} from "./support/purchase";
+import { checkoutSession, count, deliver, fetchWith, installStripeStandIn, json, query, seedSandboxCatalog, stripeEvent, uniq } from "./support/purchase";
 
 const STRIPE = { STRIPE_SECRET_KEY: "sk_test_standin" };
 const worker = (path: string, init?: RequestInit) => exports.default.fetch(`http://localhost${path}`, init);
@@ -182,10 +171,7 @@ describe("local checkout (no Stripe keys)", () => {
       [sessionId],
     );
     expect(event?.type).toBe("checkout.session.completed");
-    const [order] = await query<{ status: string; amount_cents: number; stripe_payment_intent_id: string }>(
-      "select * from orders where stripe_checkout_session_id = $1",
-      [sessionId],
-    );
+    const [order] = await query<{ status: string; amount_cents: number; stripe_payment_intent_id: string }>("select * from orders where stripe_checkout_session_id = $1", [sessionId]);
     expect(order).toMatchObject({ status: "paid", amount_cents: 14900, stripe_payment_intent_id: expect.stringMatching(/^pi_local_/) });
     const [session] = await query<{ status: string; payment_status: string; country: string }>("select * from local_checkout_sessions where id = $1", [sessionId]);
     expect(session).toMatchObject({ status: "complete", payment_status: "paid", country: "DE" });
@@ -270,10 +256,7 @@ describe("GET /api/checkout/:sessionId with Stripe", () => {
     const sessionId = await startCheckout("enterprise");
     const session = standIn.complete(sessionId);
     const event = stripeEvent("checkout.session.completed", session);
-    const results = await Promise.all([
-      ...Array.from({ length: 10 }, () => deliver(event)),
-      ...Array.from({ length: 10 }, () => fetchWith(STRIPE, `/api/checkout/${sessionId}`)),
-    ]);
+    const results = await Promise.all([...Array.from({ length: 10 }, () => deliver(event)), ...Array.from({ length: 10 }, () => fetchWith(STRIPE, `/api/checkout/${sessionId}`))]);
     for (const r of results) expect(r.status, await r.clone().text()).toBe(200);
     const polls = (await Promise.all(results.slice(10).map((r) => r.json()))) as { status: string; jobId: string; directories: number }[];
     const jobIds = new Set(polls.map((p) => p.jobId));

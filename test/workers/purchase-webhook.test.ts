@@ -6,18 +6,7 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PLANS, PLAN_IDS, type PlanId } from "../../core/plans";
-import {
-  checkoutSession,
-  count,
-  deliver,
-  fetchWith,
-  query,
-  refundedCharge,
-  seedSandboxCatalog,
-  signature,
-  stripeEvent,
-  uniq,
-} from "./support/purchase";
+import { checkoutSession, count, deliver, fetchWith, query, refundedCharge, seedSandboxCatalog, signature, stripeEvent, uniq } from "./support/purchase";
 import { withDb } from "./support/db";
 
 const tag = uniq("wh");
@@ -135,10 +124,7 @@ describe("fulfilment from checkout.session.completed", () => {
       );
       expect(order).toMatchObject({ status: "paid", plan: planId, amount_cents: plan.priceCents, stripe_payment_intent_id: session.payment_intent });
       expect(order!.paid_at).not.toBeNull();
-      const [customer] = await query<{ email: string; stripe_customer_id: string; name: string }>(
-        "select c.* from customers c join orders o on o.customer_id = c.id where o.id = $1",
-        [order!.id],
-      );
+      const [customer] = await query<{ email: string; stripe_customer_id: string; name: string }>("select c.* from customers c join orders o on o.customer_id = c.id where o.id = $1", [order!.id]);
       expect(customer).toMatchObject({ email: email.toLowerCase(), stripe_customer_id: session.customer, name: "Ana Müller" });
 
       const job = (await jobOf(session.id))!;
@@ -282,11 +268,11 @@ describe("fulfilment from checkout.session.completed", () => {
   it("sends a live-catalog order only its country's and international directories", async () => {
     const liveTag = uniq("live");
     await query(
-        `insert into directories (slug, name, website, priority_tier, da_score, country, sandbox)
+      `insert into directories (slug, name, website, priority_tier, da_score, country, sandbox)
          select $1 || '-' || g, 'Live ' || g, 'https://l' || g || '.' || $1 || '.test', 1, 50 + (g % 40), (array['US','DE','FR','INT'])[1 + g % 4], false
          from generate_series(1, 240) g`,
-        [liveTag],
-      );
+      [liveTag],
+    );
     const { session, event } = paidEvent("starter", { country: "FR" });
     const res = await fetchWith({ DIRECTORY_CATALOG: "live" }, "/api/webhooks/stripe", {
       method: "POST",
@@ -295,10 +281,7 @@ describe("fulfilment from checkout.session.completed", () => {
     });
     expect(await res.json()).toMatchObject({ outcome: "fulfilled" });
     const job = (await jobOf(session.id))!;
-    const countries = await query<{ country: string }>(
-      "select distinct d.country from directory_submissions s join directories d on d.id = s.directory_id where s.job_id = $1 order by 1",
-      [job.id],
-    );
+    const countries = await query<{ country: string }>("select distinct d.country from directory_submissions s join directories d on d.id = s.directory_id where s.job_id = $1 order by 1", [job.id]);
     expect(countries.map((c) => c.country).every((c) => c === "FR" || c === "INT")).toBe(true);
     expect(await count("select 1 from directory_submissions s join directories d on d.id = s.directory_id where s.job_id = $1 and d.sandbox", [job.id])).toBe(0);
   });
@@ -338,10 +321,7 @@ describe("refunds", () => {
     await deliver(event);
     const job = (await jobOf(session.id))!;
     // Some work already left Postgres's hands.
-    await query(
-      `update directory_submissions set status = case when priority < 3 then 'submitted' when priority < 5 then 'queued' else status end where job_id = $1`,
-      [job.id],
-    );
+    await query(`update directory_submissions set status = case when priority < 3 then 'submitted' when priority < 5 then 'queued' else status end where job_id = $1`, [job.id]);
     const refund = stripeEvent("charge.refunded", refundedCharge(session.payment_intent as string));
     const res = await deliver(refund);
     expect(await res.json()).toMatchObject({ duplicate: false, outcome: "refunded" });

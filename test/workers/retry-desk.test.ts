@@ -11,7 +11,6 @@ import { query } from "./support/purchase";
 
 const PHONE_REFUSED = 'the directory refused a field: Phone (tel) — "Phone: enter the number without the country code (national format)."';
 
-
 describe("the retry analyzer in the coordinator", () => {
   it("retries a refused phone once in the format the directory asked for, then stops with a reason for staff", async () => {
     const { jobId, submissionId, stub, next } = await startOneTask();

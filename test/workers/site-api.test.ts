@@ -146,7 +146,11 @@ describe("the staff catalog API", () => {
       expect(res.status, JSON.stringify(body)).toBeLessThan(500);
       expect(res.body.error?.message).toBeTruthy();
     }
-    expect((await sql<{ is_active: boolean; priority_tier: number; name: string }>("select is_active, priority_tier, name from directories where id = $1", [dir!.id]))[0]).toEqual({ is_active: true, priority_tier: 3, name: "Directory 0" });
+    expect((await sql<{ is_active: boolean; priority_tier: number; name: string }>("select is_active, priority_tier, name from directories where id = $1", [dir!.id]))[0]).toEqual({
+      is_active: true,
+      priority_tier: 3,
+      name: "Directory 0",
+    });
     expect((await call(`/api/staff/directories/${crypto.randomUUID()}`, { method: "PATCH", token, body: { isActive: true } })).status).toBe(404);
     expect((await call("/api/staff/directories/nope", { method: "PATCH", token, body: { isActive: true } })).status).toBe(400);
   });
@@ -173,7 +177,10 @@ describe("the staff catalog API", () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({ code: "import_rejected", message: "2 of 3 row(s) have problems; nothing was imported" });
     const problems = refused.body.error!.details!.problems as { line: number; slug: string; errors: string[] }[];
-    expect(problems.map((p) => [p.line, p.slug])).toEqual([[3, `${tag}-d`], [4, `${tag}-c`]]);
+    expect(problems.map((p) => [p.line, p.slug])).toEqual([
+      [3, `${tag}-d`],
+      [4, `${tag}-c`],
+    ]);
     expect(problems[0]!.errors.join(" ")).toMatch(/website: .*http/);
     expect(problems[0]!.errors.join(" ")).toMatch(/priorityTier/);
     expect(problems[1]!.errors).toEqual(["slug: duplicate of line 2"]);

@@ -86,10 +86,7 @@ describe("job sockets", () => {
     const m = released[0]!;
     await stub.lease(m.submissionId, m.attempt, "w1");
     await stub.report({ jobId: seeded.jobId, submissionId: m.submissionId, attempt: m.attempt, outcome: "approved", listingUrl: "https://x.example/l" });
-    await until(
-      () => frames.some((f) => f.type === "submission" && f.submissions.some((s) => s.submissionId === m.submissionId && s.status === "approved")),
-      "delta after eviction",
-    );
+    await until(() => frames.some((f) => f.type === "submission" && f.submissions.some((s) => s.submissionId === m.submissionId && s.status === "approved")), "delta after eviction");
     expect(frames.some((f) => f.type === "activity" && f.lines.some((l) => l.message.includes("is live on")))).toBe(true);
   });
 
@@ -146,10 +143,7 @@ describe("ops overview socket", () => {
       await stub.lease(m.submissionId, m.attempt, "ops-test-worker");
       await stub.report({ jobId: customer.jobId, submissionId: m.submissionId, attempt: m.attempt, outcome: "submitted" });
     }
-    await until(
-      () => frames.some((f) => f.type === "ops" && f.overview.jobs.some((j) => j.jobId === customer.jobId && j.status === "completed")),
-      "the job completed on the board",
-    );
+    await until(() => frames.some((f) => f.type === "ops" && f.overview.jobs.some((j) => j.jobId === customer.jobId && j.status === "completed")), "the job completed on the board");
     const last = frames.filter((f) => f.type === "ops").at(-1) as Extract<ServerMessage, { type: "ops" }>;
     expect(last.overview.throughputPerMinute).toHaveLength(60);
     expect(last.overview.throughputPerMinute.at(-1)).toBeGreaterThanOrEqual(3);

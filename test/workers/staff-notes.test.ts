@@ -18,7 +18,6 @@ async function staffHeaders() {
   return headersOf("staff", newPeople());
 }
 
-
 describe("GET /api/staff/jobs/:id/notes", () => {
   it("is for staff only: anonymous 401, the job's own customer 403, staff 200", async () => {
     const job = await seedJob({ directories: 1 });

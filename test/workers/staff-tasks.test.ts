@@ -29,10 +29,7 @@ async function sql(text: string, values: unknown[] = []) {
 
 /** Marks the directories of these submissions manual, with catalog notes. */
 async function makeManual(submissionIds: string[], notes: string | null = null) {
-  await sql(
-    "update directories set automation = 'manual', notes = $2 where id in (select directory_id from directory_submissions where id = any($1::uuid[]))",
-    [submissionIds, notes],
-  );
+  await sql("update directories set automation = 'manual', notes = $2 where id in (select directory_id from directory_submissions where id = any($1::uuid[]))", [submissionIds, notes]);
 }
 
 function listen(res: Response) {
@@ -92,7 +89,12 @@ describe("staff tasks", () => {
     expect(snapshot.submissions.filter((s) => s.staffTask)).toHaveLength(2);
     await settled(seeded.jobId);
     const pg = await postgresState(seeded.jobId);
-    expect(pg.submissions.filter((s) => s.status === "manual").map((s) => s.id).sort()).toEqual([...manualIds].sort());
+    expect(
+      pg.submissions
+        .filter((s) => s.status === "manual")
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([...manualIds].sort());
 
     // Open packets are listed for staff, across jobs.
     const staff = await bearer(crypto.randomUUID(), true, "ops@example.com");
@@ -156,7 +158,11 @@ describe("staff tasks", () => {
     const submitted = { outcome: "submitted", customerAction: "Expect a verification call from the directory; confirm the address." };
     expect(await (await post(`/api/staff/tasks/${seeded.jobId}/${first}/outcome`, staff, submitted)).json()).toMatchObject({ applied: true, packet: { status: "submitted" } });
     await until(() => changes(frames).some((s) => s.submissionId === first && s.status === "submitted"), "submitted delta");
-    expect(changes(frames).filter((s) => s.submissionId === first).at(-1)).toMatchObject({ staffTask: true, customerAction: submitted.customerAction });
+    expect(
+      changes(frames)
+        .filter((s) => s.submissionId === first)
+        .at(-1),
+    ).toMatchObject({ staffTask: true, customerAction: submitted.customerAction });
 
     const approved = { outcome: "approved", listingUrl: "https://directory.example/listing/42" };
     const results = await Promise.all([1, 2, 3].map(() => post(`/api/staff/tasks/${seeded.jobId}/${first}/outcome`, staff, approved)));
@@ -164,7 +170,9 @@ describe("staff tasks", () => {
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(bodies.filter((b) => b.applied)).toHaveLength(1);
     await until(() => changes(frames).some((s) => s.submissionId === first && s.status === "approved"), "approved delta");
-    const live = changes(frames).filter((s) => s.submissionId === first).at(-1)!;
+    const live = changes(frames)
+      .filter((s) => s.submissionId === first)
+      .at(-1)!;
     expect(live).toMatchObject({ status: "approved", listingUrl: approved.listingUrl, customerAction: null });
     await until(() => frames.some((f) => f.type === "job" && f.job.approved === 1), "job progress with one approved");
     expect(frames.some((f) => f.type === "activity" && f.lines.some((l) => l.message.includes("is live on")))).toBe(true);

@@ -60,10 +60,14 @@ const deliveriesOf = (endpointId: string) =>
 
 /** Writes a job event as the coordinator's outbox does (dedupe key: a repeat is dropped). */
 async function jobEvent(seeded: { jobId: string; customerId: string }, kind: string, dedupeKey: string, submissionId: string | null = null) {
-  await query(
-    "insert into job_events (job_id, customer_id, submission_id, kind, message, dedupe_key) values ($1, $2, $3, $4, $5, $6) on conflict (dedupe_key) do nothing",
-    [seeded.jobId, seeded.customerId, submissionId, kind, `test ${kind}`, dedupeKey],
-  );
+  await query("insert into job_events (job_id, customer_id, submission_id, kind, message, dedupe_key) values ($1, $2, $3, $4, $5, $6) on conflict (dedupe_key) do nothing", [
+    seeded.jobId,
+    seeded.customerId,
+    submissionId,
+    kind,
+    `test ${kind}`,
+    dedupeKey,
+  ]);
 }
 
 describe("registering an endpoint", () => {

@@ -12,17 +12,7 @@ import { UI } from "./i18n.ts";
 import type { Rng } from "./random.ts";
 import { renderForm, STEP_INPUT } from "./render/form.ts";
 import { esc } from "./render/html.ts";
-import {
-  appShellPage,
-  confirmationHtml,
-  directoryPage,
-  embedPage,
-  homePage,
-  iframeHostPage,
-  listingPage,
-  messagePage,
-  searchPage,
-} from "./render/pages.ts";
+import { appShellPage, confirmationHtml, directoryPage, embedPage, homePage, iframeHostPage, listingPage, messagePage, searchPage } from "./render/pages.ts";
 import type { FarmStore, Session } from "./store.ts";
 import { processSubmission, type SubmissionContext, type SubmissionResult } from "./submission.ts";
 import type { FarmMail, FieldError, Listing, Submission, Variant } from "./types.ts";
@@ -125,7 +115,14 @@ async function route(variant: Variant, r: DirectoryRequest, deps: DirectoryDeps,
   }
 
   if (method === "POST" && (rest === formPath(variant) || (rest === "api/submit" && design.delivery === "spa-fetch"))) {
-    const ctx: SubmissionContext = { store: deps.store, captchas: deps.captchas, farmUrl: deps.farmUrl(), userAgent: r.req.headers["user-agent"], onSubmission: deps.onSubmission, onMail: deps.onMail };
+    const ctx: SubmissionContext = {
+      store: deps.store,
+      captchas: deps.captchas,
+      farmUrl: deps.farmUrl(),
+      userAgent: r.req.headers["user-agent"],
+      onSubmission: deps.onSubmission,
+      onMail: deps.onMail,
+    };
     const result = processSubmission(variant, postSession, r.posted, ctx);
     return rest === "api/submit" ? apiReply(variant, deps, session, result) : pageReply(variant, deps, session, result);
   }
@@ -177,8 +174,7 @@ function formReply(variant: Variant, deps: DirectoryDeps, session: Session, step
 function pageReply(variant: Variant, deps: DirectoryDeps, session: Session, result: SubmissionResult): Reply {
   const { design } = variant;
   const ui = UI[variant.language];
-  const wrap = (title: string, body: string, status: number) =>
-    html(design.delivery === "iframe" ? embedPage(variant, body) : directoryPage(variant, title, body), status);
+  const wrap = (title: string, body: string, status: number) => html(design.delivery === "iframe" ? embedPage(variant, body) : directoryPage(variant, title, body), status);
   switch (result.kind) {
     case "csrf":
       return wrap("403", `<div class="alert alert-error" role="alert"><p>${ui.csrf}</p></div>`, 403);

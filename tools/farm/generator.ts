@@ -30,37 +30,44 @@ const NAMING: Record<Language, { places: string[]; general: string[]; niche: (ni
   en: {
     places: ["Metro", "Harbor", "Summit", "Lakeside", "Northstar", "Riverside", "Golden Gate", "Bayview", "Pioneer", "Evergreen", "Capital", "Prairie", "Coastal", "Maple", "Liberty", "Union"],
     general: ["Business Finder", "Local Listings", "Business Directory", "Biz Pages", "Trade Index", "Merchant Guide", "Company Hub", "Yellow Book", "City Guide", "Business Registry"],
-    niche: (n, p) => `${p} ${{ "home-services": "Home Pros", legal: "Lawyer Finder", medical: "Health Directory", restaurants: "Food Guide", software: "Tech Listings", automotive: "Auto Services", "real-estate": "Property Guide", hotels: "Stay Finder", "beauty-wellness": "Beauty Book", pets: "Pet Services", b2b: "B2B Network" }[n]}`,
+    niche: (n, p) =>
+      `${p} ${{ "home-services": "Home Pros", legal: "Lawyer Finder", medical: "Health Directory", restaurants: "Food Guide", software: "Tech Listings", automotive: "Auto Services", "real-estate": "Property Guide", hotels: "Stay Finder", "beauty-wellness": "Beauty Book", pets: "Pet Services", b2b: "B2B Network" }[n]}`,
   },
   de: {
     places: ["Nord", "Süd", "Bayern", "Rhein-Main", "Berlin", "Hamburg", "Sachsen", "Ruhr", "Schwaben", "Alpen", "Wien", "Zürich"],
     general: ["Branchenbuch", "Firmenverzeichnis", "Firmenfinder", "Gelbe Liste", "Stadtbranchen", "Unternehmensregister", "Branchenportal"],
-    niche: (n, p) => `${{ "home-services": "Handwerker", legal: "Anwaltssuche", medical: "Arztfinder", restaurants: "Gastroführer", software: "IT-Firmen", automotive: "Werkstattfinder", "real-estate": "Immobilienprofis", hotels: "Unterkunft", "beauty-wellness": "Wellnessführer", pets: "Tierprofis", b2b: "B2B-Verzeichnis" }[n]} ${p}`,
+    niche: (n, p) =>
+      `${{ "home-services": "Handwerker", legal: "Anwaltssuche", medical: "Arztfinder", restaurants: "Gastroführer", software: "IT-Firmen", automotive: "Werkstattfinder", "real-estate": "Immobilienprofis", hotels: "Unterkunft", "beauty-wellness": "Wellnessführer", pets: "Tierprofis", b2b: "B2B-Verzeichnis" }[n]} ${p}`,
   },
   fr: {
     places: ["Lyon", "Bretagne", "Provence", "Paris", "Nord", "Alsace", "Bordeaux", "Wallonie", "Bruxelles", "Normandie"],
     general: ["Annuaire des Pros", "Annuaire Local", "Guide des Entreprises", "Répertoire Pro", "Pages Entreprises"],
-    niche: (n, p) => `${{ "home-services": "Artisans", legal: "Avocats", medical: "Santé", restaurants: "Restos", software: "Numérique", automotive: "Garages", "real-estate": "Immobilier", hotels: "Hébergements", "beauty-wellness": "Beauté", pets: "Animaux", b2b: "Pros B2B" }[n]} ${p}`,
+    niche: (n, p) =>
+      `${{ "home-services": "Artisans", legal: "Avocats", medical: "Santé", restaurants: "Restos", software: "Numérique", automotive: "Garages", "real-estate": "Immobilier", hotels: "Hébergements", "beauty-wellness": "Beauté", pets: "Animaux", b2b: "Pros B2B" }[n]} ${p}`,
   },
   es: {
     places: ["Madrid", "Andalucía", "Valencia", "Cataluña", "Norte", "Jalisco", "CDMX", "Galicia", "Canarias"],
     general: ["Guía de Empresas", "Directorio Comercial", "Páginas Locales", "Guía Pro", "Directorio de Negocios"],
-    niche: (n, p) => `${{ "home-services": "Reformas", legal: "Abogados", medical: "Salud", restaurants: "Restaurantes", software: "Tecnología", automotive: "Talleres", "real-estate": "Inmobiliarias", hotels: "Alojamientos", "beauty-wellness": "Belleza", pets: "Mascotas", b2b: "Empresas B2B" }[n]} ${p}`,
+    niche: (n, p) =>
+      `${{ "home-services": "Reformas", legal: "Abogados", medical: "Salud", restaurants: "Restaurantes", software: "Tecnología", automotive: "Talleres", "real-estate": "Inmobiliarias", hotels: "Alojamientos", "beauty-wellness": "Belleza", pets: "Mascotas", b2b: "Empresas B2B" }[n]} ${p}`,
   },
   it: {
     places: ["Milano", "Roma", "Toscana", "Veneto", "Napoli", "Torino", "Sicilia", "Emilia"],
     general: ["Elenco Aziende", "Guida Imprese", "Annuario Locale", "Pagine Aziende"],
-    niche: (n, p) => `${{ "home-services": "Artigiani", legal: "Avvocati", medical: "Salute", restaurants: "Ristoranti", software: "Informatica", automotive: "Officine", "real-estate": "Immobiliari", hotels: "Alloggi", "beauty-wellness": "Bellezza", pets: "Animali", b2b: "Imprese B2B" }[n]} ${p}`,
+    niche: (n, p) =>
+      `${{ "home-services": "Artigiani", legal: "Avvocati", medical: "Salute", restaurants: "Ristoranti", software: "Informatica", automotive: "Officine", "real-estate": "Immobiliari", hotels: "Alloggi", "beauty-wellness": "Bellezza", pets: "Animali", b2b: "Imprese B2B" }[n]} ${p}`,
   },
   nl: {
     places: ["Utrecht", "Amsterdam", "Brabant", "Rotterdam", "Friesland", "Limburg", "Gelderland", "Vlaanderen"],
     general: ["Bedrijvengids", "Bedrijvenregister", "Lokale Gids", "Ondernemersgids"],
-    niche: (n, p) => `${{ "home-services": "Vakmensen", legal: "Advocatengids", medical: "Zorggids", restaurants: "Horecagids", software: "ICT-gids", automotive: "Garagegids", "real-estate": "Makelaars", hotels: "Overnachten", "beauty-wellness": "Beautygids", pets: "Dierengids", b2b: "Zakelijk" }[n]} ${p}`,
+    niche: (n, p) =>
+      `${{ "home-services": "Vakmensen", legal: "Advocatengids", medical: "Zorggids", restaurants: "Horecagids", software: "ICT-gids", automotive: "Garagegids", "real-estate": "Makelaars", hotels: "Overnachten", "beauty-wellness": "Beautygids", pets: "Dierengids", b2b: "Zakelijk" }[n]} ${p}`,
   },
   pt: {
     places: ["Lisboa", "Porto", "Minho", "Algarve", "São Paulo", "Rio", "Minas", "Bahia"],
     general: ["Guia de Empresas", "Lista Comercial", "Diretório Local", "Páginas Empresariais"],
-    niche: (n, p) => `${{ "home-services": "Serviços Casa", legal: "Advogados", medical: "Saúde", restaurants: "Restaurantes", software: "Tecnologia", automotive: "Oficinas", "real-estate": "Imobiliárias", hotels: "Alojamento", "beauty-wellness": "Beleza", pets: "Animais", b2b: "Negócios B2B" }[n]} ${p}`,
+    niche: (n, p) =>
+      `${{ "home-services": "Serviços Casa", legal: "Advogados", medical: "Saúde", restaurants: "Restaurantes", software: "Tecnologia", automotive: "Oficinas", "real-estate": "Imobiliárias", hotels: "Alojamento", "beauty-wellness": "Beleza", pets: "Animais", b2b: "Negócios B2B" }[n]} ${p}`,
   },
 };
 

@@ -46,9 +46,7 @@ export class FarmStore {
   }
 
   submissions(filter: SubmissionFilter = {}): Submission[] {
-    return this.submissionList.filter(
-      (s) => (!filter.slug || s.slug === filter.slug) && (!filter.design || s.design === filter.design) && (!filter.outcome || s.outcome === filter.outcome),
-    );
+    return this.submissionList.filter((s) => (!filter.slug || s.slug === filter.slug) && (!filter.design || s.design === filter.design) && (!filter.outcome || s.outcome === filter.outcome));
   }
 
   session(id: string | undefined, slug: string): Session | undefined {
@@ -148,9 +146,7 @@ export class FarmStore {
       const [short, long] = d.length < digits.length ? [d, digits] : [digits, d];
       return short.length >= 7 && long.endsWith(short);
     };
-    return this.listings({ slug }).find(
-      (l) => l.businessName.trim().toLowerCase() === name && (digits ? samePhone(l.phone) : l.email.toLowerCase() === email.toLowerCase()),
-    );
+    return this.listings({ slug }).find((l) => l.businessName.trim().toLowerCase() === name && (digits ? samePhone(l.phone) : l.email.toLowerCase() === email.toLowerCase()));
   }
 
   mail(entry: FarmMail): void {

@@ -123,10 +123,7 @@ function checkCaptchas(variant: Variant, fields: FieldSpec[], posted: Posted, ca
   for (const f of fields) {
     if (f.type !== "captcha") continue;
     const given = one(posted, f.name);
-    const ok =
-      f.control === "captcha-token"
-        ? captchas.checkToken(given, variant.siteKey)
-        : captchas.checkAnswer(variant.slug, one(posted, CAPTCHA_ID_INPUT), given);
+    const ok = f.control === "captcha-token" ? captchas.checkToken(given, variant.siteKey) : captchas.checkAnswer(variant.slug, one(posted, CAPTCHA_ID_INPUT), given);
     if (!ok) errors.push({ field: f.name, message: ui.captchaWrong(plainLabel(f)) });
   }
   return errors;
@@ -137,7 +134,16 @@ function sendVerification(variant: Variant, listing: Listing, to: string, ctx: S
   const token = ctx.store.verifyToken(listing.id)!;
   const link = `${ctx.farmUrl}${variant.basePath}verify?token=${token}`;
   const host = new URL(ctx.farmUrl).hostname;
-  const mail: FarmMail = { from: `no-reply@${host}`, to, subject: `${ui.mailSubject} – ${variant.name}`, text: ui.mailBody(link), link, slug: variant.slug, listingId: listing.id, at: new Date().toISOString() };
+  const mail: FarmMail = {
+    from: `no-reply@${host}`,
+    to,
+    subject: `${ui.mailSubject} – ${variant.name}`,
+    text: ui.mailBody(link),
+    link,
+    slug: variant.slug,
+    listingId: listing.id,
+    at: new Date().toISOString(),
+  };
   ctx.store.mail(mail);
   ctx.onMail?.(mail);
 }

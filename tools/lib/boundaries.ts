@@ -77,7 +77,15 @@ export function importsOf(text: string, fileName = "file.ts"): { specifier: stri
       for (const item of node) visit(item);
       return;
     }
-    const n = node as { type?: string; source?: unknown; argument?: unknown; arguments?: unknown[]; callee?: { type?: string }; moduleReference?: { type?: string; expression?: unknown }; loc?: { start: { line: number } } };
+    const n = node as {
+      type?: string;
+      source?: unknown;
+      argument?: unknown;
+      arguments?: unknown[];
+      callee?: { type?: string };
+      moduleReference?: { type?: string; expression?: unknown };
+      loc?: { start: { line: number } };
+    };
     switch (n.type) {
       case "ImportDeclaration":
       case "ExportNamedDeclaration":
@@ -111,7 +119,10 @@ export function importsOf(text: string, fileName = "file.ts"): { specifier: stri
  * an alias added later cannot slip past.
  */
 export function resolveSpecifier(root: string, file: string, specifier: string): string | null {
-  if (specifier.startsWith(".")) return relative(root, resolve(root, dirname(file), specifier)).split(sep).join("/");
+  if (specifier.startsWith("."))
+    return relative(root, resolve(root, dirname(file), specifier))
+      .split(sep)
+      .join("/");
   if (specifier.startsWith("/")) return relative(root, specifier).split(sep).join("/");
   const head = specifier.split("/")[0]!;
   if ([...DEPLOYABLES, ...NOT_SHIPPED].includes(head)) return specifier;

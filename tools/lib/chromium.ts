@@ -79,7 +79,10 @@ async function findOne(): Promise<string> {
  */
 let nextProxy = 0;
 export function proxyArgs(pool = process.env.PROXY_POOL ?? ""): string[] {
-  const proxies = pool.split(",").map((p) => p.trim()).filter(Boolean);
+  const proxies = pool
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (proxies.length === 0) return [];
   return [`--proxy-server=${proxies[nextProxy++ % proxies.length]}`];
 }
@@ -147,7 +150,7 @@ export async function loadHtmlOffline(page: Page, html: string | Uint8Array, url
       const st = offlineState.get(page);
       if (st && req.url() === st.url && req.isNavigationRequest() && req.frame() === page.mainFrame()) {
         // bytes keep the page's own charset (meta or sniffing); strings are UTF-8
-        const contentType = typeof st.html === "string" || !declaresCharset(st.html) && isUtf8(st.html) ? "text/html; charset=utf-8" : "text/html";
+        const contentType = typeof st.html === "string" || (!declaresCharset(st.html) && isUtf8(st.html)) ? "text/html; charset=utf-8" : "text/html";
         void req.respond({ status: 200, contentType, body: st.html }).catch(() => {});
       } else {
         void req.abort("blockedbyclient").catch(() => {});

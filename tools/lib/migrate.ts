@@ -15,9 +15,7 @@ const bootstrapFile = fileURLToPath(new URL("../../migrations/bootstrap/local-su
 
 /** Supabase databases have the supabase_admin role; plain Postgres does not. */
 async function isSupabase(client: pg.Client): Promise<boolean> {
-  const { rows } = await client.query<{ found: boolean }>(
-    "select exists (select 1 from pg_roles where rolname = 'supabase_admin') as found",
-  );
+  const { rows } = await client.query<{ found: boolean }>("select exists (select 1 from pg_roles where rolname = 'supabase_admin') as found");
   return rows[0]?.found === true;
 }
 

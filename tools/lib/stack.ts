@@ -203,7 +203,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const dir = await mkdtemp(join(tmpdir(), "directorybolt-stack-"));
       cleanups.push(() => rm(dir, { recursive: true, force: true }));
       const envFile = join(dir, "workers.env");
-      await writeFile(envFile, Object.entries(options.vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+      await writeFile(
+        envFile,
+        Object.entries(options.vars)
+          .map(([k, v]) => `${k}=${v}`)
+          .join("\n") + "\n",
+      );
       extra.push("--env-file", envFile);
       browserConfig = await browserWorkerConfig(options.vars, dir);
     }

@@ -26,15 +26,33 @@ const RenderBench = lazy(() => import("./pages/RenderBench"));
 function Layout(props: RouteSectionProps) {
   return (
     <>
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
       <nav aria-label="Main">
-        <A href="/" class="brand" end>DirectoryBolt</A>
+        <A href="/" class="brand" end>
+          DirectoryBolt
+        </A>
         <Show when={claims()} fallback={<A href="/sign-in">Sign in</A>}>
           <A href="/business">Business profile</A>
           <A href="/jobs">My jobs</A>
-          <Show when={isStaff()}><A href="/staff" end>Staff</A><A href="/staff/directories">Catalog</A></Show>
+          <Show when={isStaff()}>
+            <A href="/staff" end>
+              Staff
+            </A>
+            <A href="/staff/directories">Catalog</A>
+          </Show>
           <span class="muted">{claims()!.email}</span>
-          <button type="button" class="link" onClick={() => { setToken(null); location.assign("/"); }}>Sign out</button>
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              setToken(null);
+              location.assign("/");
+            }}
+          >
+            Sign out
+          </button>
         </Show>
       </nav>
       <main id="main">{props.children}</main>

@@ -38,13 +38,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   if (!res.ok) {
     const error = (data as { error?: { code?: string; message?: string; details?: { fields?: Record<string, string> } } } | null)?.error;
-    throw new ApiFailure(
-      res.status,
-      error?.code ?? `http_${res.status}`,
-      error?.message ?? `The server answered ${res.status} ${res.statusText}`,
-      error?.details?.fields ?? {},
-      error?.details,
-    );
+    throw new ApiFailure(res.status, error?.code ?? `http_${res.status}`, error?.message ?? `The server answered ${res.status} ${res.statusText}`, error?.details?.fields ?? {}, error?.details);
   }
   return data as T;
 }

@@ -19,13 +19,7 @@ export function ErrorNote(props: { error: unknown }) {
 export function LiveBadge(props: { status: LiveStatus; retryIn: number }) {
   return (
     <span class={`badge badge-${props.status}`} role="status" aria-live="polite" data-testid="live-badge">
-      {props.status === "live"
-        ? "● Live"
-        : props.status === "reconnecting"
-          ? `Reconnecting… (retry in ${props.retryIn} s)`
-          : props.status === "connecting"
-            ? "Connecting…"
-            : "Offline"}
+      {props.status === "live" ? "● Live" : props.status === "reconnecting" ? `Reconnecting… (retry in ${props.retryIn} s)` : props.status === "connecting" ? "Connecting…" : "Offline"}
     </span>
   );
 }
@@ -40,26 +34,33 @@ export function Progress(props: { state: JobState }) {
             <strong data-testid="percent">{j().percent}%</strong>
             <span class={`status status-${j().status}`}>{label(j().status)}</span>
           </div>
-          <div
-            class="bar"
-            role="progressbar"
-            aria-label="Submissions done"
-            aria-valuemin="0"
-            aria-valuemax="100"
-            aria-valuenow={j().percent}
-          >
+          <div class="bar" role="progressbar" aria-label="Submissions done" aria-valuemin="0" aria-valuemax="100" aria-valuenow={j().percent}>
             <div class="bar-fill" style={{ width: `${j().percent}%` }} />
           </div>
           <dl class="counts">
-            <div><dt>Submitted</dt><dd data-testid="count-submitted">{j().submitted}</dd></div>
-            <div><dt>Approved</dt><dd data-testid="count-approved">{j().approved}</dd></div>
-            <div><dt>Failed</dt><dd data-testid="count-failed">{j().failed}</dd></div>
-            <div><dt>Remaining</dt><dd data-testid="count-remaining">{j().remaining}</dd></div>
-            <div><dt>Total</dt><dd>{j().total}</dd></div>
+            <div>
+              <dt>Submitted</dt>
+              <dd data-testid="count-submitted">{j().submitted}</dd>
+            </div>
+            <div>
+              <dt>Approved</dt>
+              <dd data-testid="count-approved">{j().approved}</dd>
+            </div>
+            <div>
+              <dt>Failed</dt>
+              <dd data-testid="count-failed">{j().failed}</dd>
+            </div>
+            <div>
+              <dt>Remaining</dt>
+              <dd data-testid="count-remaining">{j().remaining}</dd>
+            </div>
+            <div>
+              <dt>Total</dt>
+              <dd>{j().total}</dd>
+            </div>
           </dl>
           <p>
-            Now working on: <strong>{j().current?.directoryName ?? "—"}</strong> · Estimated finish:{" "}
-            <strong>{j().status === "completed" ? "done" : eta(j().eta)}</strong>
+            Now working on: <strong>{j().current?.directoryName ?? "—"}</strong> · Estimated finish: <strong>{j().status === "completed" ? "done" : eta(j().eta)}</strong>
           </p>
           <Show when={j().statusReason}>
             <p class="muted">{j().statusReason}</p>
@@ -107,7 +108,9 @@ function ListingStateCell(props: { row: SubmissionView }) {
   const s = () => listingState(props.row);
   return (
     <>
-      <span class={`chip state-${s().state}`} data-state={s().state}>{s().label}</span>
+      <span class={`chip state-${s().state}`} data-state={s().state}>
+        {s().label}
+      </span>
       <div class="muted state-detail">{s().detail}</div>
     </>
   );
@@ -147,8 +150,14 @@ export function SubmissionsTable(props: {
                   <td>
                     <Show when={props.staff} fallback={<ListingStateCell row={row()} />}>
                       <span class={`chip chip-${row().status}`}>{label(row().status)}</span>
-                      <Show when={row().staffTask}> <span class="muted">(staff)</span></Show>
-                      <Show when={row().attempt > 1}> <span class="muted">(try {row().attempt})</span></Show>
+                      <Show when={row().staffTask}>
+                        {" "}
+                        <span class="muted">(staff)</span>
+                      </Show>
+                      <Show when={row().attempt > 1}>
+                        {" "}
+                        <span class="muted">(try {row().attempt})</span>
+                      </Show>
                     </Show>
                   </td>
                   <td>{time(row().updatedAt)}</td>

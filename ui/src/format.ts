@@ -1,8 +1,7 @@
 import { listingState } from "../../core/listing-states";
 import type { SubmissionView } from "../../core/protocol/live";
 
-export const money = (cents: number) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 }).format(cents / 100);
+export const money = (cents: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 }).format(cents / 100);
 
 export const time = (ms: number | null | undefined) => (ms ? new Date(ms).toLocaleTimeString() : "");
 
@@ -25,9 +24,7 @@ export function submissionsCsv(rows: SubmissionView[]): string {
   const head = ["directory", "state", "state_detail", "status", "attempt", "updated_at", "listing_url", "failure_class", "failure_reason", "submission_id"];
   const lines = rows.map((r) => {
     const state = listingState(r);
-    return [r.directoryName, state.label, state.detail, r.status, r.attempt, new Date(r.updatedAt).toISOString(), r.listingUrl, r.failureClass, r.failureReason, r.submissionId]
-      .map(cell)
-      .join(",");
+    return [r.directoryName, state.label, state.detail, r.status, r.attempt, new Date(r.updatedAt).toISOString(), r.listingUrl, r.failureClass, r.failureReason, r.submissionId].map(cell).join(",");
   });
   return [head.join(","), ...lines].join("\r\n") + "\r\n";
 }

@@ -51,9 +51,7 @@ export function readFragment(hash: string): FragmentSession | AuthFailure | null
   if (p.get("error") || p.get("error_code")) {
     const code = p.get("error_code");
     const words = p.get("error_description") ?? p.get("error") ?? "unknown error";
-    return new AuthFailure(
-      code === "otp_expired" ? "This sign-in link has expired or was already used. Ask for a new one below." : `Sign-in failed: ${words}`,
-    );
+    return new AuthFailure(code === "otp_expired" ? "This sign-in link has expired or was already used. Ask for a new one below." : `Sign-in failed: ${words}`);
   }
   const accessToken = p.get("access_token");
   if (!accessToken) return null;

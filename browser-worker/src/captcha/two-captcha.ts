@@ -15,10 +15,7 @@ export interface SolverConfig {
   fetch?: typeof fetch;
 }
 
-export type CaptchaTask =
-  | { kind: "recaptcha"; siteKey: string; pageUrl: string }
-  | { kind: "hcaptcha"; siteKey: string; pageUrl: string }
-  | { kind: "image"; imageBase64: string };
+export type CaptchaTask = { kind: "recaptcha"; siteKey: string; pageUrl: string } | { kind: "hcaptcha"; siteKey: string; pageUrl: string } | { kind: "image"; imageBase64: string };
 
 export class CaptchaError extends Error {
   constructor(
@@ -66,9 +63,7 @@ export class TwoCaptchaClient {
   private async call(endpoint: "in.php" | "res.php", params: Record<string, string>, method: "GET" | "POST"): Promise<ApiAnswer> {
     const body = new URLSearchParams({ key: this.config.apiKey, json: "1", ...params });
     const res =
-      method === "POST"
-        ? await this.fetch(this.url(endpoint), { method, body, headers: { "content-type": "application/x-www-form-urlencoded" } })
-        : await this.fetch(`${this.url(endpoint)}?${body}`);
+      method === "POST" ? await this.fetch(this.url(endpoint), { method, body, headers: { "content-type": "application/x-www-form-urlencoded" } }) : await this.fetch(`${this.url(endpoint)}?${body}`);
     if (!res.ok) throw new CaptchaError("ERROR_HTTP", `solver answered HTTP ${res.status}`);
     const data = (await res.json()) as Partial<ApiAnswer>;
     if (typeof data.request !== "string" || (data.status !== 0 && data.status !== 1)) {

@@ -7,7 +7,10 @@
 import { fold, hash32 } from "../../../core/text";
 
 export function usernameFor(businessName: string, jobId: string, directoryId: string, maxLength = 20): string {
-  const base = fold(businessName).replace(/[^a-z0-9]/g, "").replace(/^\d+/, "") || "business";
+  const base =
+    fold(businessName)
+      .replace(/[^a-z0-9]/g, "")
+      .replace(/^\d+/, "") || "business";
   const suffix = String(hash32(`username:${jobId}:${directoryId}`) % 10_000).padStart(4, "0");
   const room = Math.max(4, Math.min(maxLength, 30) - suffix.length);
   return `${base.slice(0, room)}${suffix}`;

@@ -9,9 +9,31 @@ import type { FieldType } from "../../../core/vocabulary";
 import { frameList, isNavigationRace, sleep, type EngineFrame, type EnginePage } from "./page";
 
 const FILLABLE: ReadonlySet<FieldType> = new Set<FieldType>([
-  "name", "given-name", "family-name", "email", "tel", "url", "street-address", "address-line1", "address-line2", "address-level2", "address-level1",
-  "postal-code", "country", "description", "category", "hours", "username", "new-password", "social-facebook", "social-instagram", "social-linkedin",
-  "social-twitter", "social-youtube", "social-tiktok", "social-other",
+  "name",
+  "given-name",
+  "family-name",
+  "email",
+  "tel",
+  "url",
+  "street-address",
+  "address-line1",
+  "address-line2",
+  "address-level2",
+  "address-level1",
+  "postal-code",
+  "country",
+  "description",
+  "category",
+  "hours",
+  "username",
+  "new-password",
+  "social-facebook",
+  "social-instagram",
+  "social-linkedin",
+  "social-twitter",
+  "social-youtube",
+  "social-tiktok",
+  "social-other",
 ]);
 
 /**

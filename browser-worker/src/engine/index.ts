@@ -121,7 +121,16 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
       if (state.status) httpStatus = state.status;
       const text = `${state.headings} ${state.mainText}`;
       if (state.status && state.status >= 400) {
-        const cls = classify({ state, status: state.status, settled: { how: "navigated", invalidFields: [] }, fields: [], newForm: false, sameFormBack: false, formUrl: startUrl, timeoutMs: stepTimeout });
+        const cls = classify({
+          state,
+          status: state.status,
+          settled: { how: "navigated", invalidFields: [] },
+          fields: [],
+          newForm: false,
+          sameFormBack: false,
+          formUrl: startUrl,
+          timeoutMs: stepTimeout,
+        });
         if (cls.kind === "failed") return fail(cls.failureClass, cls.reason, cls.retryAfterSeconds !== undefined ? { retryAfterSeconds: cls.retryAfterSeconds } : {});
       }
       if (says("rateLimited", text)) return fail("rate_limited", clip(text, 200), { retryAfterSeconds: 60 });
@@ -201,7 +210,10 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
         log(`failed: ${cls.failureClass}: ${cls.reason}`);
         // A captcha refused after the solver answered; or one asked for that this attempt never saw.
         if (cls.failureClass === "captcha") captcha = captcha === "solved" ? "refused" : captcha === "none_seen" ? "missing" : captcha;
-        return fail(cls.failureClass, cls.reason, { ...(cls.retryAfterSeconds !== undefined ? { retryAfterSeconds: cls.retryAfterSeconds } : {}), confirmationText: clip(state.alerts.join(" | ") || state.headings, 300) || undefined });
+        return fail(cls.failureClass, cls.reason, {
+          ...(cls.retryAfterSeconds !== undefined ? { retryAfterSeconds: cls.retryAfterSeconds } : {}),
+          confirmationText: clip(state.alerts.join(" | ") || state.headings, 300) || undefined,
+        });
       }
       let outcome: EngineResult["outcome"] = cls.emailPending ? "awaiting_verification" : "submitted";
       if (!cls.emailPending && cls.listingUrl) {

@@ -89,7 +89,10 @@ export interface Probe {
 export function pageLib() {
   const g = globalThis as any;
   const doc = g.document as any;
-  const clean = (s: unknown) => String(s ?? "").replace(/\s+/g, " ").trim();
+  const clean = (s: unknown) =>
+    String(s ?? "")
+      .replace(/\s+/g, " ")
+      .trim();
   const fold = (s: string) =>
     String(s || "")
       .normalize("NFKD")
@@ -153,7 +156,8 @@ export function pageLib() {
     const parts: string[] = [];
     if (el.getAttribute("aria-describedby")) parts.push(byIds(el.getAttribute("aria-describedby")));
     const wrap = wrapperOf(el);
-    if (wrap) for (const h of Array.from(wrap.querySelectorAll("small, .hint, .help, .help-block, .form-text, .description, .field-hint, .gfield_description") as ArrayLike<any>)) parts.push(textOf(h));
+    if (wrap)
+      for (const h of Array.from(wrap.querySelectorAll("small, .hint, .help, .help-block, .form-text, .description, .field-hint, .gfield_description") as ArrayLike<any>)) parts.push(textOf(h));
     const seen = new Set<string>();
     return parts.filter((p) => p && !seen.has(p) && seen.add(p)).join(" ");
   };
@@ -233,11 +237,33 @@ export function pageLib() {
     describeFields(arg: { selectors: string[] }): FieldDetails[] {
       return arg.selectors.map((sel) => {
         const el = q(sel);
-        const empty: FieldDetails = { found: false, tag: "", type: "", name: "", id: "", visible: false, disabled: false, readOnly: false, required: false, maxLength: -1, pattern: "", placeholder: "", label: "", hint: "", value: "", checked: false, multiple: false, options: [], group: [], groupLabel: "" };
+        const empty: FieldDetails = {
+          found: false,
+          tag: "",
+          type: "",
+          name: "",
+          id: "",
+          visible: false,
+          disabled: false,
+          readOnly: false,
+          required: false,
+          maxLength: -1,
+          pattern: "",
+          placeholder: "",
+          label: "",
+          hint: "",
+          value: "",
+          checked: false,
+          multiple: false,
+          options: [],
+          group: [],
+          groupLabel: "",
+        };
         if (!el) return empty;
         const tag = el.tagName.toLowerCase();
         const role = (el.getAttribute("role") || "").toLowerCase();
-        const type = tag === "input" ? (el.getAttribute("type") || "text").toLowerCase() : tag === "select" ? (el.multiple ? "select-multiple" : "select-one") : tag === "textarea" ? "textarea" : role || tag;
+        const type =
+          tag === "input" ? (el.getAttribute("type") || "text").toLowerCase() : tag === "select" ? (el.multiple ? "select-multiple" : "select-one") : tag === "textarea" ? "textarea" : role || tag;
         const label = labelOf(el);
         const wrap = wrapperOf(el);
         const info: FieldDetails = {
@@ -261,12 +287,20 @@ export function pageLib() {
           multiple: !!el.multiple,
         };
         if (tag === "select") {
-          info.options = Array.from(el.options as ArrayLike<any>).map((o: any, i: number) => ({ index: i, value: o.value, label: clean(o.label || o.text), selected: !!o.selected, disabled: !!o.disabled }));
+          info.options = Array.from(el.options as ArrayLike<any>).map((o: any, i: number) => ({
+            index: i,
+            value: o.value,
+            label: clean(o.label || o.text),
+            selected: !!o.selected,
+            disabled: !!o.disabled,
+          }));
         } else if (type === "checkbox" || type === "radio") {
           info.group = groupMembers(el).map((x: any, i: number) => ({ index: i, value: x.value, label: memberLabel(x), selected: !!x.checked }));
           const fs = el.closest("fieldset");
           const rg = el.closest("[role=group], [role=radiogroup]");
-          info.groupLabel = clean((rg && (byIds(rg.getAttribute("aria-labelledby")) || rg.getAttribute("aria-label"))) || (fs && fs.querySelector("legend") && textOf(fs.querySelector("legend"))) || "");
+          info.groupLabel = clean(
+            (rg && (byIds(rg.getAttribute("aria-labelledby")) || rg.getAttribute("aria-label"))) || (fs && fs.querySelector("legend") && textOf(fs.querySelector("legend"))) || "",
+          );
         } else if (role === "combobox" || role === "listbox") {
           info.options = optionsOf(listboxOf(el));
           const hidden = el.parentElement && el.parentElement.querySelector("input[type=hidden]");
@@ -379,11 +413,12 @@ export function pageLib() {
           return { error: "captcha canvas is not readable", imageSelector };
         }
       }
-      if (!img.complete) await new Promise((resolve) => {
-        img.addEventListener("load", resolve, { once: true });
-        img.addEventListener("error", resolve, { once: true });
-        setTimeout(resolve, 3000);
-      });
+      if (!img.complete)
+        await new Promise((resolve) => {
+          img.addEventListener("load", resolve, { once: true });
+          img.addEventListener("error", resolve, { once: true });
+          setTimeout(resolve, 3000);
+        });
       const w = img.naturalWidth || img.width;
       const h = img.naturalHeight || img.height;
       if (w && h) {
@@ -405,7 +440,8 @@ export function pageLib() {
       const out: { kind: "recaptcha" | "hcaptcha"; siteKey: string; callback: string }[] = [];
       for (const w of Array.from(doc.querySelectorAll("[data-sitekey]") as ArrayLike<any>) as any[]) {
         const cls = `${w.className || ""}`;
-        const hcaptcha = /h-captcha|hcaptcha/i.test(cls) || (!/g-recaptcha|recaptcha/i.test(cls) && !!doc.querySelector("[name=h-captcha-response]") && !doc.querySelector("[name=g-recaptcha-response]"));
+        const hcaptcha =
+          /h-captcha|hcaptcha/i.test(cls) || (!/g-recaptcha|recaptcha/i.test(cls) && !!doc.querySelector("[name=h-captcha-response]") && !doc.querySelector("[name=g-recaptcha-response]"));
         out.push({ kind: hcaptcha ? "hcaptcha" : "recaptcha", siteKey: w.getAttribute("data-sitekey") || "", callback: w.getAttribute("data-callback") || "" });
       }
       if (!out.length) {
@@ -470,7 +506,10 @@ export function pageLib() {
       }
       if (!scope) scope = doc.body;
       const extra = form && form.id ? Array.from(doc.querySelectorAll(`[form="${form.id}"]`) as ArrayLike<any>) : [];
-      const all = [...(Array.from(scope.querySelectorAll("button, input[type=submit], input[type=image], input[type=button], [role=button], a.btn, a.button") as ArrayLike<any>) as any[]), ...(extra as any[])];
+      const all = [
+        ...(Array.from(scope.querySelectorAll("button, input[type=submit], input[type=image], input[type=button], [role=button], a.btn, a.button") as ArrayLike<any>) as any[]),
+        ...(extra as any[]),
+      ];
       const submitRe = new RegExp(arg.submitWords, "i");
       const notRe = new RegExp(arg.notSubmitWords, "i");
       const wanted = arg.submitPattern ? new RegExp(arg.submitPattern, "i") : null;
@@ -532,8 +571,10 @@ export function pageLib() {
     },
 
     pageState(): PageState {
-      const ERR = "[role=alert], .alert-error, .alert-danger, .alert-warning, .error, .errors, .errorlist, .error-message, .field-error, .invalid-feedback, .validation-summary-errors, .field-validation-error, .notice-error, .message-error, .text-danger, .form-error, .wpcf7-not-valid-tip, .validation_message, #errors, .errormsg";
-      const OK = "[role=status], .alert-success, .success, .notice-success, .message-success, .updated, .confirmation, .thank-you, .thankyou, .thanks, .wpcf7-mail-sent-ok, .gform_confirmation_message";
+      const ERR =
+        "[role=alert], .alert-error, .alert-danger, .alert-warning, .error, .errors, .errorlist, .error-message, .field-error, .invalid-feedback, .validation-summary-errors, .field-validation-error, .notice-error, .message-error, .text-danger, .form-error, .wpcf7-not-valid-tip, .validation_message, #errors, .errormsg";
+      const OK =
+        "[role=status], .alert-success, .success, .notice-success, .message-success, .updated, .confirmation, .thank-you, .thankyou, .thanks, .wpcf7-mail-sent-ok, .gform_confirmation_message";
       const texts = (sel: string) => {
         const els = Array.from(doc.querySelectorAll(sel) as ArrayLike<any>).filter((e: any) => visible(e) && textOf(e));
         // keep the outermost of nested matches
@@ -562,7 +603,11 @@ export function pageLib() {
         status,
         text: clean(doc.body ? doc.body.innerText : "").slice(0, 6000),
         mainText: textOf(main).slice(0, 4000),
-        headings: Array.from(doc.querySelectorAll("h1, h2") as ArrayLike<any>).filter((h: any) => visible(h)).map((h: any) => textOf(h)).join(" | ").slice(0, 400),
+        headings: Array.from(doc.querySelectorAll("h1, h2") as ArrayLike<any>)
+          .filter((h: any) => visible(h))
+          .map((h: any) => textOf(h))
+          .join(" | ")
+          .slice(0, 400),
         alerts: texts(ERR),
         successes: texts(OK),
         invalid: invalidFields(doc),

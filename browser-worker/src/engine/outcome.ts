@@ -74,7 +74,8 @@ export function listingUrlFrom(state: PageState, formUrl: string): string | unde
     }
   };
   const candidates = state.links.filter((l) => /^https?:/i.test(l.href) && !l.inChrome && l.href.split("#")[0] !== here && l.href.split("?")[0] !== form);
-  const listingish = /\/(listings?|business(es)?|compan(y|ies)|biz|places?|entry|entries|eintrag|firma|firmen|fiche|fiches|ficha|empresa|scheda|azienda|bedrijf|vermelding|profile|profil|perfil|p|l)\//i;
+  const listingish =
+    /\/(listings?|business(es)?|compan(y|ies)|biz|places?|entry|entries|eintrag|firma|firmen|fiche|fiches|ficha|empresa|scheda|azienda|bedrijf|vermelding|profile|profil|perfil|p|l)\//i;
   const score = (l: (typeof candidates)[number]) =>
     (l.inSuccess ? 4 : 0) + (listingish.test(new URL(l.href).pathname + "/") ? 2 : 0) + (/^https?:\/\//i.test(l.text) || l.text.includes("/") ? 2 : 0) + (origin(l.href) === origin(state.url) ? 1 : 0);
   const best = candidates.map((l) => ({ l, s: score(l) })).sort((a, b) => b.s - a.s)[0];
@@ -106,7 +107,12 @@ export function classify(input: ClassifyInput): Classification {
         const fromText = retryAfterFromText(`${alertsText} ${state.mainText}`);
         if (fromText) verdict.retryAfterSeconds = fromText;
       }
-      return { kind: "failed", failureClass: verdict.failureClass, reason: `${verdict.reason}${alertsText ? ` — ${clip(alertsText, 200)}` : ""}`, ...(verdict.retryAfterSeconds !== undefined ? { retryAfterSeconds: verdict.retryAfterSeconds } : {}) };
+      return {
+        kind: "failed",
+        failureClass: verdict.failureClass,
+        reason: `${verdict.reason}${alertsText ? ` — ${clip(alertsText, 200)}` : ""}`,
+        ...(verdict.retryAfterSeconds !== undefined ? { retryAfterSeconds: verdict.retryAfterSeconds } : {}),
+      };
     }
     if (input.status === 400 && says("blocked", `${alertsText} ${state.mainText}`)) {
       return { kind: "failed", failureClass: "blocked", reason: `the directory rejected the submission (HTTP 400): ${clip(alertsText || state.mainText, 200)}` };
@@ -155,12 +161,17 @@ export function classify(input: ClassifyInput): Classification {
   if (!input.sameFormBack) {
     if (says("duplicate", body)) return { kind: "failed", failureClass: "duplicate_listing", reason: `listing already exists: ${clip(state.headings || state.mainText, 200)}` };
     if (says("rateLimited", body)) return { kind: "failed", failureClass: "rate_limited", reason: clip(state.headings || state.mainText, 200), retryAfterSeconds: retryAfterFromText(body) ?? 60 };
-    if (says("success", state.headings) || says("emailPending", body) || (says("success", state.mainText) && !says("validation", state.mainText))) return success(state, input.formUrl, state.headings || state.mainText);
+    if (says("success", state.headings) || says("emailPending", body) || (says("success", state.mainText) && !says("validation", state.mainText)))
+      return success(state, input.formUrl, state.headings || state.mainText);
     if (says("blocked", body)) return { kind: "failed", failureClass: "blocked", reason: clip(state.headings || state.mainText, 200) };
     if (says("unavailable", body)) return { kind: "failed", failureClass: "transient", reason: clip(state.headings || state.mainText, 200) };
   }
   if (input.settled.how === "timeout") {
-    return { kind: "failed", failureClass: "transient", reason: `the directory did not answer the submission within ${Math.round(input.timeoutMs / 1000)} s${state.headings ? ` (page: ${clip(state.headings, 120)})` : ""}` };
+    return {
+      kind: "failed",
+      failureClass: "transient",
+      reason: `the directory did not answer the submission within ${Math.round(input.timeoutMs / 1000)} s${state.headings ? ` (page: ${clip(state.headings, 120)})` : ""}`,
+    };
   }
   const visible = alertsText || state.headings || state.mainText;
   return {

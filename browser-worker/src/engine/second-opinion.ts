@@ -17,9 +17,32 @@ export const SECOND_OPINION_THRESHOLD = 0.5;
 
 /** What a model may answer: the listing fields the engine can fill, or "unknown" (leave it alone). */
 export const SECOND_OPINION_CANDIDATES: readonly FieldType[] = [
-  "organization", "name", "given-name", "family-name", "email", "tel", "fax", "url", "street-address", "address-line1", "address-line2",
-  "address-level2", "address-level1", "postal-code", "country", "description", "category", "hours", "social-facebook", "social-instagram",
-  "social-linkedin", "social-twitter", "social-youtube", "social-tiktok", "social-other", "unknown",
+  "organization",
+  "name",
+  "given-name",
+  "family-name",
+  "email",
+  "tel",
+  "fax",
+  "url",
+  "street-address",
+  "address-line1",
+  "address-line2",
+  "address-level2",
+  "address-level1",
+  "postal-code",
+  "country",
+  "description",
+  "category",
+  "hours",
+  "social-facebook",
+  "social-instagram",
+  "social-linkedin",
+  "social-twitter",
+  "social-youtube",
+  "social-tiktok",
+  "social-other",
+  "unknown",
 ];
 
 const NEVER_ASKED: ReadonlySet<FieldType> = new Set<FieldType>(["honeypot", "captcha", "terms", "new-password", "current-password", "username"]);

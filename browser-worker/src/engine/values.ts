@@ -65,9 +65,31 @@ export type Decision =
 
 const CHOICE_TYPES = new Set(["select-one", "select-multiple", "combobox", "listbox", "radio"]);
 const TEXT_ONLY: ReadonlySet<FieldType> = new Set<FieldType>([
-  "organization", "name", "given-name", "additional-name", "family-name", "email", "tel", "fax", "url", "street-address", "address-line1", "address-line2",
-  "address-level2", "postal-code", "username", "new-password", "current-password", "description", "social-facebook", "social-instagram", "social-linkedin",
-  "social-twitter", "social-youtube", "social-tiktok", "social-other",
+  "organization",
+  "name",
+  "given-name",
+  "additional-name",
+  "family-name",
+  "email",
+  "tel",
+  "fax",
+  "url",
+  "street-address",
+  "address-line1",
+  "address-line2",
+  "address-level2",
+  "postal-code",
+  "username",
+  "new-password",
+  "current-password",
+  "description",
+  "social-facebook",
+  "social-instagram",
+  "social-linkedin",
+  "social-twitter",
+  "social-youtube",
+  "social-tiktok",
+  "social-other",
 ]);
 
 export function isChoice(d: FieldDetails): boolean {
@@ -164,7 +186,9 @@ function descriptionField(f: FieldInput, ctx: ValueContext): DescriptionField {
   const maxLength = Math.min(f.details.maxLength > 0 ? f.details.maxLength : Infinity, limits.maxLength ?? Infinity);
   const words = ` ${fold(`${f.details.label} ${f.mapped.label} ${f.details.name}`)} `;
   const several = (ctx.typeCounts.get("description") ?? 0) > 1;
-  const prefer: "short" | "long" | "any" = /\s(short|kurz\w*|brief|summary|tagline|teaser|slogan|court\w*|breve|corta|kort\w*|curta|resumo|resumen|riassunto|samenvatting|excerpt|snippet)\s/.test(words)
+  const prefer: "short" | "long" | "any" = /\s(short|kurz\w*|brief|summary|tagline|teaser|slogan|court\w*|breve|corta|kort\w*|curta|resumo|resumen|riassunto|samenvatting|excerpt|snippet)\s/.test(
+    words,
+  )
     ? "short"
     : /\s(long|lang\w*|detail\w*|full|ausfuhrlich\w*|longue|larga|detallad\w*|lunga|dettagliat\w*|uitgebreid\w*|longa|detalhad\w*|complet\w*)\s/.test(words)
       ? "long"
@@ -185,7 +209,8 @@ function fixFor<F extends ValueFix["field"]>(ctx: ValueContext, field: F): Extra
   return ctx.fixes?.findLast((x): x is Extract<ValueFix, { field: F }> => x.field === field);
 }
 
-const fixName = (fix: ValueFix) => `${fix.field} ${fix.want.replace("_", " ")}${"maxLength" in fix && fix.maxLength ? ` (max ${fix.maxLength})` : ""}${"minLength" in fix && fix.minLength ? ` (min ${fix.minLength})` : ""}`;
+const fixName = (fix: ValueFix) =>
+  `${fix.field} ${fix.want.replace("_", " ")}${"maxLength" in fix && fix.maxLength ? ` (max ${fix.maxLength})` : ""}${"minLength" in fix && fix.minLength ? ` (min ${fix.minLength})` : ""}`;
 
 /** The phone as a fix asks for it, whatever the page's pattern or placeholder said. */
 export function fixedPhone(e164: string, want: Extract<ValueFix, { field: "tel" }>["want"]): string {
@@ -275,10 +300,14 @@ export function decide(f: FieldInput, ctx: ValueContext): Decision {
     case "tel": {
       const fix = fixFor(ctx, "tel");
       if (fix && p.phone) return { kind: "text", value: fixedPhone(p.phone, fix.want), fix: fixName(fix) };
-      return p.phone ? { kind: "text", value: formatPhone(p.phone, { pattern: d.pattern, placeholder: d.placeholder, hint: `${d.hint} ${d.label} ${f.mapped.label}`, maxLength: max }) } : { kind: "skip", why: "no phone" };
+      return p.phone
+        ? { kind: "text", value: formatPhone(p.phone, { pattern: d.pattern, placeholder: d.placeholder, hint: `${d.hint} ${d.label} ${f.mapped.label}`, maxLength: max }) }
+        : { kind: "skip", why: "no phone" };
     }
     case "fax":
-      return d.required && p.phone ? { kind: "text", value: formatPhone(p.phone, { pattern: d.pattern, placeholder: d.placeholder, maxLength: max }), note: "required fax: the phone number" } : { kind: "skip", why: "fax left empty (not required)" };
+      return d.required && p.phone
+        ? { kind: "text", value: formatPhone(p.phone, { pattern: d.pattern, placeholder: d.placeholder, maxLength: max }), note: "required fax: the phone number" }
+        : { kind: "skip", why: "fax left empty (not required)" };
     case "url": {
       const fix = fixFor(ctx, "url");
       return fix && p.website ? { kind: "text", value: fixedUrl(p.website, fix.want), fix: fixName(fix) } : text(p.website);

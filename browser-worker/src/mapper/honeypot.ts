@@ -16,8 +16,7 @@ export function assessVisibility(el: DomElement): VisibilityInfo {
   const window = globalThis as unknown as PageGlobals;
   const document = window.document;
   const getComputedStyle = (e: DomElement) => window.getComputedStyle(e);
-  const CONTROL_SEL =
-    'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=image]):not([type=reset]), select, textarea';
+  const CONTROL_SEL = "input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=image]):not([type=reset]), select, textarea";
   const info = {
     visible: true,
     hiddenBy: "",
@@ -134,7 +133,8 @@ export interface HoneypotContext {
 export function honeypotVerdict(sig: FieldSignals, vis: VisibilityInfo, ctx: HoneypotContext, honeypotWords: RegExp): boolean {
   const own = (sig.name + " " + sig.id + " " + sig.classes).toLowerCase().replace(/[^a-z0-9]+/g, " ");
   const ownText = (sig.label + " " + sig.placeholder + " " + sig.ariaLabel).toLowerCase();
-  const LEAVE_BLANK = /leave (this |it )?(field )?(blank|empty)|do not fill|don t fill|nicht ausf[uü]llen|leer lassen|laisser vide|laissez ce champ vide|dejar en blanco|deje (este campo )?(en blanco|vac[ií]o)|lasciare vuoto|lascia (vuoto|questo campo vuoto)|niet invullen|leeg laten|deixe em branco|deixar em branco|if you are (a )?human|humans? (should|must) not/;
+  const LEAVE_BLANK =
+    /leave (this |it )?(field )?(blank|empty)|do not fill|don t fill|nicht ausf[uü]llen|leer lassen|laisser vide|laissez ce champ vide|dejar en blanco|deje (este campo )?(en blanco|vac[ií]o)|lasciare vuoto|lascia (vuoto|questo campo vuoto)|niet invullen|leeg laten|deixe em branco|deixar em branco|if you are (a )?human|humans? (should|must) not/;
   const saysLeaveBlank = LEAVE_BLANK.test(ownText + " " + sig.nearby.toLowerCase());
   const hider = vis.hiderWords.toLowerCase().replace(/[^a-z0-9]+/g, " ");
   const namedTrap = honeypotWords.test(own) || saysLeaveBlank || honeypotWords.test(hider) || /validation container/.test(hider);
@@ -148,7 +148,13 @@ export function honeypotVerdict(sig: FieldSignals, vis: VisibilityInfo, ctx: Hon
     // ...or taken out of both the tab order and the accessibility tree.
     // Several such controls, or a real autocomplete token, make an autofill
     // proxy (inputs that catch the browser's autofill), not a trap.
-    return vis.tabindexNegative && vis.ariaHidden && !rarelyTrap && ctx.a11yHidden <= 2 && !/^(cc-|given-name|family-name|email|tel|street|address|postal|country|name$|username|organization)/.test(sig.autocomplete);
+    return (
+      vis.tabindexNegative &&
+      vis.ariaHidden &&
+      !rarelyTrap &&
+      ctx.a11yHidden <= 2 &&
+      !/^(cc-|given-name|family-name|email|tel|street|address|postal|country|name$|username|organization)/.test(sig.autocomplete)
+    );
   }
   // Custom-styled checkboxes/radios and file inputs hide the native control
   // behind a visible label or button; native selects hide behind a widget.
@@ -165,7 +171,12 @@ export function honeypotVerdict(sig: FieldSignals, vis: VisibilityInfo, ctx: Hon
   if (vis.tabindexNegative) score += 0.3;
   if (/^(off|nope|false|new-password)$/.test(sig.autocomplete)) score += 0.05;
   // a real autofill token means the page wants this box filled
-  if (/(^|\s)(name|given-name|additional-name|family-name|username|organization|street-address|address-line[123]|address-level[1-4]|country|country-name|postal-code|cc-[a-z-]+|bday[a-z-]*|url|tel[a-z-]*|email)(\s|$)/.test(sig.autocomplete)) score -= 0.4;
+  if (
+    /(^|\s)(name|given-name|additional-name|family-name|username|organization|street-address|address-line[123]|address-level[1-4]|country|country-name|postal-code|cc-[a-z-]+|bday[a-z-]*|url|tel[a-z-]*|email)(\s|$)/.test(
+      sig.autocomplete,
+    )
+  )
+    score -= 0.4;
   if (ctx.confirmLike) score -= 0.3;
   // a hidden twin of a visible field: a trap, or the other half of a
   // conditional pair (State text box vs State select), so only a nudge

@@ -114,7 +114,7 @@ export function mapDocument(config: MapperConfig & { honeypotWords: string }, de
     }
     if (!scope) return { submit: "", other: "" };
     const textOf = (b: DomElement) => (b.innerText || b.getAttribute("value") || b.getAttribute("aria-label") || "").slice(0, 60);
-    for (const b of Array.from(scope.querySelectorAll('button, input[type=submit], input[type=button], input[type=image], [role=button]')).slice(0, 15)) {
+    for (const b of Array.from(scope.querySelectorAll("button, input[type=submit], input[type=button], input[type=image], [role=button]")).slice(0, 15)) {
       const t = (b.getAttribute("type") || "").toLowerCase();
       const isSubmit = t === "submit" || t === "image" || (b.tagName === "BUTTON" && !t);
       (isSubmit ? submit : other).push(textOf(b) || b.getAttribute("alt") || "");
@@ -150,7 +150,7 @@ export function mapDocument(config: MapperConfig & { honeypotWords: string }, de
     const visibleItems = items.filter((i) => i.field.vis.visible);
     const visibleClasses = new Set(visibleItems.map((i) => i.field.score.cls));
     const hiddenSingles = items.filter(
-      (i) => !i.field.vis.visible && i.field.vis.hiddenPeers <= 2 && /^(display|visibility)$/.test(i.field.vis.hiddenBy) && /^(text|email|tel|url|number|textarea|)$/.test(i.field.sig.inputType)
+      (i) => !i.field.vis.visible && i.field.vis.hiddenPeers <= 2 && /^(display|visibility)$/.test(i.field.vis.hiddenBy) && /^(text|email|tel|url|number|textarea|)$/.test(i.field.sig.inputType),
     ).length;
     const a11yHidden = visibleItems.filter((i) => i.field.vis.tabindexNegative && i.field.vis.ariaHidden).length;
     for (const it of items) {
@@ -169,14 +169,17 @@ export function mapDocument(config: MapperConfig & { honeypotWords: string }, de
           duplicatesVisible: !vis.visible && score.strength > 0.4 && visibleClasses.has(score.cls),
           widgetBeside: isSelect && behindWidget,
         },
-        honeypotRe
+        honeypotRe,
       );
       // the native control behind its widget (select2, styled checkbox) counts as visible
       if (behindWidget && !it.field.honeypot) it.field.vis = { ...vis, visible: true };
     }
 
     const fields = items.map((i) => i.field);
-    const words = formWords(form, items.map((i) => i.el));
+    const words = formWords(
+      form,
+      items.map((i) => i.el),
+    );
     const ctx = scorer.formContext(fields, words, pageWords);
     scorer.resolve(fields, ctx);
     forms.push({
@@ -193,7 +196,15 @@ export function mapDocument(config: MapperConfig & { honeypotWords: string }, de
         visible: i.field.vis.visible,
         label: (i.field.sig.label || i.field.sig.ariaLabel || i.field.sig.placeholder || i.field.sig.nearby || i.field.sig.group).slice(0, 80),
         ...(config.debug
-          ? { debug: { scores: i.field.score.scores, signals: { ...i.field.sig, options: i.field.sig.options.slice(0, 8), optionValues: i.field.sig.optionValues.slice(0, 8) }, formKind: ctx.kind, formWords: words.submit + " | " + words.other.slice(0, 200) + " | " + pageWords.slice(0, 100), visibility: i.field.vis } }
+          ? {
+              debug: {
+                scores: i.field.score.scores,
+                signals: { ...i.field.sig, options: i.field.sig.options.slice(0, 8), optionValues: i.field.sig.optionValues.slice(0, 8) },
+                formKind: ctx.kind,
+                formWords: words.submit + " | " + words.other.slice(0, 200) + " | " + pageWords.slice(0, 100),
+                visibility: i.field.vis,
+              },
+            }
           : {}),
       })),
     });

@@ -50,7 +50,11 @@ export function createScorer(config: MapperConfig) {
   // One alternation per lexicon entry (longest alternatives first, so the
   // leftmost match is also the longest): ~70 regexes instead of ~1000.
   const pats: Pat[] = [];
-  const literalLen = (src: string) => src.replace(/ \?/g, "").replace(/ /g, "").replace(/\\w\*|\\S\*|\\d\??|\[[^\]]*\]|[()?|+*\\]/g, "").length;
+  const literalLen = (src: string) =>
+    src
+      .replace(/ \?/g, "")
+      .replace(/ /g, "")
+      .replace(/\\w\*|\\S\*|\\d\??|\[[^\]]*\]|[()?|+*\\]/g, "").length;
   for (const [cls, w, raw] of config.lexicon) {
     // patterns go through the same Unicode decomposition as the text
     // (パ → ハ + ◌゚, 이 → jamo), or non-Latin words would never match
@@ -58,9 +62,7 @@ export function createScorer(config: MapperConfig) {
     const sorted = [...list].sort((x, y) => literalLen(y) - literalLen(x));
     const re = new RegExp("(^|[^" + LETTER + "])(" + sorted.join("|") + ")(?![" + LETTER + "])", "g");
     // Long patterns may also match inside "billingfirstname"-style tokens.
-    const squashed = sorted
-      .map((src) => src.replace(/ \?/g, "").replace(/ /g, ""))
-      .filter((sq) => literalLen(sq) >= 5 && /^[a-z]/.test(sq));
+    const squashed = sorted.map((src) => src.replace(/ \?/g, "").replace(/ /g, "")).filter((sq) => literalLen(sq) >= 5 && /^[a-z]/.test(sq));
     const sq = squashed.length ? new RegExp(squashed.join("|"), "g") : null;
     pats.push({ cls, w, re, sq });
   }
@@ -68,7 +70,11 @@ export function createScorer(config: MapperConfig) {
   // it: "Company phone" is a phone, "Name of your business" is a business.
   const rank = (c: string): number => {
     if (/^(organization|x-card-name)$/.test(c)) return 1;
-    if (/^(name|given-name|family-name|additional-name|description|hours|category|terms)$/.test(c) || /^x-(date|message|other|quantity|house-number|taxid|job|subject|newsletter|remember|salutation|language)$/.test(c)) return 2;
+    if (
+      /^(name|given-name|family-name|additional-name|description|hours|category|terms)$/.test(c) ||
+      /^x-(date|message|other|quantity|house-number|taxid|job|subject|newsletter|remember|salutation|language)$/.test(c)
+    )
+      return 2;
     return 0;
   };
 
@@ -82,9 +88,7 @@ export function createScorer(config: MapperConfig) {
   }
   const resolveHits = (hits: Hit[]): Hit[] => {
     // Drop a hit when a longer hit of another class covers it.
-    const kept = hits.filter(
-      (h) => !hits.some((o) => o !== h && o.cls !== h.cls && o.start <= h.start && o.end >= h.end && o.end - o.start > h.end - h.start)
-    );
+    const kept = hits.filter((h) => !hits.some((o) => o !== h && o.cls !== h.cls && o.start <= h.start && o.end >= h.end && o.end - o.start > h.end - h.start));
     return kept;
   };
 
@@ -168,34 +172,89 @@ export function createScorer(config: MapperConfig) {
 
   // autocomplete tokens → class (WHATWG field names and a few common misspellings)
   const AC: Record<string, MapperClass> = {
-    name: "name", "given-name": "given-name", "additional-name": "additional-name", "family-name": "family-name",
-    "honorific-prefix": "x-salutation", "honorific-suffix": "x-salutation", nickname: "username", username: "username",
-    "new-password": "x-password", "current-password": "x-password", "one-time-code": "x-otp",
-    "organization-title": "x-job", organization: "organization", "street-address": "street-address",
-    "address-line1": "address-line1", "address-line2": "address-line2", "address-line3": "address-line2",
-    "address-level4": "x-other", "address-level3": "x-other", "address-level2": "address-level2", "address-level1": "address-level1",
-    country: "country", "country-name": "country", "postal-code": "postal-code", "cc-name": "x-card-name",
-    "cc-given-name": "x-card-name", "cc-additional-name": "x-card-name", "cc-family-name": "x-card-name",
-    "cc-number": "x-card-number", "cc-exp": "x-card-exp", "cc-exp-month": "x-card-exp", "cc-exp-year": "x-card-exp",
-    "cc-csc": "x-card-cvc", "cc-type": "x-card-number", "transaction-currency": "x-other", "transaction-amount": "x-quantity",
-    language: "x-language", bday: "x-birthday", "bday-day": "x-birthday", "bday-month": "x-birthday", "bday-year": "x-birthday",
-    sex: "x-salutation", url: "url", photo: "x-file", tel: "tel", "tel-country-code": "x-telcode", "tel-national": "tel",
-    "tel-area-code": "x-telcode", "tel-local": "tel", "tel-local-prefix": "tel", "tel-local-suffix": "tel", "tel-extension": "x-other",
-    email: "email", impp: "social-other", webauthn: "x-other",
+    name: "name",
+    "given-name": "given-name",
+    "additional-name": "additional-name",
+    "family-name": "family-name",
+    "honorific-prefix": "x-salutation",
+    "honorific-suffix": "x-salutation",
+    nickname: "username",
+    username: "username",
+    "new-password": "x-password",
+    "current-password": "x-password",
+    "one-time-code": "x-otp",
+    "organization-title": "x-job",
+    organization: "organization",
+    "street-address": "street-address",
+    "address-line1": "address-line1",
+    "address-line2": "address-line2",
+    "address-line3": "address-line2",
+    "address-level4": "x-other",
+    "address-level3": "x-other",
+    "address-level2": "address-level2",
+    "address-level1": "address-level1",
+    country: "country",
+    "country-name": "country",
+    "postal-code": "postal-code",
+    "cc-name": "x-card-name",
+    "cc-given-name": "x-card-name",
+    "cc-additional-name": "x-card-name",
+    "cc-family-name": "x-card-name",
+    "cc-number": "x-card-number",
+    "cc-exp": "x-card-exp",
+    "cc-exp-month": "x-card-exp",
+    "cc-exp-year": "x-card-exp",
+    "cc-csc": "x-card-cvc",
+    "cc-type": "x-card-number",
+    "transaction-currency": "x-other",
+    "transaction-amount": "x-quantity",
+    language: "x-language",
+    bday: "x-birthday",
+    "bday-day": "x-birthday",
+    "bday-month": "x-birthday",
+    "bday-year": "x-birthday",
+    sex: "x-salutation",
+    url: "url",
+    photo: "x-file",
+    tel: "tel",
+    "tel-country-code": "x-telcode",
+    "tel-national": "tel",
+    "tel-area-code": "x-telcode",
+    "tel-local": "tel",
+    "tel-local-prefix": "tel",
+    "tel-local-suffix": "tel",
+    "tel-extension": "x-other",
+    email: "email",
+    impp: "social-other",
+    webauthn: "x-other",
   };
   const AC_IGNORE = /^(on|off|none|false|true|no|nope|disabled|chrome-off|new|random|autocomplete|do-not-autofill|noautocomplete)$/;
 
   const typeVotes = (t: string): [MapperClass, number][] => {
     switch (t) {
-      case "email": return [["email", 1]];
-      case "tel": return [["tel", 0.85]];
-      case "url": return [["url", 1]];
-      case "password": return [["x-password", 1]];
-      case "search": return [["x-search", 1]];
-      case "date": case "datetime-local": case "month": case "week": case "time": return [["x-date", 1]];
-      case "file": return [["x-file", 1]];
-      case "color": case "range": return [["x-other", 1]];
-      default: return [];
+      case "email":
+        return [["email", 1]];
+      case "tel":
+        return [["tel", 0.85]];
+      case "url":
+        return [["url", 1]];
+      case "password":
+        return [["x-password", 1]];
+      case "search":
+        return [["x-search", 1]];
+      case "date":
+      case "datetime-local":
+      case "month":
+      case "week":
+      case "time":
+        return [["x-date", 1]];
+      case "file":
+        return [["x-file", 1]];
+      case "color":
+      case "range":
+        return [["x-other", 1]];
+      default:
+        return [];
     }
   };
 
@@ -203,8 +262,10 @@ export function createScorer(config: MapperConfig) {
   const countryCodeSet = new Set(config.countryCodes);
   const regionSet = new Set(config.regions);
   const regionCodeSet = new Set(config.regionCodes);
-  const MONTHS = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|marz|mai|juni|juli|okt|dez|janvier|fevrier|mars|avril|juin|juillet|aout|septembre|octobre|novembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|oktober|janeiro|fevereiro|marco|maio|junho|julho|setembro|outubro|novembro|dezembro)/;
-  const SALUTE = /^(mr|mrs|ms|miss|mx|dr|prof|herr|frau|m|mme|mlle|sr|sra|srta|sig|sig ra|dhr|mevr|male|female|man|woman|mannlich|weiblich|homme|femme|hombre|mujer|uomo|donna|vrouw|masculino|feminino|divers|other|non binary)$/;
+  const MONTHS =
+    /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|marz|mai|juni|juli|okt|dez|janvier|fevrier|mars|avril|juin|juillet|aout|septembre|octobre|novembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|oktober|janeiro|fevereiro|marco|maio|junho|julho|setembro|outubro|novembro|dezembro)/;
+  const SALUTE =
+    /^(mr|mrs|ms|miss|mx|dr|prof|herr|frau|m|mme|mlle|sr|sra|srta|sig|sig ra|dhr|mevr|male|female|man|woman|mannlich|weiblich|homme|femme|hombre|mujer|uomo|donna|vrouw|masculino|feminino|divers|other|non binary)$/;
 
   /** What an option list says: country list, state list, months, titles... */
   const optionVotes = (texts: string[], values: string[]): [MapperClass, number][] => {
@@ -219,7 +280,15 @@ export function createScorer(config: MapperConfig) {
     const body = items.length > 3 ? items.slice(1) : items;
     const n = body.length;
     if (n < 2) return [];
-    let country = 0, ccode = 0, region = 0, rcode = 0, month = 0, num = 0, year = 0, salute = 0, dial = 0;
+    let country = 0,
+      ccode = 0,
+      region = 0,
+      rcode = 0,
+      month = 0,
+      num = 0,
+      year = 0,
+      salute = 0,
+      dial = 0;
     for (const { t, v, raw } of body) {
       const first = t.split(" (")[0] || t;
       if (countrySet.has(t) || countrySet.has(first) || [...countrySet].some((c) => c.length > 4 && t.startsWith(c + " "))) country++;
@@ -249,7 +318,7 @@ export function createScorer(config: MapperConfig) {
   // Which classes a kind of control can hold at all.
   const allowed = (sig: FieldSignals, cls: MapperClass): boolean => {
     const k = sig.inputType;
-    if (k === "checkbox" || k === "radio") return cls === "terms" || cls === "category" || cls === "hours" || cls.startsWith("x-") && cls !== "x-password";
+    if (k === "checkbox" || k === "radio") return cls === "terms" || cls === "category" || cls === "hours" || (cls.startsWith("x-") && cls !== "x-password");
     if (cls === "terms") return false;
     if (k === "password") return /^(x-password|x-otp|x-card|captcha|x-security|x-taxid|username)/.test(cls);
     if (cls === "x-password-new" || cls === "x-password-current") return false;
@@ -288,7 +357,8 @@ export function createScorer(config: MapperConfig) {
     if (sig.placeholder) addMap(matchText(sig.placeholder, false), W.placeholder);
     if (sig.title) addMap(matchText(sig.title, false), W.title);
     // name and id usually repeat each other; count the pair once when equal
-    const nm = normalize(sig.name), idn = normalize(sig.id);
+    const nm = normalize(sig.name),
+      idn = normalize(sig.id);
     if (sig.name) addMap(matchText(sig.name, true), W.name);
     if (sig.id && idn !== nm) addMap(matchText(sig.id, true), nm && (idn.includes(nm) || nm.includes(idn)) ? W.id * 0.5 : W.id);
     const hasLabel = !!(label || sig.ariaLabel);
@@ -299,7 +369,11 @@ export function createScorer(config: MapperConfig) {
     if (sig.options.length) for (const [c, v] of optionVotes(sig.options, sig.optionValues)) add(c, v * W.options);
     if (sig.imgNearby) add("captcha", 0.5);
     // Example values say what goes in: "name@example.com", "+49 30 1234567", "https://".
-    for (const [text, w] of [[sig.placeholder, W.placeholder], [sig.label, W.label], [sig.ariaLabel, W.aria]] as [string, number][]) {
+    for (const [text, w] of [
+      [sig.placeholder, W.placeholder],
+      [sig.label, W.label],
+      [sig.ariaLabel, W.aria],
+    ] as [string, number][]) {
       if (!text) continue;
       if (/[^\s@]+@[^\s@]+\.[a-z]{2,}/i.test(text)) add("email", 0.8 * w);
       else if (/^\s*(\+\s?\d|\(?0)[\d\s()./-]{6,}\s*$/.test(text)) add("tel", 0.7 * w);
@@ -316,7 +390,8 @@ export function createScorer(config: MapperConfig) {
     const pw = acc["x-password"] || 0;
     const filtered = entries.filter(([c]) => c !== "x-password-new" && c !== "x-password-current");
     if (sig.inputType === "password" || pw > 0.5) {
-      const pn = acc["x-password-new"] || 0, pc = acc["x-password-current"] || 0;
+      const pn = acc["x-password-new"] || 0,
+        pc = acc["x-password-current"] || 0;
       if (sig.inputType === "password" || pw > 0.5) {
         const i = filtered.findIndex(([c]) => c === "x-password");
         const v = Math.max(pw, pn, pc);
@@ -342,10 +417,13 @@ export function createScorer(config: MapperConfig) {
   // "Anmelden"/"aanmelden" also mean "subscribe" and "register": they count
   // for login only when the form has a password.
   const LOGIN_SOFT = /(^| )(anmelden|anmeldung|aanmelden)( |$)/;
-  const LOGIN = /(^| )(log ?in|sign ?in|signin|login|logon|log on|einloggen|connexion|se connecter|connecter|identifiez vous|iniciar sesion|inicia sesion|ingresar|acceder|entrar|accedi|accesso|inloggen|войти|вход|ログイン|登录|登入|로그인|giris yap|zaloguj)( |$)/;
+  const LOGIN =
+    /(^| )(log ?in|sign ?in|signin|login|logon|log on|einloggen|connexion|se connecter|connecter|identifiez vous|iniciar sesion|inicia sesion|ingresar|acceder|entrar|accedi|accesso|inloggen|войти|вход|ログイン|登录|登入|로그인|giris yap|zaloguj)( |$)/;
   const NEXT = /(^| )(continue|next|weiter|suivant|continuer|siguiente|continuar|avanti|volgende|doorgaan|proximo|seguinte)( |$)/;
-  const SIGNUP = /(^| )(sign ?up|signup|register|registration|create (an |your |my )?account|create|join( now| us| free)?|get started|start free|open (an )?account|registrieren|registrierung|konto (erstellen|anlegen)|jetzt registrieren|s inscrire|inscription|inscrivez vous|creer (un |mon |votre )?compte|registrarse|registrate|registro|crear (una |mi )?cuenta|registrati|registrazione|crea (un )?account|registreren|account aanmaken|cadastr\w*|criar (uma )?conta|inscrever|зарегистр\S*|регистрация|登録|注册|가입|회원가입)( |$)/;
-  const FORGOT = /(^| )(forgot|forgotten|reset|recover|recovery|password recovery|wiederherstellen|wiederherstellung|recuperation|recuperacion|recupero|trouble (signing|logging) in|vergessen|zurucksetzen|oublie|reinitialiser|olvidaste|olvide|restablecer|recuperar|dimenticat\w*|reimposta|vergeten|herstellen|esqueceu|esqueci|redefinir)( |$)/;
+  const SIGNUP =
+    /(^| )(sign ?up|signup|register|registration|create (an |your |my )?account|create|join( now| us| free)?|get started|start free|open (an )?account|registrieren|registrierung|konto (erstellen|anlegen)|jetzt registrieren|s inscrire|inscription|inscrivez vous|creer (un |mon |votre )?compte|registrarse|registrate|registro|crear (una |mi )?cuenta|registrati|registrazione|crea (un )?account|registreren|account aanmaken|cadastr\w*|criar (uma )?conta|inscrever|зарегистр\S*|регистрация|登録|注册|가입|회원가입)( |$)/;
+  const FORGOT =
+    /(^| )(forgot|forgotten|reset|recover|recovery|password recovery|wiederherstellen|wiederherstellung|recuperation|recuperacion|recupero|trouble (signing|logging) in|vergessen|zurucksetzen|oublie|reinitialiser|olvidaste|olvide|restablecer|recuperar|dimenticat\w*|reimposta|vergeten|herstellen|esqueceu|esqueci|redefinir)( |$)/;
   const NEWSLETTER = /(^| )(newsletter|subscribe|abonnieren|abonner|s abonner|suscribir\w*|suscribete|iscriviti|inschrijven|assinar|subscribe now)( |$)/;
   // Classes that are clearly not a login identifier, even in a login form.
   const IDENTIFIER_BLOCK = /^(captcha|x-search|x-otp|x-date|x-birthday|x-coupon|x-card-(exp|cvc)|terms|category|x-remember|x-newsletter|x-message|given-name|family-name|additional-name)$/;
@@ -355,17 +433,21 @@ export function createScorer(config: MapperConfig) {
     const visible = fields.filter((f) => !f.honeypot && f.vis.visible);
     const pwFields = visible.filter((f) => f.score.cls === "x-password");
     const passwordCount = pwFields.length;
-    const sub = normalize(words.submit), oth = normalize(words.other), page = normalize(pageWords);
+    const sub = normalize(words.submit),
+      oth = normalize(words.other),
+      page = normalize(pageWords);
     const textish = visible.filter((f) => /^(text|email|tel|number|)$/.test(f.sig.inputType) || f.sig.tag === "textarea" || f.sig.tag === "select");
     const personal = visible.filter((f) => /^(name|given-name|family-name|tel|address-line1|address-level2|postal-code|x-birthday|organization)$/.test(f.score.cls) && f.score.strength > 0.5).length;
     // Each hint adds to one side; the submit button speaks loudest.
-    let login = 0, signup = 0;
+    let login = 0,
+      signup = 0;
     const isLogin = (t: string) => LOGIN.test(t) || (passwordCount > 0 && LOGIN_SOFT.test(t));
     if (isLogin(sub)) login += 3;
     if (SIGNUP.test(sub)) signup += 3;
     if (isLogin(oth)) login += 1;
     if (SIGNUP.test(oth)) signup += 1;
-    const pageLogin = LOGIN.test(page), pageSignup = SIGNUP.test(page);
+    const pageLogin = LOGIN.test(page),
+      pageSignup = SIGNUP.test(page);
     if (pageLogin) login += 1;
     if (pageSignup) signup += 1;
     if (NEXT.test(sub) && pageLogin && !pageSignup) login += 1;
@@ -382,7 +464,8 @@ export function createScorer(config: MapperConfig) {
     if (pwFields.some((f) => /current-password/.test(f.sig.autocomplete))) login += 1.5;
 
     let kind: FormContext["kind"] = "other";
-    if (passwordCount >= 2) kind = "signup"; // sign-up or change of password: new passwords either way
+    if (passwordCount >= 2)
+      kind = "signup"; // sign-up or change of password: new passwords either way
     else if (passwordCount === 1) kind = signup > login ? "signup" : "login";
     else if (textish.length >= 1 && textish.length <= 2 && personal === 0 && !NEWSLETTER.test(sub + " " + oth)) {
       if (FORGOT.test(sub + " " + oth) && signup < 3) kind = "recovery";
@@ -411,7 +494,8 @@ export function createScorer(config: MapperConfig) {
         // Words the user reads beat the form's purpose, which beats the
         // autocomplete attribute (often set to new-password only to stop
         // browsers from filling a login form).
-        const pn = s.scores["x-password-new"] || 0, pc = s.scores["x-password-current"] || 0;
+        const pn = s.scores["x-password-new"] || 0,
+          pc = s.scores["x-password-current"] || 0;
         const ac = f.sig.autocomplete;
         let t: FieldType;
         if (pc > 0.4 && pc >= pn) t = "current-password";
@@ -474,7 +558,8 @@ export function createScorer(config: MapperConfig) {
     }
     // Two address boxes in a row with the same words: the second is line 2.
     for (let i = 1; i < live.length; i++) {
-      const a = live[i - 1]!, b = live[i]!;
+      const a = live[i - 1]!,
+        b = live[i]!;
       if ((a.type === "address-line1" || a.type === "street-address") && b.type === "address-line1" && !/1/.test(b.sig.name + b.sig.label + b.sig.autocomplete)) {
         b.type = "address-line2";
       }

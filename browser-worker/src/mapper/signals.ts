@@ -9,8 +9,7 @@ import type { FieldSignals } from "./types";
 
 export function collectSignals(el: DomElement): FieldSignals {
   const document = (globalThis as unknown as PageGlobals).document;
-  const CONTROL_SEL =
-    'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=image]):not([type=reset]), select, textarea, [role=combobox], [role=listbox]';
+  const CONTROL_SEL = "input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=image]):not([type=reset]), select, textarea, [role=combobox], [role=listbox]";
   const SKIP_TEXT = /^(SCRIPT|STYLE|NOSCRIPT|SELECT|OPTION|TEXTAREA|TEMPLATE|SVG|BUTTON)$/;
   const MAX = 160;
 
@@ -70,7 +69,7 @@ export function collectSignals(el: DomElement): FieldSignals {
   if (lb) {
     for (const ref of lb.split(/\s+/)) {
       const t = document.getElementById(ref);
-      if (t && t !== el) aria.push(textOf(t) || (t.getAttribute("aria-label") || ""));
+      if (t && t !== el) aria.push(textOf(t) || t.getAttribute("aria-label") || "");
     }
   }
 
@@ -155,9 +154,7 @@ export function collectSignals(el: DomElement): FieldSignals {
       const p = g.parentElement;
       if (stopAt(p)) break;
       const ctrls = Array.from(p!.querySelectorAll(CONTROL_SEL));
-      const same = ctrls.every(
-        (c) => (c.getAttribute("type") || "").toLowerCase() === inputType && (!nm || c.getAttribute("name") === nm || ctrls.length <= 12)
-      );
+      const same = ctrls.every((c) => (c.getAttribute("type") || "").toLowerCase() === inputType && (!nm || c.getAttribute("name") === nm || ctrls.length <= 12));
       if (!same) break;
       g = p!;
     }
@@ -242,7 +239,11 @@ export function collectSignals(el: DomElement): FieldSignals {
     placeholder: attr("placeholder") || attr("data-placeholder"),
     title: attr("title"),
     ariaLabel: aria.join(" ").replace(/\s+/g, " ").trim().slice(0, MAX),
-    label: labels.join(" ").replace(/\s+/g, " ").trim().slice(0, MAX * 2),
+    label: labels
+      .join(" ")
+      .replace(/\s+/g, " ")
+      .trim()
+      .slice(0, MAX * 2),
     nearby,
     legend,
     group,

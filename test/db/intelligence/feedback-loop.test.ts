@@ -31,8 +31,14 @@ interface Seeded {
 async function seed(directories: number, options: { reuse?: string[] } = {}): Promise<Seeded> {
   const { db } = conn;
   const tag = uniq("intel");
-  const [c] = await db.insert(t.customers).values({ email: `${tag}@example.com` }).returning();
-  const [o] = await db.insert(t.orders).values({ customerId: c!.id, plan: "starter", stripeCheckoutSessionId: `cs_${tag}`, amountCents: 14900 }).returning();
+  const [c] = await db
+    .insert(t.customers)
+    .values({ email: `${tag}@example.com` })
+    .returning();
+  const [o] = await db
+    .insert(t.orders)
+    .values({ customerId: c!.id, plan: "starter", stripeCheckoutSessionId: `cs_${tag}`, amountCents: 14900 })
+    .returning();
   const [j] = await db.insert(t.jobs).values({ orderId: o!.id, customerId: c!.id, plan: "starter" }).returning();
   const dirIds =
     options.reuse ??
@@ -104,7 +110,10 @@ describe("PerformanceFeedbackLoop", () => {
     expect(await write(conn.db, batch)).toMatchObject({ counted: 0 });
     expect(await write(conn.db, [...batch].reverse())).toMatchObject({ counted: 0 });
     expect([await statsOf(s.directoryIds[0]!), await statsOf(s.directoryIds[1]!)]).toEqual(first);
-    const ledger = await conn.db.select().from(t.directoryOutcomes).where(inArray(t.directoryOutcomes.submissionId, [a, b]));
+    const ledger = await conn.db
+      .select()
+      .from(t.directoryOutcomes)
+      .where(inArray(t.directoryOutcomes.submissionId, [a, b]));
     expect(ledger).toHaveLength(3);
   });
 

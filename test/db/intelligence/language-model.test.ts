@@ -38,7 +38,9 @@ describe("rewriteDescription", () => {
     expect(rewriteProblem(original, "Sure! Here is your description: bakery")).toBe("too short");
     expect(rewriteProblem(original, `${original} ${original}`)).toBe("too long");
     expect(rewriteProblem(original, "As an AI language model I cannot bake bread, but pretzels and cakes are lovely things to bake every morning in 1962 at 0221 123456.")).toBe("not a description");
-    expect(rewriteProblem(original, "Our friendly plumbing company repairs heating systems and installs bathrooms throughout the region since 1962, call 0221 123456.")).toBe("drifted from the original");
+    expect(rewriteProblem(original, "Our friendly plumbing company repairs heating systems and installs bathrooms throughout the region since 1962, call 0221 123456.")).toBe(
+      "drifted from the original",
+    );
   });
 
   it("falls back when the model fails or is slow", async () => {
@@ -48,7 +50,13 @@ describe("rewriteDescription", () => {
     expect(await rewriteDescription(failing, original, directory)).toMatchObject({ text: original, rejected: "no answer" });
     const slow = fake(() => new Promise((resolve) => setTimeout(() => resolve({ response: original }), 200)));
     expect(await rewriteDescription(slow, original, directory, { timeoutMs: 20 })).toMatchObject({ text: original, rejected: "no answer" });
-    expect(await rewriteDescription(fake(async () => ({ unexpected: true })), original, directory)).toMatchObject({ source: "deterministic" });
+    expect(
+      await rewriteDescription(
+        fake(async () => ({ unexpected: true })),
+        original,
+        directory,
+      ),
+    ).toMatchObject({ source: "deterministic" });
   });
 });
 

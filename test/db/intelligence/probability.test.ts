@@ -51,10 +51,7 @@ describe("SuccessProbabilityCalculator", () => {
     const groups = [group({ attempts: 1_000, accepted: 200 })];
     const short = new SuccessProbabilityCalculator(groups, new Map([["a", { attempts: 2, accepted: 2 }]]));
     expect(short.probability(dir("a"))).toBeCloseTo((2 + ((200 - 2) / (1_000 - 2)) * 8) / (2 + 8), 10);
-    const long = new SuccessProbabilityCalculator(
-      [group({ attempts: 1_000 + 900, accepted: 200 + 810 })],
-      new Map([["a", { attempts: 900, accepted: 810 }]]),
-    );
+    const long = new SuccessProbabilityCalculator([group({ attempts: 1_000 + 900, accepted: 200 + 810 })], new Map([["a", { attempts: 900, accepted: 810 }]]));
     expect(long.probability(dir("a"))).toBeGreaterThan(0.88);
   });
 

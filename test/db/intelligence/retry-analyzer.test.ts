@@ -7,7 +7,12 @@ const analyzer = new IntelligentRetryAnalyzer({ random: () => 0.5 });
 
 describe("IntelligentRetryAnalyzer", () => {
   it("fixes a phone the directory wants in its national format, once", () => {
-    const e = { failureClass: "validation" as const, attempt: 1, reason: 'the directory refused a field: Phone — "Please enter the phone number without the country code"', directoryName: "Gelbe Liste" };
+    const e = {
+      failureClass: "validation" as const,
+      attempt: 1,
+      reason: 'the directory refused a field: Phone — "Please enter the phone number without the country code"',
+      directoryName: "Gelbe Liste",
+    };
     const first = analyzer.analyze(e);
     expect(first).toMatchObject({ action: "fix_and_retry", failureClass: "validation", fixes: [{ field: "tel", want: "national" }], fixKeys: ["tel:national"] });
     const again = analyzer.analyze({ ...e, attempt: 2, fixesTried: ["tel:national"] });
@@ -35,7 +40,10 @@ describe("IntelligentRetryAnalyzer", () => {
     const first = analyzer.analyze({ failureClass: "validation", attempt: 1, reason });
     expect(first).toMatchObject({
       action: "fix_and_retry",
-      fixes: [{ field: "tel", want: "national" }, { field: "description", want: "shorter", maxLength: 300 }],
+      fixes: [
+        { field: "tel", want: "national" },
+        { field: "description", want: "shorter", maxLength: 300 },
+      ],
       fixKeys: ["tel:national", "description:shorter"],
     });
     const second = analyzer.analyze({ failureClass: "validation", attempt: 2, reason, fixesTried: ["tel:national"] });

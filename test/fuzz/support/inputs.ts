@@ -104,21 +104,23 @@ export function brokenJsonText(valid: fc.Arbitrary<unknown>): fc.Arbitrary<strin
     valid.map((v) => JSON.stringify(v) + JSON.stringify(v)),
     valid.map((v) => `\uFEFF${JSON.stringify(v)}`),
     valid.map((v) => `// comment\n${JSON.stringify(v)}`),
-    fc.constantFrom("undefined", "NaN", "{'a':1}", "{\"a\":1,}", "[1,2", "\"unterminated", "{\"a\":01}", "0x10", "", " ", "{\"a\":\"\\u12\"}"),
+    fc.constantFrom("undefined", "NaN", "{'a':1}", '{"a":1,}', "[1,2", '"unterminated', '{"a":01}', "0x10", "", " ", '{"a":"\\u12"}'),
     fc.string({ maxLength: 200 }),
   );
 }
 
 /** Bytes that are not valid UTF-8 inside otherwise JSON-looking bodies. */
 export const invalidUtf8: fc.Arbitrary<Uint8Array> = fc.oneof(
-  fc.constantFrom(
-    [0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d], // {"a":"\xff\xfe"}
-    [0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d], // {"\xc3(":1}
-    [0xed, 0xa0, 0x80], // an encoded surrogate
-    [0xc0, 0xaf], // overlong "/"
-    [0xf4, 0x90, 0x80, 0x80], // beyond U+10FFFF
-    [0x00, 0x7b, 0x7d],
-  ).map((b) => new Uint8Array(b)),
+  fc
+    .constantFrom(
+      [0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d], // {"a":"\xff\xfe"}
+      [0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d], // {"\xc3(":1}
+      [0xed, 0xa0, 0x80], // an encoded surrogate
+      [0xc0, 0xaf], // overlong "/"
+      [0xf4, 0x90, 0x80, 0x80], // beyond U+10FFFF
+      [0x00, 0x7b, 0x7d],
+    )
+    .map((b) => new Uint8Array(b)),
   fc.uint8Array({ maxLength: 300 }),
 );
 
@@ -152,7 +154,12 @@ export const contentTypes: fc.Arbitrary<string | null> = fc.oneof(
 /** Header values a fetch client can carry (a Latin-1 ByteString without CR, LF or NUL). */
 export const headerValue: fc.Arbitrary<string> = fc
   .oneof(fc.string({ maxLength: 80 }), fc.string({ unit: "binary-ascii", maxLength: 80 }), fc.constantFrom("Bearer", "Bearer ", "Bearer  x y", "bearer a.b.c", "Basic dXNlcjpwYXNz", "a".repeat(8_000)))
-  .map((s) => [...s].filter((ch) => ch.charCodeAt(0) <= 0xff && !"\r\n\0".includes(ch)).join("").trim());
+  .map((s) =>
+    [...s]
+      .filter((ch) => ch.charCodeAt(0) <= 0xff && !"\r\n\0".includes(ch))
+      .join("")
+      .trim(),
+  );
 
 /** A path segment: a valid-looking one, a random UUID, or something hostile (encoded so it stays one segment). */
 export function segment(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {

@@ -20,18 +20,7 @@ declare module "vitest" {
 }
 
 /** Every table a request could write (directories only by the importer). */
-export const TABLES = [
-  "customers",
-  "business_profiles",
-  "orders",
-  "stripe_events",
-  "local_checkout_sessions",
-  "jobs",
-  "directory_submissions",
-  "job_events",
-  "workers",
-  "notifications",
-] as const;
+export const TABLES = ["customers", "business_profiles", "orders", "stripe_events", "local_checkout_sessions", "jobs", "directory_submissions", "job_events", "workers", "notifications"] as const;
 
 const FINGERPRINT_SQL = `select ${TABLES.map((t) => `(select count(*) || ':' || coalesce(max(xmin::text::bigint), 0) from ${t}) as ${t}`).join(", ")}`;
 

@@ -28,7 +28,15 @@ export async function deliverMail(from: string, to: string, raw: string): Promis
 /** Delivers a mail no job claims (it waits in the staff inbox) and returns its `inbound_mails` id. */
 export async function unmatchedMail(): Promise<string> {
   const subject = `Unclaimed ${crypto.randomUUID()}`;
-  const raw = ["From: Someone <someone@elsewhere.example>", "To: nobody@verify.example", `Subject: ${subject}`, "Content-Type: text/plain; charset=utf-8", "", "Please confirm: https://elsewhere.example/verify?t=1", ""].join("\r\n");
+  const raw = [
+    "From: Someone <someone@elsewhere.example>",
+    "To: nobody@verify.example",
+    `Subject: ${subject}`,
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    "Please confirm: https://elsewhere.example/verify?t=1",
+    "",
+  ].join("\r\n");
   await deliverMail("someone@elsewhere.example", "nobody@verify.example", raw);
   const conn = await connectFromWorker(env);
   try {

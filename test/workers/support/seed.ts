@@ -23,7 +23,10 @@ export async function seedJob(options: { plan?: PlanId; directories?: number } =
   const conn = await connectFromWorker(env);
   try {
     return await conn.db.transaction(async (tx) => {
-      const [customer] = await tx.insert(t.customers).values({ email: `${tag}@example.com`, userId }).returning();
+      const [customer] = await tx
+        .insert(t.customers)
+        .values({ email: `${tag}@example.com`, userId })
+        .returning();
       await tx.insert(t.businessProfiles).values({
         customerId: customer!.id,
         businessName: `Bäckerei ${tag}`,
@@ -85,10 +88,7 @@ export async function postgresState(jobId: string) {
       "select status, directories_submitted, directories_failed, completed_at from jobs where id = $1",
       [jobId],
     );
-    const events = await conn.client.query<{ kind: string; n: number }>(
-      "select kind, count(*)::int as n from job_events where job_id = $1 group by kind",
-      [jobId],
-    );
+    const events = await conn.client.query<{ kind: string; n: number }>("select kind, count(*)::int as n from job_events where job_id = $1 group by kind", [jobId]);
     return { submissions: subs.rows, job: job.rows[0]!, events: Object.fromEntries(events.rows.map((e) => [e.kind, e.n])) };
   } finally {
     await conn.close();

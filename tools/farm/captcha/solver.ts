@@ -47,8 +47,7 @@ function submitTask(params: URLSearchParams, file: Buffer | undefined, captchas:
 function result(params: URLSearchParams, captchas: CaptchaService): Reply {
   const action = params.get("action");
   if (action === "getbalance") return params.get("json") === "1" ? json({ status: 1, request: "9.9900" }) : text("9.9900");
-  if (action === "reportbad" || action === "reportgood")
-    return params.get("json") === "1" ? json({ status: 1, request: "OK_REPORT_RECORDED" }) : text("OK_REPORT_RECORDED");
+  if (action === "reportbad" || action === "reportgood") return params.get("json") === "1" ? json({ status: 1, request: "OK_REPORT_RECORDED" }) : text("OK_REPORT_RECORDED");
   if (action !== "get") return answer(params, 0, "ERROR_BAD_PARAMETERS");
   const id = params.get("id") ?? "";
   if (!/^\d+$/.test(id)) return answer(params, 0, "ERROR_WRONG_ID_FORMAT");

@@ -98,8 +98,7 @@ const DEFAULT_SUCCESS: Record<Language, string> = {
   pt: "Obrigado! A sua empresa foi registada.",
 };
 
-type DesignInput = Pick<Design, "id" | "title" | "language" | "fields"> &
-  Partial<Omit<Design, "confirmation">> & { confirmation?: Partial<Design["confirmation"]> };
+type DesignInput = Pick<Design, "id" | "title" | "language" | "fields"> & Partial<Omit<Design, "confirmation">> & { confirmation?: Partial<Design["confirmation"]> };
 
 /** A design with defaults filled in: steps from the fields, account and approval from the features. */
 export function design(input: DesignInput): Design {

@@ -394,7 +394,13 @@ export const englishDesigns: Design[] = [
       req("address-line1", "address", "Address", { control: "text" }),
       req("address-level2", "city", "City"),
       req("postal-code", "zip", "ZIP"),
-      req("unknown", "listing_type", "Listing type", { control: "radios", options: [{ value: "free", label: "Free listing" }, { value: "featured", label: "Featured ($49/year)" }] }),
+      req("unknown", "listing_type", "Listing type", {
+        control: "radios",
+        options: [
+          { value: "free", label: "Free listing" },
+          { value: "featured", label: "Featured ($49/year)" },
+        ],
+      }),
       field("unknown", "logo", "Logo (PNG or JPG)", { control: "file" }),
       field("unknown", "founded", "Year founded", { format: "digits" }),
       req("description", "description", "Description", { maxLength: 1000 }),

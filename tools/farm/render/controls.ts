@@ -94,9 +94,7 @@ function controlHtml(field: FieldSpec, ctx: RenderContext, id: string, extra: At
       const placeholder = extra.placeholder as string | undefined;
       delete common.placeholder;
       const first = field.multiple ? "" : `<option value="">${esc(placeholder ?? ui.selectPlaceholder)}</option>`;
-      const options = (field.options ?? [])
-        .map((o) => `<option${attrs({ value: o.value, selected: chosen.has(o.value) })}>${esc(o.label)}</option>`)
-        .join("");
+      const options = (field.options ?? []).map((o) => `<option${attrs({ value: o.value, selected: chosen.has(o.value) })}>${esc(o.label)}</option>`).join("");
       return `<select${attrs({ ...common, multiple: field.multiple, size: field.multiple ? 6 : undefined })}>${first}${options}</select>`;
     }
     case "listbox": {
@@ -145,9 +143,7 @@ function groupOptionsHtml(field: FieldSpec, ctx: RenderContext, id: string, byFo
     .map((o, i) => {
       const checked = chosen.includes(o.value) || (type === "radio" && chosen.length === 0 && i === 0);
       const input = (optId?: string) => `<input${attrs({ type, id: optId, name: field.name, value: o.value, checked })}>`;
-      return byFor
-        ? `<span class="opt">${input(`${id}-${i}`)} <label for="${id}-${i}">${esc(o.label)}</label></span>`
-        : `<label class="opt">${input()} ${esc(o.label)}</label>`;
+      return byFor ? `<span class="opt">${input(`${id}-${i}`)} <label for="${id}-${i}">${esc(o.label)}</label></span>` : `<label class="opt">${input()} ${esc(o.label)}</label>`;
     })
     .join(" ");
 }
@@ -159,16 +155,15 @@ export function renderField(field: FieldSpec, ctx: RenderContext): RenderedField
   const error = ctx.errors[field.name];
   const hints = [field.hint, field.maxLength && !field.maxLengthAttr ? ctx.ui.maxHint(field.maxLength) : undefined].filter(Boolean);
   const describedBy = [hints.length ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
-  const after =
-    (hints.length ? `<small class="hint" id="${id}-hint">${esc(hints.join(" "))}</small>` : "") +
-    (error ? `<span class="error" id="${id}-error" role="alert">${esc(error)}</span>` : "");
+  const after = (hints.length ? `<small class="hint" id="${id}-hint">${esc(hints.join(" "))}</small>` : "") + (error ? `<span class="error" id="${id}-error" role="alert">${esc(error)}</span>` : "");
   const invalid: AttrMap = { "aria-invalid": error ? "true" : undefined, "aria-describedby": describedBy };
   const label = labelHtml(field);
   const labelId = `${id}-label`;
   let rendered: RenderedField;
 
   if (field.control === "checkbox") {
-    const box = (extra: AttrMap) => `<input${attrs({ type: "checkbox", id, name: field.name, value: field.value ?? "1", checked: one(ctx.values, field.name) !== "", required: field.required && ctx.design.html5Required !== false, ...invalid, ...extra })}>`;
+    const box = (extra: AttrMap) =>
+      `<input${attrs({ type: "checkbox", id, name: field.name, value: field.value ?? "1", checked: one(ctx.values, field.name) !== "", required: field.required && ctx.design.html5Required !== false, ...invalid, ...extra })}>`;
     let inner: string;
     if (style === "aria-label") inner = `<div class="check">${box({ "aria-label": field.label })}</div>`;
     else if (style === "aria-labelledby") inner = `<div class="check">${box({ "aria-labelledby": labelId })} <span id="${labelId}">${label}</span></div>`;
@@ -180,11 +175,13 @@ export function renderField(field: FieldSpec, ctx: RenderContext): RenderedField
     if (style === "table") rendered = { html: `<tr><td class="label">${labelHtml(field, true)}</td><td>${options}${after}</td></tr>`, placement: "table" };
     else if (style === "dl") rendered = { html: `<dt>${label}</dt><dd>${options}${after}</dd>`, placement: "dl" };
     else if (style === "nearby") rendered = { html: `<div class="row"><div class="caption">${label}</div><div class="input">${options}${after}</div></div>`, placement: "block" };
-    else if (style === "aria-labelledby") rendered = { html: `<div class="field group" role="group" aria-labelledby="${labelId}"><span class="label" id="${labelId}">${label}</span> ${options}${after}</div>`, placement: "block" };
+    else if (style === "aria-labelledby")
+      rendered = { html: `<div class="field group" role="group" aria-labelledby="${labelId}"><span class="label" id="${labelId}">${label}</span> ${options}${after}</div>`, placement: "block" };
     else rendered = { html: `<fieldset class="group"><legend>${label}</legend>${options}${after}</fieldset>`, placement: "block" };
   } else if (field.control === "captcha-token") {
     const inner = controlHtml(field, ctx, id, {});
-    rendered = style === "table" ? { html: `<tr><td></td><td>${inner}${after}</td></tr>`, placement: "table" } : { html: `<div class="field captcha-field">${inner}${after}</div>`, placement: "block" };
+    rendered =
+      style === "table" ? { html: `<tr><td></td><td>${inner}${after}</td></tr>`, placement: "table" } : { html: `<div class="field captcha-field">${inner}${after}</div>`, placement: "block" };
   } else {
     // A <label for> cannot point at a div: a listbox is named by aria-labelledby instead.
     const listbox = field.control === "listbox";
@@ -195,13 +192,19 @@ export function renderField(field: FieldSpec, ctx: RenderContext): RenderedField
         rendered = { html: `<div class="field"><label for="${id}">${label}</label> ${controlHtml(field, ctx, id, invalid)}${after}</div>`, placement: "block" };
         break;
       case "for-after":
-        rendered = { html: `<div class="field floating">${controlHtml(field, ctx, id, { ...invalid, placeholder: field.control === "select" ? undefined : " " })}<label for="${id}">${label}</label>${after}</div>`, placement: "block" };
+        rendered = {
+          html: `<div class="field floating">${controlHtml(field, ctx, id, { ...invalid, placeholder: field.control === "select" ? undefined : " " })}<label for="${id}">${label}</label>${after}</div>`,
+          placement: "block",
+        };
         break;
       case "wrap":
         rendered = { html: `<div class="field"><label><span class="label-text">${label}</span> ${controlHtml(field, ctx, id, invalid)}</label>${after}</div>`, placement: "block" };
         break;
       case "aria-labelledby":
-        rendered = { html: `<div class="field"><span class="label" id="${labelId}">${label}</span> ${controlHtml(field, ctx, id, { ...invalid, "aria-labelledby": labelId })}${after}</div>`, placement: "block" };
+        rendered = {
+          html: `<div class="field"><span class="label" id="${labelId}">${label}</span> ${controlHtml(field, ctx, id, { ...invalid, "aria-labelledby": labelId })}${after}</div>`,
+          placement: "block",
+        };
         break;
       case "aria-label":
         rendered = { html: `<div class="field">${controlHtml(field, ctx, id, { ...invalid, "aria-label": field.label })}${after}</div>`, placement: "block" };

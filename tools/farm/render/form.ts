@@ -94,7 +94,8 @@ export function renderForm(r: FormRender): string {
   ].join("");
   const last = step >= design.steps;
   const label = last ? design.submitLabel : ui.next;
-  const button = design.legacyMarkup || design.labelStyle === "table" ? `<input type="submit" name="submit" value="${esc(label)}">` : `<button type="submit" class="btn btn-primary">${esc(label)}</button>`;
+  const button =
+    design.legacyMarkup || design.labelStyle === "table" ? `<input type="submit" name="submit" value="${esc(label)}">` : `<button type="submit" class="btn btn-primary">${esc(label)}</button>`;
   const progress = design.steps > 1 ? `<p class="steps">${esc(ui.step(step, design.steps))}</p>` : "";
   const intro = design.intro && step === 1 ? `<p class="intro">${esc(design.intro)}</p>` : "";
   const enctype = design.enctype === "multipart" ? "multipart/form-data" : undefined;

@@ -88,11 +88,7 @@ export function searchPage(variant: Variant, q: string, results: Listing[]): str
 /** The public page of a published listing: the values as the directory shows them. */
 export function listingPage(variant: Variant, listing: Listing, rows: [string, string][]): string {
   const dl = rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join("");
-  return directoryPage(
-    variant,
-    listing.businessName,
-    `<article class="listing" data-listing-id="${esc(listing.id)}"><h1>${esc(listing.businessName)}</h1><dl>${dl}</dl></article>`,
-  );
+  return directoryPage(variant, listing.businessName, `<article class="listing" data-listing-id="${esc(listing.id)}"><h1>${esc(listing.businessName)}</h1><dl>${dl}</dl></article>`);
 }
 
 export function confirmationHtml(variant: Variant, text: string, listing: Listing | undefined, showUrl: boolean): string {

@@ -66,7 +66,7 @@
       if (box.childElementCount) return;
       box.innerHTML =
         '<div class="cw"><span class="cw-box" role="checkbox" aria-checked="false" tabindex="0"></span>' +
-        "<span class=\"cw-text\">I'm not a robot</span><span class=\"cw-brand\">FarmCaptcha</span></div>";
+        '<span class="cw-text">I\'m not a robot</span><span class="cw-brand">FarmCaptcha</span></div>';
       box.querySelector(".cw-box").addEventListener("click", function () {
         box.querySelector(".cw-text").textContent = "Verification failed, please try again";
       });
@@ -78,7 +78,9 @@
     var delay = Number(app.getAttribute("data-delay") || 0);
     setTimeout(function () {
       fetch(app.getAttribute("data-farm-app"), { credentials: "same-origin" })
-        .then(function (r) { return r.json(); })
+        .then(function (r) {
+          return r.json();
+        })
         .then(function (data) {
           app.innerHTML = data.html;
           initCaptchas(app);
@@ -96,11 +98,15 @@
         headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
         body: new URLSearchParams(new FormData(form)).toString(),
       })
-        .then(function (r) { return r.json(); })
+        .then(function (r) {
+          return r.json();
+        })
         .then(function (data) {
           if (data.ok) {
             app.innerHTML =
-              '<div class="alert alert-success" role="status"><h2>' + esc(data.message) + "</h2>" +
+              '<div class="alert alert-success" role="status"><h2>' +
+              esc(data.message) +
+              "</h2>" +
               (data.listingUrl ? '<p class="listing-url"><a href="' + esc(data.listingUrl) + '">' + esc(data.listingUrl) + "</a></p>" : "") +
               "</div>";
           } else if (data.html) {

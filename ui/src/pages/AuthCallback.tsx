@@ -26,7 +26,9 @@ export default function AuthCallback() {
       <Show when={problem()}>
         {(p) => (
           <>
-            <p class="error" role="alert" data-testid="callback-error">{p()}</p>
+            <p class="error" role="alert" data-testid="callback-error">
+              {p()}
+            </p>
             <A href="/sign-in">Back to sign-in</A>
           </>
         )}

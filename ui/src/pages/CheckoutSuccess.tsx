@@ -44,7 +44,10 @@ export default function CheckoutSuccess() {
         </p>
         <ol>
           <li>
-            <Show when={signedIn()} fallback={<A href="/sign-in?next=/business">Sign in</A>}>Signed in ✓</Show> with the email you paid with.
+            <Show when={signedIn()} fallback={<A href="/sign-in?next=/business">Sign in</A>}>
+              Signed in ✓
+            </Show>{" "}
+            with the email you paid with.
           </li>
           <li>
             <A href="/business">Fill in your business profile</A> — submissions start when it is complete.

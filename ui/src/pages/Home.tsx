@@ -33,13 +33,12 @@ export default function Home() {
     <>
       <header>
         <h1>Your business in 50 to 500 directories, live</h1>
-        <p class="lead">
-          We list your business in online directories with real browsers, and you watch every submission happen live, with a
-          screenshot as proof. Pay once.
-        </p>
+        <p class="lead">We list your business in online directories with real browsers, and you watch every submission happen live, with a screenshot as proof. Pay once.</p>
       </header>
       <Show when={params.checkout === "cancelled"}>
-        <p class="note" role="status">Checkout cancelled; nothing was charged. Pick a plan to try again.</p>
+        <p class="note" role="status">
+          Checkout cancelled; nothing was charged. Pick a plan to try again.
+        </p>
       </Show>
       <ErrorNote error={plans.error} />
       <form onSubmit={checkout} aria-label="Choose a plan and check out">
@@ -69,7 +68,9 @@ export default function Home() {
             aria-invalid={!!fields().email}
             aria-describedby="checkout-email-error"
           />
-          <span id="checkout-email-error" class="field-error">{fields().email}</span>
+          <span id="checkout-email-error" class="field-error">
+            {fields().email}
+          </span>
         </div>
         <ErrorNote error={Object.keys(fields()).length ? null : error()} />
         <button type="submit" disabled={busy() || !plans()}>

@@ -25,7 +25,14 @@ export default function MyJobs() {
     <section>
       <h1>My jobs</h1>
       <ErrorNote error={error()} />
-      <Show when={jobs()} fallback={<Show when={!error()}><p class="muted">Loading your jobs…</p></Show>}>
+      <Show
+        when={jobs()}
+        fallback={
+          <Show when={!error()}>
+            <p class="muted">Loading your jobs…</p>
+          </Show>
+        }
+      >
         {(list) => (
           <Show
             when={list().length > 0}

@@ -23,11 +23,7 @@ export default function Portal() {
       fallback={
         <section role="alert" data-testid="job-error">
           <h1>{live.error()!.status === 404 ? "Job not found" : "Cannot open this job"}</h1>
-          <p>
-            {live.error()!.status === 404
-              ? "There is no such job on your account. Check the link, or sign in with the email you paid with."
-              : live.error()!.message}
-          </p>
+          <p>{live.error()!.status === 404 ? "There is no such job on your account. Check the link, or sign in with the email you paid with." : live.error()!.message}</p>
           <A href="/sign-in">Sign in with another email</A>
         </section>
       }
@@ -44,7 +40,11 @@ export default function Portal() {
           </p>
           <ul class="state-counts">
             <For each={LISTING_STATES.filter((s) => summary().byState[s] > 0)}>
-              {(s) => <li data-state={s}>{LISTING_STATE_LABELS[s]}: <strong>{summary().byState[s]}</strong></li>}
+              {(s) => (
+                <li data-state={s}>
+                  {LISTING_STATE_LABELS[s]}: <strong>{summary().byState[s]}</strong>
+                </li>
+              )}
             </For>
           </ul>
         </section>

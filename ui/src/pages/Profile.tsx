@@ -45,8 +45,19 @@ const NETWORKS: readonly string[] = SOCIAL_NETWORK_NAMES;
 
 function empty(email = ""): Form {
   return {
-    businessName: "", contactName: "", street: "", city: "", region: "", postalCode: "", country: "US", phone: "", website: "", email,
-    shortDescription: "", longDescription: "", categories: [""],
+    businessName: "",
+    contactName: "",
+    street: "",
+    city: "",
+    region: "",
+    postalCode: "",
+    country: "US",
+    phone: "",
+    website: "",
+    email,
+    shortDescription: "",
+    longDescription: "",
+    categories: [""],
     hours: Object.fromEntries(DAYS.map((d) => [d, { mode: "unset", periods: [["09:00", "17:00"]] }])) as Form["hours"],
     socialLinks: Object.fromEntries(NETWORKS.map((n) => [n, ""])),
     serviceArea: false,
@@ -164,15 +175,7 @@ export default function Profile() {
         {opts.required ? " *" : ""}
       </label>
       {opts.multiline ? (
-        <textarea
-          id={`f-${key}`}
-          rows={6}
-          maxLength={opts.max}
-          value={form[key]}
-          onInput={(e) => setForm(key, e.currentTarget.value)}
-          aria-invalid={!!err(key)}
-          aria-describedby={`e-${key}`}
-        />
+        <textarea id={`f-${key}`} rows={6} maxLength={opts.max} value={form[key]} onInput={(e) => setForm(key, e.currentTarget.value)} aria-invalid={!!err(key)} aria-describedby={`e-${key}`} />
       ) : (
         <input
           id={`f-${key}`}
@@ -197,7 +200,9 @@ export default function Profile() {
       <h1>Your business profile</h1>
       <p class="muted">Every directory receives exactly this. Fields marked * are required before submissions can start.</p>
       <Show when={restored()}>
-        <p class="note" role="status">Your unsaved changes were restored.</p>
+        <p class="note" role="status">
+          Your unsaved changes were restored.
+        </p>
       </Show>
       <Show when={saved()}>
         {(a) => (
@@ -215,7 +220,9 @@ export default function Profile() {
           {text("shortDescription", "Short description (10-160 characters)", { required: true, max: PROFILE_LIMITS.shortDescription.max })}
           {text("longDescription", "Long description", { max: PROFILE_LIMITS.longDescription.max, multiline: true })}
           <div class="field">
-            <span class="label" id="cat-label">Categories * (1-{PROFILE_LIMITS.categories.max})</span>
+            <span class="label" id="cat-label">
+              Categories * (1-{PROFILE_LIMITS.categories.max})
+            </span>
             <Index each={form.categories}>
               {(cat, i) => (
                 <div class="row">
@@ -227,7 +234,13 @@ export default function Profile() {
                     onInput={(e) => setForm("categories", i, e.currentTarget.value)}
                     aria-invalid={!!err(`categories.${i}`)}
                   />
-                  <button type="button" class="secondary" aria-label={`Remove category ${i + 1}`} disabled={form.categories.length === 1} onClick={() => setForm("categories", (c) => c.filter((_, j) => j !== i))}>
+                  <button
+                    type="button"
+                    class="secondary"
+                    aria-label={`Remove category ${i + 1}`}
+                    disabled={form.categories.length === 1}
+                    onClick={() => setForm("categories", (c) => c.filter((_, j) => j !== i))}
+                  >
                     Remove
                   </button>
                   <span class="field-error">{err(`categories.${i}`)}</span>
@@ -251,8 +264,8 @@ export default function Profile() {
           {text("email", "Email", { required: true, type: "email", max: PROFILE_LIMITS.email, auto: "email" })}
           {text("website", "Website", { max: PROFILE_LIMITS.url, auto: "url" })}
           <label class="check">
-            <input id="f-serviceArea" type="checkbox" checked={form.serviceArea} onChange={(e) => setForm("serviceArea", e.currentTarget.checked)} /> Service-area business
-            (we visit customers; hide the street address on listings)
+            <input id="f-serviceArea" type="checkbox" checked={form.serviceArea} onChange={(e) => setForm("serviceArea", e.currentTarget.checked)} /> Service-area business (we visit customers; hide
+            the street address on listings)
           </label>
         </fieldset>
         <fieldset id="f-hours" tabindex="-1">
@@ -275,13 +288,24 @@ export default function Profile() {
                         <input type="time" aria-label={`${DAY_NAMES[day]} period ${i + 1} opens`} value={period()[0]} onInput={(e) => setForm("hours", day, "periods", i, 0, e.currentTarget.value)} />
                         –
                         <input type="time" aria-label={`${DAY_NAMES[day]} period ${i + 1} closes`} value={period()[1]} onInput={(e) => setForm("hours", day, "periods", i, 1, e.currentTarget.value)} />
-                        <button type="button" class="secondary" aria-label={`Remove ${DAY_NAMES[day]} period ${i + 1}`} disabled={form.hours[day].periods.length === 1} onClick={() => setForm("hours", day, "periods", (p) => p.filter((_, j) => j !== i))}>
+                        <button
+                          type="button"
+                          class="secondary"
+                          aria-label={`Remove ${DAY_NAMES[day]} period ${i + 1}`}
+                          disabled={form.hours[day].periods.length === 1}
+                          onClick={() => setForm("hours", day, "periods", (p) => p.filter((_, j) => j !== i))}
+                        >
                           ×
                         </button>
                       </span>
                     )}
                   </Index>
-                  <button type="button" class="secondary" disabled={form.hours[day].periods.length >= PROFILE_LIMITS.periodsPerDay} onClick={() => setForm("hours", day, "periods", (p): [string, string][] => [...p, ["14:00", "18:00"]])}>
+                  <button
+                    type="button"
+                    class="secondary"
+                    disabled={form.hours[day].periods.length >= PROFILE_LIMITS.periodsPerDay}
+                    onClick={() => setForm("hours", day, "periods", (p): [string, string][] => [...p, ["14:00", "18:00"]])}
+                  >
                     Add period
                   </button>
                 </Show>
@@ -297,7 +321,20 @@ export default function Profile() {
             {(n) => (
               <div class="field">
                 <label for={`f-social-${n}`}>{n === "x" ? "X (Twitter)" : n[0]!.toUpperCase() + n.slice(1)}</label>
-                <input id={`f-social-${n}`} type="url" value={form.socialLinks[n] ?? ""} onInput={(e) => setForm("socialLinks", produce((s) => { s[n] = e.currentTarget.value; }))} aria-invalid={!!err(`socialLinks.${n}`)} />
+                <input
+                  id={`f-social-${n}`}
+                  type="url"
+                  value={form.socialLinks[n] ?? ""}
+                  onInput={(e) =>
+                    setForm(
+                      "socialLinks",
+                      produce((s) => {
+                        s[n] = e.currentTarget.value;
+                      }),
+                    )
+                  }
+                  aria-invalid={!!err(`socialLinks.${n}`)}
+                />
                 <span class="field-error">{err(`socialLinks.${n}`)}</span>
               </div>
             )}

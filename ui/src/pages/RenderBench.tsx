@@ -14,9 +14,21 @@ const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0
 
 function job(done: number): JobProgress {
   return {
-    jobId: uuid(999999), status: "in_progress", statusReason: null, total: ROWS, submitted: done, approved: 0, failed: 0, skipped: 0,
-    manual: 0, inFlight: 4, remaining: ROWS - done, percent: Math.round((done / ROWS) * 100), current: { submissionId: uuid(done), directoryName: `Directory ${done}` },
-    eta: Date.now() + 600_000, updatedAt: Date.now(),
+    jobId: uuid(999999),
+    status: "in_progress",
+    statusReason: null,
+    total: ROWS,
+    submitted: done,
+    approved: 0,
+    failed: 0,
+    skipped: 0,
+    manual: 0,
+    inFlight: 4,
+    remaining: ROWS - done,
+    percent: Math.round((done / ROWS) * 100),
+    current: { submissionId: uuid(done), directoryName: `Directory ${done}` },
+    eta: Date.now() + 600_000,
+    updatedAt: Date.now(),
   };
 }
 
@@ -29,8 +41,16 @@ export default function RenderBench() {
   const [result, setResult] = createSignal("running…");
   onMount(async () => {
     const rows: SubmissionView[] = Array.from({ length: ROWS }, (_, i) => ({
-      submissionId: uuid(i), directoryId: uuid(100000 + i), directoryName: `Directory ${i}`, status: "queued", attempt: 1,
-      listingUrl: null, evidenceKey: null, failureClass: null, failureReason: null, updatedAt: Date.now(),
+      submissionId: uuid(i),
+      directoryId: uuid(100000 + i),
+      directoryName: `Directory ${i}`,
+      status: "queued",
+      attempt: 1,
+      listingUrl: null,
+      evidenceKey: null,
+      failureClass: null,
+      failureReason: null,
+      updatedAt: Date.now(),
     }));
     const t0 = performance.now();
     apply({ type: "snapshot", job: job(0), submissions: rows, activity: [] });
@@ -51,10 +71,15 @@ export default function RenderBench() {
     }
     const sameNode = document.querySelector(`tr[data-submission="${uuid(0)}"]`) === firstRow;
     const out = {
-      rows: ROWS, deltas: DELTAS, snapshotMs: +snapshotMs.toFixed(2),
-      deltaToDomMedianMs: +median(toDom).toFixed(3), deltaToDomP99Ms: +p99(toDom).toFixed(3),
-      deltaToPaintMedianMs: +median(toPaint).toFixed(2), deltaToPaintP99Ms: +p99(toPaint).toFixed(2),
-      rowsKeptInPlace: sameNode, domRows: document.querySelectorAll("tr[data-submission]").length,
+      rows: ROWS,
+      deltas: DELTAS,
+      snapshotMs: +snapshotMs.toFixed(2),
+      deltaToDomMedianMs: +median(toDom).toFixed(3),
+      deltaToDomP99Ms: +p99(toDom).toFixed(3),
+      deltaToPaintMedianMs: +median(toPaint).toFixed(2),
+      deltaToPaintP99Ms: +p99(toPaint).toFixed(2),
+      rowsKeptInPlace: sameNode,
+      domRows: document.querySelectorAll("tr[data-submission]").length,
     };
     (window as unknown as { __bench: unknown }).__bench = out;
     setResult(JSON.stringify(out));

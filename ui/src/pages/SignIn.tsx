@@ -116,7 +116,13 @@ export default function SignIn() {
         )}
       </Show>
       <ErrorNote error={configError()} />
-      <Switch fallback={<Show when={!configError()}><p class="muted">Loading…</p></Show>}>
+      <Switch
+        fallback={
+          <Show when={!configError()}>
+            <p class="muted">Loading…</p>
+          </Show>
+        }
+      >
         <Match when={config()?.supabaseUrl && config()?.supabaseAnonKey}>
           <MagicLinkForm supabaseUrl={config()!.supabaseUrl!} supabaseAnonKey={config()!.supabaseAnonKey!} next={next()} />
         </Match>
@@ -124,7 +130,9 @@ export default function SignIn() {
           <LocalForm next={next()} />
         </Match>
         <Match when={config()}>
-          <p class="error" role="alert">Sign-in is not set up on this server yet. Please contact support.</p>
+          <p class="error" role="alert">
+            Sign-in is not set up on this server yet. Please contact support.
+          </p>
         </Match>
       </Switch>
     </section>

@@ -20,18 +20,29 @@ function ThroughputChart(props: { data: number[] }) {
           {(v, i) => {
             const bw = () => w / Math.max(60, props.data.length);
             const bh = () => (v / max()) * (h - 10);
-            return <rect x={i() * bw() + 1} y={h - bh()} width={Math.max(1, bw() - 2)} height={bh()} fill="#4f46e5"><title>{v} / min</title></rect>;
+            return (
+              <rect x={i() * bw() + 1} y={h - bh()} width={Math.max(1, bw() - 2)} height={bh()} fill="#4f46e5">
+                <title>{v} / min</title>
+              </rect>
+            );
           }}
         </For>
       </svg>
-      <figcaption>Throughput, last hour: {total()} reports (peak {max()}/min)</figcaption>
+      <figcaption>
+        Throughput, last hour: {total()} reports (peak {max()}/min)
+      </figcaption>
     </figure>
   );
 }
 
 export default function Staff() {
   if (!signedIn()) return <Navigate href="/sign-in?next=/staff" />;
-  if (!isStaff()) return <p role="alert" class="error">Staff only: sign in with a staff account.</p>;
+  if (!isStaff())
+    return (
+      <p role="alert" class="error">
+        Staff only: sign in with a staff account.
+      </p>
+    );
   const ops = createOpsStore();
   const [error, setError] = createSignal<unknown>(null);
   const [jobId, setJobId] = createSignal("");
@@ -69,22 +80,52 @@ export default function Staff() {
         <button type="submit">Open</button>
       </form>
       <dl class="counts">
-        <div><dt>Active jobs</dt><dd>{o.jobs.filter((j) => j.status === "in_progress").length}</dd></div>
-        <div><dt>Queue depth</dt><dd data-testid="queue-depth">{o.queueDepth}</dd></div>
-        <div><dt>Workers</dt><dd>{o.workers.length}</dd></div>
+        <div>
+          <dt>Active jobs</dt>
+          <dd>{o.jobs.filter((j) => j.status === "in_progress").length}</dd>
+        </div>
+        <div>
+          <dt>Queue depth</dt>
+          <dd data-testid="queue-depth">{o.queueDepth}</dd>
+        </div>
+        <div>
+          <dt>Workers</dt>
+          <dd>{o.workers.length}</dd>
+        </div>
       </dl>
       <ThroughputChart data={o.throughputPerMinute} />
       <h2>Jobs</h2>
       <div class="table-wrap">
         <table aria-label="Jobs">
           <thead>
-            <tr><th scope="col">Job</th><th scope="col">Plan</th><th scope="col">Status</th><th scope="col">Progress</th><th scope="col">Failed</th><th scope="col">In flight</th><th scope="col">Now</th></tr>
+            <tr>
+              <th scope="col">Job</th>
+              <th scope="col">Plan</th>
+              <th scope="col">Status</th>
+              <th scope="col">Progress</th>
+              <th scope="col">Failed</th>
+              <th scope="col">In flight</th>
+              <th scope="col">Now</th>
+            </tr>
           </thead>
           <tbody>
-            <For each={o.jobs} fallback={<tr><td colspan="7" class="muted">No jobs yet.</td></tr>}>
+            <For
+              each={o.jobs}
+              fallback={
+                <tr>
+                  <td colspan="7" class="muted">
+                    No jobs yet.
+                  </td>
+                </tr>
+              }
+            >
               {(j) => (
                 <tr>
-                  <td><A href={`/staff/jobs/${j.jobId}`}><code>{j.jobId.slice(0, 8)}</code></A></td>
+                  <td>
+                    <A href={`/staff/jobs/${j.jobId}`}>
+                      <code>{j.jobId.slice(0, 8)}</code>
+                    </A>
+                  </td>
                   <td>{j.plan}</td>
                   <td>{label(j.status)}</td>
                   <td>
@@ -110,7 +151,10 @@ export default function Staff() {
               {(w) => (
                 <li>
                   <code>{w.workerId}</code> ({w.kind}) last seen {time(w.lastSeenAt)}
-                  <Show when={Date.now() - w.lastSeenAt > 120_000}> <span class="error">stale</span></Show>
+                  <Show when={Date.now() - w.lastSeenAt > 120_000}>
+                    {" "}
+                    <span class="error">stale</span>
+                  </Show>
                 </li>
               )}
             </For>

@@ -75,7 +75,9 @@ function Directories() {
         <button type="submit">Search</button>
       </form>
       <ErrorNote error={error()} />
-      <p role="status" class="ok" data-testid="catalog-status">{message()}</p>
+      <p role="status" class="ok" data-testid="catalog-status">
+        {message()}
+      </p>
       <Show when={page()}>
         {(p) => (
           <>
@@ -85,15 +87,28 @@ function Directories() {
             <div class="table-wrap">
               <table aria-label="Directories">
                 <thead>
-                  <tr><th scope="col">Directory</th><th scope="col">Tier</th><th scope="col">DA</th><th scope="col">Country</th><th scope="col">Status</th><th scope="col">Action</th></tr>
+                  <tr>
+                    <th scope="col">Directory</th>
+                    <th scope="col">Tier</th>
+                    <th scope="col">DA</th>
+                    <th scope="col">Country</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Action</th>
+                  </tr>
                 </thead>
                 <tbody>
                   <For each={p().directories}>
                     {(d) => (
                       <tr data-directory={d.slug} class={d.isActive ? "" : "row-inactive"}>
                         <td>
-                          <a href={d.website} target="_blank" rel="noopener noreferrer">{d.name}</a> <code class="muted">{d.slug}</code>
-                          <Show when={d.sandbox}> <span class="chip">sandbox</span></Show>
+                          <a href={d.website} target="_blank" rel="noopener noreferrer">
+                            {d.name}
+                          </a>{" "}
+                          <code class="muted">{d.slug}</code>
+                          <Show when={d.sandbox}>
+                            {" "}
+                            <span class="chip">sandbox</span>
+                          </Show>
                         </td>
                         <td>
                           <select
@@ -126,8 +141,12 @@ function Directories() {
               </table>
             </div>
             <div class="toolbar">
-              <button type="button" class="secondary" disabled={offset() === 0} onClick={() => load(Math.max(0, offset() - PAGE))}>Previous page</button>
-              <button type="button" class="secondary" disabled={offset() + PAGE >= p().total} onClick={() => load(offset() + PAGE)}>Next page</button>
+              <button type="button" class="secondary" disabled={offset() === 0} onClick={() => load(Math.max(0, offset() - PAGE))}>
+                Previous page
+              </button>
+              <button type="button" class="secondary" disabled={offset() + PAGE >= p().total} onClick={() => load(offset() + PAGE)}>
+                Next page
+              </button>
             </div>
           </>
         )}
@@ -168,8 +187,8 @@ function Import() {
     <section aria-labelledby="import-heading">
       <h2 id="import-heading">Import a CSV file</h2>
       <p class="hint">
-        One row per directory, matched by <code>slug</code>: new slugs are added, known ones updated. Required columns: slug, name, website,
-        priority_tier, country. If any row has a problem, nothing is imported.
+        One row per directory, matched by <code>slug</code>: new slugs are added, known ones updated. Required columns: slug, name, website, priority_tier, country. If any row has a problem, nothing
+        is imported.
       </p>
       <form onSubmit={submit} aria-label="Import directories" class="row">
         <label for="import-file">CSV file</label>
@@ -177,7 +196,9 @@ function Import() {
         <label class="check">
           <input type="checkbox" checked={dryRun()} onChange={(e) => setDryRun(e.currentTarget.checked)} /> Check only, import nothing
         </label>
-        <button type="submit" disabled={busy()}>{busy() ? "Importing…" : "Import"}</button>
+        <button type="submit" disabled={busy()}>
+          {busy() ? "Importing…" : "Import"}
+        </button>
       </form>
       <ErrorNote error={error()} />
       <Show when={problems().length > 0}>
@@ -188,9 +209,7 @@ function Import() {
       <Show when={result()}>
         {(r) => (
           <p class="ok" role="status" data-testid="import-result">
-            {r().dryRun
-              ? `All ${r().valid} rows are valid. Nothing was written (check only).`
-              : `Imported ${r().valid} directories: ${r().inserted} new, ${r().updated} updated.`}
+            {r().dryRun ? `All ${r().valid} rows are valid. Nothing was written (check only).` : `Imported ${r().valid} directories: ${r().inserted} new, ${r().updated} updated.`}
           </p>
         )}
       </Show>
@@ -246,7 +265,9 @@ function SuccessRatesSection() {
           <option value="week">Last 12 weeks, by week</option>
         </select>
         <Show when={selected()}>
-          <button type="button" class="secondary" onClick={() => setSelected(null)}>Show all directories</button>
+          <button type="button" class="secondary" onClick={() => setSelected(null)}>
+            Show all directories
+          </button>
         </Show>
       </div>
       <ErrorNote error={error()} />
@@ -256,10 +277,26 @@ function SuccessRatesSection() {
           <div class="table-wrap">
             <table aria-label="Success by directory">
               <thead>
-                <tr><th scope="col">Directory</th><th scope="col">Outcomes</th><th scope="col">Succeeded</th><th scope="col">Failed</th><th scope="col">Rate</th><th scope="col">Chart</th></tr>
+                <tr>
+                  <th scope="col">Directory</th>
+                  <th scope="col">Outcomes</th>
+                  <th scope="col">Succeeded</th>
+                  <th scope="col">Failed</th>
+                  <th scope="col">Rate</th>
+                  <th scope="col">Chart</th>
+                </tr>
               </thead>
               <tbody>
-                <For each={r().directories} fallback={<tr><td colspan="6" class="muted">No submission has an outcome in this period yet.</td></tr>}>
+                <For
+                  each={r().directories}
+                  fallback={
+                    <tr>
+                      <td colspan="6" class="muted">
+                        No submission has an outcome in this period yet.
+                      </td>
+                    </tr>
+                  }
+                >
                   {(d) => (
                     <tr data-rate={d.slug}>
                       <td>{d.name}</td>
@@ -286,10 +323,17 @@ function SuccessRatesSection() {
 
 export default function StaffCatalog() {
   if (!signedIn()) return <Navigate href="/sign-in?next=/staff/directories" />;
-  if (!isStaff()) return <p role="alert" class="error">Staff only: sign in with a staff account.</p>;
+  if (!isStaff())
+    return (
+      <p role="alert" class="error">
+        Staff only: sign in with a staff account.
+      </p>
+    );
   return (
     <section>
-      <p><A href="/staff">← Operations</A></p>
+      <p>
+        <A href="/staff">← Operations</A>
+      </p>
       <h1>Directory catalog</h1>
       <SuccessRatesSection />
       <Directories />

@@ -13,7 +13,12 @@ type Action = { kind: "pause" | "resume" | "cancel" | "retry-failed" } | { kind:
 export default function StaffJob() {
   const params = useParams<{ id: string }>();
   if (!signedIn()) return <Navigate href={`/sign-in?next=/staff/jobs/${params.id}`} />;
-  if (!isStaff()) return <p role="alert" class="error">Staff only: sign in with a staff account.</p>;
+  if (!isStaff())
+    return (
+      <p role="alert" class="error">
+        Staff only: sign in with a staff account.
+      </p>
+    );
   const { state, apply } = createJobStore();
   const staffNotes = createStaffNotes(() => params.id, state);
   // Notes once now, and again only when a delta stops a submission.
@@ -31,7 +36,11 @@ export default function StaffJob() {
   const [busy, setBusy] = createSignal(false);
 
   const describe = (a: Action) =>
-    a.kind === "retry" ? `Retry ${a.row.directoryName}` : a.kind === "retry-failed" ? `Retry all ${state.job?.failed ?? 0} failed submissions` : `${label(a.kind)} the job`.replace(/^./, (c) => c.toUpperCase());
+    a.kind === "retry"
+      ? `Retry ${a.row.directoryName}`
+      : a.kind === "retry-failed"
+        ? `Retry all ${state.job?.failed ?? 0} failed submissions`
+        : `${label(a.kind)} the job`.replace(/^./, (c) => c.toUpperCase());
 
   async function run(a: Action) {
     setBusy(true);
@@ -51,19 +60,40 @@ export default function StaffJob() {
 
   const status = () => state.job?.status;
   return (
-    <Show when={!live.error()} fallback={<section role="alert"><h1>Cannot open this job</h1><ErrorNote error={live.error()} /><A href="/staff">Back to operations</A></section>}>
+    <Show
+      when={!live.error()}
+      fallback={
+        <section role="alert">
+          <h1>Cannot open this job</h1>
+          <ErrorNote error={live.error()} />
+          <A href="/staff">Back to operations</A>
+        </section>
+      }
+    >
       <section>
-        <p><A href="/staff">← Operations</A></p>
+        <p>
+          <A href="/staff">← Operations</A>
+        </p>
         <div class="title-row">
-          <h1>Job <code>{params.id.slice(0, 8)}</code></h1>
+          <h1>
+            Job <code>{params.id.slice(0, 8)}</code>
+          </h1>
           <LiveBadge status={live.status()} retryIn={live.retryIn()} />
         </div>
         <Progress state={state} />
         <div class="toolbar" role="toolbar" aria-label="Job controls">
-          <button type="button" disabled={status() !== "in_progress"} onClick={() => setPending({ kind: "pause" })}>Pause</button>
-          <button type="button" disabled={status() !== "paused"} onClick={() => setPending({ kind: "resume" })}>Resume</button>
-          <button type="button" disabled={!state.job?.failed} onClick={() => setPending({ kind: "retry-failed" })}>Retry failed</button>
-          <button type="button" class="danger" disabled={status() === "completed" || status() === "cancelled"} onClick={() => setPending({ kind: "cancel" })}>Cancel job</button>
+          <button type="button" disabled={status() !== "in_progress"} onClick={() => setPending({ kind: "pause" })}>
+            Pause
+          </button>
+          <button type="button" disabled={status() !== "paused"} onClick={() => setPending({ kind: "resume" })}>
+            Resume
+          </button>
+          <button type="button" disabled={!state.job?.failed} onClick={() => setPending({ kind: "retry-failed" })}>
+            Retry failed
+          </button>
+          <button type="button" class="danger" disabled={status() === "completed" || status() === "cancelled"} onClick={() => setPending({ kind: "cancel" })}>
+            Cancel job
+          </button>
         </div>
         <Show when={pending()}>
           {(a) => (
@@ -76,18 +106,28 @@ export default function StaffJob() {
                 void run(a());
               }}
             >
-              <p><strong>{describe(a())}?</strong></p>
+              <p>
+                <strong>{describe(a())}?</strong>
+              </p>
               <Show when={a().kind === "cancel"}>
                 <label for="cancel-reason">Reason (shown to the customer)</label>
                 <input id="cancel-reason" required minLength={3} maxLength={500} value={reason()} onInput={(e) => setReason(e.currentTarget.value)} />
               </Show>
-              <button type="submit" disabled={busy()} autofocus>Confirm</button>{" "}
-              <button type="button" class="secondary" onClick={() => setPending(null)}>Keep as is</button>
+              <button type="submit" disabled={busy()} autofocus>
+                Confirm
+              </button>{" "}
+              <button type="button" class="secondary" onClick={() => setPending(null)}>
+                Keep as is
+              </button>
             </form>
           )}
         </Show>
         <ErrorNote error={error()} />
-        <Show when={done()}><p role="status" class="ok">{done()}</p></Show>
+        <Show when={done()}>
+          <p role="status" class="ok">
+            {done()}
+          </p>
+        </Show>
         <h2>Submissions</h2>
         <ErrorNote error={staffNotes.error()} />
         <SubmissionsTable
@@ -98,10 +138,13 @@ export default function StaffJob() {
           actions={(row) => (
             <>
               <Show when={row.status === "failed" || row.status === "skipped"}>
-                <button type="button" class="secondary" aria-label={`Retry ${row.directoryName}`} onClick={() => setPending({ kind: "retry", row })}>Retry</button>
+                <button type="button" class="secondary" aria-label={`Retry ${row.directoryName}`} onClick={() => setPending({ kind: "retry", row })}>
+                  Retry
+                </button>
               </Show>
               <Show when={row.staffTask}>
-                {" "}<A href={`/staff/tasks/${params.id}/${row.submissionId}`}>Staff task</A>
+                {" "}
+                <A href={`/staff/tasks/${params.id}/${row.submissionId}`}>Staff task</A>
               </Show>
             </>
           )}

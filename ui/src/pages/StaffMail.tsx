@@ -12,7 +12,12 @@ import { ErrorNote } from "../components";
 
 export default function StaffMail() {
   if (!signedIn()) return <Navigate href="/sign-in?next=/staff/mail" />;
-  if (!isStaff()) return <p role="alert" class="error">Staff only: sign in with a staff account.</p>;
+  if (!isStaff())
+    return (
+      <p role="alert" class="error">
+        Staff only: sign in with a staff account.
+      </p>
+    );
   const [mails, setMails] = createSignal<InboundMailView[] | null>(null);
   const [error, setError] = createSignal<unknown>(null);
   onMount(async () => {
@@ -32,7 +37,14 @@ export default function StaffMail() {
           <div class="table-wrap">
             <table aria-label="Unmatched mails">
               <thead>
-                <tr><th scope="col">Received</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Why</th><th scope="col">Job</th></tr>
+                <tr>
+                  <th scope="col">Received</th>
+                  <th scope="col">From</th>
+                  <th scope="col">To</th>
+                  <th scope="col">Subject</th>
+                  <th scope="col">Why</th>
+                  <th scope="col">Job</th>
+                </tr>
               </thead>
               <tbody>
                 <For each={mails()!}>

@@ -31,7 +31,12 @@ export default function StaffTask() {
   const params = useParams<{ jobId: string; submissionId: string }>();
   const path = () => `/api/staff/tasks/${params.jobId}/${params.submissionId}`;
   if (!signedIn()) return <Navigate href={`/sign-in?next=/staff/tasks/${params.jobId}/${params.submissionId}`} />;
-  if (!isStaff()) return <p role="alert" class="error">Staff only: sign in with a staff account.</p>;
+  if (!isStaff())
+    return (
+      <p role="alert" class="error">
+        Staff only: sign in with a staff account.
+      </p>
+    );
   const [packet, { mutate }] = createResource(path, (p) => api<Answer>(p).then((r) => r.packet));
   const [outcome, setOutcome] = createSignal<StaffOutcome>("submitted");
   const [listingUrl, setListingUrl] = createSignal("");
@@ -70,47 +75,81 @@ export default function StaffTask() {
 
   return (
     <section>
-      <p><A href="/staff/tasks">← Staff tasks</A></p>
+      <p>
+        <A href="/staff/tasks">← Staff tasks</A>
+      </p>
       <ErrorNote error={packet.error} />
       <Show when={packet()}>
         {(p) => (
           <>
             <div class="title-row">
               <h1>{p().directory.name}</h1>
-              <span class="badge" data-testid="task-status">{p().outcome ? label(p().outcome!) : label(p().status)}</span>
+              <span class="badge" data-testid="task-status">
+                {p().outcome ? label(p().outcome!) : label(p().status)}
+              </span>
             </div>
             <p>
-              For <strong>{p().businessName ?? "—"}</strong>, job <A href={`/staff/jobs/${p().jobId}`}><code>{p().jobId.slice(0, 8)}</code></A>.{" "}
-              Open <a href={p().directory.submitUrl ?? p().directory.website} target="_blank" rel="noopener noreferrer">{p().directory.submitUrl ?? p().directory.website}</a>
-              {" "}(form language: {p().directory.language}).
+              For <strong>{p().businessName ?? "—"}</strong>, job{" "}
+              <A href={`/staff/jobs/${p().jobId}`}>
+                <code>{p().jobId.slice(0, 8)}</code>
+              </A>
+              . Open{" "}
+              <a href={p().directory.submitUrl ?? p().directory.website} target="_blank" rel="noopener noreferrer">
+                {p().directory.submitUrl ?? p().directory.website}
+              </a>{" "}
+              (form language: {p().directory.language}).
             </p>
-            <p class="note"><strong>Why by hand:</strong> {p().reason}</p>
+            <p class="note">
+              <strong>Why by hand:</strong> {p().reason}
+            </p>
             <p>
               Claimed by: <strong data-testid="claimed-by">{p().claimedBy ?? "nobody"}</strong>
               <Show when={p().claimedAt}> at {time(p().claimedAt)}</Show>{" "}
               <Show when={p().actions.includes("claim")}>
-                <button type="button" disabled={busy()} onClick={() => void act("claim")}>Claim</button>
+                <button type="button" disabled={busy()} onClick={() => void act("claim")}>
+                  Claim
+                </button>
               </Show>
             </p>
             <h2>Values to copy</h2>
             <div class="table-wrap">
               <table aria-label="Values to copy">
                 <tbody>
-                  <For each={p().fields} fallback={<tr><td class="muted">The customer has no business profile yet.</td></tr>}>
+                  <For
+                    each={p().fields}
+                    fallback={
+                      <tr>
+                        <td class="muted">The customer has no business profile yet.</td>
+                      </tr>
+                    }
+                  >
                     {(f) => (
                       <tr data-field={f.key}>
                         <th scope="row">{f.label}</th>
                         <td class="copy-value">{f.value}</td>
-                        <td><CopyButton value={f.value} what={f.label} /></td>
+                        <td>
+                          <CopyButton value={f.value} what={f.label} />
+                        </td>
                       </tr>
                     )}
                   </For>
                 </tbody>
               </table>
             </div>
-            <Show when={p().listingUrl}><p>Listing: <a href={p().listingUrl!} target="_blank" rel="noopener noreferrer">{p().listingUrl}</a></p></Show>
-            <Show when={p().failureReason}><p class="error">Failed: {p().failureReason}</p></Show>
-            <Show when={p().customerAction}><p>Asked of the customer: {p().customerAction}</p></Show>
+            <Show when={p().listingUrl}>
+              <p>
+                Listing:{" "}
+                <a href={p().listingUrl!} target="_blank" rel="noopener noreferrer">
+                  {p().listingUrl}
+                </a>
+              </p>
+            </Show>
+            <Show when={p().failureReason}>
+              <p class="error">Failed: {p().failureReason}</p>
+            </Show>
+            <Show when={p().customerAction}>
+              <p>Asked of the customer: {p().customerAction}</p>
+            </Show>
             <Show when={p().actions.some((a) => a !== "claim")} fallback={<p class="muted">This task is closed.</p>}>
               <form
                 class="confirm"
@@ -130,23 +169,44 @@ export default function StaffTask() {
                   )}
                 </For>
                 <Show when={outcome() === "approved"}>
-                  <div class="field"><label for="listing-url">Listing URL</label><input id="listing-url" type="url" required value={listingUrl()} onInput={(e) => setListingUrl(e.currentTarget.value)} /></div>
+                  <div class="field">
+                    <label for="listing-url">Listing URL</label>
+                    <input id="listing-url" type="url" required value={listingUrl()} onInput={(e) => setListingUrl(e.currentTarget.value)} />
+                  </div>
                 </Show>
                 <Show when={outcome() === "failed"}>
-                  <div class="field"><label for="fail-reason">Reason (shown to the customer)</label><input id="fail-reason" required minLength={3} maxLength={500} value={reason()} onInput={(e) => setReason(e.currentTarget.value)} /></div>
+                  <div class="field">
+                    <label for="fail-reason">Reason (shown to the customer)</label>
+                    <input id="fail-reason" required minLength={3} maxLength={500} value={reason()} onInput={(e) => setReason(e.currentTarget.value)} />
+                  </div>
                 </Show>
                 <Show when={outcome() === "submitted"}>
                   <div class="field">
                     <label for="customer-action">What the customer must do, if anything (shown as "needs your action")</label>
-                    <input id="customer-action" maxLength={500} placeholder="e.g. answer the directory's verification call" value={customerAction()} onInput={(e) => setCustomerAction(e.currentTarget.value)} />
+                    <input
+                      id="customer-action"
+                      maxLength={500}
+                      placeholder="e.g. answer the directory's verification call"
+                      value={customerAction()}
+                      onInput={(e) => setCustomerAction(e.currentTarget.value)}
+                    />
                   </div>
                 </Show>
-                <div class="field"><label for="staff-note">Note for staff</label><input id="staff-note" maxLength={1000} value={note()} onInput={(e) => setNote(e.currentTarget.value)} /></div>
-                <button type="submit" disabled={busy() || !p().actions.includes(outcome())}>Record</button>
+                <div class="field">
+                  <label for="staff-note">Note for staff</label>
+                  <input id="staff-note" maxLength={1000} value={note()} onInput={(e) => setNote(e.currentTarget.value)} />
+                </div>
+                <button type="submit" disabled={busy() || !p().actions.includes(outcome())}>
+                  Record
+                </button>
               </form>
             </Show>
             <ErrorNote error={error()} />
-            <Show when={done()}><p role="status" class="ok">{done()}</p></Show>
+            <Show when={done()}>
+              <p role="status" class="ok">
+                {done()}
+              </p>
+            </Show>
           </>
         )}
       </Show>

@@ -9,31 +9,66 @@ import { label, time } from "../format";
 /** Open staff tasks across jobs: directories that refuse automation, waiting for a person. */
 export default function StaffTasks() {
   if (!signedIn()) return <Navigate href="/sign-in?next=/staff/tasks" />;
-  if (!isStaff()) return <p role="alert" class="error">Staff only: sign in with a staff account.</p>;
+  if (!isStaff())
+    return (
+      <p role="alert" class="error">
+        Staff only: sign in with a staff account.
+      </p>
+    );
   const [tasks, { refetch }] = createResource(() => api<{ tasks: StaffTaskSummary[] }>("/api/staff/tasks").then((r) => r.tasks));
   return (
     <section>
-      <p><A href="/staff">← Operations</A></p>
+      <p>
+        <A href="/staff">← Operations</A>
+      </p>
       <div class="title-row">
         <h1>Staff tasks</h1>
-        <button type="button" class="secondary" onClick={() => void refetch()}>Refresh</button>
+        <button type="button" class="secondary" onClick={() => void refetch()}>
+          Refresh
+        </button>
       </div>
       <p class="muted">Directories that block bots, want a phone call or a postcard, or forbid automation. Claim one, submit it by hand, record what happened.</p>
       <ErrorNote error={tasks.error} />
       <div class="table-wrap">
         <table aria-label="Staff tasks">
           <thead>
-            <tr><th scope="col">Directory</th><th scope="col">Business</th><th scope="col">Job</th><th scope="col">Status</th><th scope="col">Claimed by</th><th scope="col">Waiting since</th></tr>
+            <tr>
+              <th scope="col">Directory</th>
+              <th scope="col">Business</th>
+              <th scope="col">Job</th>
+              <th scope="col">Status</th>
+              <th scope="col">Claimed by</th>
+              <th scope="col">Waiting since</th>
+            </tr>
           </thead>
           <tbody>
-            <For each={tasks() ?? []} fallback={<tr><td colspan="6" class="muted">{tasks.loading ? "Loading…" : "No open staff tasks."}</td></tr>}>
+            <For
+              each={tasks() ?? []}
+              fallback={
+                <tr>
+                  <td colspan="6" class="muted">
+                    {tasks.loading ? "Loading…" : "No open staff tasks."}
+                  </td>
+                </tr>
+              }
+            >
               {(t) => (
                 <tr data-task={t.submissionId}>
-                  <td><A href={`/staff/tasks/${t.jobId}/${t.submissionId}`}>{t.directoryName}</A></td>
+                  <td>
+                    <A href={`/staff/tasks/${t.jobId}/${t.submissionId}`}>{t.directoryName}</A>
+                  </td>
                   <td>{t.businessName ?? "—"}</td>
-                  <td><A href={`/staff/jobs/${t.jobId}`}><code>{t.jobId.slice(0, 8)}</code></A></td>
+                  <td>
+                    <A href={`/staff/jobs/${t.jobId}`}>
+                      <code>{t.jobId.slice(0, 8)}</code>
+                    </A>
+                  </td>
                   <td>{t.outcome === "submitted" ? "submitted, awaiting the directory" : label(t.status)}</td>
-                  <td><Show when={t.claimedBy} fallback={<span class="muted">nobody</span>}>{t.claimedBy}</Show></td>
+                  <td>
+                    <Show when={t.claimedBy} fallback={<span class="muted">nobody</span>}>
+                      {t.claimedBy}
+                    </Show>
+                  </td>
                   <td>{time(t.updatedAt)}</td>
                 </tr>
               )}

@@ -48,8 +48,12 @@ export function SuccessChart(props: { series: ChartSeries }) {
             );
           }}
         </For>
-        <text x="2" y={H - 4} font-size="11" fill="#56627d">{points()[0]?.start}</text>
-        <text x={W - 2} y={H - 4} font-size="11" fill="#56627d" text-anchor="end">{points().at(-1)?.start}</text>
+        <text x="2" y={H - 4} font-size="11" fill="#56627d">
+          {points()[0]?.start}
+        </text>
+        <text x={W - 2} y={H - 4} font-size="11" fill="#56627d" text-anchor="end">
+          {points().at(-1)?.start}
+        </text>
       </svg>
       <figcaption>
         {summary()}. <span class="legend legend-ok">■ succeeded</span> <span class="legend legend-failed">■ failed</span>

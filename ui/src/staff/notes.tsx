@@ -38,8 +38,7 @@ export function createStaffNotes(jobId: () => string, state: JobState) {
   onCleanup(() => clearTimeout(timer));
 
   /** A stopped row whose stop the notes do not have yet (by attempt). */
-  const behind = (byId: Record<string, SubmissionNotes>) =>
-    Object.values(state.rows).some((row) => STOPPED.has(row.status) && (byId[row.submissionId]?.stop?.attempt ?? 0) < row.attempt);
+  const behind = (byId: Record<string, SubmissionNotes>) => Object.values(state.rows).some((row) => STOPPED.has(row.status) && (byId[row.submissionId]?.stop?.attempt ?? 0) < row.attempt);
 
   async function load(): Promise<void> {
     if (loading) {
@@ -85,7 +84,13 @@ export function SubmissionNoteLines(props: { row: SubmissionView; note: Submissi
   const retries = () => (props.note?.retries ?? []).filter((r) => r.why !== "retry");
   return (
     <>
-      <Show when={stop()}>{(s) => <p class="staff-reason" data-testid="staff-reason">{s().staffReason}</p>}</Show>
+      <Show when={stop()}>
+        {(s) => (
+          <p class="staff-reason" data-testid="staff-reason">
+            {s().staffReason}
+          </p>
+        )}
+      </Show>
       <For each={retries()}>
         {(r) => (
           <p class="muted retry-note">
