@@ -19,6 +19,7 @@ import { correctTypes, decide, decideAll, type FieldInput, type ValueContext } f
 import { oneLineAddress, splitStreet } from "../../core/listing/address.ts";
 import { formKind } from "../../browser-worker/src/engine/forms.ts";
 import type { FieldDetails } from "../../browser-worker/src/engine/inpage.ts";
+import { fieldDetails } from "./support/field-details";
 import type { FieldType } from "../../core/vocabulary.ts";
 import type { ValueFix } from "../../core/protocol/tasks.ts";
 import { categoryOptions, countryOptions } from "../../tools/farm/designs/options.ts";
@@ -163,29 +164,7 @@ describe("hours and credentials", () => {
 });
 
 describe("the engine's generic corrections of the mapper, and its decisions", () => {
-  const details = (over: Partial<FieldDetails>): FieldDetails => ({
-    found: true,
-    tag: "input",
-    type: "text",
-    name: "",
-    id: "",
-    visible: true,
-    disabled: false,
-    readOnly: false,
-    required: false,
-    maxLength: -1,
-    pattern: "",
-    placeholder: "",
-    label: "",
-    hint: "",
-    value: "",
-    checked: false,
-    multiple: false,
-    options: [],
-    group: [],
-    groupLabel: "",
-    ...over,
-  });
+  const details = fieldDetails;
   const field = (type: FieldType, d: Partial<FieldDetails>): FieldInput => ({
     mapped: { tag: d.tag ?? "input", name: d.name ?? "", id: "", type, confidence: 0.5, selector: `#${d.name}`, control: d.type ?? "text", visible: true, label: d.label ?? "" },
     details: details(d),

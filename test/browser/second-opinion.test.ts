@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { applySecondOpinions, fromLanguageModel, SECOND_OPINION_CANDIDATES } from "../../browser-worker/src/engine/second-opinion.ts";
 import type { FieldDetails } from "../../browser-worker/src/engine/inpage.ts";
+import { fieldDetails } from "./support/field-details";
 import type { FieldInput } from "../../browser-worker/src/engine/values.ts";
 import { correctTypes, decide } from "../../browser-worker/src/engine/values.ts";
 import { DEFAULT_TEXT_MODEL, type WorkersAiBinding } from "../../browser-worker/src/language-model.ts";
@@ -31,29 +32,7 @@ function workersAi(answers: Record<string, string | Error>): WorkersAiBinding & 
   };
 }
 
-const details = (over: Partial<FieldDetails>): FieldDetails => ({
-  found: true,
-  tag: "input",
-  type: "text",
-  name: "",
-  id: "",
-  visible: true,
-  disabled: false,
-  readOnly: false,
-  required: false,
-  maxLength: -1,
-  pattern: "",
-  placeholder: "",
-  label: "",
-  hint: "",
-  value: "",
-  checked: false,
-  multiple: false,
-  options: [],
-  group: [],
-  groupLabel: "",
-  ...over,
-});
+const details = fieldDetails;
 const field = (type: FieldType, confidence: number, d: Partial<FieldDetails>, visible = true): FieldInput => ({
   mapped: { tag: "input", name: d.name ?? "", id: "", type, confidence, selector: `#${d.name}`, control: d.type ?? "text", visible, label: d.label ?? "" },
   details: details({ visible, ...d }),
