@@ -15,6 +15,7 @@ import { ApiError } from "../http/errors";
 import { log } from "../../core/log";
 import { WEBHOOK_BODY_LIMIT, mediaType, sizeLimit } from "../http/body";
 import { jsonError, newApiApp } from "../http/openapi";
+import { nulPath } from "../http/validation";
 import { runAfterResponse, withDatabase } from "../http/per-request";
 
 const WebhookAnswer = z
@@ -79,6 +80,11 @@ export const stripeWebhook = newApiApp().openapi(receiveEvent, async (c) => {
   if (!event || typeof event !== "object" || typeof event.id !== "string" || typeof event.type !== "string" || !event.data?.object) {
     throw new ApiError(400, "invalid_event", "The body is not a Stripe event");
   }
+  // Postgres text and jsonb cannot hold U+0000, and Stripe never sends one: a
+  // signed body with a NUL is refused before it is written, not a 500 that
+  // rolls back. (Found by the fuzz project: an event id of "\u0000".)
+  const nulAt = nulPath(event);
+  if (nulAt !== undefined) throw new ApiError(400, "invalid_event", `The event holds a NUL character at ${nulAt}`);
 
   const started = performance.now();
   const processed = await withDatabase(c.env, async ({ db }) => {

@@ -107,6 +107,23 @@ describe("signature verification", () => {
 
     expect(await footprint(event.id, session.id, email)).toEqual(NOTHING);
   });
+
+  it("refuses a signed event holding a NUL character (Postgres cannot store one) with a 400, writing nothing", async () => {
+    // Found by the fuzz project: an event id of "\u0000" was a 500.
+    const { email, session, event } = paidEvent("starter");
+    const url = "http://localhost/api/webhooks/stripe";
+    for (const tainted of [
+      { ...event, id: "\u0000" },
+      { ...event, data: { object: { ...session, customer_email: "a\u0000@example.com" } } },
+    ]) {
+      const body = JSON.stringify(tainted);
+      const res = await exports.default.fetch(url, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": await signature(body) }, body });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: "invalid_event" } });
+    }
+    expect(await footprint(event.id, session.id, email)).toEqual(NOTHING);
+    expect(await count("select id from stripe_events where id = $1", ["\ufffd"])).toBe(0);
+  });
 });
 
 describe("fulfilment from checkout.session.completed", () => {
