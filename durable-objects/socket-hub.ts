@@ -4,10 +4,7 @@
  * written in short batching windows so a burst of changes leaves as a few
  * frames. Pings are answered by the runtime without waking the object.
  */
-import type { ServerMessage } from "../core/protocol/live";
-import type { SocketRole } from "../src/auth/ws-ticket";
-
-export type { SocketRole };
+import type { ServerMessage, SocketRole } from "../core/protocol/live";
 
 export class SocketHub {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;

@@ -6,6 +6,9 @@ import { z } from "zod";
 import type { JobStatus, SubmissionStatus } from "../statuses";
 import type { FailureClass } from "./tasks";
 
+/** Who a socket is for: the ticket names it, the socket hub tags the socket with it. */
+export type SocketRole = "customer" | "staff";
+
 export interface JobProgress {
   jobId: string;
   status: JobStatus;

@@ -5,8 +5,7 @@
  * of the job, customer and staff alike; the same burst gives OpsMonitor its
  * summary. The window makes a burst of reports a few frames, not hundreds.
  */
-import type { ActivityLine, JobProgress, ServerMessage, SubmissionView } from "../../core/protocol/live";
-import type { SocketRole } from "../../src/auth/ws-ticket";
+import type { ActivityLine, JobProgress, ServerMessage, SocketRole, SubmissionView } from "../../core/protocol/live";
 import type { SocketHub } from "../socket-hub";
 
 export interface FanOutSource {

@@ -5,9 +5,7 @@
  * overview) and one role, and lives for a minute.
  */
 import { SignJWT, jwtVerify } from "jose";
-
-/** Who a socket is for: what a Durable Object's socket hub tags it with. */
-export type SocketRole = "customer" | "staff";
+import type { SocketRole } from "../../core/protocol/live";
 
 export const TICKET_TTL_SECONDS = 60;
 const AUDIENCE = "directorybolt-ws";
