@@ -283,9 +283,19 @@ describe("the site, end to end", () => {
     await pause.click();
     await page.getByRole("button", { name: "Keep as is" }).click(); // nothing happens
     expect(await status.textContent()).toBe("in progress");
+    // The socket says "paused" before the POST's answer arrives: hold the answer
+    // until then, so a staff member who clicks Resume at once is served too.
+    let answerPause = () => {};
+    const heldAnswer = new Promise<void>((resolve) => (answerPause = resolve));
+    await page.route(/\/api\/staff\/jobs\/[^/]+\/pause$/, async (route) => {
+      const answer = await route.fetch();
+      await heldAnswer;
+      await route.fulfill({ response: answer });
+    });
     await pause.click();
     await page.getByRole("button", { name: "Confirm" }).click();
     await expect.poll(() => status.textContent()).toBe("paused");
+    setTimeout(answerPause, 300);
     await page.getByRole("button", { name: "Resume" }).click();
     await page.getByRole("button", { name: "Confirm" }).click();
     await expect.poll(() => status.textContent()).toBe("in progress");

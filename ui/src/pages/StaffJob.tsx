@@ -49,7 +49,9 @@ export default function StaffJob() {
       const path = a.kind === "retry" ? `/api/staff/jobs/${params.id}/submissions/${a.row.submissionId}/retry` : `/api/staff/jobs/${params.id}/${a.kind}`;
       await api(path, { method: "POST", body: a.kind === "cancel" ? { reason: reason() } : {} });
       setDone(`${describe(a)}: done.`);
-      setPending(null);
+      // The socket may already have shown the result and staff opened the
+      // next action: close only the dialog this request came from.
+      if (pending() === a) setPending(null);
       setReason("");
     } catch (err) {
       setError(err);
@@ -82,16 +84,16 @@ export default function StaffJob() {
         </div>
         <Progress state={state} />
         <div class="toolbar" role="toolbar" aria-label="Job controls">
-          <button type="button" disabled={status() !== "in_progress"} onClick={() => setPending({ kind: "pause" })}>
+          <button type="button" disabled={busy() || status() !== "in_progress"} onClick={() => setPending({ kind: "pause" })}>
             Pause
           </button>
-          <button type="button" disabled={status() !== "paused"} onClick={() => setPending({ kind: "resume" })}>
+          <button type="button" disabled={busy() || status() !== "paused"} onClick={() => setPending({ kind: "resume" })}>
             Resume
           </button>
-          <button type="button" disabled={!state.job?.failed} onClick={() => setPending({ kind: "retry-failed" })}>
+          <button type="button" disabled={busy() || !state.job?.failed} onClick={() => setPending({ kind: "retry-failed" })}>
             Retry failed
           </button>
-          <button type="button" class="danger" disabled={status() === "completed" || status() === "cancelled"} onClick={() => setPending({ kind: "cancel" })}>
+          <button type="button" class="danger" disabled={busy() || status() === "completed" || status() === "cancelled"} onClick={() => setPending({ kind: "cancel" })}>
             Cancel job
           </button>
         </div>
