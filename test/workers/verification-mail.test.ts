@@ -153,12 +153,29 @@ describe("verification mailboxes", () => {
     const inbox = (await res.json()) as { mails: { to: string; status: string; rawUrl: string }[] };
     expect(inbox.mails.map((m) => m.to)).toEqual(expect.arrayContaining([toB, stranger]));
     const rawRes = await worker.fetch(new Request(`http://x${inbox.mails.find((m) => m.to === stranger)!.rawUrl}`, { headers: { authorization: `Bearer ${staff}` } }), env, createExecutionContext());
-    expect(rawRes.headers.get("content-type")).toBe("message/rfc822");
+    expect(rawRes.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(await rawRes.text()).toContain(`To: <${stranger}>`);
     const customer = await signUserToken(env, { userId: a.userId });
     const denied = await worker.fetch(new Request("http://x/api/staff/mail", { headers: { authorization: `Bearer ${customer}` } }), env, createExecutionContext());
     expect(denied.status).toBe(403);
     const bad = await worker.fetch(new Request("http://x/api/staff/mail?status=everything", { headers: { authorization: `Bearer ${staff}` } }), env, createExecutionContext());
     expect(bad.status).toBe(400);
+  });
+
+  it("a raw mail is served as a plain-text attachment that no browser renders or sniffs", async () => {
+    const subject = `Looks like a page ${crypto.randomUUID()}`;
+    const to = `nobody-${crypto.randomUUID()}@${env.VERIFY_DOMAIN}`;
+    const raw = ["From: <a@elsewhere.example>", `To: <${to}>`, `Subject: ${subject}`, "Content-Type: text/html; charset=utf-8", "", "<script>alert(document.cookie)</script>", ""].join("\r\n");
+    await deliverMail("a@elsewhere.example", to, raw);
+    const staff = await signUserToken(env, { userId: crypto.randomUUID(), staff: true });
+    const list = await worker.fetch(new Request("http://x/api/staff/mail?status=unmatched&limit=500", { headers: { authorization: `Bearer ${staff}` } }), env, createExecutionContext());
+    const mail = ((await list.json()) as { mails: { id: string; subject: string; rawUrl: string }[] }).mails.find((m) => m.subject === subject)!;
+    const res = await worker.fetch(new Request(`http://x${mail.rawUrl}`, { headers: { authorization: `Bearer ${staff}` } }), env, createExecutionContext());
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="mail-${mail.id}.eml"`);
+    expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
+    expect(await res.text()).toBe(raw);
   });
 });
