@@ -94,12 +94,10 @@ staffMail
     if (!object) throw new ApiError(404, "not_found", "No such mail");
     // Anyone can mail us HTML; on the API's origin, rendered, it would run with a staff session.
     // Plain text, never sniffed, downloaded, and sandboxed should a browser open it anyway.
-    return new Response(object.body, {
-      headers: {
-        "content-type": "text/plain; charset=utf-8",
-        "x-content-type-options": "nosniff",
-        "content-disposition": `attachment; filename="mail-${id}.eml"`,
-        "content-security-policy": "default-src 'none'; sandbox",
-      },
+    return c.text(await object.text(), 200, {
+      "content-type": "text/plain; charset=utf-8",
+      "x-content-type-options": "nosniff",
+      "content-disposition": `attachment; filename="mail-${id}.eml"`,
+      "content-security-policy": "default-src 'none'; sandbox",
     });
   });
