@@ -127,7 +127,12 @@ export class AfterSubmit {
     const row = this.followups.lease(submissionId, kind, attempt);
     const task = row ? this.host.store.task(submissionId) : undefined;
     if (!row || !task) return null;
-    return this.followups.toLease(this.host.store.job.jobId!, row, { id: task.directory_id, slug: task.directory_slug, name: task.directory_name }, this.host.store.job.business?.businessName ?? null);
+    return this.followups.toLease(
+      this.host.store.job.jobId!,
+      row,
+      { id: task.directory_id, slug: task.directory_slug, name: task.directory_name, website: task.website },
+      this.host.store.job.business?.businessName ?? null,
+    );
   }
 
   reportFollowup(report: FollowupReport): boolean {
