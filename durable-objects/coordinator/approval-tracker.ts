@@ -6,10 +6,12 @@
  * fetch: the listing URL the directory showed, else the directory's search
  * (`listing_search_url`, `{query}` = the business name); a browser task then
  * screenshots what was found. Each page is read through boundedGet (bytes and
- * redirects capped) and at most MAX_RESULTS_OPENED results are opened a look.
+ * redirects capped) and at most MAX_RESULTS_OPENED results, on the search's
+ * own registrable domain, are opened a look.
  */
 import { z } from "zod";
 import { decodeEntities } from "../../src/mail/links";
+import { httpHost, sameSite } from "../../core/domains";
 import { boundedGet } from "./bounded-fetch";
 
 export interface Schedule {
@@ -95,9 +97,11 @@ export async function lookupListing(fetcher: typeof fetch, target: { listingUrl:
     let opened = 0;
     for (const m of search.body.matchAll(/<a\b[^>]*?href\s*=\s*("([^"]*)"|'([^']*)')[^>]*>([\s\S]*?)<\/a>/gi)) {
       if (textOf(m[4] ?? "") !== name) continue;
+      const url = new URL(decodeEntities(m[2] ?? m[3] ?? ""), search.url).href;
+      // A result elsewhere (anyone's page naming the business) is not the directory's listing.
+      if (!sameSite(httpHost(url), httpHost(search.url))) continue;
       if (opened >= MAX_RESULTS_OPENED) return { found: false, detail: `more than ${MAX_RESULTS_OPENED} results named like the business, none live` };
       opened++;
-      const url = new URL(decodeEntities(m[2] ?? m[3] ?? ""), search.url).href;
       // The result must lead to a live page that shows the business.
       if ((await pageShowsName(fetcher, url, target.businessName)).ok) return { found: true, url };
     }

@@ -86,3 +86,17 @@ describe("approval lookups are bounded", () => {
     expect(site.served.paths.filter((p) => p.startsWith("/r/"))).toHaveLength(MAX_RESULTS_OPENED);
   });
 });
+
+describe("approval lookups stay on the directory's site", () => {
+  it("a search result linking to another site is not the listing, even if that page shows the business", async () => {
+    const pages: Record<string, Page> = {
+      "/search": () => new Response(`<a href="https://elsewhere.example/fake">${NAME}</a><a href="https://www.dir.example/listing/9">${NAME}</a>`, { headers: { "content-type": "text/html" } }),
+      "/fake": () => new Response(`<h1>${NAME}</h1>`, { headers: { "content-type": "text/html" } }),
+      "/listing/9": () => new Response(`<h1>${NAME}</h1>`, { headers: { "content-type": "text/html" } }),
+    };
+    const site = directory(pages);
+    const result = await lookupListing(site.fetcher, { listingUrl: null, searchUrl: "https://dir.example/search?q={query}", businessName: NAME });
+    expect(result).toEqual({ found: true, url: "https://www.dir.example/listing/9" });
+    expect(site.served.paths).not.toContain("/fake");
+  });
+});
