@@ -37,7 +37,7 @@ import { jobProgress } from "./coordinator/progress";
 import { LiveFanOut } from "./coordinator/fan-out";
 import { Outbox } from "./coordinator/outbox";
 import { AfterSubmit, type AcceptResult } from "./coordinator/after-submit";
-import type { MailFacts, MailMatch } from "./coordinator/verification";
+import type { MailFacts, MailMatch, MailTrust } from "./coordinator/verification";
 import { loadJob } from "./coordinator/postgres-sync";
 import { verificationAddress } from "../src/mail/links";
 import { RetryDesk, type AttemptFailure } from "./coordinator/retry-desk";
@@ -338,27 +338,27 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         language: row.language,
         requiresCaptcha: row.requires_captcha === 1,
       },
-      business: this.withVerificationAddress(this.store.job.business),
+      business: this.withVerificationAddress(submissionId, this.store.job.business),
       ...(hints ? { retryHints: hints } : {}),
     };
   }
 
-  /** Directories get the job's own mailbox, so their verification mails reach the email handler. */
-  private withVerificationAddress(business: TaskLease["business"]): TaskLease["business"] {
+  /** Each directory gets the submission's own unguessable mailbox, so its verification mail reaches the email handler and only it can write there. */
+  private withVerificationAddress(submissionId: string, business: TaskLease["business"]): TaskLease["business"] {
     const domain = this.env.VERIFY_DOMAIN?.trim();
-    return business && domain ? { ...business, email: verificationAddress(this.store.job.jobId!, domain) } : business;
+    return business && domain ? { ...business, email: verificationAddress(this.store.job.jobId!, this.afterSubmit.mailboxToken(submissionId), domain) } : business;
   }
 
   // ---- after submit (coordinator/after-submit.ts) ---------------------------
 
-  /** Which of this job's submissions a verification mail is about; changes nothing. */
+  /** Which of this job's submissions a verification mail is about; counts it against the mailbox caps, nothing else. */
   async matchVerificationMail(mail: MailFacts): Promise<MailMatch> {
     return this.afterSubmit.matchMail(mail);
   }
 
   /** Queues a browser task to open the mail's link (once per submission). */
-  async acceptVerificationMail(submissionId: string, link: string, mailKey: string): Promise<AcceptResult> {
-    const result = this.afterSubmit.acceptMail(submissionId, link, mailKey);
+  async acceptVerificationMail(submissionId: string, link: string, mailKey: string, trust: MailTrust): Promise<AcceptResult> {
+    const result = this.afterSubmit.acceptMail(submissionId, link, mailKey, trust);
     if (result.accepted) await this.afterSubmit.release();
     await this.pump();
     return result;

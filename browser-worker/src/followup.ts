@@ -2,9 +2,11 @@
  * After-submit browser tasks: open one URL the coordinator names (a
  * verification link, or a listing the approval tracker found) and say
  * whether it worked. The consumer screenshots the page as evidence.
- * `verify`: the page answers 2xx/3xx. `listing`: it answers 2xx and shows the
+ * `verify`: the page answers 2xx/3xx on the directory's own site (its
+ * registrable domain, core/domains.ts). `listing`: it answers 2xx and shows the
  * business's name (a directory's "not found" page may still answer 200).
  */
+import { httpHost, sameSite } from "../../core/domains";
 import type { FollowupLease, FollowupReport } from "../../core/protocol/tasks";
 import type { EnginePage } from "./engine/page";
 
@@ -20,6 +22,10 @@ export async function openFollowup(page: FollowupPage, lease: FollowupLease): Pr
     .replace(/\s+/g, " ")
     .trim();
   if (status >= 400 || status === 0) return { ok: false, httpStatus: status, finalUrl, reason: `the page answered ${status}: ${text.slice(0, 200)}` };
+  // The link came from the directory's own domain; a redirect elsewhere (an open redirect on its site) is not its confirmation.
+  if (lease.kind === "verify" && !sameSite(httpHost(finalUrl), httpHost(lease.directory.website))) {
+    return { ok: false, httpStatus: status, finalUrl, reason: `the link led off the directory's site, to ${httpHost(finalUrl) ?? finalUrl.slice(0, 200)}` };
+  }
   if (lease.kind === "listing" && lease.businessName && !text.toLowerCase().includes(lease.businessName.toLowerCase())) {
     return { ok: false, httpStatus: status, finalUrl, reason: "the listing page does not show the business" };
   }

@@ -119,7 +119,8 @@ export interface FollowupLease {
   kind: FollowupKind;
   attempt: number;
   url: string;
-  directory: { id: string; slug: string; name: string };
+  /** `website`: a verification link must not lead the browser off this site (its registrable domain). */
+  directory: { id: string; slug: string; name: string; website: string };
   /** A live listing page shows it (the worker checks, for `listing`). */
   businessName: string | null;
 }

@@ -16,7 +16,8 @@ import type { FollowupLease, FollowupReport, TaskMessage } from "../../core/prot
 import { ApprovalChecks, lookupListing, parseScheduleConfig, scheduleFor, type ScheduleConfig } from "./approval-tracker";
 import { Followups, type FollowupOutcome } from "./followups";
 import type { TaskRow, TaskStore } from "./task-store";
-import { matchMail, type MailFacts, type MailMatch } from "./verification";
+import { JOB_MAILBOX, Mailboxes, mailsPerJob } from "./mailboxes";
+import { matchMail, type MailFacts, type MailMatch, type MailTrust } from "./verification";
 
 /** Lookups per alarm, a few at a time (a Worker has 6 outgoing connections). */
 const CHECKS_PER_ALARM = 24;
@@ -41,6 +42,7 @@ export type AcceptResult = { accepted: true; detail: string } | { accepted: fals
 export class AfterSubmit {
   readonly followups: Followups;
   readonly checks: ApprovalChecks;
+  private readonly mailboxes: Mailboxes;
   /** Re-check schedules (APPROVAL_SCHEDULE); tests may set their own. */
   schedules: ScheduleConfig;
   private directoriesRetryAt = 0;
@@ -50,6 +52,7 @@ export class AfterSubmit {
   constructor(private readonly host: AfterSubmitHost) {
     this.followups = new Followups(host.sql);
     this.checks = new ApprovalChecks(host.sql);
+    this.mailboxes = new Mailboxes(host.sql);
     const parsed = parseScheduleConfig(host.env.APPROVAL_SCHEDULE);
     if (parsed.error) log("warn", "APPROVAL_SCHEDULE ignored", { error: parsed.error });
     this.schedules = parsed.config;
@@ -62,21 +65,58 @@ export class AfterSubmit {
 
   // ---- verification mails ---------------------------------------------------
 
+  /**
+   * Which submission a mail is about, and whether it may be opened. Counts the
+   * mail against its mailbox and the job first: a mail over the caps, or to a
+   * token no submission has, is refused (nothing is written for it anywhere).
+   */
   matchMail(mail: MailFacts): MailMatch {
-    if (!this.host.store.job.loaded) return { matched: false, reason: "the job is not running here" };
-    return matchMail(this.host.store.allTasks(), mail);
+    if (!this.host.store.job.loaded) return { matched: false, reason: "the job is not running here", refused: true };
+    const submissionId = "token" in mail.mailbox ? this.mailboxes.submissionOf(mail.mailbox.token) : null;
+    if ("token" in mail.mailbox && !submissionId) return { matched: false, reason: "no such mailbox", refused: true };
+    const jobCap = mailsPerJob(this.host.store.allTasks().length);
+    const admission = this.mailboxes.admit(mail.mailId, submissionId ?? JOB_MAILBOX, jobCap);
+    if (!admission.admitted) return { matched: false, reason: admission.reason, refused: true };
+    if (!submissionId) return { matched: false, reason: "sent to the job's old shared address, which anyone who knows the job id can write to: kept for staff, never opened" };
+    const task = this.host.store.task(submissionId);
+    if (!task) return { matched: false, reason: "no such mailbox", refused: true };
+    return matchMail(task, mail);
   }
 
-  /** Queues the link of a matched mail once; a repeated mail or a verified submission changes nothing. */
-  acceptMail(submissionId: string, link: string, mailKey: string): AcceptResult {
+  /** The address a submission gives its directory. */
+  mailboxToken(submissionId: string): string {
+    return this.mailboxes.tokenFor(submissionId);
+  }
+
+  /**
+   * Queues the link of a matched mail once. A repeated mail or a verified
+   * submission changes nothing; a better-authenticated mail (DKIM over SPF)
+   * replaces a link not yet opened.
+   */
+  acceptMail(submissionId: string, link: string, mailKey: string, trust: MailTrust): AcceptResult {
     const task = this.host.store.task(submissionId);
     if (!task) return { accepted: false, reason: "unknown submission" };
     if (this.host.store.job.status === "cancelled") return { accepted: false, reason: "the job is cancelled" };
     if (task.status === "approved" || task.status === "failed" || task.status === "skipped") return { accepted: false, reason: `the submission is already ${task.status}` };
-    if (!this.followups.add(submissionId, "verify", link)) return { accepted: false, reason: "a verification link was already taken for this directory" };
+    if (!this.followups.add(submissionId, "verify", link)) {
+      const before = this.mailboxes.trustOf(submissionId) ?? 0;
+      if (trust <= before) return { accepted: false, reason: "a verification link was already taken for this directory" };
+      if (!this.followups.replaceUrl(submissionId, "verify", link)) return { accepted: false, reason: "the verification link taken before is already being opened" };
+      this.mailboxes.setTrust(submissionId, trust, mailKey);
+      this.host.event(
+        "verification_mail",
+        `A better-authenticated verification mail from ${task.directory_name} replaced the earlier link`,
+        submissionId,
+        `${submissionId}:verification_mail:${trust}`,
+      );
+      this.host.changed();
+      log("info", "verification link replaced", { jobId: this.host.store.job.jobId, submissionId, mailKey, trust });
+      return { accepted: true, detail: "verification link replaced by a better-authenticated mail" };
+    }
+    this.mailboxes.setTrust(submissionId, trust, mailKey);
     this.host.event("verification_mail", `Verification mail from ${task.directory_name} received`, submissionId, `${submissionId}:verification_mail`);
     this.host.changed();
-    log("info", "verification mail accepted", { jobId: this.host.store.job.jobId, submissionId, mailKey });
+    log("info", "verification mail accepted", { jobId: this.host.store.job.jobId, submissionId, mailKey, trust });
     return { accepted: true, detail: "verification link queued" };
   }
 
@@ -87,7 +127,12 @@ export class AfterSubmit {
     const row = this.followups.lease(submissionId, kind, attempt);
     const task = row ? this.host.store.task(submissionId) : undefined;
     if (!row || !task) return null;
-    return this.followups.toLease(this.host.store.job.jobId!, row, { id: task.directory_id, slug: task.directory_slug, name: task.directory_name }, this.host.store.job.business?.businessName ?? null);
+    return this.followups.toLease(
+      this.host.store.job.jobId!,
+      row,
+      { id: task.directory_id, slug: task.directory_slug, name: task.directory_name, website: task.website },
+      this.host.store.job.business?.businessName ?? null,
+    );
   }
 
   reportFollowup(report: FollowupReport): boolean {

@@ -5,10 +5,14 @@
  * until the listing is found or the deadline passes. A lookup is a plain
  * fetch: the listing URL the directory showed, else the directory's search
  * (`listing_search_url`, `{query}` = the business name); a browser task then
- * screenshots what was found.
+ * screenshots what was found. Each page is read through boundedGet (bytes and
+ * redirects capped) and at most MAX_RESULTS_OPENED results, on the search's
+ * own registrable domain, are opened a look.
  */
 import { z } from "zod";
 import { decodeEntities } from "../../src/mail/links";
+import { httpHost, sameSite } from "../../core/domains";
+import { boundedGet } from "./bounded-fetch";
 
 export interface Schedule {
   /** First look after tracking starts. */
@@ -67,11 +71,15 @@ const textOf = (html: string) =>
     .toLowerCase();
 
 async function pageShowsName(fetcher: typeof fetch, url: string, name: string): Promise<{ ok: boolean; status: number }> {
-  const res = await fetcher(url, { redirect: "follow", signal: AbortSignal.timeout(15_000), headers: { accept: "text/html" } });
-  if (!res.ok) await res.body?.cancel();
-  const body = res.ok ? await res.text() : "";
-  return { ok: res.ok && textOf(body).includes(name.toLowerCase()), status: res.status };
+  const page = await boundedGet(fetcher, url);
+  return { ok: page.status >= 200 && page.status < 300 && textOf(page.body).includes(name.toLowerCase()), status: page.status };
 }
+
+/**
+ * Result pages opened per look: a search page may hold any number of links
+ * named like the business, and each one is a fetch from the job's coordinator.
+ */
+export const MAX_RESULTS_OPENED = 5;
 
 /** Looks the listing up once. Network errors and 5xx are "not yet", never a verdict. */
 export async function lookupListing(fetcher: typeof fetch, target: { listingUrl: string | null; searchUrl: string | null; businessName: string }): Promise<LookupResult> {
@@ -83,16 +91,17 @@ export async function lookupListing(fetcher: typeof fetch, target: { listingUrl:
     }
     if (!target.searchUrl) return { found: false, detail: "the directory has no search to look in" };
     const searchUrl = target.searchUrl.replace("{query}", encodeURIComponent(target.businessName));
-    const res = await fetcher(searchUrl, { redirect: "follow", signal: AbortSignal.timeout(15_000), headers: { accept: "text/html" } });
-    if (!res.ok) {
-      await res.body?.cancel();
-      return { found: false, detail: `search answered ${res.status}` };
-    }
-    const html = await res.text();
+    const search = await boundedGet(fetcher, searchUrl);
+    if (search.status < 200 || search.status >= 300) return { found: false, detail: `search answered ${search.status}` };
     const name = target.businessName.toLowerCase();
-    for (const m of html.matchAll(/<a\b[^>]*?href\s*=\s*("([^"]*)"|'([^']*)')[^>]*>([\s\S]*?)<\/a>/gi)) {
+    let opened = 0;
+    for (const m of search.body.matchAll(/<a\b[^>]*?href\s*=\s*("([^"]*)"|'([^']*)')[^>]*>([\s\S]*?)<\/a>/gi)) {
       if (textOf(m[4] ?? "") !== name) continue;
-      const url = new URL(decodeEntities(m[2] ?? m[3] ?? ""), res.url || searchUrl).href;
+      const url = new URL(decodeEntities(m[2] ?? m[3] ?? ""), search.url).href;
+      // A result elsewhere (anyone's page naming the business) is not the directory's listing.
+      if (!sameSite(httpHost(url), httpHost(search.url))) continue;
+      if (opened >= MAX_RESULTS_OPENED) return { found: false, detail: `more than ${MAX_RESULTS_OPENED} results named like the business, none live` };
+      opened++;
       // The result must lead to a live page that shows the business.
       if ((await pageShowsName(fetcher, url, target.businessName)).ok) return { found: true, url };
     }

@@ -59,6 +59,14 @@ export class Followups {
     return true;
   }
 
+  /** Points a follow-up not yet leased at another URL; false once a worker has it or it is over. */
+  replaceUrl(submissionId: string, kind: FollowupKind, url: string): boolean {
+    const row = this.get(submissionId, kind);
+    if (!row || (row.status !== "pending" && row.status !== "queued")) return false;
+    this.sql.exec("update followups set url = ? where submission_id = ? and kind = ?", url, submissionId, kind);
+    return true;
+  }
+
   /** Marks due follow-ups queued with a new attempt; the caller sends the returned messages. */
   release(jobId: string, now = Date.now()): TaskMessage[] {
     const due = this.sql.exec<FollowupRow>("select * from followups where status = 'pending' and next_at <= ? order by next_at", now).toArray();

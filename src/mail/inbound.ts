@@ -2,21 +2,26 @@
  * The verification mailboxes (Cloudflare Email Routing → the Worker's `email`
  * handler; locally `POST /cdn-cgi/handler/email?from=&to=` under wrangler dev).
  *
- * One mail: keep it raw in R2, parse it (postal-mime), find its job from the
- * recipient (`job-<jobId>@VERIFY_DOMAIN`), let that job's coordinator say
- * which directory sent it, and hand the verification link over. Anything
- * that matches nothing waits in the staff inbox (`inbound_mails`, status
- * `unmatched`). A mail is known by the SHA-256 of its bytes, so a redelivery
- * writes the same R2 object and row and queues nothing new. A failure to
- * store throws, so Email Routing (or the local caller) sees an error and the
- * mail is delivered again rather than lost.
+ * One mail: find the job and submission from the recipient (a submission's
+ * own mailbox, src/mail/links.ts), read what our MX vouches for about the
+ * sender (authentication.ts), let that job's coordinator count it against
+ * the mailbox caps and say whether it comes from the submission's directory,
+ * keep it raw in R2 and hand the verification link over. A mail to no mailbox
+ * of a job we have, or over the caps, is refused and nothing is written for
+ * it. Anything kept that is not opened waits in the staff inbox
+ * (`inbound_mails`, status `unmatched`, with the reason). A mail is known by
+ * the SHA-256 of its bytes, so a redelivery writes the same R2 object and row
+ * and queues nothing new. A failure to store throws, so Email Routing (or the
+ * local caller) sees an error and the mail is delivered again rather than lost.
  */
 import PostalMime from "postal-mime";
 import { sql } from "drizzle-orm";
 import { connectFromWorker } from "../db/worker-database";
 import { coordinatorFor } from "../jobs/coordinator-client";
 import { log } from "../../core/log";
-import { extractLinks, jobIdFromRecipient } from "./links";
+import type { Database } from "../db/client";
+import { mailAuthentication } from "./authentication";
+import { extractLinks, type Mailbox, mailboxOf } from "./links";
 
 /** Directories' verification mails are small; anything bigger is not one. */
 export const MAX_MAIL_BYTES = 2 * 1024 * 1024;
@@ -53,60 +58,70 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
 const pgText = (s: string): string => s.replaceAll("\u0000", "\uFFFD");
 
 export async function handleInboundMail(message: InboundMessage, env: Env): Promise<InboundResult> {
-  if (message.rawSize > MAX_MAIL_BYTES) {
-    message.setReject("message too large for a verification mailbox");
-    return { mailId: "", status: "rejected", reason: "too large" };
+  const refuse = (reason: string): InboundResult => {
+    message.setReject(reason);
+    log("info", "verification mail refused", { to: message.to, reason });
+    return { mailId: "", status: "rejected", reason };
+  };
+  if (message.rawSize > MAX_MAIL_BYTES) return refuse("message too large for a verification mailbox");
+  // Anyone can mail the catch-all: nothing is written for an address that is no mailbox of a job we have.
+  const mailbox = mailboxOf(message.to, env.VERIFY_DOMAIN ?? "");
+  if (!mailbox) return refuse("no such mailbox");
+  const conn = await connectFromWorker(env);
+  try {
+    const job = await conn.db.execute(sql`select 1 from jobs where id = ${mailbox.jobId}::uuid`);
+    if (job.rows.length === 0) return refuse("no such mailbox");
+    return await receive(message, env, mailbox, conn.db, refuse);
+  } finally {
+    await conn.close();
   }
+}
+
+async function receive(message: InboundMessage, env: Env, mailbox: Mailbox, db: Database, refuse: (reason: string) => InboundResult): Promise<InboundResult> {
   const raw = await new Response(message.raw).arrayBuffer();
   const mailId = await sha256Hex(raw);
   const parsed = await PostalMime.parse(raw);
   const subject = (parsed.subject ?? "").slice(0, 500);
   const text = (parsed.text ?? "").slice(0, 100_000);
   const links = extractLinks(parsed.text, parsed.html);
-  const jobId = jobIdFromRecipient(message.to, env.VERIFY_DOMAIN ?? "");
+  const auth = mailAuthentication(parsed.headers);
+  const { jobId } = mailbox;
 
-  let result: InboundResult = { mailId, status: "unmatched", reason: jobId ? "" : "the recipient is not a job's verification address" };
-  let directorySlug: string | null = null;
-  let knownJob = false;
-  if (jobId) {
-    const coordinator = coordinatorFor(env, jobId);
-    const match = await coordinator.matchVerificationMail({ mailId, from: message.from, fromHeader: parsed.from?.address ?? null, subject, text, links });
-    if (!match.matched) {
-      knownJob = !match.reason.startsWith("the job is not running");
-      result = { mailId, status: "unmatched", reason: match.reason, ...(knownJob ? { jobId } : {}) };
-    } else {
-      knownJob = true;
-      directorySlug = match.directorySlug;
-      result = match.link
-        ? { mailId, status: "matched", reason: "", jobId, submissionId: match.submissionId, link: match.link }
-        : { mailId, status: "unmatched", reason: `from ${match.directoryName}, but no verification link in it`, jobId, submissionId: match.submissionId };
-    }
-  }
+  const coordinator = coordinatorFor(env, jobId);
+  const match = await coordinator.matchVerificationMail({
+    mailId,
+    mailbox: mailbox.kind === "submission" ? { token: mailbox.token } : { job: true },
+    from: message.from,
+    fromHeader: parsed.from?.address ?? null,
+    subject,
+    text,
+    links,
+    auth,
+  });
+  if (!match.matched && match.refused) return refuse(match.reason);
+  let result: InboundResult;
+  if (!match.matched) result = { mailId, status: "unmatched", reason: match.reason, jobId, ...(match.submissionId ? { submissionId: match.submissionId } : {}) };
+  else if (!match.link) result = { mailId, status: "unmatched", reason: `from ${match.directoryName}, but no verification link on its site in it`, jobId, submissionId: match.submissionId };
+  else result = { mailId, status: "matched", reason: "", jobId, submissionId: match.submissionId, link: match.link };
 
   // Raw first: whatever happens next, the mail itself is kept.
-  const r2Key = directorySlug && jobId ? `mail/jobs/${jobId}/${directorySlug}/${mailId}.eml` : `mail/unmatched/${mailId}.eml`;
+  const r2Key = match.matched && match.link ? `mail/jobs/${jobId}/${match.directorySlug}/${mailId}.eml` : `mail/unmatched/${mailId}.eml`;
   await env.EVIDENCE.put(r2Key, raw, {
     httpMetadata: { contentType: "message/rfc822" },
     customMetadata: { from: message.from.slice(0, 300), to: message.to.slice(0, 300), subject: subject.slice(0, 300) },
   });
   result.r2Key = r2Key;
 
-  if (result.status === "matched" && jobId) {
-    const accepted = await coordinatorFor(env, jobId).acceptVerificationMail(result.submissionId!, result.link!, r2Key);
+  if (match.matched && match.link) {
+    const accepted = await coordinator.acceptVerificationMail(match.submissionId, match.link, r2Key, match.trust);
     result.reason = accepted.accepted ? accepted.detail : accepted.reason;
   }
 
-  const conn = await connectFromWorker(env);
-  try {
-    // A job id only when that job exists (the foreign key); an unknown one stays in the reason.
-    await conn.db.execute(sql`
-      insert into inbound_mails (mail_id, envelope_from, envelope_to, subject, r2_key, status, reason, verification_link, job_id, submission_id)
-      values (${mailId}, ${pgText(message.from.slice(0, 500))}, ${pgText(message.to.slice(0, 500))}, ${pgText(subject)}, ${r2Key}, ${result.status},
-              ${result.reason ? pgText(result.reason) : null}, ${result.link ? pgText(result.link) : null}, ${knownJob ? (jobId ?? null) : null}::uuid, ${result.submissionId ?? null}::uuid)
-      on conflict (mail_id) do nothing`);
-  } finally {
-    await conn.close();
-  }
+  await db.execute(sql`
+    insert into inbound_mails (mail_id, envelope_from, envelope_to, subject, r2_key, status, reason, verification_link, job_id, submission_id)
+    values (${mailId}, ${pgText(message.from.slice(0, 500))}, ${pgText(message.to.slice(0, 500))}, ${pgText(subject)}, ${r2Key}, ${result.status},
+            ${result.reason ? pgText(result.reason) : null}, ${result.link ? pgText(result.link) : null}, ${jobId}::uuid, ${result.submissionId ?? null}::uuid)
+    on conflict (mail_id) do nothing`);
   log("info", "verification mail", { mailId, to: message.to, status: result.status, reason: result.reason, jobId: result.jobId, submissionId: result.submissionId });
   return result;
 }

@@ -1,7 +1,7 @@
 /**
  * The staff inbox of the verification mailboxes:
  * - `GET /api/staff/mail?status=unmatched|matched&limit=` → received mails, newest first
- * - `GET /api/staff/mail/:id/raw` → the raw message (message/rfc822) from R2
+ * - `GET /api/staff/mail/:id/raw` → the raw message from R2, as a plain-text attachment (nosniff), never rendered
  * Unmatched mails are the ones no job's directory claimed (src/mail/inbound.ts).
  */
 import { createRoute, z } from "@hono/zod-openapi";
@@ -53,7 +53,7 @@ const raw = createRoute({
   security: [{ bearer: [] }],
   request: { params: uuidParams({ id: "mail" }) },
   responses: {
-    200: { description: "The message as received", content: { "message/rfc822": { schema: z.string() } } },
+    200: { description: "The message as received, as a plain-text attachment", content: { "text/plain": { schema: z.string() } } },
     ...staffOnly,
     400: jsonError("Not a mail id"),
     404: jsonError("No such mail"),
@@ -92,5 +92,12 @@ staffMail
     const key = (await withDatabase(c.env, ({ db }) => db.select({ key: inboundMails.r2Key }).from(inboundMails).where(eq(inboundMails.id, id))))[0]?.key;
     const object = key ? await c.env.EVIDENCE.get(key) : null;
     if (!object) throw new ApiError(404, "not_found", "No such mail");
-    return new Response(object.body, { headers: { "content-type": "message/rfc822" } });
+    // Anyone can mail us HTML; on the API's origin, rendered, it would run with a staff session.
+    // Plain text, never sniffed, downloaded, and sandboxed should a browser open it anyway.
+    return c.text(await object.text(), 200, {
+      "content-type": "text/plain; charset=utf-8",
+      "x-content-type-options": "nosniff",
+      "content-disposition": `attachment; filename="mail-${id}.eml"`,
+      "content-security-policy": "default-src 'none'; sandbox",
+    });
   });

@@ -9,11 +9,11 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { signUserToken } from "../../src/auth/user-token";
 import { connectFromWorker } from "../../src/db/worker-database";
-import { verificationAddress } from "../../src/mail/links";
 import type { TaskMessage } from "../../core/protocol/tasks";
-import { rawMail } from "../../tools/farm/mail";
+import { mxAuthenticationResults, rawMail } from "../../tools/farm/mail";
 import type { FarmMail } from "../../tools/farm/types";
 import type { JobCoordinator } from "../../durable-objects/job-coordinator";
+import { MAILS_PER_MAILBOX, mailsPerJob } from "../../durable-objects/coordinator/mailboxes";
 import { captureReleases, stubFor } from "./support/coordinator-harness";
 import { seedJob } from "./support/seed";
 import { deliverMail } from "./support/mail";
@@ -22,43 +22,54 @@ interface Dir {
   submissionId: string;
   name: string;
   website: string;
+  /** The mailbox the directory was given (from the task's lease). */
+  mailbox: string;
 }
 
-async function directoriesOf(jobId: string): Promise<Dir[]> {
+async function directoriesOf(jobId: string, mailboxes: Map<string, string>): Promise<Dir[]> {
   const conn = await connectFromWorker(env);
   try {
     const { rows } = await conn.client.query<{ id: string; name: string; website: string }>(
       "select s.id, d.name, d.website from directory_submissions s join directories d on d.id = s.directory_id where s.job_id = $1 order by d.name",
       [jobId],
     );
-    return rows.map((r) => ({ submissionId: r.id, name: r.name, website: r.website }));
+    return rows.map((r) => ({ submissionId: r.id, name: r.name, website: r.website, mailbox: mailboxes.get(r.id) ?? "" }));
   } finally {
     await conn.close();
   }
 }
 
-/** A started job whose tasks were all submitted; `verifying` ones wait for their mail. */
-async function submittedJob(verifying: number) {
+/** A started job whose tasks were all submitted; `verifying` ones wait for their mail. `websites` replace the directories' sites first. */
+async function submittedJob(verifying: number, websites: string[] = []) {
   const seeded = await seedJob({ directories: 3 });
+  if (websites.length) {
+    const conn = await connectFromWorker(env);
+    try {
+      for (const [i, website] of websites.entries())
+        await conn.client.query("update directories set website = $1 where id = (select directory_id from directory_submissions where id = $2)", [website, seeded.submissionIds[i]]);
+    } finally {
+      await conn.close();
+    }
+  }
   const released: TaskMessage[] = [];
   await captureReleases(seeded.jobId, released);
   const stub = stubFor(seeded.jobId);
   await stub.start(seeded.jobId);
-  const dirs = await directoriesOf(seeded.jobId);
-  for (const m of released.splice(0)) {
-    const lease = await stub.lease(m.submissionId, m.attempt, "test-worker");
-    // The listing the directory gets carries the job's own mailbox.
-    expect(lease?.business?.email).toBe(verificationAddress(seeded.jobId, env.VERIFY_DOMAIN));
-    const index = dirs.findIndex((d) => d.submissionId === m.submissionId);
-    await stub.report({ jobId: seeded.jobId, submissionId: m.submissionId, attempt: m.attempt, outcome: index < verifying ? "awaiting_verification" : "submitted" });
+  const mailboxes = new Map<string, string>();
+  for (const m of released.splice(0)) mailboxes.set(m.submissionId, (await stub.lease(m.submissionId, m.attempt, "test-worker"))?.business?.email ?? "");
+  const dirs = await directoriesOf(seeded.jobId, mailboxes);
+  for (const [index, dir] of dirs.entries()) {
+    await stub.report({ jobId: seeded.jobId, submissionId: dir.submissionId, attempt: 1, outcome: index < verifying ? "awaiting_verification" : "submitted" });
   }
   return { ...seeded, stub, released, dirs };
 }
 
-function mailFrom(dir: Dir, to: string, token: string): string {
-  const host = new URL(dir.website).hostname;
+const hostOf = (dir: Dir) => new URL(dir.website).hostname;
+
+/** The mail a directory sends (as the farm renders it), with our MX's results for its sender on top. */
+function mailFrom(dir: Dir, to: string, token: string, mx: { dkim?: string; spf?: string } | null = { spf: `no-reply@${hostOf(dir)}` }): string {
   const mail: FarmMail = {
-    from: `no-reply@${host}`,
+    from: `no-reply@${hostOf(dir)}`,
     to,
     subject: `Confirm your listing – ${dir.name}`,
     text: `Please confirm your business listing by opening this link:\n${dir.website}/verify?token=${token}\n`,
@@ -67,14 +78,14 @@ function mailFrom(dir: Dir, to: string, token: string): string {
     listingId: token.slice(0, 10),
     at: new Date().toISOString(),
   };
-  return rawMail(mail, dir.name);
+  return (mx ? mxAuthenticationResults(mx) : "") + rawMail(mail, dir.name);
 }
 
 async function mailRows(where: string, value: string) {
   const conn = await connectFromWorker(env);
   try {
     const { rows } = await conn.client.query<{ status: string; reason: string | null; job_id: string | null; submission_id: string | null; r2_key: string; verification_link: string | null }>(
-      `select status, reason, job_id, submission_id, r2_key, verification_link from inbound_mails where ${where} = $1`,
+      `select status, reason, job_id, submission_id, r2_key, verification_link from inbound_mails where ${where} = $1 order by created_at`,
       [value],
     );
     return rows;
@@ -89,14 +100,31 @@ async function followups(jobId: string) {
   );
 }
 
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Nothing at all was kept of a mail: no row, no raw object. */
+async function nothingKept(raw: string) {
+  const mailId = await sha256Hex(raw);
+  expect(await mailRows("mail_id", mailId)).toEqual([]);
+  expect(await env.EVIDENCE.list({ prefix: "mail/" }).then((l) => l.objects.filter((o) => o.key.endsWith(`${mailId}.eml`)))).toEqual([]);
+}
+
+const newToken = () => crypto.randomUUID().replace(/-/g, "");
+
 describe("verification mailboxes", () => {
   it("a directory's mail queues its link once; the opened link makes the submission submitted", async () => {
     const job = await submittedJob(1);
     const dir = job.dirs[0]!;
-    const to = verificationAddress(job.jobId, env.VERIFY_DOMAIN);
-    const token = crypto.randomUUID().replace(/-/g, "");
+    // Each submission has its own unguessable mailbox.
+    expect(job.dirs.map((d) => d.mailbox)).toEqual(job.dirs.map(() => expect.stringMatching(new RegExp(`^v-${job.jobId.replace(/-/g, "")}-[a-z2-7]{20}@${env.VERIFY_DOMAIN}$`))));
+    expect(new Set(job.dirs.map((d) => d.mailbox)).size).toBe(3);
+    const to = dir.mailbox;
+    const token = newToken();
     const raw = mailFrom(dir, to, token);
-    await deliverMail(`no-reply@${new URL(dir.website).hostname}`, to, raw);
+    expect(await deliverMail(`no-reply@${hostOf(dir)}`, to, raw)).toBeNull();
 
     expect(job.released).toEqual([{ jobId: job.jobId, submissionId: dir.submissionId, attempt: 1, kind: "verify" }]);
     const [row] = await mailRows("envelope_to", to);
@@ -105,7 +133,7 @@ describe("verification mailboxes", () => {
     expect(await (await env.EVIDENCE.get(row!.r2_key))!.text()).toBe(raw);
 
     // Redelivered: nothing new is queued, one row.
-    await deliverMail(`no-reply@${new URL(dir.website).hostname}`, to, raw);
+    await deliverMail(`no-reply@${hostOf(dir)}`, to, raw);
     expect(job.released).toHaveLength(1);
     expect(await mailRows("envelope_to", to)).toHaveLength(1);
 
@@ -121,18 +149,18 @@ describe("verification mailboxes", () => {
     expect(snapshot.activity.map((a) => a.kind)).toContain("submission_verified");
   });
 
-  it("a mail for another job never touches this one; a mail nobody claims waits in the staff inbox", async () => {
+  it("a mail for another job never touches this one; a mail to no mailbox of ours is refused and nothing is kept", async () => {
     const a = await submittedJob(3);
     const b = await submittedJob(3);
     const aDir = a.dirs[1]!;
     const before = await a.stub.snapshot();
 
-    // Job A's directory, but addressed to job B's mailbox.
-    const toB = verificationAddress(b.jobId, env.VERIFY_DOMAIN);
-    await deliverMail(`no-reply@${new URL(aDir.website).hostname}`, toB, mailFrom(aDir, toB, "a".repeat(32)));
+    // Job A's directory, but addressed to a mailbox of job B: not B's directory's mail.
+    const toB = b.dirs[1]!.mailbox;
+    await deliverMail(`no-reply@${hostOf(aDir)}`, toB, mailFrom(aDir, toB, "a".repeat(32)));
     const [wrongJob] = await mailRows("envelope_to", toB);
-    expect(wrongJob).toMatchObject({ status: "unmatched", job_id: b.jobId, submission_id: null });
-    expect(wrongJob!.reason).toMatch(/no directory of this job/);
+    expect(wrongJob).toMatchObject({ status: "unmatched", job_id: b.jobId, submission_id: b.dirs[1]!.submissionId });
+    expect(wrongJob!.reason).toMatch(/^not authenticated as Directory 1: neither DKIM nor SPF passed/);
     expect(wrongJob!.r2_key).toMatch(/^mail\/unmatched\//);
     expect(a.released).toEqual([]);
     expect(b.released).toEqual([]);
@@ -141,24 +169,153 @@ describe("verification mailboxes", () => {
     const after = await a.stub.snapshot();
     expect(after.submissions.map((s) => [s.submissionId, s.status, s.updatedAt])).toEqual(before.submissions.map((s) => [s.submissionId, s.status, s.updatedAt]));
 
-    // An address that is no job's at all.
-    const stranger = `hello-${crypto.randomUUID()}@${env.VERIFY_DOMAIN}`;
-    await deliverMail("news@shop.example", stranger, mailFrom({ submissionId: "", name: "Some Shop", website: "https://shop.example" }, stranger, "b".repeat(32)));
-    expect(await mailRows("envelope_to", stranger)).toMatchObject([{ status: "unmatched", job_id: null, reason: "the recipient is not a job's verification address" }]);
+    // No job's mailbox at all, a guessed token of a real job, a job we do not have: refused, nothing kept.
+    const guessed = `v-${a.jobId.replace(/-/g, "")}-${"a".repeat(20)}@${env.VERIFY_DOMAIN}`;
+    const noJob = `v-${crypto.randomUUID().replace(/-/g, "")}-${"b".repeat(20)}@${env.VERIFY_DOMAIN}`;
+    for (const stranger of [`hello-${crypto.randomUUID()}@${env.VERIFY_DOMAIN}`, guessed, noJob, `job-${crypto.randomUUID()}@${env.VERIFY_DOMAIN}`]) {
+      const raw = mailFrom(aDir, stranger, newToken());
+      expect(await deliverMail(`no-reply@${hostOf(aDir)}`, stranger, raw)).toBe("no such mailbox");
+      await nothingKept(raw);
+    }
+    expect(a.released).toEqual([]);
 
-    // Staff see both in the inbox; a customer may not.
+    // Staff see the kept one in the inbox; a customer may not.
     const staff = await signUserToken(env, { userId: crypto.randomUUID(), staff: true });
     const res = await worker.fetch(new Request("http://x/api/staff/mail?status=unmatched&limit=500", { headers: { authorization: `Bearer ${staff}` } }), env, createExecutionContext());
     expect(res.status).toBe(200);
     const inbox = (await res.json()) as { mails: { to: string; status: string; rawUrl: string }[] };
-    expect(inbox.mails.map((m) => m.to)).toEqual(expect.arrayContaining([toB, stranger]));
-    const rawRes = await worker.fetch(new Request(`http://x${inbox.mails.find((m) => m.to === stranger)!.rawUrl}`, { headers: { authorization: `Bearer ${staff}` } }), env, createExecutionContext());
-    expect(rawRes.headers.get("content-type")).toBe("message/rfc822");
-    expect(await rawRes.text()).toContain(`To: <${stranger}>`);
+    expect(inbox.mails.map((m) => m.to)).toContain(toB);
+    const rawRes = await worker.fetch(new Request(`http://x${inbox.mails.find((m) => m.to === toB)!.rawUrl}`, { headers: { authorization: `Bearer ${staff}` } }), env, createExecutionContext());
+    expect(rawRes.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(await rawRes.text()).toContain(`To: <${toB}>`);
     const customer = await signUserToken(env, { userId: a.userId });
     const denied = await worker.fetch(new Request("http://x/api/staff/mail", { headers: { authorization: `Bearer ${customer}` } }), env, createExecutionContext());
     expect(denied.status).toBe(403);
     const bad = await worker.fetch(new Request("http://x/api/staff/mail?status=everything", { headers: { authorization: `Bearer ${staff}` } }), env, createExecutionContext());
     expect(bad.status).toBe(400);
+  });
+
+  it("a raw mail is served as a plain-text attachment that no browser renders or sniffs", async () => {
+    const subject = `Looks like a page ${crypto.randomUUID()}`;
+    const job = await submittedJob(0);
+    const to = `job-${job.jobId}@${env.VERIFY_DOMAIN}`;
+    const raw = ["From: <a@elsewhere.example>", `To: <${to}>`, `Subject: ${subject}`, "Content-Type: text/html; charset=utf-8", "", "<script>alert(document.cookie)</script>", ""].join("\r\n");
+    await deliverMail("a@elsewhere.example", to, raw);
+    const staff = await signUserToken(env, { userId: crypto.randomUUID(), staff: true });
+    const list = await worker.fetch(new Request("http://x/api/staff/mail?status=unmatched&limit=500", { headers: { authorization: `Bearer ${staff}` } }), env, createExecutionContext());
+    const mail = ((await list.json()) as { mails: { id: string; subject: string; rawUrl: string }[] }).mails.find((m) => m.subject === subject)!;
+    const res = await worker.fetch(new Request(`http://x${mail.rawUrl}`, { headers: { authorization: `Bearer ${staff}` } }), env, createExecutionContext());
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="mail-${mail.id}.eml"`);
+    expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
+    expect(await res.text()).toBe(raw);
+  });
+});
+
+describe("forged and flooded verification mail", () => {
+  it("opens nothing unless our MX's DKIM or SPF result is aligned with the directory's domain", async () => {
+    const job = await submittedJob(1);
+    const dir = job.dirs[0]!;
+    const forged = (mx: Parameters<typeof mailFrom>[3]) => mailFrom(dir, dir.mailbox, newToken(), mx);
+    const cases: { name: string; raw: string; reason: RegExp }[] = [
+      { name: "no results at all", raw: forged(null), reason: /no Authentication-Results from our mail server/ },
+      // The sender wrote the MX's name into its own header; our MX's real results (for the sender's own domain) sit on top.
+      {
+        name: "a forged header below the MX's",
+        raw: mxAuthenticationResults({ spf: "eve@attacker.example" }) + `Authentication-Results: mx.cloudflare.net; dkim=pass header.d=${hostOf(dir)}\r\n` + forged(null),
+        reason: /neither DKIM nor SPF passed/,
+      },
+      {
+        name: "a forged header and no MX",
+        raw: `Authentication-Results: mx.cloudflare.net; dkim=pass header.d=${hostOf(dir)}\r\n`.replace("mx.cloudflare.net", "mx.attacker.example") + forged(null),
+        reason: /not from mx\.cloudflare\.net/,
+      },
+      { name: "DKIM passed for another domain", raw: forged({ dkim: "attacker.example" }), reason: /neither DKIM nor SPF passed/ },
+    ];
+    for (const c of cases) {
+      expect(await deliverMail(`no-reply@${hostOf(dir)}`, dir.mailbox, c.raw), c.name).toBeNull();
+      const [row] = await mailRows("mail_id", await sha256Hex(c.raw));
+      expect(row, c.name).toMatchObject({ status: "unmatched", submission_id: dir.submissionId, verification_link: null });
+      expect(row!.reason, c.name).toMatch(c.reason);
+    }
+    expect(job.released).toEqual([]);
+    expect(await followups(job.jobId)).toEqual([]);
+  });
+
+  it("on a multi-label suffix only the directory's registrable domain counts, for the sender and for the link", async () => {
+    const job = await submittedJob(1, ["https://www.harbourdirectory.com.au"]);
+    const dir = job.dirs.find((d) => d.website === "https://www.harbourdirectory.com.au")!;
+    // DKIM of another .com.au site: not the directory.
+    const other = mailFrom(dir, dir.mailbox, newToken(), { dkim: "evil.com.au" });
+    await deliverMail("no-reply@evil.com.au", dir.mailbox, other);
+    expect((await mailRows("mail_id", await sha256Hex(other)))[0]).toMatchObject({ status: "unmatched" });
+    expect(job.released).toEqual([]);
+    // Signed by the directory, with an attacker's .com.au link first: only the directory's own link is taken.
+    const token = newToken();
+    const raw =
+      mxAuthenticationResults({ dkim: "harbourdirectory.com.au" }) +
+      [
+        "From: Harbour Directory <no-reply@mail.harbourdirectory.com.au>",
+        `To: <${dir.mailbox}>`,
+        "Subject: Confirm your listing",
+        "Content-Type: text/html; charset=utf-8",
+        "",
+        `<p><a href="https://confirm.evil.com.au/verify?token=x">Confirm your listing</a></p><p><a href="https://www.harbourdirectory.com.au/verify?token=${token}">Confirm</a></p>`,
+        "",
+      ].join("\r\n");
+    await deliverMail("no-reply@mail.harbourdirectory.com.au", dir.mailbox, raw);
+    expect((await mailRows("mail_id", await sha256Hex(raw)))[0]).toMatchObject({ status: "matched", verification_link: `https://www.harbourdirectory.com.au/verify?token=${token}` });
+    expect(await followups(job.jobId)).toEqual([{ submission_id: dir.submissionId, kind: "verify", status: "queued", url: `https://www.harbourdirectory.com.au/verify?token=${token}` }]);
+  });
+
+  it("a better-authenticated later mail replaces a link not yet opened; a weaker one or a late one does not", async () => {
+    const job = await submittedJob(1);
+    const dir = job.dirs[0]!;
+    const host = hostOf(dir);
+    const spfOnly = newToken();
+    await deliverMail(`no-reply@${host}`, dir.mailbox, mailFrom(dir, dir.mailbox, spfOnly, { spf: `no-reply@${host}` }));
+    expect((await followups(job.jobId))[0]?.url).toBe(`${dir.website}/verify?token=${spfOnly}`);
+    const signed = newToken();
+    await deliverMail(`no-reply@${host}`, dir.mailbox, mailFrom(dir, dir.mailbox, signed, { dkim: host, spf: `no-reply@${host}` }));
+    expect((await followups(job.jobId))[0]?.url).toBe(`${dir.website}/verify?token=${signed}`);
+    // An SPF-only mail after the signed one changes nothing.
+    await deliverMail(`no-reply@${host}`, dir.mailbox, mailFrom(dir, dir.mailbox, newToken(), { spf: `no-reply@${host}` }));
+    // The worker opens what is there now; once it has it, nothing replaces it.
+    expect(await job.stub.leaseFollowup(dir.submissionId, "verify", 1, "test-worker")).toMatchObject({ url: `${dir.website}/verify?token=${signed}` });
+    expect(job.released).toEqual([{ jobId: job.jobId, submissionId: dir.submissionId, attempt: 1, kind: "verify" }]);
+  });
+
+  it("a mailbox takes at most its cap of mails; more are refused and nothing is written for them", async () => {
+    const job = await submittedJob(1);
+    const dir = job.dirs[0]!;
+    const raws = Array.from({ length: MAILS_PER_MAILBOX + 2 }, () => mailFrom(dir, dir.mailbox, newToken(), null));
+    const refusals: (string | null)[] = [];
+    for (const raw of raws) refusals.push(await deliverMail(`no-reply@${hostOf(dir)}`, dir.mailbox, raw));
+    expect(refusals.slice(0, MAILS_PER_MAILBOX)).toEqual(Array(MAILS_PER_MAILBOX).fill(null));
+    expect(refusals.slice(MAILS_PER_MAILBOX)).toEqual([`the mailbox has taken its ${MAILS_PER_MAILBOX} mails`, `the mailbox has taken its ${MAILS_PER_MAILBOX} mails`]);
+    for (const raw of raws.slice(MAILS_PER_MAILBOX)) await nothingKept(raw);
+    expect(await mailRows("envelope_to", dir.mailbox)).toHaveLength(MAILS_PER_MAILBOX);
+    // A mail already taken, delivered again, is still taken (the same row).
+    expect(await deliverMail(`no-reply@${hostOf(dir)}`, dir.mailbox, raws[0]!)).toBeNull();
+    expect(await mailRows("envelope_to", dir.mailbox)).toHaveLength(MAILS_PER_MAILBOX);
+    // The job's other mailboxes still take mail.
+    const other = job.dirs[1]!;
+    expect(await deliverMail(`no-reply@${hostOf(other)}`, other.mailbox, mailFrom(other, other.mailbox, newToken(), null))).toBeNull();
+  });
+
+  it("a job takes at most its cap of mails in all, its old shared address included", async () => {
+    const job = await submittedJob(0);
+    const legacy = `job-${job.jobId}@${env.VERIFY_DOMAIN}`;
+    const cap = mailsPerJob(3);
+    const dir = job.dirs[0]!;
+    for (let i = 0; i < cap; i++) expect(await deliverMail("x@elsewhere.example", legacy, mailFrom(dir, legacy, newToken(), null))).toBeNull();
+    const rows = await mailRows("envelope_to", legacy);
+    expect(rows).toHaveLength(cap);
+    expect(rows[0]!.reason).toMatch(/old shared address.*never opened/);
+    const over = mailFrom(dir, dir.mailbox, newToken());
+    expect(await deliverMail(`no-reply@${hostOf(dir)}`, dir.mailbox, over)).toBe(`the job has taken its ${cap} mails`);
+    await nothingKept(over);
   });
 });

@@ -7,9 +7,13 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../../src/index";
 import { connectFromWorker } from "../../../src/db/worker-database";
+import { stubFor } from "./coordinator-harness";
+import { seedJob } from "./seed";
 
-export async function deliverMail(from: string, to: string, raw: string): Promise<void> {
+/** Delivers a mail; the reason when the handler refused it (`setReject`), else null. */
+export async function deliverMail(from: string, to: string, raw: string): Promise<string | null> {
   const bytes = new TextEncoder().encode(raw);
+  let rejected: string | null = null;
   const message = {
     from,
     to,
@@ -17,27 +21,36 @@ export async function deliverMail(from: string, to: string, raw: string): Promis
     rawSize: bytes.byteLength,
     headers: new Headers(),
     setReject: (reason: string) => {
-      throw new Error(`rejected: ${reason}`);
+      rejected = reason;
     },
   } as unknown as ForwardableEmailMessage;
   const ctx = createExecutionContext();
   await worker.email(message, env, ctx);
   await waitOnExecutionContext(ctx);
+  return rejected;
 }
 
-/** Delivers a mail no job claims (it waits in the staff inbox) and returns its `inbound_mails` id. */
+/**
+ * Delivers a mail that is kept but never opened (it waits in the staff inbox)
+ * and returns its `inbound_mails` id: sent to a running job's old shared
+ * address, which anyone can write to.
+ */
 export async function unmatchedMail(): Promise<string> {
+  const seeded = await seedJob({ directories: 1 });
+  await stubFor(seeded.jobId).start(seeded.jobId);
+  const to = `job-${seeded.jobId}@${env.VERIFY_DOMAIN}`;
   const subject = `Unclaimed ${crypto.randomUUID()}`;
   const raw = [
     "From: Someone <someone@elsewhere.example>",
-    "To: nobody@verify.example",
+    `To: ${to}`,
     `Subject: ${subject}`,
     "Content-Type: text/plain; charset=utf-8",
     "",
     "Please confirm: https://elsewhere.example/verify?t=1",
     "",
   ].join("\r\n");
-  await deliverMail("someone@elsewhere.example", "nobody@verify.example", raw);
+  const rejected = await deliverMail("someone@elsewhere.example", to, raw);
+  if (rejected) throw new Error(`the mail "${subject}" was refused: ${rejected}`);
   const conn = await connectFromWorker(env);
   try {
     const { rows } = await conn.client.query<{ id: string }>("select id from inbound_mails where subject = $1", [subject]);
