@@ -21,6 +21,7 @@ const COUNTRY_LANGUAGES: Readonly<Record<string, readonly string[]>> = {
   AE: ["en"],
   DE: ["de"],
   AT: ["de"],
+  LI: ["de"],
   CH: ["de", "fr", "it"],
   LU: ["fr", "de"],
   FR: ["fr"],

@@ -6,6 +6,7 @@
  * `jsonPost` (a zod-shaped valid body, mutated) or `bare` (no body).
  */
 import fc from "fast-check";
+import { BUSINESS_CATEGORIES } from "../../core/catalog/categories";
 import { PLAN_IDS } from "../../core/plans";
 import { FAILURE_CLASSES } from "../../core/protocol/tasks";
 import { WEBHOOK_EVENT_TYPES } from "../../src/webhooks/events";
@@ -376,6 +377,11 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   "POST /api/auth/local-sign-in": jsonPost("POST", fixed("/api/auth/local-sign-in"), null, () => fc.record({ email, staff: fc.oneof(fc.boolean(), fc.constant("true")) }, { requiredKeys: ["email"] })),
 
   "GET /api/plans": bare("GET", fixed("/api/plans"), null),
+  "GET /api/directories/preview": queried(fixed("/api/directories/preview"), null, {
+    country: fc.constantFrom("US", "gb", "CA", "ZZ", "INT"),
+    category: fc.constantFrom(...BUSINESS_CATEGORIES.map((c) => c.slug), "bakeries"),
+    region: fc.constantFrom("QC", "OH", ""),
+  }),
   "GET /api/openapi.json": bare("GET", fixed("/api/openapi.json"), null),
   "POST /api/checkout": jsonPost("POST", fixed("/api/checkout"), null, () => fc.record({ plan: fc.oneof(fc.constantFrom(...PLAN_IDS), nastyString), email })),
   "GET /api/checkout/:sessionId": bare("GET", (fx) => segment(fc.constantFrom(fx.localSessionId, "cs_test_unknown")).map((s) => `/api/checkout/${s}`), null),

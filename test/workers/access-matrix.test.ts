@@ -140,6 +140,7 @@ const REQUESTS: Record<string, AccessRequest> = {
   "GET /api/ops/overview": { audience: "staff", path: () => "/api/ops/overview" },
   "POST /api/auth/local-sign-in": { audience: "public", path: () => "/api/auth/local-sign-in", body: () => ({ email: "matrix@example.com" }) },
   "GET /api/plans": { audience: "public", path: () => "/api/plans" },
+  "GET /api/directories/preview": { audience: "public", path: () => "/api/directories/preview?country=US&category=bakery" },
   "GET /api/openapi.json": { audience: "public", path: () => "/api/openapi.json" },
   "POST /api/checkout": { audience: "public", path: () => "/api/checkout", body: () => ({ plan: "starter", email: "matrix@example.com" }) },
   "GET /api/checkout/:sessionId": { audience: "public", path: (c) => `/api/checkout/${c.localSessionId}` },
