@@ -7,13 +7,16 @@
  * submissions that no longer fit are removed, the new ones added, every
  * priority set to its rank, and the total updated. Nothing released is
  * touched: a job with any submission past `pending` is left as it is. The
- * sandbox catalog ignores the business, so there is nothing to fit there.
+ * sandbox catalog ignores the business, so there is nothing to fit there; a
+ * job whose directories staff edited (src/jobs/staff-directories.ts) is left
+ * as staff made it.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Transaction } from "../db/rls";
 import { businessProfiles, directorySubmissions, jobEvents, jobs } from "../db/schema";
 import { type Catalog, selectDirectoriesForJob } from "../db/tier-selection";
 import type { PlanId } from "../../core/plans";
+import { STAFF_EDIT_EVENT } from "../jobs/staff-directories";
 import { businessFit } from "./business-fit";
 
 export interface FitResult {
@@ -29,6 +32,13 @@ export async function fitJobToBusiness(tx: Transaction, jobId: string, catalog: 
   const [job] = await tx.select().from(jobs).where(eq(jobs.id, jobId)).for("update");
   const [profile] = job ? await tx.select().from(businessProfiles).where(eq(businessProfiles.customerId, job.customerId)) : [];
   if (!job || job.status !== "pending" || !profile) return { fitted: false, added: 0, removed: 0, total: job?.directoriesTotal ?? 0 };
+  // Staff chose this job's directories by hand: fitting would undo them.
+  const [edited] = await tx
+    .select({ id: jobEvents.id })
+    .from(jobEvents)
+    .where(and(eq(jobEvents.jobId, jobId), eq(jobEvents.kind, STAFF_EDIT_EVENT)))
+    .limit(1);
+  if (edited) return { fitted: false, added: 0, removed: 0, total: job.directoriesTotal };
   const current = await tx.select({ directoryId: directorySubmissions.directoryId, status: directorySubmissions.status }).from(directorySubmissions).where(eq(directorySubmissions.jobId, jobId));
   if (current.some((s) => s.status !== "pending")) return { fitted: false, added: 0, removed: 0, total: job.directoriesTotal };
 

@@ -231,6 +231,21 @@ describe("an order fitted to its business", () => {
     });
   });
 
+  it("leaves a job whose directories staff edited as staff made it", async () => {
+    await isolated(async (tx) => {
+      await seedCatalog(tx, uniq("staff"));
+      const email = `${uniq("fit")}@example.com`;
+      const paid = await fulfilCheckoutSession(tx, { catalog: "live" }, paidSession("enterprise", email, "US"));
+      if (paid.status !== "fulfilled") throw new Error(paid.status);
+      await tx.insert(t.jobEvents).values({ jobId: paid.jobId, customerId: paid.customerId, kind: "directories_edited", message: "by staff", dedupeKey: `directories_edited:${paid.jobId}:x` });
+      await tx.insert(t.businessProfiles).values({ customerId: paid.customerId, businessName: "Crumb", country: "US", categories: ["Bakery"] });
+      const before = await tx.select({ d: t.directorySubmissions.directoryId }).from(t.directorySubmissions).where(eq(t.directorySubmissions.jobId, paid.jobId));
+      expect(await fitJobToBusiness(tx, paid.jobId, "live")).toMatchObject({ fitted: false });
+      const after = await tx.select({ d: t.directorySubmissions.directoryId }).from(t.directorySubmissions).where(eq(t.directorySubmissions.jobId, paid.jobId));
+      expect(after.map((r) => r.d).sort()).toEqual(before.map((r) => r.d).sort());
+    });
+  });
+
   for (const plan of PLAN_IDS) {
     it(`${plan}: the preview's count is what a real order of that business gets`, async () => {
       await isolated(async (tx) => {

@@ -365,6 +365,9 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   "POST /api/staff/jobs/:id/pause": bare("POST", staffPath("/pause"), "staff"),
   "POST /api/staff/jobs/:id/resume": bare("POST", staffPath("/resume"), "staff"),
   "POST /api/staff/jobs/:id/cancel": jsonPost("POST", staffPath("/cancel"), "staff", () => fc.record({ reason: fc.string({ maxLength: 600 }) })),
+  "POST /api/staff/jobs/:id/directories": jsonPost("POST", staffPath("/directories"), "staff", (fx) =>
+    fc.record({ add: fc.array(fc.oneof(ids(fx.directoryIds), fc.uuid()), { maxLength: 3 }), remove: fc.array(fc.oneof(ids(fx.directoryIds), fc.uuid()), { maxLength: 3 }) }, { requiredKeys: [] }),
+  ),
   "POST /api/staff/jobs/:id/retry-failed": bare("POST", staffPath("/retry-failed"), "staff"),
   "POST /api/staff/jobs/:id/submissions/:submissionId/retry": (fx) =>
     fc.tuple(segment(fc.constant(fx.staffJobId)), segment(ids(fx.staffSubmissionIds))).chain(([job, sub]) => bare("POST", fixed(`/api/staff/jobs/${job}/submissions/${sub}/retry`), "staff")(fx)),

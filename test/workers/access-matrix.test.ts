@@ -128,6 +128,15 @@ const REQUESTS: Record<string, AccessRequest> = {
   "POST /api/staff/jobs/:id/pause": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/pause` },
   "POST /api/staff/jobs/:id/resume": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/resume` },
   "POST /api/staff/jobs/:id/cancel": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/cancel`, body: () => ({ reason: "access matrix" }) },
+  "POST /api/staff/jobs/:id/directories": {
+    audience: "staff",
+    // Only a job that has not started takes edits: one of its own, never started.
+    prepare: async (c) => {
+      c.targetId = (await seedJob({ directories: 2 })).jobId;
+    },
+    path: (c) => `/api/staff/jobs/${c.targetId}/directories`,
+    body: () => ({ remove: [crypto.randomUUID()] }),
+  },
   "POST /api/staff/jobs/:id/retry-failed": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/retry-failed` },
   "POST /api/staff/jobs/:id/submissions/:submissionId/retry": {
     audience: "staff",
