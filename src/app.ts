@@ -11,6 +11,7 @@ import { autobolt } from "./routes/autobolt";
 import { business } from "./routes/business";
 import { checkout } from "./routes/checkout";
 import { devFaults } from "./routes/dev-faults";
+import { directoriesPreview } from "./routes/directories-preview";
 import { health } from "./routes/health";
 import { jobs } from "./routes/jobs";
 import { localAuth } from "./routes/local-auth";
@@ -59,6 +60,7 @@ app.route("/api/staff/directories", staffCatalog);
 app.route("/api/dev/faults", devFaults);
 // Purchase flow: plans, checkout, the Stripe webhook, the business profile.
 app.route("/api/plans", plans);
+app.route("/api/directories", directoriesPreview);
 app.route("/api/checkout", checkout);
 app.route("/api/webhooks/stripe", stripeWebhook);
 app.route("/api/business", business);

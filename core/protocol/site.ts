@@ -1,6 +1,7 @@
 /**
  * The public and customer API's shapes that the site reads.
  */
+import type { PlanAvailability } from "../catalog/availability";
 import type { JobStatus } from "../statuses";
 
 /** `GET /api/config`: what the site needs to choose its sign-in. */
@@ -22,4 +23,11 @@ export interface MyJob {
   failed: number;
   createdAt: string;
   completedAt: string | null;
+}
+
+/** `GET /api/directories/preview?country=&category=[&region=]`: what each plan would get (core/catalog/availability.ts). */
+export interface DirectoryPreview {
+  country: string;
+  category: string;
+  plans: PlanAvailability[];
 }

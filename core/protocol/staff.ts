@@ -129,6 +129,11 @@ export interface CatalogDirectory {
   automation: string;
   sandbox: boolean;
   isActive: boolean;
+  /** The last `npm run directories:check` (tools/directories-check.ts): null when never checked. */
+  lastCheck: { at: string; status: "alive" | "redirected" | "gone" | "blocked" | "unreachable"; reasons: string[] } | null;
+  factsVerified: boolean;
+  /** Held out of selection after a failed check until staff clear it. */
+  checkHold: boolean;
 }
 
 export interface CatalogPage {

@@ -21,7 +21,8 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "../db/client";
 import type { Transaction } from "../db/rls";
-import { directorySubmissions, jobEvents, jobs, orders } from "../db/schema";
+import { businessProfiles, directorySubmissions, jobEvents, jobs, orders } from "../db/schema";
+import { businessFit } from "../catalog/business-fit";
 import { selectDirectoriesForJob, type Catalog } from "../db/tier-selection";
 import { PLANS, type PlanId } from "../../core/plans";
 import type { OrderStatus } from "../../core/statuses";
@@ -44,7 +45,7 @@ export type FulfilmentResult =
   | { status: "pending" | "payment_failed" | "refunded"; orderId: string; customerId: string; jobId: string | null; plan: PlanId; directories: number; created: false }
   | { status: "ignored"; reason: string; created: false };
 
-export function catalogOf(env: Pick<Env, "DIRECTORY_CATALOG">): Catalog {
+export function catalogOf(env: { DIRECTORY_CATALOG?: string }): Catalog {
   if (env.DIRECTORY_CATALOG === "live" || env.DIRECTORY_CATALOG === "sandbox") return env.DIRECTORY_CATALOG;
   throw new Error(`DIRECTORY_CATALOG must be "live" or "sandbox", not ${JSON.stringify(env.DIRECTORY_CATALOG)}`);
 }
@@ -113,7 +114,10 @@ async function applyInTransaction(tx: Transaction, catalog: Catalog, facts: Purc
     return { status: status as "pending", orderId: order.id, customerId: order.customerId, jobId: null, plan, directories: PLANS[plan].directories, created: false };
   }
 
-  const selected = await selectDirectoriesForJob(tx, { customerId: order.customerId, plan, catalog, country: facts.country });
+  // A profile saved before paying already says what the business is.
+  const [profile] = await tx.select().from(businessProfiles).where(eq(businessProfiles.customerId, order.customerId));
+  const business = profile ? businessFit(profile, facts.country) : undefined;
+  const selected = await selectDirectoriesForJob(tx, { customerId: order.customerId, plan, catalog, country: facts.country, business });
   const [job] = await tx
     .insert(jobs)
     .values({ orderId: order.id, customerId: order.customerId, plan, directoriesTotal: selected.length })

@@ -12,6 +12,9 @@ import type { Transaction } from "../db/rls";
 import { businessProfiles, jobEvents, jobs, orders } from "../db/schema";
 import { missingProfileFields } from "../profile/schema";
 import { profileFromRow } from "../profile/store";
+import { fitJobToBusiness } from "../catalog/fit-job";
+import type { Catalog } from "../db/tier-selection";
+import { catalogOf } from "./fulfilment";
 import { startJob } from "./start-job";
 
 type Db = Database | Transaction;
@@ -40,11 +43,15 @@ export async function jobReadyToStart(db: Db, jobId: string): Promise<Readiness>
   return { jobId, customerId: row.job.customerId, ready: missing.length === 0, missing };
 }
 
-/** Inside a transaction: decides, and records `job_ready` the first time. Does not call the coordinator. */
-export async function markJobReady(tx: Transaction, jobId: string): Promise<Readiness> {
+/**
+ * Inside a transaction: decides, and records `job_ready` the first time; that
+ * first time the job's directories are fitted to the now complete profile
+ * (src/catalog/fit-job.ts). Does not call the coordinator.
+ */
+export async function markJobReady(tx: Transaction, jobId: string, catalog: Catalog): Promise<Readiness> {
   const readiness = await jobReadyToStart(tx, jobId);
   if (readiness.ready) {
-    await tx
+    const first = await tx
       .insert(jobEvents)
       .values({
         jobId,
@@ -53,7 +60,9 @@ export async function markJobReady(tx: Transaction, jobId: string): Promise<Read
         message: "Payment and business profile complete: ready to start",
         dedupeKey: `job_ready:${jobId}`,
       })
-      .onConflictDoNothing();
+      .onConflictDoNothing()
+      .returning({ id: jobEvents.id });
+    if (first.length) await fitJobToBusiness(tx, jobId, catalog);
   }
   return readiness;
 }
@@ -85,7 +94,7 @@ export async function startReadyJobs(env: Env, readiness: Readiness[], options: 
 
 /** Decides in its own transaction, records readiness once, and starts the job when it is ready. */
 export async function maybeStartJob(env: Env, db: Database, jobId: string, options: StartOptions = {}): Promise<Readiness> {
-  const readiness = await db.transaction((tx) => markJobReady(tx, jobId));
+  const readiness = await db.transaction((tx) => markJobReady(tx, jobId, catalogOf(env)));
   await startReadyJobs(env, [readiness], options);
   return readiness;
 }

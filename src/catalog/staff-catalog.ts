@@ -1,6 +1,7 @@
 /**
- * The staff catalog: search the directories and change the two things staff
- * steer day to day (active or not, priority tier). Reads run as the signed-in
+ * The staff catalog: search the directories, see each one's last check, and
+ * change what staff steer day to day (active or not, priority tier, and
+ * lifting or setting the hold a failed check put on it). Reads run as the signed-in
  * staff user under RLS; the write runs on the API's own connection, as every
  * write does (there are no write policies).
  */
@@ -12,7 +13,7 @@ import type { CatalogDirectory, CatalogPage } from "../../core/protocol/staff";
 
 export interface CatalogQuery {
   q?: string;
-  status: "all" | "active" | "inactive";
+  status: "all" | "active" | "inactive" | "held";
   limit: number;
   offset: number;
 }
@@ -28,8 +29,15 @@ type Row = {
   automation: string;
   sandbox: boolean;
   is_active: boolean;
+  checked_at: string | Date | null;
+  check_status: string | null;
+  check_result: { reasons?: unknown } | null;
+  facts_verified: boolean;
+  check_hold: boolean;
   total?: string | number;
 };
+
+const reasonsOf = (result: Row["check_result"]): string[] => (Array.isArray(result?.reasons) ? result.reasons.filter((r): r is string => typeof r === "string") : []);
 
 const toDirectory = (r: Row): CatalogDirectory => ({
   id: r.id,
@@ -42,9 +50,15 @@ const toDirectory = (r: Row): CatalogDirectory => ({
   automation: r.automation,
   sandbox: r.sandbox,
   isActive: r.is_active,
+  lastCheck:
+    r.checked_at && r.check_status
+      ? { at: new Date(r.checked_at).toISOString(), status: r.check_status as NonNullable<CatalogDirectory["lastCheck"]>["status"], reasons: reasonsOf(r.check_result) }
+      : null,
+  factsVerified: r.facts_verified,
+  checkHold: r.check_hold,
 });
 
-const COLUMNS = sql`id, slug, name, website, priority_tier, da_score, country, automation, sandbox, is_active`;
+const COLUMNS = sql`id, slug, name, website, priority_tier, da_score, country, automation, sandbox, is_active, checked_at, check_status, check_result, facts_verified, check_hold`;
 
 /** `%` and `_` typed by staff are literal characters, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -53,7 +67,8 @@ export async function searchCatalog(db: Database, user: AuthUser, query: Catalog
   return asClient(db, "authenticated", user.claims, async (tx) => {
     const conditions = [sql`true`];
     if (query.q) conditions.push(sql`(name ilike ${likePattern(query.q)} or slug ilike ${likePattern(query.q)})`);
-    if (query.status !== "all") conditions.push(sql`is_active = ${query.status === "active"}`);
+    if (query.status === "held") conditions.push(sql`check_hold`);
+    else if (query.status !== "all") conditions.push(sql`is_active = ${query.status === "active"}`);
     const where = sql.join(conditions, sql` and `);
     const { rows } = await tx.execute<Row>(sql`
       select ${COLUMNS}, count(*) over () as total from directories
@@ -70,10 +85,11 @@ export async function searchCatalog(db: Database, user: AuthUser, query: Catalog
 }
 
 /** Null when there is no such directory. A change to the value it has leaves it as it is. */
-export async function updateDirectory(db: Database, id: string, change: { isActive?: boolean; priorityTier?: number }): Promise<CatalogDirectory | null> {
+export async function updateDirectory(db: Database, id: string, change: { isActive?: boolean; priorityTier?: number; checkHold?: boolean }): Promise<CatalogDirectory | null> {
   const sets = []; // updated_at follows by trigger (migration 0002)
   if (change.isActive !== undefined) sets.push(sql`is_active = ${change.isActive}`);
   if (change.priorityTier !== undefined) sets.push(sql`priority_tier = ${change.priorityTier}`);
+  if (change.checkHold !== undefined) sets.push(sql`check_hold = ${change.checkHold}`);
   if (!sets.length) throw new Error("updateDirectory needs a change");
   const { rows } = await db.execute<Row>(sql`
     update directories set ${sql.join(sets, sql`, `)}

@@ -234,6 +234,14 @@ export const directories = pgTable(
     source: text("source"),
     notes: text("notes"),
     isActive: boolean("is_active").notNull().default(true),
+    /** When `npm run directories:check` last visited it (tools/directories-check.ts). */
+    checkedAt: timestamp("checked_at", { withTimezone: true }),
+    /** The last check's verdict: alive, redirected, gone, blocked or unreachable. */
+    checkStatus: text("check_status"),
+    /** The last check's findings (status codes, form found, robots and terms stance). */
+    checkResult: jsonb("check_result"),
+    /** Set when a check found it gone or blocked: not selected until staff clear it. */
+    checkHold: boolean("check_hold").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -248,6 +256,7 @@ export const directories = pgTable(
     check("directories_listing_cost_valid", oneOf("listing_cost", LISTING_COSTS)),
     check("directories_scope_valid", oneOf("scope", DIRECTORY_SCOPES)),
     check("directories_country_code", sql`${t.country} ~ '^([A-Z]{2}|INT)$'`),
+    check("directories_check_status_valid", sql`${t.checkStatus} is null or ${t.checkStatus} in ('alive', 'redirected', 'gone', 'blocked', 'unreachable')`),
     // The catalog is product information: any signed-in user may read it.
     pgPolicy("directories_read_signed_in", { for: "select", to: authenticatedRole, using: sql`true` }),
   ],

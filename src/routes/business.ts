@@ -11,6 +11,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser, type AuthVariables } from "../auth/middleware";
 import { customerForUser } from "../billing/customers";
+import { catalogOf } from "../billing/fulfilment";
 import { markJobReady, startReadyJobs, waitingJobIds, type Readiness } from "../billing/readiness";
 import { BusinessProfileInput, BusinessProfileOutput, missingProfileFields } from "../profile/schema";
 import { loadProfile, profileFromRow, saveProfile } from "../profile/store";
@@ -91,7 +92,7 @@ export const business = newApiApp<AuthVariables>()
         const profile = profileFromRow(row);
         const missing = missingProfileFields(profile);
         const readiness: Readiness[] = [];
-        for (const jobId of await waitingJobIds(tx, customer.id)) readiness.push(await markJobReady(tx, jobId));
+        for (const jobId of await waitingJobIds(tx, customer.id)) readiness.push(await markJobReady(tx, jobId, catalogOf(c.env)));
         const jobsReady = readiness.filter((r) => r.ready).map((r) => r.jobId);
         return { answer: { profile, complete: missing.length === 0, missing, jobsReady }, readiness };
       }),

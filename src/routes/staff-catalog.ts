@@ -1,7 +1,8 @@
 /**
  * The directory catalog for staff (all routes: staff only):
- * - `GET /api/staff/directories?q=&status=all|active|inactive&limit=&offset=` → CatalogPage
- * - `PATCH /api/staff/directories/:id {isActive?, priorityTier?}` → CatalogDirectory
+ * - `GET /api/staff/directories?q=&status=all|active|inactive|held&limit=&offset=` → CatalogPage
+ * - `PATCH /api/staff/directories/:id {isActive?, priorityTier?, checkHold?}` → CatalogDirectory
+ *   (`checkHold: false`: staff looked at a failed check and let it be selected again)
  * - `POST /api/staff/directories/import {csv, dryRun?}` → ImportResult; any bad
  *   row is a 400 `import_rejected` naming each row's problems, and nothing is
  *   written (the rule of tools/directories-import.ts)
@@ -27,7 +28,7 @@ export const IMPORT_MAX_ROWS = 5000;
 
 const searchQuery = z.object({
   q: z.string().trim().max(200, "at most 200 characters").optional(),
-  status: z.enum(["all", "active", "inactive"], "all, active or inactive").default("all"),
+  status: z.enum(["all", "active", "inactive", "held"], "all, active, inactive or held").default("all"),
   limit: z.coerce.number("a number").int().min(1).max(200).default(50),
   offset: z.coerce.number("a number").int().min(0).max(1_000_000).default(0),
 });
@@ -36,8 +37,9 @@ const changeBody = z
   .strictObject({
     isActive: z.boolean("true or false").optional(),
     priorityTier: z.number("a number").int("a whole number").min(1, "1 to 5").max(5, "1 to 5").optional(),
+    checkHold: z.boolean("true or false").optional(),
   })
-  .refine((b) => b.isActive !== undefined || b.priorityTier !== undefined, "Send isActive or priorityTier");
+  .refine((b) => b.isActive !== undefined || b.priorityTier !== undefined || b.checkHold !== undefined, "Send isActive, priorityTier or checkHold");
 
 const importBody = z.strictObject({
   csv: z.string("the CSV text").min(1, "The file is empty"),
@@ -78,7 +80,7 @@ const change = createRoute({
   method: "patch",
   path: "/{id}",
   tags: ["staff"],
-  summary: "Switch a directory on or off, or change its priority tier",
+  summary: "Switch a directory on or off, change its priority tier, or lift the hold of a failed check",
   security,
   middleware: jsonRequest({ maxBytes: 4 * 1024 }),
   request: { params: uuidParams({ id: "directory" }), body: json(changeBody) },

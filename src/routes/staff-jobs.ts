@@ -4,15 +4,19 @@
  * - `POST /api/staff/jobs/:id/submissions/:submissionId/retry`
  * - `GET /api/staff/jobs/:id/notes` → the retry analyzer's words for staff
  *   per submission (src/jobs/staff-notes.ts)
+ * - `POST /api/staff/jobs/:id/directories {add?, remove?}` → add or remove
+ *   directories of a job before it starts (src/jobs/staff-directories.ts)
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireStaff, requireUser, type AuthVariables } from "../auth/middleware";
 import { jsonRequest } from "../http/body";
 import { ApiError } from "../http/errors";
 import { errorResponses, jsonAnswer, jsonError, newApiApp, staffOnly } from "../http/openapi";
-import { uuidParams } from "../http/params";
+import { uuidOf, uuidParams } from "../http/params";
 import { withDatabase } from "../http/per-request";
+import { catalogOf } from "../billing/fulfilment";
 import { coordinatorFor } from "../jobs/coordinator-client";
+import { editJobDirectories } from "../jobs/staff-directories";
 import { staffJobNotes } from "../jobs/staff-notes";
 
 const JobParams = uuidParams({ id: "job" });
@@ -80,6 +84,38 @@ const retrySubmission = createRoute({
   },
 });
 
+const directoryIds = z.array(uuidOf("directory"), "a list of directory ids").max(500, "at most 500 at a time").default([]);
+const editDirectories = createRoute({
+  method: "post",
+  path: "/{id}/directories",
+  tags: ["staff"],
+  summary: "Add or remove directories of a job before it starts",
+  security: [{ bearer: [] }],
+  middleware: jsonRequest({ maxBytes: 64 * 1024 }),
+  request: {
+    params: JobParams,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z.strictObject({ add: directoryIds, remove: directoryIds }).refine((b) => b.add.length > 0 || b.remove.length > 0, "Send directory ids to add or remove"),
+        },
+      },
+    },
+  },
+  responses: {
+    200: jsonAnswer(
+      "What changed, and the job's directory count now",
+      z.object({ jobId: z.string(), added: z.number().int(), removed: z.number().int(), total: z.number().int() }).openapi("DirectoryEditResult"),
+    ),
+    ...errorResponses,
+    400: jsonError("Invalid body, or `directories_refused` naming each directory that cannot be added (nothing changed)"),
+    ...staffOnly,
+    404: jsonError("No such job"),
+    409: jsonError("The job has started: its directories can no longer change"),
+  },
+});
+
 export const staffJobs = newApiApp<AuthVariables>();
 staffJobs.use(requireUser, requireStaff);
 staffJobs
@@ -114,6 +150,13 @@ staffJobs
   .openapi(retryFailed, async (c) => {
     const { id } = c.req.valid("param");
     return c.json(await coordinatorFor(c.env, id).retryFailed(), 200);
+  })
+  .openapi(editDirectories, async (c) => {
+    const { id } = c.req.valid("param");
+    const edit = c.req.valid("json");
+    const user = c.get("user");
+    const result = await withDatabase(c.env, ({ db }) => db.transaction((tx) => editJobDirectories(tx, id, edit, catalogOf(c.env), user.email ?? user.userId)));
+    return c.json(result, 200);
   })
   .openapi(retrySubmission, async (c) => {
     const { id, submissionId } = c.req.valid("param");

@@ -6,6 +6,7 @@
  * `jsonPost` (a zod-shaped valid body, mutated) or `bare` (no body).
  */
 import fc from "fast-check";
+import { BUSINESS_CATEGORIES } from "../../core/catalog/categories";
 import { PLAN_IDS } from "../../core/plans";
 import { FAILURE_CLASSES } from "../../core/protocol/tasks";
 import { WEBHOOK_EVENT_TYPES } from "../../src/webhooks/events";
@@ -364,6 +365,9 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   "POST /api/staff/jobs/:id/pause": bare("POST", staffPath("/pause"), "staff"),
   "POST /api/staff/jobs/:id/resume": bare("POST", staffPath("/resume"), "staff"),
   "POST /api/staff/jobs/:id/cancel": jsonPost("POST", staffPath("/cancel"), "staff", () => fc.record({ reason: fc.string({ maxLength: 600 }) })),
+  "POST /api/staff/jobs/:id/directories": jsonPost("POST", staffPath("/directories"), "staff", (fx) =>
+    fc.record({ add: fc.array(fc.oneof(ids(fx.directoryIds), fc.uuid()), { maxLength: 3 }), remove: fc.array(fc.oneof(ids(fx.directoryIds), fc.uuid()), { maxLength: 3 }) }, { requiredKeys: [] }),
+  ),
   "POST /api/staff/jobs/:id/retry-failed": bare("POST", staffPath("/retry-failed"), "staff"),
   "POST /api/staff/jobs/:id/submissions/:submissionId/retry": (fx) =>
     fc.tuple(segment(fc.constant(fx.staffJobId)), segment(ids(fx.staffSubmissionIds))).chain(([job, sub]) => bare("POST", fixed(`/api/staff/jobs/${job}/submissions/${sub}/retry`), "staff")(fx)),
@@ -376,6 +380,11 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   "POST /api/auth/local-sign-in": jsonPost("POST", fixed("/api/auth/local-sign-in"), null, () => fc.record({ email, staff: fc.oneof(fc.boolean(), fc.constant("true")) }, { requiredKeys: ["email"] })),
 
   "GET /api/plans": bare("GET", fixed("/api/plans"), null),
+  "GET /api/directories/preview": queried(fixed("/api/directories/preview"), null, {
+    country: fc.constantFrom("US", "gb", "CA", "ZZ", "INT"),
+    category: fc.constantFrom(...BUSINESS_CATEGORIES.map((c) => c.slug), "bakeries"),
+    region: fc.constantFrom("QC", "OH", ""),
+  }),
   "GET /api/openapi.json": bare("GET", fixed("/api/openapi.json"), null),
   "POST /api/checkout": jsonPost("POST", fixed("/api/checkout"), null, () => fc.record({ plan: fc.oneof(fc.constantFrom(...PLAN_IDS), nastyString), email })),
   "GET /api/checkout/:sessionId": bare("GET", (fx) => segment(fc.constantFrom(fx.localSessionId, "cs_test_unknown")).map((s) => `/api/checkout/${s}`), null),

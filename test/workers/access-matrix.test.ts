@@ -128,6 +128,15 @@ const REQUESTS: Record<string, AccessRequest> = {
   "POST /api/staff/jobs/:id/pause": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/pause` },
   "POST /api/staff/jobs/:id/resume": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/resume` },
   "POST /api/staff/jobs/:id/cancel": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/cancel`, body: () => ({ reason: "access matrix" }) },
+  "POST /api/staff/jobs/:id/directories": {
+    audience: "staff",
+    // Only a job that has not started takes edits: one of its own, never started.
+    prepare: async (c) => {
+      c.targetId = (await seedJob({ directories: 2 })).jobId;
+    },
+    path: (c) => `/api/staff/jobs/${c.targetId}/directories`,
+    body: () => ({ remove: [crypto.randomUUID()] }),
+  },
   "POST /api/staff/jobs/:id/retry-failed": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/retry-failed` },
   "POST /api/staff/jobs/:id/submissions/:submissionId/retry": {
     audience: "staff",
@@ -140,6 +149,7 @@ const REQUESTS: Record<string, AccessRequest> = {
   "GET /api/ops/overview": { audience: "staff", path: () => "/api/ops/overview" },
   "POST /api/auth/local-sign-in": { audience: "public", path: () => "/api/auth/local-sign-in", body: () => ({ email: "matrix@example.com" }) },
   "GET /api/plans": { audience: "public", path: () => "/api/plans" },
+  "GET /api/directories/preview": { audience: "public", path: () => "/api/directories/preview?country=US&category=bakery" },
   "GET /api/openapi.json": { audience: "public", path: () => "/api/openapi.json" },
   "POST /api/checkout": { audience: "public", path: () => "/api/checkout", body: () => ({ plan: "starter", email: "matrix@example.com" }) },
   "GET /api/checkout/:sessionId": { audience: "public", path: (c) => `/api/checkout/${c.localSessionId}` },

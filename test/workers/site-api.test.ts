@@ -155,6 +155,30 @@ describe("the staff catalog API", () => {
     expect((await call("/api/staff/directories/nope", { method: "PATCH", token, body: { isActive: true } })).status).toBe(400);
   });
 
+  it("shows each directory's last check, lists the held ones, and lets staff lift a hold", async () => {
+    const { jobId } = await seedJob({ directories: 2 });
+    const dirs = await sql<{ id: string; slug: string }>("select d.id, d.slug from directories d join directory_submissions s on s.directory_id = d.id where s.job_id = $1 order by d.slug", [jobId]);
+    const tag = dirs[0]!.slug.split("-")[0]!;
+    const [held, fine] = dirs;
+    await sql(
+      `update directories set checked_at = '2026-12-01T10:00:00Z', check_status = 'gone', check_hold = true, facts_verified = false,
+         check_result = '{"reasons": ["https://x.example/ answered 410"]}'::jsonb where id = $1`,
+      [held!.id],
+    );
+    const token = await staffToken();
+    const page = await call<CatalogPage>(`/api/staff/directories?q=${tag}`, { token });
+    const byId = new Map(page.body.directories.map((d) => [d.id, d]));
+    expect(byId.get(held!.id)).toMatchObject({ checkHold: true, factsVerified: false, lastCheck: { at: "2026-12-01T10:00:00.000Z", status: "gone", reasons: ["https://x.example/ answered 410"] } });
+    expect(byId.get(fine!.id)).toMatchObject({ checkHold: false, lastCheck: null });
+    const onlyHeld = await call<CatalogPage>(`/api/staff/directories?q=${tag}&status=held`, { token });
+    expect(onlyHeld.body.directories.map((d) => d.id)).toEqual([held!.id]);
+    const lifted = await call<CatalogDirectory>(`/api/staff/directories/${held!.id}`, { method: "PATCH", token, body: { checkHold: false } });
+    expect(lifted.status).toBe(200);
+    expect(lifted.body).toMatchObject({ checkHold: false, lastCheck: { status: "gone" } });
+    expect((await sql<{ check_hold: boolean }>("select check_hold from directories where id = $1", [held!.id]))[0]!.check_hold).toBe(false);
+    expect((await call(`/api/staff/directories/${held!.id}`, { method: "PATCH", token, body: { checkHold: "no" } })).status).toBe(400);
+  });
+
   it("imports a CSV by slug, checks it without writing on a dry run, and refuses a file with a bad row whole", async () => {
     const token = await staffToken();
     const tag = crypto.randomUUID().slice(0, 8);

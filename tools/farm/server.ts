@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handleAdmin } from "./admin.ts";
+import { type CheckFixture, FARM_ROBOTS_TXT, checkFixtures, handleCheckFixture } from "./check-fixtures.ts";
 import { CaptchaService } from "./captcha/service.ts";
 import { handleSolver } from "./captcha/solver.ts";
 import { handleDirectory } from "./directory.ts";
@@ -61,6 +62,8 @@ export interface Farm {
   variantsFor(designId: string): Variant[];
   /** The `directories` rows for this farm (default: all its directories). */
   catalog(count?: number): SandboxCatalogRow[];
+  /** Directories that fail a catalog check (gone, blocked, formless, ...), never in the catalog. */
+  checkFixtures(): CheckFixture[];
   submissions(filter?: SubmissionFilter): Submission[];
   listings(filter?: { slug?: string; status?: ListingStatus }): Listing[];
   mails(filter?: { slug?: string; to?: string }): FarmMail[];
@@ -114,6 +117,9 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
       for (const [k, v] of Object.entries(fields)) if (typeof v === "string") params.set(k, v);
       return handleSolver(path.slice("/__solver/".length), params, files.file, captchas);
     }
+    if (path === "/robots.txt") return text(FARM_ROBOTS_TXT);
+    const fixture = /^\/x\/([a-z-]+)\/(.*)$/.exec(path);
+    if (fixture) return handleCheckFixture(fixture[1]!, fixture[2]!, variants[0]!.basePath);
     const match = /^\/d\/([a-z0-9-]+)(?:\/(.*))?$/.exec(path);
     if (match) {
       const variant = bySlug.get(match[1]!);
@@ -154,6 +160,7 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
     },
     variantsFor: (designId) => variants.filter((x) => x.design.id === designId),
     catalog: (count = variants.length) => sandboxCatalog(url, Math.min(count, variants.length), seed),
+    checkFixtures: () => checkFixtures(url, variants[0]!.basePath),
     submissions: (filter) => store.submissions(filter),
     faultsInjected: () => faults.injected ?? 0,
     setFaults: (patch) => void Object.assign(faults, patch),

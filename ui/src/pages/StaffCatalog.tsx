@@ -1,6 +1,7 @@
 /**
  * The directory catalog for staff: search, activate or deactivate, change the
- * priority tier, import a CSV file (checked row by row; problems shown in the
+ * priority tier, see each directory's last check (npm run directories:check)
+ * and lift the hold a failed check put on it, import a CSV file (checked row by row; problems shown in the
  * file's own words), and success rate by directory over time.
  */
 import { A, Navigate } from "@solidjs/router";
@@ -17,7 +18,7 @@ const TIERS = [1, 2, 3, 4, 5];
 
 function Directories() {
   const [q, setQ] = createSignal("");
-  const [status, setStatus] = createSignal<"all" | "active" | "inactive">("all");
+  const [status, setStatus] = createSignal<"all" | "active" | "inactive" | "held">("all");
   const [offset, setOffset] = createSignal(0);
   const [page, setPage] = createSignal<CatalogPage | null>(null);
   const [error, setError] = createSignal<unknown>(null);
@@ -37,7 +38,7 @@ function Directories() {
   }
   onMount(() => load(0));
 
-  async function change(d: CatalogDirectory, body: { isActive?: boolean; priorityTier?: number }, done: string) {
+  async function change(d: CatalogDirectory, body: { isActive?: boolean; priorityTier?: number; checkHold?: boolean }, done: string) {
     setBusy(d.id);
     setError(null);
     setMessage("");
@@ -71,6 +72,7 @@ function Directories() {
           <option value="all">All</option>
           <option value="active">Active only</option>
           <option value="inactive">Inactive only</option>
+          <option value="held">Held after a failed check</option>
         </select>
         <button type="submit">Search</button>
       </form>
@@ -93,6 +95,7 @@ function Directories() {
                     <th scope="col">DA</th>
                     <th scope="col">Country</th>
                     <th scope="col">Status</th>
+                    <th scope="col">Last check</th>
                     <th scope="col">Action</th>
                   </tr>
                 </thead>
@@ -123,6 +126,33 @@ function Directories() {
                         <td>{d.daScore ?? "—"}</td>
                         <td>{d.country}</td>
                         <td data-testid="directory-state">{d.isActive ? "Active" : "Inactive"}</td>
+                        <td data-testid="directory-check">
+                          <Show when={d.lastCheck} fallback={<span class="muted">Never checked</span>}>
+                            {(check) => (
+                              <>
+                                {check().status} on <time dateTime={check().at}>{check().at.slice(0, 10)}</time>
+                                {d.factsVerified ? ", facts verified" : ""}
+                                <Show when={check().reasons.length}>
+                                  <br />
+                                  <span class="muted">{check().reasons.join("; ")}</span>
+                                </Show>
+                              </>
+                            )}
+                          </Show>
+                          <Show when={d.checkHold}>
+                            <br />
+                            <strong>Held: not selected.</strong>{" "}
+                            <button
+                              type="button"
+                              class="secondary"
+                              disabled={busy() === d.id}
+                              aria-label={`Lift the hold on ${d.name}`}
+                              onClick={() => change(d, { checkHold: false }, `${d.name} may be selected again.`)}
+                            >
+                              Lift hold
+                            </button>
+                          </Show>
+                        </td>
                         <td>
                           <button
                             type="button"
