@@ -38,7 +38,7 @@ import { LiveFanOut } from "./coordinator/fan-out";
 import { Outbox } from "./coordinator/outbox";
 import { AfterSubmit, type AcceptResult } from "./coordinator/after-submit";
 import type { MailFacts, MailMatch } from "./coordinator/verification";
-import { loadJob } from "./coordinator/postgres-sync";
+import { type ListingConflict, listedBy, listingHolder, loadJob } from "./coordinator/postgres-sync";
 import { verificationAddress } from "../src/mail/links";
 import { RetryDesk, type AttemptFailure } from "./coordinator/retry-desk";
 import { describeFixes } from "../core/value-fixes";
@@ -113,6 +113,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       database: () => this.database(),
       progress: () => this.progress(),
       armAlarm: () => this.armAlarm(),
+      listedElsewhere: (conflicts) => this.listedElsewhere(conflicts),
+      alert: (failing) => this.outboxAlert(failing),
     });
     this.retries = new RetryDesk(ctx.storage.sql);
     this.staff = new StaffTasks(ctx.storage.sql, this.store, {
@@ -407,25 +409,89 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   /** Applies a worker's report exactly once. */
   async report(report: TaskReport): Promise<ReportResult> {
-    const result = this.applyCounted(report);
+    const holders = await this.listingHolders([report]);
+    const result = this.applyCounted(report, holders.get(report.submissionId));
     if (result.applied) await this.pump();
     return result;
   }
 
   /** Many reports at once (the worker HTTP API, benches): one pump for all. */
   async reportMany(reports: TaskReport[]): Promise<ReportResult[]> {
-    const results = reports.map((r) => this.applyCounted(r));
+    const holders = await this.listingHolders(reports);
+    const results = reports.map((r) => this.applyCounted(r, holders.get(r.submissionId)));
     if (results.some((r) => r.applied)) await this.pump();
     return results;
   }
 
-  private applyCounted(report: TaskReport): ReportResult {
-    const result = this.apply(report);
+  /**
+   * For reports that would take a listing found on a later attempt as ours:
+   * the job of another submission of the customer holding that directory,
+   * if any (then the listing is that job's, not ours). When Postgres cannot
+   * say, the listing is taken as ours; the outbox refuses a second live
+   * listing anyway (coordinator/postgres-sync.ts).
+   */
+  private async listingHolders(reports: TaskReport[]): Promise<Map<string, string>> {
+    const holders = new Map<string, string>();
+    const asked = reports.filter((r) => this.isLaterDuplicate(r));
+    if (asked.length === 0) return holders;
+    let conn: Awaited<ReturnType<typeof this.database>> | undefined;
+    try {
+      conn = await this.database();
+      for (const r of asked) {
+        const holder = await listingHolder(conn.db, r.submissionId);
+        if (holder) holders.set(r.submissionId, holder);
+      }
+    } catch (err) {
+      log("warn", "listing holder lookup failed", { jobId: this.store.job.jobId, error: err });
+    } finally {
+      await conn?.close();
+    }
+    return holders;
+  }
+
+  /** A later attempt found the business listed already: our earlier attempt's listing, unless another job holds it. */
+  private isLaterDuplicate(report: TaskReport): boolean {
+    const task = this.store.task(report.submissionId);
+    return report.outcome === "failed" && report.failureClass === "duplicate_listing" && !!task && task.attempt === report.attempt && task.attempt > 1;
+  }
+
+  private applyCounted(report: TaskReport, heldByJob?: string): ReportResult {
+    const result = this.apply(report, heldByJob);
     if (!result.applied) this.store.updateJob({ refusedReports: this.store.job.refusedReports + 1 });
     return result;
   }
 
-  private apply(report: TaskReport): ReportResult {
+  /** Postgres took these approved rows as skipped: another job of the customer holds the live listing. */
+  private listedElsewhere(conflicts: ListingConflict[]): void {
+    for (const c of conflicts) {
+      const task = this.store.task(c.submissionId);
+      if (task) this.skipListedBy(task, c.heldByJob);
+    }
+  }
+
+  private skipListedBy(task: TaskRow, jobId: string): void {
+    this.store.updateTask(task.submission_id, {
+      status: "skipped",
+      lease_expires_at: null,
+      next_attempt_at: null,
+      failure_class: "duplicate_listing",
+      failure_reason: listedBy(jobId),
+      approved_at: null,
+    });
+    this.event("submission_skipped", `${task.directory_name}: ${listedBy(jobId)}`, task.submission_id, `${task.submission_id}:${task.attempt}:listed-by:${jobId}`);
+    this.jobChanged();
+  }
+
+  /** Tells staff (the ops overview and /metrics) that this job's changes cannot reach Postgres, or can again. */
+  private outboxAlert(failing: { failures: number; error: string } | null): void {
+    const jobId = this.store.job.jobId;
+    if (!jobId) return;
+    log(failing ? "error" : "info", failing ? "outbox keeps failing" : "outbox writes again", { jobId, ...failing });
+    const ops = opsMonitorStub(this.env.OPS_MONITOR);
+    this.ctx.waitUntil(ops.outboxAlert(jobId, failing).catch((err: unknown) => log("warn", "ops alert failed", { error: err })));
+  }
+
+  private apply(report: TaskReport, heldByJob?: string): ReportResult {
     const task = this.store.task(report.submissionId);
     if (!task || report.jobId !== this.store.job.jobId) return { applied: false, reason: "unknown_submission" };
     if (report.attempt !== task.attempt) return { applied: false, reason: "stale_attempt" };
@@ -444,7 +510,14 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     // listing: an earlier attempt was cut off after the directory had
     // accepted it (its confirmation page failed, or the browser or the
     // worker died before the report). The listing exists: submitted.
-    const ourEarlierListing = report.outcome === "failed" && report.failureClass === "duplicate_listing" && task.attempt > 1;
+    // Unless another submission of the customer holds the directory: then
+    // the listing is that job's, and this one is skipped.
+    const laterDuplicate = report.outcome === "failed" && report.failureClass === "duplicate_listing" && task.attempt > 1;
+    if (laterDuplicate && heldByJob) {
+      this.skipListedBy(task, heldByJob);
+      return { applied: true, status: "skipped" };
+    }
+    const ourEarlierListing = laterDuplicate;
     if (report.outcome === "failed" && !ourEarlierListing) {
       this.fail(task, { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds, httpStatus: report.httpStatus, captcha: report.captcha }, outcome);
     } else {

@@ -108,17 +108,63 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
  */
 const withoutNul = (_key: string, value: unknown) => (typeof value === "string" ? value.replaceAll("\u0000", "\uFFFD") : value);
 
+/** Statuses in which another submission of the customer holds the listing at a directory. */
+const HOLDING = ["submitting", "submitted", "awaiting_verification", "approved"];
+
+/** The reason a submission is skipped when `jobId` holds the customer's listing at its directory. */
+export const listedBy = (jobId: string) => `listed by job ${jobId}`;
+
+/**
+ * The job holding the customer's listing at this submission's directory, if
+ * another submission of the same customer holds it (null when none does).
+ */
+export async function listingHolder(db: Database, submissionId: string): Promise<string | null> {
+  const rows = await db.execute<{ job_id: string }>(sql`
+    select o.job_id from directory_submissions s
+    join directory_submissions o on o.customer_id = s.customer_id and o.directory_id = s.directory_id and o.id <> s.id
+    where s.id = ${submissionId} and o.status = any(${`{${HOLDING.join(",")}}`}::text[])
+    order by (o.status = 'approved') desc, o.updated_at desc
+    limit 1`);
+  return rows.rows[0]?.job_id ?? null;
+}
+
+/** A submission of the batch Postgres would refuse as approved: another job of the customer holds that live listing. */
+export interface ListingConflict {
+  submissionId: string;
+  heldByJob: string;
+}
+
 /**
  * Writes one outbox batch in one transaction, and counts the batch's attempt
  * outcomes into the directories' statistics in the same transaction (exactly
  * once: a replayed batch finds its outcomes counted).
+ *
+ * One customer has at most one live (approved) listing per directory (a
+ * partial unique index). A row that would break it must not roll back the
+ * whole batch, or every later batch of the job, for ever: it is written as
+ * `skipped` ("listed by job N") instead, and returned, so the coordinator
+ * takes the same state.
  */
-export async function writeOutbox(db: Database, rows: OutboxRow[], context: { jobId: string; customerId: string; feedback?: FeedbackPolicy }): Promise<void> {
+export async function writeOutbox(db: Database, rows: OutboxRow[], context: { jobId: string; customerId: string; feedback?: FeedbackPolicy }): Promise<{ conflicts: ListingConflict[] }> {
   const byEntity = (entity: OutboxRow["entity"]) => rows.filter((r) => r.entity === entity).map((r) => JSON.parse(r.payload, withoutNul) as Record<string, unknown>);
   const submissions = byEntity("submission");
   const jobs = byEntity("job");
   const events = byEntity("event");
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
+    const conflicts: ListingConflict[] = [];
+    const approved = submissions.filter((s) => s.status === "approved").map((s) => s.id as string);
+    if (approved.length) {
+      const held = await tx.execute<{ id: string; job_id: string }>(sql`
+        select distinct on (s.id) s.id, o.job_id from directory_submissions s
+        join directory_submissions o on o.customer_id = s.customer_id and o.directory_id = s.directory_id and o.id <> s.id and o.status = 'approved'
+        where s.job_id = ${context.jobId} and s.id = any(${`{${approved.join(",")}}`}::uuid[])
+        order by s.id, o.updated_at desc`);
+      for (const h of held.rows) {
+        conflicts.push({ submissionId: h.id, heldByJob: h.job_id });
+        const row = submissions.find((s) => s.id === h.id)!;
+        Object.assign(row, { status: "skipped", failure_class: "duplicate_listing", failure_reason: listedBy(h.job_id), approved_at: null });
+      }
+    }
     if (submissions.length) {
       await tx.execute(sql`
         update directory_submissions s set
@@ -147,5 +193,6 @@ export async function writeOutbox(db: Database, rows: OutboxRow[], context: { jo
         on conflict (dedupe_key) do nothing`);
       await recordOutcomes(tx, outcomesFromEvents(events), context.feedback);
     }
+    return { conflicts };
   });
 }

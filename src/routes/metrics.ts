@@ -158,6 +158,12 @@ export function renderMetrics(pg: PostgresFigures | null, ops: OpsMetricsSnapsho
       .metric("directorybolt_coordinator_outbox_backlog", "gauge", "Changes held in coordinators' outboxes, not yet written to Postgres, as last reported (OpsMonitor).", [
         { value: ops.outboxBacklog },
       ])
+      .metric("directorybolt_coordinator_outbox_failing_jobs", "gauge", "Jobs whose coordinator has failed to write to Postgres several times in a row and not written since: an alert (OpsMonitor).", [
+        { value: ops.outboxFailingJobs },
+      ])
+      .metric("directorybolt_coordinator_outbox_alerts_total", "counter", "Alerts raised for a coordinator's Postgres writes failing several times in a row (OpsMonitor).", [
+        { value: ops.outboxAlertsTotal },
+      ])
       .metric("directorybolt_reports_applied_total", "counter", "Worker reports applied by coordinators (OpsMonitor).", [{ value: ops.reportsAppliedTotal }])
       .metric("directorybolt_submission_retries_total", "counter", "Failed attempts sent back to the queue with backoff (OpsMonitor).", [{ value: ops.retriesTotal }])
       .metric("directorybolt_captchas_total", "counter", "Captchas sent to the solver by the browser worker, by result (OpsMonitor).", [

@@ -1,0 +1,116 @@
+/**
+ * Convergence of a job's coordinator with Postgres (issue 22): a row Postgres
+ * refuses does not block the rest of the job's writes, a listing another job
+ * of the customer holds is never taken as ours, and an outbox that keeps
+ * failing reaches staff and /metrics.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { JobCoordinator } from "../../durable-objects/job-coordinator";
+import type { TaskMessage } from "../../core/protocol/tasks";
+import { opsMonitorStub } from "../../core/rpc";
+import { captureReleases, expireTimers, settled, stubFor } from "./support/coordinator-harness";
+import { query } from "./support/purchase";
+import { postgresState, seedJob } from "./support/seed";
+
+/** Another paid job of the same customer whose submission at `directoryId` is `status`. */
+async function otherJobHolding(customerId: string, directoryId: string, status: string): Promise<string> {
+  const [order] = await query<{ id: string }>("insert into orders (customer_id, plan, status, stripe_checkout_session_id, amount_cents) values ($1, 'starter', 'paid', $2, 14900) returning id", [
+    customerId,
+    `cs_test_${crypto.randomUUID()}`,
+  ]);
+  const [job] = await query<{ id: string }>("insert into jobs (order_id, customer_id, plan, directories_total) values ($1, $2, 'starter', 1) returning id", [order!.id, customerId]);
+  await query("insert into directory_submissions (job_id, directory_id, customer_id, status, attempt) values ($1, $2, $3, $4, 1)", [job!.id, directoryId, customerId, status]);
+  return job!.id;
+}
+
+async function directoryOf(submissionId: string): Promise<string> {
+  const [row] = await query<{ directory_id: string }>("select directory_id from directory_submissions where id = $1", [submissionId]);
+  return row!.directory_id;
+}
+
+async function started(directories: number) {
+  const seeded = await seedJob({ directories });
+  const released: TaskMessage[] = [];
+  await captureReleases(seeded.jobId, released);
+  const stub = stubFor(seeded.jobId);
+  await stub.start(seeded.jobId);
+  return { ...seeded, released, stub };
+}
+
+describe("the outbox against Postgres' constraints", () => {
+  it("a listing approved while another job of the customer holds the directory's live listing becomes skipped, and the rest of the batch is written", async () => {
+    const { jobId, customerId, submissionIds, released, stub } = await started(2);
+    const [clash, other] = submissionIds as [string, string];
+    const holder = await otherJobHolding(customerId, await directoryOf(clash), "approved");
+    for (const m of released.splice(0)) {
+      await stub.lease(m.submissionId, m.attempt, "w");
+      await stub.report({ jobId, submissionId: m.submissionId, attempt: m.attempt, outcome: "approved", listingUrl: `https://live.example/${m.submissionId}` });
+    }
+    await settled(jobId);
+    const snapshot = await stub.snapshot();
+    expect(snapshot.submissions.find((s) => s.submissionId === clash)).toMatchObject({ status: "skipped", failureReason: `listed by job ${holder}` });
+    expect(snapshot.submissions.find((s) => s.submissionId === other)).toMatchObject({ status: "approved" });
+    const pg = await postgresState(jobId);
+    expect(Object.fromEntries(pg.submissions.map((s) => [s.id, s.status]))).toEqual({ [clash]: "skipped", [other]: "approved" });
+    expect(pg.job.status).toBe(snapshot.job.status);
+    const [reason] = await query<{ failure_reason: string }>("select failure_reason from directory_submissions where id = $1", [clash]);
+    expect(reason!.failure_reason).toBe(`listed by job ${holder}`);
+    // The other job's listing is untouched.
+    expect(await query("select 1 from directory_submissions where job_id = $1 and status = 'approved'", [holder])).toHaveLength(1);
+  });
+
+  it("a later attempt that finds the business listed is not ours when another job of the customer holds the directory", async () => {
+    const { jobId, customerId, submissionIds, released, stub } = await started(1);
+    const [sub] = submissionIds as [string];
+    const first = released.shift()!;
+    await stub.lease(sub, first.attempt, "w");
+    await stub.report({ jobId, submissionId: sub, attempt: first.attempt, outcome: "failed", failureClass: "transient", reason: "503" });
+    // Between the attempts, a later job of the same customer listed it.
+    const holder = await otherJobHolding(customerId, await directoryOf(sub), "submitted");
+    if (!released.length) await expireTimers(jobId);
+    const second = released.shift()!;
+    expect(second.attempt).toBe(2);
+    await stub.lease(sub, 2, "w");
+    const result = await stub.report({ jobId, submissionId: sub, attempt: 2, outcome: "failed", failureClass: "duplicate_listing", reason: "already listed" });
+    expect(result).toEqual({ applied: true, status: "skipped" });
+    await settled(jobId);
+    const view = (await stub.snapshot()).submissions[0]!;
+    expect(view).toMatchObject({ status: "skipped", failureReason: `listed by job ${holder}`, failureClass: "duplicate_listing" });
+    expect((await postgresState(jobId)).submissions[0]).toMatchObject({ status: "skipped" });
+  });
+});
+
+describe("an outbox that keeps failing", () => {
+  it("raises one alert to staff (the ops activity) and is counted in /metrics; it clears once written", async () => {
+    const { jobId, stub } = await started(3);
+    await settled(jobId);
+    await runInDurableObject(stub, async (instance: JobCoordinator) => {
+      (instance as unknown as { realDatabase: unknown }).realDatabase = instance.database;
+      instance.database = async () => {
+        throw new Error("connect ECONNREFUSED (simulated outage)");
+      };
+    });
+    await stub.pause("staff look");
+    for (let i = 0; i < 6; i++) await expireTimers(jobId);
+    const ops = opsMonitorStub(env.OPS_MONITOR);
+    const alerts = (await ops.overview()).activity.filter((a) => a.kind === "alert_outbox_failing" && a.jobId === jobId);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.message).toContain("Postgres");
+    const scrape = async () => (await (await exports.default.fetch("http://localhost/metrics", { headers: { authorization: `Bearer ${env.METRICS_TOKEN}` } })).text()).split("\n");
+    let lines = await scrape();
+    expect(lines.some((l) => /^directorybolt_coordinator_outbox_failing_jobs [1-9]/.test(l))).toBe(true);
+    expect(lines.some((l) => /^directorybolt_coordinator_outbox_alerts_total [1-9]/.test(l))).toBe(true);
+    await runInDurableObject(stub, (instance: JobCoordinator) => {
+      instance.database = (instance as unknown as { realDatabase: JobCoordinator["database"] }).realDatabase;
+    });
+    await expireTimers(jobId);
+    await settled(jobId);
+    expect((await postgresState(jobId)).job.status).toBe("paused");
+    lines = await scrape();
+    const failing = (await ops.metrics()).outboxFailingJobs;
+    expect(failing).toBe(0);
+    expect(lines.some((l) => l === "directorybolt_coordinator_outbox_failing_jobs 0")).toBe(true);
+  });
+});
