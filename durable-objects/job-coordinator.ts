@@ -115,6 +115,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       armAlarm: () => this.armAlarm(),
       listedElsewhere: (conflicts) => this.listedElsewhere(conflicts),
       alert: (failing) => this.outboxAlert(failing),
+      // The synchronous part of cancel() runs now, so its rows join the drain under way.
+      cancelledElsewhere: (reason) => this.ctx.waitUntil(this.cancel(reason)),
     });
     this.retries = new RetryDesk(ctx.storage.sql);
     this.staff = new StaffTasks(ctx.storage.sql, this.store, {

@@ -30,6 +30,8 @@ export interface OutboxDeps {
   armAlarm(): Promise<void>;
   /** Postgres wrote these approved rows as skipped (another job holds the live listing): the coordinator follows. */
   listedElsewhere(conflicts: ListingConflict[]): void;
+  /** Postgres has the job cancelled and the coordinator does not (the cancel call never arrived): it cancels too. */
+  cancelledElsewhere(reason: string): void;
   /** The outbox began failing for good (`error` set, once per run of failures) or wrote again after that (`error` null). */
   alert(failing: { failures: number; error: string } | null): void;
 }
@@ -104,13 +106,16 @@ export class Outbox {
         // Re-read after every await: reports keep arriving while we write.
         const rows = store.outboxBatch(OUTBOX_BATCH);
         if (rows.length === 0) break;
-        const { conflicts } = await writeOutbox(conn.db, rows, { jobId: job.jobId, customerId: job.customerId, feedback: feedbackPolicyFrom(env as unknown as Record<string, unknown>) });
+        const { conflicts, cancelledBecause } = await writeOutbox(conn.db, rows, {
+          jobId: job.jobId,
+          customerId: job.customerId,
+          feedback: feedbackPolicyFrom(env as unknown as Record<string, unknown>),
+        });
         store.markWritten(rows);
-        if (conflicts.length) {
-          // Their new rows (and the job's counts) go out with the next batch of this loop.
-          this.deps.listedElsewhere(conflicts);
-          this.writeJobRow();
-        }
+        if (conflicts.length) this.deps.listedElsewhere(conflicts);
+        if (cancelledBecause !== null && store.job.status !== "cancelled") this.deps.cancelledElsewhere(cancelledBecause);
+        // Their new rows (and the job's counts) go out with the next batch of this loop.
+        this.writeJobRow();
       }
       if (store.job.outboxFailures > 0) {
         if (store.job.outboxFailures >= OUTBOX_ALERT_AFTER) this.deps.alert(null);

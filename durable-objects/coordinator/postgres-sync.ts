@@ -145,13 +145,22 @@ export interface ListingConflict {
  * `skipped` ("listed by job N") instead, and returned, so the coordinator
  * takes the same state.
  */
-export async function writeOutbox(db: Database, rows: OutboxRow[], context: { jobId: string; customerId: string; feedback?: FeedbackPolicy }): Promise<{ conflicts: ListingConflict[] }> {
+export async function writeOutbox(
+  db: Database,
+  rows: OutboxRow[],
+  context: { jobId: string; customerId: string; feedback?: FeedbackPolicy },
+): Promise<{ conflicts: ListingConflict[]; cancelledBecause: string | null }> {
   const byEntity = (entity: OutboxRow["entity"]) => rows.filter((r) => r.entity === entity).map((r) => JSON.parse(r.payload, withoutNul) as Record<string, unknown>);
   const submissions = byEntity("submission");
   const jobs = byEntity("job");
   const events = byEntity("event");
   return db.transaction(async (tx) => {
     const conflicts: ListingConflict[] = [];
+    // A job cancelled in Postgres (a refund, whose call to the coordinator
+    // may have failed) is never written back to another status: the row is
+    // locked, so a refund cannot slip in between this read and the write.
+    const [current] = (await tx.execute<{ status: string; status_reason: string | null }>(sql`select status, status_reason from jobs where id = ${context.jobId} for update`)).rows;
+    const cancelledBecause = current?.status === "cancelled" ? (current.status_reason ?? "cancelled") : null;
     const approved = submissions.filter((s) => s.status === "approved").map((s) => s.id as string);
     if (approved.length) {
       const held = await tx.execute<{ id: string; job_id: string }>(sql`
@@ -176,7 +185,7 @@ export async function writeOutbox(db: Database, rows: OutboxRow[], context: { jo
           failure_reason text, submitted_at timestamptz, approved_at timestamptz)
         where s.id = v.id and s.job_id = ${context.jobId}`);
     }
-    for (const job of jobs) {
+    for (const job of cancelledBecause ? jobs.filter((j) => j.status === "cancelled") : jobs) {
       await tx.execute(sql`
         update jobs set status = ${job.status as string}, status_reason = ${(job.status_reason as string | null) ?? null},
           directories_total = ${job.total as number}, directories_submitted = ${job.submitted as number},
@@ -193,6 +202,6 @@ export async function writeOutbox(db: Database, rows: OutboxRow[], context: { jo
         on conflict (dedupe_key) do nothing`);
       await recordOutcomes(tx, outcomesFromEvents(events), context.feedback);
     }
-    return { conflicts };
+    return { conflicts, cancelledBecause };
   });
 }

@@ -13,6 +13,7 @@ import { opsMonitorStub } from "../../core/rpc";
 import { captureReleases, expireTimers, settled, stubFor } from "./support/coordinator-harness";
 import { query } from "./support/purchase";
 import { postgresState, seedJob } from "./support/seed";
+import { runScheduled } from "../../src/scheduled";
 
 /** Another paid job of the same customer whose submission at `directoryId` is `status`. */
 async function otherJobHolding(customerId: string, directoryId: string, status: string): Promise<string> {
@@ -112,5 +113,59 @@ describe("an outbox that keeps failing", () => {
     const failing = (await ops.metrics()).outboxFailingJobs;
     expect(failing).toBe(0);
     expect(lines.some((l) => l === "directorybolt_coordinator_outbox_failing_jobs 0")).toBe(true);
+  });
+});
+
+/** What a refund does in Postgres (src/billing/fulfilment.ts refundCharge), without its call to the coordinator. */
+async function refundedInPostgresOnly(jobId: string) {
+  await query("update jobs set status = 'cancelled', status_reason = 'refunded' where id = $1", [jobId]);
+  await query("update directory_submissions set status = 'skipped', failure_reason = 'refunded' where job_id = $1 and status = 'pending'", [jobId]);
+}
+
+describe("refunds and starts converge", () => {
+  it("the coordinator never writes a job cancelled in Postgres back to in_progress, and cancels too", async () => {
+    const { jobId, released, stub } = await started(10);
+    await settled(jobId);
+    await refundedInPostgresOnly(jobId);
+    const [m] = released.splice(0, 1);
+    await stub.lease(m!.submissionId, m!.attempt, "w");
+    await stub.report({ jobId, submissionId: m!.submissionId, attempt: m!.attempt, outcome: "submitted" });
+    await settled(jobId);
+    expect(await stub.progress()).toMatchObject({ status: "cancelled", statusReason: "refunded", submitted: 1, skipped: 9 });
+    const pg = await postgresState(jobId);
+    expect(pg.job.status).toBe("cancelled");
+    expect(pg.submissions.filter((s) => s.status === "skipped")).toHaveLength(9);
+    // Messages already in the queue find the job cancelled.
+    for (const q of released.splice(0)) expect(await stub.lease(q.submissionId, q.attempt, "w")).toBeNull();
+  });
+
+  it("the sweep re-sends the cancel of a cancelled job whose coordinator still holds work", async () => {
+    const { jobId, released, stub } = await started(10);
+    await settled(jobId);
+    expect(released).toHaveLength(4);
+    await refundedInPostgresOnly(jobId);
+    const result = await runScheduled(env);
+    expect(result.cancelled).toContain(jobId);
+    expect(await stub.progress()).toMatchObject({ status: "cancelled", statusReason: "refunded", skipped: 10 });
+    await settled(jobId);
+    const pg = await postgresState(jobId);
+    expect(pg.job.status).toBe("cancelled");
+    expect(pg.submissions.every((s) => s.status === "skipped")).toBe(true);
+    // Done: the next sweep leaves it alone.
+    expect((await runScheduled(env)).cancelled).not.toContain(jobId);
+  });
+
+  it("the sweep starts a paid, ready job whose start call was lost", async () => {
+    const seeded = await seedJob({ directories: 3 });
+    await query("insert into job_events (job_id, customer_id, kind, message, dedupe_key) values ($1, $2, 'job_ready', 'ready', $3)", [seeded.jobId, seeded.customerId, `job_ready:${seeded.jobId}`]);
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    const result = await runScheduled(env);
+    expect(result.started).toContain(seeded.jobId);
+    expect(await stubFor(seeded.jobId).progress()).toMatchObject({ status: "in_progress", total: 3 });
+    expect(released).toHaveLength(3);
+    await settled(seeded.jobId);
+    expect((await postgresState(seeded.jobId)).job.status).toBe("in_progress");
+    expect((await runScheduled(env)).started).not.toContain(seeded.jobId);
   });
 });
