@@ -503,7 +503,12 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     this.appliedSinceFlush++;
     const now = Date.now();
     const leasedAt = this.leasedAt.get(`${task.submission_id}:${task.attempt}`);
-    const outcome = { attempt: task.attempt, durationMs: leasedAt !== undefined ? now - leasedAt : undefined, fields: report.fields };
+    const outcome = {
+      attempt: task.attempt,
+      durationMs: leasedAt !== undefined ? now - leasedAt : undefined,
+      fields: report.fields,
+      ...(report.outcome === "failed" && report.infrastructure ? { infrastructure: true } : {}),
+    };
     if (leasedAt !== undefined) {
       this.leasedAt.delete(`${task.submission_id}:${task.attempt}`);
       if (this.opsStats.durationsMs.length < 1_000) this.opsStats.durationsMs.push(now - leasedAt);
