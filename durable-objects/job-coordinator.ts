@@ -605,10 +605,11 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   // ---- staff controls --------------------------------------------------------
 
-  async pause(reason = "paused by staff"): Promise<JobProgress> {
+  /** `staffBy`: who paused, kept in the event's staff-only notes (coordinator/postgres-sync.ts), never in what the customer reads. */
+  async pause(reason = "paused by staff", staffBy?: string): Promise<JobProgress> {
     if (this.store.job.status === "in_progress") {
       this.store.updateJob({ status: "paused", statusReason: reason });
-      this.event("job_paused", `Job paused: ${reason}`);
+      this.event("job_paused", `Job paused: ${reason}`, undefined, undefined, staffBy ? { staffBy } : {});
       this.jobChanged();
       await this.pump();
     }

@@ -135,6 +135,31 @@ export interface ListingConflict {
 }
 
 /**
+ * Keys of an event's data that only staff may read: the retry analyzer's
+ * words for staff and the staff member who acted. Customers read their
+ * job_events rows whole (RLS chooses rows, not keys), so these go to
+ * job_event_staff_notes, which only staff read (migration 0013).
+ */
+export const STAFF_ONLY_EVENT_KEYS = ["staffReason", "staffBy"] as const;
+
+function splitStaffOnly(events: Record<string, unknown>[]): { shared: Record<string, unknown>[]; staff: { dedupe_key: unknown; data: Record<string, unknown> }[] } {
+  const staff: { dedupe_key: unknown; data: Record<string, unknown> }[] = [];
+  const shared = events.map((e) => {
+    const data = e.data as Record<string, unknown> | null | undefined;
+    if (!data || !STAFF_ONLY_EVENT_KEYS.some((k) => data[k] !== undefined)) return e;
+    const rest = { ...data };
+    const only: Record<string, unknown> = {};
+    for (const k of STAFF_ONLY_EVENT_KEYS) {
+      if (rest[k] !== undefined) only[k] = rest[k];
+      delete rest[k];
+    }
+    staff.push({ dedupe_key: e.dedupe_key, data: only });
+    return { ...e, data: rest };
+  });
+  return { shared, staff };
+}
+
+/**
  * Writes one outbox batch in one transaction, and counts the batch's attempt
  * outcomes into the directories' statistics in the same transaction (exactly
  * once: a replayed batch finds its outcomes counted).
@@ -194,12 +219,21 @@ export async function writeOutbox(
         where id = ${context.jobId}`);
     }
     if (events.length) {
+      const { shared, staff } = splitStaffOnly(events);
       await tx.execute(sql`
         insert into job_events (job_id, customer_id, submission_id, kind, message, data, dedupe_key, created_at)
         select ${context.jobId}::uuid, ${context.customerId}::uuid, v.submission_id, v.kind, v.message, coalesce(v.data, '{}'::jsonb), v.dedupe_key, v.created_at
-        from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as v(
+        from jsonb_to_recordset(${JSON.stringify(shared)}::jsonb) as v(
           submission_id uuid, kind text, message text, data jsonb, dedupe_key text, created_at timestamptz)
         on conflict (dedupe_key) do nothing`);
+      if (staff.length) {
+        await tx.execute(sql`
+          insert into job_event_staff_notes (job_event_id, job_id, data)
+          select e.id, e.job_id, v.data
+          from jsonb_to_recordset(${JSON.stringify(staff)}::jsonb) as v(dedupe_key text, data jsonb)
+          join job_events e on e.dedupe_key = v.dedupe_key
+          on conflict (job_event_id) do nothing`);
+      }
       await recordOutcomes(tx, outcomesFromEvents(events), context.feedback);
     }
     return { conflicts, cancelledBecause };

@@ -1,0 +1,106 @@
+/**
+ * What customers must not read though the rows are theirs or the catalog's
+ * (issue 22): the retry analyzer's words for staff and the staff member who
+ * acted live in `job_event_staff_notes`, not in the job event customers
+ * read; the catalog's notes are readable by staff only.
+ */
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeOutbox } from "../../durable-objects/coordinator/postgres-sync";
+import type { Connection } from "../../src/db/client";
+import { asClient, type JwtClaims } from "../../src/db/rls";
+import * as t from "../../src/db/schema";
+import { openDatabase, uniq } from "./support";
+
+let conn: Connection;
+const userA = randomUUID();
+const customerA: JwtClaims = { sub: userA, role: "authenticated" };
+const otherCustomer: JwtClaims = { sub: randomUUID(), role: "authenticated" };
+const staff: JwtClaims = { sub: randomUUID(), role: "authenticated", app_metadata: { role: "staff" } };
+let jobId: string;
+let customerId: string;
+let submissionId: string;
+let directoryId: string;
+
+beforeAll(async () => {
+  conn = await openDatabase();
+  const { db } = conn;
+  const tag = uniq("staff-only");
+  const [d] = await db
+    .insert(t.directories)
+    .values({ slug: tag, name: "Notes", website: "https://notes.example", priorityTier: 1, country: "US", notes: "Owner answers only by phone; ask for Dana" })
+    .returning();
+  const [c] = await db
+    .insert(t.customers)
+    .values({ email: `${tag}@example.com`, userId: userA })
+    .returning();
+  const [o] = await db
+    .insert(t.orders)
+    .values({ customerId: c!.id, plan: "starter", stripeCheckoutSessionId: `cs_${tag}`, amountCents: 14900 })
+    .returning();
+  const [j] = await db.insert(t.jobs).values({ orderId: o!.id, customerId: c!.id, plan: "starter" }).returning();
+  const [s] = await db.insert(t.directorySubmissions).values({ jobId: j!.id, directoryId: d!.id, customerId: c!.id }).returning();
+  jobId = j!.id;
+  customerId = c!.id;
+  submissionId = s!.id;
+  directoryId = d!.id;
+});
+
+afterAll(async () => {
+  await conn?.close();
+});
+
+const denied = (err: { cause?: { code?: string }; code?: string }) => ((err.cause?.code ?? err.code) === "42501" ? "denied" : String(err));
+
+describe("staff-only data", () => {
+  it("a job event's staff reason and staff member are read by staff, not by the customer whose event it is", async () => {
+    const key = `${submissionId}:1:failed:${uniq()}`;
+    const event = {
+      submission_id: submissionId,
+      kind: "submission_failed",
+      message: "Notes: the directory refused the phone number",
+      data: { outcome: { attempt: 1, accepted: false }, staffReason: "Refused +1 555; check the profile or submit by hand.", staffBy: "dana@staff.example" },
+      dedupe_key: key,
+      created_at: new Date().toISOString(),
+    };
+    const rows = [{ entity: "event" as const, entity_id: key, seq: 1, payload: JSON.stringify(event) }];
+    await writeOutbox(conn.db, rows, { jobId, customerId });
+    // Written twice (a drain whose commit was not acknowledged): nothing changes.
+    await writeOutbox(conn.db, rows, { jobId, customerId });
+    const asCustomer = await asClient(conn.db, "authenticated", customerA, (tx) =>
+      tx.execute<{ message: string; data: Record<string, unknown> }>(sql`select message, data from job_events where dedupe_key = ${key}`),
+    );
+    expect(asCustomer.rows).toHaveLength(1);
+    expect(JSON.stringify(asCustomer.rows[0])).not.toMatch(/staffReason|staffBy|dana@staff|submit by hand/);
+    expect(asCustomer.rows[0]!.data).toEqual({ outcome: { attempt: 1, accepted: false } });
+    for (const claims of [customerA, otherCustomer]) {
+      const notes = await asClient(conn.db, "authenticated", claims, (tx) => tx.execute(sql`select data from job_event_staff_notes where job_id = ${jobId}`));
+      expect(notes.rows).toEqual([]);
+    }
+    const asStaff = await asClient(conn.db, "authenticated", staff, (tx) =>
+      tx.execute<{ data: Record<string, unknown> }>(sql`select n.data from job_event_staff_notes n join job_events e on e.id = n.job_event_id where e.dedupe_key = ${key}`),
+    );
+    expect(asStaff.rows).toEqual([{ data: { staffReason: "Refused +1 555; check the profile or submit by hand.", staffBy: "dana@staff.example" } }]);
+    // Only the API writes it.
+    for (const claims of [customerA, staff]) {
+      const write = await asClient(conn.db, "authenticated", claims, (tx) => tx.execute(sql`delete from job_event_staff_notes where false`)).then(() => "allowed", denied);
+      expect(write).toBe("denied");
+    }
+  });
+
+  it("the catalog's notes are read by staff only; every signed-in user still reads the catalog", async () => {
+    for (const claims of [customerA, otherCustomer]) {
+      const notes = await asClient(conn.db, "authenticated", claims, (tx) => tx.execute(sql`select notes from directories where id = ${directoryId}`)).then(() => "read", denied);
+      expect(notes).toBe("denied");
+      const viaView = await asClient(conn.db, "authenticated", claims, (tx) => tx.execute(sql`select notes from directory_notes where directory_id = ${directoryId}`));
+      expect(viaView.rows).toEqual([]);
+      const catalog = await asClient(conn.db, "authenticated", claims, (tx) => tx.execute<{ name: string }>(sql`select id, name, website, is_active from directories where id = ${directoryId}`));
+      expect(catalog.rows).toMatchObject([{ name: "Notes" }]);
+    }
+    const anon = await asClient(conn.db, "anon", null, (tx) => tx.execute(sql`select notes from directory_notes`)).then(() => "read", denied);
+    expect(anon).toBe("denied");
+    const asStaff = await asClient(conn.db, "authenticated", staff, (tx) => tx.execute<{ notes: string }>(sql`select notes from directory_notes where directory_id = ${directoryId}`));
+    expect(asStaff.rows).toEqual([{ notes: "Owner answers only by phone; ask for Dana" }]);
+  });
+});
