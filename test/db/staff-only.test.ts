@@ -7,7 +7,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeOutbox } from "../../durable-objects/coordinator/postgres-sync";
 import type { Connection } from "../../src/db/client";
 import { asClient, type JwtClaims } from "../../src/db/rls";
 import * as t from "../../src/db/schema";
@@ -55,31 +54,20 @@ const denied = (err: { cause?: { code?: string }; code?: string }) => ((err.caus
 
 describe("staff-only data", () => {
   it("a job event's staff reason and staff member are read by staff, not by the customer whose event it is", async () => {
-    const key = `${submissionId}:1:failed:${uniq()}`;
-    const event = {
-      submission_id: submissionId,
-      kind: "submission_failed",
-      message: "Notes: the directory refused the phone number",
-      data: { outcome: { attempt: 1, accepted: false }, staffReason: "Refused +1 555; check the profile or submit by hand.", staffBy: "dana@staff.example" },
-      dedupe_key: key,
-      created_at: new Date().toISOString(),
-    };
-    const rows = [{ entity: "event" as const, entity_id: key, seq: 1, payload: JSON.stringify(event) }];
-    await writeOutbox(conn.db, rows, { jobId, customerId });
-    // Written twice (a drain whose commit was not acknowledged): nothing changes.
-    await writeOutbox(conn.db, rows, { jobId, customerId });
-    const asCustomer = await asClient(conn.db, "authenticated", customerA, (tx) =>
-      tx.execute<{ message: string; data: Record<string, unknown> }>(sql`select message, data from job_events where dedupe_key = ${key}`),
-    );
-    expect(asCustomer.rows).toHaveLength(1);
-    expect(JSON.stringify(asCustomer.rows[0])).not.toMatch(/staffReason|staffBy|dana@staff|submit by hand/);
-    expect(asCustomer.rows[0]!.data).toEqual({ outcome: { attempt: 1, accepted: false } });
+    // As the coordinator's outbox writes them (durable-objects/coordinator/postgres-sync.ts, exercised in workerd by test/workers/staff-notes.test.ts).
+    const [event] = await conn.db
+      .insert(t.jobEvents)
+      .values({ jobId, customerId, submissionId, kind: "submission_failed", message: "Notes: the directory refused the phone number", data: { outcome: { attempt: 1, accepted: false } } })
+      .returning();
+    await conn.db.insert(t.jobEventStaffNotes).values({ jobEventId: event!.id, jobId, data: { staffReason: "Refused +1 555; check the profile or submit by hand.", staffBy: "dana@staff.example" } });
     for (const claims of [customerA, otherCustomer]) {
       const notes = await asClient(conn.db, "authenticated", claims, (tx) => tx.execute(sql`select data from job_event_staff_notes where job_id = ${jobId}`));
       expect(notes.rows).toEqual([]);
     }
+    const asCustomer = await asClient(conn.db, "authenticated", customerA, (tx) => tx.execute(sql`select data from job_events where id = ${event!.id}`));
+    expect(asCustomer.rows).toEqual([{ data: { outcome: { attempt: 1, accepted: false } } }]);
     const asStaff = await asClient(conn.db, "authenticated", staff, (tx) =>
-      tx.execute<{ data: Record<string, unknown> }>(sql`select n.data from job_event_staff_notes n join job_events e on e.id = n.job_event_id where e.dedupe_key = ${key}`),
+      tx.execute<{ data: Record<string, unknown> }>(sql`select data from job_event_staff_notes where job_event_id = ${event!.id}`),
     );
     expect(asStaff.rows).toEqual([{ data: { staffReason: "Refused +1 555; check the profile or submit by hand.", staffBy: "dana@staff.example" } }]);
     // Only the API writes it.

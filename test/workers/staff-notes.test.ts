@@ -96,6 +96,10 @@ describe("GET /api/staff/jobs/:id/notes", () => {
       { attempt: 2, why: "fix", fixes: [{ field: "tel", want: "national" }] },
     ]);
     expect(Date.parse(sub!.retries[0]!.at)).toBeLessThanOrEqual(Date.parse(sub!.retries[1]!.at));
+    // The customer's own event rows never hold it: it lives in the staff-only notes (migration 0013).
+    const customerRows = await query<{ data: object }>("select data from job_events where job_id = $1", [jobId]);
+    expect(JSON.stringify(customerRows)).not.toContain("staffReason");
+    expect(await query("select 1 from job_event_staff_notes where job_id = $1", [jobId])).toHaveLength(1);
   });
 
   it("keeps the latest stop when staff retry a stopped submission and it stops again", async () => {
