@@ -33,7 +33,8 @@ describe("the retry analyzer in the coordinator", () => {
 
     await settled(jobId);
     const [event] = await query<{ data: { staffReason: string; outcome: { attempt: number; failureClass: string } } }>(
-      "select data from job_events where submission_id = $1 and kind = 'submission_failed'",
+      // The staff reason is in the staff-only notes, beside the event customers read (migration 0013).
+      "select e.data || n.data as data from job_events e join job_event_staff_notes n on n.job_event_id = e.id where e.submission_id = $1 and e.kind = 'submission_failed'",
       [submissionId],
     );
     expect(event!.data.outcome).toMatchObject({ attempt: 2, failureClass: "validation" });
