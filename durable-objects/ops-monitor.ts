@@ -128,6 +128,8 @@ export class OpsMonitor extends DurableObject<Env> implements OpsMonitorRpc {
       this.count("duration_sum", "", seconds);
       this.count("duration_count", "", 1);
     }
+    // An empty outbox is not failing, whether or not its recovery call arrived.
+    if (stats.outbox === 0) this.sql.exec("delete from outbox_alerts where job_id = ?", summary.jobId);
     if (FINISHED.has(summary.status) && stats.outbox === 0) this.sql.exec("delete from job_queue where job_id = ?", summary.jobId);
     else
       this.sql.exec(

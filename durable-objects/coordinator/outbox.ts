@@ -32,7 +32,7 @@ export interface OutboxDeps {
   listedElsewhere(conflicts: ListingConflict[]): void;
   /** Postgres has the job cancelled and the coordinator does not (the cancel call never arrived): it cancels too. */
   cancelledElsewhere(reason: string): void;
-  /** The outbox began failing for good (`error` set, once per run of failures) or wrote again after that (`error` null). */
+  /** The outbox keeps failing (`failing` set, on each failure from the threshold on) or wrote again after that (null). */
   alert(failing: { failures: number; error: string } | null): void;
 }
 
@@ -126,7 +126,8 @@ export class Outbox {
       const delay = Math.min(60_000, 1_000 * 2 ** Math.min(failures - 1, 6));
       store.updateJob({ outboxFailures: failures, outboxRetryAt: Date.now() + delay });
       log("warn", "outbox write failed", { jobId: job.jobId, failures, error: err });
-      if (failures === OUTBOX_ALERT_AFTER) this.deps.alert({ failures, error: String((err as Error)?.message ?? err).slice(0, 300) });
+      // Sent on every failure from the threshold on (OpsMonitor counts one alert per run), so a lost call is made good by the next.
+      if (failures >= OUTBOX_ALERT_AFTER) this.deps.alert({ failures, error: String((err as Error)?.message ?? err).slice(0, 300) });
       await this.deps.armAlarm();
     } finally {
       await conn?.close();
