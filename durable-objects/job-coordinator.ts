@@ -38,7 +38,7 @@ import { LiveFanOut } from "./coordinator/fan-out";
 import { Outbox } from "./coordinator/outbox";
 import { AfterSubmit, type AcceptResult } from "./coordinator/after-submit";
 import type { MailFacts, MailMatch } from "./coordinator/verification";
-import { type ListingConflict, listedBy, listingHolder, loadJob } from "./coordinator/postgres-sync";
+import { type ListingConflict, listedBy, listingHolders, loadJob } from "./coordinator/postgres-sync";
 import { verificationAddress } from "../src/mail/links";
 import { RetryDesk, type AttemptFailure } from "./coordinator/retry-desk";
 import { describeFixes } from "../core/value-fixes";
@@ -433,22 +433,22 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    * listing anyway (coordinator/postgres-sync.ts).
    */
   private async listingHolders(reports: TaskReport[]): Promise<Map<string, string>> {
-    const holders = new Map<string, string>();
-    const asked = reports.filter((r) => this.isLaterDuplicate(r));
-    if (asked.length === 0) return holders;
+    return this.holdersOf(reports.filter((r) => this.isLaterDuplicate(r)).map((r) => r.submissionId));
+  }
+
+  /** Which of these submissions' directories another job of the customer holds; empty when Postgres cannot say. */
+  private async holdersOf(submissionIds: string[]): Promise<Map<string, string>> {
+    if (submissionIds.length === 0) return new Map();
     let conn: Awaited<ReturnType<typeof this.database>> | undefined;
     try {
       conn = await this.database();
-      for (const r of asked) {
-        const holder = await listingHolder(conn.db, r.submissionId);
-        if (holder) holders.set(r.submissionId, holder);
-      }
+      return await listingHolders(conn.db, submissionIds);
     } catch (err) {
       log("warn", "listing holder lookup failed", { jobId: this.store.job.jobId, error: err });
+      return new Map();
     } finally {
       await conn?.close();
     }
-    return holders;
   }
 
   /** A later attempt found the business listed already: our earlier attempt's listing, unless another job holds it. */
@@ -651,7 +651,13 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     if (!task) return { applied: false, reason: "unknown_submission" };
     if (task.status !== "failed" && task.status !== "skipped") return { applied: false, reason: "not_leased" };
     if (this.store.job.status === "cancelled") return { applied: false, reason: "job_not_running" };
-    this.requeue(task);
+    const holder = (await this.holdersOf([submissionId])).get(submissionId);
+    // Re-read after the await: a report or another retry may have moved it.
+    const current = this.store.task(submissionId)!;
+    if (current.status !== "failed" && current.status !== "skipped") return { applied: false, reason: "not_leased" };
+    // Another job of the customer holds the listing now: submitting again would list the business twice.
+    if (holder) this.skipListedBy(current, holder);
+    else this.requeue(current);
     // "pending", or "manual" for a staff task (read before the pump releases it).
     const status = this.store.task(submissionId)!.status;
     await this.pump();
@@ -660,10 +666,26 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   async retryFailed(): Promise<{ retried: number }> {
     if (this.store.job.status === "cancelled") return { retried: 0 };
+    const holders = await this.holdersOf(
+      this.store
+        .allTasks()
+        .filter((t) => t.status === "failed")
+        .map((t) => t.submission_id),
+    );
+    // Re-read after the await (a cancel may have come in between); the ones another job now holds are skipped, not submitted twice.
+    if ((this.store.job.status as string) === "cancelled") return { retried: 0 };
     const failed = this.store.allTasks().filter((t) => t.status === "failed");
-    for (const task of failed) this.requeue(task);
+    let retried = 0;
+    for (const task of failed) {
+      const holder = holders.get(task.submission_id);
+      if (holder) this.skipListedBy(task, holder);
+      else {
+        this.requeue(task);
+        retried++;
+      }
+    }
     await this.pump();
-    return { retried: failed.length };
+    return { retried };
   }
 
   private requeue(task: TaskRow): void {

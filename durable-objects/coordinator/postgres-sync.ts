@@ -115,17 +115,17 @@ const HOLDING = ["submitting", "submitted", "awaiting_verification", "approved"]
 export const listedBy = (jobId: string) => `listed by job ${jobId}`;
 
 /**
- * The job holding the customer's listing at this submission's directory, if
- * another submission of the same customer holds it (null when none does).
+ * For each of these submissions whose directory another submission of the
+ * same customer holds (being submitted, submitted or live): that one's job.
  */
-export async function listingHolder(db: Database, submissionId: string): Promise<string | null> {
-  const rows = await db.execute<{ job_id: string }>(sql`
-    select o.job_id from directory_submissions s
+export async function listingHolders(db: Database, submissionIds: string[]): Promise<Map<string, string>> {
+  if (submissionIds.length === 0) return new Map();
+  const rows = await db.execute<{ id: string; job_id: string }>(sql`
+    select distinct on (s.id) s.id, o.job_id from directory_submissions s
     join directory_submissions o on o.customer_id = s.customer_id and o.directory_id = s.directory_id and o.id <> s.id
-    where s.id = ${submissionId} and o.status = any(${`{${HOLDING.join(",")}}`}::text[])
-    order by (o.status = 'approved') desc, o.updated_at desc
-    limit 1`);
-  return rows.rows[0]?.job_id ?? null;
+    where s.id = any(${`{${submissionIds.join(",")}}`}::uuid[]) and o.status = any(${`{${HOLDING.join(",")}}`}::text[])
+    order by s.id, (o.status = 'approved') desc, o.updated_at desc`);
+  return new Map(rows.rows.map((r) => [r.id, r.job_id]));
 }
 
 /** A submission of the batch Postgres would refuse as approved: another job of the customer holds that live listing. */

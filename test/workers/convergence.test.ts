@@ -83,6 +83,30 @@ describe("the outbox against Postgres' constraints", () => {
   });
 });
 
+describe("staff retries after a later job took the directory", () => {
+  it("retry failed skips a submission whose directory another job of the customer now holds, instead of submitting the business twice", async () => {
+    const { jobId, customerId, submissionIds, released, stub } = await started(2);
+    const [taken, free] = submissionIds as [string, string];
+    for (const m of released.splice(0)) {
+      await stub.lease(m.submissionId, m.attempt, "w");
+      await stub.report({ jobId, submissionId: m.submissionId, attempt: m.attempt, outcome: "failed", failureClass: "site_gone", reason: "404" });
+    }
+    expect(await stub.progress()).toMatchObject({ status: "failed", failed: 2 });
+    // A later order of the same customer re-used the first directory and got it live.
+    const holder = await otherJobHolding(customerId, await directoryOf(taken), "approved");
+    expect(await stub.retryFailed()).toEqual({ retried: 1 });
+    expect(released.map((m) => m.submissionId)).toEqual([free]);
+    const view = (await stub.snapshot()).submissions.find((s) => s.submissionId === taken)!;
+    expect(view).toMatchObject({ status: "skipped", failureReason: `listed by job ${holder}` });
+    // One submission at a time too.
+    expect(await stub.retrySubmission(taken)).toEqual({ applied: true, status: "skipped" });
+    expect(released.map((m) => m.submissionId)).toEqual([free]);
+    await settled(jobId);
+    const pg = await postgresState(jobId);
+    expect(pg.submissions.find((s) => s.id === taken)!.status).toBe("skipped");
+  });
+});
+
 describe("an outbox that keeps failing", () => {
   it("raises one alert to staff (the ops activity) and is counted in /metrics; it clears once written", async () => {
     const { jobId, stub } = await started(3);
