@@ -526,7 +526,18 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     }
     const ourEarlierListing = laterDuplicate;
     if (report.outcome === "failed" && !ourEarlierListing) {
-      this.fail(task, { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds, httpStatus: report.httpStatus, captcha: report.captcha }, outcome);
+      this.fail(
+        task,
+        {
+          failureClass: report.failureClass!,
+          reason: report.reason,
+          retryAfterSeconds: report.retryAfterSeconds,
+          httpStatus: report.httpStatus,
+          captcha: report.captcha,
+          infrastructure: report.infrastructure,
+        },
+        outcome,
+      );
     } else {
       const status: SubmissionStatus = report.outcome === "failed" ? "submitted" : report.outcome;
       this.store.updateTask(task.submission_id, {
