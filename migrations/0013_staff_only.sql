@@ -26,6 +26,8 @@ UPDATE public.job_events SET data = data - 'staffReason' - 'staffBy' WHERE data 
 -- A staff pause named the staff member's e-mail in the reason customers read.
 UPDATE public.jobs SET status_reason = 'paused by staff' WHERE status_reason LIKE 'paused by staff (%';--> statement-breakpoint
 UPDATE public.job_events SET message = 'Job paused: paused by staff' WHERE kind = 'job_paused' AND message LIKE 'Job paused: paused by staff (%';--> statement-breakpoint
+-- The outgoing webhooks' bodies carried that message to the customer's endpoint too (0010's trigger).
+UPDATE public.webhook_deliveries SET body = regexp_replace(body, 'paused by staff \([^)"]*\)', 'paused by staff', 'g') WHERE event_type = 'job.paused' AND body LIKE '%paused by staff (%';--> statement-breakpoint
 -- The catalog's notes are for staff: every signed-in user reads the other
 -- columns (a column grant; RLS chooses rows, not columns), and staff read the
 -- notes through a view that shows rows to staff only. A column added to
