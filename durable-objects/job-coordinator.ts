@@ -663,7 +663,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     if (task.status !== "failed" && task.status !== "skipped") return { applied: false, reason: "not_leased" };
     if (this.store.job.status === "cancelled") return { applied: false, reason: "job_not_running" };
     const holder = (await this.holdersOf([submissionId])).get(submissionId);
-    // Re-read after the await: a report or another retry may have moved it.
+    // Re-read after the await: a report, another retry or a cancel may have come in between.
+    if ((this.store.job.status as string) === "cancelled") return { applied: false, reason: "job_not_running" };
     const current = this.store.task(submissionId)!;
     if (current.status !== "failed" && current.status !== "skipped") return { applied: false, reason: "not_leased" };
     // Another job of the customer holds the listing now: submitting again would list the business twice.
