@@ -38,7 +38,7 @@ import { LiveFanOut } from "./coordinator/fan-out";
 import { Outbox } from "./coordinator/outbox";
 import { AfterSubmit, type AcceptResult } from "./coordinator/after-submit";
 import type { MailFacts, MailMatch, MailTrust } from "./coordinator/verification";
-import { loadJob } from "./coordinator/postgres-sync";
+import { type ListingConflict, listedBy, listingHolders, loadJob } from "./coordinator/postgres-sync";
 import { verificationAddress } from "../src/mail/links";
 import { RetryDesk, type AttemptFailure } from "./coordinator/retry-desk";
 import { describeFixes } from "../core/value-fixes";
@@ -113,6 +113,10 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       database: () => this.database(),
       progress: () => this.progress(),
       armAlarm: () => this.armAlarm(),
+      listedElsewhere: (conflicts) => this.listedElsewhere(conflicts),
+      alert: (failing) => this.outboxAlert(failing),
+      // The synchronous part of cancel() runs now, so its rows join the drain under way.
+      cancelledElsewhere: (reason) => this.ctx.waitUntil(this.cancel(reason)),
     });
     this.retries = new RetryDesk(ctx.storage.sql);
     this.staff = new StaffTasks(ctx.storage.sql, this.store, {
@@ -407,25 +411,89 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   /** Applies a worker's report exactly once. */
   async report(report: TaskReport): Promise<ReportResult> {
-    const result = this.applyCounted(report);
+    const holders = await this.listingHolders([report]);
+    const result = this.applyCounted(report, holders.get(report.submissionId));
     if (result.applied) await this.pump();
     return result;
   }
 
   /** Many reports at once (the worker HTTP API, benches): one pump for all. */
   async reportMany(reports: TaskReport[]): Promise<ReportResult[]> {
-    const results = reports.map((r) => this.applyCounted(r));
+    const holders = await this.listingHolders(reports);
+    const results = reports.map((r) => this.applyCounted(r, holders.get(r.submissionId)));
     if (results.some((r) => r.applied)) await this.pump();
     return results;
   }
 
-  private applyCounted(report: TaskReport): ReportResult {
-    const result = this.apply(report);
+  /**
+   * For reports that would take a listing found on a later attempt as ours:
+   * the job of another submission of the customer holding that directory,
+   * if any (then the listing is that job's, not ours). When Postgres cannot
+   * say, the listing is taken as ours; the outbox refuses a second live
+   * listing anyway (coordinator/postgres-sync.ts).
+   */
+  private async listingHolders(reports: TaskReport[]): Promise<Map<string, string>> {
+    return this.holdersOf(reports.filter((r) => this.isLaterDuplicate(r)).map((r) => r.submissionId));
+  }
+
+  /** Which of these submissions' directories another job of the customer holds; empty when Postgres cannot say. */
+  private async holdersOf(submissionIds: string[]): Promise<Map<string, string>> {
+    if (submissionIds.length === 0) return new Map();
+    let conn: Awaited<ReturnType<typeof this.database>> | undefined;
+    try {
+      conn = await this.database();
+      return await listingHolders(conn.db, submissionIds);
+    } catch (err) {
+      log("warn", "listing holder lookup failed", { jobId: this.store.job.jobId, error: err });
+      return new Map();
+    } finally {
+      await conn?.close();
+    }
+  }
+
+  /** A later attempt found the business listed already: our earlier attempt's listing, unless another job holds it. */
+  private isLaterDuplicate(report: TaskReport): boolean {
+    const task = this.store.task(report.submissionId);
+    return report.outcome === "failed" && report.failureClass === "duplicate_listing" && !!task && task.attempt === report.attempt && task.attempt > 1;
+  }
+
+  private applyCounted(report: TaskReport, heldByJob?: string): ReportResult {
+    const result = this.apply(report, heldByJob);
     if (!result.applied) this.store.updateJob({ refusedReports: this.store.job.refusedReports + 1 });
     return result;
   }
 
-  private apply(report: TaskReport): ReportResult {
+  /** Postgres took these approved rows as skipped: another job of the customer holds the live listing. */
+  private listedElsewhere(conflicts: ListingConflict[]): void {
+    for (const c of conflicts) {
+      const task = this.store.task(c.submissionId);
+      if (task) this.skipListedBy(task, c.heldByJob);
+    }
+  }
+
+  private skipListedBy(task: TaskRow, jobId: string): void {
+    this.store.updateTask(task.submission_id, {
+      status: "skipped",
+      lease_expires_at: null,
+      next_attempt_at: null,
+      failure_class: "duplicate_listing",
+      failure_reason: listedBy(jobId),
+      approved_at: null,
+    });
+    this.event("submission_skipped", `${task.directory_name}: ${listedBy(jobId)}`, task.submission_id, `${task.submission_id}:${task.attempt}:listed-by:${jobId}`);
+    this.jobChanged();
+  }
+
+  /** Tells staff (the ops overview and /metrics) that this job's changes cannot reach Postgres, or can again. */
+  private outboxAlert(failing: { failures: number; error: string } | null): void {
+    const jobId = this.store.job.jobId;
+    if (!jobId) return;
+    log(failing ? "error" : "info", failing ? "outbox keeps failing" : "outbox writes again", { jobId, ...failing });
+    const ops = opsMonitorStub(this.env.OPS_MONITOR);
+    this.ctx.waitUntil(ops.outboxAlert(jobId, failing).catch((err: unknown) => log("warn", "ops alert failed", { error: err })));
+  }
+
+  private apply(report: TaskReport, heldByJob?: string): ReportResult {
     const task = this.store.task(report.submissionId);
     if (!task || report.jobId !== this.store.job.jobId) return { applied: false, reason: "unknown_submission" };
     if (report.attempt !== task.attempt) return { applied: false, reason: "stale_attempt" };
@@ -435,7 +503,12 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     this.appliedSinceFlush++;
     const now = Date.now();
     const leasedAt = this.leasedAt.get(`${task.submission_id}:${task.attempt}`);
-    const outcome = { attempt: task.attempt, durationMs: leasedAt !== undefined ? now - leasedAt : undefined, fields: report.fields };
+    const outcome = {
+      attempt: task.attempt,
+      durationMs: leasedAt !== undefined ? now - leasedAt : undefined,
+      fields: report.fields,
+      ...(report.outcome === "failed" && report.infrastructure ? { infrastructure: true } : {}),
+    };
     if (leasedAt !== undefined) {
       this.leasedAt.delete(`${task.submission_id}:${task.attempt}`);
       if (this.opsStats.durationsMs.length < 1_000) this.opsStats.durationsMs.push(now - leasedAt);
@@ -444,9 +517,27 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     // listing: an earlier attempt was cut off after the directory had
     // accepted it (its confirmation page failed, or the browser or the
     // worker died before the report). The listing exists: submitted.
-    const ourEarlierListing = report.outcome === "failed" && report.failureClass === "duplicate_listing" && task.attempt > 1;
+    // Unless another submission of the customer holds the directory: then
+    // the listing is that job's, and this one is skipped.
+    const laterDuplicate = report.outcome === "failed" && report.failureClass === "duplicate_listing" && task.attempt > 1;
+    if (laterDuplicate && heldByJob) {
+      this.skipListedBy(task, heldByJob);
+      return { applied: true, status: "skipped" };
+    }
+    const ourEarlierListing = laterDuplicate;
     if (report.outcome === "failed" && !ourEarlierListing) {
-      this.fail(task, { failureClass: report.failureClass!, reason: report.reason, retryAfterSeconds: report.retryAfterSeconds, httpStatus: report.httpStatus, captcha: report.captcha }, outcome);
+      this.fail(
+        task,
+        {
+          failureClass: report.failureClass!,
+          reason: report.reason,
+          retryAfterSeconds: report.retryAfterSeconds,
+          httpStatus: report.httpStatus,
+          captcha: report.captcha,
+          infrastructure: report.infrastructure,
+        },
+        outcome,
+      );
     } else {
       const status: SubmissionStatus = report.outcome === "failed" ? "submitted" : report.outcome;
       this.store.updateTask(task.submission_id, {
@@ -525,10 +616,11 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   // ---- staff controls --------------------------------------------------------
 
-  async pause(reason = "paused by staff"): Promise<JobProgress> {
+  /** `staffBy`: who paused, kept in the event's staff-only notes (coordinator/postgres-sync.ts), never in what the customer reads. */
+  async pause(reason = "paused by staff", staffBy?: string): Promise<JobProgress> {
     if (this.store.job.status === "in_progress") {
       this.store.updateJob({ status: "paused", statusReason: reason });
-      this.event("job_paused", `Job paused: ${reason}`);
+      this.event("job_paused", `Job paused: ${reason}`, undefined, undefined, staffBy ? { staffBy } : {});
       this.jobChanged();
       await this.pump();
     }
@@ -570,7 +662,14 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     if (!task) return { applied: false, reason: "unknown_submission" };
     if (task.status !== "failed" && task.status !== "skipped") return { applied: false, reason: "not_leased" };
     if (this.store.job.status === "cancelled") return { applied: false, reason: "job_not_running" };
-    this.requeue(task);
+    const holder = (await this.holdersOf([submissionId])).get(submissionId);
+    // Re-read after the await: a report, another retry or a cancel may have come in between.
+    if ((this.store.job.status as string) === "cancelled") return { applied: false, reason: "job_not_running" };
+    const current = this.store.task(submissionId)!;
+    if (current.status !== "failed" && current.status !== "skipped") return { applied: false, reason: "not_leased" };
+    // Another job of the customer holds the listing now: submitting again would list the business twice.
+    if (holder) this.skipListedBy(current, holder);
+    else this.requeue(current);
     // "pending", or "manual" for a staff task (read before the pump releases it).
     const status = this.store.task(submissionId)!.status;
     await this.pump();
@@ -579,10 +678,26 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   async retryFailed(): Promise<{ retried: number }> {
     if (this.store.job.status === "cancelled") return { retried: 0 };
+    const holders = await this.holdersOf(
+      this.store
+        .allTasks()
+        .filter((t) => t.status === "failed")
+        .map((t) => t.submission_id),
+    );
+    // Re-read after the await (a cancel may have come in between); the ones another job now holds are skipped, not submitted twice.
+    if ((this.store.job.status as string) === "cancelled") return { retried: 0 };
     const failed = this.store.allTasks().filter((t) => t.status === "failed");
-    for (const task of failed) this.requeue(task);
+    let retried = 0;
+    for (const task of failed) {
+      const holder = holders.get(task.submission_id);
+      if (holder) this.skipListedBy(task, holder);
+      else {
+        this.requeue(task);
+        retried++;
+      }
+    }
     await this.pump();
-    return { retried: failed.length };
+    return { retried };
   }
 
   private requeue(task: TaskRow): void {

@@ -41,6 +41,7 @@ export class OpsMonitor extends DurableObject<Env> implements OpsMonitorRpc {
       create table if not exists counters (name text not null, label text not null default '', value real not null, primary key (name, label));
       create table if not exists job_queue (job_id text primary key, oldest_queued_at integer, outbox integer not null default 0);
       create table if not exists browser_leases (lease_id text primary key, acquired_at integer not null, released_at integer);
+      create table if not exists outbox_alerts (job_id text primary key, since integer not null, failures integer not null, error text not null);
     `);
     // Added after the first deploy: objects created before need the column.
     const cols = this.sql.exec<{ name: string }>("pragma table_info(job_queue)").toArray();
@@ -82,6 +83,30 @@ export class OpsMonitor extends DurableObject<Env> implements OpsMonitorRpc {
     this.sql.exec("delete from browser_leases where acquired_at < ?", now - 4 * BROWSER_LEASE_MAX_MS);
   }
 
+  /**
+   * A coordinator's outbox keeps failing (`failing` set) or writes again
+   * (null): staff see an alert line in the overview's activity, and
+   * `/metrics` counts the jobs failing now and the alerts raised.
+   */
+  async outboxAlert(jobId: string, failing: { failures: number; error: string } | null): Promise<void> {
+    const now = Date.now();
+    let line: ActivityLine | null = null;
+    if (failing) {
+      const fresh = this.sql
+        .exec("insert into outbox_alerts (job_id, since, failures, error) values (?, ?, ?, ?) on conflict (job_id) do nothing returning job_id", jobId, now, failing.failures, failing.error)
+        .toArray();
+      if (fresh.length) {
+        this.count("outbox_alerts", "", 1);
+        line = { at: now, jobId, kind: "alert_outbox_failing", message: `Postgres writes of job ${jobId} failed ${failing.failures} times in a row: ${failing.error}` };
+      }
+    } else if (this.sql.exec("delete from outbox_alerts where job_id = ? returning job_id", jobId).toArray().length) {
+      line = { at: now, jobId, kind: "outbox_recovered", message: `Postgres writes of job ${jobId} go through again` };
+    }
+    if (!line) return;
+    this.sql.exec("insert into activity (line) values (?)", JSON.stringify(line));
+    this.sockets.schedule(() => this.sockets.broadcast({ type: "ops", overview: this.overview() }, "staff"));
+  }
+
   /** External workers report themselves through the worker API. */
   async workerHeartbeat(workerId: string, kind: "cloudflare" | "external"): Promise<void> {
     this.heartbeat(workerId, kind, Date.now());
@@ -103,6 +128,8 @@ export class OpsMonitor extends DurableObject<Env> implements OpsMonitorRpc {
       this.count("duration_sum", "", seconds);
       this.count("duration_count", "", 1);
     }
+    // An empty outbox is not failing, whether or not its recovery call arrived.
+    if (stats.outbox === 0) this.sql.exec("delete from outbox_alerts where job_id = ?", summary.jobId);
     if (FINISHED.has(summary.status) && stats.outbox === 0) this.sql.exec("delete from job_queue where job_id = ?", summary.jobId);
     else
       this.sql.exec(
@@ -139,6 +166,8 @@ export class OpsMonitor extends DurableObject<Env> implements OpsMonitorRpc {
       queueDepth: queue.queued ?? 0,
       browserSessionsInUse: browsers,
       outboxBacklog: queue.outbox ?? 0,
+      outboxFailingJobs: this.sql.exec<{ n: number }>("select count(*) as n from outbox_alerts").one().n,
+      outboxAlertsTotal: get("outbox_alerts"),
       reportsAppliedTotal: get("reports_applied"),
       retriesTotal: get("retries"),
       captchasTotal: { solved: get("captchas", "solved"), failed: get("captchas", "failed") },

@@ -4,6 +4,9 @@
  * 1. wake stuck jobs: `in_progress` jobs with no job_event (and no row
  *    update) for STUCK_AFTER_MINUTES get `start()` on their coordinator,
  *    which is idempotent and re-pumps (a lost alarm, an evicted object);
+ *    and ready `pending` jobs get `start()` and cancelled jobs whose
+ *    coordinator still holds work get `cancel()` again, since the one call
+ *    made when they became so may have failed (src/jobs/convergence.ts);
  * 2. enqueue a completion e-mail for every newly completed job;
  * 3. drain the notification outbox through the e-mail provider (completion
  *    and payment-problem e-mails);
@@ -14,6 +17,7 @@
 import type { Connection } from "./db/client";
 import { connectFromWorker } from "./db/worker-database";
 import { coordinatorFor } from "./jobs/coordinator-client";
+import { findReadyPendingJobs, findUnfinishedCancels } from "./jobs/convergence";
 import { drainNotifications, enqueueCompletionNotifications, type DrainResult } from "./notifications/outbox";
 import { isLoopback } from "./billing/stripe";
 import { log } from "../core/log";
@@ -24,6 +28,10 @@ export const STUCK_AFTER_MINUTES = 15;
 
 export interface ScheduledResult {
   woken: string[];
+  /** Ready pending jobs told to start again. */
+  started: string[];
+  /** Cancelled jobs whose coordinator was told to cancel again. */
+  cancelled: string[];
   enqueued: number;
   drained: DrainResult | "not_configured";
   webhooks: WebhookDrainResult;
@@ -54,6 +62,22 @@ export async function runScheduled(env: Env, options: { fetch?: typeof fetch; we
       log(result.ok ? "info" : "warn", "stuck job woken", { jobId, ok: result.ok, reason: result.ok ? undefined : result.reason });
       woken.push(jobId);
     }
+    const started: string[] = [];
+    for (const jobId of await findReadyPendingJobs(conn)) {
+      const result = await coordinatorFor(env, jobId)
+        .start(jobId)
+        .catch((err: unknown) => ({ ok: false as const, reason: String(err) }));
+      log(result.ok ? "info" : "warn", "ready job started by the sweep", { jobId, ok: result.ok, reason: result.ok ? undefined : result.reason });
+      started.push(jobId);
+    }
+    const cancelled: string[] = [];
+    for (const { jobId, reason } of await findUnfinishedCancels(conn)) {
+      await coordinatorFor(env, jobId)
+        .cancel(reason)
+        .then(() => log("info", "cancel re-sent by the sweep", { jobId, reason }))
+        .catch((err: unknown) => log("warn", "cancel re-sent by the sweep failed", { jobId, error: String(err) }));
+      cancelled.push(jobId);
+    }
     const enqueued = await enqueueCompletionNotifications(conn.client);
     let drained: ScheduledResult["drained"] = "not_configured";
     if (env.EMAIL_API_KEY && env.EMAIL_FROM) {
@@ -69,8 +93,8 @@ export async function runScheduled(env: Env, options: { fetch?: typeof fetch; we
     const now = new Date();
     const rolledUp = [utcDay(now, -1), utcDay(now)];
     for (const day of rolledUp) await rollUpDay(conn.client, day);
-    log("info", "scheduled run", { woken: woken.length, enqueued, drained, webhooks, rolledUp });
-    return { woken, enqueued, drained, webhooks, rolledUp };
+    log("info", "scheduled run", { woken: woken.length, started: started.length, cancelled: cancelled.length, enqueued, drained, webhooks, rolledUp });
+    return { woken, started, cancelled, enqueued, drained, webhooks, rolledUp };
   } finally {
     await conn.close();
   }

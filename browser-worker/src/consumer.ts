@@ -261,9 +261,9 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       } catch (err) {
         if (isBrowserGone(acquired.browser, err)) {
           healthy = false;
-          result = { outcome: "failed", failureClass: "transient", reason: "the browser session was lost", finalUrl: "", filled: [] };
+          result = { outcome: "failed", failureClass: "transient", reason: "the browser session was lost", finalUrl: "", filled: [], infrastructure: true };
         } else {
-          result = { outcome: "failed", failureClass: "transient", reason: `engine error: ${String(err).slice(0, 300)}`, finalUrl: page?.url() ?? "", filled: [] };
+          result = { outcome: "failed", failureClass: "transient", reason: `engine error: ${String(err).slice(0, 300)}`, finalUrl: page?.url() ?? "", filled: [], infrastructure: true };
         }
       }
       let evidence: string | undefined;
@@ -296,6 +296,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         // Evidence for the retry analyzer.
         httpStatus: result.httpStatus !== undefined && result.httpStatus >= 100 && result.httpStatus <= 599 ? result.httpStatus : undefined,
         captcha: result.captcha,
+        ...(result.infrastructure ? { infrastructure: true } : {}),
       };
       await reportSurely(report, () => deps.coordinator(lease.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS);
       if (result.outcome === "failed") summary.failed++;

@@ -85,6 +85,13 @@ export const taskReportSchema = z
     /** Evidence for the retry analyzer: the HTTP status of the page that answered, and the captcha's fate. */
     httpStatus: z.number().int().min(100).max(599).optional(),
     captcha: z.enum(CAPTCHA_OUTCOMES).optional(),
+    /**
+     * The failure was ours, not the directory's: the browser session was lost
+     * or the engine crashed. Retried like any transient failure, but left out
+     * of the directory's statistics, so an outage never switches a directory
+     * off for everyone.
+     */
+    infrastructure: z.boolean().optional(),
   })
   .refine((r) => r.outcome !== "failed" || r.failureClass !== undefined, {
     message: "a failed outcome needs a failureClass",

@@ -9,10 +9,16 @@ import type { Database } from "../../src/db/client";
 import type { JobProgress } from "../../core/protocol/live";
 import { feedbackPolicyFrom } from "../../src/intelligence/feedback";
 import { log } from "../../core/log";
-import { writeOutbox } from "./postgres-sync";
+import { type ListingConflict, writeOutbox } from "./postgres-sync";
 import type { TaskStore } from "./task-store";
 
 const OUTBOX_BATCH = 500;
+/**
+ * Failed writes in a row after which staff are alerted (with the backoff,
+ * about half a minute of failing): one blip is not worth a page, a job whose
+ * changes cannot reach Postgres is.
+ */
+export const OUTBOX_ALERT_AFTER = 5;
 
 export interface OutboxDeps {
   store: TaskStore;
@@ -22,6 +28,12 @@ export interface OutboxDeps {
   progress(): JobProgress;
   /** Re-arms the coordinator's one alarm (the retry is one of its due times). */
   armAlarm(): Promise<void>;
+  /** Postgres wrote these approved rows as skipped (another job holds the live listing): the coordinator follows. */
+  listedElsewhere(conflicts: ListingConflict[]): void;
+  /** Postgres has the job cancelled and the coordinator does not (the cancel call never arrived): it cancels too. */
+  cancelledElsewhere(reason: string): void;
+  /** The outbox keeps failing (`failing` set, on each failure from the threshold on) or wrote again after that (null). */
+  alert(failing: { failures: number; error: string } | null): void;
 }
 
 export class Outbox {
@@ -94,15 +106,28 @@ export class Outbox {
         // Re-read after every await: reports keep arriving while we write.
         const rows = store.outboxBatch(OUTBOX_BATCH);
         if (rows.length === 0) break;
-        await writeOutbox(conn.db, rows, { jobId: job.jobId, customerId: job.customerId, feedback: feedbackPolicyFrom(env as unknown as Record<string, unknown>) });
+        const { conflicts, cancelledBecause } = await writeOutbox(conn.db, rows, {
+          jobId: job.jobId,
+          customerId: job.customerId,
+          feedback: feedbackPolicyFrom(env as unknown as Record<string, unknown>),
+        });
         store.markWritten(rows);
+        if (conflicts.length) this.deps.listedElsewhere(conflicts);
+        if (cancelledBecause !== null && store.job.status !== "cancelled") this.deps.cancelledElsewhere(cancelledBecause);
+        // Their new rows (and the job's counts) go out with the next batch of this loop.
+        this.writeJobRow();
       }
-      if (store.job.outboxFailures > 0) store.updateJob({ outboxFailures: 0, outboxRetryAt: null });
+      if (store.job.outboxFailures > 0) {
+        if (store.job.outboxFailures >= OUTBOX_ALERT_AFTER) this.deps.alert(null);
+        store.updateJob({ outboxFailures: 0, outboxRetryAt: null });
+      }
     } catch (err) {
       const failures = store.job.outboxFailures + 1;
       const delay = Math.min(60_000, 1_000 * 2 ** Math.min(failures - 1, 6));
       store.updateJob({ outboxFailures: failures, outboxRetryAt: Date.now() + delay });
       log("warn", "outbox write failed", { jobId: job.jobId, failures, error: err });
+      // Sent on every failure from the threshold on (OpsMonitor counts one alert per run), so a lost call is made good by the next.
+      if (failures >= OUTBOX_ALERT_AFTER) this.deps.alert({ failures, error: String((err as Error)?.message ?? err).slice(0, 300) });
       await this.deps.armAlarm();
     } finally {
       await conn?.close();

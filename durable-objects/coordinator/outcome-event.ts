@@ -12,7 +12,17 @@ import type { AttemptOutcome } from "../../src/intelligence/feedback";
 import type { FailureClass } from "../../core/protocol/tasks";
 
 export interface OutcomeData {
-  outcome: { attempt: number; accepted: boolean; failureClass?: FailureClass; reason?: string; durationMs?: number; retryAfterSeconds?: number; fields?: string[] };
+  outcome: {
+    attempt: number;
+    accepted: boolean;
+    failureClass?: FailureClass;
+    reason?: string;
+    durationMs?: number;
+    retryAfterSeconds?: number;
+    fields?: string[];
+    /** Our failure (browser lost, engine crashed), not the directory's. */
+    infrastructure?: boolean;
+  };
 }
 
 export function outcomeData(o: OutcomeData["outcome"]): OutcomeData {
@@ -37,6 +47,7 @@ export function outcomesFromEvents(events: readonly Record<string, unknown>[]): 
       durationMs: o.durationMs ?? null,
       retryAfterSeconds: o.retryAfterSeconds ?? null,
       fields: o.fields ?? null,
+      infrastructure: o.infrastructure === true,
     });
   }
   return out;

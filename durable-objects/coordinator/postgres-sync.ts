@@ -108,17 +108,97 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
  */
 const withoutNul = (_key: string, value: unknown) => (typeof value === "string" ? value.replaceAll("\u0000", "\uFFFD") : value);
 
+/** Statuses in which another submission of the customer holds the listing at a directory. */
+const HOLDING = ["submitting", "submitted", "awaiting_verification", "approved"];
+
+/** The reason a submission is skipped when `jobId` holds the customer's listing at its directory. */
+export const listedBy = (jobId: string) => `listed by job ${jobId}`;
+
+/**
+ * For each of these submissions whose directory another submission of the
+ * same customer holds (being submitted, submitted or live): that one's job.
+ */
+export async function listingHolders(db: Database, submissionIds: string[]): Promise<Map<string, string>> {
+  if (submissionIds.length === 0) return new Map();
+  const rows = await db.execute<{ id: string; job_id: string }>(sql`
+    select distinct on (s.id) s.id, o.job_id from directory_submissions s
+    join directory_submissions o on o.customer_id = s.customer_id and o.directory_id = s.directory_id and o.id <> s.id
+    where s.id = any(${`{${submissionIds.join(",")}}`}::uuid[]) and o.status = any(${`{${HOLDING.join(",")}}`}::text[])
+    order by s.id, (o.status = 'approved') desc, o.updated_at desc`);
+  return new Map(rows.rows.map((r) => [r.id, r.job_id]));
+}
+
+/** A submission of the batch Postgres would refuse as approved: another job of the customer holds that live listing. */
+export interface ListingConflict {
+  submissionId: string;
+  heldByJob: string;
+}
+
+/**
+ * Keys of an event's data that only staff may read: the retry analyzer's
+ * words for staff and the staff member who acted. Customers read their
+ * job_events rows whole (RLS chooses rows, not keys), so these go to
+ * job_event_staff_notes, which only staff read (migration 0013).
+ */
+export const STAFF_ONLY_EVENT_KEYS = ["staffReason", "staffBy"] as const;
+
+function splitStaffOnly(events: Record<string, unknown>[]): { shared: Record<string, unknown>[]; staff: { dedupe_key: unknown; data: Record<string, unknown> }[] } {
+  const staff: { dedupe_key: unknown; data: Record<string, unknown> }[] = [];
+  const shared = events.map((e) => {
+    const data = e.data as Record<string, unknown> | null | undefined;
+    if (!data || !STAFF_ONLY_EVENT_KEYS.some((k) => data[k] !== undefined)) return e;
+    const rest = { ...data };
+    const only: Record<string, unknown> = {};
+    for (const k of STAFF_ONLY_EVENT_KEYS) {
+      if (rest[k] !== undefined) only[k] = rest[k];
+      delete rest[k];
+    }
+    staff.push({ dedupe_key: e.dedupe_key, data: only });
+    return { ...e, data: rest };
+  });
+  return { shared, staff };
+}
+
 /**
  * Writes one outbox batch in one transaction, and counts the batch's attempt
  * outcomes into the directories' statistics in the same transaction (exactly
  * once: a replayed batch finds its outcomes counted).
+ *
+ * One customer has at most one live (approved) listing per directory (a
+ * partial unique index). A row that would break it must not roll back the
+ * whole batch, or every later batch of the job, for ever: it is written as
+ * `skipped` ("listed by job N") instead, and returned, so the coordinator
+ * takes the same state.
  */
-export async function writeOutbox(db: Database, rows: OutboxRow[], context: { jobId: string; customerId: string; feedback?: FeedbackPolicy }): Promise<void> {
+export async function writeOutbox(
+  db: Database,
+  rows: OutboxRow[],
+  context: { jobId: string; customerId: string; feedback?: FeedbackPolicy },
+): Promise<{ conflicts: ListingConflict[]; cancelledBecause: string | null }> {
   const byEntity = (entity: OutboxRow["entity"]) => rows.filter((r) => r.entity === entity).map((r) => JSON.parse(r.payload, withoutNul) as Record<string, unknown>);
   const submissions = byEntity("submission");
   const jobs = byEntity("job");
   const events = byEntity("event");
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
+    const conflicts: ListingConflict[] = [];
+    // A job cancelled in Postgres (a refund, whose call to the coordinator
+    // may have failed) is never written back to another status: the row is
+    // locked, so a refund cannot slip in between this read and the write.
+    const [current] = (await tx.execute<{ status: string; status_reason: string | null }>(sql`select status, status_reason from jobs where id = ${context.jobId} for update`)).rows;
+    const cancelledBecause = current?.status === "cancelled" ? (current.status_reason ?? "cancelled") : null;
+    const approved = submissions.filter((s) => s.status === "approved").map((s) => s.id as string);
+    if (approved.length) {
+      const held = await tx.execute<{ id: string; job_id: string }>(sql`
+        select distinct on (s.id) s.id, o.job_id from directory_submissions s
+        join directory_submissions o on o.customer_id = s.customer_id and o.directory_id = s.directory_id and o.id <> s.id and o.status = 'approved'
+        where s.job_id = ${context.jobId} and s.id = any(${`{${approved.join(",")}}`}::uuid[])
+        order by s.id, o.updated_at desc`);
+      for (const h of held.rows) {
+        conflicts.push({ submissionId: h.id, heldByJob: h.job_id });
+        const row = submissions.find((s) => s.id === h.id)!;
+        Object.assign(row, { status: "skipped", failure_class: "duplicate_listing", failure_reason: listedBy(h.job_id), approved_at: null });
+      }
+    }
     if (submissions.length) {
       await tx.execute(sql`
         update directory_submissions s set
@@ -130,7 +210,7 @@ export async function writeOutbox(db: Database, rows: OutboxRow[], context: { jo
           failure_reason text, submitted_at timestamptz, approved_at timestamptz)
         where s.id = v.id and s.job_id = ${context.jobId}`);
     }
-    for (const job of jobs) {
+    for (const job of cancelledBecause ? jobs.filter((j) => j.status === "cancelled") : jobs) {
       await tx.execute(sql`
         update jobs set status = ${job.status as string}, status_reason = ${(job.status_reason as string | null) ?? null},
           directories_total = ${job.total as number}, directories_submitted = ${job.submitted as number},
@@ -139,13 +219,23 @@ export async function writeOutbox(db: Database, rows: OutboxRow[], context: { jo
         where id = ${context.jobId}`);
     }
     if (events.length) {
+      const { shared, staff } = splitStaffOnly(events);
       await tx.execute(sql`
         insert into job_events (job_id, customer_id, submission_id, kind, message, data, dedupe_key, created_at)
         select ${context.jobId}::uuid, ${context.customerId}::uuid, v.submission_id, v.kind, v.message, coalesce(v.data, '{}'::jsonb), v.dedupe_key, v.created_at
-        from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as v(
+        from jsonb_to_recordset(${JSON.stringify(shared)}::jsonb) as v(
           submission_id uuid, kind text, message text, data jsonb, dedupe_key text, created_at timestamptz)
         on conflict (dedupe_key) do nothing`);
+      if (staff.length) {
+        await tx.execute(sql`
+          insert into job_event_staff_notes (job_event_id, job_id, data)
+          select e.id, e.job_id, v.data
+          from jsonb_to_recordset(${JSON.stringify(staff)}::jsonb) as v(dedupe_key text, data jsonb)
+          join job_events e on e.dedupe_key = v.dedupe_key
+          on conflict (job_event_id) do nothing`);
+      }
       await recordOutcomes(tx, outcomesFromEvents(events), context.feedback);
     }
+    return { conflicts, cancelledBecause };
   });
 }

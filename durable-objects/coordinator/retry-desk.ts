@@ -30,6 +30,8 @@ export interface AttemptFailure {
   retryAfterSeconds?: number;
   httpStatus?: number;
   captcha?: FailureEvidence["captcha"];
+  /** Our failure (browser lost, engine crashed): retried, but not the directory's history. */
+  infrastructure?: boolean;
 }
 
 export type FailureDecision =
@@ -135,7 +137,7 @@ export class RetryDesk {
       },
       history,
     );
-    if (reported) this.remember(task.directory_id, action.failureClass, failure.retryAfterSeconds, history);
+    if (reported && !failure.infrastructure) this.remember(task.directory_id, action.failureClass, failure.retryAfterSeconds, history);
     switch (action.action) {
       case "fix_and_retry": {
         const keys = [...tried.keys, ...action.fixKeys];

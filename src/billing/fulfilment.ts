@@ -27,7 +27,7 @@ import { selectDirectoriesForJob, type Catalog } from "../db/tier-selection";
 import { PLANS, type PlanId } from "../../core/plans";
 import type { OrderStatus } from "../../core/statuses";
 import { upsertPurchaser } from "./customers";
-import { readCheckoutSession, type PurchaseFacts } from "./session";
+import { purchaseMismatch, readCheckoutSession, type PurchaseFacts } from "./session";
 
 type Db = Database | Transaction;
 
@@ -43,7 +43,9 @@ export type FulfilmentResult =
       created: boolean;
     }
   | { status: "pending" | "payment_failed" | "refunded"; orderId: string; customerId: string; jobId: string | null; plan: PlanId; directories: number; created: false }
-  | { status: "ignored"; reason: string; created: false };
+  | { status: "ignored"; reason: string; created: false }
+  /** A paid session that does not match its plan's price or our mode: not fulfilled; staff look (stripe_events.refusal). */
+  | { status: "refused"; reason: string; created: false };
 
 export function catalogOf(env: { DIRECTORY_CATALOG?: string }): Catalog {
   if (env.DIRECTORY_CATALOG === "live" || env.DIRECTORY_CATALOG === "sandbox") return env.DIRECTORY_CATALOG;
@@ -55,13 +57,18 @@ export function catalogOf(env: { DIRECTORY_CATALOG?: string }): Catalog {
  * payment clears, payment_failed when it failed) and, once paid, creates the
  * job with its submissions. Idempotent; safe under concurrency.
  */
-export async function fulfilCheckoutSession(db: Db, options: { catalog: Catalog; paymentFailed?: boolean }, session: Stripe.Checkout.Session): Promise<FulfilmentResult> {
+export async function fulfilCheckoutSession(db: Db, options: { catalog: Catalog; livemode: boolean; paymentFailed?: boolean }, session: Stripe.Checkout.Session): Promise<FulfilmentResult> {
   const reading = readCheckoutSession(session);
   if (!reading.ok) return { status: "ignored", reason: reading.reason, created: false };
   const facts = reading.facts;
   if (!facts.complete && !options.paymentFailed) {
     // An open or expired session: nothing was bought (yet). Write nothing.
     return { status: "ignored", reason: `session is ${session.status ?? "not complete"}`, created: false };
+  }
+  if (!options.paymentFailed) {
+    // Checked before anything is written: a mismatched session makes no customer, order or job.
+    const mismatch = purchaseMismatch(facts, { livemode: options.livemode });
+    if (mismatch) return { status: "refused", reason: mismatch, created: false };
   }
   const target: OrderStatus = options.paymentFailed ? "payment_failed" : facts.paid ? "paid" : "pending";
   return db.transaction((tx) => applyInTransaction(tx, options.catalog, facts, target));

@@ -4,7 +4,7 @@
  * it), never by calling Stripe back from the webhook.
  */
 import type Stripe from "stripe";
-import { isPlanId, type PlanId } from "../../core/plans";
+import { isPlanId, PLANS, type PlanId } from "../../core/plans";
 
 export interface PurchaseFacts {
   sessionId: string;
@@ -22,6 +22,8 @@ export interface PurchaseFacts {
   complete: boolean;
   /** The money is in: `paid`, or nothing was due. */
   paid: boolean;
+  /** Stripe's live mode (false: test mode, and the local stand-in). */
+  livemode: boolean;
 }
 
 export type SessionReading = { ok: true; facts: PurchaseFacts } | { ok: false; reason: string };
@@ -58,6 +60,22 @@ export function readCheckoutSession(session: Stripe.Checkout.Session): SessionRe
       country: country && /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : null,
       complete: session.status === "complete",
       paid: session.payment_status === "paid" || session.payment_status === "no_payment_required",
+      livemode: session.livemode === true,
     },
   };
+}
+
+/**
+ * Why a finished session must not be fulfilled though it names our plan:
+ * it charged another amount or currency than the plan's price (a session
+ * made by hand on the account, a changed price, a 100% coupon), or it is of
+ * the other mode than our key (a test payment reaching production). Null
+ * when it matches. `amount_total` is what was charged, after any discount.
+ */
+export function purchaseMismatch(facts: PurchaseFacts, expect: { livemode: boolean }): string | null {
+  const plan = PLANS[facts.plan];
+  if (facts.currency !== plan.currency) return `currency ${facts.currency} is not the ${plan.name} plan's ${plan.currency}`;
+  if (facts.amountCents !== plan.priceCents) return `amount ${facts.amountCents} ${facts.currency} is not the ${plan.name} plan's price ${plan.priceCents} ${plan.currency}`;
+  if (facts.livemode !== expect.livemode) return `a ${facts.livemode ? "live mode" : "test mode"} session, and our key is ${expect.livemode ? "live mode" : "test mode"}`;
+  return null;
 }

@@ -44,6 +44,11 @@ export function checkoutMode(env: Pick<Env, "STRIPE_SECRET_KEY" | "PUBLIC_URL">)
   throw new ApiError(503, "payments_not_configured", "Payments are not configured on this deployment");
 }
 
+/** Whether our Stripe key is a live-mode key (none, as in local checkout, is test mode). */
+export function isLiveMode(env: Pick<Env, "STRIPE_SECRET_KEY">): boolean {
+  return /^(sk|rk)_live_/.test(env.STRIPE_SECRET_KEY ?? "");
+}
+
 export function isLocalCheckout(env: Pick<Env, "STRIPE_SECRET_KEY" | "PUBLIC_URL">): boolean {
   return !env.STRIPE_SECRET_KEY && isLoopback(env.PUBLIC_URL);
 }

@@ -21,6 +21,7 @@ import type { Transaction } from "../db/rls";
 import { stripeEvents } from "../db/schema";
 import type { Catalog } from "../db/tier-selection";
 import { disputeCreated, enqueuePaymentNotice, paymentIntentFailed, type PaymentProblemResult } from "../notifications/payment-notices";
+import { log } from "../../core/log";
 import { fulfilCheckoutSession, refundCharge, type FulfilmentResult, type RefundResult } from "./fulfilment";
 
 export type EventOutcome =
@@ -37,15 +38,22 @@ export interface ProcessedEvent {
   outcome: EventOutcome | null;
 }
 
-async function apply(tx: Transaction, catalog: Catalog, event: Stripe.Event): Promise<EventOutcome> {
+/** What fulfilment checks a session against besides the plan: our catalog and our key's mode. */
+export interface StripeContext {
+  catalog: Catalog;
+  livemode: boolean;
+}
+
+async function apply(tx: Transaction, context: StripeContext, event: Stripe.Event): Promise<EventOutcome> {
+  const { catalog, livemode } = context;
   switch (event.type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded":
       // completed: fulfils when paid, records a pending order while an
       // async payment (bank debit, transfer) clears.
-      return { kind: "checkout", result: await fulfilCheckoutSession(tx, { catalog }, event.data.object) };
+      return { kind: "checkout", result: await fulfilCheckoutSession(tx, { catalog, livemode }, event.data.object) };
     case "checkout.session.async_payment_failed": {
-      const result = await fulfilCheckoutSession(tx, { catalog, paymentFailed: true }, event.data.object);
+      const result = await fulfilCheckoutSession(tx, { catalog, livemode, paymentFailed: true }, event.data.object);
       if (result.status === "payment_failed") {
         // The customer hears of it once per order (src/notifications/payment-notices.ts).
         await enqueuePaymentNotice(tx, {
@@ -79,12 +87,15 @@ async function apply(tx: Transaction, catalog: Catalog, event: Stripe.Event): Pr
   }
 }
 
-export async function processStripeEvent(db: Database, catalog: Catalog, event: Stripe.Event): Promise<ProcessedEvent> {
+export async function processStripeEvent(db: Database, context: StripeContext, event: Stripe.Event): Promise<ProcessedEvent> {
   return db.transaction(async (tx) => {
     const [fresh] = await tx.insert(stripeEvents).values({ id: event.id, type: event.type }).onConflictDoNothing({ target: stripeEvents.id }).returning({ id: stripeEvents.id });
     if (!fresh) return { eventId: event.id, type: event.type, duplicate: true, outcome: null };
-    const outcome = await apply(tx, catalog, event);
-    await tx.update(stripeEvents).set({ processedAt: sql`clock_timestamp()` }).where(eq(stripeEvents.id, event.id));
+    const outcome = await apply(tx, context, event);
+    // Answered 200 all the same (a retry would be refused again); staff read why.
+    const refusal = outcome.kind === "checkout" && outcome.result.status === "refused" ? outcome.result.reason : null;
+    if (refusal) log("error", "stripe session refused", { eventId: event.id, reason: refusal });
+    await tx.update(stripeEvents).set({ processedAt: sql`clock_timestamp()`, refusal }).where(eq(stripeEvents.id, event.id));
     return { eventId: event.id, type: event.type, duplicate: false, outcome };
   });
 }

@@ -157,6 +157,12 @@ export const stripeEvents = pgTable(
     type: text("type").notNull(),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp("processed_at", { withTimezone: true }),
+    /**
+     * Why a verified event was recorded and not acted on (a paid session whose
+     * amount, currency or mode does not match the plan): for staff to look
+     * at. Stripe got its 200, so it does not retry for ever.
+     */
+    refusal: text("refusal"),
   },
   () => [staffReadPolicy("stripe_events")],
 ).enableRLS();
@@ -588,6 +594,27 @@ export const directoryOutcomes = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.submissionId, t.attempt] }), index("directory_outcomes_directory_id_idx").on(t.directoryId, t.occurredAt), staffReadPolicy("directory_outcomes")],
+).enableRLS();
+
+/**
+ * The staff-only part of a job event (migration 0013): the retry analyzer's
+ * words for staff (`staffReason`) and which staff member acted (`staffBy`).
+ * Customers read their job_events rows whole, so these never go in
+ * `job_events.data`; the coordinator's outbox writes them here.
+ */
+export const jobEventStaffNotes = pgTable(
+  "job_event_staff_notes",
+  {
+    jobEventId: bigint("job_event_id", { mode: "number" })
+      .primaryKey()
+      .references(() => jobEvents.id, { onDelete: "cascade" }),
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    data: jsonb("data").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("job_event_staff_notes_job_id_idx").on(t.jobId), staffReadPolicy("job_event_staff_notes")],
 ).enableRLS();
 
 export const INBOUND_MAIL_STATUSES = ["matched", "unmatched"] as const;

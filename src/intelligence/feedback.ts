@@ -34,6 +34,13 @@ export interface AttemptOutcome {
    * kept in the recent failures only, not in the rates.
    */
   fits?: boolean | null;
+  /**
+   * True when the failure was ours (the browser session was lost, the engine
+   * crashed): it says nothing about the directory, so it is kept in the
+   * recent failures only; fifteen of them during an outage must not switch
+   * the directory off for everyone.
+   */
+  infrastructure?: boolean | null;
 }
 
 export interface FeedbackPolicy {
@@ -81,6 +88,11 @@ export interface FeedbackResult {
 /** Applies one outcome to a copy of `before`. */
 export function applyOutcome(before: DirectoryStats, outcome: AttemptOutcome, country: string, policy: FeedbackPolicy = DEFAULT_FEEDBACK_POLICY): FeedbackResult {
   if (!outcome.accepted && outcome.failureClass === "duplicate_listing") return { stats: before, flagged: null, deactivate: null };
+  if (!outcome.accepted && outcome.infrastructure) {
+    const cls: FailureClass = outcome.failureClass ?? "transient";
+    const reason = `(our infrastructure) ${(outcome.reason ?? cls).slice(0, 480)}`;
+    return { stats: { ...before, lastFailures: [{ at: outcome.at, failureClass: cls, reason }, ...before.lastFailures].slice(0, RECENT_FAILURES_KEPT) }, flagged: null, deactivate: null };
+  }
   if (outcome.fits === false) {
     // Still a sample of the directory's clock: the hour-of-day shape holds for every business.
     const clock = localClock(outcome.at, timeZoneFor(country));

@@ -1,7 +1,8 @@
 /**
  * What the retry analyzer told staff about a job's submissions, read from
  * the coordinator's events in Postgres (`job_events`): the sentence for staff
- * on each stop (`submission_failed` / `submission_skipped`, `data.staffReason`)
+ * on each stop (`submission_failed` / `submission_skipped`, `staffReason` in the
+ * staff-only `job_event_staff_notes`, migration 0013)
  * and each retry's decision (`submission_retrying`, `data.retry`). Read as the
  * signed-in user under RLS, so only staff see other customers' events.
  * Returns null when the job is not visible (unknown, or not the user's).
@@ -40,10 +41,11 @@ export async function staffJobNotes(db: Database, user: AuthUser, jobId: string)
     const job = await tx.execute<{ id: string }>(sql`select id from jobs where id = ${jobId}`);
     if (job.rows.length !== 1) return null;
     const events = await tx.execute<EventRow>(sql`
-      select e.submission_id, e.kind, e.data, e.dedupe_key, e.created_at
+      select e.submission_id, e.kind, e.data || coalesce(n.data, '{}'::jsonb) as data, e.dedupe_key, e.created_at
       from job_events e
+      left join job_event_staff_notes n on n.job_event_id = e.id
       where e.job_id = ${jobId} and e.submission_id is not null
-        and ((e.kind in ('submission_failed', 'submission_skipped') and e.data ? 'staffReason')
+        and ((e.kind in ('submission_failed', 'submission_skipped') and n.data ? 'staffReason')
              or (e.kind = 'submission_retrying' and e.data ? 'retry'))
       order by e.created_at, e.id`);
     return events.rows;

@@ -36,6 +36,10 @@ export interface OpsMetricsSnapshot {
   browserSessionsInUse: number;
   /** Outbox rows not yet in Postgres, over active jobs, as their coordinators last reported. */
   outboxBacklog: number;
+  /** Jobs whose outbox has failed OUTBOX_ALERT_AFTER times in a row and not written since. */
+  outboxFailingJobs: number;
+  /** Such alerts raised since OpsMonitor's storage began. */
+  outboxAlertsTotal: number;
   reportsAppliedTotal: number;
   retriesTotal: number;
   /** Captcha solver calls by the browser worker, by result. */

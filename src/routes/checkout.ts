@@ -19,7 +19,7 @@ import { createLocalSession, deliverLocalEvent, getLocalSession, localSessionEve
 import { localPageCsp, localPageHtml } from "../billing/local-checkout-page";
 import { maybeStartJob } from "../billing/readiness";
 import { readCheckoutSession } from "../billing/session";
-import { checkoutMode, isLocalCheckout, localCheckoutPageUrl } from "../billing/stripe";
+import { checkoutMode, isLiveMode, isLocalCheckout, localCheckoutPageUrl } from "../billing/stripe";
 import { jobs, orders } from "../db/schema";
 import { formRequest, jsonRequest } from "../http/body";
 import { ApiError } from "../http/errors";
@@ -100,6 +100,7 @@ const checkoutStatus = createRoute({
     200: { description: "Pending until paid and fulfilled", content: { "application/json": { schema: CheckoutStatus } } },
     400: errorResponses[400],
     402: jsonError("The payment failed"),
+    409: jsonError("The payment does not match the plan's price or our payment mode: not fulfilled, staff look at it"),
     404: jsonError("No such Checkout Session (or not a DirectoryBolt one)"),
     502: jsonError("Stripe did not answer"),
   },
@@ -182,7 +183,11 @@ export const checkout = newApiApp()
       if (session.status !== "complete") {
         return c.json({ status: "pending" as const, jobId: null, plan, directories: PLANS[plan].directories }, 200);
       }
-      const result = await fulfilCheckoutSession(db, { catalog: catalogOf(c.env) }, session);
+      const result = await fulfilCheckoutSession(db, { catalog: catalogOf(c.env), livemode: isLiveMode(c.env) }, session);
+      if (result.status === "refused") {
+        log("error", "stripe session refused", { sessionId, reason: result.reason });
+        throw new ApiError(409, "payment_mismatch", "This payment does not match the plan; our staff will look at it");
+      }
       if (result.status === "fulfilled") {
         if (result.created) await maybeStartJob(c.env, db, result.jobId, { defer: (p) => runAfterResponse(c, p, "startJob") });
         return c.json({ status: "fulfilled" as const, jobId: result.jobId, plan: result.plan, directories: result.directories }, 200);

@@ -42,7 +42,7 @@ async function readPostgres(env: Env): Promise<PostgresFigures> {
       "select status, failure_class, count(*)::int as n from directory_submissions group by status, failure_class",
     );
     const stripeEvents = await conn.client.query<{ type: string; result: string; n: number }>(
-      "select type, case when processed_at is null then 'unprocessed' else 'processed' end as result, count(*)::int as n from stripe_events group by 1, 2",
+      "select type, case when processed_at is null then 'unprocessed' when refusal is not null then 'refused' else 'processed' end as result, count(*)::int as n from stripe_events group by 1, 2",
     );
     const notifications = await conn.client.query<{ kind: string; status: string; n: number }>("select kind, status, count(*)::int as n from notifications group by 1, 2");
     const webhookDeliveries = await conn.client.query<{ status: string; n: number }>("select status, count(*)::int as n from webhook_deliveries group by 1");
@@ -106,7 +106,7 @@ export function renderMetrics(pg: PostgresFigures | null, ops: OpsMetricsSnapsho
     out.metric(
       "directorybolt_stripe_webhook_events_total",
       "counter",
-      "Stripe webhook events recorded, by event type and result (processed, or recorded but not processed).",
+      "Stripe webhook events recorded, by event type and result (processed; refused: a session not matching its plan or our mode, for staff; or recorded but not processed).",
       [...events.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([key, value]) => {
@@ -157,6 +157,12 @@ export function renderMetrics(pg: PostgresFigures | null, ops: OpsMetricsSnapsho
       ])
       .metric("directorybolt_coordinator_outbox_backlog", "gauge", "Changes held in coordinators' outboxes, not yet written to Postgres, as last reported (OpsMonitor).", [
         { value: ops.outboxBacklog },
+      ])
+      .metric("directorybolt_coordinator_outbox_failing_jobs", "gauge", "Jobs whose coordinator has failed to write to Postgres several times in a row and not written since: an alert (OpsMonitor).", [
+        { value: ops.outboxFailingJobs },
+      ])
+      .metric("directorybolt_coordinator_outbox_alerts_total", "counter", "Alerts raised for a coordinator's Postgres writes failing several times in a row (OpsMonitor).", [
+        { value: ops.outboxAlertsTotal },
       ])
       .metric("directorybolt_reports_applied_total", "counter", "Worker reports applied by coordinators (OpsMonitor).", [{ value: ops.reportsAppliedTotal }])
       .metric("directorybolt_submission_retries_total", "counter", "Failed attempts sent back to the queue with backoff (OpsMonitor).", [{ value: ops.retriesTotal }])

@@ -136,7 +136,8 @@ staffJobs
   })
   .openapi(pause, async (c) => {
     const { id } = c.req.valid("param");
-    return c.json(await coordinatorFor(c.env, id).pause(`paused by staff (${c.get("user").email ?? c.get("user").userId})`), 200);
+    // The customer reads the reason; who paused is for staff only (the event's staff notes).
+    return c.json(await coordinatorFor(c.env, id).pause("paused by staff", c.get("user").email ?? c.get("user").userId), 200);
   })
   .openapi(resume, async (c) => {
     const { id } = c.req.valid("param");

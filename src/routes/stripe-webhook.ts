@@ -9,7 +9,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { catalogOf } from "../billing/fulfilment";
 import { maybeStartJob } from "../billing/readiness";
 import { cancelJob } from "../billing/start-job";
-import { Stripe, verifyStripeEvent } from "../billing/stripe";
+import { Stripe, isLiveMode, verifyStripeEvent } from "../billing/stripe";
 import { processStripeEvent, type ProcessedEvent } from "../billing/webhook";
 import { ApiError } from "../http/errors";
 import { log } from "../../core/log";
@@ -88,7 +88,7 @@ export const stripeWebhook = newApiApp().openapi(receiveEvent, async (c) => {
 
   const started = performance.now();
   const processed = await withDatabase(c.env, async ({ db }) => {
-    const result = await processStripeEvent(db, catalogOf(c.env), event);
+    const result = await processStripeEvent(db, { catalog: catalogOf(c.env), livemode: isLiveMode(c.env) }, event);
     // After the commit: readiness (one query), then the coordinator call
     // after the response.
     const outcome = result.outcome;

@@ -217,7 +217,8 @@ describe("queue consumer", () => {
     const summary = await consumeBatch(batch.list, { ...deps(coordinator, async () => ({ ok: true, browser: dead, release: never })), browserCallMs: fast });
     expect(summary).toMatchObject({ failed: 1 });
     expect(batch.log[0]).toMatchObject({ acked: true });
-    expect(coordinator.tasks.get(task.submissionId)!.reports[0]).toMatchObject({ outcome: "failed", failureClass: "transient" });
+    // Our failure, not the directory's: its statistics leave it out (issue 22).
+    expect(coordinator.tasks.get(task.submissionId)!.reports[0]).toMatchObject({ outcome: "failed", failureClass: "transient", infrastructure: true });
   });
 
   it("brings back the tasks of a browser killed mid-batch, and the job completes", async () => {

@@ -77,6 +77,22 @@ async function statsFor(ids: string[]) {
 }
 
 describe("submission intelligence in the coordinator", () => {
+  it("leaves a worker's own failures (browser lost, engine error) out of the directory's statistics, and still retries them", async () => {
+    const dirs = await seedDirectories(0, 2);
+    const job = await seedJobOn(dirs.bad);
+    const released: TaskMessage[] = [];
+    await captureReleases(job.jobId, released);
+    await stubFor(job.jobId).start(job.jobId);
+    await consume(job.jobId, released, (m) =>
+      m.attempt < 3 ? { outcome: "failed", failureClass: "transient", reason: "the browser session was lost", infrastructure: true } : { outcome: "submitted" },
+    );
+    expect(await stubFor(job.jobId).progress()).toMatchObject({ status: "completed", submitted: 2 });
+    await settled(job.jobId);
+    const stats = await statsFor(dirs.bad);
+    // Only the third attempt, the directory's own answer, is counted.
+    for (const id of dirs.bad) expect(stats.get(id)).toMatchObject({ attempts: 1, accepted: 1, consecutive_failures: 0 });
+  });
+
   it("counts every reported outcome once, and releases the next job by what it learned", async () => {
     const dirs = await seedDirectories(4, 4);
     const bad = new Set(dirs.bad);

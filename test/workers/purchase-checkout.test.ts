@@ -285,4 +285,14 @@ describe("GET /api/checkout/:sessionId with Stripe", () => {
     expect(failed.status).toBe(402);
     expect(await failed.json()).toMatchObject({ error: { code: "payment_failed" } });
   });
+
+  it("answers 409 payment_mismatch for a paid session whose amount is not the plan's price, and fulfils nothing", async () => {
+    standIn = installStripeStandIn();
+    const cheap = checkoutSession({ plan: "enterprise", amount: 100 });
+    standIn.sessions.set(cheap.id, cheap);
+    const res = await fetchWith(STRIPE, `/api/checkout/${cheap.id}`);
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: { code: "payment_mismatch" } });
+    expect(await count("select 1 from orders where stripe_checkout_session_id = $1", [cheap.id])).toBe(0);
+  });
 });

@@ -275,6 +275,40 @@ describe("fulfilment from checkout.session.completed", () => {
     }
   });
 
+  it("does not fulfil a paid session whose amount, currency or mode does not match the plan: 200 (no retries), recorded for staff, nothing else written", async () => {
+    const cases = [
+      { why: /amount/, session: (email: string) => checkoutSession({ plan: "growth", email, amount: PLANS.starter.priceCents }) },
+      { why: /currency/, session: (email: string) => checkoutSession({ plan: "starter", email, currency: "eur" }) },
+      { why: /live mode/, session: (email: string) => ({ ...checkoutSession({ plan: "starter", email }), livemode: true }) },
+    ];
+    for (const c of cases) {
+      const email = `${uniq("mismatch")}@example.com`;
+      const session = c.session(email);
+      const event = stripeEvent("checkout.session.completed", session);
+      const res = await deliver(event);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ duplicate: false, outcome: "refused" });
+      expect(await footprint(event.id, session.id, email)).toEqual({ ...NOTHING, events: 1 });
+      const [recorded] = await query<{ refusal: string | null; processed_at: Date | null }>("select refusal, processed_at from stripe_events where id = $1", [event.id]);
+      expect(recorded!.refusal).toMatch(c.why);
+      expect(recorded!.processed_at).not.toBeNull();
+      // Stripe's retry of the same event is a no-op.
+      expect(await (await deliver(event)).json()).toMatchObject({ duplicate: true });
+    }
+    // A test-mode session under a live key is refused too.
+    const email = `${uniq("mismatch")}@example.com`;
+    const session = checkoutSession({ plan: "starter", email });
+    const event = stripeEvent("checkout.session.completed", session);
+    const payload = JSON.stringify(event);
+    const res = await fetchWith({ STRIPE_SECRET_KEY: "sk_live_standin" }, "/api/webhooks/stripe", {
+      method: "POST",
+      headers: { "content-type": "application/json", "stripe-signature": await signature(payload) },
+      body: payload,
+    });
+    expect(await res.json()).toMatchObject({ outcome: "refused" });
+    expect(await footprint(event.id, session.id, email)).toEqual({ ...NOTHING, events: 1 });
+  });
+
   it("answers 200 to event types it does not handle, and records them once", async () => {
     const event = stripeEvent("customer.created", { id: `cus_${uniq()}`, object: "customer" });
     expect(await (await deliver(event)).json()).toEqual({ received: true, eventId: event.id, duplicate: false, outcome: "ignored" });

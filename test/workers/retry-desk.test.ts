@@ -33,7 +33,8 @@ describe("the retry analyzer in the coordinator", () => {
 
     await settled(jobId);
     const [event] = await query<{ data: { staffReason: string; outcome: { attempt: number; failureClass: string } } }>(
-      "select data from job_events where submission_id = $1 and kind = 'submission_failed'",
+      // The staff reason is in the staff-only notes, beside the event customers read (migration 0013).
+      "select e.data || n.data as data from job_events e join job_event_staff_notes n on n.job_event_id = e.id where e.submission_id = $1 and e.kind = 'submission_failed'",
       [submissionId],
     );
     expect(event!.data.outcome).toMatchObject({ attempt: 2, failureClass: "validation" });
@@ -91,5 +92,21 @@ describe("the retry analyzer in the coordinator", () => {
     expect((await next()).attempt).toBe(4);
     await stub.report({ jobId, submissionId, attempt: 4, outcome: "failed", failureClass: "transient", reason: "HTTP 502", httpStatus: 502 });
     expect((await stub.snapshot()).submissions.find((s) => s.submissionId === submissionId)!).toMatchObject({ status: "failed" });
+  });
+
+  it("does not count our own failures (browser lost, engine error) in the directory's history: they never make it look down", async () => {
+    const { jobId, submissionId, stub, next } = await startOneTask(async (directoryId) => {
+      await query("insert into directory_stats (directory_id, attempts, accepted, consecutive_failures) values ($1, 7, 0, 7)", [directoryId]);
+    });
+    // 7 in a row already: one more counted failure would stop the next temporary error.
+    for (const attempt of [1, 2, 3]) {
+      expect((await next()).attempt).toBe(attempt);
+      await stub.report({ jobId, submissionId, attempt, outcome: "failed", failureClass: "transient", reason: "the browser session was lost", infrastructure: true });
+      // Retried: back in the queue (a retry due within a minute is released at once, with a delay).
+      expect((await stub.snapshot()).submissions.find((s) => s.submissionId === submissionId)!.status).toMatch(/^(retrying|queued)$/);
+    }
+    expect((await next()).attempt).toBe(4);
+    await stub.report({ jobId, submissionId, attempt: 4, outcome: "submitted" });
+    expect((await stub.snapshot()).submissions.find((s) => s.submissionId === submissionId)!).toMatchObject({ status: "submitted" });
   });
 });

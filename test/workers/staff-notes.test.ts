@@ -7,7 +7,8 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { StaffJobNotes } from "../../core/protocol/staff";
 import { headersOf, newPeople } from "./support/actors";
-import { expireTimers, settled, startOneTask } from "./support/coordinator-harness";
+import { expireTimers, settled, startOneTask, stubFor } from "./support/coordinator-harness";
+import { query } from "./support/purchase";
 import { seedJob } from "./support/seed";
 
 const PHONE_REFUSED = 'the directory refused a field: Phone (tel) — "Phone: enter the number without the country code (national format)."';
@@ -31,6 +32,26 @@ describe("GET /api/staff/jobs/:id/notes", () => {
     expect(staff.status).toBe(200);
     // Nothing has failed yet: no notes.
     expect(await staff.json()).toEqual({ jobId: job.jobId, submissions: [] });
+  });
+
+  it("a staff pause tells the customer 'paused by staff', never the staff member's e-mail; staff read who it was", async () => {
+    const job = await startOneTask();
+    const people = newPeople(job.userId);
+    const res = await exports.default.fetch(`http://localhost/api/staff/jobs/${job.jobId}/pause`, { method: "POST", headers: await headersOf("staff", people) });
+    expect(res.status).toBe(200);
+    const staffEmail = `staff-${people.staffUser}@example.com`;
+    expect(await stubFor(job.jobId).progress()).toMatchObject({ status: "paused", statusReason: "paused by staff" });
+    expect(JSON.stringify((await stubFor(job.jobId).snapshot()).activity)).not.toContain(staffEmail);
+    await settled(job.jobId);
+    // Everything the customer's rows hold in Postgres.
+    const rows = await query("select j.status_reason, e.message, e.data from jobs j join job_events e on e.job_id = j.id where j.id = $1", [job.jobId]);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rows)).not.toContain(staffEmail);
+    const staffOnly = await query<{ data: { staffBy?: string } }>(
+      "select n.data from job_event_staff_notes n join job_events e on e.id = n.job_event_id where e.job_id = $1 and e.kind = 'job_paused'",
+      [job.jobId],
+    );
+    expect(staffOnly.map((r) => r.data.staffBy)).toEqual([staffEmail]);
   });
 
   it("answers 400 for a bad id and 404 for a job that does not exist", async () => {
@@ -75,6 +96,10 @@ describe("GET /api/staff/jobs/:id/notes", () => {
       { attempt: 2, why: "fix", fixes: [{ field: "tel", want: "national" }] },
     ]);
     expect(Date.parse(sub!.retries[0]!.at)).toBeLessThanOrEqual(Date.parse(sub!.retries[1]!.at));
+    // The customer's own event rows never hold it: it lives in the staff-only notes (migration 0013).
+    const customerRows = await query<{ data: object }>("select data from job_events where job_id = $1", [jobId]);
+    expect(JSON.stringify(customerRows)).not.toContain("staffReason");
+    expect(await query("select 1 from job_event_staff_notes where job_id = $1", [jobId])).toHaveLength(1);
   });
 
   it("keeps the latest stop when staff retry a stopped submission and it stops again", async () => {

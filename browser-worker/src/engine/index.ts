@@ -234,7 +234,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
     return fail("transient", `the form went on for more than ${MAX_PAGES} pages`);
   } catch (err) {
     if (isBrowserLoss(err)) throw err;
-    return fail("transient", `engine error: ${String((err as Error)?.message ?? err)}`);
+    return fail("transient", `engine error: ${String((err as Error)?.message ?? err)}`, { infrastructure: true });
   } finally {
     page.off?.("dialog", onDialog);
   }

@@ -30,6 +30,8 @@ export interface EngineResult {
   httpStatus?: number;
   /** What became of a captcha: none_seen, solved, unsolved (solver failed or absent), refused (the directory refused a solved answer). */
   captcha?: CaptchaOutcome;
+  /** The failure was ours (the engine crashed, the browser was lost), not the directory's: reported as `infrastructure`. */
+  infrastructure?: boolean;
 }
 
 export interface CaptchaSolver {

@@ -156,6 +156,26 @@ describe("PerformanceFeedbackLoop", () => {
     expect((await statsOf(dir))!.flagReason).toContain("deactivated automatically: 5 failed submissions in a row");
   });
 
+  it("never flags or deactivates a directory for our own failures (browser session lost, engine error); they are kept as recent failures only", async () => {
+    const policy = { ...DEFAULT_FEEDBACK_POLICY, flagAfterConsecutive: 2, deactivateAfterConsecutive: 3 };
+    const first = await seed(1);
+    const dir = first.directoryIds[0]!;
+    const jobs = [first, ...(await Promise.all([1, 2, 3, 4, 5].map(() => seed(0, { reuse: [dir] }))))];
+    for (const [i, job] of jobs.entries()) {
+      const reason = i % 2 ? "the browser session was lost" : "engine error: Target closed";
+      const data = outcomeData({ attempt: 1, accepted: false, failureClass: "transient", reason, infrastructure: true });
+      await write(conn.db, [eventRow(job.submissionIds[0]!, 1, "submission_retrying", data, Date.UTC(2026, 0, 5, 9, i))], policy);
+    }
+    const stats = await statsOf(dir);
+    const [d] = await conn.db.select({ isActive: t.directories.isActive }).from(t.directories).where(eq(t.directories.id, dir));
+    expect(d!.isActive).toBe(true);
+    expect(stats).toMatchObject({ attempts: 0, consecutiveFailures: 0, flaggedAt: null, deactivatedAt: null });
+    expect((stats!.lastFailures as { reason: string }[])[0]!.reason).toContain("the browser session was lost");
+    // The directory's own refusals still count after them.
+    for (const job of jobs.slice(0, 3)) await write(conn.db, [refused(job.submissionIds[0]!, 2, "blocked")], policy);
+    expect(await statsOf(dir)).toMatchObject({ attempts: 3, consecutiveFailures: 3 });
+  });
+
   it("serialises two jobs reporting on one directory at once: no update is lost", async () => {
     const first = await seed(1);
     const dir = first.directoryIds[0]!;
