@@ -5,13 +5,11 @@
  * and is rolled back, so tests sharing the database never see each other's
  * catalogs.
  */
-import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { categoriesOf, servesCategories } from "../../core/catalog/categories";
 import { countryLanguages } from "../../core/catalog/languages";
-import { PLAN_IDS, PLANS, type PlanId } from "../../core/plans";
+import { PLAN_IDS, type PlanId } from "../../core/plans";
 import { fulfilCheckoutSession } from "../../src/billing/fulfilment";
 import { businessFit, detectLanguage } from "../../src/catalog/business-fit";
 import { fitJobToBusiness } from "../../src/catalog/fit-job";
@@ -19,6 +17,7 @@ import { previewAvailability } from "../../src/catalog/preview";
 import type { Connection } from "../../src/db/client";
 import type { Transaction } from "../../src/db/rls";
 import * as t from "../../src/db/schema";
+import { checkoutSession } from "../support/stripe";
 import { openDatabase, uniq } from "./support";
 
 describe("the category taxonomy", () => {
@@ -130,24 +129,6 @@ async function seedCatalog(tx: Transaction, tag: string): Promise<void> {
   await tx.insert(t.directories).values(rows);
 }
 
-/** A paid Checkout Session as Stripe sends it (the fields fulfilment reads). */
-function paidSession(plan: PlanId, email: string, country: string): Stripe.Checkout.Session {
-  return {
-    object: "checkout.session",
-    id: `cs_test_${randomUUID().replaceAll("-", "")}`,
-    mode: "payment",
-    status: "complete",
-    payment_status: "paid",
-    metadata: { plan },
-    customer_email: email,
-    customer_details: { email, name: "Buyer", address: { country, city: null, line1: null, line2: null, postal_code: null, state: null } },
-    customer: null,
-    payment_intent: `pi_${randomUUID().slice(0, 12)}`,
-    amount_total: PLANS[plan].priceCents,
-    currency: "usd",
-  } as unknown as Stripe.Checkout.Session;
-}
-
 /**
  * A whole order: paid through fulfilment, then the business profile saved,
  * then fitted, the step markJobReady takes the first time the job is ready
@@ -156,7 +137,7 @@ function paidSession(plan: PlanId, email: string, country: string): Stripe.Check
  */
 async function order(tx: Transaction, plan: PlanId, business: { country: string; region?: string; categories: string[]; longDescription?: string }) {
   const email = `${uniq("fit")}@example.com`;
-  const paid = await fulfilCheckoutSession(tx, { catalog: "live" }, paidSession(plan, email, business.country));
+  const paid = await fulfilCheckoutSession(tx, { catalog: "live", livemode: false }, checkoutSession({ plan, email, country: business.country }));
   if (paid.status !== "fulfilled") throw new Error(`not fulfilled: ${paid.status}`);
   await tx.insert(t.businessProfiles).values({
     customerId: paid.customerId,
@@ -235,7 +216,7 @@ describe("an order fitted to its business", () => {
     await isolated(async (tx) => {
       await seedCatalog(tx, uniq("staff"));
       const email = `${uniq("fit")}@example.com`;
-      const paid = await fulfilCheckoutSession(tx, { catalog: "live" }, paidSession("enterprise", email, "US"));
+      const paid = await fulfilCheckoutSession(tx, { catalog: "live", livemode: false }, checkoutSession({ plan: "enterprise", email, country: "US" }));
       if (paid.status !== "fulfilled") throw new Error(paid.status);
       await tx.insert(t.jobEvents).values({ jobId: paid.jobId, customerId: paid.customerId, kind: "directories_edited", message: "by staff", dedupeKey: `directories_edited:${paid.jobId}:x` });
       await tx.insert(t.businessProfiles).values({ customerId: paid.customerId, businessName: "Crumb", country: "US", categories: ["Bakery"] });
