@@ -8,6 +8,7 @@
  * screenshots what was found.
  */
 import { z } from "zod";
+import { isHttpUrl } from "../../core/url";
 import { decodeEntities } from "../../src/mail/links";
 
 export interface Schedule {
@@ -93,6 +94,7 @@ export async function lookupListing(fetcher: typeof fetch, target: { listingUrl:
     for (const m of html.matchAll(/<a\b[^>]*?href\s*=\s*("([^"]*)"|'([^']*)')[^>]*>([\s\S]*?)<\/a>/gi)) {
       if (textOf(m[4] ?? "") !== name) continue;
       const url = new URL(decodeEntities(m[2] ?? m[3] ?? ""), res.url || searchUrl).href;
+      if (!isHttpUrl(url)) continue;
       // The result must lead to a live page that shows the business.
       if ((await pageShowsName(fetcher, url, target.businessName)).ok) return { found: true, url };
     }

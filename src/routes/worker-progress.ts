@@ -7,7 +7,7 @@ import { requireWorkerToken } from "../auth/middleware";
 import { jsonRequest } from "../http/body";
 import { errorResponses, jsonAnswer, jsonError, newApiApp } from "../http/openapi";
 import { coordinatorFor, opsMonitor } from "../jobs/coordinator-client";
-import { FAILURE_CLASSES } from "../../core/protocol/tasks";
+import { FAILURE_CLASSES, listingUrlSchema } from "../../core/protocol/tasks";
 import { workerId } from "./worker-jobs";
 
 const uuid = z.string().uuid();
@@ -18,7 +18,7 @@ const ProgressEvent = z
     z.object({ event: z.literal("job_started"), ...base }),
     z.object({ event: z.literal("submission_started"), ...attemptRef }),
     z.object({ event: z.literal("directory_progress"), ...attemptRef, step: z.string().max(200).optional() }),
-    z.object({ event: z.literal("submission_succeeded"), ...attemptRef, listingUrl: z.string().url().optional(), evidenceKey: z.string().max(500).optional() }),
+    z.object({ event: z.literal("submission_succeeded"), ...attemptRef, listingUrl: listingUrlSchema.optional(), evidenceKey: z.string().max(500).optional() }),
     z.object({
       event: z.literal("submission_failed"),
       ...attemptRef,
