@@ -1,3 +1,4 @@
+import { csvExportCell } from "../../core/csv";
 import { listingState } from "../../core/listing-states";
 import type { SubmissionView } from "../../core/protocol/live";
 
@@ -15,16 +16,13 @@ export function eta(ms: number | null | undefined): string {
 
 export const label = (status: string) => status.replace(/_/g, " ");
 
-function cell(v: unknown): string {
-  const s = v == null ? "" : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function submissionsCsv(rows: SubmissionView[]): string {
   const head = ["directory", "state", "state_detail", "status", "attempt", "updated_at", "listing_url", "failure_class", "failure_reason", "submission_id"];
   const lines = rows.map((r) => {
     const state = listingState(r);
-    return [r.directoryName, state.label, state.detail, r.status, r.attempt, new Date(r.updatedAt).toISOString(), r.listingUrl, r.failureClass, r.failureReason, r.submissionId].map(cell).join(",");
+    return [r.directoryName, state.label, state.detail, r.status, r.attempt, new Date(r.updatedAt).toISOString(), r.listingUrl, r.failureClass, r.failureReason, r.submissionId]
+      .map(csvExportCell)
+      .join(",");
   });
   return [head.join(","), ...lines].join("\r\n") + "\r\n";
 }
