@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { SubmissionView } from "../../core/protocol/live";
 import { parseCsv } from "../../src/catalog/csv";
-import { submissionsCsv } from "../../ui/src/format";
+import { submissionsCsv } from "../../core/csv";
 
 const row = (o: Partial<SubmissionView>): SubmissionView => ({
   submissionId: crypto.randomUUID(),
