@@ -5,6 +5,7 @@
  * JSON 404s (the site's own paths never reach here: static assets answer them).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { refuseExampleSecrets } from "./config/example-secrets";
 import { errorBody, errorResponse } from "./http/errors";
 import { validationHook } from "./http/openapi";
 import { autobolt } from "./routes/autobolt";
@@ -32,6 +33,12 @@ import { workerJobs } from "./routes/worker-jobs";
 import { workerProgress } from "./routes/worker-progress";
 
 export const app = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: validationHook as never });
+
+// Not local, yet on the repository's example secrets: serve nothing.
+app.use("*", async (c, next) => {
+  refuseExampleSecrets(c.env);
+  await next();
+});
 
 app.route("/healthz", health);
 app.route("/readyz", readyz);
