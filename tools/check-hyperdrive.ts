@@ -10,7 +10,7 @@ import { checkHyperdriveCaching } from "./lib/hyperdrive-caching";
 
 const deploy = process.argv.includes("--deploy");
 const config = unstable_readConfig({ config: "wrangler.toml" });
-const bindings = config.hyperdrive.map((h) => ({ binding: h.binding, id: h.id }));
+const bindings = config.hyperdrive.map((h: { binding: string; id: string }) => ({ binding: h.binding, id: h.id }));
 if (bindings.length === 0) {
   console.error("[hyperdrive] wrangler.toml binds no Hyperdrive config");
   process.exit(1);

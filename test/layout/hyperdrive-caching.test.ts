@@ -39,6 +39,6 @@ describe("Hyperdrive query caching", () => {
 
   it("is the one binding the API Worker reaches Postgres through", () => {
     const config = unstable_readConfig({ config: "wrangler.toml" });
-    expect(config.hyperdrive.map((h) => h.binding)).toEqual(["HYPERDRIVE"]);
+    expect(config.hyperdrive.map((h: { binding: string }) => h.binding)).toEqual(["HYPERDRIVE"]);
   });
 });
