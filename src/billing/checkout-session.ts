@@ -59,8 +59,20 @@ export async function createStripeSession(env: Env, plan: PlanId, email: string,
   }
 }
 
-/** The session, from Stripe or the local stand-in; null when it does not exist. */
+/**
+ * Whether an id can be one of this deployment's sessions: Stripe gives
+ * `cs_test_` ids to test keys and `cs_live_` ids to live keys; the local
+ * stand-in gives `cs_local_`. Anything else is answered without asking Stripe.
+ */
+export function couldBeOurSession(env: Pick<Env, "STRIPE_SECRET_KEY" | "PUBLIC_URL">, sessionId: string): boolean {
+  if (checkoutMode(env) === "local") return sessionId.startsWith("cs_local_");
+  const live = /^[sr]k_live_/.test(env.STRIPE_SECRET_KEY);
+  return sessionId.startsWith(live ? "cs_live_" : "cs_test_");
+}
+
+/** The session, from Stripe or the local stand-in; null when it does not exist or cannot be ours. */
 export async function retrieveSession(env: Env, db: Database, sessionId: string): Promise<Stripe.Checkout.Session | null> {
+  if (!couldBeOurSession(env, sessionId)) return null;
   if (checkoutMode(env) === "local") {
     const row = await db.transaction((tx) => getLocalSession(tx, sessionId));
     return row ? localSessionObject(env, row) : null;
