@@ -53,7 +53,7 @@ devFaults.use("*", async (c, next) => {
   if (!faultInjectionEnabled(c.env) || !isLoopback(c.req.url)) throw new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
   await next();
 });
-devFaults.use("*", requireWorkerToken);
+devFaults.use("*", requireWorkerToken("faults"));
 
 devFaults
   .openapi(redeliver, async (c) => {

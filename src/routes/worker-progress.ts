@@ -37,12 +37,13 @@ const updateProgress = createRoute({
   summary: "A progress event of the original reporter",
   security: [{ worker: [] }],
   // Like reports, events quote the directory's page: a NUL is kept, and stored as U+FFFD by the coordinator.
-  middleware: [requireWorkerToken, ...jsonRequest({ nul: "keep" })],
+  middleware: [requireWorkerToken("tasks"), ...jsonRequest({ nul: "keep" })],
   request: { body: { required: true, content: { "application/json": { schema: ProgressEvent } } } },
   responses: {
     200: jsonAnswer("The coordinator's answer (`ok`, the job's progress, or the report's result)", z.looseObject({})),
     ...errorResponses,
     401: jsonError("A valid worker bearer token is required"),
+    403: jsonError("The worker token lacks the `tasks` scope"),
   },
 });
 
