@@ -168,6 +168,21 @@ export const stripeEvents = pgTable(
  * signed `checkout.session.completed` to the real webhook; the success page
  * reads the row as it would retrieve a session from Stripe.
  */
+/**
+ * The Checkout Sessions this deployment created on Stripe. The success
+ * page's poll asks Stripe only about these: an id anyone can make up would
+ * otherwise spend our Stripe rate limit.
+ */
+export const stripeCheckoutSessions = pgTable(
+  "stripe_checkout_sessions",
+  {
+    id: text("id").primaryKey(),
+    plan: text("plan").notNull(),
+    createdAt: createdAt(),
+  },
+  () => [staffReadPolicy("stripe_checkout_sessions")],
+).enableRLS();
+
 export const localCheckoutSessions = pgTable(
   "local_checkout_sessions",
   {

@@ -13,7 +13,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { eq } from "drizzle-orm";
-import { createStripeSession, retrieveSession } from "../billing/checkout-session";
+import { createStripeSession, recordStripeSession, retrieveSession } from "../billing/checkout-session";
 import { fulfilCheckoutSession, catalogOf } from "../billing/fulfilment";
 import { createLocalSession, deliverLocalEvent, getLocalSession, localSessionEvent, localSessionObject, payLocalSession } from "../billing/local-checkout";
 import { localPageCsp, localPageHtml } from "../billing/local-checkout-page";
@@ -156,7 +156,11 @@ export const checkout = newApiApp()
   .openapi(createCheckout, async (c) => {
     const { plan, email } = c.req.valid("json");
     const idempotencyKey = c.req.valid("header")["idempotency-key"];
-    if (checkoutMode(c.env) === "stripe") return c.json(await createStripeSession(c.env, plan, email, idempotencyKey), 200);
+    if (checkoutMode(c.env) === "stripe") {
+      const created = await createStripeSession(c.env, plan, email, idempotencyKey);
+      await withDatabase(c.env, ({ db }) => recordStripeSession(db, created.sessionId, plan));
+      return c.json(created, 200);
+    }
     if (!isLoopback(c.req.url)) throw new ApiError(503, "payments_not_configured", "Payments are not configured on this deployment");
     const { row } = await withDatabase(c.env, ({ db }) => db.transaction((tx) => createLocalSession(tx, { plan, email, idempotencyKey })));
     return c.json({ url: localCheckoutPageUrl(c.env, row.id), sessionId: row.id }, 200);

@@ -290,7 +290,14 @@ describe("GET /api/checkout/:sessionId with Stripe", () => {
     expect((await fetchWith(STRIPE, `/api/checkout/cs_test_${uniq()}`)).status).toBe(404);
     const foreign = checkoutSession({ plan: null });
     standIn.sessions.set(foreign.id, foreign);
+    // Not created here: Stripe is not even asked.
+    const asked = standIn.requests.length;
     expect((await fetchWith(STRIPE, `/api/checkout/${foreign.id}`)).status).toBe(404);
+    expect(standIn.requests.length).toBe(asked);
+    // Known here (as if created by this deployment) but not a DirectoryBolt purchase: still a 404.
+    await query("insert into stripe_checkout_sessions (id, plan) values ($1, 'starter')", [foreign.id]);
+    expect((await fetchWith(STRIPE, `/api/checkout/${foreign.id}`)).status).toBe(404);
+    expect(standIn.requests.length).toBe(asked + 1);
     expect(await count("select 1 from orders where stripe_checkout_session_id = $1", [foreign.id])).toBe(0);
 
     const unpaid = checkoutSession({ plan: "starter", paymentStatus: "unpaid" });
