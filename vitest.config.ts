@@ -23,6 +23,14 @@ export function workersPlugin() {
     wrangler: { configPath: "./wrangler.toml" },
     miniflare: {
       hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
+      // The suites call the public routes far more often than a client may
+      // (every test shares one client); test/workers/rate-limit.test.ts uses
+      // the tight limiter to see a 429.
+      ratelimits: {
+        PUBLIC_RATE_LIMIT: { namespace_id: "2201", simple: { limit: 1_000_000, period: 60 } },
+        CHECKOUT_RATE_LIMIT: { namespace_id: "2202", simple: { limit: 1_000_000, period: 60 } },
+        TIGHT_RATE_LIMIT: { namespace_id: "9901", simple: { limit: 3, period: 60 } },
+      },
       bindings: { ...devVars(".dev.vars.example"), DIRECTORY_CATALOG: "sandbox" },
     },
   }));

@@ -5,6 +5,7 @@
  * the work is; this says what it means for the customer.
  */
 import type { SubmissionStatus } from "./statuses";
+import { safeHref } from "./url";
 
 export const LISTING_STATES = ["queued", "working", "staff", "submitted", "awaiting_approval", "needs_action", "live", "failed", "skipped"] as const;
 export type ListingState = (typeof LISTING_STATES)[number];
@@ -69,7 +70,7 @@ function describeState(v: ListingStateInput): { state: ListingState; detail: str
 
 export function listingState(v: ListingStateInput): ListingStateText {
   const { state, detail } = describeState(v);
-  return { state, label: LISTING_STATE_LABELS[state], detail, listingUrl: state === "live" ? v.listingUrl : null };
+  return { state, label: LISTING_STATE_LABELS[state], detail, listingUrl: state === "live" ? safeHref(v.listingUrl) : null };
 }
 
 /** How many directories are in each state, and how many listings are live. */

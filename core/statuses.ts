@@ -31,3 +31,10 @@ export const LISTING_COSTS = ["free", "paid", "freemium", "unknown"] as const;
 export const DIRECTORY_SCOPES = ["general", "niche", "aggregator", "search-engine", "social", "maps"] as const;
 
 export const WORKER_KINDS = ["cloudflare", "external"] as const;
+/**
+ * What an external worker's token may do: `tasks` leases and reports tasks
+ * (the worker HTTP API), `faults` drives the fault-injection hooks of
+ * `npm run test:faults` (local only).
+ */
+export const WORKER_TOKEN_SCOPES = ["tasks", "faults"] as const;
+export type WorkerTokenScope = (typeof WORKER_TOKEN_SCOPES)[number];

@@ -50,6 +50,7 @@ import { SocketHub } from "./socket-hub";
 import type { OpsStats } from "../src/observability/ops-stats";
 import { log } from "../core/log";
 import { opsMonitorStub, type CoordinatorRpc } from "../core/rpc";
+import { safeHref } from "../core/url";
 import { CoordinatorFaults, requireFaultInjection } from "./coordinator/faults";
 import { faultInjectionEnabled } from "../src/jobs/fault-injection";
 
@@ -543,7 +544,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       this.store.updateTask(task.submission_id, {
         status,
         lease_expires_at: null,
-        listing_url: report.listingUrl ?? task.listing_url,
+        // The RPC is typed, not validated: a non-http(s) URL is never stored.
+        listing_url: safeHref(report.listingUrl) ?? task.listing_url,
         evidence_key: report.evidenceKey ?? task.evidence_key,
         failure_class: null,
         failure_reason: null,

@@ -5,7 +5,9 @@
  * JSON 404s (the site's own paths never reach here: static assets answer them).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { refuseExampleSecrets } from "./config/example-secrets";
 import { errorBody, errorResponse } from "./http/errors";
+import { rateLimit } from "./http/rate-limit";
 import { validationHook } from "./http/openapi";
 import { autobolt } from "./routes/autobolt";
 import { business } from "./routes/business";
@@ -33,6 +35,17 @@ import { workerJobs } from "./routes/worker-jobs";
 import { workerProgress } from "./routes/worker-progress";
 
 export const app = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: validationHook as never });
+
+// Not local, yet on the repository's example secrets: serve nothing.
+app.use("*", async (c, next) => {
+  refuseExampleSecrets(c.env);
+  await next();
+});
+
+// Routes anyone may call without signing in, limited per client (the Stripe
+// webhook is not here: it is signed, and Stripe retries what we refuse).
+for (const path of ["/api/checkout", "/api/checkout/*"]) app.use(path, rateLimit("CHECKOUT_RATE_LIMIT", "checkout"));
+for (const path of ["/healthz", "/readyz", "/api/plans", "/api/config", "/api/openapi.json", "/api/auth/*"]) app.use(path, rateLimit("PUBLIC_RATE_LIMIT", "public"));
 
 app.route("/healthz", health);
 app.route("/readyz", readyz);

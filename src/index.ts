@@ -4,6 +4,7 @@
  * and the Durable Object classes the runtime instantiates by name.
  */
 import { app } from "./app";
+import { refuseExampleSecrets } from "./config/example-secrets";
 import { handleInboundMail } from "./mail/inbound";
 import { handleDeadLetters } from "./queues/dead-letter";
 import { runScheduled } from "./scheduled";
@@ -15,15 +16,18 @@ export { OpsMonitor } from "../durable-objects/ops-monitor";
 export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
+    refuseExampleSecrets(env);
     if (batch.queue.startsWith("directory-tasks-dlq")) return handleDeadLetters(batch, env);
     // This Worker consumes no other queue; leave the messages where they are.
     batch.retryAll({ delaySeconds: 60 });
   },
   /** Verification mailboxes (Email Routing): src/mail/inbound.ts. */
   async email(message: ForwardableEmailMessage, env: Env, _ctx: ExecutionContext): Promise<void> {
+    refuseExampleSecrets(env);
     await handleInboundMail(message, env);
   },
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    refuseExampleSecrets(env);
     ctx.waitUntil(
       runScheduled(env).then(
         () => undefined,

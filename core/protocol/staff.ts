@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { SubmissionStatus } from "../statuses";
-import type { ValueFix } from "./tasks";
+import { listingUrlSchema, type ValueFix } from "./tasks";
 
 /** One mail of the verification mailboxes, as the staff inbox lists it (`GET /api/staff/mail`). */
 export interface InboundMailView {
@@ -40,12 +40,7 @@ export const staffOutcomeSchema = z.discriminatedUnion("outcome", [
   }),
   z.object({
     outcome: z.literal("approved"),
-    listingUrl: z
-      .string()
-      .trim()
-      .url()
-      .max(2000)
-      .refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL"),
+    listingUrl: listingUrlSchema,
     note: optionalLine(1000),
   }),
   z.object({ outcome: z.literal("failed"), reason: z.string().trim().min(3).max(500), note: optionalLine(1000) }),

@@ -6,9 +6,13 @@
 import { z } from "zod";
 import type { ListingProfile } from "../listing/profile";
 import type { SubmissionStatus } from "../statuses";
+import { isHttpUrl } from "../url";
 import { FIELD_TYPES } from "../vocabulary";
 
 const uuid = z.string().uuid();
+
+/** A listing's public URL as a worker or staff reports it: http(s) only (core/url.ts). */
+export const listingUrlSchema = z.string().trim().url().max(2000).refine(isHttpUrl, "must be an http(s) URL");
 
 /**
  * What a browser task does: `submit` fills the directory's form (the default
@@ -75,7 +79,7 @@ export const taskReportSchema = z
     outcome: z.enum(["submitted", "awaiting_verification", "approved", "failed"]),
     failureClass: z.enum(FAILURE_CLASSES).optional(),
     reason: z.string().max(2000).optional(),
-    listingUrl: z.string().url().max(2000).optional(),
+    listingUrl: listingUrlSchema.optional(),
     evidenceKey: z.string().max(500).optional(),
     /** From a 429's Retry-After, for rate_limited failures. */
     retryAfterSeconds: z.number().int().min(0).max(43_200).optional(),

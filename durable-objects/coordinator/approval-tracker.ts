@@ -10,6 +10,7 @@
  * own registrable domain, are opened a look.
  */
 import { z } from "zod";
+import { isHttpUrl } from "../../core/url";
 import { decodeEntities } from "../../src/mail/links";
 import { httpHost, sameSite } from "../../core/domains";
 import { boundedGet } from "./bounded-fetch";
@@ -98,6 +99,7 @@ export async function lookupListing(fetcher: typeof fetch, target: { listingUrl:
     for (const m of search.body.matchAll(/<a\b[^>]*?href\s*=\s*("([^"]*)"|'([^']*)')[^>]*>([\s\S]*?)<\/a>/gi)) {
       if (textOf(m[4] ?? "") !== name) continue;
       const url = new URL(decodeEntities(m[2] ?? m[3] ?? ""), search.url).href;
+      if (!isHttpUrl(url)) continue;
       // A result elsewhere (anyone's page naming the business) is not the directory's listing.
       if (!sameSite(httpHost(url), httpHost(search.url))) continue;
       if (opened >= MAX_RESULTS_OPENED) return { found: false, detail: `more than ${MAX_RESULTS_OPENED} results named like the business, none live` };

@@ -6,7 +6,11 @@
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../http/errors";
 import { secretsEqual } from "./constant-time";
+import type { WorkerTokenScope } from "../../core/statuses";
+import { isLoopback } from "../billing/stripe";
+import { withDatabase } from "../http/per-request";
 import { verifyUserToken, type AuthUser } from "./user-token";
+import { WORKER_TOKEN_PREFIX, findWorkerToken } from "./worker-tokens";
 
 export type AuthVariables = { user: AuthUser };
 
@@ -30,10 +34,18 @@ export const requireStaff = createMiddleware<{ Bindings: Env; Variables: AuthVar
   await next();
 });
 
-export const requireWorkerToken = createMiddleware<{ Bindings: Env }>(async (c, next) => {
-  const token = bearer(c.req.header("authorization"));
-  if (!token || !(await secretsEqual(token, c.env.WORKER_API_TOKEN))) {
-    throw new ApiError(401, "invalid_worker_token", "A valid worker bearer token is required");
-  }
-  await next();
-});
+/**
+ * An external worker's own token (src/auth/worker-tokens.ts) carrying
+ * `scope`. WORKER_API_TOKEN is the local stack's and the tests' worker token:
+ * honoured only on a loopback PUBLIC_URL, never by a deployment.
+ */
+export function requireWorkerToken(scope: WorkerTokenScope) {
+  return createMiddleware<{ Bindings: Env }>(async (c, next) => {
+    const token = bearer(c.req.header("authorization"));
+    if (token && isLoopback(c.env.PUBLIC_URL) && (await secretsEqual(token, c.env.WORKER_API_TOKEN ?? ""))) return next();
+    const worker = token?.startsWith(WORKER_TOKEN_PREFIX) ? await withDatabase(c.env, ({ db }) => findWorkerToken(db, token)) : null;
+    if (!worker) throw new ApiError(401, "invalid_worker_token", "A valid worker bearer token is required");
+    if (!worker.scopes.includes(scope)) throw new ApiError(403, "insufficient_scope", `This worker token lacks the "${scope}" scope`);
+    await next();
+  });
+}

@@ -4,14 +4,17 @@
  * the legacy secret, with HS256 and SUPABASE_JWT_SECRET; the token's own header
  * says which, and only those two paths exist (never "none"). With SUPABASE_URL
  * set, the issuer must be that project's `/auth/v1`; without it (local
- * development), HS256 tokens the app signs itself are accepted. Staff carry
- * app_metadata.role = "staff".
+ * development), only HS256 tokens the app signs itself (issuer LOCAL_ISSUER)
+ * are accepted. Every token must carry `exp`: a token without one would be
+ * good forever. Staff carry app_metadata.role = "staff".
  */
 import { SignJWT, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from "jose";
+import { ApiError } from "../http/errors";
 
 export interface AuthEnv {
   SUPABASE_JWT_SECRET: string;
   SUPABASE_URL?: string;
+  SUPABASE_ANON_KEY?: string;
 }
 
 export interface AuthUser {
@@ -20,7 +23,17 @@ export interface AuthUser {
   staff: boolean;
   /** The verified claims, for RLS (src/db/rls.ts). */
   claims: JWTPayload & { sub: string; app_metadata?: { role?: string } };
+  /**
+   * Whether the owner of `email` confirmed it. Asked only when a purchase is
+   * about to be linked to this user by email: an access token's own claims
+   * cannot say (Supabase's user_metadata is writable by the user), so
+   * Supabase Auth is asked for the user's `email_confirmed_at`.
+   */
+  emailConfirmed(): Promise<boolean>;
 }
+
+/** The issuer of the tokens the app signs itself (local development only). */
+export const LOCAL_ISSUER = "directorybolt-local";
 
 const AUDIENCE = "authenticated";
 const jwksByUrl = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
@@ -36,7 +49,7 @@ function secretKey(env: AuthEnv): Uint8Array {
 /** Resolves to the user, or null for any token that does not verify. */
 export async function verifyUserToken(token: string, env: AuthEnv): Promise<AuthUser | null> {
   try {
-    const options = { audience: AUDIENCE, clockTolerance: 5 };
+    const options = { audience: AUDIENCE, clockTolerance: 5, requiredClaims: ["exp", "sub"] };
     let payload: JWTPayload;
     const project = env.SUPABASE_URL?.replace(/\/$/, "");
     if (project && decodeProtectedHeader(token).alg !== "HS256") {
@@ -45,32 +58,61 @@ export async function verifyUserToken(token: string, env: AuthEnv): Promise<Auth
       if (!jwks) jwksByUrl.set(url, (jwks = createRemoteJWKSet(new URL(url))));
       payload = (await jwtVerify(token, jwks, { ...options, issuer: `${project}/auth/v1`, algorithms: ["ES256", "RS256", "EdDSA"] })).payload;
     } else {
-      const issuer = project ? { issuer: `${project}/auth/v1` } : {};
-      payload = (await jwtVerify(token, secretKey(env), { ...options, ...issuer, algorithms: ["HS256"] })).payload;
+      const issuer = project ? `${project}/auth/v1` : LOCAL_ISSUER;
+      payload = (await jwtVerify(token, secretKey(env), { ...options, issuer, algorithms: ["HS256"] })).payload;
     }
     if (typeof payload.sub !== "string" || !UUID.test(payload.sub)) return null;
     const appMetadata = (payload.app_metadata ?? {}) as { role?: string };
+    const email = typeof payload.email === "string" ? payload.email.toLowerCase() : null;
+    let confirmed: Promise<boolean> | undefined;
     return {
       userId: payload.sub,
-      email: typeof payload.email === "string" ? payload.email.toLowerCase() : null,
+      email,
       staff: appMetadata.role === "staff",
       claims: payload as AuthUser["claims"],
+      emailConfirmed: () => {
+        // Local tokens are the app's own: its local sign-in says whether the address was confirmed.
+        if (!project) return Promise.resolve(email !== null && payload.email_verified === true);
+        confirmed ??= supabaseEmailConfirmed(project, token, email, env.SUPABASE_ANON_KEY ?? "");
+        return confirmed;
+      },
     };
   } catch {
     return null;
   }
 }
 
-/** Local development and tests: a token shaped like Supabase's. */
+/**
+ * Supabase Auth's `GET /auth/v1/user` with the user's own token: the user
+ * object carries `email_confirmed_at` once the address was confirmed. The
+ * address must also still be the token's (an email change in between).
+ */
+async function supabaseEmailConfirmed(project: string, token: string, email: string | null, anonKey: string): Promise<boolean> {
+  if (!email) return false;
+  let response: Response;
+  try {
+    response = await fetch(`${project}/auth/v1/user`, { headers: { authorization: `Bearer ${token}`, apikey: anonKey } });
+  } catch {
+    throw new ApiError(502, "auth_unavailable", "Could not reach the sign-in service to check your email address; try again");
+  }
+  if (response.status >= 500) throw new ApiError(502, "auth_unavailable", "The sign-in service failed; try again");
+  if (!response.ok) return false;
+  const user = (await response.json().catch(() => null)) as { email?: unknown; email_confirmed_at?: unknown } | null;
+  return typeof user?.email_confirmed_at === "string" && user.email_confirmed_at !== "" && typeof user.email === "string" && user.email.toLowerCase() === email;
+}
+
+/** Local development and tests: a token shaped like Supabase's, its email taken as confirmed. */
 export async function signUserToken(env: AuthEnv, user: { userId: string; email?: string; staff?: boolean }, ttlSeconds = 3600): Promise<string> {
   return new SignJWT({
     email: user.email,
+    ...(user.email ? { email_verified: true } : {}),
     role: "authenticated",
     app_metadata: user.staff ? { provider: "email", role: "staff" } : { provider: "email" },
   })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(user.userId)
     .setAudience(AUDIENCE)
+    .setIssuer(LOCAL_ISSUER)
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
     .sign(secretKey(env));

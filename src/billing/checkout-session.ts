@@ -5,7 +5,9 @@
  * become the API's answers: a reused key with other values is a 422, anything
  * else Stripe refuses or does not answer is a 502.
  */
+import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { stripeCheckoutSessions } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { PLANS, type PlanId } from "../../core/plans";
 import { log } from "../../core/log";
@@ -59,12 +61,34 @@ export async function createStripeSession(env: Env, plan: PlanId, email: string,
   }
 }
 
-/** The session, from Stripe or the local stand-in; null when it does not exist. */
+/** Remembers a session this deployment created, so its success page may ask Stripe about it (a repeat changes nothing). */
+export async function recordStripeSession(db: Database, sessionId: string, plan: PlanId): Promise<void> {
+  await db.insert(stripeCheckoutSessions).values({ id: sessionId, plan }).onConflictDoNothing();
+}
+
+/**
+ * Whether an id can be one of this deployment's sessions: Stripe gives
+ * `cs_test_` ids to test keys and `cs_live_` ids to live keys; the local
+ * stand-in gives `cs_local_`. Anything else is answered without asking Stripe.
+ */
+export function couldBeOurSession(env: Pick<Env, "STRIPE_SECRET_KEY" | "PUBLIC_URL">, sessionId: string): boolean {
+  if (checkoutMode(env) === "local") return sessionId.startsWith("cs_local_");
+  const live = /^[sr]k_live_/.test(env.STRIPE_SECRET_KEY);
+  return sessionId.startsWith(live ? "cs_live_" : "cs_test_");
+}
+
+/**
+ * The session, from Stripe or the local stand-in; null when it does not
+ * exist or is not one this deployment created (then Stripe is not asked).
+ */
 export async function retrieveSession(env: Env, db: Database, sessionId: string): Promise<Stripe.Checkout.Session | null> {
+  if (!couldBeOurSession(env, sessionId)) return null;
   if (checkoutMode(env) === "local") {
     const row = await db.transaction((tx) => getLocalSession(tx, sessionId));
     return row ? localSessionObject(env, row) : null;
   }
+  const [created] = await db.select({ id: stripeCheckoutSessions.id }).from(stripeCheckoutSessions).where(eq(stripeCheckoutSessions.id, sessionId));
+  if (!created) return null;
   try {
     return await stripeClient(env).checkout.sessions.retrieve(sessionId);
   } catch (err) {

@@ -1,7 +1,8 @@
 /**
  * Customers: one row per lower-cased email. A purchase creates or finds the
  * row (by Stripe customer id first, then email); a signed-in user is linked
- * to it the first time they call the API with a token whose email matches.
+ * to it the first time they call the API with a token whose email matches,
+ * once Supabase Auth says that email was confirmed.
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { AuthUser } from "../auth/user-token";
@@ -54,6 +55,16 @@ export async function customerForUser(db: Db, user: AuthUser, options: { create:
     throw new ApiError(403, "email_required", "Your sign-in token carries no email address, so no purchase can be linked to it");
   }
   const email = user.email.toLowerCase();
+  // Both a link and a new row tie purchases of this email to this user (a
+  // later purchase finds the row by email), so the address must be proven
+  // first; a user with nothing to link and nothing to create is not asked.
+  const [existing] = await db.select({ userId: customers.userId }).from(customers).where(eq(customers.email, email));
+  if (!existing && !options.create) return null;
+  if (!existing || existing.userId === null) {
+    if (!(await user.emailConfirmed())) {
+      throw new ApiError(403, "email_unverified", "Confirm your email address before purchases can be linked to your account");
+    }
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     const [claimed] = await db
       .update(customers)

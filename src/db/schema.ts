@@ -22,6 +22,7 @@ import {
   RELEASED_SUBMISSION_STATUSES,
   SUBMISSION_STATUSES,
   WORKER_KINDS,
+  WORKER_TOKEN_SCOPES,
 } from "../../core/statuses";
 import { PLAN_IDS } from "../../core/plans";
 
@@ -173,6 +174,21 @@ export const stripeEvents = pgTable(
  * signed `checkout.session.completed` to the real webhook; the success page
  * reads the row as it would retrieve a session from Stripe.
  */
+/**
+ * The Checkout Sessions this deployment created on Stripe. The success
+ * page's poll asks Stripe only about these: an id anyone can make up would
+ * otherwise spend our Stripe rate limit.
+ */
+export const stripeCheckoutSessions = pgTable(
+  "stripe_checkout_sessions",
+  {
+    id: text("id").primaryKey(),
+    plan: text("plan").notNull(),
+    createdAt: createdAt(),
+  },
+  () => [staffReadPolicy("stripe_checkout_sessions")],
+).enableRLS();
+
 export const localCheckoutSessions = pgTable(
   "local_checkout_sessions",
   {
@@ -378,19 +394,32 @@ export const jobEvents = pgTable(
   ],
 ).enableRLS();
 
-/** Browser workers, ours and external fleets, with their heartbeats. */
+/**
+ * Browser workers, ours and external fleets, with their heartbeats. An
+ * external worker's id is the name of its bearer token (src/auth/worker-tokens.ts):
+ * one token each, scoped, revocable.
+ */
 export const workers = pgTable(
   "workers",
   {
     id: text("id").primaryKey(),
     kind: text("kind").notNull().default("cloudflare"),
-    /** SHA-256 of an external worker's bearer token; never the token itself. */
+    /** SHA-256 (hex) of an external worker's bearer token; never the token itself. */
     tokenHash: text("token_hash"),
+    /** What the token may do (WORKER_TOKEN_SCOPES). */
+    scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
+    /** Set when the token was revoked: it is refused from then on. */
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
     lastHeartbeatAt: timestamp("last_heartbeat_at", { withTimezone: true }),
     metadata: jsonb("metadata").notNull().default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
-  () => [check("workers_kind_valid", oneOf("kind", WORKER_KINDS)), staffReadPolicy("workers")],
+  (t) => [
+    check("workers_kind_valid", oneOf("kind", WORKER_KINDS)),
+    check("workers_scopes_valid", sql`${t.scopes} <@ array[${sql.raw(WORKER_TOKEN_SCOPES.map((s) => `'${s}'`).join(", "))}]::text[]`),
+    uniqueIndex("workers_token_hash_key").on(t.tokenHash),
+    staffReadPolicy("workers"),
+  ],
 ).enableRLS();
 
 export const NOTIFICATION_KINDS = ["job_completed", "payment_failed", "payment_disputed", "payment_refunded"] as const;

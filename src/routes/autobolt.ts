@@ -10,13 +10,14 @@ const status = createRoute({
   tags: ["worker"],
   summary: "Queue and worker status",
   security: [{ worker: [] }],
-  middleware: [requireWorkerToken],
+  middleware: [requireWorkerToken("tasks")],
   responses: {
     200: jsonAnswer(
       "Active jobs, queue depth, reports in the last hour, workers",
       z.object({ activeJobs: z.number().int(), queueDepth: z.number().int(), reportsLastHour: z.number().int(), workers: z.array(z.looseObject({})) }),
     ),
     401: jsonError("A valid worker bearer token is required"),
+    403: jsonError("The worker token lacks the `tasks` scope"),
   },
 });
 

@@ -13,13 +13,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { eq } from "drizzle-orm";
-import { createStripeSession, retrieveSession } from "../billing/checkout-session";
+import { createStripeSession, recordStripeSession, retrieveSession } from "../billing/checkout-session";
 import { fulfilCheckoutSession, catalogOf } from "../billing/fulfilment";
 import { createLocalSession, deliverLocalEvent, getLocalSession, localSessionEvent, localSessionObject, payLocalSession } from "../billing/local-checkout";
 import { localPageCsp, localPageHtml } from "../billing/local-checkout-page";
 import { maybeStartJob } from "../billing/readiness";
 import { readCheckoutSession } from "../billing/session";
-import { checkoutMode, isLiveMode, isLocalCheckout, localCheckoutPageUrl } from "../billing/stripe";
+import { checkoutMode, isLiveMode, isLocalCheckout, isLoopback, localCheckoutPageUrl } from "../billing/stripe";
 import { jobs, orders } from "../db/schema";
 import { formRequest, jsonRequest } from "../http/body";
 import { ApiError } from "../http/errors";
@@ -138,8 +138,11 @@ const localPay = createRoute({
   responses: { 303: { description: "Paid: on to the success page" } },
 });
 
-function requireLocal(env: Env): void {
-  if (!isLocalCheckout(env)) throw new ApiError(404, "not_found", "The local checkout runs only without STRIPE_SECRET_KEY, on a local PUBLIC_URL");
+/** The local stand-in: configured as local, and the request itself addressed to a loopback host. */
+function requireLocal(env: Env, requestUrl: string): void {
+  if (!isLocalCheckout(env) || !isLoopback(requestUrl)) {
+    throw new ApiError(404, "not_found", "The local checkout runs only without STRIPE_SECRET_KEY, on a local PUBLIC_URL, for a local request");
+  }
 }
 
 function executionContextOf(c: Context): ExecutionContext | undefined {
@@ -154,7 +157,12 @@ export const checkout = newApiApp()
   .openapi(createCheckout, async (c) => {
     const { plan, email } = c.req.valid("json");
     const idempotencyKey = c.req.valid("header")["idempotency-key"];
-    if (checkoutMode(c.env) === "stripe") return c.json(await createStripeSession(c.env, plan, email, idempotencyKey), 200);
+    if (checkoutMode(c.env) === "stripe") {
+      const created = await createStripeSession(c.env, plan, email, idempotencyKey);
+      await withDatabase(c.env, ({ db }) => recordStripeSession(db, created.sessionId, plan));
+      return c.json(created, 200);
+    }
+    if (!isLoopback(c.req.url)) throw new ApiError(503, "payments_not_configured", "Payments are not configured on this deployment");
     const { row } = await withDatabase(c.env, ({ db }) => db.transaction((tx) => createLocalSession(tx, { plan, email, idempotencyKey })));
     return c.json({ url: localCheckoutPageUrl(c.env, row.id), sessionId: row.id }, 200);
   })
@@ -197,7 +205,7 @@ export const checkout = newApiApp()
     });
   })
   .openapi(localPage, async (c) => {
-    requireLocal(c.env);
+    requireLocal(c.env, c.req.url);
     const { sessionId } = c.req.valid("param");
     const row = await withDatabase(c.env, ({ db }) => db.transaction((tx) => getLocalSession(tx, sessionId)));
     if (!row) throw new ApiError(404, "checkout_session_not_found", `No local checkout ${sessionId}`);
@@ -206,7 +214,7 @@ export const checkout = newApiApp()
     return c.html(localPageHtml(localSessionObject(c.env, row)), 200);
   })
   .openapi(localPay, async (c) => {
-    requireLocal(c.env);
+    requireLocal(c.env, c.req.url);
     const { sessionId } = c.req.valid("param");
     const { country } = c.req.valid("form");
     const paid = await withDatabase(c.env, ({ db }) =>

@@ -16,6 +16,7 @@ import { ApiError } from "../http/errors";
 import { jsonAnswer, newApiApp } from "../http/openapi";
 import { uuidParams } from "../http/params";
 import { coordinatorFor } from "../jobs/coordinator-client";
+import { isLoopback } from "../billing/stripe";
 import { faultInjectionEnabled } from "../jobs/fault-injection";
 
 const JobParams = uuidParams({ jobId: "job" });
@@ -48,10 +49,11 @@ export const devFaults = newApiApp();
 
 // The gate runs before validation, so a disabled hook is a 404 whatever is sent.
 devFaults.use("*", async (c, next) => {
-  if (!faultInjectionEnabled(c.env)) throw new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
+  // The request itself must be addressed to a loopback host too, whatever the configuration says.
+  if (!faultInjectionEnabled(c.env) || !isLoopback(c.req.url)) throw new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
   await next();
 });
-devFaults.use("*", requireWorkerToken);
+devFaults.use("*", requireWorkerToken("faults"));
 
 devFaults
   .openapi(redeliver, async (c) => {

@@ -1,11 +1,13 @@
 /**
  * `GET /healthz`: the database round trip and which bindings are present.
  * 200 when the database answers, 503 when it does not (load balancers and the
- * staff dashboard read the status code; people read the JSON).
+ * staff dashboard read the status code; people read the JSON). The public
+ * gets `{ status }` only; staff and the operator token the whole report.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Connection } from "../db/client";
 import { connectFromWorker } from "../db/worker-database";
+import { isOperatorOrStaff } from "../auth/operator";
 import { jsonAnswer, newApiApp } from "../http/openapi";
 
 const BINDINGS = ["HYPERDRIVE", "JOB_COORDINATOR", "OPS_MONITOR", "TASKS", "EVIDENCE", "ASSETS"] as const;
@@ -37,10 +39,11 @@ const DatabaseCheck = z.object({ ok: z.boolean(), latencyMs: z.number().optional
 const HealthReportSchema = z
   .object({
     status: z.enum(["ok", "unavailable"]),
-    database: DatabaseCheck,
-    bindings: z.object(Object.fromEntries(BINDINGS.map((name) => [name, z.boolean()])) as Record<(typeof BINDINGS)[number], z.ZodBoolean>),
-    catalog: z.string(),
+    database: DatabaseCheck.optional(),
+    bindings: z.object(Object.fromEntries(BINDINGS.map((name) => [name, z.boolean()])) as Record<(typeof BINDINGS)[number], z.ZodBoolean>).optional(),
+    catalog: z.string().optional(),
   })
+  .describe("The public gets `status` only; staff and the operator (`Authorization: Bearer <METRICS_TOKEN>`) the details")
   .openapi("HealthReport");
 
 const getHealth = createRoute({
@@ -64,5 +67,6 @@ export const health = newApiApp().openapi(getHealth, async (c) => {
     catalog: c.env.DIRECTORY_CATALOG,
   };
   c.header("cache-control", "no-store");
-  return database.ok ? c.json(report, 200) : c.json(report, 503);
+  const answer = (await isOperatorOrStaff(c.req.header("authorization"), c.env)) ? report : { status: report.status };
+  return database.ok ? c.json(answer, 200) : c.json(answer, 503);
 });

@@ -2,8 +2,9 @@
  * `POST /api/auth/local-sign-in {email, staff?}` → `{token, userId, email, staff}`:
  * sign-in for local development and tests, with no Supabase project. It
  * answers only when SUPABASE_URL is empty and PUBLIC_URL is a loopback
- * address (the same "local" test as the local checkout); anywhere else it
- * is a 404, as if it did not exist. The user id is a UUID v5 of the email,
+ * address (the same "local" test as the local checkout), and only to a
+ * request addressed to a loopback host; anywhere else it is a 404, as if it
+ * did not exist. The user id is a UUID v5 of the email,
  * so the same person signs in as the same user every time.
  */
 import { createRoute, z } from "@hono/zod-openapi";
@@ -49,7 +50,9 @@ const signIn = createRoute({
   middleware: [
     // Before the body is read: anywhere but local, the route does not exist.
     async (c, next) => {
-      if (!isLocalAuth(c.env)) throw new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
+      // The request itself must be addressed to a loopback host too: the
+      // configuration alone is one stray variable away from production.
+      if (!isLocalAuth(c.env) || !isLoopback(c.req.url)) throw new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
       await next();
     },
     ...jsonRequest(),

@@ -9,8 +9,10 @@
  * - outbox: changes coordinators hold for Postgres (warn when any wait);
  * - oldest_queued_task: age of the oldest released task no worker has taken
  *   (warn past the queued lease, 15 min: no browser worker is consuming).
+ * The public gets `{ status }` only; staff and the operator token the checks.
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { isOperatorOrStaff } from "../auth/operator";
 import { jsonAnswer, newApiApp } from "../http/openapi";
 import { opsMonitor } from "../jobs/coordinator-client";
 import { probeDatabase } from "./health";
@@ -91,8 +93,9 @@ const CHECK_NAMES = ["database", "queue", "evidence", "ops_monitor", "outbox", "
 const ReadyReportSchema = z
   .object({
     status: z.enum(["ready", "degraded", "unavailable"]),
-    checks: z.object(Object.fromEntries(CHECK_NAMES.map((name) => [name, CheckSchema])) as Record<(typeof CHECK_NAMES)[number], typeof CheckSchema>),
+    checks: z.object(Object.fromEntries(CHECK_NAMES.map((name) => [name, CheckSchema])) as Record<(typeof CHECK_NAMES)[number], typeof CheckSchema>).optional(),
   })
+  .describe("The public gets `status` only; staff and the operator (`Authorization: Bearer <METRICS_TOKEN>`) the checks")
   .openapi("ReadyReport");
 
 const getReadiness = createRoute({
@@ -109,5 +112,6 @@ const getReadiness = createRoute({
 export const readyz = newApiApp().openapi(getReadiness, async (c) => {
   const report = await readiness(c.env);
   c.header("cache-control", "no-store");
-  return report.status === "unavailable" ? c.json(report, 503) : c.json(report, 200);
+  const answer = (await isOperatorOrStaff(c.req.header("authorization"), c.env)) ? report : { status: report.status };
+  return report.status === "unavailable" ? c.json(answer, 503) : c.json(answer, 200);
 });

@@ -30,7 +30,7 @@ async function activeJobIds(env: Env, limit = 25): Promise<string[]> {
 
 export const workerId = z.string().trim().min(1).max(200);
 const body = <S extends z.ZodType>(schema: S) => ({ required: true, content: { "application/json": { schema } } });
-const workerAuth = { 401: jsonError("A valid worker bearer token is required") };
+const workerAuth = { 401: jsonError("A valid worker bearer token is required"), 403: jsonError("The worker token lacks the `tasks` scope") };
 const Answer = z.looseObject({}).openapi("CoordinatorAnswer");
 
 const next = createRoute({
@@ -39,7 +39,7 @@ const next = createRoute({
   tags: ["worker"],
   summary: "Lease the next task, with its data",
   security: [{ worker: [] }],
-  middleware: [requireWorkerToken, ...jsonRequest()],
+  middleware: [requireWorkerToken("tasks"), ...jsonRequest()],
   request: { body: body(z.object({ workerId, jobId: uuidOf("job").optional() })) },
   responses: {
     200: jsonAnswer("A leased task (core/protocol/tasks.ts)", z.looseObject({}).openapi("TaskLease")),
@@ -56,7 +56,7 @@ const update = createRoute({
   summary: "Report an attempt's outcome (a repeated or stale report is answered, and ignored)",
   security: [{ worker: [] }],
   // Reports quote the directory's page, which may hold a NUL: kept, and stored as U+FFFD by the coordinator.
-  middleware: [requireWorkerToken, ...jsonRequest({ nul: "keep" })],
+  middleware: [requireWorkerToken("tasks"), ...jsonRequest({ nul: "keep" })],
   request: { body: body(taskReportSchema) },
   responses: { 200: jsonAnswer("Applied, or ignored with the reason", Answer), ...errorResponses, ...workerAuth },
 });
@@ -67,7 +67,7 @@ const complete = createRoute({
   tags: ["worker"],
   summary: "Is the job complete?",
   security: [{ worker: [] }],
-  middleware: [requireWorkerToken, ...jsonRequest()],
+  middleware: [requireWorkerToken("tasks"), ...jsonRequest()],
   request: { body: body(z.object({ jobId: uuidOf("job") })) },
   responses: {
     200: jsonAnswer("Whether it is, and its progress", z.object({ completed: z.boolean(), job: z.looseObject({}).openapi("JobProgress") })),

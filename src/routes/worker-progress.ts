@@ -7,7 +7,7 @@ import { requireWorkerToken } from "../auth/middleware";
 import { jsonRequest } from "../http/body";
 import { errorResponses, jsonAnswer, jsonError, newApiApp } from "../http/openapi";
 import { coordinatorFor, opsMonitor } from "../jobs/coordinator-client";
-import { FAILURE_CLASSES } from "../../core/protocol/tasks";
+import { FAILURE_CLASSES, listingUrlSchema } from "../../core/protocol/tasks";
 import { workerId } from "./worker-jobs";
 
 const uuid = z.string().uuid();
@@ -18,7 +18,7 @@ const ProgressEvent = z
     z.object({ event: z.literal("job_started"), ...base }),
     z.object({ event: z.literal("submission_started"), ...attemptRef }),
     z.object({ event: z.literal("directory_progress"), ...attemptRef, step: z.string().max(200).optional() }),
-    z.object({ event: z.literal("submission_succeeded"), ...attemptRef, listingUrl: z.string().url().optional(), evidenceKey: z.string().max(500).optional() }),
+    z.object({ event: z.literal("submission_succeeded"), ...attemptRef, listingUrl: listingUrlSchema.optional(), evidenceKey: z.string().max(500).optional() }),
     z.object({
       event: z.literal("submission_failed"),
       ...attemptRef,
@@ -37,12 +37,13 @@ const updateProgress = createRoute({
   summary: "A progress event of the original reporter",
   security: [{ worker: [] }],
   // Like reports, events quote the directory's page: a NUL is kept, and stored as U+FFFD by the coordinator.
-  middleware: [requireWorkerToken, ...jsonRequest({ nul: "keep" })],
+  middleware: [requireWorkerToken("tasks"), ...jsonRequest({ nul: "keep" })],
   request: { body: { required: true, content: { "application/json": { schema: ProgressEvent } } } },
   responses: {
     200: jsonAnswer("The coordinator's answer (`ok`, the job's progress, or the report's result)", z.looseObject({})),
     ...errorResponses,
     401: jsonError("A valid worker bearer token is required"),
+    403: jsonError("The worker token lacks the `tasks` scope"),
   },
 });
 

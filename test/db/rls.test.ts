@@ -97,6 +97,10 @@ beforeAll(async () => {
     .insert(t.localCheckoutSessions)
     .values({ id: `cs_local_${tag}`, plan: "starter", email: `${tag}@example.com`, amountCents: 14900 })
     .returning();
+  const [started] = await db
+    .insert(t.stripeCheckoutSessions)
+    .values({ id: `cs_test_${tag}`, plan: "starter" })
+    .returning();
   const [note] = await db
     .insert(t.notifications)
     .values({ jobId: made.A.job, customerId: made.A.customer, kind: "job_completed", recipient: `${tag}-a@example.com` })
@@ -135,6 +139,8 @@ beforeAll(async () => {
     { table: t.stripeEvents, name: "stripe_events", rows: [{ id: evt!.id, owner: "none" }] },
     { table: t.workers, name: "workers", rows: [{ id: wrk!.id, owner: "none" }] },
     { table: t.localCheckoutSessions, name: "local_checkout_sessions", rows: [{ id: local!.id, owner: "none" }] },
+    // The Stripe sessions this deployment created (checkout's "is it ours?"): staff only.
+    { table: t.stripeCheckoutSessions, name: "stripe_checkout_sessions", rows: [{ id: started!.id, owner: "none" }] },
     // Staff only: the outbox holds addresses and send state, not the customer's business.
     { table: t.notifications, name: "notifications", rows: [{ id: note!.id, owner: "none" }] },
     { table: t.webhookEndpoints, name: "webhook_endpoints", rows: owned("endpoint") },

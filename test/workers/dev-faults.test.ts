@@ -8,6 +8,7 @@ import { app } from "../../src/app";
 import { faultInjectionEnabled } from "../../src/jobs/fault-injection";
 import { FAULT_INJECTION_OFF } from "../../durable-objects/coordinator/faults";
 import { allowFaults, captureReleases, stubFor } from "./support/coordinator-harness";
+import { PRODUCTION } from "./support/production";
 import { seedJob } from "./support/seed";
 
 const call = (path: string, method: string, vars: Partial<Env>, token: string | null = env.WORKER_API_TOKEN) =>
@@ -18,11 +19,15 @@ const ON = { DEV_FAULT_INJECTION: "1", PUBLIC_URL: "http://127.0.0.1:8787" };
 describe("/api/dev/faults", () => {
   it("is a JSON 404 unless switched on, and never on a public origin", async () => {
     const path = `/api/dev/faults/jobs/${crypto.randomUUID()}/counters`;
-    for (const vars of [{ DEV_FAULT_INJECTION: "" }, { DEV_FAULT_INJECTION: "1", PUBLIC_URL: "https://directorybolt.com" }]) {
+    for (const vars of [{ DEV_FAULT_INJECTION: "" }, { ...PRODUCTION, DEV_FAULT_INJECTION: "1" }]) {
       const res = await call(path, "GET", vars);
       expect(res.status).toBe(404);
       expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
     }
+    // Switched on, but the request is addressed to a host that is not loopback.
+    const remote = await call(`http://faults.directorybolt.com${path}`, "GET", ON);
+    expect(remote.status).toBe(404);
+    expect(await remote.json()).toMatchObject({ error: { code: "not_found" } });
   });
 
   it("wants the worker token and a job id, then redelivers every released message and counts what it refused", async () => {

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { verifyUserToken } from "../../src/auth/user-token";
+import { PRODUCTION } from "./support/production";
 
 const signIn = (body: unknown, vars: Partial<Env> = {}) =>
   app.request("/api/auth/local-sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, { ...env, ...vars });
@@ -29,10 +30,22 @@ describe("POST /api/auth/local-sign-in", () => {
   });
 
   it("is a 404 when PUBLIC_URL is public or Supabase is configured", async () => {
-    for (const vars of [{ PUBLIC_URL: "https://directorybolt.com" }, { SUPABASE_URL: "https://abc.supabase.co" }]) {
+    for (const vars of [PRODUCTION, { SUPABASE_URL: "https://abc.supabase.co" }]) {
       const res = await signIn({ email: "ana@example.com" }, vars);
       expect(res.status, JSON.stringify(vars)).toBe(404);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("not_found");
+    }
+  });
+
+  it("is a 404 for a request not addressed to a loopback host, even on a local configuration", async () => {
+    for (const host of ["directorybolt.com", "127.0.0.1.nip.io", "10.0.0.5:8787"]) {
+      const res = await app.request(
+        `http://${host}/api/auth/local-sign-in`,
+        { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "ana@example.com", staff: true }) },
+        env,
+      );
+      expect(res.status, host).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
     }
   });
 

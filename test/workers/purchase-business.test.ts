@@ -6,7 +6,8 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { signUserToken } from "../../src/auth/user-token";
+import { SignJWT } from "jose";
+import { LOCAL_ISSUER, signUserToken } from "../../src/auth/user-token";
 import { checkoutSession, count, customerToken, deliver, query, refundedCharge, seedSandboxCatalog, stripeEvent, uniq } from "./support/purchase";
 
 beforeAll(async () => {
@@ -318,6 +319,37 @@ describe("linking and job readiness", () => {
     const { jobId } = await buy(email, "growth");
     expect(await readyEvents(jobId)).toBe(1);
     expect(await count("select 1 from customers where email = $1", [email])).toBe(1);
+  });
+
+  it("a token whose email is not confirmed links no purchase and makes no row: 403 email_unverified", async () => {
+    const email = `${uniq("unconfirmed")}@example.com`;
+    await buy(email);
+    const unconfirmed = await new SignJWT({ email, role: "authenticated", app_metadata: { provider: "email" } })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(crypto.randomUUID())
+      .setAudience("authenticated")
+      .setIssuer(LOCAL_ISSUER)
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(env.SUPABASE_JWT_SECRET));
+    for (const res of [await put(unconfirmed, profile()), await get(unconfirmed)]) {
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ error: { code: "email_unverified" } });
+    }
+    const mine = await exports.default.fetch("http://localhost/api/me/jobs", { headers: { authorization: `Bearer ${unconfirmed}` } });
+    expect(mine.status).toBe(403);
+    expect(await query("select user_id from customers where email = $1", [email])).toEqual([{ user_id: null }]);
+    expect(await footprint(email)).toEqual({ customers: 1, profiles: 0 });
+
+    const other = `${uniq("unconfirmed-new")}@example.com`;
+    const fresh = await new SignJWT({ email: other, role: "authenticated" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(crypto.randomUUID())
+      .setAudience("authenticated")
+      .setIssuer(LOCAL_ISSUER)
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(env.SUPABASE_JWT_SECRET));
+    expect((await put(fresh, profile())).status).toBe(403);
+    expect(await footprint(other)).toEqual({ customers: 0, profiles: 0 });
   });
 
   it("a refunded job is never made ready; an email owned by another account is a 409", async () => {

@@ -6,6 +6,7 @@
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PLANS, PLAN_IDS } from "../../core/plans";
+import { PRODUCTION } from "./support/production";
 import { checkoutSession, count, deliver, fetchWith, installStripeStandIn, json, query, seedSandboxCatalog, stripeEvent, uniq } from "./support/purchase";
 
 const STRIPE = { STRIPE_SECRET_KEY: "sk_test_standin" };
@@ -94,7 +95,7 @@ describe("POST /api/checkout with Stripe", () => {
     expect(await failed.json()).toMatchObject({ error: { code: "payment_provider_error" } });
 
     const email = `${uniq("prod")}@example.com`;
-    const unconfigured = await fetchWith({ STRIPE_SECRET_KEY: "", PUBLIC_URL: "https://directorybolt.com" }, "/api/checkout", json({ plan: "starter", email }));
+    const unconfigured = await fetchWith({ ...PRODUCTION, STRIPE_SECRET_KEY: "" }, "/api/checkout", json({ plan: "starter", email }));
     expect(unconfigured.status).toBe(503);
     expect(await unconfigured.json()).toMatchObject({ error: { code: "payments_not_configured" } });
     expect(await count("select 1 from local_checkout_sessions where email = $1", [email])).toBe(0);
@@ -208,6 +209,20 @@ describe("local checkout (no Stripe keys)", () => {
     expect((await fetchWith(STRIPE, `/api/checkout/local/${sessionId}`)).status).toBe(404);
   });
 
+  it("answers only requests addressed to a loopback host: elsewhere no page, no payment and no new session", async () => {
+    const email = `${uniq("remote")}@example.com`;
+    const { sessionId } = (await (await worker("/api/checkout", json({ plan: "starter", email }))).json()) as { sessionId: string };
+    const remote = (path: string, init: RequestInit = {}) => exports.default.fetch(`https://checkout.directorybolt.com${path}`, { redirect: "manual", ...init });
+    expect((await remote(`/api/checkout/local/${sessionId}`)).status).toBe(404);
+    const pay = await remote(`/api/checkout/local/${sessionId}/pay`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "country=DE" });
+    expect(pay.status).toBe(404);
+    expect(await count("select 1 from orders where stripe_checkout_session_id = $1", [sessionId])).toBe(0);
+    const created = await remote("/api/checkout", json({ plan: "starter", email }));
+    expect(created.status).toBe(503);
+    expect(await created.json()).toMatchObject({ error: { code: "payments_not_configured" } });
+    expect(await count("select 1 from local_checkout_sessions where email = $1", [email])).toBe(1);
+  });
+
   it("fulfils once when Pay races the success page's polling", async () => {
     const { sessionId } = (await (await worker("/api/checkout", json({ plan: "growth", email: `${uniq("race")}@example.com` }))).json()) as { sessionId: string };
     const pay = worker(`/api/checkout/local/${sessionId}/pay`, {
@@ -275,7 +290,14 @@ describe("GET /api/checkout/:sessionId with Stripe", () => {
     expect((await fetchWith(STRIPE, `/api/checkout/cs_test_${uniq()}`)).status).toBe(404);
     const foreign = checkoutSession({ plan: null });
     standIn.sessions.set(foreign.id, foreign);
+    // Not created here: Stripe is not even asked.
+    const asked = standIn.requests.length;
     expect((await fetchWith(STRIPE, `/api/checkout/${foreign.id}`)).status).toBe(404);
+    expect(standIn.requests.length).toBe(asked);
+    // Known here (as if created by this deployment) but not a DirectoryBolt purchase: still a 404.
+    await query("insert into stripe_checkout_sessions (id, plan) values ($1, 'starter')", [foreign.id]);
+    expect((await fetchWith(STRIPE, `/api/checkout/${foreign.id}`)).status).toBe(404);
+    expect(standIn.requests.length).toBe(asked + 1);
     expect(await count("select 1 from orders where stripe_checkout_session_id = $1", [foreign.id])).toBe(0);
 
     const unpaid = checkoutSession({ plan: "starter", paymentStatus: "unpaid" });

@@ -14,6 +14,7 @@ import { checkWebhookUrl } from "../../src/webhooks/url-policy";
 import { captureReleases, consume, settled, stubFor } from "./support/coordinator-harness";
 import { withDb } from "./support/db";
 import { fetchWith, query, uniq } from "./support/purchase";
+import { PRODUCTION } from "./support/production";
 import { seedJob } from "./support/seed";
 import type { TaskMessage } from "../../core/protocol/tasks";
 
@@ -73,11 +74,15 @@ async function jobEvent(seeded: { jobId: string; customerId: string }, kind: str
 describe("registering an endpoint", () => {
   it("refuses bad URLs and bad input with a 4xx naming the field, and writes nothing", async () => {
     const c = await customer();
-    const production = { PUBLIC_URL: "https://directorybolt.com" };
+    // Production signs its tokens with its own secret.
+    const prodToken = await signUserToken(
+      { ...env, ...PRODUCTION },
+      { userId: c.userId, email: (await query<{ email: string }>("select email from customers where id = $1", [c.customerId]))[0]!.email },
+    );
     const post = (body: unknown, o: { prod?: boolean; type?: string } = {}) =>
-      fetchWith(o.prod === false ? {} : production, "/api/webhook-endpoints", {
+      fetchWith(o.prod === false ? {} : PRODUCTION, "/api/webhook-endpoints", {
         method: "POST",
-        headers: { authorization: `Bearer ${c.token}`, "content-type": o.type ?? "application/json" },
+        headers: { authorization: `Bearer ${o.prod === false ? c.token : prodToken}`, "content-type": o.type ?? "application/json" },
         body: typeof body === "string" ? body : JSON.stringify(body),
       });
     const badUrls = [

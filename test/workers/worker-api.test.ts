@@ -4,6 +4,7 @@ import type { JobCoordinator } from "../../durable-objects/job-coordinator";
 import { handleDeadLetters } from "../../src/queues/dead-letter";
 import { describe, expect, it } from "vitest";
 import { signUserToken } from "../../src/auth/user-token";
+import { listingState } from "../../core/listing-states";
 import type { TaskLease, TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, settled, stubFor } from "./support/coordinator-harness";
 import { postgresState, seedJob } from "./support/seed";
@@ -85,6 +86,32 @@ describe("worker HTTP API", () => {
     expect((await post("/api/worker/update-progress", { event: "teleported", jobId: seeded.jobId })).status).toBe(400);
     const after = await stubFor(seeded.jobId).snapshot();
     expect(after.submissions).toEqual(before.submissions);
+  });
+
+  it("takes only an http(s) listing URL: javascript: and data: are a 400 at the HTTP reports, and never stored from an RPC report", async () => {
+    const seeded = await seedJob({ directories: 2 });
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    await stubFor(seeded.jobId).start(seeded.jobId);
+    const [m, n] = released;
+    await stubFor(seeded.jobId).lease(m!.submissionId, m!.attempt, "fleet-3");
+    const base = { jobId: seeded.jobId, submissionId: m!.submissionId, attempt: m!.attempt, workerId: "fleet-3" };
+    const before = await stubFor(seeded.jobId).snapshot();
+    for (const listingUrl of ["javascript:alert(document.cookie)", "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>", " javascript:alert(1)"]) {
+      expect((await post("/api/jobs/update", { ...base, outcome: "approved", listingUrl })).status, listingUrl).toBe(400);
+      expect((await post("/api/worker/update-progress", { event: "submission_succeeded", ...base, listingUrl })).status, listingUrl).toBe(400);
+    }
+    expect((await stubFor(seeded.jobId).snapshot()).submissions).toEqual(before.submissions);
+
+    // The browser worker's RPC is typed, not validated: the coordinator drops such a URL itself.
+    await stubFor(seeded.jobId).lease(n!.submissionId, n!.attempt, "fleet-3");
+    const rpc = await stubFor(seeded.jobId).report({ jobId: seeded.jobId, submissionId: n!.submissionId, attempt: n!.attempt, outcome: "approved", listingUrl: "javascript:alert(1)" });
+    expect(rpc).toMatchObject({ applied: true });
+    const row = (await stubFor(seeded.jobId).snapshot()).submissions.find((s) => s.submissionId === n!.submissionId);
+    expect(row).toMatchObject({ status: "approved", listingUrl: null });
+    // Where it is rendered, a stored one from before is not a link either.
+    expect(listingState({ ...row!, listingUrl: "javascript:alert(1)" }).listingUrl).toBeNull();
+    expect(listingState({ ...row!, listingUrl: "https://directory.example/l/1" }).listingUrl).toBe("https://directory.example/l/1");
   });
 
   it("lets only staff retry through /api/jobs/retry", async () => {

@@ -1,6 +1,7 @@
 import { For, Show, createSignal, type JSX } from "solid-js";
 import { listingState } from "../../core/listing-states";
 import type { SubmissionView } from "../../core/protocol/live";
+import { safeHref } from "../../core/url";
 import { errorText } from "./api";
 import { token } from "./auth";
 import { eta, label, time } from "./format";
@@ -162,8 +163,8 @@ export function SubmissionsTable(props: {
                   </td>
                   <td>{time(row().updatedAt)}</td>
                   <td>
-                    <Show when={row().listingUrl} fallback={<span class="muted">—</span>}>
-                      <a href={row().listingUrl!} target="_blank" rel="noopener noreferrer">
+                    <Show when={safeHref(row().listingUrl)} fallback={<span class="muted">—</span>}>
+                      <a href={safeHref(row().listingUrl)!} target="_blank" rel="noopener noreferrer">
                         View listing
                       </a>
                     </Show>

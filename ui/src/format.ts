@@ -1,5 +1,4 @@
-import { listingState } from "../../core/listing-states";
-import type { SubmissionView } from "../../core/protocol/live";
+export { submissionsCsv } from "../../core/csv";
 
 export const money = (cents: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 }).format(cents / 100);
 
@@ -14,20 +13,6 @@ export function eta(ms: number | null | undefined): string {
 }
 
 export const label = (status: string) => status.replace(/_/g, " ");
-
-function cell(v: unknown): string {
-  const s = v == null ? "" : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function submissionsCsv(rows: SubmissionView[]): string {
-  const head = ["directory", "state", "state_detail", "status", "attempt", "updated_at", "listing_url", "failure_class", "failure_reason", "submission_id"];
-  const lines = rows.map((r) => {
-    const state = listingState(r);
-    return [r.directoryName, state.label, state.detail, r.status, r.attempt, new Date(r.updatedAt).toISOString(), r.listingUrl, r.failureClass, r.failureReason, r.submissionId].map(cell).join(",");
-  });
-  return [head.join(","), ...lines].join("\r\n") + "\r\n";
-}
 
 export function download(name: string, text: string, type = "text/csv"): void {
   const url = URL.createObjectURL(new Blob([text], { type }));

@@ -5,13 +5,14 @@
  * email rate limit), the emailed link `GET /auth/v1/verify?token=&type=magiclink&redirect_to=`
  * answering 303 to `redirect_to#access_token=…&expires_at=…&expires_in=3600&refresh_token=…&token_type=bearer&type=magiclink`
  * (or `#error=access_denied&error_code=otp_expired&…` for a used link), and
- * the JWKS of a project on the legacy HS256 secret (no public keys). Access
+ * the JWKS of a project on the legacy HS256 secret (no public keys), and
+ * `GET /auth/v1/user` (the token's user, its address confirmed). Access
  * tokens carry GoTrue's claims, signed HS256 with the project's JWT secret.
  * CORS as Supabase answers it: the site calls it from its own origin.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { SignJWT } from "jose";
+import { SignJWT, jwtVerify } from "jose";
 
 export interface SentEmail {
   email: string;
@@ -126,6 +127,29 @@ export async function startSupabaseAuth(options: { port: number; jwtSecret: stri
       });
       res.writeHead(303, { location: `${redirectTo}#${fragment}` });
       return res.end();
+    }
+    if (u.pathname === "/auth/v1/user" && req.method === "GET") {
+      // The user of a session's access token; a magic link confirms the address it went to.
+      const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
+      const claims = bearer
+        ? await jwtVerify(bearer, key).then(
+            (r) => r.payload,
+            () => null,
+          )
+        : null;
+      if (!claims) return send(res, 403, { code: 403, error_code: "bad_jwt", msg: "invalid JWT: unable to parse or verify signature" });
+      const now = new Date().toISOString();
+      return send(res, 200, {
+        id: claims.sub,
+        aud: "authenticated",
+        role: "authenticated",
+        email: claims.email,
+        email_confirmed_at: now,
+        confirmed_at: now,
+        phone: "",
+        app_metadata: claims.app_metadata,
+        user_metadata: claims.user_metadata,
+      });
     }
     send(res, 404, { code: 404, error_code: "not_found", msg: "Not found" });
   });

@@ -1,6 +1,7 @@
 import { A, Navigate, useParams } from "@solidjs/router";
 import { For, Show, createResource, createSignal } from "solid-js";
 import type { StaffOutcome, StaffOutcomeInput, StaffTaskPacket } from "../../../core/protocol/staff";
+import { safeHref } from "../../../core/url";
 import { api } from "../api";
 import { isStaff, signedIn } from "../auth";
 import { ErrorNote } from "../components";
@@ -136,10 +137,10 @@ export default function StaffTask() {
                 </tbody>
               </table>
             </div>
-            <Show when={p().listingUrl}>
+            <Show when={safeHref(p().listingUrl)}>
               <p>
                 Listing:{" "}
-                <a href={p().listingUrl!} target="_blank" rel="noopener noreferrer">
+                <a href={safeHref(p().listingUrl)!} target="_blank" rel="noopener noreferrer">
                   {p().listingUrl}
                 </a>
               </p>
