@@ -2,11 +2,14 @@
  * The edge API: one OpenAPIHono app, each area an OpenAPIHono sub-app (one
  * per file in src/routes/) mounted with `app.route`, so `GET /api/openapi.json`
  * documents every route. Every error leaves as JSON; unknown API paths are
- * JSON 404s (the site's own paths never reach here: static assets answer them).
+ * JSON 404s. Every other path is the site: the Worker runs first for it too
+ * (wrangler.toml), answers from the static assets, and so every page and
+ * every API answer carries the same security headers (src/http/security-headers.ts).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { errorBody, errorResponse } from "./http/errors";
 import { validationHook } from "./http/openapi";
+import { securityHeaders } from "./http/security-headers";
 import { autobolt } from "./routes/autobolt";
 import { business } from "./routes/business";
 import { checkout } from "./routes/checkout";
@@ -32,6 +35,8 @@ import { workerJobs } from "./routes/worker-jobs";
 import { workerProgress } from "./routes/worker-progress";
 
 export const app = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: validationHook as never });
+
+app.use("*", securityHeaders());
 
 app.route("/healthz", health);
 app.route("/readyz", readyz);
@@ -64,5 +69,7 @@ app.route("/api/webhooks/stripe", stripeWebhook);
 app.route("/api/business", business);
 serveOpenApiDocument(app);
 
-app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
+/** Paths the Worker owns; anything else is the site (a file, or index.html for a client-side route). */
+const WORKER_PATHS = /^\/(api|healthz|readyz|metrics|__scheduled)(\/|$)/;
+app.notFound((c) => (WORKER_PATHS.test(c.req.path) ? c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404) : c.env.ASSETS.fetch(c.req.raw)));
 app.onError((err, c) => errorResponse(c, err));
