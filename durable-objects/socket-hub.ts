@@ -5,7 +5,8 @@
  * of changes leaves as a few frames. Pings are answered by the runtime
  * without waking the object.
  */
-import { FORWARDED_SOCKET, SOCKET_PROTOCOL, type ServerMessage, type SocketRole } from "../core/protocol/live";
+import type { ServerMessage, SocketRole } from "../core/protocol/live";
+import { FORWARDED_SOCKET, SOCKET_PROTOCOL } from "../core/protocol/socket-ticket";
 import { TicketLedger } from "./ticket-ledger";
 
 /** An upgrade the API verified and this object admitted. */

@@ -1,7 +1,7 @@
 /**
  * Short-lived signed tickets for WebSockets: browsers cannot set headers on a
  * WebSocket, so the page first asks for a ticket with its bearer token, then
- * offers it as a subprotocol value (core/protocol/live.ts). A ticket names
+ * offers it as a subprotocol value (core/protocol/socket-ticket.ts). A ticket names
  * one target (a job, or the ops overview) and one role, lives for a minute,
  * and opens one socket: its `jti` is claimed by the object that accepts the
  * socket (durable-objects/ticket-ledger.ts).

@@ -1,5 +1,5 @@
 /** WebSocket upgrades the API forwards to a Durable Object (a job's coordinator, the OpsMonitor). */
-import { FORWARDED_SOCKET, ticketOfProtocols } from "../../core/protocol/live";
+import { FORWARDED_SOCKET, ticketOfProtocols } from "../../core/protocol/socket-ticket";
 import type { VerifiedTicket } from "../auth/ws-ticket";
 import { ApiError } from "./errors";
 

@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { PLAN_IDS } from "../../core/plans";
-import { socketProtocols } from "../../core/protocol/live";
+import { socketProtocols } from "../../core/protocol/socket-ticket";
 import { FAILURE_CLASSES } from "../../core/protocol/tasks";
 import { WEBHOOK_EVENT_TYPES } from "../../src/webhooks/events";
 import { checkoutSession, refundedCharge, signature, stripeEvent } from "../workers/support/purchase";

@@ -14,7 +14,7 @@ import doc from "../../docs/security.md?raw";
 import { app } from "../../src/app";
 import { connectFromWorker } from "../../src/db/worker-database";
 import { evidenceKey } from "../../core/evidence-keys";
-import { socketProtocols } from "../../core/protocol/live";
+import { socketProtocols } from "../../core/protocol/socket-ticket";
 import type { TaskMessage } from "../../core/protocol/tasks";
 import worker from "../../src/index";
 import { markdownTable, readSection } from "../support/doc-sections";

@@ -8,7 +8,8 @@
  */
 import { createSignal, onCleanup } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
-import { socketProtocols, type ActivityLine, type JobProgress, type OpsOverview, type ServerMessage, type SubmissionView } from "../../core/protocol/live";
+import type { ActivityLine, JobProgress, OpsOverview, ServerMessage, SubmissionView } from "../../core/protocol/live";
+import { socketProtocols } from "../../core/protocol/socket-ticket";
 import { ApiFailure, api, errorText, socketUrl } from "./api";
 
 export interface JobState {
