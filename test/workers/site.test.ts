@@ -67,6 +67,23 @@ describe("security headers on the site and the API", () => {
     expectSecurityHeaders(missing);
   });
 
+  it("answers odd paths and methods outside the API from the site, never with a 5xx", async () => {
+    for (const [method, path] of [
+      ["GET", "/%zz"],
+      ["GET", "/..%2f..%2fwrangler.toml"],
+      ["GET", "/assets/does-not-exist.js"],
+      ["GET", `/${"a".repeat(4000)}`],
+      ["POST", "/"],
+      ["DELETE", "/portal/jobs/1"],
+      ["HEAD", "/"],
+    ] as const) {
+      const res = await exports.default.fetch(`http://localhost${path}`, { method });
+      expect(res.status, `${method} ${path.slice(0, 40)}`).toBeLessThan(500);
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      await res.body?.cancel();
+    }
+  });
+
   it("lets the site reach only its own origin and this deployment's Supabase Auth", async () => {
     const local = expectSecurityHeaders(await site("/"));
     expect(local).toMatch(/connect-src 'self'\s*(;|$)/);
