@@ -87,6 +87,12 @@ describe("magic-link sign-in through supabase-js (PKCE)", () => {
     const email = `magic-${Date.now()}@boltbakery.example`;
     const jobId = await buy(email);
     const page = await newPage();
+    const chunks: string[] = [];
+    page.on("request", (r) => chunks.push(new URL(r.url()).pathname));
+    // A visitor with no session does not load supabase-js on the plans page.
+    await page.goto(`${stack.url}/`);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    expect(chunks.filter((p) => p.startsWith("/assets/supabase-auth-"))).toEqual([]);
 
     await page.goto(`${stack.url}/sign-in?next=/jobs`);
     await page.getByRole("button", { name: "Email me a sign-in link" }).waitFor();
@@ -94,6 +100,7 @@ describe("magic-link sign-in through supabase-js (PKCE)", () => {
     await page.getByLabel("Email").fill(email);
     await page.getByRole("button", { name: "Email me a sign-in link" }).click();
     await expect.poll(() => page.getByTestId("magic-link-sent").textContent()).toContain(email);
+    expect(chunks.filter((p) => p.startsWith("/assets/supabase-auth-"))).toHaveLength(1); // loaded once someone signs in
 
     // What the site sent: supabase-js's signInWithOtp in the PKCE flow.
     expect(auth.outbox).toHaveLength(1);

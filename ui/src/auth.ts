@@ -22,36 +22,51 @@ function readLocalToken(): string | null {
 const [tokenSignal, setTokenSignal] = createSignal<string | null>(null);
 export const token = tokenSignal;
 
-/** supabase-js's auth client, once the config named a project; null in local development. */
+const SUPABASE_KEY = "directorybolt.supabase";
+
+/** supabase-js's auth client, created on first need once the config named a project. */
 let supabase: Promise<AuthClient | null> | null = null;
 
-/**
- * Restores the session before the first page renders (pages decide at once
- * whether someone is signed in): the local token, or supabase-js's session,
- * refreshed if its access token has expired.
- */
-export async function restoreSession(): Promise<void> {
+/** supabase-js's auth client, or null when sign-in is local (its chunk loads on the first call). */
+export function supabaseAuth(): Promise<AuthClient | null> {
   supabase ??= siteConfig()
     .then(async (config) => {
       if (!config.supabaseUrl || !config.supabaseAnonKey) return null;
       const { createAuthClient } = await import("./supabase-auth");
-      const auth = createAuthClient({ supabaseUrl: config.supabaseUrl, supabaseAnonKey: config.supabaseAnonKey });
+      const auth = createAuthClient({ supabaseUrl: config.supabaseUrl, supabaseAnonKey: config.supabaseAnonKey, storageKey: SUPABASE_KEY });
       auth.onAuthStateChange((_event, session) => setTokenSignal(session?.access_token ?? null));
       return auth;
     })
-    .catch(() => null);
-  const auth = await supabase;
-  if (auth) {
-    setTokenSignal((await auth.getSession()).data.session?.access_token ?? null);
-    return;
-  }
-  setTokenSignal(readLocalToken());
+    .catch(() => {
+      supabase = null; // tried again next time
+      return null;
+    });
+  return supabase;
 }
 
-/** supabase-js's auth client, or null when sign-in is local. */
-export async function supabaseAuth(): Promise<AuthClient | null> {
-  await restoreSession();
-  return supabase ? await supabase : null;
+function hasStoredSession(): boolean {
+  try {
+    return localStorage.getItem(SUPABASE_KEY) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Restores the session before the first page renders (pages decide at once
+ * whether someone is signed in): the local token, or supabase-js's stored
+ * session, refreshed if its access token has expired. A visitor with no
+ * session does not load supabase-js until they sign in.
+ */
+export async function restoreSession(): Promise<void> {
+  const local = readLocalToken();
+  if (local) {
+    setTokenSignal(local);
+    return;
+  }
+  if (!hasStoredSession()) return;
+  const auth = await supabaseAuth();
+  if (auth) setTokenSignal((await auth.getSession()).data.session?.access_token ?? null);
 }
 
 /** The access token to send now: supabase-js refreshes one that is about to expire. */

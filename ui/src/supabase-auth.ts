@@ -12,7 +12,7 @@ export class AuthFailure extends Error {}
 
 export type AuthClient = SupabaseClient["auth"];
 
-export function createAuthClient(config: { supabaseUrl: string; supabaseAnonKey: string }): AuthClient {
+export function createAuthClient(config: { supabaseUrl: string; supabaseAnonKey: string; storageKey: string }): AuthClient {
   return createClient(config.supabaseUrl, config.supabaseAnonKey, {
     auth: {
       flowType: "pkce",
@@ -20,7 +20,7 @@ export function createAuthClient(config: { supabaseUrl: string; supabaseAnonKey:
       persistSession: true,
       // The callback page exchanges the code itself: no other page takes a session from its URL.
       detectSessionInUrl: false,
-      storageKey: "directorybolt.supabase",
+      storageKey: config.storageKey,
       // Each link carries its flow's id (`sb_flow_id`), so it finds its own verifier: asking
       // again (even a refused, rate-limited ask) must not strand the link already in the inbox.
       experimental: { appendPkceFlowIdToRedirects: true },
