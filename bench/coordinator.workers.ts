@@ -11,6 +11,7 @@ import { env, exports } from "cloudflare:workers";
 import { afterAll, it } from "vitest";
 import { signTicket } from "../src/auth/ws-ticket";
 import type { ServerMessage } from "../core/protocol/live";
+import { socketProtocols } from "../core/protocol/socket-ticket";
 import type { TaskMessage, TaskReport } from "../core/protocol/tasks";
 import { captureReleases, settled, stubFor } from "../test/workers/support/coordinator-harness";
 import { seedJob } from "../test/workers/support/seed";
@@ -80,12 +81,13 @@ it("report-to-delta latency at 1,000 sockets", async () => {
   await captureReleases(seeded.jobId, released);
   const stub = stubFor(seeded.jobId);
   await stub.start(seeded.jobId);
-  const ticket = await signTicket(env.WS_TICKET_SECRET, { target: seeded.jobId, role: "customer", userId: seeded.userId }, 600);
   const arrivals = new Map<string, number[]>();
   const sockets: WebSocket[] = [];
   const connectStarted = performance.now();
   for (let i = 0; i < SOCKETS; i++) {
-    const res = await exports.default.fetch(`http://localhost/api/jobs/${seeded.jobId}/ws?ticket=${ticket}`, { headers: { upgrade: "websocket" } });
+    // A ticket opens one socket: each socket gets its own.
+    const ticket = await signTicket(env.WS_TICKET_SECRET, { target: seeded.jobId, role: "customer", userId: seeded.userId }, 600);
+    const res = await exports.default.fetch(`http://localhost/api/jobs/${seeded.jobId}/ws`, { headers: { upgrade: "websocket", "sec-websocket-protocol": socketProtocols(ticket).join(", ") } });
     const ws = res.webSocket!;
     ws.accept();
     ws.addEventListener("message", (e) => {

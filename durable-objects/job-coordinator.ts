@@ -29,7 +29,7 @@ import { DurableObject } from "cloudflare:workers";
 import { connectFromWorker } from "../src/db/worker-database";
 import type { Database } from "../src/db/client";
 import { PLANS, isPlanId } from "../core/plans";
-import type { ActivityLine, JobProgress, ServerMessage, SocketRole } from "../core/protocol/live";
+import type { ActivityLine, JobProgress, ServerMessage } from "../core/protocol/live";
 import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../core/protocol/tasks";
 import type { StaffActionResult, StaffOutcomeInput, StaffTaskSummary } from "../core/protocol/staff";
 import type { SubmissionStatus } from "../core/statuses";
@@ -813,11 +813,9 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   // ---- sockets ---------------------------------------------------------------
 
   override async fetch(request: Request): Promise<Response> {
-    const role = request.headers.get("x-socket-role") as SocketRole | null;
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket" || (role !== "customer" && role !== "staff")) {
-      return Response.json({ error: { code: "bad_request", message: "Expected a WebSocket upgrade from the API" } }, { status: 400 });
-    }
-    return this.live.accept(role, this.snapshot());
+    const admitted = this.live.admit(request, ["customer", "staff"]);
+    if (admitted instanceof Response) return admitted;
+    return this.live.accept(admitted, this.snapshot());
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

@@ -218,11 +218,10 @@ export class OpsMonitor extends DurableObject<Env> implements OpsMonitorRpc {
   }
 
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket" || request.headers.get("x-socket-role") !== "staff") {
-      return Response.json({ error: { code: "bad_request", message: "Expected a staff WebSocket upgrade from the API" } }, { status: 400 });
-    }
+    const admitted = this.sockets.admit(request, ["staff"]);
+    if (admitted instanceof Response) return admitted;
     const first: ServerMessage = { type: "ops", overview: this.overview() };
-    return this.sockets.accept("staff", first);
+    return this.sockets.accept(admitted, first);
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

@@ -2,13 +2,16 @@
  * The edge API: one OpenAPIHono app, each area an OpenAPIHono sub-app (one
  * per file in src/routes/) mounted with `app.route`, so `GET /api/openapi.json`
  * documents every route. Every error leaves as JSON; unknown API paths are
- * JSON 404s (the site's own paths never reach here: static assets answer them).
+ * JSON 404s. Every other path is the site: the Worker runs first for it too
+ * (wrangler.toml), answers from the static assets, and so every page and
+ * every API answer carries the same security headers (src/http/security-headers.ts).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { refuseExampleSecrets } from "./config/example-secrets";
 import { errorBody, errorResponse } from "./http/errors";
 import { rateLimit } from "./http/rate-limit";
 import { validationHook } from "./http/openapi";
+import { securityHeaders } from "./http/security-headers";
 import { autobolt } from "./routes/autobolt";
 import { business } from "./routes/business";
 import { checkout } from "./routes/checkout";
@@ -36,6 +39,8 @@ import { workerProgress } from "./routes/worker-progress";
 
 export const app = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: validationHook as never });
 
+app.use("*", securityHeaders());
+
 // Not local, yet on the repository's example secrets: serve nothing.
 app.use("*", async (c, next) => {
   refuseExampleSecrets(c.env);
@@ -45,7 +50,7 @@ app.use("*", async (c, next) => {
 // Routes anyone may call without signing in, limited per client (the Stripe
 // webhook is not here: it is signed, and Stripe retries what we refuse).
 for (const path of ["/api/checkout", "/api/checkout/*"]) app.use(path, rateLimit("CHECKOUT_RATE_LIMIT", "checkout"));
-for (const path of ["/healthz", "/readyz", "/api/plans", "/api/config", "/api/openapi.json", "/api/auth/*"]) app.use(path, rateLimit("PUBLIC_RATE_LIMIT", "public"));
+for (const path of ["/healthz", "/readyz", "/api/plans", "/api/config", "/api/openapi.json", "/api/auth/*", "/api/directories/preview"]) app.use(path, rateLimit("PUBLIC_RATE_LIMIT", "public"));
 
 app.route("/healthz", health);
 app.route("/readyz", readyz);
@@ -79,5 +84,7 @@ app.route("/api/webhooks/stripe", stripeWebhook);
 app.route("/api/business", business);
 serveOpenApiDocument(app);
 
-app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
+/** Paths the Worker owns; anything else is the site (a file, or index.html for a client-side route). */
+const WORKER_PATHS = /^\/(api|healthz|readyz|metrics|__scheduled)(\/|$)/;
+app.notFound((c) => (WORKER_PATHS.test(c.req.path) ? c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404) : c.env.ASSETS.fetch(c.req.raw)));
 app.onError((err, c) => errorResponse(c, err));

@@ -6,7 +6,7 @@
  * summary. The window makes a burst of reports a few frames, not hundreds.
  */
 import type { ActivityLine, JobProgress, ServerMessage, SocketRole, SubmissionView } from "../../core/protocol/live";
-import type { SocketHub } from "../socket-hub";
+import type { Admission, SocketHub } from "../socket-hub";
 
 export interface FanOutSource {
   /** Submissions changed since the last call, as the sockets show them. */
@@ -25,9 +25,14 @@ export class LiveFanOut {
     private readonly source: FanOutSource,
   ) {}
 
-  /** A socket of `role`; `snapshot` goes first, before any delta. */
-  accept(role: SocketRole, snapshot: ServerMessage): Response {
-    return this.sockets.accept(role, snapshot);
+  /** The forwarded upgrade, admitted once per ticket for one of `roles`, or the answer refusing it. */
+  admit(request: Request, roles: readonly SocketRole[]): Admission | Response {
+    return this.sockets.admit(request, roles);
+  }
+
+  /** An admitted socket; `snapshot` goes first, before any delta. */
+  accept(admission: Admission, snapshot: ServerMessage): Response {
+    return this.sockets.accept(admission, snapshot);
   }
 
   /** An activity line for the next frame (sent with the next change of the job). */

@@ -1,8 +1,10 @@
 /**
  * Short-lived signed tickets for WebSockets: browsers cannot set headers on a
  * WebSocket, so the page first asks for a ticket with its bearer token, then
- * opens `...?ticket=`. A ticket names one target (a job, or the ops
- * overview) and one role, and lives for a minute.
+ * offers it as a subprotocol value (core/protocol/socket-ticket.ts). A ticket names
+ * one target (a job, or the ops overview) and one role, lives for a minute,
+ * and opens one socket: its `jti` is claimed by the object that accepts the
+ * socket (durable-objects/ticket-ledger.ts).
  */
 import { SignJWT, jwtVerify } from "jose";
 import type { SocketRole } from "../../core/protocol/live";
@@ -16,6 +18,13 @@ export interface Ticket {
   userId: string;
 }
 
+export interface VerifiedTicket extends Ticket {
+  /** The ticket's own id, claimed once by the object that accepts the socket. */
+  id: string;
+  /** When it stops being valid (epoch ms). */
+  expiresAt: number;
+}
+
 function key(secret: string): Uint8Array {
   if (!secret || secret.length < 16) throw new Error("WS_TICKET_SECRET must be set (16+ characters)");
   return new TextEncoder().encode(secret);
@@ -26,17 +35,19 @@ export async function signTicket(secret: string, ticket: Ticket, ttlSeconds = TI
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(ticket.userId)
     .setAudience(AUDIENCE)
+    .setJti(crypto.randomUUID())
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
     .sign(key(secret));
 }
 
-/** The ticket if it is genuine, unexpired and for `target`; otherwise null. */
-export async function verifyTicket(secret: string, token: string, target: string): Promise<Ticket | null> {
+/** The ticket if it is genuine, unexpired, for `target` and carries an id; otherwise null. */
+export async function verifyTicket(secret: string, token: string, target: string): Promise<VerifiedTicket | null> {
   try {
-    const { payload } = await jwtVerify(token, key(secret), { audience: AUDIENCE, algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(token, key(secret), { audience: AUDIENCE, algorithms: ["HS256"], requiredClaims: ["jti", "exp"] });
     if (payload.target !== target || (payload.role !== "customer" && payload.role !== "staff") || typeof payload.sub !== "string") return null;
-    return { target, role: payload.role, userId: payload.sub };
+    if (typeof payload.jti !== "string" || !payload.jti || typeof payload.exp !== "number") return null;
+    return { target, role: payload.role, userId: payload.sub, id: payload.jti, expiresAt: payload.exp * 1000 };
   } catch {
     return null;
   }

@@ -1,7 +1,7 @@
 /**
  * Watching a job (its customer, or staff):
  * - `POST /api/jobs/:id/ws-ticket` → a ticket for the job's socket
- * - `GET /api/jobs/:id/ws?ticket=` → the job's live WebSocket (hibernating)
+ * - `GET /api/jobs/:id/ws` → the job's live WebSocket (hibernating), the ticket offered as a subprotocol
  * - `GET /api/jobs/:id` → the job's snapshot, for pages that poll
  * - `GET /api/jobs/:id/submissions/:submissionId/evidence` → the screenshot
  * Staff controls are src/routes/staff-jobs.ts, the ops socket src/routes/ops.ts.
@@ -13,7 +13,7 @@ import { ApiError } from "../http/errors";
 import { jsonAnswer, jsonError, newApiApp, signedIn } from "../http/openapi";
 import { uuidParams } from "../http/params";
 import { withDatabase } from "../http/per-request";
-import { ticketParameter, upgradeOrThrow, withRole } from "../http/socket-upgrade";
+import { forwardUpgrade, offeredTicket, ticketParameter, upgradeOrThrow } from "../http/socket-upgrade";
 import { keyBelongsTo } from "../../core/evidence-keys";
 import { canSeeJob } from "../jobs/access";
 import { coordinatorFor } from "../jobs/coordinator-client";
@@ -28,7 +28,7 @@ export const SocketTicket = z
   .object({
     ticket: z.string(),
     expiresIn: z.number().int().openapi({ description: "Seconds the ticket is valid" }),
-    url: z.string().openapi({ description: "The socket's path, with the ticket" }),
+    url: z.string().openapi({ description: "The socket's path; the ticket goes in Sec-WebSocket-Protocol, never the URL" }),
   })
   .openapi("SocketTicket");
 
@@ -56,7 +56,7 @@ const socket = createRoute({
   responses: {
     101: { description: "Switching to the WebSocket protocol" },
     400: jsonError("Not a job id"),
-    401: jsonError("The ticket is missing, expired or for another job"),
+    401: jsonError("The ticket is missing, expired, already used or for another job"),
     426: jsonError("Not a WebSocket upgrade"),
   },
 });
@@ -98,14 +98,14 @@ export const jobs = newApiApp<AuthVariables>()
     const user = c.get("user");
     await assertCanSee(c.env, user, id);
     const ticket = await signTicket(c.env.WS_TICKET_SECRET, { target: id, role: user.staff ? "staff" : "customer", userId: user.userId });
-    return c.json({ ticket, expiresIn: TICKET_TTL_SECONDS, url: `/api/jobs/${id}/ws?ticket=${encodeURIComponent(ticket)}` }, 200);
+    return c.json({ ticket, expiresIn: TICKET_TTL_SECONDS, url: `/api/jobs/${id}/ws` }, 200);
   })
   .openapi(socket, async (c) => {
     const { id } = c.req.valid("param");
     upgradeOrThrow(c.req.raw);
-    const ticket = await verifyTicket(c.env.WS_TICKET_SECRET, c.req.query("ticket") ?? "", id);
+    const ticket = await verifyTicket(c.env.WS_TICKET_SECRET, offeredTicket(c.req.raw), id);
     if (!ticket) throw new ApiError(401, "invalid_ticket", "The socket ticket is missing, expired or for another job");
-    return coordinatorFor(c.env, id).fetch(withRole(c.req.raw, ticket.role));
+    return coordinatorFor(c.env, id).fetch(forwardUpgrade(c.req.raw, ticket));
   })
   .openapi(evidence, async (c) => {
     const { id, submissionId } = c.req.valid("param");

@@ -1,6 +1,6 @@
 /**
  * The operations view (staff): `POST /api/ops/ws-ticket` and
- * `GET /api/ops/ws?ticket=` (the OpsMonitor's live socket), and
+ * `GET /api/ops/ws` (the OpsMonitor's live socket, the ticket offered as a subprotocol), and
  * `GET /api/ops/overview` (its figures, once).
  */
 import { createRoute, z } from "@hono/zod-openapi";
@@ -8,7 +8,7 @@ import { requireStaff, requireUser, type AuthVariables } from "../auth/middlewar
 import { signTicket, verifyTicket, TICKET_TTL_SECONDS } from "../auth/ws-ticket";
 import { ApiError } from "../http/errors";
 import { jsonAnswer, jsonError, newApiApp, staffOnly } from "../http/openapi";
-import { ticketParameter, upgradeOrThrow, withRole } from "../http/socket-upgrade";
+import { forwardUpgrade, offeredTicket, ticketParameter, upgradeOrThrow } from "../http/socket-upgrade";
 import { opsMonitor } from "../jobs/coordinator-client";
 import { SocketTicket } from "./jobs";
 
@@ -32,7 +32,7 @@ const socket = createRoute({
   parameters: [ticketParameter("POST /api/ops/ws-ticket")],
   responses: {
     101: { description: "Switching to the WebSocket protocol" },
-    401: jsonError("The ticket is missing, expired or not a staff ticket"),
+    401: jsonError("The ticket is missing, expired, already used or not a staff ticket"),
     426: jsonError("Not a WebSocket upgrade"),
   },
 });
@@ -50,12 +50,12 @@ const overview = createRoute({
 export const ops = newApiApp<AuthVariables>()
   .openapi(wsTicket, async (c) => {
     const ticket = await signTicket(c.env.WS_TICKET_SECRET, { target: "ops", role: "staff", userId: c.get("user").userId });
-    return c.json({ ticket, expiresIn: TICKET_TTL_SECONDS, url: `/api/ops/ws?ticket=${encodeURIComponent(ticket)}` }, 200);
+    return c.json({ ticket, expiresIn: TICKET_TTL_SECONDS, url: "/api/ops/ws" }, 200);
   })
   .openapi(socket, async (c) => {
     upgradeOrThrow(c.req.raw);
-    const ticket = await verifyTicket(c.env.WS_TICKET_SECRET, c.req.query("ticket") ?? "", "ops");
+    const ticket = await verifyTicket(c.env.WS_TICKET_SECRET, offeredTicket(c.req.raw), "ops");
     if (!ticket || ticket.role !== "staff") throw new ApiError(401, "invalid_ticket", "The socket ticket is missing, expired or not a staff ticket");
-    return opsMonitor(c.env).fetch(withRole(c.req.raw, "staff"));
+    return opsMonitor(c.env).fetch(forwardUpgrade(c.req.raw, ticket));
   })
   .openapi(overview, async (c) => c.json(await opsMonitor(c.env).overview(), 200));

@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import { BUSINESS_CATEGORIES } from "../../core/catalog/categories";
 import { PLAN_IDS } from "../../core/plans";
+import { socketProtocols } from "../../core/protocol/socket-ticket";
 import { FAILURE_CLASSES } from "../../core/protocol/tasks";
 import { WEBHOOK_EVENT_TYPES } from "../../src/webhooks/events";
 import { checkoutSession, refundedCharge, signature, stripeEvent } from "../workers/support/purchase";
@@ -155,7 +156,11 @@ const jobPath =
     segment(fc.constant(pick(fx))).map((id) => `/api/jobs/${id}${rest}`);
 const staffPath = (rest: string) => (fx: Fixtures) => segment(fc.constant(fx.staffJobId)).map((id) => `/api/staff/jobs/${id}${rest}`);
 
-/** A WebSocket URL: ticket query fuzzed, the Upgrade header present or not. */
+/**
+ * A WebSocket URL: the ticket fuzzed in its subprotocol (percent-encoded, so
+ * any string is a header value and a real ticket is unchanged) and sometimes
+ * also in the query, where it must open nothing; the Upgrade header present or not.
+ */
 function socket(path: (fx: Fixtures) => fc.Arbitrary<string>, ticket: (fx: Fixtures) => string): Generator {
   return (fx) =>
     fc
@@ -170,12 +175,17 @@ function socket(path: (fx: Fixtures) => fc.Arbitrary<string>, ticket: (fx: Fixtu
           { weight: 1, arbitrary: fc.constantFrom(...Object.values(fx.tokens).filter((t): t is string => !!t)) },
         ),
         upgrade: fc.constantFrom("websocket", "WebSocket", "websocket", "h2c", "", null),
+        inQuery: fc.boolean(),
         auth: authorization(fx, null),
       })
-      .map(({ path, ticket, upgrade, auth }) => ({
+      .map(({ path, ticket, upgrade, inQuery, auth }) => ({
         method: "GET",
-        path: `${path}?ticket=${encodeURIComponent(ticket)}`,
-        headers: { ...auth, ...(upgrade === null ? {} : { upgrade, connection: "Upgrade", "sec-websocket-version": "13" }) },
+        path: inQuery ? `${path}?ticket=${encodeURIComponent(ticket)}` : path,
+        headers: {
+          ...auth,
+          "sec-websocket-protocol": socketProtocols(encodeURIComponent(ticket)).join(", "),
+          ...(upgrade === null ? {} : { upgrade, connection: "Upgrade", "sec-websocket-version": "13" }),
+        },
       }));
 }
 

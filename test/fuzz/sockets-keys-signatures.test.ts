@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { signTicket } from "../../src/auth/ws-ticket";
 import { evidenceKey, keyBelongsTo } from "../../core/evidence-keys";
 import type { ServerMessage } from "../../core/protocol/live";
+import { socketProtocols } from "../../core/protocol/socket-ticket";
 import type { TaskMessage } from "../../core/protocol/tasks";
 import { bearerOf, newPeople } from "../workers/support/actors";
 import { captureReleases, settled, stubFor } from "../workers/support/coordinator-harness";
@@ -45,7 +46,9 @@ async function until(check: () => boolean, what: string, ms = 5_000): Promise<vo
   }
 }
 
-const upgrade = (path: string) => new Request(`http://localhost${path}`, { headers: { upgrade: "websocket" } });
+/** The ticket as a browser offers it, percent-encoded so that any string is a header value (a real ticket is unchanged). */
+const upgrade = (path: string, ticket: string) =>
+  new Request(`http://localhost${path}`, { headers: { upgrade: "websocket", "sec-websocket-protocol": socketProtocols(encodeURIComponent(ticket)).join(", ") } });
 
 describe("WebSocket upgrade abuse", () => {
   it("refuses every ticket that is not a live one for this target, with a JSON 401", async () => {
@@ -69,14 +72,14 @@ describe("WebSocket upgrade abuse", () => {
       ...NASTY.map((s, i): [string, string] => [`nasty ${i}`, wellFormed(s)]),
     ];
     for (const [name, ticket] of tickets) {
-      const answer = await send(upgrade(`/api/jobs/${job.jobId}/ws?ticket=${encodeURIComponent(ticket)}`));
+      const answer = await send(upgrade(`/api/jobs/${job.jobId}/ws`, ticket));
       tally.add("ws: bad ticket", answer.status);
       expect(answer.status, name).toBe(401);
       expect(problemWith(answer), name).toBeNull();
     }
     // A customer's ticket, even a valid one, does not open the staff overview.
     const customerTicket = await signTicket(secret, { target: "ops", role: "customer", userId: job.userId });
-    const ops = await send(upgrade(`/api/ops/ws?ticket=${encodeURIComponent(customerTicket)}`));
+    const ops = await send(upgrade("/api/ops/ws", customerTicket));
     tally.add("ws: bad ticket", ops.status);
     expect(ops.status).toBe(401);
   });
@@ -95,7 +98,7 @@ describe("WebSocket upgrade abuse", () => {
       await settled(job.jobId);
       const before = await db.fingerprint();
       const { status, submitted, failed, total } = await stubFor(job.jobId).progress();
-      const answer = await send(upgrade(`/api/jobs/${job.jobId}/ws?ticket=${encodeURIComponent(ticket)}`));
+      const answer = await send(upgrade(`/api/jobs/${job.jobId}/ws`, ticket));
       expect(answer.status).toBe(101);
       const ws = answer.webSocket!;
       const frames: ServerMessage[] = [];
@@ -126,7 +129,12 @@ describe("WebSocket upgrade abuse", () => {
       // The job is as it was, and a new socket still gets its snapshot.
       expect(await stubFor(job.jobId).progress()).toMatchObject({ status, submitted, failed, total });
       expect(changedTables(before, await db.fingerprint())).toEqual([]);
-      const again = await send(upgrade(`/api/jobs/${job.jobId}/ws?ticket=${encodeURIComponent(ticket)}`));
+      // A used ticket opens nothing; a new one does.
+      const replay = await send(upgrade(`/api/jobs/${job.jobId}/ws`, ticket));
+      expect(replay.status).toBe(401);
+      expect(problemWith(replay)).toBeNull();
+      const fresh = await signTicket(env.WS_TICKET_SECRET, { target: job.jobId, role: "customer", userId: job.userId });
+      const again = await send(upgrade(`/api/jobs/${job.jobId}/ws`, fresh));
       expect(again.status).toBe(101);
       again.webSocket!.accept();
       again.webSocket!.close(1000, "done");

@@ -14,10 +14,11 @@ import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, resolveChromium } from "../../tools/lib/chromium";
 import { ROOT, startStack, type Stack } from "../../tools/lib/stack";
 import { placeLocalOrder, stackVars } from "../../tools/lib/order";
+import { CspWatch } from "./support/csp";
 
 const PORT = Number(process.env.SITE_PORT ?? 8857);
 const FARM_PORT = Number(process.env.SITE_FARM_PORT ?? 8859);
@@ -30,6 +31,8 @@ let customerToken = "";
 const customer = `site-${Date.now()}@boltbakery.example`;
 let jobId = "";
 let staffToken = "";
+/** Every page is watched: the site must work under its Content-Security-Policy. */
+const csp = new CspWatch();
 /** The Starter job's decided outcomes, as the portal counted them. */
 let outcomes = { succeeded: -1, failed: -1 };
 
@@ -44,9 +47,13 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+afterEach(() => {
+  expect(csp.take(), "Content-Security-Policy violations").toEqual([]);
+});
+
 async function newPage(width = 1200): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
+  const page = csp.watch(await context.newPage());
   page.setDefaultTimeout(30_000);
   return page;
 }
@@ -246,6 +253,23 @@ describe("the site, end to end", () => {
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await phone.close();
   }, 120_000);
+
+  it("serves the site under a CSP that refuses inline script, framing and other origins", async () => {
+    const page = await newPage(390);
+    const res = await page.goto(`${stack.url}/`);
+    const policy = res?.headers()["content-security-policy"] ?? "";
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(res?.headers()["x-content-type-options"]).toBe("nosniff");
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    // An injected inline script is refused, and the watch sees the refusal.
+    await page.evaluate(() => {
+      const s = document.createElement("script");
+      s.textContent = "window.injected = true";
+      document.body.append(s);
+    });
+    expect(await page.evaluate(() => (window as unknown as { injected?: boolean }).injected ?? false)).toBe(false);
+    await expect.poll(() => csp.take().length).toBeGreaterThan(0);
+  }, 60_000);
 
   it("does not show one customer's job to another", async () => {
     const page = await newPage(390);

@@ -14,6 +14,7 @@ import doc from "../../docs/security.md?raw";
 import { app } from "../../src/app";
 import { connectFromWorker } from "../../src/db/worker-database";
 import { evidenceKey } from "../../core/evidence-keys";
+import { socketProtocols } from "../../core/protocol/socket-ticket";
 import type { TaskMessage } from "../../core/protocol/tasks";
 import worker from "../../src/index";
 import { markdownTable, readSection } from "../support/doc-sections";
@@ -52,7 +53,7 @@ interface AccessRequest {
   audience: Audience;
   path: (c: Ctx) => string;
   body?: (c: Ctx) => unknown;
-  /** A socket: the actor first asks for a ticket with its credential, then opens path?ticket=. */
+  /** A socket: the actor first asks for a ticket with its credential, then offers it as a subprotocol. */
   ticketFrom?: (c: Ctx) => string;
   form?: boolean;
   /** Puts the job in the state the route needs to succeed for its audience. */
@@ -229,7 +230,7 @@ async function attempt(key: string, spec: AccessRequest, actor: Actor, people: P
     const res = await call("POST", spec.ticketFrom(c), auth);
     const ticket = res.ok ? ((await res.json()) as { ticket: string }).ticket : (token ?? "");
     if (!res.ok) await res.body?.cancel();
-    const ws = await call("GET", `${spec.path(c)}?ticket=${encodeURIComponent(ticket)}`, { upgrade: "websocket" });
+    const ws = await call("GET", spec.path(c), { upgrade: "websocket", "sec-websocket-protocol": socketProtocols(ticket).join(", ") });
     if (ws.webSocket) {
       ws.webSocket.accept();
       ws.webSocket.close(1000, "matrix");

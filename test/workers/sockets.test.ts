@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { signUserToken } from "../../src/auth/user-token";
 import { signTicket } from "../../src/auth/ws-ticket";
 import type { ServerMessage } from "../../core/protocol/live";
+import { SOCKET_PROTOCOL, socketProtocols } from "../../core/protocol/socket-ticket";
 import type { TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, stubFor } from "./support/coordinator-harness";
 import { seedJob } from "./support/seed";
@@ -19,8 +20,9 @@ async function ticketFor(jobId: string, headers: Record<string, string>) {
   return { status: res.status, body: (await res.json()) as { ticket: string; url: string } };
 }
 
-function open(path: string) {
-  return api(path, { headers: { upgrade: "websocket" } });
+/** Opens a socket as a browser does: the ticket offered as a subprotocol, never in the URL. */
+function open(path: string, ticket?: string) {
+  return api(path, { headers: { upgrade: "websocket", ...(ticket === undefined ? {} : { "sec-websocket-protocol": socketProtocols(ticket).join(", ") }) } });
 }
 
 /** Accepts a socket and records its frames. */
@@ -48,7 +50,7 @@ describe("job sockets", () => {
     await stubFor(seeded.jobId).start(seeded.jobId);
     const { status, body } = await ticketFor(seeded.jobId, await bearer(seeded.userId));
     expect(status).toBe(200);
-    const res = await open(body.url);
+    const res = await open(body.url, body.ticket);
     expect(res.status).toBe(101);
     const { ws, frames } = listen(res);
     await until(() => frames.length > 0, "snapshot");
@@ -80,7 +82,7 @@ describe("job sockets", () => {
     const stub = stubFor(seeded.jobId);
     await stub.start(seeded.jobId);
     const { body } = await ticketFor(seeded.jobId, await bearer(seeded.userId));
-    const { frames } = listen(await open(body.url));
+    const { frames } = listen(await open(body.url, body.ticket));
     await until(() => frames.length > 0, "snapshot");
     await evictDurableObject(stub);
     const m = released[0]!;
@@ -96,15 +98,50 @@ describe("job sockets", () => {
     await stubFor(a.jobId).start(a.jobId);
     expect((await open(`/api/jobs/${a.jobId}/ws`)).status).toBe(401);
     const expired = await signTicket(env.WS_TICKET_SECRET, { target: a.jobId, role: "customer", userId: a.userId }, -30);
-    expect((await open(`/api/jobs/${a.jobId}/ws?ticket=${expired}`)).status).toBe(401);
+    expect((await open(`/api/jobs/${a.jobId}/ws`, expired)).status).toBe(401);
     const forB = await signTicket(env.WS_TICKET_SECRET, { target: b.jobId, role: "customer", userId: b.userId });
-    const crossed = await open(`/api/jobs/${a.jobId}/ws?ticket=${forB}`);
+    const crossed = await open(`/api/jobs/${a.jobId}/ws`, forB);
     expect(crossed.status).toBe(401);
     expect(await crossed.json()).toMatchObject({ error: { code: "invalid_ticket" } });
-    const forged = await open(`/api/jobs/${a.jobId}/ws?ticket=${forB.slice(0, -4)}AAAA`);
+    const forged = await open(`/api/jobs/${a.jobId}/ws`, `${forB.slice(0, -4)}AAAA`);
     expect(forged.status).toBe(401);
     // Without the upgrade header it is a clear 426, not a hang.
-    expect((await api(`/api/jobs/${a.jobId}/ws?ticket=${forB}`)).status).toBe(426);
+    expect((await api(`/api/jobs/${a.jobId}/ws`, { headers: { "sec-websocket-protocol": socketProtocols(forB).join(", ") } })).status).toBe(426);
+  });
+
+  it("takes the ticket as a subprotocol and selects ours; a ticket in the URL opens nothing", async () => {
+    const seeded = await seedJob({ directories: 2 });
+    await stubFor(seeded.jobId).start(seeded.jobId);
+    const first = await ticketFor(seeded.jobId, await bearer(seeded.userId));
+    // The socket's URL carries no ticket: URLs end up in logs and history.
+    expect(first.body.url).toBe(`/api/jobs/${seeded.jobId}/ws`);
+    const inQuery = await open(`${first.body.url}?ticket=${encodeURIComponent(first.body.ticket)}`);
+    expect(inQuery.status).toBe(401);
+    expect(await inQuery.json()).toMatchObject({ error: { code: "invalid_ticket" } });
+    const res = await open(first.body.url, first.body.ticket);
+    expect(res.status).toBe(101);
+    // Browsers drop a socket that offered subprotocols and got none back; the ticket is not echoed.
+    expect(res.headers.get("sec-websocket-protocol")).toBe(SOCKET_PROTOCOL);
+    const { frames } = listen(res);
+    await until(() => frames.length > 0, "snapshot");
+    expect(frames[0]!.type).toBe("snapshot");
+  });
+
+  it("lets a ticket open one socket: a replay is a 401, even after the object is evicted", async () => {
+    const seeded = await seedJob({ directories: 2 });
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    const { body } = await ticketFor(seeded.jobId, await bearer(seeded.userId));
+    const { frames } = listen(await open(body.url, body.ticket));
+    await until(() => frames.length > 0, "snapshot");
+    const replay = await open(body.url, body.ticket);
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ error: { code: "invalid_ticket" } });
+    await evictDurableObject(stub);
+    expect((await open(body.url, body.ticket)).status).toBe(401);
+    // A fresh ticket still opens the job's socket.
+    const fresh = await ticketFor(seeded.jobId, await bearer(seeded.userId));
+    expect((await open(fresh.body.url, fresh.body.ticket)).status).toBe(101);
   });
 
   it("gives tickets only to the job's customer and to staff", async () => {
@@ -119,7 +156,7 @@ describe("job sockets", () => {
     const staff = await ticketFor(a.jobId, await bearer(crypto.randomUUID(), true));
     expect(staff.status).toBe(200);
     await stubFor(a.jobId).start(a.jobId);
-    const { frames } = listen(await open(staff.body.url));
+    const { frames } = listen(await open(staff.body.url, staff.body.ticket));
     await until(() => frames.length > 0, "staff snapshot");
     expect(frames[0]!.type).toBe("snapshot");
   });
@@ -132,8 +169,12 @@ describe("ops overview socket", () => {
     const denied = await api("/api/ops/ws-ticket", { method: "POST", headers: await bearer(customer.userId) });
     expect(denied.status).toBe(403);
     const res = await api("/api/ops/ws-ticket", { method: "POST", headers: staffHeaders });
-    const { url } = (await res.json()) as { url: string };
-    const { frames } = listen(await open(url));
+    const { url, ticket } = (await res.json()) as { url: string; ticket: string };
+    const { frames } = listen(await open(url, ticket));
+    // The ops ticket opens one socket too.
+    const replay = await open(url, ticket);
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ error: { code: "invalid_ticket" } });
     await until(() => frames.length > 0, "ops snapshot");
     const released: TaskMessage[] = [];
     await captureReleases(customer.jobId, released);

@@ -4,6 +4,7 @@ import { signUserToken } from "../../src/auth/user-token";
 import { connectFromWorker } from "../../src/db/worker-database";
 import { listingState, listingSummary } from "../../core/listing-states";
 import type { ServerMessage, SubmissionView } from "../../core/protocol/live";
+import { socketProtocols } from "../../core/protocol/socket-ticket";
 import type { StaffTaskPacket, StaffTaskSummary } from "../../core/protocol/staff";
 import type { TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, settled, stubFor } from "./support/coordinator-harness";
@@ -143,8 +144,8 @@ describe("staff tasks", () => {
   it("records the outcome once: the job, Postgres and the customer's live socket follow; double clicks change nothing", async () => {
     const { seeded, manualIds, released, stub } = await jobWithManual(4, 2);
     await submitReleased(seeded.jobId, released);
-    const ticket = (await (await post(`/api/jobs/${seeded.jobId}/ws-ticket`, await bearer(seeded.userId))).json()) as { url: string };
-    const { ws, frames } = listen(await api(ticket.url, { headers: { upgrade: "websocket" } }));
+    const ticket = (await (await post(`/api/jobs/${seeded.jobId}/ws-ticket`, await bearer(seeded.userId))).json()) as { url: string; ticket: string };
+    const { ws, frames } = listen(await api(ticket.url, { headers: { upgrade: "websocket", "sec-websocket-protocol": socketProtocols(ticket.ticket).join(", ") } }));
     await until(() => frames.length > 0, "snapshot");
 
     const staff = await bearer(crypto.randomUUID(), true, "ana@directorybolt.test");

@@ -6,7 +6,7 @@
  */
 import { A, Route, Router, type RouteSectionProps } from "@solidjs/router";
 import { Show, lazy } from "solid-js";
-import { claims, isStaff, setToken } from "./auth";
+import { claims, isStaff, signOut } from "./auth";
 
 const Home = lazy(() => import("./pages/Home"));
 const CheckoutSuccess = lazy(() => import("./pages/CheckoutSuccess"));
@@ -43,14 +43,7 @@ function Layout(props: RouteSectionProps) {
             <A href="/staff/directories">Catalog</A>
           </Show>
           <span class="muted">{claims()!.email}</span>
-          <button
-            type="button"
-            class="link"
-            onClick={() => {
-              setToken(null);
-              location.assign("/");
-            }}
-          >
+          <button type="button" class="link" onClick={() => void signOut().then(() => location.assign("/"))}>
             Sign out
           </button>
         </Show>

@@ -3,7 +3,7 @@
  * attached, and every failure turned into an ApiFailure carrying the API's
  * own words (`error.message`) and, for `validation_failed`, each bad field.
  */
-import { token } from "./auth";
+import { accessToken } from "./auth";
 
 export class ApiFailure extends Error {
   constructor(
@@ -21,8 +21,8 @@ export class ApiFailure extends Error {
 export async function api<T>(path: string, init: { method?: string; body?: unknown; auth?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (init.body !== undefined) headers["content-type"] = "application/json";
-  const t = token();
-  if (init.auth !== false && t) headers.authorization = `Bearer ${t}`;
+  const t = init.auth === false ? null : await accessToken();
+  if (t) headers.authorization = `Bearer ${t}`;
   let res: Response;
   try {
     res = await fetch(path, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });

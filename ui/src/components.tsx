@@ -3,7 +3,7 @@ import { listingState } from "../../core/listing-states";
 import type { SubmissionView } from "../../core/protocol/live";
 import { safeHref } from "../../core/url";
 import { errorText } from "./api";
-import { token } from "./auth";
+import { accessToken } from "./auth";
 import { eta, label, time } from "./format";
 import type { JobState, LiveStatus } from "./live";
 
@@ -79,7 +79,7 @@ function EvidenceButton(props: { jobId: string; row: SubmissionView }) {
     if (src()) return setSrc(null);
     try {
       const res = await fetch(`/api/jobs/${props.jobId}/submissions/${props.row.submissionId}/evidence`, {
-        headers: { authorization: `Bearer ${token()}` },
+        headers: { authorization: `Bearer ${await accessToken()}` },
       });
       if (!res.ok) throw new Error(res.status === 404 ? "No screenshot yet" : `Could not load the screenshot (${res.status})`);
       setSrc(URL.createObjectURL(await res.blob()));

@@ -2,12 +2,14 @@
  * The live job store: a snapshot replaces everything (reconcile, keyed by
  * submissionId), deltas patch single rows in place, so a 500-row list keeps
  * its DOM nodes and only changed cells re-render. The socket: a ticket first,
- * then the WebSocket, pings every 25 s, and reconnection with exponential
+ * then the WebSocket with the ticket offered as a subprotocol (never in the
+ * URL; a ticket opens one socket), pings every 25 s, and reconnection with exponential
  * backoff (a fresh ticket and a fresh snapshot each time).
  */
 import { createSignal, onCleanup } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
 import type { ActivityLine, JobProgress, OpsOverview, ServerMessage, SubmissionView } from "../../core/protocol/live";
+import { socketProtocols } from "../../core/protocol/socket-ticket";
 import { ApiFailure, api, errorText, socketUrl } from "./api";
 
 export interface JobState {
@@ -61,7 +63,7 @@ export type LiveStatus = "connecting" | "live" | "reconnecting" | "closed";
 
 /**
  * Keeps a socket open for the component's lifetime. `ticketPath` is POSTed
- * for `{url}`; a 4xx from it is final (shown as `error`), anything else retries.
+ * for `{url, ticket}` before each connection; a 4xx from it is final (shown as `error`), anything else retries.
  */
 export function useLiveSocket(ticketPath: () => string, onMessage: (msg: ServerMessage) => void) {
   const [status, setStatus] = createSignal<LiveStatus>("connecting");
@@ -84,9 +86,9 @@ export function useLiveSocket(ticketPath: () => string, onMessage: (msg: ServerM
 
   async function connect(): Promise<void> {
     if (stopped) return;
-    let url: string;
+    let opening: { url: string; ticket: string };
     try {
-      url = (await api<{ url: string }>(ticketPath(), { method: "POST" })).url;
+      opening = await api<{ url: string; ticket: string }>(ticketPath(), { method: "POST" });
     } catch (err) {
       if (err instanceof ApiFailure && err.status >= 400 && err.status < 500) {
         setError(err);
@@ -98,7 +100,7 @@ export function useLiveSocket(ticketPath: () => string, onMessage: (msg: ServerM
       return;
     }
     if (stopped) return;
-    const ws = new WebSocket(socketUrl(url));
+    const ws = new WebSocket(socketUrl(opening.url), socketProtocols(opening.ticket));
     socket = ws;
     ws.onopen = () => {
       attempt = 0;

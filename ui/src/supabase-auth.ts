@@ -1,61 +1,71 @@
 /**
- * Supabase Auth's magic link over its REST API (what supabase-js's
- * signInWithOtp sends, without the library): `POST {url}/auth/v1/otp` with
- * the anon key, then Supabase's `/auth/v1/verify` redirects back to
- * `redirect_to` with the session in the URL fragment:
- * `#access_token=…&token_type=bearer&expires_in=…&refresh_token=…&type=magiclink`
- * (or `#error=…&error_code=…&error_description=…`).
+ * Supabase Auth through supabase-js, in its PKCE flow: the magic link comes
+ * back to /auth/callback with a one-time `?code=`, which only this browser
+ * can exchange (it holds the code verifier), so a link or a token planted by
+ * someone else signs nobody in. supabase-js keeps the session, refreshes the
+ * access token before it expires and revokes it on sign-out. Loaded only when
+ * the API's config names a Supabase project (a chunk of its own).
  */
+import { createClient, isAuthApiError, type SupabaseClient } from "@supabase/supabase-js";
 
 export class AuthFailure extends Error {}
 
-/** GoTrue's error bodies have changed shape over versions; take the words from any of them. */
-function gotrueMessage(body: unknown, status: number): string {
-  const b = (body ?? {}) as { msg?: string; message?: string; error_description?: string; error?: string; error_code?: string };
-  const words = b.msg ?? b.message ?? b.error_description ?? (typeof b.error === "string" ? b.error : undefined);
-  if (status === 429 || b.error_code === "over_email_send_rate_limit") {
-    return "Too many sign-in emails were sent to this address. Wait a minute, then try again.";
-  }
-  return words ? `Could not send the sign-in link: ${words}` : `Could not send the sign-in link (the sign-in service answered ${status}).`;
+export type AuthClient = SupabaseClient["auth"];
+
+export function createAuthClient(config: { supabaseUrl: string; supabaseAnonKey: string; storageKey: string }): AuthClient {
+  return createClient(config.supabaseUrl, config.supabaseAnonKey, {
+    auth: {
+      flowType: "pkce",
+      autoRefreshToken: true,
+      persistSession: true,
+      // The callback page exchanges the code itself: no other page takes a session from its URL.
+      detectSessionInUrl: false,
+      storageKey: config.storageKey,
+      // Each link carries its flow's id (`sb_flow_id`), so it finds its own verifier: asking
+      // again (even a refused, rate-limited ask) must not strand the link already in the inbox.
+      experimental: { appendPkceFlowIdToRedirects: true },
+    },
+  }).auth;
 }
 
-export async function sendMagicLink(config: { supabaseUrl: string; supabaseAnonKey: string }, email: string, redirectTo: string): Promise<void> {
-  const url = `${config.supabaseUrl}/auth/v1/otp?redirect_to=${encodeURIComponent(redirectTo)}`;
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: "POST",
-      headers: {
-        apikey: config.supabaseAnonKey,
-        authorization: `Bearer ${config.supabaseAnonKey}`,
-        "content-type": "application/json;charset=UTF-8",
-      },
-      body: JSON.stringify({ email, data: {}, create_user: true, gotrue_meta_security: {} }),
-    });
-  } catch {
-    throw new AuthFailure("Could not reach the sign-in service. Check your connection and try again.");
+/** GoTrue's error in words for the sign-in form. */
+function sendFailure(error: unknown): AuthFailure {
+  if (isAuthApiError(error)) {
+    if (error.status === 429 || error.code === "over_email_send_rate_limit") {
+      return new AuthFailure("Too many sign-in emails were sent to this address. Wait a minute, then try again.");
+    }
+    return new AuthFailure(`Could not send the sign-in link: ${error.message}`);
   }
-  if (!res.ok) throw new AuthFailure(gotrueMessage(await res.json().catch(() => null), res.status));
+  return new AuthFailure("Could not reach the sign-in service. Check your connection and try again.");
 }
 
-export interface FragmentSession {
-  accessToken: string;
-  refreshToken: string | null;
-  expiresIn: number | null;
-  type: string | null;
+export async function sendMagicLink(auth: AuthClient, email: string, redirectTo: string): Promise<void> {
+  const { error } = await auth.signInWithOtp({ email, options: { emailRedirectTo: redirectTo, shouldCreateUser: true } });
+  if (error) throw sendFailure(error);
 }
 
-/** The session (or the error, in words) Supabase put in the fragment; null when there is neither. */
-export function readFragment(hash: string): FragmentSession | AuthFailure | null {
-  const p = new URLSearchParams(hash.replace(/^#/, ""));
-  if (p.get("error") || p.get("error_code")) {
-    const code = p.get("error_code");
-    const words = p.get("error_description") ?? p.get("error") ?? "unknown error";
-    return new AuthFailure(code === "otp_expired" ? "This sign-in link has expired or was already used. Ask for a new one below." : `Sign-in failed: ${words}`);
+/**
+ * Finishes a sign-in from the callback URL: the error GoTrue sent back (in
+ * the query or the fragment), or the code exchanged for a session. Nothing
+ * else is taken from the URL: a fragment holding an access token is refused.
+ */
+export async function finishSignIn(auth: AuthClient, url: URL): Promise<void> {
+  const query = url.searchParams;
+  const fragment = new URLSearchParams(url.hash.replace(/^#/, ""));
+  const errorCode = query.get("error_code") ?? fragment.get("error_code");
+  const errorWords = query.get("error_description") ?? fragment.get("error_description") ?? query.get("error") ?? fragment.get("error");
+  if (errorCode || errorWords) {
+    throw new AuthFailure(errorCode === "otp_expired" ? "This sign-in link has expired or was already used. Ask for a new one below." : `Sign-in failed: ${errorWords ?? errorCode}`);
   }
-  const accessToken = p.get("access_token");
-  if (!accessToken) return null;
-  if ((p.get("token_type") ?? "bearer").toLowerCase() !== "bearer") return new AuthFailure("Sign-in failed: an unexpected kind of token came back.");
-  const expiresIn = Number(p.get("expires_in"));
-  return { accessToken, refreshToken: p.get("refresh_token"), expiresIn: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : null, type: p.get("type") };
+  const code = query.get("code");
+  if (!code) throw new AuthFailure("This page only finishes a sign-in from an email link, and there is none here.");
+  const flowId = query.get("sb_flow_id");
+  const { error } = await auth.exchangeCodeForSession(code, flowId ? { flowId } : undefined);
+  if (error) {
+    throw new AuthFailure(
+      error.name === "AuthPKCECodeVerifierMissingError"
+        ? "This sign-in link was asked for in another browser. Open it in the browser where you asked for it, or ask for a new one below."
+        : "This sign-in link has expired or was already used. Ask for a new one below.",
+    );
+  }
 }

@@ -1,24 +1,29 @@
 /**
- * Where Supabase's magic link lands: the session is in the URL fragment. The
- * access token is stored as the local sign-in stores its token, the fragment
- * is wiped from the address bar and history, and the user goes on to the page
- * they were after.
+ * Where Supabase's magic link lands: `?code=` (PKCE), exchanged by
+ * supabase-js for a session with the code verifier this browser kept when it
+ * asked for the link. The code leaves the address bar and history, and the
+ * user goes on to the page they were after; a link from another browser, a
+ * used one, or a planted token signs nobody in and says so.
  */
 import { A, useNavigate } from "@solidjs/router";
 import { Show, createSignal, onMount } from "solid-js";
-import { nextAfterSignIn, setToken } from "../auth";
-import { AuthFailure, readFragment } from "../supabase-auth";
+import { nextAfterSignIn, supabaseAuth } from "../auth";
 
 export default function AuthCallback() {
   const navigate = useNavigate();
   const [problem, setProblem] = createSignal<string | null>(null);
-  onMount(() => {
-    const result = readFragment(location.hash);
-    history.replaceState(history.state, "", location.pathname); // the token leaves the URL
-    if (result === null) return setProblem("This page only finishes a sign-in from an email link, and there is none here.");
-    if (result instanceof AuthFailure) return setProblem(result.message);
-    setToken(result.accessToken);
-    navigate(nextAfterSignIn.take() ?? "/jobs", { replace: true });
+  onMount(async () => {
+    const url = new URL(location.href);
+    history.replaceState(history.state, "", location.pathname); // the code leaves the URL
+    try {
+      const auth = await supabaseAuth();
+      if (!auth) return setProblem("Sign-in by email link is not set up on this server.");
+      const { finishSignIn } = await import("../supabase-auth");
+      await finishSignIn(auth, url);
+      navigate(nextAfterSignIn.take() ?? "/jobs", { replace: true });
+    } catch (err) {
+      setProblem(err instanceof Error ? err.message : String(err));
+    }
   });
   return (
     <section>

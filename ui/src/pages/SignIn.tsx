@@ -1,20 +1,20 @@
 /**
- * Sign-in: Supabase Auth's magic link when the API's config names a Supabase
- * project, the local sign-in in development, and a plain message otherwise.
- * The magic link comes back to /auth/callback (AuthCallback.tsx).
+ * Sign-in: Supabase Auth's magic link (supabase-js, PKCE) when the API's
+ * config names a Supabase project, the local sign-in in development, and a
+ * plain message otherwise. The magic link comes back to /auth/callback
+ * (AuthCallback.tsx) in the browser that asked for it.
  */
 import { useNavigate, useSearchParams } from "@solidjs/router";
 import { Match, Show, Switch, createSignal, onMount } from "solid-js";
 import type { SiteConfig } from "../../../core/protocol/site";
 import { api } from "../api";
-import { claims, nextAfterSignIn, setToken } from "../auth";
+import { claims, nextAfterSignIn, setLocalToken, signOut, supabaseAuth } from "../auth";
 import { ErrorNote } from "../components";
 import { siteConfig } from "../config";
-import { sendMagicLink } from "../supabase-auth";
 
 const safeNext = (next: string | undefined) => (next && next.startsWith("/") && !next.startsWith("//") ? next : null);
 
-function MagicLinkForm(props: { supabaseUrl: string; supabaseAnonKey: string; next: string | null }) {
+function MagicLinkForm(props: { next: string | null }) {
   const [email, setEmail] = createSignal("");
   const [sentTo, setSentTo] = createSignal<string | null>(null);
   const [error, setError] = createSignal<unknown>(null);
@@ -25,7 +25,10 @@ function MagicLinkForm(props: { supabaseUrl: string; supabaseAnonKey: string; ne
     setError(null);
     try {
       nextAfterSignIn.set(props.next);
-      await sendMagicLink(props, email().trim(), `${location.origin}/auth/callback`);
+      const auth = await supabaseAuth();
+      if (!auth) throw new Error("Sign-in by link is not set up on this server.");
+      const { sendMagicLink } = await import("../supabase-auth");
+      await sendMagicLink(auth, email().trim(), `${location.origin}/auth/callback`);
       setSentTo(email().trim());
     } catch (err) {
       setError(err);
@@ -67,7 +70,7 @@ function LocalForm(props: { next: string | null }) {
     setError(null);
     try {
       const { token } = await api<{ token: string }>("/api/auth/local-sign-in", { method: "POST", body: { email: email(), staff: staff() }, auth: false });
-      setToken(token);
+      setLocalToken(token);
       navigate(props.next ?? (staff() ? "/staff" : "/jobs"));
     } catch (err) {
       setError((err as { status?: number }).status === 404 ? new Error("Local sign-in is only available in local development.") : err);
@@ -109,7 +112,7 @@ export default function SignIn() {
         {(c) => (
           <p class="note">
             Signed in as {c().email}.{" "}
-            <button type="button" class="link" onClick={() => setToken(null)}>
+            <button type="button" class="link" onClick={() => void signOut()}>
               Sign out
             </button>
           </p>
@@ -124,7 +127,7 @@ export default function SignIn() {
         }
       >
         <Match when={config()?.supabaseUrl && config()?.supabaseAnonKey}>
-          <MagicLinkForm supabaseUrl={config()!.supabaseUrl!} supabaseAnonKey={config()!.supabaseAnonKey!} next={next()} />
+          <MagicLinkForm next={next()} />
         </Match>
         <Match when={config()?.localSignIn}>
           <LocalForm next={next()} />
