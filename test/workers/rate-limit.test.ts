@@ -46,8 +46,8 @@ describe("rate limits", () => {
     expect((await call(`/api/checkout/cs_test_${uniq("madeup")}`, newClient(), { ...STRIPE, CHECKOUT_RATE_LIMIT: tight })).status).toBe(404);
   });
 
-  it("limits the other public routes too (plans, config, health)", async () => {
-    for (const path of ["/api/plans", "/api/config", "/healthz"]) {
+  it("limits the other public routes too (plans, config, health, the catalog preview)", async () => {
+    for (const path of ["/api/plans", "/api/config", "/healthz", "/api/directories/preview?country=US&category=restaurant"]) {
       const client = newClient();
       const statuses: number[] = [];
       for (let i = 0; i < 7; i++) statuses.push((await call(path, client, { PUBLIC_RATE_LIMIT: tight })).status);
