@@ -312,6 +312,8 @@ describe("GET /api/checkout/:sessionId with Stripe", () => {
     standIn = installStripeStandIn();
     const cheap = checkoutSession({ plan: "enterprise", amount: 100 });
     standIn.sessions.set(cheap.id, cheap);
+    // Made by this deployment (else the poll would not ask Stripe at all).
+    await query("insert into stripe_checkout_sessions (id, plan) values ($1, 'enterprise')", [cheap.id]);
     const res = await fetchWith(STRIPE, `/api/checkout/${cheap.id}`);
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ error: { code: "payment_mismatch" } });
