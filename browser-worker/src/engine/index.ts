@@ -27,6 +27,7 @@ import { frameList, isNavigationRace, sleep, type EngineDialog, type EngineFrame
 import { says } from "./phrases";
 import { followAddBusinessLink, runRecipe, textPattern } from "./recipe";
 import { submitAndSettle } from "./submit";
+import { redactor } from "./redact";
 import { clip } from "../../../core/text";
 import type { EngineOptions, EngineResult, SubmitTask } from "./types";
 
@@ -68,7 +69,10 @@ function sameFrame(page: EnginePage, frame: EngineFrame, index: number): EngineF
 }
 
 export async function submitListing(page: EnginePage, task: SubmitTask, options: EngineOptions = {}): Promise<EngineResult> {
-  const log = options.log ?? (() => {});
+  const rawLog = options.log ?? (() => {});
+  // The attempt's password is masked in every line logged and every text returned (redact.ts).
+  const secrets = redactor();
+  const log = (line: string) => rawLog(secrets.redact(line));
   const navTimeout = options.navigationTimeoutMs ?? 30_000;
   const stepTimeout = options.stepTimeoutMs ?? 15_000;
   const formWait = options.formWaitMs ?? 6_000;
@@ -82,12 +86,13 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
   const fail = (failureClass: FailureClass, reason: string, extra: Partial<EngineResult> = {}): EngineResult => ({
     outcome: "failed",
     failureClass,
-    reason: clip(reason, 1000),
+    reason: secrets.redact(clip(reason, 1000)),
     finalUrl: currentUrl(page),
     filled,
     ...(account ? { account } : {}),
     ...evidence(),
     ...extra,
+    ...(extra.confirmationText ? { confirmationText: secrets.redact(extra.confirmationText) } : {}),
   });
 
   const profile = task.business;
@@ -146,6 +151,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
 
     const username = usernameFor(profile.businessName, task.jobId, task.directory.id);
     const password = strongPassword();
+    secrets.add(password);
     const seenNames = new Set<string>();
     for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
       const { form } = found;
@@ -224,7 +230,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
       return {
         outcome,
         finalUrl: state.url || currentUrl(page),
-        confirmationText: cls.confirmationText,
+        confirmationText: secrets.redact(cls.confirmationText),
         ...(cls.listingUrl ? { listingUrl: cls.listingUrl } : {}),
         filled,
         ...(account ? { account } : {}),
