@@ -12,6 +12,9 @@
  *   platform names, unleased;
  * - when the browser dies mid-batch, the running attempts are reported as
  *   transient failures (the coordinator retries them) and the rest go back;
+ * - every task runs in a browser context of its own, closed after it, so no
+ *   cookie, storage or signed-in account passes from one customer's
+ *   submission to the next;
  * - the browser is always released in `finally`.
  */
 import { evidenceKey } from "../../core/evidence-keys";
@@ -33,11 +36,16 @@ export interface QueueMessageLike {
 /** The part of a puppeteer Browser/Page the consumer itself uses. */
 export interface ConsumerPage {
   screenshot(options: { type: "png"; fullPage?: boolean }): Promise<Uint8Array | string>;
-  close(): Promise<void>;
   url(): string;
 }
-export interface ConsumerBrowser {
+/** A browser context: its own cookies, storage and cache, gone when it is closed. */
+export interface ConsumerContext {
   newPage(): Promise<ConsumerPage>;
+  close(): Promise<void>;
+}
+export interface ConsumerBrowser {
+  /** Every task gets its own context: a warm browser is shared across customers, its state never is. */
+  createBrowserContext(): Promise<ConsumerContext>;
   isConnected?(): boolean;
   connected?: boolean;
 }
@@ -188,10 +196,12 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         message.ack();
         return;
       }
+      let context: ConsumerContext | undefined;
       let page: ConsumerPage | undefined;
       let report: FollowupReport;
       try {
-        page = await acquired.browser.newPage();
+        context = await within(limits.newPage, acquired.browser.createBrowserContext(), "opening a browser context");
+        page = await within(limits.newPage, context.newPage(), "opening a page");
         const opened = await openFollowup(page as unknown as FollowupPage, lease);
         let evidence: string | undefined;
         try {
@@ -215,7 +225,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           workerId: deps.workerId,
         };
       }
-      await page?.close().catch(() => {});
+      if (context) await within(limits.close, context.close(), "closing the browser context").catch(() => {});
       await coordinator.reportFollowup(report);
       if (report.ok) summary.submitted++;
       else summary.failed++;
@@ -243,10 +253,12 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
     };
 
     const submitAndReport = async (message: QueueMessageLike, lease: TaskLease) => {
+      let context: ConsumerContext | undefined;
       let page: ConsumerPage | undefined;
       let result: EngineResult;
       try {
-        page = await within(limits.newPage, acquired.browser.newPage(), "opening a page");
+        context = await within(limits.newPage, acquired.browser.createBrowserContext(), "opening a browser context");
+        page = await within(limits.newPage, context.newPage(), "opening a page");
         const business = deps.customiseListing ? await deps.customiseListing(lease).catch(() => lease.business) : lease.business;
         // The lease carries a retry's hints (value fixes, a captcha expected); the engine applies them.
         result = await submitListing(
@@ -280,7 +292,8 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           log({ level: "warn", msg: "evidence not stored", submissionId: lease.submissionId, error: String(err) });
         }
       }
-      if (page) await within(limits.close, page.close(), "closing the page").catch(() => {});
+      // Closing the context closes its page and forgets its cookies and storage.
+      if (context) await within(limits.close, context.close(), "closing the browser context").catch(() => {});
       const report: TaskReport = {
         jobId: lease.jobId,
         submissionId: lease.submissionId,

@@ -6,7 +6,7 @@
  * a browser that dies mid-batch, no browser at all, and a retry whose lease
  * carries the value fixes the retry analyzer asked for.
  */
-import type { Browser } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumeBatch, type BrowserLease, type ConsumerDeps, type QueueMessageLike } from "../../browser-worker/src/consumer";
 import type { CoordinatorRpc } from "../../core/rpc";
@@ -212,7 +212,7 @@ describe("queue consumer", () => {
     // A browser that never opens a page nor lets go: the attempt is reported and acknowledged.
     const coordinator = new CoordinatorDouble(crypto.randomUUID());
     const task = coordinator.add(crypto.randomUUID(), farm.variantFor("classic-for").slug);
-    const dead = { newPage: never, isConnected: () => true };
+    const dead = { createBrowserContext: async () => ({ newPage: never, close: async () => {} }), isConnected: () => true };
     const batch = messages([task]);
     const summary = await consumeBatch(batch.list, { ...deps(coordinator, async () => ({ ok: true, browser: dead, release: never })), browserCallMs: fast });
     expect(summary).toMatchObject({ failed: 1 });
@@ -230,13 +230,13 @@ describe("queue consumer", () => {
     const doomedLease = async (): Promise<BrowserLease> => ({
       ok: true,
       browser: {
-        newPage: async () => {
-          // The third page is where the browser dies.
+        createBrowserContext: async () => {
+          // The third task is where the browser dies.
           if (coordinator.tasks.size && [...coordinator.tasks.values()].filter((t) => t.status !== "queued").length >= 3 && !killed) {
             killed = true;
             doomed.process()?.kill("SIGKILL");
           }
-          return doomed.newPage() as never;
+          return doomed.createBrowserContext() as never;
         },
         isConnected: () => doomed.connected,
       },
@@ -297,6 +297,60 @@ describe("queue consumer", () => {
         ["invalid", "+14155550142"],
         ["accepted", "(415) 555-0142"],
       ]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("gives every task a browser context of its own: cookies and storage of one customer's task are gone for the next", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const pages: Page[] = [];
+    // A warm browser shared by two batches, as Browser Rendering's reused sessions are.
+    const watched = {
+      createBrowserContext: async () => {
+        const context = await browser.createBrowserContext();
+        return {
+          newPage: async () => {
+            const page = await context.newPage();
+            pages.push(page);
+            return page as never;
+          },
+          close: () => context.close(),
+        };
+      },
+      isConnected: () => browser.connected,
+    };
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: watched, release: async () => {} });
+    const seen: { cookies: string[]; stored: string | null }[] = [];
+    const runTask = async (design: string, leave: boolean) => {
+      const coordinator = new CoordinatorDouble(crypto.randomUUID());
+      const task = coordinator.add(crypto.randomUUID(), farm.variantFor(design).slug);
+      const summary = await consumeBatch(messages([task]).list, {
+        ...deps(coordinator, lease),
+        // Called while the task's page is still open, on the directory's site.
+        putEvidence: async () => {
+          const page = pages.at(-1)!;
+          const cookies = (await page.cookies(farm.url)).map((c) => c.name);
+          const stored = await page.evaluate(() => localStorage.getItem("signed-in-as"));
+          seen.push({ cookies, stored });
+          if (leave) {
+            // What a directory's sign-in leaves behind for this customer.
+            await page.setCookie({ name: "directory_login", value: "customer-a", url: farm.url });
+            await page.evaluate(() => localStorage.setItem("signed-in-as", "customer-a"));
+          }
+        },
+      });
+      expect(summary).toMatchObject({ submitted: 1 });
+    };
+    try {
+      await runTask("classic-for", true);
+      await runTask("wrapped-labels", false);
+      expect(seen).toHaveLength(2);
+      expect(seen[1]!.cookies).not.toContain("directory_login");
+      expect(seen[1]!.stored).toBeNull();
+      // Nothing stays open: each task's context was closed with its page.
+      expect(pages.every((p) => p.isClosed())).toBe(true);
     } finally {
       await browser.close();
     }
