@@ -57,11 +57,16 @@ import { faultInjectionEnabled } from "../src/jobs/fault-injection";
 export const QUEUED_LEASE_MS = 15 * 60_000;
 /**
  * A leased task must be reported, or its lease extended by a heartbeat,
- * within this time. Short, so that a worker killed mid-task holds its slot
- * of the in-flight cap only briefly; live workers heartbeat every
- * HEARTBEAT_INTERVAL_MS (browser-worker/src/consumer.ts).
+ * within this time. Longer than the slowest legitimate attempt even when no
+ * heartbeat gets through (a coordinator reset, a deploy): a page opened
+ * (30 s), the site and its form (30 s + 21 s), a captcha the solver may take
+ * 120 s over, the submit (15 s), the screenshot (30 s) and the report's
+ * retries (15 s) come to about 4.5 minutes. Live workers heartbeat every
+ * HEARTBEAT_INTERVAL_MS and confirm the lease before every submit
+ * (browser-worker/src/consumer.ts), so a lease lost anyway stops the attempt
+ * before it posts; the cost is that a killed worker's slot is held longer.
  */
-export const SUBMITTING_LEASE_MS = 90_000;
+export const SUBMITTING_LEASE_MS = 5 * 60_000;
 /** Retrying tasks due within this window are released with a queue delay. */
 const RELEASE_LOOKAHEAD_MS = 60_000;
 const LOAD_RETRY_MS = 5_000;
@@ -185,6 +190,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
           website: t.website,
           language: t.language,
           requires_captcha: t.requiresCaptcha ? 1 : 0,
+          listing_search_url: t.listingSearchUrl,
           priority: releasePlan?.plan.get(t.submissionId)?.priority ?? t.priority * 10_000 + i,
           next_attempt_at: releasePlan?.plan.get(t.submissionId)?.notBefore ?? null,
           // A task that was on its way when the job was loaded again starts over.
@@ -337,6 +343,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         website: row.website,
         language: row.language,
         requiresCaptcha: row.requires_captcha === 1,
+        listingSearchUrl: row.listing_search_url ?? null,
       },
       business: this.withVerificationAddress(this.store.job.business),
       ...(hints ? { retryHints: hints } : {}),

@@ -8,6 +8,10 @@
  * Rules that make it safe:
  * - no lease, no work: a repeated or stale message is acknowledged unused,
  *   so a queue delivering twice never submits twice;
+ * - no lease, no submit: the lease is confirmed right before every click that
+ *   may submit, and an attempt whose lease is gone stops unsubmitted;
+ * - a finished report is never dropped: when the coordinator cannot take it,
+ *   it is kept (pending-reports.ts) and delivered when the message comes again;
  * - when no browser can be had, the messages go back with the delay the
  *   platform names, unleased;
  * - when the browser dies mid-batch, the running attempts are reported as
@@ -24,6 +28,7 @@ import { taskMessageSchema } from "../../core/protocol/tasks";
 import { submitListing } from "./engine";
 import { openFollowup, type FollowupPage } from "./followup";
 import type { CaptchaSolver, EngineResult, SecondOpinion } from "./engine/types";
+import type { PendingReports } from "./pending-reports";
 
 export interface QueueMessageLike {
   id: string;
@@ -53,11 +58,18 @@ export interface ConsumerBrowser {
 export type BrowserLease = { ok: true; browser: ConsumerBrowser; release(healthy: boolean): Promise<void> } | { ok: false; retryAfterSeconds: number; reason: string };
 
 /**
- * How often a running task's lease is extended. The coordinator's lease is
- * 90 s (SUBMITTING_LEASE_MS), so a worker that dies frees its tasks within
- * 90 s while a slow form (captcha solving, slow pages) keeps its own.
+ * How often a running task's lease is extended (the coordinator's
+ * SUBMITTING_LEASE_MS, 5 minutes, is longer than the slowest attempt even
+ * with no beat getting through). Each beat goes through a fresh stub: a stub
+ * that saw its object reset (a deploy, an eviction) stays broken.
  */
 export const HEARTBEAT_INTERVAL_MS = 20_000;
+
+/** Waits between tries to confirm the lease right before a submit (then the attempt stops unsubmitted). */
+export const LEASE_CHECK_RETRY_MS = [250, 500, 1_000, 2_000];
+
+/** When a finished report could not be delivered: the message comes back after this, with the report kept. */
+export const KEPT_REPORT_RETRY_SECONDS = 15;
 
 export interface ConsumerDeps {
   workerId: string;
@@ -77,6 +89,8 @@ export interface ConsumerDeps {
   reportRetryMs?: readonly number[];
   /** Default BROWSER_CALL_MS. */
   browserCallMs?: Partial<typeof BROWSER_CALL_MS>;
+  /** Where a finished report waits when the coordinator cannot take it (pending-reports.ts); absent = it is retried, then given up. */
+  pendingReports?: PendingReports;
 }
 
 export interface BatchSummary {
@@ -232,27 +246,66 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       message.ack();
     };
 
+    /** A report kept by an earlier delivery of this message: handed over now, nothing run again. */
+    const deliverKept = async (message: QueueMessageLike, report: TaskReport, store: PendingReports) => {
+      try {
+        await reportSurely(report, () => deps.coordinator(report.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS);
+      } catch (err) {
+        log({ level: "warn", msg: "kept report still not delivered", submissionId: report.submissionId, error: String(err) });
+        message.retry({ delaySeconds: KEPT_REPORT_RETRY_SECONDS });
+        summary.returned++;
+        return;
+      }
+      await store.forget(report).catch((err: unknown) => log({ level: "warn", msg: "kept report not removed", submissionId: report.submissionId, error: String(err) }));
+      if (report.outcome === "failed") summary.failed++;
+      else summary.submitted++;
+      message.ack();
+    };
+
     const runOne = async (message: QueueMessageLike, task: TaskMessage) => {
       if (task.kind === "verify" || task.kind === "listing") return runFollowup(message, { ...task, kind: task.kind });
-      const coordinator = deps.coordinator(task.jobId);
-      const lease = await coordinator.lease(task.submissionId, task.attempt, deps.workerId);
+      // A fresh stub for every call: one captured here would stay broken after a coordinator reset.
+      const coordinator = () => deps.coordinator(task.jobId);
+      const lease = await coordinator().lease(task.submissionId, task.attempt, deps.workerId);
       if (!lease) {
+        // Still held by this attempt: an earlier delivery may have finished it and kept its report.
+        const kept = deps.pendingReports ? await deps.pendingReports.find(task) : null;
+        if (kept && deps.pendingReports) return deliverKept(message, kept, deps.pendingReports);
         summary.skippedStale++;
         message.ack();
         return;
       }
-      // Keep the lease while we work; a failed beat is retried at the next one.
-      const beat = setInterval(() => {
-        coordinator.heartbeat(lease.submissionId, lease.attempt, deps.workerId).catch(() => false);
-      }, deps.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
+      // Keep the lease while we work; a failed beat is retried at the next one, a refused one means it is lost.
+      let leaseLost = false;
+      const beatOnce = async () => {
+        const ours = await coordinator().heartbeat(lease.submissionId, lease.attempt, deps.workerId);
+        if (!ours) leaseLost = true;
+        return ours;
+      };
+      const beat = setInterval(() => void beatOnce().catch(() => {}), deps.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
+      // Right before a submit: the lease must be ours now (which also extends it), or nothing is posted.
+      const beforeSubmit = async () => {
+        for (let i = 0; !leaseLost; i++) {
+          try {
+            return await beatOnce();
+          } catch (err) {
+            if (i >= LEASE_CHECK_RETRY_MS.length) {
+              log({ level: "warn", msg: "lease not confirmed before submit", submissionId: lease.submissionId, error: String(err) });
+              return false;
+            }
+            await new Promise((r) => setTimeout(r, LEASE_CHECK_RETRY_MS[i]));
+          }
+        }
+        return false;
+      };
       try {
-        await submitAndReport(message, lease);
+        await submitAndReport(message, lease, beforeSubmit);
       } finally {
         clearInterval(beat);
       }
     };
 
-    const submitAndReport = async (message: QueueMessageLike, lease: TaskLease) => {
+    const submitAndReport = async (message: QueueMessageLike, lease: TaskLease, beforeSubmit: () => Promise<boolean>) => {
       let context: ConsumerContext | undefined;
       let page: ConsumerPage | undefined;
       let result: EngineResult;
@@ -267,6 +320,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           {
             solver: deps.solver,
             secondOpinion: deps.secondOpinion,
+            beforeSubmit,
             log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }),
           },
         );
@@ -310,7 +364,17 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         httpStatus: result.httpStatus !== undefined && result.httpStatus >= 100 && result.httpStatus <= 599 ? result.httpStatus : undefined,
         captcha: result.captcha,
       };
-      await reportSurely(report, () => deps.coordinator(lease.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS);
+      try {
+        await reportSurely(report, () => deps.coordinator(lease.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS);
+      } catch (err) {
+        if (!deps.pendingReports) throw err;
+        // Kept until the coordinator takes it: the message comes back, and the report goes with it.
+        await deps.pendingReports.keep(report);
+        log({ level: "warn", msg: "report kept for a later delivery", submissionId: lease.submissionId, error: String(err) });
+        message.retry({ delaySeconds: KEPT_REPORT_RETRY_SECONDS });
+        summary.returned++;
+        return;
+      }
       if (result.outcome === "failed") summary.failed++;
       else summary.submitted++;
       message.ack();

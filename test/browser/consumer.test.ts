@@ -13,12 +13,16 @@ import type { CoordinatorRpc } from "../../core/rpc";
 import { taskReportSchema, type ReportResult, type TaskLease, type TaskMessage, type TaskReport } from "../../core/protocol/tasks";
 import { IntelligentRetryAnalyzer } from "../../src/intelligence/retry-analyzer";
 import { launchChromium } from "../../tools/lib/chromium";
-import { startFarm, type Farm } from "../../tools/farm/index.ts";
+import { startFarm, type Farm, type Submission } from "../../tools/farm/index.ts";
+import type { PendingReports } from "../../browser-worker/src/pending-reports";
 import { SAMPLE_LISTING } from "./support/listing";
 
 let farm: Farm;
+/** What the farm calls on every POST it records (a test may hook in). */
+let onSubmission: ((s: Submission) => void) | undefined;
 beforeAll(async () => {
-  farm = await startFarm({ variants: 130 });
+  // Listings public at once: a retry's look in the directory's search sees what an earlier attempt created.
+  farm = await startFarm({ variants: 130, publishDelayMs: 0, onSubmission: (s) => onSubmission?.(s) });
 });
 afterAll(async () => {
   await farm?.close();
@@ -40,7 +44,16 @@ class CoordinatorDouble implements CoordinatorRpc {
         submissionId,
         attempt: 1,
         leaseExpiresAt: Date.now() + 60_000,
-        directory: { id: slug, slug, name: v.name, submitUrl: row.submitUrl ?? null, website: row.website, language: row.language, requiresCaptcha: row.requiresCaptcha },
+        directory: {
+          id: slug,
+          slug,
+          name: v.name,
+          submitUrl: row.submitUrl ?? null,
+          website: row.website,
+          language: row.language,
+          requiresCaptcha: row.requiresCaptcha,
+          listingSearchUrl: row.listingSearchUrl,
+        },
         business: SAMPLE_LISTING,
       },
     });
@@ -197,6 +210,152 @@ describe("queue consumer", () => {
       expect(farm.submissions({ slug, outcome: "accepted" })).toHaveLength(1);
     } finally {
       await browser.close();
+    }
+  });
+
+  it("heartbeats through a fresh stub each time, so the lease is kept across a coordinator reset", async () => {
+    farm.reset();
+    farm.setFaults({ slowRate: 1, slowMs: 700 });
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    // Stubs as the runtime hands them out: after a reset (a deploy, an eviction), every stub made before throws for good.
+    let generation = 0;
+    const stub = (): CoordinatorRpc => {
+      const born = generation;
+      const live = <T>(call: () => Promise<T>) => (born === generation ? call() : Promise.reject(new Error("Durable Object reset because its code was updated.")));
+      return {
+        lease: (id, attempt) => live(() => coordinator.lease(id, attempt)),
+        heartbeat: (id, attempt) =>
+          live(async () => {
+            const ours = await coordinator.heartbeat(id, attempt);
+            if (coordinator.beats.length === 1) generation++; // the coordinator resets after the first beat
+            return ours;
+          }),
+        report: (r) => live(() => coordinator.report(r)),
+        leaseFollowup: () => live(() => coordinator.leaseFollowup()),
+        reportFollowup: () => live(() => coordinator.reportFollowup()),
+      };
+    };
+    const slug = farm.variantFor("classic-for").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const summary = await consumeBatch(messages([task]).list, { ...deps(coordinator, lease), coordinator: stub, heartbeatMs: 100 });
+      expect(summary).toMatchObject({ submitted: 1 });
+      expect(generation).toBe(1);
+      // Beats after the reset reached the coordinator: the lease was kept while the slow form was worked on.
+      expect(coordinator.beats.length).toBeGreaterThanOrEqual(3);
+      expect(farm.submissions({ slug, outcome: "accepted" })).toHaveLength(1);
+    } finally {
+      farm.setFaults({ slowRate: 0 });
+      await browser.close();
+    }
+  });
+
+  it("stops before the submit when the lease is no longer ours: nothing is posted", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const slug = farm.variantFor("classic-for").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    // The lease runs out as soon as it is given (the coordinator moved on to another attempt).
+    const lease = coordinator.lease.bind(coordinator);
+    coordinator.lease = async (id, attempt) => {
+      const given = await lease(id, attempt);
+      coordinator.tasks.get(id)!.status = "retry";
+      return given;
+    };
+    const browserLease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const batch = messages([task]);
+      expect(await consumeBatch(batch.list, deps(coordinator, browserLease))).toMatchObject({ failed: 1 });
+      expect(batch.log[0]).toMatchObject({ acked: true });
+      expect(farm.submissions({ slug })).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("keeps a finished report the coordinator could not take, and delivers it when the message comes again", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    let unreachable = true;
+    const report = coordinator.report.bind(coordinator);
+    coordinator.report = async (r) => {
+      if (unreachable) throw new Error("Network connection lost.");
+      return report(r);
+    };
+    const kept = new Map<string, TaskReport>();
+    const key = (t: { submissionId: string; attempt: number }) => `${t.submissionId}/${t.attempt}`;
+    const pendingReports: PendingReports = {
+      keep: async (r) => void kept.set(key(r), r),
+      find: async (t) => kept.get(key(t)) ?? null,
+      forget: async (t) => void kept.delete(key(t)),
+    };
+    const slug = farm.variantFor("classic-for").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const first = messages([task]);
+      expect(await consumeBatch(first.list, { ...deps(coordinator, lease), pendingReports, reportRetryMs: [10, 10] })).toMatchObject({ returned: 1 });
+      expect(first.log[0]).toMatchObject({ acked: false });
+      expect(first.log[0]!.retried).toBeGreaterThan(0);
+      expect(kept.size).toBe(1);
+
+      // The coordinator is back; the queue delivers the message again.
+      unreachable = false;
+      const again = messages([task]);
+      expect(await consumeBatch(again.list, { ...deps(coordinator, lease), pendingReports })).toMatchObject({ submitted: 1 });
+      expect(again.log[0]).toMatchObject({ acked: true });
+      const t = coordinator.tasks.get(task.submissionId)!;
+      // The listing is public at once here, so the engine saw it live.
+      expect(t.reports.map((r) => [r.attempt, r.outcome])).toEqual([[1, "approved"]]);
+      expect(kept.size).toBe(0);
+      expect(farm.submissions({ slug })).toHaveLength(1);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("looks for the listing before a retry when the browser died after the directory accepted the form: no second post", async () => {
+    farm.reset();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const slug = farm.variantFor("classic-for").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const doomed: Browser = await launchChromium();
+    // The browser dies the moment the directory has accepted the listing, before the page shows it.
+    onSubmission = (s) => {
+      if (s.slug === slug && s.outcome === "accepted") doomed.process()?.kill("SIGKILL");
+    };
+    const fresh = await launchChromium();
+    try {
+      const first = await consumeBatch(
+        messages([task]).list,
+        deps(coordinator, async () => ({ ok: true, browser: doomed as never, release: async () => {} })),
+      );
+      expect(first).toMatchObject({ failed: 1 });
+      onSubmission = undefined;
+      const retry = coordinator.releaseRetries();
+      expect(retry).toEqual([{ ...task, attempt: 2 }]);
+      expect(
+        await consumeBatch(
+          messages(retry).list,
+          deps(coordinator, async () => ({ ok: true, browser: fresh as never, release: async () => {} })),
+        ),
+      ).toMatchObject({ submitted: 1 });
+      const t = coordinator.tasks.get(task.submissionId)!;
+      expect(t.reports.map((r) => [r.attempt, r.outcome, r.failureClass])).toEqual([
+        [1, "failed", "transient"],
+        [2, "approved", undefined],
+      ]);
+      expect(t.reports[1]!.listingUrl).toBe(farm.listings({ slug })[0]!.url);
+      // One post: the retry found the listing instead of posting again.
+      expect(farm.submissions({ slug }).map((s) => s.outcome)).toEqual(["accepted"]);
+    } finally {
+      onSubmission = undefined;
+      await doomed.close().catch(() => {});
+      await fresh.close();
     }
   });
 

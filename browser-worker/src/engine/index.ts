@@ -28,6 +28,7 @@ import { says } from "./phrases";
 import { followAddBusinessLink, runRecipe, textPattern } from "./recipe";
 import { submitAndSettle } from "./submit";
 import { redactor } from "./redact";
+import { findEarlierListing } from "./look-first";
 import { clip } from "../../../core/text";
 import type { EngineOptions, EngineResult, SubmitTask } from "./types";
 
@@ -106,6 +107,24 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
   };
   page.on?.("dialog", onDialog);
   try {
+    // A retry: the attempt before may have reached the directory; look before posting again (look-first.ts).
+    if (task.attempt > 1 && task.directory.listingSearchUrl) {
+      const earlier = await findEarlierListing(page, task.directory.listingSearchUrl, profile.businessName, navTimeout, log).catch((err: unknown) => {
+        if (isBrowserLoss(err)) throw err;
+        log(`look first failed: ${String(err).slice(0, 200)}`);
+        return null;
+      });
+      if (earlier) {
+        log(`already listed: ${earlier}`);
+        return {
+          outcome: "approved",
+          listingUrl: earlier,
+          finalUrl: currentUrl(page),
+          confirmationText: "The business is already listed here (an earlier attempt's listing); nothing was posted again.",
+          filled,
+        };
+      }
+    }
     log(`open ${startUrl}`);
     const nav = await navigate(page, startUrl, navTimeout);
     if (nav.status) httpStatus = nav.status;
@@ -185,6 +204,11 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
         }
       }
 
+      // The last moment to stop: past the click the directory may list the business.
+      if (options.beforeSubmit && !(await options.beforeSubmit())) {
+        log("the lease is no longer ours: not submitting");
+        return fail("transient", "the task's lease was lost before the submit; nothing was posted");
+      }
       const formUrl = frame.url();
       const anchor = report.fields.find((f) => f.mapped.visible && f.type !== "honeypot")?.mapped.selector ?? form.fields[0]!.selector;
       const settled = await submitAndSettle(page, frame, {
