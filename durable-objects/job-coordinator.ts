@@ -95,6 +95,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   /** Completion times of recent reports, for the ETA. */
   private readonly recentDone: number[] = [];
   private current: JobProgress["current"] = null;
+  /** Fault injection only (coordinator/faults.ts): reports arriving before this time are lost on their way. */
+  private reportsLostUntil = 0;
 
   /** How this object reaches Postgres; tests swap it to simulate an outage. */
   database: () => Promise<{ db: Database; close(): Promise<void> }> = () => connectFromWorker(this.env, { timeoutMs: 5_000 });
@@ -414,6 +416,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   /** Applies a worker's report exactly once. */
   async report(report: TaskReport): Promise<ReportResult> {
+    if (Date.now() < this.reportsLostUntil) throw new Error("the report was lost on its way (fault injection)");
     const result = this.applyCounted(report);
     if (result.applied) await this.pump();
     return result;
@@ -664,7 +667,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    */
   faults(): CoordinatorFaults {
     requireFaultInjection(this.faultInjection());
-    return new CoordinatorFaults(this.store, this.ctx);
+    return new CoordinatorFaults(this.store, this.ctx, { loseReportsFor: (ms) => void (this.reportsLostUntil = Date.now() + ms) });
   }
 
   /** Outbox rows not yet in Postgres (ops and tests). */

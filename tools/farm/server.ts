@@ -68,6 +68,8 @@ export interface Farm {
   captchaAnswer(id: string): string | undefined;
   /** Random 5xx answers given so far (flakyRate). */
   faultsInjected(): number;
+  /** Captchas the solver stand-in is still solving (held back by `solverDelayMs`). */
+  captchasInProgress(): number;
   /** Changes the fault rates of a running farm; `solverDelayMs`: the solver stand-in takes this long for each new captcha. */
   setFaults(patch: { flakyRate?: number; slowRate?: number; slowMs?: number; solverDelayMs?: number }): void;
   /** Forgets submissions, listings, sessions, captchas, rate windows and mails. */
@@ -165,6 +167,7 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
     catalog: (count = variants.length) => sandboxCatalog(url, Math.min(count, variants.length), seed),
     submissions: (filter) => store.submissions(filter),
     faultsInjected: () => faults.injected ?? 0,
+    captchasInProgress: () => captchas.inProgress(),
     setFaults: ({ solverDelayMs, ...patch }) => {
       Object.assign(faults, patch);
       if (solverDelayMs !== undefined) captchas.delayMs = solverDelayMs;

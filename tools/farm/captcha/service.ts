@@ -113,6 +113,13 @@ export class CaptchaService {
     return id;
   }
 
+  /** Solver tasks not ready yet (a captcha being solved). */
+  inProgress(now = Date.now()): number {
+    let n = 0;
+    for (const t of this.tasks.values()) if (t.readyAt > now) n++;
+    return n;
+  }
+
   /** First poll: not ready (as a real solver, which needs time); then the result. */
   poll(id: string): { state: "not-ready" } | { state: "ready"; result: string } | { state: "error"; error: string } {
     const task = this.tasks.get(id);
