@@ -16,6 +16,7 @@
  *   platform names, unleased;
  * - when the browser dies mid-batch, the running attempts are reported as
  *   transient failures (the coordinator retries them) and the rest go back;
+ * - no page reaches a private, loopback or link-local address (egress.ts);
  * - every task runs in a browser context of its own, closed after it, so no
  *   cookie, storage or signed-in account passes from one customer's
  *   submission to the next;
@@ -29,6 +30,7 @@ import { submitListing } from "./engine";
 import { openFollowup, type FollowupPage } from "./followup";
 import type { CaptchaSolver, EngineResult, SecondOpinion } from "./engine/types";
 import type { PendingReports } from "./pending-reports";
+import { guardEgress, type GuardablePage } from "./egress";
 
 export interface QueueMessageLike {
   id: string;
@@ -39,7 +41,7 @@ export interface QueueMessageLike {
 }
 
 /** The part of a puppeteer Browser/Page the consumer itself uses. */
-export interface ConsumerPage {
+export interface ConsumerPage extends GuardablePage {
   screenshot(options: { type: "png"; fullPage?: boolean }): Promise<Uint8Array | string>;
   url(): string;
 }
@@ -89,6 +91,8 @@ export interface ConsumerDeps {
   reportRetryMs?: readonly number[];
   /** Default BROWSER_CALL_MS. */
   browserCallMs?: Partial<typeof BROWSER_CALL_MS>;
+  /** Origins the browser may open although they are private or loopback (egress.ts; the farm in local runs). */
+  allowedOrigins?: readonly string[];
   /** Where a finished report waits when the coordinator cannot take it (pending-reports.ts); absent = it is retried, then given up. */
   pendingReports?: PendingReports;
 }
@@ -201,6 +205,10 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       }
     };
 
+    /** Before a page opens anything: no private, loopback or link-local destination (egress.ts). */
+    const guard = (page: ConsumerPage, submissionId: string) =>
+      guardEgress(page, deps.allowedOrigins ?? [], (url, why) => log({ level: "warn", msg: "request refused", submissionId, url: url.slice(0, 300), why }));
+
     /** A `verify` or `listing` task: open one URL, screenshot it, report. */
     const runFollowup = async (message: QueueMessageLike, task: TaskMessage & { kind: FollowupLease["kind"] }) => {
       const coordinator = deps.coordinator(task.jobId);
@@ -216,6 +224,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       try {
         context = await within(limits.newPage, acquired.browser.createBrowserContext(), "opening a browser context");
         page = await within(limits.newPage, context.newPage(), "opening a page");
+        await within(limits.newPage, guard(page, lease.submissionId), "guarding the page");
         const opened = await openFollowup(page as unknown as FollowupPage, lease);
         let evidence: string | undefined;
         try {
@@ -312,6 +321,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       try {
         context = await within(limits.newPage, acquired.browser.createBrowserContext(), "opening a browser context");
         page = await within(limits.newPage, context.newPage(), "opening a page");
+        await within(limits.newPage, guard(page, lease.submissionId), "guarding the page");
         const business = deps.customiseListing ? await deps.customiseListing(lease).catch(() => lease.business) : lease.business;
         // The lease carries a retry's hints (value fixes, a captcha expected); the engine applies them.
         result = await submitListing(

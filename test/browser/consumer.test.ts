@@ -6,6 +6,8 @@
  * a browser that dies mid-batch, no browser at all, and a retry whose lease
  * carries the value fixes the retry analyzer asked for.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumeBatch, type BrowserLease, type ConsumerDeps, type QueueMessageLike } from "../../browser-worker/src/consumer";
@@ -138,6 +140,8 @@ function deps(coordinator: CoordinatorDouble, browserLease: () => Promise<Browse
     coordinator: () => coordinator,
     acquireBrowser: browserLease,
     putEvidence: async () => {},
+    // The farm listens on loopback: allowed by name, as local runs do (EGRESS_ALLOW_ORIGINS).
+    allowedOrigins: [farm.url],
   };
 }
 
@@ -512,6 +516,46 @@ describe("queue consumer", () => {
       expect(pages.every((p) => p.isClosed())).toBe(true);
     } finally {
       await browser.close();
+    }
+  });
+
+  it("never lets a page reach a private or loopback address it was not allowed: not as the form, nor as a page's subrequest", async () => {
+    // A service on loopback that must stay unreached, and a directory page (allowed) that points at it.
+    const hits: string[] = [];
+    const internal = createServer((req, res) => {
+      hits.push(req.url ?? "");
+      res.end("<h1>Router admin</h1>");
+    });
+    await new Promise<void>((r) => internal.listen(0, "127.0.0.1", r));
+    const internalUrl = `http://127.0.0.1:${(internal.address() as AddressInfo).port}`;
+    const site = createServer((req, res) => {
+      res.setHeader("content-type", "text/html");
+      res.end(
+        `<h1>Add your business</h1><img src="${internalUrl}/pixel.gif"><script>fetch("${internalUrl}/api/steal").catch(() => {})</script>
+         <form method="post" action="/thanks"><label>Business name <input name="company" required></label><button>Submit</button></form>`,
+      );
+    });
+    await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
+    const siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+    const browser = await launchChromium();
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const coordinator = new CoordinatorDouble(crypto.randomUUID());
+      const pointed = coordinator.add(crypto.randomUUID(), farm.variantFor("classic-for").slug);
+      const linking = coordinator.add(crypto.randomUUID(), farm.variantFor("wrapped-labels").slug);
+      // A catalog row pointing at the loopback service, and a directory whose page loads from it.
+      coordinator.tasks.get(pointed.submissionId)!.lease.directory.submitUrl = `${internalUrl}/admin`;
+      coordinator.tasks.get(linking.submissionId)!.lease.directory.submitUrl = `${siteUrl}/add`;
+      const refused: unknown[] = [];
+      await consumeBatch(messages([pointed, linking]).list, { ...deps(coordinator, lease), allowedOrigins: [siteUrl], log: (e) => void (e.msg === "request refused" && refused.push(e.url)) });
+      expect(hits).toEqual([]);
+      expect(refused).toEqual(expect.arrayContaining([`${internalUrl}/admin`, `${internalUrl}/pixel.gif`]));
+      expect(coordinator.tasks.get(pointed.submissionId)!.reports[0]).toMatchObject({ outcome: "failed", failureClass: "blocked" });
+      expect(coordinator.tasks.get(pointed.submissionId)!.reports[0]!.reason).toContain("private, loopback or link-local");
+    } finally {
+      await browser.close();
+      internal.close();
+      site.close();
     }
   });
 
