@@ -528,7 +528,7 @@ describe("queue consumer", () => {
     });
     await new Promise<void>((r) => internal.listen(0, "127.0.0.1", r));
     const internalUrl = `http://127.0.0.1:${(internal.address() as AddressInfo).port}`;
-    const site = createServer((req, res) => {
+    const site = createServer((_req, res) => {
       res.setHeader("content-type", "text/html");
       res.end(
         `<h1>Add your business</h1><img src="${internalUrl}/pixel.gif"><script>fetch("${internalUrl}/api/steal").catch(() => {})</script>
