@@ -109,16 +109,14 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
   try {
     // A retry: the attempt before may have reached the directory; look before posting again (look-first.ts).
     if (task.attempt > 1 && task.directory.listingSearchUrl) {
-      const earlier = await findEarlierListing(page, task.directory.listingSearchUrl, profile.businessName, navTimeout, log).catch((err: unknown) => {
-        if (isBrowserLoss(err)) throw err;
-        log(`look first failed: ${String(err).slice(0, 200)}`);
-        return null;
-      });
-      if (earlier) {
-        log(`already listed: ${earlier}`);
+      const earlier = await findEarlierListing(page, task.directory.listingSearchUrl, profile.businessName, navTimeout, log);
+      // Posting on a guess could list the business twice: a search that fails now means try later.
+      if ("unknown" in earlier) return fail("transient", `could not look for an earlier attempt's listing before posting again: ${earlier.unknown}`);
+      if (earlier.found) {
+        log(`already listed: ${earlier.found}`);
         return {
           outcome: "approved",
-          listingUrl: earlier,
+          listingUrl: earlier.found,
           finalUrl: currentUrl(page),
           confirmationText: "The business is already listed here (an earlier attempt's listing); nothing was posted again.",
           filled,
