@@ -58,11 +58,16 @@ import { faultInjectionEnabled } from "../src/jobs/fault-injection";
 export const QUEUED_LEASE_MS = 15 * 60_000;
 /**
  * A leased task must be reported, or its lease extended by a heartbeat,
- * within this time. Short, so that a worker killed mid-task holds its slot
- * of the in-flight cap only briefly; live workers heartbeat every
- * HEARTBEAT_INTERVAL_MS (browser-worker/src/consumer.ts).
+ * within this time. Longer than the slowest legitimate attempt even when no
+ * heartbeat gets through (a coordinator reset, a deploy): a page opened
+ * (30 s), the site and its form (30 s + 21 s), a captcha the solver may take
+ * 120 s over, the submit (15 s), the screenshot (30 s) and the report's
+ * retries (15 s) come to about 4.5 minutes. Live workers heartbeat every
+ * HEARTBEAT_INTERVAL_MS and confirm the lease before every submit
+ * (browser-worker/src/consumer.ts), so a lease lost anyway stops the attempt
+ * before it posts; the cost is that a killed worker's slot is held longer.
  */
-export const SUBMITTING_LEASE_MS = 90_000;
+export const SUBMITTING_LEASE_MS = 5 * 60_000;
 /** Retrying tasks due within this window are released with a queue delay. */
 const RELEASE_LOOKAHEAD_MS = 60_000;
 const LOAD_RETRY_MS = 5_000;
@@ -91,6 +96,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   /** Completion times of recent reports, for the ETA. */
   private readonly recentDone: number[] = [];
   private current: JobProgress["current"] = null;
+  /** Fault injection only (coordinator/faults.ts): reports arriving before this time are lost on their way. */
+  private reportsLostUntil = 0;
 
   /** How this object reaches Postgres; tests swap it to simulate an outage. */
   database: () => Promise<{ db: Database; close(): Promise<void> }> = () => connectFromWorker(this.env, { timeoutMs: 5_000 });
@@ -190,6 +197,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
           website: t.website,
           language: t.language,
           requires_captcha: t.requiresCaptcha ? 1 : 0,
+          listing_search_url: t.listingSearchUrl,
           priority: releasePlan?.plan.get(t.submissionId)?.priority ?? t.priority * 10_000 + i,
           next_attempt_at: releasePlan?.plan.get(t.submissionId)?.notBefore ?? null,
           // A task that was on its way when the job was loaded again starts over.
@@ -342,6 +350,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         website: row.website,
         language: row.language,
         requiresCaptcha: row.requires_captcha === 1,
+        listingSearchUrl: row.listing_search_url ?? null,
       },
       business: this.withVerificationAddress(submissionId, this.store.job.business),
       ...(hints ? { retryHints: hints } : {}),
@@ -412,6 +421,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   /** Applies a worker's report exactly once. */
   async report(report: TaskReport): Promise<ReportResult> {
+    if (Date.now() < this.reportsLostUntil) throw new Error("the report was lost on its way (fault injection)");
     const holders = await this.listingHolders([report]);
     const result = this.applyCounted(report, holders.get(report.submissionId));
     if (result.applied) await this.pump();
@@ -774,7 +784,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    */
   faults(): CoordinatorFaults {
     requireFaultInjection(this.faultInjection());
-    return new CoordinatorFaults(this.store, this.ctx);
+    return new CoordinatorFaults(this.store, this.ctx, { loseReportsFor: (ms) => void (this.reportsLostUntil = Date.now() + ms) });
   }
 
   /** Outbox rows not yet in Postgres (ops and tests). */

@@ -8,10 +8,18 @@
  * Rules that make it safe:
  * - no lease, no work: a repeated or stale message is acknowledged unused,
  *   so a queue delivering twice never submits twice;
+ * - no lease, no submit: the lease is confirmed right before every click that
+ *   may submit, and an attempt whose lease is gone stops unsubmitted;
+ * - a finished report is never dropped: when the coordinator cannot take it,
+ *   it is kept (pending-reports.ts) and delivered when the message comes again;
  * - when no browser can be had, the messages go back with the delay the
  *   platform names, unleased;
  * - when the browser dies mid-batch, the running attempts are reported as
  *   transient failures (the coordinator retries them) and the rest go back;
+ * - no page reaches a private, loopback or link-local address (egress.ts);
+ * - every task runs in a browser context of its own, closed after it, so no
+ *   cookie, storage or signed-in account passes from one customer's
+ *   submission to the next;
  * - the browser is always released in `finally`.
  */
 import { evidenceKey } from "../../core/evidence-keys";
@@ -21,6 +29,8 @@ import { taskMessageSchema } from "../../core/protocol/tasks";
 import { submitListing } from "./engine";
 import { openFollowup, type FollowupPage } from "./followup";
 import type { CaptchaSolver, EngineResult, SecondOpinion } from "./engine/types";
+import type { PendingReports } from "./pending-reports";
+import { guardEgress, type GuardablePage } from "./egress";
 
 export interface QueueMessageLike {
   id: string;
@@ -31,13 +41,18 @@ export interface QueueMessageLike {
 }
 
 /** The part of a puppeteer Browser/Page the consumer itself uses. */
-export interface ConsumerPage {
+export interface ConsumerPage extends GuardablePage {
   screenshot(options: { type: "png"; fullPage?: boolean }): Promise<Uint8Array | string>;
-  close(): Promise<void>;
   url(): string;
 }
-export interface ConsumerBrowser {
+/** A browser context: its own cookies, storage and cache, gone when it is closed. */
+export interface ConsumerContext {
   newPage(): Promise<ConsumerPage>;
+  close(): Promise<void>;
+}
+export interface ConsumerBrowser {
+  /** Every task gets its own context: a warm browser is shared across customers, its state never is. */
+  createBrowserContext(): Promise<ConsumerContext>;
   isConnected?(): boolean;
   connected?: boolean;
 }
@@ -45,11 +60,18 @@ export interface ConsumerBrowser {
 export type BrowserLease = { ok: true; browser: ConsumerBrowser; release(healthy: boolean): Promise<void> } | { ok: false; retryAfterSeconds: number; reason: string };
 
 /**
- * How often a running task's lease is extended. The coordinator's lease is
- * 90 s (SUBMITTING_LEASE_MS), so a worker that dies frees its tasks within
- * 90 s while a slow form (captcha solving, slow pages) keeps its own.
+ * How often a running task's lease is extended (the coordinator's
+ * SUBMITTING_LEASE_MS, 5 minutes, is longer than the slowest attempt even
+ * with no beat getting through). Each beat goes through a fresh stub: a stub
+ * that saw its object reset (a deploy, an eviction) stays broken.
  */
 export const HEARTBEAT_INTERVAL_MS = 20_000;
+
+/** Waits between tries to confirm the lease right before a submit (then the attempt stops unsubmitted). */
+export const LEASE_CHECK_RETRY_MS = [250, 500, 1_000, 2_000];
+
+/** When a finished report could not be delivered: the message comes back after this, with the report kept. */
+export const KEPT_REPORT_RETRY_SECONDS = 15;
 
 export interface ConsumerDeps {
   workerId: string;
@@ -69,6 +91,10 @@ export interface ConsumerDeps {
   reportRetryMs?: readonly number[];
   /** Default BROWSER_CALL_MS. */
   browserCallMs?: Partial<typeof BROWSER_CALL_MS>;
+  /** Origins the browser may open although they are private or loopback (egress.ts; the farm in local runs). */
+  allowedOrigins?: readonly string[];
+  /** Where a finished report waits when the coordinator cannot take it (pending-reports.ts); absent = it is retried, then given up. */
+  pendingReports?: PendingReports;
 }
 
 export interface BatchSummary {
@@ -179,6 +205,10 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       }
     };
 
+    /** Before a page opens anything: no private, loopback or link-local destination (egress.ts). */
+    const guard = (page: ConsumerPage, submissionId: string) =>
+      guardEgress(page, deps.allowedOrigins ?? [], (url, why) => log({ level: "warn", msg: "request refused", submissionId, url: url.slice(0, 300), why }));
+
     /** A `verify` or `listing` task: open one URL, screenshot it, report. */
     const runFollowup = async (message: QueueMessageLike, task: TaskMessage & { kind: FollowupLease["kind"] }) => {
       const coordinator = deps.coordinator(task.jobId);
@@ -188,10 +218,13 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         message.ack();
         return;
       }
+      let context: ConsumerContext | undefined;
       let page: ConsumerPage | undefined;
       let report: FollowupReport;
       try {
-        page = await acquired.browser.newPage();
+        context = await within(limits.newPage, acquired.browser.createBrowserContext(), "opening a browser context");
+        page = await within(limits.newPage, context.newPage(), "opening a page");
+        await within(limits.newPage, guard(page, lease.submissionId), "guarding the page");
         const opened = await openFollowup(page as unknown as FollowupPage, lease);
         let evidence: string | undefined;
         try {
@@ -215,38 +248,80 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           workerId: deps.workerId,
         };
       }
-      await page?.close().catch(() => {});
+      if (context) await within(limits.close, context.close(), "closing the browser context").catch(() => {});
       await coordinator.reportFollowup(report);
       if (report.ok) summary.submitted++;
       else summary.failed++;
       message.ack();
     };
 
+    /** A report kept by an earlier delivery of this message: handed over now, nothing run again. */
+    const deliverKept = async (message: QueueMessageLike, report: TaskReport, store: PendingReports) => {
+      try {
+        await reportSurely(report, () => deps.coordinator(report.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS);
+      } catch (err) {
+        log({ level: "warn", msg: "kept report still not delivered", submissionId: report.submissionId, error: String(err) });
+        message.retry({ delaySeconds: KEPT_REPORT_RETRY_SECONDS });
+        summary.returned++;
+        return;
+      }
+      await store.forget(report).catch((err: unknown) => log({ level: "warn", msg: "kept report not removed", submissionId: report.submissionId, error: String(err) }));
+      if (report.outcome === "failed") summary.failed++;
+      else summary.submitted++;
+      message.ack();
+    };
+
     const runOne = async (message: QueueMessageLike, task: TaskMessage) => {
       if (task.kind === "verify" || task.kind === "listing") return runFollowup(message, { ...task, kind: task.kind });
-      const coordinator = deps.coordinator(task.jobId);
-      const lease = await coordinator.lease(task.submissionId, task.attempt, deps.workerId);
+      // A fresh stub for every call: one captured here would stay broken after a coordinator reset.
+      const coordinator = () => deps.coordinator(task.jobId);
+      const lease = await coordinator().lease(task.submissionId, task.attempt, deps.workerId);
       if (!lease) {
+        // Still held by this attempt: an earlier delivery may have finished it and kept its report.
+        const kept = deps.pendingReports ? await deps.pendingReports.find(task) : null;
+        if (kept && deps.pendingReports) return deliverKept(message, kept, deps.pendingReports);
         summary.skippedStale++;
         message.ack();
         return;
       }
-      // Keep the lease while we work; a failed beat is retried at the next one.
-      const beat = setInterval(() => {
-        coordinator.heartbeat(lease.submissionId, lease.attempt, deps.workerId).catch(() => false);
-      }, deps.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
+      // Keep the lease while we work; a failed beat is retried at the next one, a refused one means it is lost.
+      let leaseLost = false;
+      const beatOnce = async () => {
+        const ours = await coordinator().heartbeat(lease.submissionId, lease.attempt, deps.workerId);
+        if (!ours) leaseLost = true;
+        return ours;
+      };
+      const beat = setInterval(() => void beatOnce().catch(() => {}), deps.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
+      // Right before a submit: the lease must be ours now (which also extends it), or nothing is posted.
+      const beforeSubmit = async () => {
+        for (let i = 0; !leaseLost; i++) {
+          try {
+            return await beatOnce();
+          } catch (err) {
+            if (i >= LEASE_CHECK_RETRY_MS.length) {
+              log({ level: "warn", msg: "lease not confirmed before submit", submissionId: lease.submissionId, error: String(err) });
+              return false;
+            }
+            await new Promise((r) => setTimeout(r, LEASE_CHECK_RETRY_MS[i]));
+          }
+        }
+        return false;
+      };
       try {
-        await submitAndReport(message, lease);
+        await submitAndReport(message, lease, beforeSubmit);
       } finally {
         clearInterval(beat);
       }
     };
 
-    const submitAndReport = async (message: QueueMessageLike, lease: TaskLease) => {
+    const submitAndReport = async (message: QueueMessageLike, lease: TaskLease, beforeSubmit: () => Promise<boolean>) => {
+      let context: ConsumerContext | undefined;
       let page: ConsumerPage | undefined;
       let result: EngineResult;
       try {
-        page = await within(limits.newPage, acquired.browser.newPage(), "opening a page");
+        context = await within(limits.newPage, acquired.browser.createBrowserContext(), "opening a browser context");
+        page = await within(limits.newPage, context.newPage(), "opening a page");
+        await within(limits.newPage, guard(page, lease.submissionId), "guarding the page");
         const business = deps.customiseListing ? await deps.customiseListing(lease).catch(() => lease.business) : lease.business;
         // The lease carries a retry's hints (value fixes, a captcha expected); the engine applies them.
         result = await submitListing(
@@ -255,6 +330,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           {
             solver: deps.solver,
             secondOpinion: deps.secondOpinion,
+            beforeSubmit,
             log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }),
           },
         );
@@ -280,7 +356,8 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           log({ level: "warn", msg: "evidence not stored", submissionId: lease.submissionId, error: String(err) });
         }
       }
-      if (page) await within(limits.close, page.close(), "closing the page").catch(() => {});
+      // Closing the context closes its page and forgets its cookies and storage.
+      if (context) await within(limits.close, context.close(), "closing the browser context").catch(() => {});
       const report: TaskReport = {
         jobId: lease.jobId,
         submissionId: lease.submissionId,
@@ -298,7 +375,17 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         captcha: result.captcha,
         ...(result.infrastructure ? { infrastructure: true } : {}),
       };
-      await reportSurely(report, () => deps.coordinator(lease.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS);
+      try {
+        await reportSurely(report, () => deps.coordinator(lease.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS);
+      } catch (err) {
+        if (!deps.pendingReports) throw err;
+        // Kept until the coordinator takes it: the message comes back, and the report goes with it.
+        await deps.pendingReports.keep(report);
+        log({ level: "warn", msg: "report kept for a later delivery", submissionId: lease.submissionId, error: String(err) });
+        message.retry({ delaySeconds: KEPT_REPORT_RETRY_SECONDS });
+        summary.returned++;
+        return;
+      }
       if (result.outcome === "failed") summary.failed++;
       else summary.submitted++;
       message.ack();

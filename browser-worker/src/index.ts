@@ -7,6 +7,8 @@
 import { acquireBrowser } from "./browser-session";
 import { TwoCaptchaClient } from "./captcha/two-captcha";
 import { consumeBatch } from "./consumer";
+import { pendingReportsIn } from "./pending-reports";
+import { allowedOrigins } from "./egress";
 import { log, type LogLevel } from "../../core/log";
 import { opsMonitorStub } from "../../core/rpc";
 import type { BrowserWorkerEnv } from "./env";
@@ -53,6 +55,8 @@ export default {
         await env.EVIDENCE.put(key, png, { httpMetadata: { contentType: "image/png" }, customMetadata: metadata });
       },
       solver,
+      pendingReports: pendingReportsIn(env.EVIDENCE),
+      allowedOrigins: allowedOrigins(env.EGRESS_ALLOW_ORIGINS),
       log: ({ level, msg, ...fields }) => log(isLevel(level) ? level : "info", String(msg), fields),
       // Only with a Workers AI binding (not configured by default; docs/intelligence.md).
       customiseListing: ai ? (lease) => customiseListing(ai, lease.business, lease.directory) : undefined,

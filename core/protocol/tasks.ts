@@ -117,6 +117,12 @@ export interface TaskLease {
     website: string;
     language: string;
     requiresCaptcha: boolean;
+    /**
+     * The directory's search (`{query}` = the business name), where a retry
+     * first looks for the listing an earlier attempt may have created before
+     * it posts the form again. Absent or null: the directory has none.
+     */
+    listingSearchUrl?: string | null;
   };
   business: ListingProfile | null;
   /** Present on a retry that must change something (a value's format, waiting for a captcha). */

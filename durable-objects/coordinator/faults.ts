@@ -19,8 +19,14 @@ export class CoordinatorFaults extends RpcTarget {
   constructor(
     private readonly store: TaskStore,
     private readonly ctx: DurableObjectState,
+    private readonly host: { loseReportsFor(ms: number): void },
   ) {
     super();
+  }
+
+  /** Every report a worker sends in the next `ms` fails on its way, as if the network lost it (this instance only). */
+  loseReports(ms: number): void {
+    this.host.loseReportsFor(ms);
   }
 
   /**

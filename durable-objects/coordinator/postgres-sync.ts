@@ -24,6 +24,7 @@ export interface LoadedJob {
     website: string;
     language: string;
     requiresCaptcha: boolean;
+    listingSearchUrl: string | null;
     priority: number;
     status: SubmissionStatus;
     attempt: number;
@@ -55,6 +56,7 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
     website: string;
     language: string;
     requires_captcha: boolean;
+    listing_search_url: string | null;
     priority: number;
     status: SubmissionStatus;
     attempt: number;
@@ -67,7 +69,7 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
     requires_phone_verification: boolean;
     listing_cost: string;
   }>(sql`
-    select s.id, s.directory_id, d.name, d.slug, d.submit_url, d.website, d.language, d.requires_captcha,
+    select s.id, s.directory_id, d.name, d.slug, d.submit_url, d.website, d.language, d.requires_captcha, d.listing_search_url,
            s.priority, s.status, s.attempt, s.listing_url, s.evidence_key, s.failure_class, s.failure_reason,
            d.automation, d.notes, d.requires_phone_verification, d.listing_cost
     from directory_submissions s join directories d on d.id = s.directory_id
@@ -85,6 +87,7 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
       website: t.website,
       language: t.language,
       requiresCaptcha: t.requires_captcha,
+      listingSearchUrl: t.listing_search_url,
       priority: t.priority,
       status: t.status,
       attempt: t.attempt,

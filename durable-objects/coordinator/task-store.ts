@@ -18,6 +18,8 @@ export interface TaskRow {
   website: string;
   language: string;
   requires_captcha: number;
+  /** The directory's search (`{query}` = the business name), where a retry looks for an earlier attempt's listing. */
+  listing_search_url: string | null;
   priority: number;
   status: SubmissionStatus;
   attempt: number;
@@ -134,6 +136,14 @@ export class TaskStore {
         submission_id text
       );
     `);
+    // Columns added after the table was first made: an object created before them gets them here.
+    const columns = new Set(
+      sql
+        .exec<{ name: string }>("select name from pragma_table_info('tasks')")
+        .toArray()
+        .map((c) => c.name),
+    );
+    if (!columns.has("listing_search_url")) sql.exec("alter table tasks add column listing_search_url text");
     const stored = sql.exec<{ value: string }>("select value from meta where key = 'job'").toArray()[0];
     this.meta = stored ? { ...DEFAULT_META, ...(JSON.parse(stored.value) as Partial<JobMeta>) } : { ...DEFAULT_META };
   }
@@ -155,8 +165,8 @@ export class TaskStore {
   insertTask(row: Omit<TaskRow, "lease_expires_at" | "next_attempt_at" | "worker_id" | "submitted_at" | "approved_at"> & { next_attempt_at?: number | null }): void {
     this.sql.exec(
       `insert or ignore into tasks (submission_id, directory_id, directory_name, directory_slug, submit_url, website, language,
-         requires_captcha, priority, status, attempt, listing_url, evidence_key, failure_class, failure_reason, updated_at, next_attempt_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         requires_captcha, priority, status, attempt, listing_url, evidence_key, failure_class, failure_reason, updated_at, next_attempt_at, listing_search_url)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       row.submission_id,
       row.directory_id,
       row.directory_name,
@@ -174,6 +184,7 @@ export class TaskStore {
       row.failure_reason,
       row.updated_at,
       row.status === "pending" ? (row.next_attempt_at ?? null) : null,
+      row.listing_search_url,
     );
   }
 

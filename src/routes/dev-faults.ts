@@ -9,6 +9,8 @@
  *                                               coordinator ever released to the queue again
  *   POST /api/dev/faults/jobs/:jobId/evict      drop the coordinator's instance (storage stays)
  *   GET  /api/dev/faults/jobs/:jobId/counters   duplicates refused, writes pending
+ *   POST /api/dev/faults/jobs/:jobId/lose-reports  for LOST_REPORTS_MS, every report a worker
+ *                                               sends the coordinator is lost on its way
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireWorkerToken } from "../auth/middleware";
@@ -35,6 +37,17 @@ const evict = createRoute({
   hide: true,
   request: { params: JobParams },
   responses: { 200: jsonAnswer("The coordinator's instance was dropped", z.object({ evicted: z.literal(true) })) },
+});
+
+/** Longer than a worker's own report retries (about 15 s), so its report must be kept and delivered later. */
+export const LOST_REPORTS_MS = 30_000;
+
+const loseReports = createRoute({
+  method: "post",
+  path: "/jobs/{jobId}/lose-reports",
+  hide: true,
+  request: { params: JobParams },
+  responses: { 200: jsonAnswer("Reports are lost for a while", z.object({ lostForMs: z.number().int() })) },
 });
 
 const counters = createRoute({
@@ -69,5 +82,9 @@ devFaults
     // abort() rejects the call that made it: that is the eviction happening.
     await faults.evict().catch(() => undefined);
     return c.json({ evicted: true as const }, 200);
+  })
+  .openapi(loseReports, async (c) => {
+    await coordinatorFor(c.env, c.req.valid("param").jobId).faults().loseReports(LOST_REPORTS_MS);
+    return c.json({ lostForMs: LOST_REPORTS_MS }, 200);
   })
   .openapi(counters, async (c) => c.json(await coordinatorFor(c.env, c.req.valid("param").jobId).faults().counters(), 200));

@@ -6,19 +6,25 @@
  * a browser that dies mid-batch, no browser at all, and a retry whose lease
  * carries the value fixes the retry analyzer asked for.
  */
-import type { Browser } from "puppeteer-core";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumeBatch, type BrowserLease, type ConsumerDeps, type QueueMessageLike } from "../../browser-worker/src/consumer";
 import type { CoordinatorRpc } from "../../core/rpc";
 import { taskReportSchema, type ReportResult, type TaskLease, type TaskMessage, type TaskReport } from "../../core/protocol/tasks";
 import { IntelligentRetryAnalyzer } from "../../src/intelligence/retry-analyzer";
 import { launchChromium } from "../../tools/lib/chromium";
-import { startFarm, type Farm } from "../../tools/farm/index.ts";
+import { startFarm, type Farm, type Submission } from "../../tools/farm/index.ts";
+import type { PendingReports } from "../../browser-worker/src/pending-reports";
 import { SAMPLE_LISTING } from "./support/listing";
 
 let farm: Farm;
+/** What the farm calls on every POST it records (a test may hook in). */
+let onSubmission: ((s: Submission) => void) | undefined;
 beforeAll(async () => {
-  farm = await startFarm({ variants: 130 });
+  // Listings public at once: a retry's look in the directory's search sees what an earlier attempt created.
+  farm = await startFarm({ variants: 130, publishDelayMs: 0, onSubmission: (s) => onSubmission?.(s) });
 });
 afterAll(async () => {
   await farm?.close();
@@ -40,7 +46,16 @@ class CoordinatorDouble implements CoordinatorRpc {
         submissionId,
         attempt: 1,
         leaseExpiresAt: Date.now() + 60_000,
-        directory: { id: slug, slug, name: v.name, submitUrl: row.submitUrl ?? null, website: row.website, language: row.language, requiresCaptcha: row.requiresCaptcha },
+        directory: {
+          id: slug,
+          slug,
+          name: v.name,
+          submitUrl: row.submitUrl ?? null,
+          website: row.website,
+          language: row.language,
+          requiresCaptcha: row.requiresCaptcha,
+          listingSearchUrl: row.listingSearchUrl,
+        },
         business: SAMPLE_LISTING,
       },
     });
@@ -125,6 +140,8 @@ function deps(coordinator: CoordinatorDouble, browserLease: () => Promise<Browse
     coordinator: () => coordinator,
     acquireBrowser: browserLease,
     putEvidence: async () => {},
+    // The farm listens on loopback: allowed by name, as local runs do (EGRESS_ALLOW_ORIGINS).
+    allowedOrigins: [farm.url],
   };
 }
 
@@ -200,6 +217,152 @@ describe("queue consumer", () => {
     }
   });
 
+  it("heartbeats through a fresh stub each time, so the lease is kept across a coordinator reset", async () => {
+    farm.reset();
+    farm.setFaults({ slowRate: 1, slowMs: 700 });
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    // Stubs as the runtime hands them out: after a reset (a deploy, an eviction), every stub made before throws for good.
+    let generation = 0;
+    const stub = (): CoordinatorRpc => {
+      const born = generation;
+      const live = <T>(call: () => Promise<T>) => (born === generation ? call() : Promise.reject(new Error("Durable Object reset because its code was updated.")));
+      return {
+        lease: (id, attempt) => live(() => coordinator.lease(id, attempt)),
+        heartbeat: (id, attempt) =>
+          live(async () => {
+            const ours = await coordinator.heartbeat(id, attempt);
+            if (coordinator.beats.length === 1) generation++; // the coordinator resets after the first beat
+            return ours;
+          }),
+        report: (r) => live(() => coordinator.report(r)),
+        leaseFollowup: () => live(() => coordinator.leaseFollowup()),
+        reportFollowup: () => live(() => coordinator.reportFollowup()),
+      };
+    };
+    const slug = farm.variantFor("classic-for").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const summary = await consumeBatch(messages([task]).list, { ...deps(coordinator, lease), coordinator: stub, heartbeatMs: 100 });
+      expect(summary).toMatchObject({ submitted: 1 });
+      expect(generation).toBe(1);
+      // Beats after the reset reached the coordinator: the lease was kept while the slow form was worked on.
+      expect(coordinator.beats.length).toBeGreaterThanOrEqual(3);
+      expect(farm.submissions({ slug, outcome: "accepted" })).toHaveLength(1);
+    } finally {
+      farm.setFaults({ slowRate: 0 });
+      await browser.close();
+    }
+  });
+
+  it("stops before the submit when the lease is no longer ours: nothing is posted", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const slug = farm.variantFor("classic-for").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    // The lease runs out as soon as it is given (the coordinator moved on to another attempt).
+    const lease = coordinator.lease.bind(coordinator);
+    coordinator.lease = async (id, attempt) => {
+      const given = await lease(id, attempt);
+      coordinator.tasks.get(id)!.status = "retry";
+      return given;
+    };
+    const browserLease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const batch = messages([task]);
+      expect(await consumeBatch(batch.list, deps(coordinator, browserLease))).toMatchObject({ failed: 1 });
+      expect(batch.log[0]).toMatchObject({ acked: true });
+      expect(farm.submissions({ slug })).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("keeps a finished report the coordinator could not take, and delivers it when the message comes again", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    let unreachable = true;
+    const report = coordinator.report.bind(coordinator);
+    coordinator.report = async (r) => {
+      if (unreachable) throw new Error("Network connection lost.");
+      return report(r);
+    };
+    const kept = new Map<string, TaskReport>();
+    const key = (t: { submissionId: string; attempt: number }) => `${t.submissionId}/${t.attempt}`;
+    const pendingReports: PendingReports = {
+      keep: async (r) => void kept.set(key(r), r),
+      find: async (t) => kept.get(key(t)) ?? null,
+      forget: async (t) => void kept.delete(key(t)),
+    };
+    const slug = farm.variantFor("classic-for").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const first = messages([task]);
+      expect(await consumeBatch(first.list, { ...deps(coordinator, lease), pendingReports, reportRetryMs: [10, 10] })).toMatchObject({ returned: 1 });
+      expect(first.log[0]).toMatchObject({ acked: false });
+      expect(first.log[0]!.retried).toBeGreaterThan(0);
+      expect(kept.size).toBe(1);
+
+      // The coordinator is back; the queue delivers the message again.
+      unreachable = false;
+      const again = messages([task]);
+      expect(await consumeBatch(again.list, { ...deps(coordinator, lease), pendingReports })).toMatchObject({ submitted: 1 });
+      expect(again.log[0]).toMatchObject({ acked: true });
+      const t = coordinator.tasks.get(task.submissionId)!;
+      // The listing is public at once here, so the engine saw it live.
+      expect(t.reports.map((r) => [r.attempt, r.outcome])).toEqual([[1, "approved"]]);
+      expect(kept.size).toBe(0);
+      expect(farm.submissions({ slug })).toHaveLength(1);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("looks for the listing before a retry when the browser died after the directory accepted the form: no second post", async () => {
+    farm.reset();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const slug = farm.variantFor("classic-for").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const doomed: Browser = await launchChromium();
+    // The browser dies the moment the directory has accepted the listing, before the page shows it.
+    onSubmission = (s) => {
+      if (s.slug === slug && s.outcome === "accepted") doomed.process()?.kill("SIGKILL");
+    };
+    const fresh = await launchChromium();
+    try {
+      const first = await consumeBatch(
+        messages([task]).list,
+        deps(coordinator, async () => ({ ok: true, browser: doomed as never, release: async () => {} })),
+      );
+      expect(first).toMatchObject({ failed: 1 });
+      onSubmission = undefined;
+      const retry = coordinator.releaseRetries();
+      expect(retry).toEqual([{ ...task, attempt: 2 }]);
+      expect(
+        await consumeBatch(
+          messages(retry).list,
+          deps(coordinator, async () => ({ ok: true, browser: fresh as never, release: async () => {} })),
+        ),
+      ).toMatchObject({ submitted: 1 });
+      const t = coordinator.tasks.get(task.submissionId)!;
+      expect(t.reports.map((r) => [r.attempt, r.outcome, r.failureClass])).toEqual([
+        [1, "failed", "transient"],
+        [2, "approved", undefined],
+      ]);
+      expect(t.reports[1]!.listingUrl).toBe(farm.listings({ slug })[0]!.url);
+      // One post: the retry found the listing instead of posting again.
+      expect(farm.submissions({ slug }).map((s) => s.outcome)).toEqual(["accepted"]);
+    } finally {
+      onSubmission = undefined;
+      await doomed.close().catch(() => {});
+      await fresh.close();
+    }
+  });
+
   it("ends the batch when the browser session stops answering: no acquire, page or release waits forever", async () => {
     const never = () => new Promise<never>(() => {});
     const fast = { acquire: 200, newPage: 200, screenshot: 200, close: 200 };
@@ -212,7 +375,7 @@ describe("queue consumer", () => {
     // A browser that never opens a page nor lets go: the attempt is reported and acknowledged.
     const coordinator = new CoordinatorDouble(crypto.randomUUID());
     const task = coordinator.add(crypto.randomUUID(), farm.variantFor("classic-for").slug);
-    const dead = { newPage: never, isConnected: () => true };
+    const dead = { createBrowserContext: async () => ({ newPage: never, close: async () => {} }), isConnected: () => true };
     const batch = messages([task]);
     const summary = await consumeBatch(batch.list, { ...deps(coordinator, async () => ({ ok: true, browser: dead, release: never })), browserCallMs: fast });
     expect(summary).toMatchObject({ failed: 1 });
@@ -231,13 +394,13 @@ describe("queue consumer", () => {
     const doomedLease = async (): Promise<BrowserLease> => ({
       ok: true,
       browser: {
-        newPage: async () => {
-          // The third page is where the browser dies.
+        createBrowserContext: async () => {
+          // The third task is where the browser dies.
           if (coordinator.tasks.size && [...coordinator.tasks.values()].filter((t) => t.status !== "queued").length >= 3 && !killed) {
             killed = true;
             doomed.process()?.kill("SIGKILL");
           }
-          return doomed.newPage() as never;
+          return doomed.createBrowserContext() as never;
         },
         isConnected: () => doomed.connected,
       },
@@ -300,6 +463,100 @@ describe("queue consumer", () => {
       ]);
     } finally {
       await browser.close();
+    }
+  });
+
+  it("gives every task a browser context of its own: cookies and storage of one customer's task are gone for the next", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const pages: Page[] = [];
+    // A warm browser shared by two batches, as Browser Rendering's reused sessions are.
+    const watched = {
+      createBrowserContext: async () => {
+        const context = await browser.createBrowserContext();
+        return {
+          newPage: async () => {
+            const page = await context.newPage();
+            pages.push(page);
+            return page as never;
+          },
+          close: () => context.close(),
+        };
+      },
+      isConnected: () => browser.connected,
+    };
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: watched, release: async () => {} });
+    const seen: { cookies: string[]; stored: string | null }[] = [];
+    const runTask = async (design: string, leave: boolean) => {
+      const coordinator = new CoordinatorDouble(crypto.randomUUID());
+      const task = coordinator.add(crypto.randomUUID(), farm.variantFor(design).slug);
+      const summary = await consumeBatch(messages([task]).list, {
+        ...deps(coordinator, lease),
+        // Called while the task's page is still open, on the directory's site.
+        putEvidence: async () => {
+          const page = pages.at(-1)!;
+          const cookies = (await page.cookies(farm.url)).map((c) => c.name);
+          const stored = await page.evaluate(() => localStorage.getItem("signed-in-as"));
+          seen.push({ cookies, stored });
+          if (leave) {
+            // What a directory's sign-in leaves behind for this customer.
+            await page.setCookie({ name: "directory_login", value: "customer-a", url: farm.url });
+            await page.evaluate(() => localStorage.setItem("signed-in-as", "customer-a"));
+          }
+        },
+      });
+      expect(summary).toMatchObject({ submitted: 1 });
+    };
+    try {
+      await runTask("classic-for", true);
+      await runTask("wrapped-labels", false);
+      expect(seen).toHaveLength(2);
+      expect(seen[1]!.cookies).not.toContain("directory_login");
+      expect(seen[1]!.stored).toBeNull();
+      // Nothing stays open: each task's context was closed with its page.
+      expect(pages.every((p) => p.isClosed())).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("never lets a page reach a private or loopback address it was not allowed: not as the form, nor as a page's subrequest", async () => {
+    // A service on loopback that must stay unreached, and a directory page (allowed) that points at it.
+    const hits: string[] = [];
+    const internal = createServer((req, res) => {
+      hits.push(req.url ?? "");
+      res.end("<h1>Router admin</h1>");
+    });
+    await new Promise<void>((r) => internal.listen(0, "127.0.0.1", r));
+    const internalUrl = `http://127.0.0.1:${(internal.address() as AddressInfo).port}`;
+    const site = createServer((_req, res) => {
+      res.setHeader("content-type", "text/html");
+      res.end(
+        `<h1>Add your business</h1><img src="${internalUrl}/pixel.gif"><script>fetch("${internalUrl}/api/steal").catch(() => {})</script>
+         <form method="post" action="/thanks"><label>Business name <input name="company" required></label><button>Submit</button></form>`,
+      );
+    });
+    await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
+    const siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+    const browser = await launchChromium();
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const coordinator = new CoordinatorDouble(crypto.randomUUID());
+      const pointed = coordinator.add(crypto.randomUUID(), farm.variantFor("classic-for").slug);
+      const linking = coordinator.add(crypto.randomUUID(), farm.variantFor("wrapped-labels").slug);
+      // A catalog row pointing at the loopback service, and a directory whose page loads from it.
+      coordinator.tasks.get(pointed.submissionId)!.lease.directory.submitUrl = `${internalUrl}/admin`;
+      coordinator.tasks.get(linking.submissionId)!.lease.directory.submitUrl = `${siteUrl}/add`;
+      const refused: unknown[] = [];
+      await consumeBatch(messages([pointed, linking]).list, { ...deps(coordinator, lease), allowedOrigins: [siteUrl], log: (e) => void (e.msg === "request refused" && refused.push(e.url)) });
+      expect(hits).toEqual([]);
+      expect(refused).toEqual(expect.arrayContaining([`${internalUrl}/admin`, `${internalUrl}/pixel.gif`]));
+      expect(coordinator.tasks.get(pointed.submissionId)!.reports[0]).toMatchObject({ outcome: "failed", failureClass: "blocked" });
+      expect(coordinator.tasks.get(pointed.submissionId)!.reports[0]!.reason).toContain("private, loopback or link-local");
+    } finally {
+      await browser.close();
+      internal.close();
+      site.close();
     }
   });
 

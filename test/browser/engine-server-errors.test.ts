@@ -47,3 +47,32 @@ describe("a script-built form whose data request fails", () => {
     }
   });
 });
+
+describe("a retry whose look at the directory's search fails", () => {
+  it("posts nothing while the search answers 5xx, and posts once it can tell the listing is not there", async () => {
+    const variant = farm.variantFor("classic-for");
+    const page = await browser.newPage();
+    try {
+      await page.setRequestInterception(true);
+      let failing = true;
+      page.on("request", (req: HTTPRequest) => {
+        if (failing && new URL(req.url()).pathname.endsWith("/search")) void req.respond({ status: 503, contentType: "text/plain", body: "Service Unavailable" });
+        else void req.continue();
+      });
+      const base = taskFor(farm, variant);
+      // An earlier attempt may have reached the directory: the retry looks in its search first.
+      const retry = { ...base, attempt: 2, directory: { ...base.directory, listingSearchUrl: `${farm.url}${variant.basePath}search?q={query}` } };
+      const first = await submitListing(page, retry);
+      expect(first, first.reason).toMatchObject({ outcome: "failed", failureClass: "transient" });
+      expect(first.reason).toContain("could not look for an earlier attempt's listing");
+      expect(farm.submissions({ slug: variant.slug })).toEqual([]);
+
+      failing = false;
+      const second = await submitListing(page, retry);
+      expect(second.outcome, second.reason).toBe("submitted");
+      expect(farm.submissions({ slug: variant.slug }).map((s) => s.outcome)).toEqual(["accepted"]);
+    } finally {
+      await page.close();
+    }
+  });
+});

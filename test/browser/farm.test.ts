@@ -145,6 +145,20 @@ describe.concurrent("server rules", () => {
     expect(farm.listings({ slug: variant.slug })).toHaveLength(1);
   });
 
+  it("marks every post of a business the directory already lists as a repeat, whatever its outcome", async () => {
+    const variant = farm.variantsFor("classic-for")[3]!;
+    const client = new Client(farm.url);
+    expect((await client.post(submitPath(variant), validBody(variant.design))).status).toBe(303);
+    // Refused as a duplicate, and refused for a bad value: both are second posts of the listing.
+    await client.post(submitPath(variant), validBody(variant.design));
+    await client.post(submitPath(variant), validBody(variant.design, { email: "not an address" }));
+    expect(farm.submissions({ slug: variant.slug }).map((s) => [s.outcome, s.repeat ?? false])).toEqual([
+      ["accepted", false],
+      ["duplicate", true],
+      ["invalid", true],
+    ]);
+  });
+
   it("a filled honeypot is recorded as a bot and rejected", async () => {
     const variant = farm.variantsFor("wrapped-labels")[1]!;
     const response = await new Client(farm.url).post(submitPath(variant), validBody(variant.design, { fax_number: "+1 415 555 0143" }));

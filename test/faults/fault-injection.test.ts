@@ -7,8 +7,10 @@
  * delivered again, every webhook and every report replayed, and 10 % of the
  * farm's answers a 5xx. Then, and after one more round of replays:
  * the job completed, every submission final, no directory got the business
- * twice (the farm's own record), and Postgres holds what the coordinator
- * holds, row for row.
+ * twice and no form was posted a second time (the farm's own record), and
+ * Postgres holds what the coordinator holds, row for row. Also: the
+ * coordinator reset while captcha attempts run longer than its old lease,
+ * and reports lost on their way for longer than a worker retries them.
  *
  * miniflare keeps its queue in memory, so killing wrangler dev also drops the
  * messages waiting in it; Cloudflare Queues keep a message until it is
@@ -22,9 +24,9 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../../tools/lib/stack";
 import { placeLocalOrder, stackVars, type PlacedOrder, type Snapshot } from "../../tools/lib/order";
-import { coordinatorCounters, evictCoordinator, killChromium, redeliverMessages, replayReports, replayWebhooks } from "./injectors";
+import { coordinatorCounters, evictCoordinator, killChromium, loseReports, redeliverMessages, replayReports, replayWebhooks } from "./injectors";
 import { postgresAvailable, startPostgresCluster, type PostgresCluster } from "./postgres-cluster";
-import { FAULT_SCHEDULE, FARM_FLAKY_RATE, FINAL_REPLAY, POSTGRES_OUTAGE_MS, type FaultKind } from "./schedule";
+import { FAULT_SCHEDULE, FARM_FLAKY_RATE, FINAL_REPLAY, POSTGRES_OUTAGE_MS, SLOW_CAPTCHA_MS, type FaultKind } from "./schedule";
 
 const PORT = Number(process.env.FAULTS_PORT ?? 9140);
 const FARM_PORT = Number(process.env.FAULTS_FARM_PORT ?? 9142);
@@ -104,6 +106,22 @@ describe("fault injection", () => {
           return;
         case "evict-coordinator":
           return count(kind, await evictCoordinator(stack, workerToken, order.jobId));
+        case "evict-during-captcha": {
+          // Long attempts: every captcha takes SLOW_CAPTCHA_MS to solve. Once one is being
+          // solved (and its attempt has heartbeaten), the coordinator is reset under it.
+          const slowSince = Date.now();
+          stack.farm.setFaults({ solverDelayMs: SLOW_CAPTCHA_MS });
+          for (let i = 0; i < 120 && stack.farm.captchasInProgress() === 0; i++) await sleep(1_000);
+          const solving = stack.farm.captchasInProgress();
+          await sleep(25_000);
+          if (solving > 0) count(kind, await evictCoordinator(stack, workerToken, order.jobId));
+          log(`${solving} captcha(s) being solved when the coordinator was evicted`);
+          await sleep(Math.max(0, slowSince + SLOW_CAPTCHA_MS - Date.now()));
+          stack.farm.setFaults({ solverDelayMs: 0 });
+          return;
+        }
+        case "lose-reports":
+          return count(kind, await loseReports(stack, workerToken, order.jobId));
         case "stop-postgres":
           cluster!.stop();
           count(kind, 1);
@@ -229,6 +247,13 @@ describe("fault injection", () => {
     // counted: it follows an attempt cut off after the directory accepted it.
     const twice = rows.filter((r) => stack.farm.listings({ slug: r.slug }).length > 1 || stack.farm.submissions({ slug: r.slug, outcome: "accepted" }).length > 1);
     const refusedAsDuplicate = rows.reduce((n, r) => n + stack.farm.submissions({ slug: r.slug, outcome: "duplicate" }).length, 0);
+    // Every POST of the business to a directory that already listed it, whatever the directory answered (the farm marks them).
+    const secondPosts = rows.flatMap((r) =>
+      stack.farm
+        .submissions({ slug: r.slug })
+        .filter((s) => s.repeat)
+        .map((s) => `${r.slug}: ${s.outcome}`),
+    );
     // Every submission we call submitted is a listing there; every failed one is not.
     const submittedRows = rows.filter((r) => ["submitted", "awaiting_verification", "approved"].includes(r.status));
     const retries = rows.reduce((n, r) => n + Math.max(0, r.attempt - 1), 0);
@@ -244,6 +269,7 @@ describe("fault injection", () => {
         messagesRedelivered: duplicates.redelivered,
         secondPostsRefusedByTheDirectory: refusedAsDuplicate,
       },
+      secondPosts: secondPosts.length,
       rowsLost,
       jobSeconds: Math.round(jobSeconds),
       totalSeconds: Math.round((Date.now() - started) / 1000),
@@ -262,6 +288,8 @@ describe("fault injection", () => {
       failed: job.directories_failed,
     }).toEqual({ status: "completed", total: DIRECTORIES, submitted: snapshot.job.submitted, approved: snapshot.job.approved, failed: snapshot.job.failed });
     expect(twice.map((r) => r.slug)).toEqual([]);
+    // No form posted again where the business was already listed: a directory that does not dedupe would list it twice.
+    expect(secondPosts).toEqual([]);
     expect(submittedRows.filter((r) => stack.farm.listings({ slug: r.slug }).length !== 1).map((r) => r.slug)).toEqual([]);
     expect(rows.filter((r) => r.status === "failed" && stack.farm.listings({ slug: r.slug }).length > 0).map((r) => r.slug)).toEqual([]);
     expect(rowsLost).toBe(0);

@@ -75,6 +75,13 @@ export async function evictCoordinator(stack: Stack, workerToken: string, jobId:
   return 1;
 }
 
+/** Every report a worker sends the job's coordinator is lost for a while (LOST_REPORTS_MS). */
+export async function loseReports(stack: Stack, workerToken: string, jobId: string): Promise<number> {
+  const res = await call(stack, `/api/dev/faults/jobs/${jobId}/lose-reports`, { method: "POST", token: workerToken });
+  if (res.status !== 200) throw new Error(`lose-reports: ${res.status} ${JSON.stringify(res.body)}`);
+  return 1;
+}
+
 export interface FaultCounters {
   refusedLeases: number;
   refusedReports: number;

@@ -12,9 +12,17 @@ export type FaultKind =
   | "stop-postgres" //         pg_ctl stop, 30 s, pg_ctl start
   | "redeliver-messages" //    every task message ever released, sent to the queue again
   | "replay-webhooks" //       every Stripe event of the order re-posted, signed
-  | "replay-reports"; //       every report already applied, sent again through the worker API
+  | "replay-reports" //        every report already applied, sent again through the worker API
+  | "evict-during-captcha" //  the solver takes SLOW_CAPTCHA_MS; once a captcha is being solved, the coordinator is evicted
+  | "lose-reports"; //         every report sent to the coordinator is lost for LOST_REPORTS_MS (longer than a worker's own retries)
 
 export const POSTGRES_OUTAGE_MS = 30_000;
+/**
+ * An attempt on a captcha directory lasts longer than this while the solver
+ * is slow: longer than the 90 s lease the coordinator once had, under the
+ * solver client's 120 s deadline.
+ */
+export const SLOW_CAPTCHA_MS = 100_000;
 export const FARM_FLAKY_RATE = 0.1;
 
 export const FAULT_SCHEDULE: { atPercent: number; kind: FaultKind }[] = [
@@ -24,7 +32,9 @@ export const FAULT_SCHEDULE: { atPercent: number; kind: FaultKind }[] = [
   { atPercent: 12, kind: "evict-coordinator" },
   { atPercent: 15, kind: "replay-webhooks" },
   { atPercent: 18, kind: "replay-reports" },
+  { atPercent: 20, kind: "evict-during-captcha" },
   { atPercent: 22, kind: "stop-postgres" },
+  { atPercent: 25, kind: "lose-reports" },
   { atPercent: 28, kind: "kill-chromium" },
   { atPercent: 33, kind: "restart-workers" },
   { atPercent: 38, kind: "redeliver-messages" },
@@ -32,7 +42,9 @@ export const FAULT_SCHEDULE: { atPercent: number; kind: FaultKind }[] = [
   { atPercent: 48, kind: "kill-chromium" },
   { atPercent: 53, kind: "replay-reports" },
   { atPercent: 57, kind: "replay-webhooks" },
+  { atPercent: 60, kind: "lose-reports" },
   { atPercent: 62, kind: "stop-postgres" },
+  { atPercent: 65, kind: "evict-during-captcha" },
   { atPercent: 68, kind: "kill-chromium" },
   { atPercent: 73, kind: "evict-coordinator" },
   { atPercent: 78, kind: "redeliver-messages" },

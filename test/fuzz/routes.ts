@@ -483,6 +483,7 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   "POST /api/dev/faults/jobs/:jobId/redeliver": bare("POST", (fx) => segment(fc.constant(fx.jobId)).map((id) => `/api/dev/faults/jobs/${id}/redeliver`), "worker"),
   "POST /api/dev/faults/jobs/:jobId/evict": bare("POST", (fx) => segment(fc.constant(fx.jobId)).map((id) => `/api/dev/faults/jobs/${id}/evict`), "worker"),
   "GET /api/dev/faults/jobs/:jobId/counters": bare("GET", (fx) => segment(fc.constant(fx.jobId)).map((id) => `/api/dev/faults/jobs/${id}/counters`), "worker"),
+  "POST /api/dev/faults/jobs/:jobId/lose-reports": bare("POST", (fx) => segment(fc.constant(fx.jobId)).map((id) => `/api/dev/faults/jobs/${id}/lose-reports`), "worker"),
 
   // The site: public config, the customer's own jobs.
   "GET /api/config": bare("GET", fixed("/api/config"), null),

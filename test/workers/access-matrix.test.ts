@@ -207,6 +207,7 @@ const REQUESTS: Record<string, AccessRequest> = {
   "POST /api/dev/faults/jobs/:jobId/redeliver": { audience: "fault injection", path: (c) => `/api/dev/faults/jobs/${c.job.jobId}/redeliver` },
   "POST /api/dev/faults/jobs/:jobId/evict": { audience: "fault injection", path: (c) => `/api/dev/faults/jobs/${c.job.jobId}/evict` },
   "GET /api/dev/faults/jobs/:jobId/counters": { audience: "fault injection", path: (c) => `/api/dev/faults/jobs/${c.job.jobId}/counters` },
+  "POST /api/dev/faults/jobs/:jobId/lose-reports": { audience: "fault injection", path: (c) => `/api/dev/faults/jobs/${c.job.jobId}/lose-reports` },
   "GET /api/config": { audience: "public", path: () => "/api/config" },
   "GET /api/me/jobs": { audience: "signed-in", path: () => "/api/me/jobs" },
 };

@@ -1,9 +1,12 @@
+import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { JobCoordinator } from "../../durable-objects/job-coordinator";
 import type { TaskMessage, TaskReport } from "../../core/protocol/tasks";
 import { allowFaults, captureReleases, consume, expireTimers, settled, stubFor } from "./support/coordinator-harness";
 import { postgresState, seedJob } from "./support/seed";
+import { TaskStore } from "../../durable-objects/coordinator/task-store";
+import { connectFromWorker } from "../../src/db/worker-database";
 
 /** Deterministic outcomes: most submit, some fail for good, some fail once then submit. */
 function scripted(failOnce: Set<string>, failForever: Set<string>) {
@@ -108,6 +111,34 @@ describe("JobCoordinator", () => {
       reason: "stale_attempt",
     });
     await expectPostgresEqualsCoordinator(seeded.jobId);
+  });
+
+  it("hands a lease the directory's search, where a retry looks for an earlier attempt's listing; an object made before that column gets it", async () => {
+    const seeded = await seedJob({ directories: 2 });
+    const conn = await connectFromWorker(env);
+    try {
+      await conn.client.query("update directories set listing_search_url = website || '/search?q={query}' where id in (select directory_id from directory_submissions where job_id = $1)", [
+        seeded.jobId,
+      ]);
+    } finally {
+      await conn.close();
+    }
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    const lease = await stub.lease(released[0]!.submissionId, 1, "w1");
+    expect(lease?.directory.listingSearchUrl).toBe(`${lease?.directory.website}/search?q={query}`);
+    // A coordinator whose tasks table was made before the column: its store adds it.
+    const columns = await runInDurableObject(stub, (_i: JobCoordinator, state) => {
+      state.storage.sql.exec("alter table tasks drop column listing_search_url");
+      new TaskStore(state.storage.sql);
+      return state.storage.sql
+        .exec<{ name: string }>("select name from pragma_table_info('tasks')")
+        .toArray()
+        .map((c) => c.name);
+    });
+    expect(columns).toContain("listing_search_url");
   });
 
   it("refuses and counts a redelivered message and a replayed report, lists every message it released, and a heartbeat keeps only a current lease", async () => {

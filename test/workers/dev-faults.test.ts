@@ -10,6 +10,8 @@ import { FAULT_INJECTION_OFF } from "../../durable-objects/coordinator/faults";
 import { allowFaults, captureReleases, stubFor } from "./support/coordinator-harness";
 import { PRODUCTION } from "./support/production";
 import { seedJob } from "./support/seed";
+import { LOST_REPORTS_MS } from "../../src/routes/dev-faults";
+import type { TaskMessage } from "../../core/protocol/tasks";
 
 const call = (path: string, method: string, vars: Partial<Env>, token: string | null = env.WORKER_API_TOKEN) =>
   app.request(path, { method, headers: token ? { authorization: `Bearer ${token}` } : {} }, { ...env, ...vars });
@@ -65,6 +67,22 @@ describe("/api/dev/faults", () => {
     expect(String(refused)).toContain(FAULT_INJECTION_OFF);
     // Still the same instance and job: nothing was evicted.
     expect((await stub.progress()).total).toBe(1);
+  });
+
+  it("loses every report for a while: the worker's call fails and the task is unchanged", async () => {
+    const seeded = await seedJob({ directories: 1 });
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    await allowFaults(seeded.jobId);
+    const lease = await stub.lease(released[0]!.submissionId, 1, "w1");
+    expect(lease).not.toBeNull();
+    const res = await call(`/api/dev/faults/jobs/${seeded.jobId}/lose-reports`, "POST", ON);
+    expect(await res.json()).toEqual({ lostForMs: LOST_REPORTS_MS });
+    const lost = await stub.report({ jobId: seeded.jobId, submissionId: lease!.submissionId, attempt: 1, outcome: "submitted" }).catch((err: unknown) => err);
+    expect(String(lost)).toContain("lost on its way");
+    expect((await stub.snapshot()).submissions[0]).toMatchObject({ status: "submitting", attempt: 1 });
   });
 
   it("switches on only with DEV_FAULT_INJECTION=1 on a loopback origin", () => {

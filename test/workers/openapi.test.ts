@@ -15,6 +15,7 @@ const UNDOCUMENTED: Record<string, string> = {
   "POST /api/dev/faults/jobs/{jobId}/redeliver": "fault injection for test:faults (loopback only, hide: true)",
   "POST /api/dev/faults/jobs/{jobId}/evict": "fault injection for test:faults (loopback only, hide: true)",
   "GET /api/dev/faults/jobs/{jobId}/counters": "fault injection for test:faults (loopback only, hide: true)",
+  "POST /api/dev/faults/jobs/{jobId}/lose-reports": "fault injection for test:faults (loopback only, hide: true)",
 };
 
 type Operation = { summary?: string; responses: Record<string, unknown>; parameters?: { name: string; in: string }[] };

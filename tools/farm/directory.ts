@@ -14,7 +14,7 @@ import { renderForm, STEP_INPUT } from "./render/form.ts";
 import { esc } from "./render/html.ts";
 import { appShellPage, confirmationHtml, directoryPage, embedPage, homePage, iframeHostPage, listingPage, messagePage, searchPage } from "./render/pages.ts";
 import type { FarmStore, Session } from "./store.ts";
-import { processSubmission, type SubmissionContext, type SubmissionResult } from "./submission.ts";
+import { alreadyListed, processSubmission, type SubmissionContext, type SubmissionResult } from "./submission.ts";
 import type { FarmMail, FieldError, Listing, Submission, Variant } from "./types.ts";
 
 export interface DirectoryDeps {
@@ -50,7 +50,17 @@ export async function handleDirectory(variant: Variant, r: DirectoryRequest, dep
   if (fault) {
     if (isFormPost) {
       const step = Number(one(r.posted, STEP_INPUT)) || 1;
-      const s = deps.store.record({ slug: variant.slug, design: design.id, step, fields: r.posted, outcome: "server-error", honeypotFilled: false, errors: [] });
+      const repeat = alreadyListed(deps.store, variant, r.posted);
+      const s = deps.store.record({
+        slug: variant.slug,
+        design: design.id,
+        step,
+        fields: r.posted,
+        outcome: "server-error",
+        honeypotFilled: false,
+        errors: [],
+        ...(repeat ? { repeat: true as const } : {}),
+      });
       deps.onSubmission?.(s);
     }
     return fault;

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { handleAdmin } from "./admin.ts";
 import { type CheckFixture, FARM_ROBOTS_TXT, checkFixtures, handleCheckFixture } from "./check-fixtures.ts";
 import { CaptchaService } from "./captcha/service.ts";
-import { handleSolver } from "./captcha/solver.ts";
+import { handleSolver, handleSolverJson } from "./captcha/solver.ts";
 import { handleDirectory } from "./directory.ts";
 import type { FaultOptions } from "./faults.ts";
 import { DEFAULT_SEED, DEFAULT_VARIANTS, generateVariants, sandboxCatalog } from "./generator.ts";
@@ -71,8 +71,10 @@ export interface Farm {
   captchaAnswer(id: string): string | undefined;
   /** Random 5xx answers given so far (flakyRate). */
   faultsInjected(): number;
-  /** Changes the fault rates of a running farm. */
-  setFaults(patch: { flakyRate?: number; slowRate?: number; slowMs?: number }): void;
+  /** Captchas the solver stand-in is still solving (held back by `solverDelayMs`). */
+  captchasInProgress(): number;
+  /** Changes the fault rates of a running farm; `solverDelayMs`: the solver stand-in takes this long for each new captcha. */
+  setFaults(patch: { flakyRate?: number; slowRate?: number; slowMs?: number; solverDelayMs?: number }): void;
   /** Forgets submissions, listings, sessions, captchas, rate windows and mails. */
   reset(): void;
   close(): Promise<void>;
@@ -106,6 +108,15 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
     const requestUrl = new URL(req.url ?? "/", "http://farm.invalid");
     const path = requestUrl.pathname;
     const raw = method === "POST" ? await readRaw(req) : Buffer.alloc(0);
+    if (method === "POST" && (path === "/__solver/createTask" || path === "/__solver/getTaskResult")) {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(raw.toString("utf8"));
+      } catch {
+        // answered as a missing key, as the service answers a body it cannot read
+      }
+      return handleSolverJson(path === "/__solver/createTask" ? "createTask" : "getTaskResult", body, captchas);
+    }
     const { fields, files } = method === "POST" ? await parseBody(req, raw) : { fields: {}, files: {} };
 
     if (path === "/" && method === "GET") return html(landingPage(variants));
@@ -163,7 +174,11 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
     checkFixtures: () => checkFixtures(url, variants[0]!.basePath),
     submissions: (filter) => store.submissions(filter),
     faultsInjected: () => faults.injected ?? 0,
-    setFaults: (patch) => void Object.assign(faults, patch),
+    captchasInProgress: () => captchas.inProgress(),
+    setFaults: ({ solverDelayMs, ...patch }) => {
+      Object.assign(faults, patch);
+      if (solverDelayMs !== undefined) captchas.delayMs = solverDelayMs;
+    },
     listings: (filter) => store.listings(filter),
     mails: (filter) => store.mails(filter),
     captchaAnswer: (id) => captchas.answer(id),

@@ -48,6 +48,13 @@ function normalise(fields: FieldSpec[], posted: Posted): Posted {
   return out;
 }
 
+/** Whether the directory already lists the business these values name (what `Submission.repeat` records). */
+export function alreadyListed(store: FarmStore, variant: Variant, values: Posted): boolean {
+  const fields = variant.design.fields;
+  const name = firstOfType(fields, values, "organization");
+  return !!name && !!store.findDuplicate(variant.slug, name, firstOfType(fields, values, "tel"), firstOfType(fields, values, "email"));
+}
+
 export function processSubmission(variant: Variant, session: Session | undefined, rawPosted: Posted, ctx: SubmissionContext): SubmissionResult {
   const { design } = variant;
   const posted = normalise(design.fields, rawPosted);
@@ -58,8 +65,20 @@ export function processSubmission(variant: Variant, session: Session | undefined
   const honeypotFilled = design.fields.some((f) => f.type === "honeypot" && one(posted, f.name).trim() !== "");
   const isLast = step >= design.steps;
   const merged: Posted = isLast && session ? { ...session.wizardValues, ...posted } : posted;
+  const repeat = alreadyListed(ctx.store, variant, merged);
   const record = (outcome: Submission["outcome"], errors: FieldError[] = [], listingId?: string) => {
-    const s = ctx.store.record({ slug: variant.slug, design: design.id, step, fields: merged, outcome, honeypotFilled, errors, listingId, userAgent: ctx.userAgent });
+    const s = ctx.store.record({
+      slug: variant.slug,
+      design: design.id,
+      step,
+      fields: merged,
+      outcome,
+      honeypotFilled,
+      errors,
+      listingId,
+      userAgent: ctx.userAgent,
+      ...(repeat ? { repeat: true as const } : {}),
+    });
     ctx.onSubmission?.(s);
   };
 

@@ -231,6 +231,13 @@ export interface Submission {
   errors: FieldError[];
   listingId?: string;
   userAgent?: string;
+  /**
+   * The directory already held this business when the POST came (by name and
+   * phone, or e-mail): a second post of the listing. Kept apart from the
+   * outcome (which may be `duplicate`, but also `captcha`, `invalid` or an
+   * injected `server-error`), so a test can count every second post.
+   */
+  repeat?: true;
 }
 
 export type ListingStatus = "awaiting-email" | "pending" | "published";

@@ -39,6 +39,7 @@ export async function stackVars(port: number, farmPort: number): Promise<Record<
     DIRECTORY_CATALOG: "sandbox",
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     CAPTCHA_SOLVER_URL: `http://127.0.0.1:${farmPort}/__solver`,
+    EGRESS_ALLOW_ORIGINS: `http://127.0.0.1:${farmPort}`,
   };
 }
 

@@ -80,7 +80,8 @@ export async function fillForm(
   const results = ops.length ? await call(frame, "applyFills", { ops }) : [];
   results.forEach((r, i) => {
     const { f, d } = opFields[i]!;
-    if (!r.ok) log(`could not fill ${fieldName(f)} (${f.type}): ${r.reason ?? `page kept "${r.value.slice(0, 40)}"`}`);
+    // What the page kept of a secret field is the secret, or most of it: never printed.
+    if (!r.ok) log(`could not fill ${fieldName(f)} (${f.type}): ${r.reason ?? (SECRET.has(f.type) ? "the page changed the value" : `page kept "${r.value.slice(0, 40)}"`)}`);
     const shown = SECRET.has(f.type) ? "••••••••" : d.kind === "choice" ? `${d.option.label} [${d.option.value}]` : r.value || (d.kind === "text" ? d.value : "");
     if (r.ok || r.value) filled.push({ field: fieldName(f), type: f.type, value: shown });
   });

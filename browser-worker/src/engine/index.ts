@@ -27,6 +27,8 @@ import { frameList, isNavigationRace, sleep, type EngineDialog, type EngineFrame
 import { says } from "./phrases";
 import { followAddBusinessLink, runRecipe, textPattern } from "./recipe";
 import { submitAndSettle } from "./submit";
+import { redactor } from "./redact";
+import { findEarlierListing } from "./look-first";
 import { clip } from "../../../core/text";
 import type { EngineOptions, EngineResult, SubmitTask } from "./types";
 
@@ -68,7 +70,10 @@ function sameFrame(page: EnginePage, frame: EngineFrame, index: number): EngineF
 }
 
 export async function submitListing(page: EnginePage, task: SubmitTask, options: EngineOptions = {}): Promise<EngineResult> {
-  const log = options.log ?? (() => {});
+  const rawLog = options.log ?? (() => {});
+  // The attempt's password is masked in every line logged and every text returned (redact.ts).
+  const secrets = redactor();
+  const log = (line: string) => rawLog(secrets.redact(line));
   const navTimeout = options.navigationTimeoutMs ?? 30_000;
   const stepTimeout = options.stepTimeoutMs ?? 15_000;
   const formWait = options.formWaitMs ?? 6_000;
@@ -82,12 +87,13 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
   const fail = (failureClass: FailureClass, reason: string, extra: Partial<EngineResult> = {}): EngineResult => ({
     outcome: "failed",
     failureClass,
-    reason: clip(reason, 1000),
+    reason: secrets.redact(clip(reason, 1000)),
     finalUrl: currentUrl(page),
     filled,
     ...(account ? { account } : {}),
     ...evidence(),
     ...extra,
+    ...(extra.confirmationText ? { confirmationText: secrets.redact(extra.confirmationText) } : {}),
   });
 
   const profile = task.business;
@@ -101,6 +107,22 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
   };
   page.on?.("dialog", onDialog);
   try {
+    // A retry: the attempt before may have reached the directory; look before posting again (look-first.ts).
+    if (task.attempt > 1 && task.directory.listingSearchUrl) {
+      const earlier = await findEarlierListing(page, task.directory.listingSearchUrl, profile.businessName, navTimeout, log);
+      // Posting on a guess could list the business twice: a search that fails now means try later.
+      if ("unknown" in earlier) return fail("transient", `could not look for an earlier attempt's listing before posting again: ${earlier.unknown}`);
+      if (earlier.found) {
+        log(`already listed: ${earlier.found}`);
+        return {
+          outcome: "approved",
+          listingUrl: earlier.found,
+          finalUrl: currentUrl(page),
+          confirmationText: "The business is already listed here (an earlier attempt's listing); nothing was posted again.",
+          filled,
+        };
+      }
+    }
     log(`open ${startUrl}`);
     const nav = await navigate(page, startUrl, navTimeout);
     if (nav.status) httpStatus = nav.status;
@@ -146,6 +168,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
 
     const username = usernameFor(profile.businessName, task.jobId, task.directory.id);
     const password = strongPassword();
+    secrets.add(password);
     const seenNames = new Set<string>();
     for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
       const { form } = found;
@@ -179,6 +202,11 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
         }
       }
 
+      // The last moment to stop: past the click the directory may list the business.
+      if (options.beforeSubmit && !(await options.beforeSubmit())) {
+        log("the lease is no longer ours: not submitting");
+        return fail("transient", "the task's lease was lost before the submit; nothing was posted");
+      }
       const formUrl = frame.url();
       const anchor = report.fields.find((f) => f.mapped.visible && f.type !== "honeypot")?.mapped.selector ?? form.fields[0]!.selector;
       const settled = await submitAndSettle(page, frame, {
@@ -224,7 +252,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
       return {
         outcome,
         finalUrl: state.url || currentUrl(page),
-        confirmationText: cls.confirmationText,
+        confirmationText: secrets.redact(cls.confirmationText),
         ...(cls.listingUrl ? { listingUrl: cls.listingUrl } : {}),
         filled,
         ...(account ? { account } : {}),

@@ -38,7 +38,9 @@ export function verdictForError(err: unknown, url: string): HttpVerdict {
   if (/ERR_NAME_NOT_RESOLVED|ENOTFOUND|ERR_NAME_RESOLUTION_FAILED/i.test(text)) return { failureClass: "site_gone", reason: `the domain of ${url} does not resolve` };
   if (/ERR_CERT|SSL|certificate/i.test(text)) return { failureClass: "transient", reason: `TLS error at ${url}: ${text.slice(0, 120)}` };
   if (/timeout|timed out/i.test(text)) return { failureClass: "transient", reason: `${url} did not load in time` };
-  if (/ERR_BLOCKED_BY_CLIENT|ERR_BLOCKED_BY_RESPONSE/i.test(text)) return { failureClass: "blocked", reason: `${url} was blocked: ${text.slice(0, 120)}` };
+  // Only the worker's egress policy aborts requests with this (browser-worker/src/egress.ts).
+  if (/ERR_BLOCKED_BY_CLIENT/i.test(text)) return { failureClass: "blocked", reason: `${url} leads to a private, loopback or link-local address, which the browser never opens` };
+  if (/ERR_BLOCKED_BY_RESPONSE/i.test(text)) return { failureClass: "blocked", reason: `${url} was blocked: ${text.slice(0, 120)}` };
   return { failureClass: "transient", reason: `could not open ${url}: ${text.slice(0, 160)}` };
 }
 

@@ -54,6 +54,12 @@ export interface EngineOptions {
    * consumer builds it from a Workers AI binding (second-opinion.ts).
    */
   secondOpinion?: SecondOpinion;
+  /**
+   * Asked right before every click that may submit the listing: false stops
+   * the attempt there (its lease is no longer ours, so another attempt may
+   * run or have run; posting now could list the business twice).
+   */
+  beforeSubmit?: () => Promise<boolean>;
   /** With `retryHints.expectCaptcha`: how long to wait for a captcha widget that loads late (default 4 s). */
   captchaWaitMs?: number;
 }

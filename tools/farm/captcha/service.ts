@@ -25,6 +25,8 @@ interface IssuedToken {
 
 interface SolverTask {
   polls: number;
+  /** Not ready before this time (the farm's `solverDelayMs` when the task came). */
+  readyAt: number;
   result?: string;
   error?: string;
 }
@@ -102,17 +104,27 @@ export class CaptchaService {
     return true;
   }
 
+  /** How long a new task takes to solve (a slow solver, for fault injection); 0 = ready at the second poll. */
+  delayMs = 0;
+
   createTask(outcome: { result?: string; error?: string }): string {
     const id = String(7_000_000_000 + this.tasks.size * 7 + Math.floor(Math.random() * 7));
-    this.tasks.set(id, { polls: 0, ...outcome });
+    this.tasks.set(id, { polls: 0, readyAt: Date.now() + this.delayMs, ...outcome });
     return id;
+  }
+
+  /** Solver tasks not ready yet (a captcha being solved). */
+  inProgress(now = Date.now()): number {
+    let n = 0;
+    for (const t of this.tasks.values()) if (t.readyAt > now) n++;
+    return n;
   }
 
   /** First poll: not ready (as a real solver, which needs time); then the result. */
   poll(id: string): { state: "not-ready" } | { state: "ready"; result: string } | { state: "error"; error: string } {
     const task = this.tasks.get(id);
     if (!task) return { state: "error", error: "ERROR_WRONG_CAPTCHA_ID" };
-    if (task.polls++ === 0) return { state: "not-ready" };
+    if (task.polls++ === 0 || Date.now() < task.readyAt) return { state: "not-ready" };
     if (task.error) return { state: "error", error: task.error };
     return { state: "ready", result: task.result! };
   }

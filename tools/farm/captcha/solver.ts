@@ -1,6 +1,15 @@
 /**
- * A stand-in captcha solving service speaking 2Captcha's wire format, so the
- * browser worker's solver client runs unchanged against the farm:
+ * A stand-in captcha solving service speaking 2Captcha's wire formats, so the
+ * browser worker's solver client runs unchanged against the farm. The JSON
+ * API (API v2, what the worker uses: the key travels in the body, never in a
+ * URL):
+ *   POST /__solver/createTask      {clientKey, task: {type: RecaptchaV2TaskProxyless | HCaptchaTaskProxyless,
+ *                                   websiteURL, websiteKey} | {type: ImageToTextTask, body}}
+ *                                  → {errorId: 0, taskId}
+ *   POST /__solver/getTaskResult   {clientKey, taskId} → {errorId: 0, status: "processing"}, then
+ *                                  {errorId: 0, status: "ready", solution: {gRecaptchaResponse, token} | {text}}
+ *   errors                         {errorId: >0, errorCode, errorDescription}
+ * And the older form API:
  *   POST|GET /__solver/in.php  key, method=userrecaptcha&googlekey&pageurl
  *                              | method=hcaptcha&sitekey&pageurl
  *                              | method=base64&body=<base64 image> | method=post (multipart `file`)
@@ -42,6 +51,34 @@ function submitTask(params: URLSearchParams, file: Buffer | undefined, captchas:
     return answer(params, 1, captchas.createTask(solved ? { result: solved } : { error: "ERROR_CAPTCHA_UNSOLVABLE" }));
   }
   return answer(params, 0, "ERROR_BAD_PARAMETERS");
+}
+
+const jsonError = (errorId: number, errorCode: string, errorDescription: string): Reply => json({ errorId, errorCode, errorDescription });
+
+/** Handles the JSON API's `/__solver/createTask` and `/__solver/getTaskResult` (body already parsed, or null when it was not JSON). */
+export function handleSolverJson(endpoint: "createTask" | "getTaskResult", body: unknown, captchas: CaptchaService): Reply {
+  const request = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
+  if (typeof request.clientKey !== "string" || !request.clientKey) return jsonError(1, "ERROR_KEY_DOES_NOT_EXIST", "The API key is missing or wrong");
+  if (endpoint === "getTaskResult") {
+    const state = captchas.poll(String(request.taskId ?? ""));
+    if (state.state === "not-ready") return json({ errorId: 0, status: "processing" });
+    if (state.state === "error") return jsonError(12, state.error, "The task could not be completed");
+    return json({ errorId: 0, status: "ready", solution: { gRecaptchaResponse: state.result, token: state.result, text: state.result } });
+  }
+  const task = (request.task && typeof request.task === "object" ? request.task : {}) as Record<string, unknown>;
+  const field = (name: string) => (typeof task[name] === "string" ? (task[name] as string) : "");
+  if (task.type === "RecaptchaV2TaskProxyless" || task.type === "HCaptchaTaskProxyless") {
+    if (!field("websiteURL")) return jsonError(5, "ERROR_PAGEURL", "websiteURL is missing");
+    if (!field("websiteKey")) return jsonError(5, task.type === "RecaptchaV2TaskProxyless" ? "ERROR_GOOGLEKEY" : "ERROR_SITEKEY", "websiteKey is missing");
+    return json({ errorId: 0, taskId: Number(captchas.createTask({ result: captchas.issueToken(field("websiteKey")) })) });
+  }
+  if (task.type === "ImageToTextTask") {
+    const bytes = Buffer.from(field("body"), "base64");
+    if (bytes.length < 16) return jsonError(5, "ERROR_ZERO_CAPTCHA_FILESIZE", "The image is empty or too small");
+    const solved = captchas.recognise(bytes);
+    return json({ errorId: 0, taskId: Number(captchas.createTask(solved ? { result: solved } : { error: "ERROR_CAPTCHA_UNSOLVABLE" })) });
+  }
+  return jsonError(5, "ERROR_TASK_NOT_SUPPORTED", "The task type is not supported");
 }
 
 function result(params: URLSearchParams, captchas: CaptchaService): Reply {

@@ -1,0 +1,73 @@
+/**
+ * Before a retry posts a form again. An earlier attempt may have reached the
+ * directory without its outcome reaching us (the browser or the worker died
+ * after the submit, the lease ran out, the report was lost), and a directory
+ * that does not refuse duplicates would then list the business twice. So a
+ * retry first looks for the business in the directory's own search; when it
+ * is there, the attempt ends without posting anything.
+ *
+ * A listing still in review or waiting for its e-mail confirmation is not in
+ * a directory's public search; such a directory is asked again by the form,
+ * and most refuse a second listing of the same business (duplicate_listing,
+ * which the coordinator counts as the earlier attempt's success). A search
+ * that fails (5xx, no answer) ends the attempt unposted, to be retried.
+ */
+import { fold } from "../../../core/text";
+import { sleep, type EnginePage } from "./page";
+
+/** The browser itself is gone: the caller must see it (it retires the browser). */
+const isBrowserLoss = (err: unknown) => /Target closed|Session closed|Connection closed|browser has disconnected|WebSocket is not open/i.test(String(err));
+
+/** What the directory's search said: the listing is there, it is not, or the search could not be read now. */
+export type EarlierListing = { found: string } | { found: null } | { unknown: string };
+
+/** Tries before a search that answers 5xx or not at all is taken as "cannot tell now". */
+const SEARCH_TRIES = 3;
+
+/**
+ * Looks for the business in the directory's search. A search that does not
+ * exist (4xx) cannot tell: the form is posted. One that fails (5xx, network)
+ * may only fail now: the caller must not post on a guess.
+ */
+export async function findEarlierListing(page: EnginePage, searchUrl: string, businessName: string, timeoutMs: number, log: (line: string) => void): Promise<EarlierListing> {
+  const url = searchUrl.replace("{query}", encodeURIComponent(businessName));
+  let lastProblem = "";
+  for (let i = 0; i < SEARCH_TRIES; i++) {
+    if (i > 0) await sleep(1_000 * i);
+    log(`look first: ${url}`);
+    let status = 0;
+    try {
+      const response = await page.goto(url, { timeout: timeoutMs, waitUntil: "load" });
+      status = response?.status() ?? 0;
+    } catch (err) {
+      if (isBrowserLoss(err)) throw err;
+      lastProblem = String((err as Error)?.message ?? err).slice(0, 160);
+      continue;
+    }
+    if (status >= 400 && status < 500) {
+      log(`look first: the search answered ${status}; cannot look there`);
+      return { found: null };
+    }
+    if (status === 0 || status >= 500) {
+      lastProblem = `the search answered ${status}`;
+      continue;
+    }
+    const found = await linkNamed(page, businessName);
+    if (!found) log("look first: not listed there yet");
+    return { found };
+  }
+  log(`look first: ${lastProblem}`);
+  return { unknown: lastProblem };
+}
+
+async function linkNamed(page: EnginePage, businessName: string): Promise<string | null> {
+  const links = await page.mainFrame().evaluate(`Array.from(document.querySelectorAll("a[href]")).map((a) => [a.innerText || a.textContent || "", a.href])`);
+  const want = fold(businessName).replace(/\s+/g, " ").trim();
+  if (!want || !Array.isArray(links)) return null;
+  for (const entry of links) {
+    if (!Array.isArray(entry)) continue;
+    const [text, href] = entry.map(String) as [string, string];
+    if (fold(text).replace(/\s+/g, " ").trim().includes(want) && /^https?:/i.test(href)) return href;
+  }
+  return null;
+}
