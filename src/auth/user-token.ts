@@ -9,6 +9,7 @@
  * good forever. Staff carry app_metadata.role = "staff".
  */
 import { SignJWT, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from "jose";
+import { AuthClient, isAuthRetryableFetchError } from "@supabase/auth-js";
 import { ApiError } from "../http/errors";
 
 export interface AuthEnv {
@@ -83,22 +84,24 @@ export async function verifyUserToken(token: string, env: AuthEnv): Promise<Auth
 }
 
 /**
- * Supabase Auth's `GET /auth/v1/user` with the user's own token: the user
- * object carries `email_confirmed_at` once the address was confirmed. The
- * address must also still be the token's (an email change in between).
+ * Supabase Auth's `GET /auth/v1/user` with the user's own token, through
+ * Supabase's auth client (`getUser`): the user object carries `email_confirmed_at`
+ * once the address was confirmed. The address must also still be the
+ * token's (an email change in between). The auth client alone (auth-js, what
+ * supabase-js's `auth` is) keeps the Worker free of the realtime and storage
+ * clients. An outage of Supabase Auth is a 502,
+ * not a refusal: the customer may try again.
  */
 async function supabaseEmailConfirmed(project: string, token: string, email: string | null, anonKey: string): Promise<boolean> {
   if (!email) return false;
-  let response: Response;
-  try {
-    response = await fetch(`${project}/auth/v1/user`, { headers: { authorization: `Bearer ${token}`, apikey: anonKey } });
-  } catch {
-    throw new ApiError(502, "auth_unavailable", "Could not reach the sign-in service to check your email address; try again");
+  const auth = new AuthClient({ url: `${project}/auth/v1`, headers: { apikey: anonKey }, persistSession: false, autoRefreshToken: false, detectSessionInUrl: false });
+  const { data, error } = await auth.getUser(token);
+  if (error) {
+    if (isAuthRetryableFetchError(error) || (error.status ?? 0) >= 500) throw new ApiError(502, "auth_unavailable", "Could not check your email address with the sign-in service; try again");
+    return false;
   }
-  if (response.status >= 500) throw new ApiError(502, "auth_unavailable", "The sign-in service failed; try again");
-  if (!response.ok) return false;
-  const user = (await response.json().catch(() => null)) as { email?: unknown; email_confirmed_at?: unknown } | null;
-  return typeof user?.email_confirmed_at === "string" && user.email_confirmed_at !== "" && typeof user.email === "string" && user.email.toLowerCase() === email;
+  const user = data.user;
+  return typeof user.email_confirmed_at === "string" && user.email_confirmed_at !== "" && typeof user.email === "string" && user.email.toLowerCase() === email;
 }
 
 /** Local development and tests: a token shaped like Supabase's, its email taken as confirmed. */

@@ -128,6 +128,15 @@ describe("email confirmation (a purchase is linked only to a confirmed address)"
     expect(await (await verifyUserToken(jwt, supabaseEnv))!.emailConfirmed()).toBe(true);
   });
 
+  it("an outage of Supabase Auth is a 502 to try again, never a verdict on the address", async () => {
+    const jwt = await token();
+    vi.spyOn(globalThis, "fetch").mockImplementation(async () => Response.json({ code: 503, msg: "upstream unavailable" }, { status: 503 }));
+    await expect((await verifyUserToken(jwt, supabaseEnv))!.emailConfirmed()).rejects.toMatchObject({ status: 502, code: "auth_unavailable" });
+    vi.restoreAllMocks();
+    vi.spyOn(globalThis, "fetch").mockRejectedValue(new TypeError("network connection lost"));
+    await expect((await verifyUserToken(jwt, supabaseEnv))!.emailConfirmed()).rejects.toMatchObject({ status: 502, code: "auth_unavailable" });
+  });
+
   it("locally, the app's own sign-in says so; a hand-made token without email_verified is not confirmed", async () => {
     expect(await (await verifyUserToken(await signUserToken(env, { userId, email: "ana@example.com" }), env))!.emailConfirmed()).toBe(true);
     const bare = await new SignJWT({ email: "ana@example.com" })
