@@ -103,7 +103,12 @@ export function goldOf(kind: LabelledPage["kind"], label: string): Gold {
   if (label === "username OR emailAddress") return { stat: "", accept: ["username", "email"], train: "" };
   if (label === "password") return { stat: "", accept: ["new-password", "current-password"], train: "x-password" };
   const t = DDG[label];
-  if (!t) return { stat: "unknown", accept: [], train: "unknown" }; // card, birthday, totp...: must stay out of contact types
+  // card, birthday, totp...: must stay out of contact types, and are unknown
+  // in our vocabulary too. The corpus's bare "unknown" means "none of the
+  // corpus's types": a company name, a website or a description is labelled
+  // so. It is scored the same way but not trained on: as a target it would
+  // teach that "Company name" means nothing.
+  if (!t) return { stat: "unknown", accept: [], train: label === "unknown" ? "" : "unknown" };
   if (t === "address-line1") return { stat: t, accept: ["address-line1", "street-address"], train: t };
   return { stat: t, accept: [t], train: t === "new-password" || t === "current-password" ? "x-password" : t };
 }

@@ -81,8 +81,10 @@ function field(f: SpecField, style: Source["style"], tr: (s: string) => string):
 
 function page(src: Source, lang: string, tr: (s: string) => string): string {
   const forms = src.forms
-    .map(
-      (f) => `<h2>${esc(tr(f.title))}</h2>\n<form method="post" action="#">\n${f.fields.map((x) => field(x, src.style, tr)).join("\n")}\n<button type="submit">${esc(tr(f.submit))}</button>\n</form>`,
+    .map((f) =>
+      f.raw
+        ? `<h2>${esc(tr(f.title))}</h2>\n${f.raw}`
+        : `<h2>${esc(tr(f.title))}</h2>\n<form method="post" action="#">\n${f.fields.map((x) => field(x, src.style, tr)).join("\n")}\n<button type="submit">${esc(tr(f.submit))}</button>\n</form>`,
     )
     .join("\n");
   return `<!doctype html>

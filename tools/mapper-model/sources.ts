@@ -22,7 +22,8 @@ export interface Source {
   commit: string;
   paths: string[];
   style: "wpjm" | "bdp" | "geodir" | "hivepress" | "directorist" | "woocommerce" | "connections";
-  forms: { title: string; submit: string; fields: SpecField[] }[];
+  /** `raw`: the template's own HTML, its PHP expressions evaluated by hand (for forms written inline, not from field definitions) */
+  forms: { title: string; submit: string; fields: SpecField[]; raw?: string }[];
   /** .po files (path in the repo) whose msgstr replace the labels: one page per language */
   translations?: Record<string, string>;
 }
@@ -356,6 +357,43 @@ export const SOURCES: Source[] = [
           ["description", "Biographical Info", "textarea", "bio", "bio"],
           ["unknown", "Notes", "textarea", "notes", "notes"],
         ],
+      },
+    ],
+  },
+  {
+    group: "chamber-dashboard",
+    repo: "Chamber-Dashboard/chamber-dashboard-business-directory",
+    commit: "cb235bef5381bb664a32b0177103d8d7245240e7",
+    paths: ["shortcodes/bus_search_shortcode.php", "includes/email_subscribe.php"],
+    style: "connections",
+    forms: [
+      {
+        title: "Search",
+        submit: "Search",
+        fields: [],
+        raw: `<div id='business-search'><h3>Search</h3><form id='business-search-form' method='get' action='/business-search/'><p class='business-search-term'><label id='business-search-term' aria-label='search-term'>Search Term</label><br /><input aria-label='search-text' type='text' value='' name='searchtext' id='searchtext' data-label="search" /></p><p class='business-category-text'><label id='business-category-text'>Business Category</label><br /><select aria-label='select a business category' name='buscat' data-label="unknown"><option value=''></option><option value='restaurants'>Restaurants</option><option value='retail'>Retail</option><option value='services'>Services</option></select></p><input type='submit' value='Search'></form></div>`,
+      },
+      {
+        title: "Stay Up-to-Date",
+        submit: "Subscribe",
+        fields: [],
+        raw: `<form action="" method="post" name="cdash_email_subscribe" class="email_subscribe_form"><div><label for="First Name">First Name</label><input type="text" name="first_name" data-label="given-name" /></div><div><label for="Last Name">Last Name</label><input type="text" name="last_name" data-label="family-name" /></div><div><label for="Email">Email</label><input type="email" name="cdash_email" data-label="email" /></div><div class="actions"><button type="submit" name="cdash_ac_email_subscribe" class="button-primary cdash_form cdash_admin" title="Subscribe" aria-label="Subscribe">Subscribe</button></div></form>`,
+      },
+    ],
+  },
+  {
+    group: "mailpoet",
+    // WordPress's registration form as MailPoet extends it (register_form hook)
+    repo: "mailpoet/mailpoet",
+    commit: "b1fc6f40e6b134ff234e4959df2347bf2aa348f4",
+    paths: ["mailpoet/lib/Subscription/Registration.php", "WordPress/WordPress@000b7a93134abf69e6f7c698395f43bbea11ef27:wp-login.php"],
+    style: "connections",
+    forms: [
+      {
+        title: "Register For This Site",
+        submit: "Register",
+        fields: [],
+        raw: `<form name="registerform" id="registerform" action="/wp-login.php?action=register" method="post"><p><label for="user_login">Username<br /><input type="text" name="user_login" id="user_login" class="input" value="" size="20" tabindex="10" data-label="username" /></label></p><p><label for="user_email">E-mail<br /><input type="email" name="user_email" id="user_email" class="input" value="" size="25" tabindex="20" data-label="email" /></label></p><p class="registration-form-mailpoet"><label for="mailpoet_subscribe_on_register"><input type="hidden" id="mailpoet_subscribe_on_register_active" value="1" name="mailpoet[subscribe_on_register_active]" /><input type="checkbox" id="mailpoet_subscribe_on_register" value="1" name="mailpoet[subscribe_on_register]" data-label="newsletter" />&nbsp;Yes, please add me to your mailing list.</label></p><p id="reg_passmail">A password will be e-mailed to you.</p><br class="clear" /><p class="submit"><input type="submit" name="wp-submit" id="wp-submit" class="button-primary" value="Register" tabindex="100" /></p></form>`,
       },
     ],
   },
