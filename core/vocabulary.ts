@@ -36,6 +36,21 @@ export const PROJECT_FIELD_TYPES = [
   "social-youtube",
   "social-tiktok",
   "social-other",
+  // directory-form types (issue 20): what real submission forms carry
+  "keywords",
+  "logo",
+  "photo",
+  "tagline",
+  "year-established",
+  "price-range",
+  "payment-methods",
+  "employees",
+  "video-url",
+  "latitude",
+  "longitude",
+  // never filled: marketing opt-ins stay unticked, search boxes stay empty
+  "newsletter",
+  "search",
   "captcha",
   "terms",
   "honeypot",
@@ -44,6 +59,9 @@ export const PROJECT_FIELD_TYPES = [
 
 export const FIELD_TYPES = [...AUTOFILL_FIELD_TYPES, ...PROJECT_FIELD_TYPES] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** Types the engine must never fill, whatever the profile holds. */
+export const NEVER_FILLED_TYPES: readonly FieldType[] = ["newsletter", "search", "honeypot", "captcha", "unknown"];
 
 export function isFieldType(value: string): value is FieldType {
   return (FIELD_TYPES as readonly string[]).includes(value);

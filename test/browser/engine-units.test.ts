@@ -215,6 +215,34 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
     expect(formKind({ ...loginish, fields: loginish.fields.slice(1) })).toBe("login");
   });
 
+  it("never ticks a newsletter opt-in nor fills a search box, and leaves the directory types it has no value for empty (issue 20)", () => {
+    const news = field("newsletter", { type: "checkbox", name: "newsletter" });
+    const newsGroup = field("newsletter", {
+      type: "checkbox",
+      name: "optin[]",
+      group: opts([
+        { value: "weekly", label: "Weekly news" },
+        { value: "offers", label: "Offers" },
+      ]),
+    });
+    const search = field("search", { name: "q" });
+    const later = (["keywords", "tagline", "year-established", "price-range", "payment-methods", "employees", "video-url", "latitude", "longitude"] as FieldType[]).map((t) => field(t, { name: t }));
+    const price = field("price-range", {
+      tag: "select",
+      type: "select-one",
+      name: "price",
+      options: opts([
+        { value: "1", label: "$" },
+        { value: "2", label: "$$" },
+      ]),
+    });
+    const logo = field("logo", { type: "file", name: "logo" });
+    const all = [news, newsGroup, search, ...later, price, logo];
+    const c = ctx(all);
+    for (const f of all) expect(decide(f, c).kind, `${f.type} ${f.details.name}`).toBe("skip");
+    expect(decideAll(all, c).every((d) => d.decision.kind === "skip")).toBe(true);
+  });
+
   it("never fills honeypots, hidden or unknown fields, and leaves fax empty unless required", () => {
     const hp = field("honeypot", { name: "hp" });
     const hidden = { ...field("email", { name: "e2", visible: false }), mapped: { ...field("email", {}).mapped, visible: false } };

@@ -527,7 +527,8 @@ describe("traps and special controls", () => {
       ["country-picker", "country"],
       ["hours-picker", "hours"],
       ["tos", "terms"],
-      ["news", "unknown"],
+      // a marketing opt-in is named (issue 20), so the engine can leave it unticked
+      ["news", "newsletter"],
       ["plan", "unknown"],
     ]);
     const picker = form.fields.find((f) => f.id === "country-picker")!;

@@ -251,6 +251,9 @@ export function decide(f: FieldInput, ctx: ValueContext): Decision {
   if (f.type === "honeypot") return { kind: "skip", why: "honeypot" };
   if (f.type === "captcha") return { kind: "skip", why: "captcha (solved separately)" };
   if (f.type === "unknown") return { kind: "skip", why: "not a listing field" };
+  // marketing opt-ins are never ticked and search boxes never filled (issue 20)
+  if (f.type === "newsletter") return { kind: "skip", why: "marketing opt-in left unticked" };
+  if (f.type === "search") return { kind: "skip", why: "search box, not a listing field" };
   if (!d.found) return { kind: "skip", why: "control not found" };
   if (!f.mapped.visible || (!d.visible && !isChoice(d) && d.type !== "checkbox")) return { kind: "skip", why: "hidden" };
   if (d.disabled || d.readOnly) return { kind: "skip", why: "disabled or read-only" };

@@ -14,6 +14,7 @@
  * address" beats "address", "company name" beats "name"), so each list can
  * stay simple. Strength says how sure a pattern is on its own.
  */
+import { MODEL } from "./model-data";
 import type { LexiconEntry, MapperConfig, SignalWeights } from "./types";
 
 export const LEXICON: LexiconEntry[] = [
@@ -192,6 +193,20 @@ export const LEXICON: LexiconEntry[] = [
     "atividade( principal)?", "giro (comercial|empresarial|del negocio|de la empresa|de negocio)",
   ]],
   ["category", 0.75, ["giro", "segment"]],
+  // directory-form types (issue 20); strengths are the model's input, not a verdict
+  ["keywords", 1, ["keywords?", "tags?", "schlagw\\w*", "stichw\\w*", "mots? cles?", "etiquettes?", "palabras? clave", "etiquetas?", "parole chiave", "trefwoorden", "palavras? chave"]],
+  ["logo", 1, ["logo", "company logo", "business logo", "firmenlogo", "logotipo"]],
+  ["photo", 1, ["photos?", "images?", "pictures?", "gallery", "fotos?", "bilder?", "galerie", "immagini", "imagenes", "afbeeldingen", "imagens"]],
+  // a one-line slogan; a "short description" or excerpt is a description the engine fits to its length
+  ["tagline", 1, ["tag ?line", "slogan", "motto", "werbespruch", "accroche"]],
+  ["year-established", 1, ["year (established|founded)", "established( in)?", "founded( in)?", "since", "gegrundet", "grundungsjahr", "annee de creation", "ano de fundacion", "anno di fondazione", "opgericht"]],
+  ["price-range", 1, ["price ?range", "price level", "preisklasse", "preisniveau", "gamme de prix", "rango de precios", "fascia di prezzo", "prijsklasse", "faixa de preco"]],
+  ["payment-methods", 1, ["payment (methods?|options?|types?)", "methods? of payment", "(we )?accept(ed)? payments?", "zahlungs(arten|methoden|mittel)", "moyens? de paiement", "formas? de pago", "metodi di pagamento", "betaalmethoden", "formas? de pagamento"]],
+  ["employees", 1, ["employees", "(number of|no of) (employees|staff)", "staff size", "company size", "team size", "mitarbeiter(zahl|anzahl)?", "anzahl (der )?mitarbeiter", "nombre d (employes|salaries)", "effectif", "empleados", "dipendenti", "medewerkers", "funcionarios"]],
+  ["video-url", 1, ["video( ?url| link)?", "youtube (video|url|link)", "vimeo", "videolink", "lien video", "enlace (de|del) video", "link (del )?video"]],
+  ["latitude", 1, ["lat(itude)?", "breitengrad", "breite", "latitud", "latitudine", "breedtegraad"]],
+  // not bare "long": "Long description"
+  ["longitude", 1, ["lng", "lon", "longitude", "langengrad", "laenge", "longitud", "longitudine", "lengtegraad"]],
   ["captcha", 0.5, ["code", "enter (the )?code", "type (the )?code", "verification", "verify"]],
   ["captcha", 1, [
     "captcha", "re ?captcha", "capcha", "captha", "catpcha", "captcha\\w*", "\\w*captcha",
@@ -341,5 +356,6 @@ export function defaultMapperConfig(): MapperConfig {
     regionCodes: REGION_CODES.split(" "),
     weights: SIGNAL_WEIGHTS,
     thresholds: { minStrength: 0.45, minConfidence: 0.3 },
+    model: MODEL,
   };
 }

@@ -215,7 +215,7 @@ export function createScorer(config: MapperConfig) {
     "bday-year": "x-birthday",
     sex: "x-salutation",
     url: "url",
-    photo: "x-file",
+    photo: "photo",
     tel: "tel",
     "tel-country-code": "x-telcode",
     "tel-national": "tel",
@@ -318,19 +318,21 @@ export function createScorer(config: MapperConfig) {
   // Which classes a kind of control can hold at all.
   const allowed = (sig: FieldSignals, cls: MapperClass): boolean => {
     const k = sig.inputType;
-    if (k === "checkbox" || k === "radio") return cls === "terms" || cls === "category" || cls === "hours" || (cls.startsWith("x-") && cls !== "x-password");
+    if (k === "checkbox" || k === "radio") return /^(terms|category|hours|newsletter|keywords|payment-methods|price-range|employees)$/.test(cls) || (cls.startsWith("x-") && cls !== "x-password");
+    if (k === "file") return /^(logo|photo|x-file)$/.test(cls);
+    if (/^(logo|photo)$/.test(cls)) return false;
     if (cls === "terms") return false;
     if (k === "password") return /^(x-password|x-otp|x-card|captcha|x-security|x-taxid|username)/.test(cls);
     if (cls === "x-password-new" || cls === "x-password-current") return false;
     if (cls === "x-password" && !/^(text|)$/.test(k)) return false;
     if (sig.tag === "select" || k === "combobox" || k === "listbox") {
-      return /^(country|address-level1|address-level2|category|hours|x-|additional-name|organization)/.test(cls) && cls !== "x-search";
+      return /^(country|address-level1|address-level2|category|hours|x-|additional-name|organization|keywords|price-range|payment-methods|employees|year-established)/.test(cls) && cls !== "x-search";
     }
     return true;
   };
 
-  /** Score one control on its own. */
-  const score = (sig: FieldSignals): ScoreResult => {
+  /** Every signal's votes for one control, combined per class (before any filtering). */
+  const evidence = (sig: FieldSignals): Record<string, number> => {
     const acc: Record<string, number> = {};
     const add = (cls: MapperClass, v: number) => {
       if (v <= 0) return;
@@ -383,6 +385,117 @@ export function createScorer(config: MapperConfig) {
     if (sig.maxLength === 1 && /^(text|tel|number|password)$/.test(sig.inputType)) add("x-otp", 0.85);
     // a checkbox whose value is the option ("restaurants") inside a group
     // named category: the group text already voted; nothing to add here.
+    return acc;
+  };
+
+  // ---- the learned model ---------------------------------------------------
+  // Features: the lexicon's evidence per class (real-valued), the tokens of
+  // each signal by where they were found, and the kind of control. The model
+  // learns how far to trust each, instead of weights set by hand.
+  const tokens = (text: string, ident: boolean, max = 24): string[] => {
+    const t = normalize(text);
+    if (!t) return [];
+    const out = t.split(" ").filter((w) => w.length > 1 && !/^\d+$/.test(w));
+    if (ident) for (const w of t.replace(/ /g, "").match(/[a-z]{4,}/g) || []) if (w !== t) out.push(w);
+    return out.slice(0, max);
+  };
+  const features = (sig: FieldSignals, acc: Record<string, number>, kind: string): Map<string, number> => {
+    const f = new Map<string, number>();
+    const put = (k: string, v = 1) => f.set(k, Math.max(f.get(k) || 0, v));
+    put("bias:1");
+    // the form's purpose: a login form's "Email" box is its username
+    put("form:" + kind);
+    put("type:" + sig.inputType);
+    put("tag:" + sig.tag);
+    let best = "",
+      bv = 0;
+    for (const [c, v] of Object.entries(acc)) {
+      if (v < 0.05) continue;
+      put("lex:" + c, v);
+      if (v > bv) {
+        best = c;
+        bv = v;
+      }
+    }
+    if (best) put("lexbest:" + best);
+    const src: [string, string, boolean][] = [
+      ["l", sig.label + " " + sig.ariaLabel, false],
+      ["p", sig.placeholder + " " + sig.title, false],
+      ["n", sig.name + " " + sig.id, true],
+      ["a", sig.autocomplete, true],
+      ["t", (sig.nearby !== sig.label ? sig.nearby : "") + " " + sig.legend + " " + sig.group, false],
+    ];
+    for (const [k, text, ident] of src)
+      for (const w of tokens(text, ident)) {
+        put(k + ":" + w);
+        put("w:" + w);
+      }
+    for (const w of tokens(sig.classes, true, 10)) put("c:" + w);
+    const n = sig.options.length;
+    if (n) put("opts:" + (n >= 20 ? "many" : n >= 6 ? "some" : "few"));
+    if (sig.maxLength > 0) put("maxlen:" + (sig.maxLength <= 10 ? "short" : sig.maxLength <= 100 ? "mid" : "long"));
+    if (sig.imgNearby) put("img:1");
+    return f;
+  };
+
+  /** Each model class's own lexicon evidence: [strength, 1 if it is the lexicon's best]. */
+  const classEvidence = (classes: string[], acc: Record<string, number>): [number, number][] => {
+    let best = "",
+      bv = 0;
+    for (const [c, v] of Object.entries(acc))
+      if (v > bv) {
+        best = c;
+        bv = v;
+      }
+    // "unknown" is what the lexicon's x-* classes (card number, remember me...) mean
+    const none = (c: string) => c.startsWith("x-") && !/^x-(search|newsletter|password)/.test(c);
+    let unk = 0;
+    for (const [c, v] of Object.entries(acc)) if (none(c)) unk = Math.max(unk, v);
+    return classes.map((c) => {
+      const lc = c === "search" ? "x-search" : c === "newsletter" ? "x-newsletter" : c;
+      if (c === "unknown") return [unk, none(best) ? 1 : 0];
+      return [acc[lc] || 0, best === lc ? 1 : 0];
+    });
+  };
+
+  /** Class probabilities from the model, or null when the config has none. */
+  const predict = (sig: FieldSignals, acc: Record<string, number>, kind: string): number[] | null => {
+    const M = config.model;
+    if (!M) return null;
+    const z = M.bias.slice();
+    const ev = classEvidence(M.classes, acc);
+    for (let c = 0; c < z.length; c++) z[c] = (z[c] || 0) + M.shared[0] * ev[c]![0] + M.shared[1] * ev[c]![1];
+    for (const [k, v] of features(sig, acc, kind)) {
+      const ws = M.weights[k];
+      if (ws) for (const [c, w] of ws) z[c] = (z[c] || 0) + v * w;
+    }
+    const mx = Math.max(...z);
+    const e = z.map((x) => Math.exp(x - mx));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((x) => x / sum);
+  };
+
+  // Rules kept because they are certain: what an input's type allows.
+  const typeAllows = (sig: FieldSignals, cls: string): boolean => {
+    switch (sig.inputType) {
+      case "email":
+        return /^(email|username|unknown)$/.test(cls);
+      case "url":
+        return /^(url|social-|video-url|unknown)/.test(cls);
+      case "file":
+        return /^(logo|photo|unknown)$/.test(cls);
+      case "search":
+        return cls === "search";
+      case "password":
+        return cls === "x-password";
+      default:
+        return true;
+    }
+  };
+
+  /** Score one control on its own. */
+  const score = (sig: FieldSignals): ScoreResult => {
+    const acc = evidence(sig);
 
     // keep only classes this kind of control can be
     const entries = Object.entries(acc).filter(([c]) => allowed(sig, c as MapperClass));
@@ -413,6 +526,40 @@ export function createScorer(config: MapperConfig) {
     return { cls: best[0] as MapperClass, strength: best[1], confidence: conf, second: (second ? second[0] : "") as MapperClass | "", scores };
   };
 
+  /**
+   * The learned model's verdict on one control, once the form's kind is known
+   * (the lexicon's own verdict `lex` decided that kind). Null when the model
+   * must not decide: no model, a class it never saw, or no evidence at all.
+   */
+  const modelVerdict = (sig: FieldSignals, lex: ScoreResult, kind: string): ScoreResult | null => {
+    const M = config.model;
+    if (!M) return null;
+    const acc = evidence(sig);
+    // The model decides only among the classes it was trained on: a class it
+    // has never seen (captcha has no labelled examples yet) stays the lexicon's.
+    const modelName = (c: string) => (c === "x-search" ? "search" : c === "x-newsletter" ? "newsletter" : c === "x-password" ? c : c.startsWith("x-") ? "unknown" : c);
+    if (lex.strength > 0 && !M.classes.includes(modelName(lex.cls)) && lex.strength >= config.thresholds.minStrength) return null;
+    // nothing in the markup speaks for any class: unknown, whatever the model's priors say
+    if (lex.strength === 0 && lex.cls === "unknown") return null;
+    const probs = predict(sig, acc, kind)!;
+    const scores = { ...lex.scores };
+    // a known autocomplete token, a password box and the input's type are certain
+    let hit: MapperClass | null = null;
+    if (sig.autocomplete) for (const t of sig.autocomplete.split(/\s+/)) if (AC[t]) hit = AC[t];
+    const ranked = M.classes
+      .map((c, i) => [c, probs[i] || 0] as [string, number])
+      .filter(([c]) => typeAllows(sig, c) && (c === "unknown" || c === "x-password" || allowed(sig, c as MapperClass)))
+      .sort((a, b) => b[1] - a[1]);
+    for (const [c, p] of ranked.slice(0, 4)) scores["m:" + c] = Math.round(p * 1000) / 1000;
+    let [cls, p] = ranked[0] || ["unknown", 0];
+    if (hit && !hit.startsWith("x-") && hit !== cls && typeAllows(sig, hit)) [cls, p] = [hit, Math.max(p, 0.9)];
+    if (sig.inputType === "password") [cls, p] = ["x-password", 1];
+    // the lexicon's name for "none of ours" (remember me, card number...) is kept for form context
+    if (cls === "unknown" && lex.cls.startsWith("x-")) cls = lex.cls;
+    const runner = ranked.find(([c]) => c !== cls);
+    return { cls: cls as MapperClass, strength: p, confidence: Math.max(0, p - (runner?.[1] || 0) / 2), second: (runner?.[0] || "") as MapperClass | "", scores, model: true };
+  };
+
   // ---- form context ------------------------------------------------------
   // "Anmelden"/"aanmelden" also mean "subscribe" and "register": they count
   // for login only when the form has a password.
@@ -426,7 +573,8 @@ export function createScorer(config: MapperConfig) {
     /(^| )(forgot|forgotten|reset|recover|recovery|password recovery|wiederherstellen|wiederherstellung|recuperation|recuperacion|recupero|trouble (signing|logging) in|vergessen|zurucksetzen|oublie|reinitialiser|olvidaste|olvide|restablecer|recuperar|dimenticat\w*|reimposta|vergeten|herstellen|esqueceu|esqueci|redefinir)( |$)/;
   const NEWSLETTER = /(^| )(newsletter|subscribe|abonnieren|abonner|s abonner|suscribir\w*|suscribete|iscriviti|inschrijven|assinar|subscribe now)( |$)/;
   // Classes that are clearly not a login identifier, even in a login form.
-  const IDENTIFIER_BLOCK = /^(captcha|x-search|x-otp|x-date|x-birthday|x-coupon|x-card-(exp|cvc)|terms|category|x-remember|x-newsletter|x-message|given-name|family-name|additional-name)$/;
+  const IDENTIFIER_BLOCK =
+    /^(captcha|search|newsletter|x-search|x-otp|x-date|x-birthday|x-coupon|x-card-(exp|cvc)|terms|category|x-remember|x-newsletter|x-message|given-name|family-name|additional-name)$/;
 
   /** Decide login / sign-up / recovery / other from the form's fields and words. */
   const formContext = (fields: ScoredField[], words: { submit: string; other: string }, pageWords: string): FormContext => {
@@ -476,6 +624,10 @@ export function createScorer(config: MapperConfig) {
 
   const toPublic = (cls: MapperClass, sig: FieldSignals): FieldType => {
     if (cls === "address-line1" && sig.tag === "textarea") return "street-address";
+    // a search box and a marketing opt-in are named, so the engine can leave them alone
+    if (cls === "x-search") return "search";
+    if (cls === "x-newsletter") return "newsletter";
+    if (cls === "x-file") return "unknown";
     if (cls.startsWith("x-")) return "unknown";
     return cls as FieldType;
   };
@@ -484,6 +636,7 @@ export function createScorer(config: MapperConfig) {
   const resolve = (fields: ScoredField[], ctx: FormContext): void => {
     const T = config.thresholds;
     for (const f of fields) {
+      if (!f.honeypot) f.score = modelVerdict(f.sig, f.score, ctx.kind) || f.score;
       const s = f.score;
       if (f.honeypot) {
         f.type = "honeypot";
@@ -509,7 +662,7 @@ export function createScorer(config: MapperConfig) {
         f.confidence = Math.round(Math.max(0.5, s.confidence) * 100) / 100;
         continue;
       }
-      if (s.strength < T.minStrength || s.confidence < T.minConfidence) {
+      if (s.model ? s.strength < config.model!.minProb : s.strength < T.minStrength || s.confidence < T.minConfidence) {
         f.type = "unknown";
         f.confidence = Math.round((1 - s.strength * 0.8) * 100) / 100;
         continue;
@@ -566,5 +719,5 @@ export function createScorer(config: MapperConfig) {
     }
   };
 
-  return { normalize, matchText, score, formContext, resolve };
+  return { normalize, matchText, evidence, features, classEvidence, score, modelVerdict, formContext, resolve };
 }

@@ -158,7 +158,8 @@ export function collectSignals(el: DomElement): FieldSignals {
       if (!same) break;
       g = p!;
     }
-    if (g !== el) {
+    // a lone box's wrapper is no group: the text before it names another control
+    if (g !== el && countControls(g) > 1) {
       // text inside the group container that is not an option label
       const lg = g.tagName === "FIELDSET" ? g.querySelector("legend") : null;
       if (lg) group = textOf(lg, MAX);

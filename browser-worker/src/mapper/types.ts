@@ -64,6 +64,8 @@ export interface ScoreResult {
   second: MapperClass | "";
   /** per-class evidence strengths above a small floor */
   scores: Record<string, number>;
+  /** the learned model gave this verdict (its strength is a probability) */
+  model?: boolean;
 }
 
 export interface MappedField {
@@ -107,6 +109,10 @@ export interface MapperConfig {
   regionCodes: string[]; // US/CA/AU state codes, lower case
   weights: SignalWeights;
   thresholds: { minStrength: number; minConfidence: number };
+  /** the learned classifier (tools/mapper-model): when present it decides
+   * each control's class from the lexicon's evidence and the raw tokens;
+   * without it the hand-weighted lexicon decides alone */
+  model?: MapperModel;
   /** attach scores and signals to every field (tuning, troubleshooting) */
   debug?: boolean;
 }
@@ -135,4 +141,22 @@ export interface SignalWeights {
 export interface RawDocumentResult {
   url: string;
   forms: Omit<MappedForm, "frame" | "frameUrl">[];
+}
+
+/** A multinomial logistic regression shipped as data (tools/mapper-model/train.ts). */
+export interface MapperModel {
+  /** output classes: FieldType names, plus x-password (new or current is settled by form context) */
+  classes: string[];
+  bias: number[];
+  /** feature → [class index, weight] pairs (zero weights left out) */
+  weights: Record<string, [number, number][]>;
+  /** weights shared by every class, on that class's own lexicon evidence
+   * [strength, is the lexicon's best]: how far to trust the lexicon, learned
+   * once for all classes, so a class with few training fields still follows
+   * its words */
+  shared: [number, number];
+  /** below this probability the control is reported as unknown */
+  minProb: number;
+  /** where the model came from: sources, sizes, date (not read by the mapper) */
+  about?: Record<string, unknown>;
 }

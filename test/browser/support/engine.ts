@@ -58,6 +58,24 @@ export function descriptionProblems(value: string, maxLength: number | undefined
 
 const digits = (s: string) => s.replace(/\D/g, "");
 
+/** Types whose controls the engine must leave empty (issue 20: never filled, or no profile value yet). */
+const LEFT_ALONE = new Set([
+  "unknown",
+  "newsletter",
+  "search",
+  "keywords",
+  "logo",
+  "photo",
+  "tagline",
+  "year-established",
+  "price-range",
+  "payment-methods",
+  "employees",
+  "video-url",
+  "latitude",
+  "longitude",
+]);
+
 /**
  * Compares what the farm received with what the profile means for each of
  * the design's controls. Returns the differences (empty = all as expected).
@@ -77,7 +95,9 @@ export function postedProblems(design: Design, posted: Record<string, string | s
       if (one !== "") say("");
       continue;
     }
-    if (f.type === "unknown") {
+    // unknown, and issue 20's types the engine leaves alone: opt-ins, search
+    // boxes, and the directory types the profile has no value for yet
+    if (LEFT_ALONE.has(f.type)) {
       if (f.control === "radios") {
         if (got !== undefined && got !== f.options![0]!.value) say(f.options![0]!.value);
       } else if (f.control !== "file" && one !== "") say("(left alone)");
