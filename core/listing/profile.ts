@@ -3,9 +3,9 @@
  * coordinator hands it out with a lease (camelCase, normalised: phone in
  * E.164, country ISO 3166-1 alpha-2, URLs absolute).
  */
-import type { Day } from "./rules";
+import type { Day, PaymentMethod, PriceRange } from "./rules";
 
-export type { Day };
+export type { Day, PaymentMethod, PriceRange };
 
 export interface ListingProfile {
   businessName: string;
@@ -28,4 +28,21 @@ export interface ListingProfile {
   socialLinks: Record<string, string>;
   /** A service-area business hides its street address. */
   serviceArea: boolean;
+  // Issue 20: what directory forms carry beyond the listing itself. Optional
+  // on the wire because coordinators created before them hold profiles
+  // without them; absent means "not given", as null does.
+  /** Services offered; with the categories, the keywords (tags) directories ask for. */
+  services?: string[];
+  /** A short line; when null, directories get one derived from the short description. */
+  tagline?: string | null;
+  yearEstablished?: number | null;
+  priceRange?: PriceRange | null;
+  paymentMethods?: PaymentMethod[];
+  /** Head count. */
+  employees?: number | null;
+  /** An http(s) video about the business. */
+  videoUrl?: string | null;
+  /** Coordinates, both or neither; filled only when given. */
+  latitude?: number | null;
+  longitude?: number | null;
 }

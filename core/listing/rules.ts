@@ -16,7 +16,26 @@ export const PROFILE_LIMITS = {
   periodsPerDay: 4,
   url: 2048,
   email: 254,
+  // issue 20: what directory forms carry beyond the listing itself
+  tagline: { min: 3, max: 100 },
+  service: { min: 2, max: 60 },
+  services: { max: 20 },
+  /** The first year a founding year may be (older ones are typos more often than truth). */
+  yearEstablished: { min: 1800 },
+  employees: { min: 1, max: 1_000_000 },
+  photos: { max: 10 },
 } as const;
+
+/** Price range as directories show it: one to four currency signs. */
+export const PRICE_RANGES = ["$", "$$", "$$$", "$$$$"] as const;
+export type PriceRange = (typeof PRICE_RANGES)[number];
+
+/**
+ * Payment methods a listing may name: a closed list, so the engine can match
+ * a directory's boxes and options in any language (core/listing/payment.ts).
+ */
+export const PAYMENT_METHODS = ["cash", "card", "visa", "mastercard", "amex", "debit", "paypal", "bank-transfer", "invoice", "apple-pay", "google-pay", "cheque"] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 export type Day = (typeof DAYS)[number];

@@ -111,6 +111,18 @@ export const businessProfiles = pgTable(
     socialLinks: jsonb("social_links").notNull().default(sql`'{}'::jsonb`),
     /** A service-area business hides its street address on listings. */
     serviceArea: boolean("service_area").notNull().default(false),
+    // Issue 20: what directory forms carry beyond the listing (all optional).
+    services: text("services").array().notNull().default(sql`'{}'::text[]`),
+    tagline: text("tagline"),
+    yearEstablished: integer("year_established"),
+    /** "$" to "$$$$". */
+    priceRange: text("price_range"),
+    /** Names from core/listing/rules.ts PAYMENT_METHODS. */
+    paymentMethods: text("payment_methods").array().notNull().default(sql`'{}'::text[]`),
+    employees: integer("employees"),
+    videoUrl: text("video_url"),
+    latitude: doublePrecision("latitude"),
+    longitude: doublePrecision("longitude"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -118,6 +130,11 @@ export const businessProfiles = pgTable(
     uniqueIndex("business_profiles_customer_id_key").on(t.customerId),
     check("business_profiles_country_iso2", sql`${t.country} is null or ${t.country} ~ '^[A-Z]{2}$'`),
     check("business_profiles_phone_e164", sql`${t.phone} is null or ${t.phone} ~ '^\\+[1-9][0-9]{6,14}$'`),
+    check("business_profiles_price_range", sql`${t.priceRange} is null or ${t.priceRange} ~ '^[$]{1,4}$'`),
+    check(
+      "business_profiles_coordinates",
+      sql`(${t.latitude} is null) = (${t.longitude} is null) and (${t.latitude} is null or (${t.latitude} between -90 and 90 and ${t.longitude} between -180 and 180))`,
+    ),
     customerReadPolicy("business_profiles"),
   ],
 ).enableRLS();

@@ -17,8 +17,8 @@ import { isCountryCode } from "./countries";
 import { POSTAL_CODE_REQUIRED, REGION_REQUIRED, cleanLine, cleanParagraphs, minutes, normalisePhone, normalisePostalCode, normaliseTime, normaliseUrl, type Normalised } from "./normalise";
 
 // The rules the site's form shares live in one dependency-free module.
-import { DAYS, PROFILE_LIMITS, SOCIAL_NETWORKS, type Day, type OpeningHours, type SocialNetwork } from "../../core/listing/rules";
-export { DAYS, PROFILE_LIMITS, SOCIAL_NETWORKS, type Day, type OpeningHours, type SocialNetwork };
+import { DAYS, PAYMENT_METHODS, PRICE_RANGES, PROFILE_LIMITS, SOCIAL_NETWORKS, type Day, type OpeningHours, type SocialNetwork } from "../../core/listing/rules";
+export { DAYS, PAYMENT_METHODS, PRICE_RANGES, PROFILE_LIMITS, SOCIAL_NETWORKS, type Day, type OpeningHours, type SocialNetwork };
 
 const required = (what = "text") => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined || issue.input === null ? "Required" : `Must be ${what}`),
@@ -167,6 +167,84 @@ const socialLinksSchema = z
   .transform((links) => Object.fromEntries(Object.entries(links).filter(([, v]) => v != null)) as Partial<Record<SocialNetwork, string>>)
   .openapi({ example: { instagram: "https://instagram.com/cafemueller" } });
 
+/** A list of short lines, tidied and de-duplicated case-insensitively (categories, services). */
+function lineList(item: { min: number; max: number }, max: number, what: string) {
+  return z
+    .array(z.string(required()).transform(via((s) => cleanLine(s, item))), required(`a list of ${what}`))
+    .max(max, `At most ${max} ${what}`)
+    .transform((list) => {
+      const seen = new Set<string>();
+      return list.filter((c) => {
+        const key = c.toLocaleLowerCase("und");
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+    });
+}
+
+/** A whole number in a range, or null; absent is null. */
+const wholeNumber = (min: number, max: number, description: string) =>
+  z
+    .number({ error: "Must be a whole number" })
+    .int("Must be a whole number")
+    .min(min, `Must be at least ${min}`)
+    .max(max, `Must be at most ${max}`)
+    .nullish()
+    .transform((n) => n ?? null)
+    .openapi({ description });
+
+const coordinate = (limit: number, what: string) =>
+  z
+    .number({ error: `Must be a number of degrees` })
+    .min(-limit, `A ${what} is between -${limit} and ${limit}`)
+    .max(limit, `A ${what} is between -${limit} and ${limit}`)
+    .nullish()
+    // Seven decimals are about a centimetre: more is noise from a map's copy button.
+    .transform((n) => (n == null ? null : Math.round(n * 1e7) / 1e7))
+    .openapi({ description: `${what[0]!.toUpperCase()}${what.slice(1)} in decimal degrees (WGS 84); give both coordinates or neither` });
+
+/**
+ * What directory forms carry beyond the listing itself (issue 20); all
+ * optional, so a profile saved before them stays valid. The year
+ * established may not be in the future (checked against the clock at save).
+ */
+const directoryExtrasShape = {
+  services: lineList(PROFILE_LIMITS.service, PROFILE_LIMITS.services.max, "services")
+    .default([])
+    .openapi({ description: "Services offered; with the categories, the keywords (tags) directories ask for", example: ["Wedding cakes", "Catering"] }),
+  tagline: optional((s) => cleanLine(s, PROFILE_LIMITS.tagline), {
+    description: "A short line (3-100 characters); when absent, directories get one derived from the short description",
+    example: "Baking in Stuttgart since 1952",
+  }),
+  yearEstablished: z
+    .number({ error: "Must be a year, like 1952" })
+    .int("Must be a year, like 1952")
+    .min(PROFILE_LIMITS.yearEstablished.min, `Must be ${PROFILE_LIMITS.yearEstablished.min} or later`)
+    .refine((y) => y <= new Date().getUTCFullYear(), "Must not be in the future")
+    .nullish()
+    .transform((n) => n ?? null)
+    .openapi({ description: "The year the business was founded", example: 1952 }),
+  priceRange: z
+    .enum(PRICE_RANGES, { error: `Must be one of ${PRICE_RANGES.join(", ")}` })
+    .nullish()
+    .transform((v) => v ?? null)
+    .openapi({ description: "One to four currency signs, cheapest first" }),
+  paymentMethods: z
+    .array(z.enum(PAYMENT_METHODS, { error: `Unknown payment method; use ${PAYMENT_METHODS.join(", ")}` }), required("a list of payment methods"))
+    .max(PAYMENT_METHODS.length, "Too many payment methods")
+    .default([])
+    .transform((list) => [...new Set(list)])
+    .openapi({ example: ["cash", "card"] }),
+  employees: wholeNumber(PROFILE_LIMITS.employees.min, PROFILE_LIMITS.employees.max, "Head count"),
+  videoUrl: optional((s) => normaliseUrl(s, PROFILE_LIMITS.url), {
+    description: "An http(s) address of a video about the business",
+    example: "https://www.youtube.com/watch?v=abc123",
+  }),
+  latitude: coordinate(90, "latitude"),
+  longitude: coordinate(180, "longitude"),
+};
+
 const baseShape = {
   businessName: line(PROFILE_LIMITS.businessName, "The business's name, exactly as it should appear", "Café Müller & Söhne"),
   contactName: optional((s) => cleanLine(s, PROFILE_LIMITS.contactName), {
@@ -196,6 +274,7 @@ const baseShape = {
   hours: hoursSchema.default({}),
   socialLinks: socialLinksSchema.default({}),
   serviceArea: z.boolean({ error: "Must be true or false" }).default(false).openapi({ description: "A service-area business: its street address is hidden on listings" }),
+  ...directoryExtrasShape,
 };
 
 type Issue = { path?: readonly PropertyKey[]; code?: string };
@@ -239,6 +318,15 @@ export const BusinessProfileInput = z
     },
     { when: whenClean("region", "country") },
   )
+  .superRefine(
+    (v, ctx) => {
+      // One coordinate alone places the business nowhere.
+      if ((v.latitude == null) !== (v.longitude == null)) {
+        ctx.addIssue({ code: "custom", path: [v.latitude == null ? "latitude" : "longitude"], message: "Give both coordinates or neither" });
+      }
+    },
+    { when: whenClean("latitude", "longitude") },
+  )
   .transform((v) => {
     const phone = normalisePhone(v.phone, v.country);
     const postal = v.postalCode == null || v.postalCode.trim() === "" ? null : normalisePostalCode(v.postalCode, v.country);
@@ -271,6 +359,15 @@ export const BusinessProfileOutput = z
     hours: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))),
     socialLinks: z.record(z.string(), z.string()),
     serviceArea: z.boolean(),
+    services: z.array(z.string()),
+    tagline: z.string().nullable(),
+    yearEstablished: z.number().int().nullable(),
+    priceRange: z.enum(PRICE_RANGES).nullable(),
+    paymentMethods: z.array(z.enum(PAYMENT_METHODS)),
+    employees: z.number().int().nullable(),
+    videoUrl: z.string().nullable(),
+    latitude: z.number().nullable(),
+    longitude: z.number().nullable(),
   })
   .openapi("BusinessProfile");
 

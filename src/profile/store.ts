@@ -3,14 +3,14 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import type { Transaction } from "../db/rls";
 import { businessProfiles } from "../db/schema";
-import type { ListingProfile } from "../../core/listing/profile";
+import type { ListingProfile, PaymentMethod, PriceRange } from "../../core/listing/profile";
 import type { BusinessProfile, OpeningHours } from "./schema";
 
 type Db = Database | Transaction;
 export type ProfileRow = typeof businessProfiles.$inferSelect;
 
-/** The stored profile is the listing every directory receives: one type. */
-export type StoredProfile = ListingProfile;
+/** The stored profile is the listing every directory receives: one type (every field present, as the row has them all). */
+export type StoredProfile = Required<ListingProfile>;
 
 export function profileFromRow(row: ProfileRow): StoredProfile {
   return {
@@ -30,6 +30,16 @@ export function profileFromRow(row: ProfileRow): StoredProfile {
     hours: (row.hours ?? {}) as OpeningHours,
     socialLinks: (row.socialLinks ?? {}) as Record<string, string>,
     serviceArea: row.serviceArea,
+    services: row.services,
+    tagline: row.tagline,
+    yearEstablished: row.yearEstablished,
+    // The table's check holds these to the wire's values.
+    priceRange: row.priceRange as PriceRange | null,
+    paymentMethods: row.paymentMethods as PaymentMethod[],
+    employees: row.employees,
+    videoUrl: row.videoUrl,
+    latitude: row.latitude,
+    longitude: row.longitude,
   };
 }
 
@@ -57,6 +67,15 @@ export async function saveProfile(db: Db, customerId: string, profile: BusinessP
     hours: profile.hours,
     socialLinks: profile.socialLinks,
     serviceArea: profile.serviceArea,
+    services: profile.services,
+    tagline: profile.tagline,
+    yearEstablished: profile.yearEstablished,
+    priceRange: profile.priceRange,
+    paymentMethods: profile.paymentMethods,
+    employees: profile.employees,
+    videoUrl: profile.videoUrl,
+    latitude: profile.latitude,
+    longitude: profile.longitude,
   };
   const [row] = await db
     .insert(businessProfiles)

@@ -120,6 +120,15 @@ describe("PUT /api/business", () => {
       },
       socialLinks: { instagram: "https://instagram.com/cafemueller", facebook: "https://www.facebook.com/cafemueller" },
       serviceArea: false,
+      services: [],
+      tagline: null,
+      yearEstablished: null,
+      priceRange: null,
+      paymentMethods: [],
+      employees: null,
+      videoUrl: null,
+      latitude: null,
+      longitude: null,
     });
     expect((saved.profile.businessName as string).normalize("NFC")).toBe(saved.profile.businessName);
     // Stored exactly so, and GET returns the same.
@@ -252,6 +261,23 @@ describe("PUT /api/business", () => {
       ],
       ["social home page", { socialLinks: { x: "https://x.com/" } }, "socialLinks.x", "Must link the business's own page, not the home page"],
       ["service area not boolean", { serviceArea: 1 }, "serviceArea", "Must be true or false"],
+      // issue 20: what directory forms carry beyond the listing
+      ["service too short", { services: ["x"] }, "services.0", "Must be at least 2 characters"],
+      ["too many services", { services: Array.from({ length: 21 }, (_, i) => `Service ${i}`) }, "services", "At most 20 services"],
+      ["tagline too long", { tagline: "t".repeat(101) }, "tagline", "Must be at most 100 characters (got 101)"],
+      ["year in the future", { yearEstablished: new Date().getUTCFullYear() + 1 }, "yearEstablished", "Must not be in the future"],
+      ["year as text", { yearEstablished: "1952" }, "yearEstablished", "Must be a year, like 1952"],
+      ["year too old", { yearEstablished: 1492 }, "yearEstablished", "Must be 1800 or later"],
+      ["price range word", { priceRange: "cheap" }, "priceRange", "Must be one of $, $$, $$$, $$$$"],
+      ["unknown payment method", { paymentMethods: ["cash", "bitcoin"] }, "paymentMethods.1", expect.stringContaining("Unknown payment method")],
+      ["employees fraction", { employees: 2.5 }, "employees", "Must be a whole number"],
+      ["employees zero", { employees: 0 }, "employees", "Must be at least 1"],
+      ["video javascript", { videoUrl: "javascript:alert(1)" }, "videoUrl", "Must be an http or https address"],
+      ["video ftp", { videoUrl: "ftp://cafe-mueller.de/film.mp4" }, "videoUrl", "Must be an http or https address"],
+      ["latitude out of range", { latitude: 91, longitude: 9 }, "latitude", "A latitude is between -90 and 90"],
+      ["longitude out of range", { latitude: 48, longitude: -181 }, "longitude", "A longitude is between -180 and 180"],
+      ["latitude alone", { latitude: 48.7758 }, "longitude", "Give both coordinates or neither"],
+      ["longitude as text", { latitude: 48.7758, longitude: "9.18" }, "longitude", "Must be a number of degrees"],
     ];
     for (const [name, overrides, field, message] of cases) {
       const res = await put(token, profile(overrides));
@@ -260,6 +286,51 @@ describe("PUT /api/business", () => {
       expect(body.error.details.fields, name).toEqual({ [field]: message });
     }
     expect(await footprint(email)).toEqual({ customers: 0, profiles: 0 });
+  });
+
+  it("stores what directory forms carry beyond the listing (issue 20), and leaves them empty when not given", async () => {
+    const email = `${uniq("extras")}@example.com`;
+    const { token } = await customerToken(email);
+    const extras = {
+      services: [" Hochzeitstorten ", "Catering", "catering"],
+      tagline: "  Backen in Stuttgart   seit 1952 ",
+      yearEstablished: 1952,
+      priceRange: "$$",
+      paymentMethods: ["cash", "card", "cash", "paypal"],
+      employees: 12,
+      videoUrl: "youtube.com/watch?v=abc123",
+      latitude: 48.775845612345,
+      longitude: 9.182932,
+    };
+    const saved = await put(token, profile(extras));
+    expect(saved.status).toBe(200);
+    const want = {
+      services: ["Hochzeitstorten", "Catering"],
+      tagline: "Backen in Stuttgart seit 1952",
+      yearEstablished: 1952,
+      priceRange: "$$",
+      paymentMethods: ["cash", "card", "paypal"],
+      employees: 12,
+      videoUrl: "https://youtube.com/watch?v=abc123",
+      latitude: 48.7758456,
+      longitude: 9.182932,
+    };
+    expect(((await saved.json()) as { profile: unknown }).profile).toMatchObject(want);
+    expect(((await (await get(token)).json()) as { profile: unknown }).profile).toMatchObject(want);
+
+    // PUT replaces the whole profile: left out, they are cleared.
+    expect((await put(token, profile())).status).toBe(200);
+    expect(((await (await get(token)).json()) as { profile: unknown }).profile).toMatchObject({
+      services: [],
+      tagline: null,
+      yearEstablished: null,
+      priceRange: null,
+      paymentMethods: [],
+      employees: null,
+      videoUrl: null,
+      latitude: null,
+      longitude: null,
+    });
   });
 
   it("answers malformed JSON, wrong content types, non-objects and oversized bodies with a 4xx, writing nothing", async () => {
