@@ -215,8 +215,9 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
     expect(formKind({ ...loginish, fields: loginish.fields.slice(1) })).toBe("login");
   });
 
-  it("never ticks a newsletter opt-in nor fills a search box, and leaves the directory types it has no value for empty (issue 20)", () => {
+  it("never ticks a newsletter opt-in (unticks one ticked in advance) nor fills a search box, and leaves the directory types it has no value for empty (issue 20)", () => {
     const news = field("newsletter", { type: "checkbox", name: "newsletter" });
+    const ticked = field("newsletter", { type: "checkbox", name: "news-pre", checked: true });
     const newsGroup = field("newsletter", {
       type: "checkbox",
       name: "optin[]",
@@ -226,7 +227,8 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
       ]),
     });
     const search = field("search", { name: "q" });
-    const later = (["keywords", "tagline", "year-established", "price-range", "payment-methods", "employees", "video-url", "latitude", "longitude"] as FieldType[]).map((t) => field(t, { name: t }));
+    // The sample profile has categories and a short description (so tags and a tagline), but none of the rest.
+    const later = (["year-established", "price-range", "payment-methods", "employees", "video-url", "latitude", "longitude"] as FieldType[]).map((t) => field(t, { name: t }));
     const price = field("price-range", {
       tag: "select",
       type: "select-one",
@@ -238,9 +240,87 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
     });
     const logo = field("logo", { type: "file", name: "logo" });
     const all = [news, newsGroup, search, ...later, price, logo];
-    const c = ctx(all);
+    const c = ctx([...all, ticked]);
     for (const f of all) expect(decide(f, c).kind, `${f.type} ${f.details.name}`).toBe("skip");
     expect(decideAll(all, c).every((d) => d.decision.kind === "skip")).toBe(true);
+    expect(decide(ticked, c)).toEqual({ kind: "check", checked: false });
+    expect(decide({ ...ticked, details: { ...ticked.details, disabled: true } }, c).kind).toBe("skip");
+  });
+
+  describe("the directory types beyond the listing (issue 20)", () => {
+    const full = {
+      ...SAMPLE_PROFILE,
+      services: ["Catering", "Wedding cakes", "bakery"],
+      tagline: null,
+      yearEstablished: 2012,
+      priceRange: "$$" as const,
+      paymentMethods: ["cash", "visa", "paypal"] as ("cash" | "visa" | "paypal")[],
+      employees: 12,
+      videoUrl: "https://www.youtube.com/watch?v=boltbakery",
+      latitude: 37.7749,
+      longitude: -122.4194,
+    };
+    const withProfile = (fields: FieldInput[], language = "en"): ValueContext => ({ ...ctx(fields), profile: full, language });
+
+    it("writes tags from the categories and services, whole tags within maxlength, or one per tag box", () => {
+      const one = field("keywords", { name: "tags" });
+      expect(decide(one, withProfile([one]))).toEqual({ kind: "text", value: "Bakery, Food, Café, Catering, Wedding cakes" });
+      const short = field("keywords", { name: "tags", maxLength: 25 });
+      expect(decide(short, withProfile([short]))).toEqual({ kind: "text", value: "Bakery, Food, Café" });
+      const boxes = [1, 2, 3, 4, 5, 6].map((i) => field("keywords", { name: `tag${i}` }));
+      const decided = decideAll(boxes, withProfile(boxes)).map((d) => (d.decision.kind === "text" ? d.decision.value : d.decision.kind));
+      expect(decided).toEqual(["Bakery", "Food", "Café", "Catering", "Wedding cakes", "skip"]);
+    });
+
+    it("gives the tagline, else the short description's first sentence; the year, price, head count, video and coordinates as text", () => {
+      const types: FieldType[] = ["tagline", "year-established", "price-range", "employees", "video-url", "latitude", "longitude", "payment-methods"];
+      const fields = types.map((t) => field(t, { name: t }));
+      const c = withProfile(fields, "de");
+      expect(fields.map((f) => (decide(f, c) as { value?: string }).value)).toEqual([
+        "Neighbourhood bakery in San Francisco: sourdough, croissants, seasonal pastries and specialty coffee.",
+        "2012",
+        "$$",
+        "12",
+        "https://www.youtube.com/watch?v=boltbakery",
+        "37.7749",
+        "-122.4194",
+        "Bar, Visa, PayPal",
+      ]);
+      expect(decide(fields[0]!, { ...c, profile: { ...full, tagline: "Fresh every morning" } })).toEqual({ kind: "text", value: "Fresh every morning" });
+      // Coordinates only when the profile has them.
+      expect(decide(fields[5]!, { ...c, profile: { ...full, latitude: null, longitude: null } }).kind).toBe("skip");
+    });
+
+    it("matches price levels by signs, words or place; head counts by range; payment methods by name in any language", () => {
+      const select = (type: FieldType, labels: string[]) => field(type, { tag: "select", type: "select-one", name: type, options: opts(labels.map((label, i) => ({ value: String(i), label }))) });
+      const chosen = (f: FieldInput, profile = full) => {
+        const d = decide(f, { ...withProfile([f]), profile });
+        return d.kind === "choice" ? d.option.label : d.kind === "choices" ? d.options.map((o) => o.label) : d.kind;
+      };
+      expect(chosen(select("price-range", ["Please choose", "€", "€€", "€€€", "€€€€"]))).toBe("€€");
+      expect(chosen(select("price-range", ["Günstig", "Mittel", "Teuer", "Sehr teuer"]))).toBe("Mittel");
+      expect(chosen(select("price-range", ["Inexpensive", "Moderate", "Expensive", "Very expensive"]), { ...full, priceRange: "$$$" })).toBe("Expensive");
+      expect(chosen(select("price-range", ["Inexpensive", "Moderate", "Expensive", "Very expensive"]), { ...full, priceRange: "$$$$" })).toBe("Very expensive");
+      expect(chosen(select("employees", ["1-10", "11-50", "51-200", "201+"]))).toBe("11-50");
+      expect(chosen(select("employees", ["1 à 10", "11 à 50", "plus de 50"]), { ...full, employees: 80 })).toBe("plus de 50");
+      expect(chosen(select("employees", ["1-10", "11-50"]), { ...full, employees: null })).toBe("skip");
+      expect(chosen(select("year-established", ["2010", "2011", "2012", "2013"]))).toBe("2012");
+      const boxes = field("payment-methods", {
+        type: "checkbox",
+        name: "pay[]",
+        group: opts([
+          { value: "bar", label: "Barzahlung" },
+          { value: "ec", label: "EC-Karte" },
+          { value: "kredit", label: "Kreditkarte" },
+          { value: "paypal", label: "PayPal" },
+          { value: "rechnung", label: "Rechnung" },
+        ]),
+      });
+      // Visa is a card: where the form names no brand, the card box stands for it.
+      expect(chosen(boxes)).toEqual(["Barzahlung", "Kreditkarte", "PayPal"]);
+      expect(decideAll([boxes], withProfile([boxes]))[0]!.decision).toMatchObject({ kind: "choices" });
+      expect(chosen(boxes, { ...full, paymentMethods: [] })).toBe("skip");
+    });
   });
 
   it("never fills honeypots, hidden or unknown fields, and leaves fax empty unless required", () => {

@@ -68,7 +68,11 @@ export async function fillForm(
     }
     if (d.kind === "text") ops.push({ selector: sel, kind: "text", value: d.value });
     else if (d.kind === "check") ops.push({ selector: sel, kind: "check", checked: d.checked });
-    else if (f.details.type === "combobox" || f.details.type === "listbox") {
+    else if (d.kind === "choices") {
+      // Several boxes of a group, or several options of a multiple select (payment methods, tags).
+      if (f.details.type === "checkbox") ops.push({ selector: sel, kind: "group", indices: d.options.map((o) => o.index) });
+      else ops.push({ selector: sel, kind: "select", values: d.options.map((o) => o.value) });
+    } else if (f.details.type === "combobox" || f.details.type === "listbox") {
       combos.push({ f, index: d.option.index, label: d.option.label });
       continue;
     } else if (f.details.type === "checkbox" || f.details.type === "radio") ops.push({ selector: sel, kind: "group", indices: [d.option.index] });
@@ -82,7 +86,13 @@ export async function fillForm(
     const { f, d } = opFields[i]!;
     // What the page kept of a secret field is the secret, or most of it: never printed.
     if (!r.ok) log(`could not fill ${fieldName(f)} (${f.type}): ${r.reason ?? (SECRET.has(f.type) ? "the page changed the value" : `page kept "${r.value.slice(0, 40)}"`)}`);
-    const shown = SECRET.has(f.type) ? "••••••••" : d.kind === "choice" ? `${d.option.label} [${d.option.value}]` : r.value || (d.kind === "text" ? d.value : "");
+    const shown = SECRET.has(f.type)
+      ? "••••••••"
+      : d.kind === "choice"
+        ? `${d.option.label} [${d.option.value}]`
+        : d.kind === "choices"
+          ? d.options.map((o) => o.label).join(", ")
+          : r.value || (d.kind === "text" ? d.value : "");
     if (r.ok || r.value) filled.push({ field: fieldName(f), type: f.type, value: shown });
   });
 

@@ -29,6 +29,7 @@ import type { FieldDetails, OptionInfo } from "./inpage";
 import { formatPhone, phoneVariants } from "../../../core/listing/phone";
 import { fold, similarity } from "../../../core/text";
 import { oneLineAddress, splitStreet } from "../../../core/listing/address";
+import { employeesOption, joinKeywords, keywordsOf, paymentLabel, paymentOptions, priceOption, taglineOf } from "./extras";
 
 export interface FieldInput {
   mapped: MappedField;
@@ -54,12 +55,16 @@ export interface ValueContext {
   first?: Map<FieldType, FieldInput>;
   /** Value fixes asked for by the directory's last refusal (a retry's hints). */
   fixes?: readonly ValueFix[];
+  /** Each field's place among the fields of its type (by selector), for one-per-box values such as tags. */
+  ordinal?: Map<string, number>;
 }
 
 /** A decision for one field (or one box group). */
 export type Decision =
   | { kind: "text"; value: string; note?: string; fix?: string }
   | { kind: "choice"; option: OptionInfo; note?: string }
+  /** Several options of one control (a box group, a multiple select): payment methods, tags. */
+  | { kind: "choices"; options: OptionInfo[] }
   | { kind: "check"; checked: boolean }
   | { kind: "skip"; why: string };
 
@@ -251,8 +256,12 @@ export function decide(f: FieldInput, ctx: ValueContext): Decision {
   if (f.type === "honeypot") return { kind: "skip", why: "honeypot" };
   if (f.type === "captcha") return { kind: "skip", why: "captcha (solved separately)" };
   if (f.type === "unknown") return { kind: "skip", why: "not a listing field" };
-  // marketing opt-ins are never ticked and search boxes never filled (issue 20)
-  if (f.type === "newsletter") return { kind: "skip", why: "marketing opt-in left unticked" };
+  // marketing opt-ins are never ticked and search boxes never filled (issue 20);
+  // a box the page ticked in advance is unticked, as consent must be given, not assumed
+  if (f.type === "newsletter") {
+    if (d.found && f.mapped.visible && d.type === "checkbox" && d.group.length <= 1 && d.checked && !d.disabled && !d.readOnly) return { kind: "check", checked: false };
+    return { kind: "skip", why: "marketing opt-in left unticked" };
+  }
   if (f.type === "search") return { kind: "skip", why: "search box, not a listing field" };
   if (!d.found) return { kind: "skip", why: "control not found" };
   if (!f.mapped.visible || (!d.visible && !isChoice(d) && d.type !== "checkbox")) return { kind: "skip", why: "hidden" };
@@ -266,8 +275,17 @@ export function decide(f: FieldInput, ctx: ValueContext): Decision {
 
   if (isChoice(d)) {
     const options = choiceOptions(d);
+    const several = d.type === "checkbox" || d.type === "select-multiple";
+    if (f.type === "payment-methods" || f.type === "keywords") {
+      const picked =
+        f.type === "payment-methods" ? paymentOptions(p.paymentMethods ?? [], options) : options.filter((o) => keywordsOf(p).some((k) => fold(k) === fold(o.label) || similarity(o.label, k) >= 0.85));
+      if (picked.length === 0) return { kind: "skip", why: `no option matches the profile's ${f.type}` };
+      return several ? { kind: "choices", options: picked } : { kind: "choice", option: picked[0]! };
+    }
     let option: OptionInfo | undefined;
-    if (f.type === "category") option = chooseCategory(options, p.categories, d.required ? 0.05 : 0.3);
+    if (f.type === "price-range") option = p.priceRange ? priceOption(p.priceRange, options) : undefined;
+    else if (f.type === "employees") option = p.employees != null ? employeesOption(p.employees, options) : undefined;
+    else if (f.type === "category") option = chooseCategory(options, p.categories, d.required ? 0.05 : 0.3);
     else if (f.type === "country") option = p.country ? matchByNames(options, countryNames(p.country)) : undefined;
     else if (f.type === "address-level1") option = p.region ? matchByNames(options, regionNames(p.region, p.country)) : undefined;
     else {
@@ -371,6 +389,40 @@ export function decide(f: FieldInput, ctx: ValueContext): Decision {
     case "social-tiktok":
     case "social-other":
       return text(socialFor(f.type, p.socialLinks, ctx, `${d.label} ${f.mapped.label} ${d.name}`));
+    // issue 20: what directory forms carry beyond the listing
+    case "keywords": {
+      const tags = keywordsOf(p);
+      // One box per tag ("Tag 1", "Tag 2", ...) takes one each; one box takes them all, as many whole tags as fit.
+      if ((ctx.typeCounts.get("keywords") ?? 0) > 1) {
+        const tag = tags[ctx.ordinal?.get(f.mapped.selector) ?? 0];
+        return tag ? text(tag) : { kind: "skip", why: "no more tags" };
+      }
+      const joined = joinKeywords(tags, max);
+      return joined ? { kind: "text", value: joined } : { kind: "skip", why: "no keywords" };
+    }
+    case "tagline":
+      return text(taglineOf(p), p.tagline ? undefined : "from the short description");
+    case "year-established":
+      return p.yearEstablished ? text(String(p.yearEstablished)) : { kind: "skip", why: "no year established" };
+    case "price-range":
+      return text(p.priceRange);
+    case "payment-methods": {
+      const methods = p.paymentMethods ?? [];
+      return methods.length ? text(methods.map((m) => paymentLabel(m, ctx.language)).join(", ")) : { kind: "skip", why: "no payment methods" };
+    }
+    case "employees":
+      return p.employees != null ? text(String(p.employees)) : { kind: "skip", why: "no head count" };
+    case "video-url":
+      return text(p.videoUrl);
+    case "latitude":
+    case "longitude": {
+      // Filled only when the profile has them: a guessed position misplaces the pin.
+      const value = f.type === "latitude" ? p.latitude : p.longitude;
+      return value != null ? { kind: "text", value: String(value) } : { kind: "skip", why: "no coordinates" };
+    }
+    case "logo":
+    case "photo":
+      return { kind: "skip", why: "uploads are not in the lease yet" };
     case "username":
       return text(ctx.username);
     case "new-password":
@@ -386,7 +438,14 @@ export function decide(f: FieldInput, ctx: ValueContext): Decision {
 export function decideAll(fields: FieldInput[], ctx: ValueContext): { field: FieldInput; decision: Decision }[] {
   const first = new Map<FieldType, FieldInput>();
   for (const f of fields) if (!first.has(f.type)) first.set(f.type, f);
-  const withFirst = { ...ctx, first };
+  const ordinal = new Map<string, number>();
+  const seen = new Map<FieldType, number>();
+  for (const f of fields) {
+    if (!f.mapped.visible || f.type === "honeypot") continue;
+    ordinal.set(f.mapped.selector, seen.get(f.type) ?? 0);
+    seen.set(f.type, (seen.get(f.type) ?? 0) + 1);
+  }
+  const withFirst = { ...ctx, first, ordinal };
   const seenGroups = new Set<string>();
   const out: { field: FieldInput; decision: Decision }[] = [];
   for (const f of fields) {
