@@ -3,10 +3,12 @@
  * the job's listing profile shaped the way the browser engine shapes it
  * (the same helpers: phone variants, address lines, the country in the
  * directory's language, the hours line, the description fitted to the
- * directory's limits and worded for that directory), one copyable value per
- * field. Pure: a function of the profile and the directory.
+ * directory's limits and worded for that directory, and issue 20's tags,
+ * tagline, year, price range, payment methods, head count, video and
+ * coordinates), one copyable value per field. Pure: a function of the profile and the directory.
  */
 import { describe, limitsFromHint } from "../../core/listing/description";
+import { joinKeywords, keywordsOf, paymentLabel, taglineOf } from "../../core/listing/extras";
 import { countryName } from "../../core/listing/geo";
 import { hoursLine } from "../../core/listing/hours";
 import { phoneVariants } from "../../core/listing/phone";
@@ -77,6 +79,18 @@ export function packetFields(profile: ListingProfile | null, directory: PacketDi
   add("description", `Description (max ${limits.long} characters)`, describe(p, { maxLength: limits.long, maxWords: limits.maxWords, prefer: "long", multiline: true }, `${seed}:long`), limits.long);
   add("hours", "Opening hours", hoursLine(p.hours, directory.language));
   for (const [network, url] of Object.entries(p.socialLinks)) add(`social-${network}`, `${network[0]!.toUpperCase()}${network.slice(1)}`, url);
+  // issue 20: what directory forms carry beyond the listing, as the engine fills them
+  add("keywords", "Keywords / tags", joinKeywords(keywordsOf(p), 0));
+  add("tagline", "Tagline", taglineOf(p));
+  add("year-established", "Year established", p.yearEstablished != null ? String(p.yearEstablished) : null);
+  add("price-range", "Price range", p.priceRange);
+  add("payment-methods", "Payment methods", (p.paymentMethods ?? []).map((m) => paymentLabel(m, directory.language)).join(", "));
+  add("employees", "Employees", p.employees != null ? String(p.employees) : null);
+  add("video-url", "Video", p.videoUrl);
+  if (p.latitude != null && p.longitude != null) {
+    add("latitude", "Latitude", String(p.latitude));
+    add("longitude", "Longitude", String(p.longitude));
+  }
   return fields;
 }
 

@@ -21,6 +21,7 @@ import { formKind } from "../../browser-worker/src/engine/forms.ts";
 import type { FieldDetails } from "../../browser-worker/src/engine/inpage.ts";
 import { fieldDetails } from "./support/field-details";
 import type { FieldType } from "../../core/vocabulary.ts";
+import type { ListingProfile } from "../../core/listing/profile.ts";
 import type { ValueFix } from "../../core/protocol/tasks.ts";
 import { categoryOptions, countryOptions } from "../../tools/farm/designs/options.ts";
 import { descriptionProblems, SAMPLE_PROFILE } from "./support/engine.ts";
@@ -248,13 +249,13 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
   });
 
   describe("the directory types beyond the listing (issue 20)", () => {
-    const full = {
+    const full: ListingProfile = {
       ...SAMPLE_PROFILE,
       services: ["Catering", "Wedding cakes", "bakery"],
       tagline: null,
       yearEstablished: 2012,
-      priceRange: "$$" as const,
-      paymentMethods: ["cash", "visa", "paypal"] as ("cash" | "visa" | "paypal")[],
+      priceRange: "$$",
+      paymentMethods: ["cash", "visa", "paypal"],
       employees: 12,
       videoUrl: "https://www.youtube.com/watch?v=boltbakery",
       latitude: 37.7749,

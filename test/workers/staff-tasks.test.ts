@@ -111,7 +111,7 @@ describe("staff tasks", () => {
     const long =
       "We bake sourdough bread every morning in our wood-fired oven. Our pastries use butter from local farms. We cater weddings and office breakfasts across the city. Orders can be placed by phone.";
     await sql(
-      "update business_profiles set short_description = $2, long_description = $3, contact_name = 'Ana Maria Lopez', street = 'Hauptstraße 1, Etage 2', postal_code = '50667', email = 'ana@example.com', hours = $4::jsonb where customer_id = $1",
+      "update business_profiles set short_description = $2, long_description = $3, contact_name = 'Ana Maria Lopez', street = 'Hauptstraße 1, Etage 2', postal_code = '50667', email = 'ana@example.com', hours = $4::jsonb, services = '{Catering,Wedding cakes}', year_established = 1987, price_range = '$$', payment_methods = '{cash,paypal}', latitude = 50.9375, longitude = 6.9603 where customer_id = $1",
       [seeded.customerId, short, long, JSON.stringify({ mon: [["07:00", "18:00"]], tue: [["07:00", "18:00"]] })],
     );
     const manualId = seeded.submissionIds[0]!;
@@ -139,6 +139,15 @@ describe("staff tasks", () => {
     // Made of the profile's own sentences, nothing invented.
     expect(`${short} ${long}`).toContain(description.value.split(/(?<=\.) /)[0]!);
     expect(value("description-short")).toBe(short);
+    // Issue 20's types, as the engine fills them; none listed without a value.
+    expect(value("keywords")).toMatch(/Catering, Wedding cakes$/);
+    expect(value("tagline")).toBe(short);
+    expect(value("year-established")).toBe("1987");
+    expect(value("price-range")).toBe("$$");
+    expect(value("payment-methods")).toBe("Cash, PayPal");
+    expect([value("latitude"), value("longitude")]).toEqual(["50.9375", "6.9603"]);
+    expect(value("employees")).toBeUndefined();
+    expect(value("video-url")).toBeUndefined();
   });
 
   it("records the outcome once: the job, Postgres and the customer's live socket follow; double clicks change nothing", async () => {

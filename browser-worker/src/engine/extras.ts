@@ -1,6 +1,7 @@
 /**
- * Values for the directory-form types beyond the listing itself (issue 20):
- * keywords, tagline, price range, payment methods, head count. Pure
+ * Choosing options for the directory-form types beyond the listing itself
+ * (issue 20): tags, price range, payment methods, head count (the values
+ * that follow from the profile alone are in core/listing/extras.ts). Pure
  * functions of the profile and the field's options, so they are tested
  * without a browser; values.ts decides when each applies.
  *
@@ -8,39 +9,9 @@
  * signs or as words in order (cheap first), payment methods by their names
  * in the seven languages, head counts as ranges ("11-50", "1 à 10", "500+").
  */
-import type { ListingProfile, PaymentMethod, PriceRange } from "../../../core/listing/profile";
-import { sentences } from "../../../core/listing/description";
+import type { PaymentMethod, PriceRange } from "../../../core/listing/profile";
 import { fold } from "../../../core/text";
 import type { OptionInfo } from "./inpage";
-
-/** The tags a listing has: its categories, then its services, each once. */
-export function keywordsOf(p: ListingProfile): string[] {
-  const seen = new Set<string>();
-  return [...p.categories, ...(p.services ?? [])].filter((k) => {
-    const key = fold(k);
-    if (!key || seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-/** As many whole tags as fit, comma-joined (a tag is never cut in half). */
-export function joinKeywords(tags: readonly string[], maxLength: number): string {
-  let out = "";
-  for (const tag of tags) {
-    const next = out ? `${out}, ${tag}` : tag;
-    if (maxLength > 0 && next.length > maxLength) break;
-    out = next;
-  }
-  return out;
-}
-
-/** The profile's tagline, else the short description's first sentence. */
-export function taglineOf(p: ListingProfile): string | null {
-  if (p.tagline) return p.tagline;
-  if (!p.shortDescription) return null;
-  return (sentences(p.shortDescription)[0] ?? p.shortDescription).trim();
-}
 
 const CURRENCY = /[$€£¥₹₩₽]/g;
 /** Words for the price levels, cheapest first, in the seven languages. */
@@ -113,22 +84,6 @@ const PAYMENT_NAMES: Record<PaymentMethod, readonly string[]> = {
   "google-pay": ["google pay", "googlepay", "gpay"],
   cheque: ["cheque", "check", "scheck", "cheque bancaire", "assegno"],
 };
-
-/** Display names for a text field, by language (English where none). */
-const PAYMENT_LABELS: Partial<Record<string, Partial<Record<PaymentMethod, string>>>> = {
-  en: { cash: "Cash", card: "Credit card", debit: "Debit card", "bank-transfer": "Bank transfer", invoice: "Invoice", cheque: "Cheque" },
-  de: { cash: "Bar", card: "Kreditkarte", debit: "EC-Karte", "bank-transfer": "Überweisung", invoice: "Rechnung", cheque: "Scheck" },
-  fr: { cash: "Espèces", card: "Carte bancaire", debit: "Carte de débit", "bank-transfer": "Virement", invoice: "Facture", cheque: "Chèque" },
-  es: { cash: "Efectivo", card: "Tarjeta de crédito", debit: "Tarjeta de débito", "bank-transfer": "Transferencia", invoice: "Factura", cheque: "Cheque" },
-  it: { cash: "Contanti", card: "Carta di credito", debit: "Bancomat", "bank-transfer": "Bonifico", invoice: "Fattura", cheque: "Assegno" },
-  nl: { cash: "Contant", card: "Creditcard", debit: "Pinpas", "bank-transfer": "Overschrijving", invoice: "Factuur", cheque: "Cheque" },
-  pt: { cash: "Dinheiro", card: "Cartão de crédito", debit: "Cartão de débito", "bank-transfer": "Transferência", invoice: "Fatura", cheque: "Cheque" },
-};
-const BRAND: Partial<Record<PaymentMethod, string>> = { visa: "Visa", mastercard: "Mastercard", amex: "American Express", paypal: "PayPal", "apple-pay": "Apple Pay", "google-pay": "Google Pay" };
-
-export function paymentLabel(method: PaymentMethod, language: string): string {
-  return BRAND[method] ?? PAYMENT_LABELS[language.slice(0, 2)]?.[method] ?? PAYMENT_LABELS.en![method]!;
-}
 
 /** The options naming one of the profile's payment methods (a card brand also counts as "card" where the form has no brand). */
 export function paymentOptions(methods: readonly PaymentMethod[], options: readonly OptionInfo[]): OptionInfo[] {

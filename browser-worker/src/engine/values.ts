@@ -29,7 +29,8 @@ import type { FieldDetails, OptionInfo } from "./inpage";
 import { formatPhone, phoneVariants } from "../../../core/listing/phone";
 import { fold, similarity } from "../../../core/text";
 import { oneLineAddress, splitStreet } from "../../../core/listing/address";
-import { employeesOption, joinKeywords, keywordsOf, paymentLabel, paymentOptions, priceOption, taglineOf } from "./extras";
+import { joinKeywords, keywordsOf, paymentLabel, taglineOf } from "../../../core/listing/extras";
+import { employeesOption, paymentOptions, priceOption } from "./extras";
 
 export interface FieldInput {
   mapped: MappedField;
