@@ -7,7 +7,7 @@
 import { A, Navigate } from "@solidjs/router";
 import { For, Index, Show, createEffect, createSignal, onMount, type JSX } from "solid-js";
 import { createStore, produce, unwrap } from "solid-js/store";
-import { DAYS, PROFILE_LIMITS, SOCIAL_NETWORK_NAMES, type Day } from "../profile-fields";
+import { DAYS, PAYMENT_METHODS, PRICE_RANGES, PROFILE_LIMITS, SOCIAL_NETWORK_NAMES, type Day } from "../profile-fields";
 import { api } from "../api";
 import { claims, lastJob, signedIn } from "../auth";
 import { ErrorNote } from "../components";
@@ -30,8 +30,33 @@ interface Form {
   hours: Record<Day, { mode: Mode; periods: [string, string][] }>;
   socialLinks: Record<string, string>;
   serviceArea: boolean;
+  // What directory forms carry beyond the listing (issue 20); numbers are typed as text and sent as numbers.
+  services: string;
+  tagline: string;
+  yearEstablished: string;
+  priceRange: string;
+  paymentMethods: string[];
+  employees: string;
+  videoUrl: string;
+  latitude: string;
+  longitude: string;
 }
-type TextField = Exclude<keyof Form, "categories" | "hours" | "socialLinks" | "serviceArea">;
+type TextField = Exclude<keyof Form, "categories" | "hours" | "socialLinks" | "serviceArea" | "paymentMethods">;
+
+const PAYMENT_NAMES: Record<(typeof PAYMENT_METHODS)[number], string> = {
+  cash: "Cash",
+  card: "Credit card",
+  visa: "Visa",
+  mastercard: "Mastercard",
+  amex: "American Express",
+  debit: "Debit card",
+  paypal: "PayPal",
+  "bank-transfer": "Bank transfer",
+  invoice: "Invoice",
+  "apple-pay": "Apple Pay",
+  "google-pay": "Google Pay",
+  cheque: "Cheque",
+};
 
 interface Answer {
   profile: (Record<string, unknown> & { categories: string[]; hours: Record<string, [string, string][]>; socialLinks: Record<string, string>; serviceArea: boolean }) | null;
@@ -61,6 +86,15 @@ function empty(email = ""): Form {
     hours: Object.fromEntries(DAYS.map((d) => [d, { mode: "unset", periods: [["09:00", "17:00"]] }])) as Form["hours"],
     socialLinks: Object.fromEntries(NETWORKS.map((n) => [n, ""])),
     serviceArea: false,
+    services: "",
+    tagline: "",
+    yearEstablished: "",
+    priceRange: "",
+    paymentMethods: [],
+    employees: "",
+    videoUrl: "",
+    latitude: "",
+    longitude: "",
   };
 }
 
@@ -76,6 +110,9 @@ function fromProfile(p: NonNullable<Answer["profile"]>): Form {
   }
   for (const [n, url] of Object.entries(p.socialLinks)) f.socialLinks[n] = url;
   f.serviceArea = p.serviceArea;
+  f.services = ((p.services as string[] | undefined) ?? []).join(", ");
+  for (const key of ["tagline", "yearEstablished", "priceRange", "employees", "videoUrl", "latitude", "longitude"] as const) f[key] = p[key] == null ? "" : String(p[key]);
+  f.paymentMethods = [...((p.paymentMethods as string[] | undefined) ?? [])];
   return f;
 }
 
@@ -98,7 +135,27 @@ function toPayload(f: Form) {
     hours: Object.fromEntries(DAYS.filter((d) => f.hours[d].mode !== "unset").map((d) => [d, f.hours[d].mode === "closed" ? [] : f.hours[d].periods])),
     socialLinks: Object.fromEntries(Object.entries(f.socialLinks).filter(([, v]) => v.trim() !== "")),
     serviceArea: f.serviceArea,
+    services: f.services
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    tagline: opt(f.tagline),
+    // A number the API cannot read is sent as typed, so its message comes back under the field.
+    yearEstablished: num(f.yearEstablished),
+    priceRange: opt(f.priceRange),
+    paymentMethods: f.paymentMethods,
+    employees: num(f.employees),
+    videoUrl: opt(f.videoUrl),
+    latitude: num(f.latitude),
+    longitude: num(f.longitude),
   };
+}
+
+function num(s: string): number | string | null {
+  const t = s.trim().replace(",", ".");
+  if (t === "") return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : s;
 }
 
 export default function Profile() {
@@ -123,7 +180,8 @@ export default function Profile() {
     }
     if (draft) {
       try {
-        setForm(JSON.parse(draft) as Form);
+        // A draft saved before a field existed gets the field empty.
+        setForm({ ...empty(claims()!.email ?? ""), ...(JSON.parse(draft) as Partial<Form>) });
         setRestored(true);
       } catch {
         localStorage.removeItem(draftKey);
@@ -267,6 +325,44 @@ export default function Profile() {
             <input id="f-serviceArea" type="checkbox" checked={form.serviceArea} onChange={(e) => setForm("serviceArea", e.currentTarget.checked)} /> Service-area business (we visit customers; hide
             the street address on listings)
           </label>
+        </fieldset>
+        <fieldset>
+          <legend>Details directories ask for (optional)</legend>
+          {text("services", "Services (comma-separated)", { hint: "With your categories, these become the keywords (tags) directories ask for" })}
+          <For each={errsUnder("services").filter((_, i, all) => !(all.length === 1 && err("services")))}>{(m) => <span class="field-error">{m}</span>}</For>
+          {text("tagline", "Tagline", { max: PROFILE_LIMITS.tagline.max, hint: "When empty, directories get your short description's first sentence" })}
+          {text("yearEstablished", "Year established", { type: "text", max: 4 })}
+          <div class="field">
+            <label for="f-priceRange">Price range</label>
+            <select id="f-priceRange" value={form.priceRange} onChange={(e) => setForm("priceRange", e.currentTarget.value)} aria-invalid={!!err("priceRange")} aria-describedby="e-priceRange">
+              <option value="">Not stated</option>
+              <For each={[...PRICE_RANGES]}>{(r) => <option value={r}>{r}</option>}</For>
+            </select>
+            <span id="e-priceRange" class="field-error">
+              {err("priceRange")}
+            </span>
+          </div>
+          <fieldset id="f-paymentMethods" tabindex="-1">
+            <legend>Payment methods</legend>
+            <For each={[...PAYMENT_METHODS]}>
+              {(m) => (
+                <label class="check">
+                  <input
+                    type="checkbox"
+                    value={m}
+                    checked={form.paymentMethods.includes(m)}
+                    onChange={(e) => setForm("paymentMethods", (list) => (e.currentTarget.checked ? [...list.filter((x) => x !== m), m] : list.filter((x) => x !== m)))}
+                  />{" "}
+                  {PAYMENT_NAMES[m]}
+                </label>
+              )}
+            </For>
+            <For each={errsUnder("paymentMethods")}>{(m) => <span class="field-error">{m}</span>}</For>
+          </fieldset>
+          {text("employees", "Number of employees")}
+          {text("videoUrl", "Video (link)", { type: "url", max: PROFILE_LIMITS.url })}
+          {text("latitude", "Latitude", { hint: "Decimal degrees, e.g. 37.7749; give both or neither" })}
+          {text("longitude", "Longitude", { hint: "Decimal degrees, e.g. -122.4194" })}
         </fieldset>
         <fieldset id="f-hours" tabindex="-1">
           <legend>Opening hours</legend>
