@@ -329,7 +329,8 @@ export default function Profile() {
         <fieldset>
           <legend>Details directories ask for (optional)</legend>
           {text("services", "Services (comma-separated)", { hint: "With your categories, these become the keywords (tags) directories ask for" })}
-          <For each={errsUnder("services").filter((_, i, all) => !(all.length === 1 && err("services")))}>{(m) => <span class="field-error">{m}</span>}</For>
+          {/* a bad service is named by its place (services.N); the list's own error shows under the box */}
+          <For each={Object.entries(errors()).flatMap(([k, v]) => (k.startsWith("services.") ? [v] : []))}>{(m) => <span class="field-error">{m}</span>}</For>
           {text("tagline", "Tagline", { max: PROFILE_LIMITS.tagline.max, hint: "When empty, directories get your short description's first sentence" })}
           {text("yearEstablished", "Year established", { type: "text", max: 4 })}
           <div class="field">
