@@ -228,7 +228,7 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
       ]),
     });
     const search = field("search", { name: "q" });
-    // The sample profile has categories and a short description (so tags and a tagline), but none of the rest.
+    // Categories and a short description are always there (so tags and a tagline); none of the rest here.
     const later = (["year-established", "price-range", "payment-methods", "employees", "video-url", "latitude", "longitude"] as FieldType[]).map((t) => field(t, { name: t }));
     const price = field("price-range", {
       tag: "select",
@@ -241,7 +241,9 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
     });
     const logo = field("logo", { type: "file", name: "logo" });
     const all = [news, newsGroup, search, ...later, price, logo];
-    const c = ctx([...all, ticked]);
+    // A profile without the issue 20 values (the shared sample has some).
+    const bare = { ...SAMPLE_PROFILE, yearEstablished: null, priceRange: null, paymentMethods: [] };
+    const c = { ...ctx([...all, ticked]), profile: bare };
     for (const f of all) expect(decide(f, c).kind, `${f.type} ${f.details.name}`).toBe("skip");
     expect(decideAll(all, c).every((d) => d.decision.kind === "skip")).toBe(true);
     expect(decide(ticked, c)).toEqual({ kind: "check", checked: false });

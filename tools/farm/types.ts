@@ -75,6 +75,8 @@ export interface FieldSpec {
   options?: FieldOption[];
   /** For checkboxes: value posted when checked. */
   value?: string;
+  /** For a checkbox: ticked when the form is first shown (marketing opt-ins that must be unticked). */
+  checked?: boolean;
   honeypot?: HoneypotStyle;
   /** Wizard page (1-based) the field sits on. */
   step?: number;
@@ -150,6 +152,8 @@ export interface Design {
   autocompleteAttrs?: boolean;
   /** Whether required fields carry the HTML `required` attribute (default true). */
   html5Required?: boolean;
+  /** The page header carries a search form (a second form the engine must not take for the listing form). */
+  headerSearch?: boolean;
 }
 
 export type PriorityTier = 1 | 2 | 3 | 4 | 5;

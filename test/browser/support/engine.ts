@@ -58,23 +58,19 @@ export function descriptionProblems(value: string, maxLength: number | undefined
 
 const digits = (s: string) => s.replace(/\D/g, "");
 
-/** Types whose controls the engine must leave empty (issue 20: never filled, or no profile value yet). */
-const LEFT_ALONE = new Set([
-  "unknown",
-  "newsletter",
-  "search",
-  "keywords",
-  "logo",
-  "photo",
-  "tagline",
-  "year-established",
-  "price-range",
-  "payment-methods",
-  "employees",
-  "video-url",
-  "latitude",
-  "longitude",
-]);
+/** Types whose controls the engine must leave empty (issue 20: never filled, or no value in the sample profile). */
+const LEFT_ALONE = new Set(["unknown", "newsletter", "search", "logo", "photo", "employees", "video-url", "latitude", "longitude"]);
+
+/**
+ * Issue 20's types the sample profile has values for, as the farm must
+ * receive them (written out, not computed by the engine's own helpers):
+ * tags are the categories then the services; the tagline the short
+ * description's first sentence; "$$" the second price level; the payment
+ * boxes are valued by method name, and Visa stands for the card box.
+ */
+const SAMPLE_TAGS = "Bakery, Food, Café, Sourdough bread, Catering";
+const SAMPLE_TAGLINE = "Neighbourhood bakery in San Francisco: sourdough, croissants, seasonal pastries and specialty coffee.";
+const SAMPLE_PAYMENT = ["cash", "card", "paypal"];
 
 /**
  * Compares what the farm received with what the profile means for each of
@@ -101,6 +97,27 @@ export function postedProblems(design: Design, posted: Record<string, string | s
       if (f.control === "radios") {
         if (got !== undefined && got !== f.options![0]!.value) say(f.options![0]!.value);
       } else if (f.control !== "file" && one !== "") say("(left alone)");
+      continue;
+    }
+    if (f.type === "price-range") {
+      oneOf([f.options!.filter((o) => o.value !== "")[1]!.value]);
+      continue;
+    }
+    if (f.type === "payment-methods") {
+      const want = f.options!.filter((o) => SAMPLE_PAYMENT.includes(o.value)).map((o) => o.value);
+      if (JSON.stringify([got ?? []].flat()) !== JSON.stringify(want)) say(want);
+      continue;
+    }
+    if (f.type === "keywords") {
+      oneOf([SAMPLE_TAGS]);
+      continue;
+    }
+    if (f.type === "tagline") {
+      oneOf([SAMPLE_TAGLINE]);
+      continue;
+    }
+    if (f.type === "year-established") {
+      oneOf(["2012"]);
       continue;
     }
     if (f.options) {

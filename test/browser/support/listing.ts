@@ -37,4 +37,10 @@ export const SAMPLE_LISTING: ListingProfile = {
     tiktok: "https://www.tiktok.com/@boltbakery",
   },
   serviceArea: false,
+  // issue 20: what directory forms carry beyond the listing (no video, head count or coordinates: those stay empty)
+  services: ["Sourdough bread", "Catering"],
+  tagline: null,
+  yearEstablished: 2012,
+  priceRange: "$$",
+  paymentMethods: ["cash", "visa", "paypal"],
 };

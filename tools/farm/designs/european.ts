@@ -9,6 +9,52 @@ import { DE_STATES, ES_PROVINCES, categoryOptions, countryOptions } from "./opti
 
 export const europeanDesigns: Design[] = [
   design({
+    id: "de-eintrag-extras",
+    title:
+      "German form with issue 20's fields: Schlagwörter, Slogan, Gründungsjahr, Preisklasse in words, Zahlungsarten boxes, Firmenlogo upload, a Newsletter box ticked in advance, and a search form in the header",
+    language: "de",
+    submitPath: "eintrag",
+    enctype: "multipart",
+    headerSearch: true,
+    confirmation: { text: "Vielen Dank! Ihr Eintrag wurde gespeichert." },
+    fields: [
+      req("organization", "firma", "Firmenname"),
+      req("address-line1", "strasse", "Straße und Hausnummer"),
+      req("postal-code", "plz", "PLZ"),
+      req("address-level2", "ort", "Ort"),
+      req("tel", "telefon", "Telefon"),
+      req("email", "email", "E-Mail"),
+      field("url", "webseite", "Webseite"),
+      req("category", "branche", "Branche", { options: categoryOptions("de") }),
+      field("tagline", "slogan", "Slogan", { maxLength: 150 }),
+      req("description", "beschreibung", "Beschreibung", { maxLength: 600 }),
+      field("keywords", "schlagworte", "Schlagwörter (durch Komma getrennt)", { maxLength: 200 }),
+      field("year-established", "gruendungsjahr", "Gründungsjahr", { format: "digits" }),
+      field("price-range", "preisklasse", "Preisklasse", {
+        control: "select",
+        options: [
+          { value: "", label: "Bitte wählen" },
+          { value: "guenstig", label: "Günstig" },
+          { value: "mittel", label: "Mittel" },
+          { value: "gehoben", label: "Gehoben" },
+          { value: "luxus", label: "Luxus" },
+        ],
+      }),
+      field("payment-methods", "zahlungsarten[]", "Zahlungsarten", {
+        control: "checkboxes",
+        options: [
+          { value: "cash", label: "Barzahlung" },
+          { value: "debit", label: "EC-Karte" },
+          { value: "card", label: "Kreditkarte" },
+          { value: "paypal", label: "PayPal" },
+          { value: "invoice", label: "Rechnung" },
+        ],
+      }),
+      field("logo", "firmenlogo", "Firmenlogo (PNG oder JPG)", { control: "file" }),
+      field("newsletter", "newsletter", "Ja, ich möchte den Newsletter mit Angeboten erhalten", { control: "checkbox", checked: true }),
+    ],
+  }),
+  design({
     id: "de-branchenbuch",
     title: "German Branchenbuch: labels by `for`, Telefax, optional Bundesland select, AGB, off-screen honeypot `email_confirm`",
     language: "de",

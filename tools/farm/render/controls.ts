@@ -163,7 +163,7 @@ export function renderField(field: FieldSpec, ctx: RenderContext): RenderedField
 
   if (field.control === "checkbox") {
     const box = (extra: AttrMap) =>
-      `<input${attrs({ type: "checkbox", id, name: field.name, value: field.value ?? "1", checked: one(ctx.values, field.name) !== "", required: field.required && ctx.design.html5Required !== false, ...invalid, ...extra })}>`;
+      `<input${attrs({ type: "checkbox", id, name: field.name, value: field.value ?? "1", checked: one(ctx.values, field.name) !== "" || (field.checked === true && Object.keys(ctx.values).length === 0), required: field.required && ctx.design.html5Required !== false, ...invalid, ...extra })}>`;
     let inner: string;
     if (style === "aria-label") inner = `<div class="check">${box({ "aria-label": field.label })}</div>`;
     else if (style === "aria-labelledby") inner = `<div class="check">${box({ "aria-labelledby": labelId })} <span id="${labelId}">${label}</span></div>`;

@@ -32,7 +32,7 @@ export function page({ title, language, body, variant, legacy }: PageOptions): s
   }
   const theme = variant ? ` class="theme-${variant.index % 6}"` : "";
   const header = variant
-    ? `<header class="site"><a class="brand" href="${variant.basePath}">${esc(variant.name)}</a><nav><a href="${variant.basePath}">Home</a> <a href="${variant.basePath}search">${esc(UI[variant.language].search)}</a> <a href="${variant.basePath}${variant.design.submitPath}">${esc(UI[variant.language].addBusiness)}</a></nav></header>`
+    ? `<header class="site"><a class="brand" href="${variant.basePath}">${esc(variant.name)}</a><nav><a href="${variant.basePath}">Home</a> <a href="${variant.basePath}search">${esc(UI[variant.language].search)}</a> <a href="${variant.basePath}${variant.design.submitPath}">${esc(UI[variant.language].addBusiness)}</a></nav>${variant.design.headerSearch ? searchForm(variant, UI[variant.language], "") : ""}</header>`
     : "";
   const footer = variant ? `<footer class="site">&copy; ${esc(variant.name)} · sandbox directory (DirectoryBolt farm)</footer>` : "";
   return (
