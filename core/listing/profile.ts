@@ -45,4 +45,8 @@ export interface ListingProfile {
   /** Coordinates, both or neither; filled only when given. */
   latitude?: number | null;
   longitude?: number | null;
+  /** R2 key of the logo (PNG, JPEG or WebP, checked by its bytes at upload); the browser worker reads it by key. */
+  logoKey?: string | null;
+  /** R2 keys of the photos, in the customer's order. */
+  photoKeys?: string[];
 }

@@ -123,6 +123,10 @@ export const businessProfiles = pgTable(
     videoUrl: text("video_url"),
     latitude: doublePrecision("latitude"),
     longitude: doublePrecision("longitude"),
+    /** R2 key of the logo (EVIDENCE bucket, under profiles/<customer id>/), checked by its bytes at upload. */
+    logoKey: text("logo_key"),
+    /** R2 keys of the photos, in the customer's order. */
+    photoKeys: text("photo_keys").array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

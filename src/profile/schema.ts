@@ -368,6 +368,8 @@ export const BusinessProfileOutput = z
     videoUrl: z.string().nullable(),
     latitude: z.number().nullable(),
     longitude: z.number().nullable(),
+    logoKey: z.string().nullable().openapi({ description: "Set by PUT /api/business/logo" }),
+    photoKeys: z.array(z.string()).openapi({ description: "Set by POST /api/business/photos" }),
   })
   .openapi("BusinessProfile");
 

@@ -40,6 +40,8 @@ export function profileFromRow(row: ProfileRow): StoredProfile {
     videoUrl: row.videoUrl,
     latitude: row.latitude,
     longitude: row.longitude,
+    logoKey: row.logoKey,
+    photoKeys: row.photoKeys,
   };
 }
 

@@ -129,6 +129,8 @@ describe("PUT /api/business", () => {
       videoUrl: null,
       latitude: null,
       longitude: null,
+      logoKey: null,
+      photoKeys: [],
     });
     expect((saved.profile.businessName as string).normalize("NFC")).toBe(saved.profile.businessName);
     // Stored exactly so, and GET returns the same.
