@@ -28,7 +28,7 @@ import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessag
 import { taskMessageSchema } from "../../core/protocol/tasks";
 import { submitListing } from "./engine";
 import { openFollowup, type FollowupPage } from "./followup";
-import type { CaptchaSolver, EngineResult, SecondOpinion } from "./engine/types";
+import type { CaptchaSolver, EngineOptions, EngineResult, SecondOpinion } from "./engine/types";
 import type { PendingReports } from "./pending-reports";
 import { guardEgress, type GuardablePage } from "./egress";
 
@@ -79,6 +79,8 @@ export interface ConsumerDeps {
   coordinator(jobId: string): CoordinatorRpc;
   acquireBrowser(): Promise<BrowserLease>;
   putEvidence(key: string, png: Uint8Array, metadata: Record<string, string>): Promise<void>;
+  /** Reads the listing's logo and photos by key (R2); without it, file inputs stay empty. */
+  asset?: EngineOptions["asset"];
   solver?: CaptchaSolver;
   log?: (entry: Record<string, unknown>) => void;
   /** The listing as this directory gets it (a language model's rewording); the lease's own when absent or failing. */
@@ -330,6 +332,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           {
             solver: deps.solver,
             secondOpinion: deps.secondOpinion,
+            asset: deps.asset,
             beforeSubmit,
             log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }),
           },

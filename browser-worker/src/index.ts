@@ -54,6 +54,13 @@ export default {
       putEvidence: async (key, png, metadata) => {
         await env.EVIDENCE.put(key, png, { httpMetadata: { contentType: "image/png" }, customMetadata: metadata });
       },
+      // The profile's images live in the same bucket, under the customer's prefix (src/profile/images.ts).
+      asset: async (key) => {
+        const object = await env.EVIDENCE.get(key);
+        if (!object) return null;
+        const type = object.httpMetadata?.contentType ?? "application/octet-stream";
+        return { name: key.split("/").pop() ?? "image", type, bytes: new Uint8Array(await object.arrayBuffer()) };
+      },
       solver,
       pendingReports: pendingReportsIn(env.EVIDENCE),
       allowedOrigins: allowedOrigins(env.EGRESS_ALLOW_ORIGINS),

@@ -8,6 +8,7 @@
  * for; a captcha widget that loads late, waited for when a retry expects it.
  * One Chromium, three pages at a time.
  */
+import { createHash } from "node:crypto";
 import type { Page as CloudflarePage } from "@cloudflare/puppeteer";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -119,6 +120,34 @@ describe.concurrent("captchas, limits and refusals", () => {
     const result = await withPage((page) => submitListing(page, taskFor(farm, variant), { solver: failing }));
     expect(result).toMatchObject({ outcome: "failed", failureClass: "captcha" });
     expect(result.reason).toContain("ERROR_CAPTCHA_UNSOLVABLE");
+  });
+
+  it("issue 20: the logo uploaded with the same bytes, the newsletter box ticked in advance posted unticked, the header's search form never taken for the listing form", async () => {
+    // A 1×1 PNG, read by key as the queue consumer reads R2.
+    const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
+    const sha = createHash("sha256").update(png).digest("hex");
+    const asset = async (key: string) => (key === "profiles/c1/logo.png" ? { name: "logo.png", type: "image/png", bytes: png } : null);
+    for (const [id, logoInput] of [
+      ["extras-tags-newsletter", "logo"],
+      ["de-eintrag-extras", "firmenlogo"],
+    ] as const) {
+      // Another directory of the design than the one every design goes to, and another business (no duplicate).
+      const variant = farm.variantsFor(id).at(-1)!;
+      const business = { ...SAMPLE_PROFILE, businessName: "Bolt Bakery Logo", email: "logo@boltbakery.example", phone: "+14155550199", logoKey: "profiles/c1/logo.png" };
+      const log: string[] = [];
+      const result = await withPage((page) => submitListing(page, taskFor(farm, variant, {}, business), { asset, log: (l) => log.push(l) }));
+      expect(result.outcome, log.join("\n")).toBe("submitted");
+      const accepted = farm.submissions({ slug: variant.slug }).filter((s) => s.outcome === "accepted" && s.fields[variant.design.fields[0]!.name] === "Bolt Bakery Logo");
+      expect(accepted, id).toHaveLength(1);
+      expect(accepted[0]!.files?.[logoInput], id).toEqual({ name: "logo.png", type: "image/png", size: png.length, sha256: sha });
+      expect(accepted[0]!.fields.newsletter ?? "", id).toBe("");
+      // Every post went to the listing form: none carried the search box's `q`.
+      expect(
+        farm.submissions({ slug: variant.slug }).every((s) => !("q" in s.fields)),
+        id,
+      ).toBe(true);
+      expect(result.filled.find((f) => f.type === "logo")?.value, id).toBe("logo.png");
+    }
   });
 
   it("the same business twice: the second is a duplicate listing, with the directory's words", async () => {

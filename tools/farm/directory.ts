@@ -15,7 +15,7 @@ import { esc } from "./render/html.ts";
 import { appShellPage, confirmationHtml, directoryPage, embedPage, homePage, iframeHostPage, listingPage, messagePage, searchPage } from "./render/pages.ts";
 import type { FarmStore, Session } from "./store.ts";
 import { alreadyListed, processSubmission, type SubmissionContext, type SubmissionResult } from "./submission.ts";
-import type { FarmMail, FieldError, Listing, Submission, Variant } from "./types.ts";
+import type { FarmMail, FieldError, Listing, Submission, UploadedFile, Variant } from "./types.ts";
 
 export interface DirectoryDeps {
   store: FarmStore;
@@ -34,6 +34,8 @@ export interface DirectoryRequest {
   rest: string;
   url: URL;
   posted: Posted;
+  /** Files the post carried, by input name. */
+  uploads?: Record<string, UploadedFile>;
 }
 
 const SESSION_COOKIE = "farm_session";
@@ -133,7 +135,7 @@ async function route(variant: Variant, r: DirectoryRequest, deps: DirectoryDeps,
       onSubmission: deps.onSubmission,
       onMail: deps.onMail,
     };
-    const result = processSubmission(variant, postSession, r.posted, ctx);
+    const result = processSubmission(variant, postSession, r.posted, ctx, r.uploads);
     return rest === "api/submit" ? apiReply(variant, deps, session, result) : pageReply(variant, deps, session, result);
   }
   return html(messagePage(variant, "404", ui.notFound), 404);

@@ -1,5 +1,7 @@
 /** node:http plumbing: body parsing (urlencoded, multipart, JSON), cookies, replies. */
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { UploadedFile } from "./types.ts";
 
 export type Posted = Record<string, string | string[]>;
 
@@ -18,15 +20,16 @@ export async function readRaw(req: IncomingMessage, limit = 5_000_000): Promise<
  * Parses a form body. Node's fetch Response parses urlencoded and multipart
  * bodies for us; a repeated name gives an array, a file its file name.
  */
-export async function parseBody(req: IncomingMessage, raw: Buffer): Promise<{ fields: Posted; files: Record<string, Buffer> }> {
+export async function parseBody(req: IncomingMessage, raw: Buffer): Promise<{ fields: Posted; files: Record<string, Buffer>; uploads: Record<string, UploadedFile> }> {
   const type = String(req.headers["content-type"] ?? "");
   const fields: Posted = {};
   const files: Record<string, Buffer> = {};
-  if (!raw.length) return { fields, files };
+  const uploads: Record<string, UploadedFile> = {};
+  if (!raw.length) return { fields, files, uploads };
   if (type.includes("application/json")) {
     const json = JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
     for (const [k, v] of Object.entries(json)) fields[k] = Array.isArray(v) ? v.map(String) : String(v ?? "");
-    return { fields, files };
+    return { fields, files, uploads };
   }
   const form = await new Response(new Uint8Array(raw), {
     headers: { "content-type": type || "application/x-www-form-urlencoded" },
@@ -38,9 +41,12 @@ export async function parseBody(req: IncomingMessage, raw: Buffer): Promise<{ fi
     });
     fields[key] = all.length > 1 ? all : all[0]!;
     const first = form.get(key);
-    if (first && typeof first !== "string" && first.size > 0) files[key] = Buffer.from(await first.arrayBuffer());
+    if (first && typeof first !== "string" && first.size > 0) {
+      files[key] = Buffer.from(await first.arrayBuffer());
+      uploads[key] = { name: first.name, type: first.type, size: first.size, sha256: createHash("sha256").update(files[key]).digest("hex") };
+    }
   }
-  return { fields, files };
+  return { fields, files, uploads };
 }
 
 export function parseCookies(req: IncomingMessage): Record<string, string> {

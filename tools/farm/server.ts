@@ -117,7 +117,7 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
       }
       return handleSolverJson(path === "/__solver/createTask" ? "createTask" : "getTaskResult", body, captchas);
     }
-    const { fields, files } = method === "POST" ? await parseBody(req, raw) : { fields: {}, files: {} };
+    const { fields, files, uploads } = method === "POST" ? await parseBody(req, raw) : { fields: {}, files: {}, uploads: {} };
 
     if (path === "/" && method === "GET") return html(landingPage(variants));
     if (path.startsWith("/__farm/")) {
@@ -136,7 +136,7 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
       const variant = bySlug.get(match[1]!);
       if (!variant) return text("no such directory", 404);
       if (match[2] === undefined) return { status: 301, headers: { location: variant.basePath } };
-      return handleDirectory(variant, { req, method, rest: match[2], url: requestUrl, posted: fields }, { store, captchas, faults, rng, farmUrl, onSubmission: options.onSubmission, onMail });
+      return handleDirectory(variant, { req, method, rest: match[2], url: requestUrl, posted: fields, uploads }, { store, captchas, faults, rng, farmUrl, onSubmission: options.onSubmission, onMail });
     }
     if (path === "/favicon.ico") return { status: 204 };
     return text("not found", 404);

@@ -11,7 +11,7 @@ import { CAPTCHA_ID_INPUT } from "./render/controls.ts";
 import { fieldsOnStep, STEP_INPUT } from "./render/form.ts";
 import { plainLabel, validateFields } from "./rules.ts";
 import type { FarmStore, Session } from "./store.ts";
-import type { FarmMail, FieldError, FieldSpec, Listing, Submission, Variant } from "./types.ts";
+import type { FarmMail, FieldError, FieldSpec, Listing, Submission, UploadedFile, Variant } from "./types.ts";
 
 export type SubmissionResult =
   | { kind: "csrf" }
@@ -55,7 +55,7 @@ export function alreadyListed(store: FarmStore, variant: Variant, values: Posted
   return !!name && !!store.findDuplicate(variant.slug, name, firstOfType(fields, values, "tel"), firstOfType(fields, values, "email"));
 }
 
-export function processSubmission(variant: Variant, session: Session | undefined, rawPosted: Posted, ctx: SubmissionContext): SubmissionResult {
+export function processSubmission(variant: Variant, session: Session | undefined, rawPosted: Posted, ctx: SubmissionContext, uploads: Record<string, UploadedFile> = {}): SubmissionResult {
   const { design } = variant;
   const posted = normalise(design.fields, rawPosted);
   const ui = UI[variant.language];
@@ -72,6 +72,7 @@ export function processSubmission(variant: Variant, session: Session | undefined
       design: design.id,
       step,
       fields: merged,
+      ...(Object.keys(uploads).length ? { files: uploads } : {}),
       outcome,
       honeypotFilled,
       errors,

@@ -220,6 +220,15 @@ export interface FieldError {
   message: string;
 }
 
+/** A file a form post carried (multipart). */
+export interface UploadedFile {
+  name: string;
+  type: string;
+  size: number;
+  /** Hex SHA-256 of the bytes. */
+  sha256: string;
+}
+
 /** One POST the farm received on a directory's form. */
 export interface Submission {
   seq: number;
@@ -230,6 +239,8 @@ export interface Submission {
   step: number;
   /** Everything posted (system inputs such as CSRF tokens included; files as their names). */
   fields: Record<string, string | string[]>;
+  /** Files received, by input name: what a test compares with what was meant to be uploaded. */
+  files?: Record<string, UploadedFile>;
   outcome: SubmissionOutcome;
   honeypotFilled: boolean;
   errors: FieldError[];

@@ -13,7 +13,8 @@ import { formKind } from "./forms";
 import { call, type FillOp } from "./inpage";
 import type { EngineFrame } from "./page";
 import { applySecondOpinions } from "./second-opinion";
-import type { EngineResult, SecondOpinion } from "./types";
+import { toBase64 } from "./assets";
+import type { EngineAsset, EngineResult, SecondOpinion } from "./types";
 import { correctTypes, decideAll, type Decision, type FieldInput, type ValueContext } from "./values";
 
 export interface FillReport {
@@ -58,12 +59,17 @@ export async function fillForm(
   const ops: FillOp[] = [];
   const opFields: { f: FieldInput; d: Decision }[] = [];
   const combos: { f: FieldInput; index: number; label: string }[] = [];
+  const uploads: { f: FieldInput; files: EngineAsset[] }[] = [];
   const missingRequired: string[] = [];
   for (const { field: f, decision: d } of decisions) {
     const sel = f.mapped.selector;
     if (d.kind === "text" && d.fix) log(`fix applied to ${fieldName(f)}: ${d.fix}`);
     if (d.kind === "skip") {
       if (f.details.required && f.mapped.visible && !["honeypot", "captcha", "unknown"].includes(f.type) && !f.details.value) missingRequired.push(`${fieldName(f)} (${f.type}: ${d.why})`);
+      continue;
+    }
+    if (d.kind === "file") {
+      uploads.push({ f, files: d.files });
       continue;
     }
     if (d.kind === "text") ops.push({ selector: sel, kind: "text", value: d.value });
@@ -95,6 +101,13 @@ export async function fillForm(
           : r.value || (d.kind === "text" ? d.value : "");
     if (r.ok || r.value) filled.push({ field: fieldName(f), type: f.type, value: shown });
   });
+
+  for (const u of uploads) {
+    const files = u.files.map((a) => ({ name: a.name, type: a.type, base64: toBase64(a.bytes) }));
+    const r = await call(frame, "setFiles", { selector: u.f.mapped.selector, files });
+    if (!r.ok) log(`could not attach ${u.files.map((a) => a.name).join(", ")} to ${fieldName(u.f)}: ${r.reason ?? "the input kept no file"}`);
+    else filled.push({ field: fieldName(u.f), type: u.f.type, value: r.value });
+  }
 
   for (const c of combos) {
     await call(frame, "openCombobox", { selector: c.f.mapped.selector });

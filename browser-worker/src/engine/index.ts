@@ -15,6 +15,7 @@
  * share (page.ts), with no Node-only APIs, so the Worker and the Node tests
  * run the same code. The caller owns the page (and takes the screenshot).
  */
+import { loadAssets } from "./assets";
 import type { CaptchaOutcome, FailureClass } from "../../../core/protocol/tasks";
 import { usernameFor, strongPassword } from "./account";
 import { solveCaptchas, waitForLateCaptcha } from "./captcha";
@@ -170,13 +171,14 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
     const password = strongPassword();
     secrets.add(password);
     const seenNames = new Set<string>();
+    const assets = await loadAssets(profile, options.asset, log);
     for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
       const { form } = found;
       let frame = found.frame;
       log(`page ${pageNo}: ${form.fields.length} fields (frame ${form.frame}, form ${form.index})`);
       const fixes = task.retryHints?.fixes;
       if (pageNo === 1 && fixes?.length) log(`retry hints: ${fixes.map((f) => `${f.field} ${f.want}`).join(", ")}`);
-      const report = await fillForm(frame, form, { profile, language, directoryId: task.directory.id, username, password, fixes }, log, options.secondOpinion);
+      const report = await fillForm(frame, form, { profile, language, directoryId: task.directory.id, username, password, fixes, assets }, log, options.secondOpinion);
       filled.push(...report.filled);
       if (report.filled.some((f) => f.type === "username" || f.type === "new-password")) {
         account = { username: report.filled.some((f) => f.type === "username") ? username : undefined, email: profile.email ?? undefined, password };

@@ -311,6 +311,32 @@ export function pageLib() {
       });
     },
 
+    /**
+     * Puts files into a file input the way a person's file picker does:
+     * a DataTransfer's list assigned to `files`, then input and change
+     * (the bytes travel as base64: Browser Rendering has no file system to
+     * upload from).
+     */
+    setFiles(arg: { selector: string; files: { name: string; type: string; base64: string }[] }): FillResult {
+      const el = q(arg.selector);
+      if (!el || String(el.type).toLowerCase() !== "file") return { ok: false, value: "", reason: "no file input" };
+      try {
+        const dt = new g.DataTransfer();
+        for (const f of arg.files.slice(0, el.multiple ? arg.files.length : 1)) {
+          const raw = g.atob(f.base64);
+          const bytes = new Uint8Array(raw.length);
+          for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+          dt.items.add(new g.File([bytes], f.name, { type: f.type }));
+        }
+        el.files = dt.files;
+        fire(el);
+        const names = Array.from(el.files as ArrayLike<any>).map((x: any) => x.name);
+        return { ok: names.length > 0, value: names.join(", ") };
+      } catch (err) {
+        return { ok: false, value: "", reason: String(err) };
+      }
+    },
+
     applyFills(arg: { ops: FillOp[] }): FillResult[] {
       return arg.ops.map((op) => {
         const el = q(op.selector);

@@ -62,6 +62,26 @@ export interface EngineOptions {
   beforeSubmit?: () => Promise<boolean>;
   /** With `retryHints.expectCaptcha`: how long to wait for a captcha widget that loads late (default 4 s). */
   captchaWaitMs?: number;
+  /**
+   * Reads an uploaded image by its key (the profile's logo and photos); the
+   * queue consumer reads R2, tests a map. Without it, file inputs stay empty.
+   */
+  asset?: (key: string) => Promise<EngineAsset | null>;
+}
+
+/** An image to put into a file input. */
+export interface EngineAsset {
+  /** The file name the directory sees ("logo.png"). */
+  name: string;
+  /** image/png, image/jpeg or image/webp. */
+  type: string;
+  bytes: Uint8Array;
+}
+
+/** The images of one listing, read once per attempt. */
+export interface ListingAssets {
+  logo?: EngineAsset;
+  photos: EngineAsset[];
 }
 
 export type SecondOpinion = (field: FieldDescription, current: { type: FieldType; confidence: number }, candidates: readonly FieldType[]) => Promise<FieldType | null>;

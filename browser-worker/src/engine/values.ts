@@ -26,6 +26,7 @@ import { describe, limitsFromHint, type DescriptionField } from "../../../core/l
 import { countryName, countryNames, looksLikeCountryList, looksLikeRegionList, regionNames } from "../../../core/listing/geo";
 import { dayHours, dayOf, hoursLine } from "../../../core/listing/hours";
 import type { FieldDetails, OptionInfo } from "./inpage";
+import type { EngineAsset, ListingAssets } from "./types";
 import { formatPhone, phoneVariants } from "../../../core/listing/phone";
 import { fold, similarity } from "../../../core/text";
 import { oneLineAddress, splitStreet } from "../../../core/listing/address";
@@ -58,6 +59,8 @@ export interface ValueContext {
   fixes?: readonly ValueFix[];
   /** Each field's place among the fields of its type (by selector), for one-per-box values such as tags. */
   ordinal?: Map<string, number>;
+  /** The listing's logo and photos, for file inputs (assets.ts). */
+  assets?: ListingAssets;
 }
 
 /** A decision for one field (or one box group). */
@@ -66,6 +69,8 @@ export type Decision =
   | { kind: "choice"; option: OptionInfo; note?: string }
   /** Several options of one control (a box group, a multiple select): payment methods, tags. */
   | { kind: "choices"; options: OptionInfo[] }
+  /** Images for a file input: the logo into a logo input, photos into photo inputs. */
+  | { kind: "file"; files: EngineAsset[] }
   | { kind: "check"; checked: boolean }
   | { kind: "skip"; why: string };
 
@@ -267,7 +272,18 @@ export function decide(f: FieldInput, ctx: ValueContext): Decision {
   if (!d.found) return { kind: "skip", why: "control not found" };
   if (!f.mapped.visible || (!d.visible && !isChoice(d) && d.type !== "checkbox")) return { kind: "skip", why: "hidden" };
   if (d.disabled || d.readOnly) return { kind: "skip", why: "disabled or read-only" };
-  if (d.type === "file") return { kind: "skip", why: "file upload" };
+  if (d.type === "file") {
+    const assets = ctx.assets;
+    if (f.type === "logo") return assets?.logo ? { kind: "file", files: [assets.logo] } : { kind: "skip", why: "no logo in the profile" };
+    if (f.type === "photo") {
+      if (!assets?.photos.length) return { kind: "skip", why: "no photos in the profile" };
+      // A multiple input takes them all; single inputs ("Photo 1", "Photo 2") one each.
+      if (d.multiple) return { kind: "file", files: assets.photos };
+      const photo = assets.photos[ctx.ordinal?.get(f.mapped.selector) ?? 0];
+      return photo ? { kind: "file", files: [photo] } : { kind: "skip", why: "no more photos" };
+    }
+    return { kind: "skip", why: `a file input typed ${f.type}` };
+  }
 
   if (d.type === "checkbox" && (d.group.length <= 1 || f.type === "terms")) {
     return f.type === "terms" ? { kind: "check", checked: true } : { kind: "skip", why: `a single box typed ${f.type}` };
@@ -423,7 +439,7 @@ export function decide(f: FieldInput, ctx: ValueContext): Decision {
     }
     case "logo":
     case "photo":
-      return { kind: "skip", why: "uploads are not in the lease yet" };
+      return { kind: "skip", why: "an image goes only into a file input" };
     case "username":
       return text(ctx.username);
     case "new-password":
