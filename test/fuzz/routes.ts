@@ -252,6 +252,43 @@ function businessProfile() {
   );
 }
 
+/**
+ * An image upload (the profile's logo and photos): mostly a PNG, JPEG or WebP
+ * header with fuzzed sizes, sometimes cut short, random bytes, text, or
+ * nothing; under any content type (the bytes decide).
+ */
+function imageUpload(method: string, path: string): Generator {
+  const header = (kind: "png" | "jpeg" | "webp", w: number, h: number): Uint8Array => {
+    if (kind === "png") {
+      const b = new Uint8Array(33);
+      b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+      new DataView(b.buffer).setUint32(16, w >>> 0);
+      new DataView(b.buffer).setUint32(20, h >>> 0);
+      return b;
+    }
+    if (kind === "jpeg") return Uint8Array.from([0xff, 0xd8, 0xff, 0xc0, 0, 17, 8, (h >> 8) & 255, h & 255, (w >> 8) & 255, w & 255, 3, 0, 0, 0, 0, 0, 0]);
+    const b = new Uint8Array(30);
+    b.set([...new TextEncoder().encode("RIFF"), 22, 0, 0, 0, ...new TextEncoder().encode("WEBPVP8X"), 10, 0, 0, 0]);
+    b.set([(w - 1) & 255, ((w - 1) >> 8) & 255, ((w - 1) >> 16) & 255, (h - 1) & 255, ((h - 1) >> 8) & 255, ((h - 1) >> 16) & 255], 24);
+    return b;
+  };
+  const side = fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.constantFrom(0, 1, 15, 16, 64, 8000, 8001, 0xffffffff));
+  const image = fc.tuple(fc.constantFrom("png" as const, "jpeg" as const, "webp" as const), side, side, fc.nat({ max: 40 })).map(([kind, w, h, cut]) => {
+    const b = header(kind, w, h);
+    return cut > 30 ? b.subarray(0, cut - 30) : b;
+  });
+  const body = fc.oneof({ weight: 6, arbitrary: image }, { weight: 2, arbitrary: fc.uint8Array({ maxLength: 200 }) }, { weight: 1, arbitrary: nastyString.map((s) => new TextEncoder().encode(s)) });
+  return (fx) =>
+    fc
+      .record({ auth: authorization(fx, "customerA"), type: fc.oneof(fc.constantFrom("image/png", "application/octet-stream"), contentTypes), extra: extraHeaders, body })
+      .map(({ auth, type, extra, body }) => ({
+        method,
+        path,
+        headers: { ...extra, ...auth, ...(type === null ? {} : { "content-type": type }) },
+        body,
+      }));
+}
+
 /** An ISO day near today, or one that is not a day. */
 const isoDay = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: -400, max: 30 }).map((d) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10)) },
@@ -416,6 +453,10 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   "POST /api/webhooks/stripe": stripeDelivery(),
   "GET /api/business": bare("GET", fixed("/api/business"), "customerA"),
   "PUT /api/business": jsonPost("PUT", fixed("/api/business"), "customerA", businessProfile),
+  "PUT /api/business/logo": imageUpload("PUT", "/api/business/logo"),
+  "DELETE /api/business/logo": bare("DELETE", fixed("/api/business/logo"), "customerA"),
+  "POST /api/business/photos": imageUpload("POST", "/api/business/photos"),
+  "DELETE /api/business/photos/:index": bare("DELETE", () => segment(fc.oneof(fc.nat({ max: 12 }).map(String), nastyString)).map((s) => `/api/business/photos/${s}`), "customerA"),
 
   // Agencies' webhook endpoints (src/routes/webhook-endpoints.ts).
   "GET /api/webhook-endpoints": bare("GET", fixed("/api/webhook-endpoints"), "customerA"),

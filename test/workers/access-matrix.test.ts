@@ -24,12 +24,14 @@ import { unmatchedMail } from "./support/mail";
 import { seedJob, type SeededJob } from "./support/seed";
 
 /** Who a route is for: its answers must be < 400 for exactly these actors. */
-type Audience = "public" | "owner" | "own customer" | "fault injection" | "signed-in" | "staff" | "worker" | "metrics token" | "Stripe signature";
+type Audience = "public" | "owner" | "own customer" | "profile owner" | "fault injection" | "signed-in" | "staff" | "worker" | "metrics token" | "Stripe signature";
 const ALLOWED: Record<Audience, Actor[]> = {
   public: [...ACTORS],
   owner: ["customerA", "staff"],
   // A customer's own settings (webhook endpoints): staff, too, get the stranger's 404.
   "own customer": ["customerA"],
+  // The profile's images: a signed-in customer with a saved profile; one without gets 409 profile_missing.
+  "profile owner": ["customerA"],
   "signed-in": ["customerA", "customerB", "staff"],
   staff: ["staff"],
   worker: ["worker"],
@@ -56,6 +58,8 @@ interface AccessRequest {
   /** A socket: the actor first asks for a ticket with its credential, then offers it as a subprotocol. */
   ticketFrom?: (c: Ctx) => string;
   form?: boolean;
+  /** A raw body (an image's bytes), sent as application/octet-stream. */
+  raw?: () => Uint8Array;
   /** Puts the job in the state the route needs to succeed for its audience. */
   prepare?: (c: Ctx) => Promise<void>;
   /** The job's directories refuse automation (set before it starts): its submissions are staff tasks. */
@@ -94,6 +98,22 @@ async function registerEndpoint(c: Ctx): Promise<void> {
   const res = await call("POST", "/api/webhook-endpoints", { authorization: `Bearer ${token}`, "content-type": "application/json" }, JSON.stringify({ url: "https://hooks.example.com/matrix" }));
   expect(res.status).toBe(201);
   c.targetId = ((await res.json()) as { endpoint: { id: string } }).endpoint.id;
+}
+
+/** A 64×64 PNG header: all the image routes read of an image. */
+function matrixPng(): Uint8Array {
+  const b = new Uint8Array(33);
+  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  new DataView(b.buffer).setUint32(16, 64);
+  new DataView(b.buffer).setUint32(20, 64);
+  return b;
+}
+
+/** Customer A adds a photo to the job's profile, so there is one to delete. */
+async function addPhoto(c: Ctx): Promise<void> {
+  const token = await bearerOf("customerA", newPeople(c.job.userId));
+  const res = await call("POST", "/api/business/photos", { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" }, matrixPng());
+  expect(res.status).toBe(200);
 }
 
 /** The directory of the job's first submission goes to c.targetId. */
@@ -174,6 +194,10 @@ const REQUESTS: Record<string, AccessRequest> = {
       categories: ["Bakery"],
     }),
   },
+  "PUT /api/business/logo": { audience: "profile owner", path: () => "/api/business/logo", raw: matrixPng },
+  "DELETE /api/business/logo": { audience: "profile owner", path: () => "/api/business/logo" },
+  "POST /api/business/photos": { audience: "profile owner", path: () => "/api/business/photos", raw: matrixPng },
+  "DELETE /api/business/photos/:index": { audience: "profile owner", path: () => "/api/business/photos/0", prepare: addPhoto },
   "GET /api/webhook-endpoints": { audience: "signed-in", path: () => "/api/webhook-endpoints" },
   "POST /api/webhook-endpoints": { audience: "signed-in", path: () => "/api/webhook-endpoints", body: () => ({ url: "https://hooks.example.com/matrix", events: ["job.completed"] }) },
   "DELETE /api/webhook-endpoints/:id": { audience: "own customer", path: (c) => `/api/webhook-endpoints/${c.targetId}`, prepare: registerEndpoint },
@@ -214,7 +238,7 @@ const REQUESTS: Record<string, AccessRequest> = {
 
 const ROUTE_KEYS = () => [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))];
 
-async function call(method: string, path: string, headers: Record<string, string>, body?: string): Promise<Response> {
+async function call(method: string, path: string, headers: Record<string, string>, body?: string | Uint8Array): Promise<Response> {
   const ctx = createExecutionContext();
   const res = await worker.fetch(new Request(`http://localhost${path}`, { method, headers, body: body ?? null, redirect: "manual" }), env, ctx);
   await waitOnExecutionContext(ctx);
@@ -239,8 +263,11 @@ async function attempt(key: string, spec: AccessRequest, actor: Actor, people: P
     return ws.status;
   }
   const headers = { ...auth } as Record<string, string>;
-  let body: string | undefined;
-  if (spec.form) {
+  let body: string | Uint8Array | undefined;
+  if (spec.raw) {
+    headers["content-type"] = "application/octet-stream";
+    body = spec.raw();
+  } else if (spec.form) {
     headers["content-type"] = "application/x-www-form-urlencoded";
     body = "country=DE";
   } else if (spec.body) {
