@@ -3,7 +3,8 @@
  * listing), in Chromium against the whole stack: a bad year is named under
  * its field and nothing typed is lost; once saved, every value comes back
  * after a reload (a PUT replaces the whole profile, so the page must send
- * them all), and one left empty is sent as empty.
+ * them all), and one left empty is sent as empty; the logo and photos are
+ * uploaded, a GIF refused with the API's words, and they survive a reload.
  */
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +28,15 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
+
+/** A 64×64 PNG header (the API reads the size from it). */
+const PNG_64 = (() => {
+  const b = new Uint8Array(33);
+  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  new DataView(b.buffer).setUint32(16, 64);
+  new DataView(b.buffer).setUint32(20, 64);
+  return b;
+})();
 
 async function signedInPage(email: string): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
@@ -107,5 +117,20 @@ describe("the business page's directory details (issue 20)", () => {
     await expect.poll(() => page.locator("#f-yearEstablished").inputValue()).toBe("2012");
     expect(await page.locator("#f-tagline").inputValue()).toBe("");
     expect(await page.locator("#f-latitude").inputValue()).toBe("");
+
+    // The logo and photos: the bytes decide, a refusal is shown, and they survive a reload.
+    const images = page.getByTestId("images");
+    await expect.poll(() => images.getByTestId("logo-status").textContent()).toBe("No logo yet.");
+    await page.locator("#f-logo").setInputFiles({ name: "logo.gif", mimeType: "image/png", buffer: Buffer.from("GIF89a\x10\x00\x10\x00") });
+    await expect.poll(() => images.getByRole("alert").textContent()).toContain("Only PNG, JPEG and WebP");
+    await page.locator("#f-logo").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: Buffer.from(PNG_64) });
+    await expect.poll(() => images.getByTestId("logo-status").textContent()).toBe("A logo is uploaded.");
+    await page.locator("#f-photo").setInputFiles({ name: "shop.png", mimeType: "image/png", buffer: Buffer.from(PNG_64) });
+    await expect.poll(() => images.getByTestId("photo-status").textContent()).toBe("1 photo");
+    await page.reload();
+    await expect.poll(() => page.getByTestId("logo-status").textContent()).toBe("A logo is uploaded.");
+    expect(await page.getByTestId("photo-status").textContent()).toBe("1 photo");
+    await page.getByRole("button", { name: "Remove photo 1" }).click();
+    await expect.poll(() => page.getByTestId("photo-status").textContent()).toBe("0 photos");
   });
 });

@@ -20,12 +20,14 @@ export class ApiFailure extends Error {
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown; auth?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
-  if (init.body !== undefined) headers["content-type"] = "application/json";
+  // A file (an image upload) goes as its bytes; the API reads its type from them.
+  const raw = typeof Blob !== "undefined" && init.body instanceof Blob;
+  if (init.body !== undefined) headers["content-type"] = raw ? "application/octet-stream" : "application/json";
   const t = init.auth === false ? null : await accessToken();
   if (t) headers.authorization = `Bearer ${t}`;
   let res: Response;
   try {
-    res = await fetch(path, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    res = await fetch(path, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : raw ? (init.body as Blob) : JSON.stringify(init.body) });
   } catch {
     throw new ApiFailure(0, "network", "Could not reach DirectoryBolt. Check your connection and try again.");
   }

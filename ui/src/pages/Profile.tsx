@@ -168,6 +168,26 @@ export default function Profile() {
   const [restored, setRestored] = createSignal(false);
   const [saved, setSaved] = createSignal<Answer | null>(null);
   const [busy, setBusy] = createSignal(false);
+  const [images, setImages] = createSignal<{ logoKey: string | null; photoKeys: string[] }>({ logoKey: null, photoKeys: [] });
+  const [imageError, setImageError] = createSignal<unknown>(null);
+  const [imageBusy, setImageBusy] = createSignal(false);
+
+  /** One image call: the answer is the profile's images now; a refusal is shown under the images. */
+  async function imageCall(path: string, method: string, file?: File) {
+    setImageBusy(true);
+    setImageError(null);
+    try {
+      setImages(await api<{ logoKey: string | null; photoKeys: string[] }>(path, { method, ...(file ? { body: file } : {}) }));
+    } catch (caught) {
+      setImageError(caught);
+    } finally {
+      setImageBusy(false);
+    }
+  }
+  const imagesOf = (a: Answer | null) => {
+    const p = a?.profile as { logoKey?: string | null; photoKeys?: string[] } | null | undefined;
+    if (p) setImages({ logoKey: p.logoKey ?? null, photoKeys: p.photoKeys ?? [] });
+  };
 
   onMount(async () => {
     const draft = localStorage.getItem(draftKey);
@@ -175,6 +195,7 @@ export default function Profile() {
       const answer = await api<Answer>("/api/business");
       if (!draft && answer.profile) setForm(fromProfile(answer.profile));
       if (answer.profile) setSaved(answer);
+      imagesOf(answer);
     } catch (err) {
       setError(err);
     }
@@ -210,6 +231,7 @@ export default function Profile() {
       const answer = await api<Answer>("/api/business", { method: "PUT", body: toPayload(unwrap(form)) });
       setErrors({});
       setSaved(answer);
+      imagesOf(answer);
       localStorage.removeItem(draftKey);
       setRestored(false);
       if (answer.profile) setForm(fromProfile(answer.profile));
@@ -442,6 +464,57 @@ export default function Profile() {
           {busy() ? "Saving…" : "Save profile"}
         </button>
       </form>
+      <section aria-labelledby="images-heading" data-testid="images">
+        <h2 id="images-heading">Logo and photos</h2>
+        <Show when={saved()} fallback={<p class="muted">Save the profile first; then add a logo and photos here.</p>}>
+          <p class="muted">PNG, JPEG or WebP, at most 2 MiB, 16 to 8000 pixels a side. Directories with an upload field receive them.</p>
+          <div class="field">
+            <label for="f-logo">Logo</label>
+            <input
+              id="f-logo"
+              type="file"
+              accept="image/png,image/jpeg,image/webp"
+              disabled={imageBusy()}
+              onChange={(e) => {
+                const file = e.currentTarget.files?.[0];
+                e.currentTarget.value = "";
+                if (file) void imageCall("/api/business/logo", "PUT", file);
+              }}
+            />
+            <span class="hint" data-testid="logo-status">
+              {images().logoKey ? "A logo is uploaded." : "No logo yet."}
+            </span>
+            <Show when={images().logoKey}>
+              <button type="button" class="secondary" disabled={imageBusy()} onClick={() => void imageCall("/api/business/logo", "DELETE")}>
+                Remove logo
+              </button>
+            </Show>
+          </div>
+          <div class="field">
+            <label for="f-photo">Add a photo (up to 10)</label>
+            <input
+              id="f-photo"
+              type="file"
+              accept="image/png,image/jpeg,image/webp"
+              disabled={imageBusy() || images().photoKeys.length >= 10}
+              onChange={(e) => {
+                const file = e.currentTarget.files?.[0];
+                e.currentTarget.value = "";
+                if (file) void imageCall("/api/business/photos", "POST", file);
+              }}
+            />
+            <span class="hint" data-testid="photo-status">{`${images().photoKeys.length} photo${images().photoKeys.length === 1 ? "" : "s"}`}</span>
+            <Index each={images().photoKeys}>
+              {(_key, i) => (
+                <button type="button" class="secondary" disabled={imageBusy()} onClick={() => void imageCall(`/api/business/photos/${i}`, "DELETE")}>
+                  Remove photo {i + 1}
+                </button>
+              )}
+            </Index>
+          </div>
+          <ErrorNote error={imageError()} />
+        </Show>
+      </section>
     </section>
   );
 }
