@@ -32,7 +32,8 @@ export function descriptionLimits(notes: string | null): { short: number; long: 
   return { short, long, ...(hint.maxWords !== undefined ? { maxWords: hint.maxWords } : {}) };
 }
 
-export function packetFields(profile: ListingProfile | null, directory: PacketDirectory): StaffPacketField[] {
+/** `jobId` links the profile's images (GET /api/jobs/:id/images/:image) for staff to download and upload by hand. */
+export function packetFields(profile: ListingProfile | null, directory: PacketDirectory, jobId?: string): StaffPacketField[] {
   if (!profile) return [];
   const fields: StaffPacketField[] = [];
   const add = (key: string, label: string, value: string | null | undefined, maxLength?: number) => {
@@ -90,6 +91,10 @@ export function packetFields(profile: ListingProfile | null, directory: PacketDi
   if (p.latitude != null && p.longitude != null) {
     add("latitude", "Latitude", String(p.latitude));
     add("longitude", "Longitude", String(p.longitude));
+  }
+  if (jobId) {
+    if (p.logoKey) add("logo", "Logo (download)", `/api/jobs/${jobId}/images/logo`);
+    (p.photoKeys ?? []).forEach((_, i) => add(`photo-${i + 1}`, `Photo ${i + 1} (download)`, `/api/jobs/${jobId}/images/${i}`));
   }
   return fields;
 }

@@ -185,7 +185,7 @@ export class StaffTasks {
       ...this.summary(jobId, business, r, task),
       directory: { id: task.directory_id, name: task.directory_name, website: task.website, submitUrl: task.submit_url, language: task.language, notes: r.notes },
       reason: r.reason,
-      fields: packetFields(business, { id: task.directory_id, language: task.language, notes: r.notes }),
+      fields: packetFields(business, { id: task.directory_id, language: task.language, notes: r.notes }, jobId),
       listingUrl: task.listing_url,
       failureReason: task.failure_reason,
       customerAction: r.customer_action,

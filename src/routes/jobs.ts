@@ -4,9 +4,12 @@
  * - `GET /api/jobs/:id/ws` → the job's live WebSocket (hibernating), the ticket offered as a subprotocol
  * - `GET /api/jobs/:id` → the job's snapshot, for pages that poll
  * - `GET /api/jobs/:id/submissions/:submissionId/evidence` → the screenshot
+ * - `GET /api/jobs/:id/images/:image` → the business's logo (`logo`) or a
+ *   photo (`0`-`9`), for the staff packet's links and the job's owner
  * Staff controls are src/routes/staff-jobs.ts, the ops socket src/routes/ops.ts.
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
 import { requireUser, type AuthVariables } from "../auth/middleware";
 import { signTicket, verifyTicket, TICKET_TTL_SECONDS } from "../auth/ws-ticket";
 import { ApiError } from "../http/errors";
@@ -77,6 +80,26 @@ const evidence = createRoute({
   },
 });
 
+const image = createRoute({
+  method: "get",
+  path: "/{id}/images/{image}",
+  tags: ["jobs"],
+  summary: "The business's logo or one of its photos, as the job's directories receive them",
+  security: [{ bearer: [] }],
+  middleware: [requireUser],
+  request: {
+    params: uuidParams({ id: "job" }).extend({
+      image: z.string().openapi({ param: { name: "image", in: "path" }, example: "logo", description: "`logo`, or a photo's index from 0" }),
+    }),
+  },
+  responses: {
+    200: { description: "The image", content: { "image/png": { schema: z.string().openapi({ format: "binary" }) } } },
+    ...signedIn,
+    400: jsonError("Not a job id"),
+    404: jsonError("No such job, or no such image"),
+  },
+});
+
 const snapshot = createRoute({
   method: "get",
   path: "/{id}",
@@ -118,6 +141,29 @@ export const jobs = newApiApp<AuthVariables>()
     return new Response(object.body, {
       headers: {
         "content-type": object.httpMetadata?.contentType ?? "image/png",
+        "cache-control": "private, max-age=3600",
+      },
+    });
+  })
+  .openapi(image, async (c) => {
+    const { id, image } = c.req.valid("param");
+    await assertCanSee(c.env, c.get("user"), id);
+    const key = await withDatabase(c.env, async ({ db }) => {
+      const rows = await db.execute<{ customer_id: string; logo_key: string | null; photo_keys: string[] | null }>(
+        sql`select p.customer_id, p.logo_key, p.photo_keys from jobs j join business_profiles p on p.customer_id = j.customer_id where j.id = ${id}`,
+      );
+      const row = rows.rows[0];
+      if (!row) return undefined;
+      const wanted = image === "logo" ? row.logo_key : /^\d{1,2}$/.test(image) ? row.photo_keys?.[Number(image)] : undefined;
+      // Only the job's own customer's objects, whatever a row says.
+      return wanted?.startsWith(`profiles/${row.customer_id}/`) ? wanted : undefined;
+    });
+    if (!key) throw new ApiError(404, "not_found", "No such image");
+    const object = await c.env.EVIDENCE.get(key);
+    if (!object) throw new ApiError(404, "not_found", "No such image");
+    return new Response(object.body, {
+      headers: {
+        "content-type": object.httpMetadata?.contentType ?? "application/octet-stream",
         "cache-control": "private, max-age=3600",
       },
     });

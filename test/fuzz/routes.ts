@@ -407,6 +407,10 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
     jobPath((fx) => fx.jobId),
     "customerA",
   ),
+  "GET /api/jobs/:id/images/:image": (fx) =>
+    fc
+      .tuple(segment(fc.constant(fx.jobId)), segment(fc.oneof(fc.constantFrom("logo", "0", "9", "10", "-1", "999"), nastyString)))
+      .chain(([job, image]) => bare("GET", fixed(`/api/jobs/${job}/images/${image}`), "customerA")(fx)),
 
   "POST /api/staff/jobs/:id/start": bare("POST", staffPath("/start"), "staff"),
   "POST /api/staff/jobs/:id/pause": bare("POST", staffPath("/pause"), "staff"),

@@ -116,6 +116,13 @@ async function addPhoto(c: Ctx): Promise<void> {
   expect(res.status).toBe(200);
 }
 
+/** Customer A uploads the job's profile's logo, so there is one to read. */
+async function addLogo(c: Ctx): Promise<void> {
+  const token = await bearerOf("customerA", newPeople(c.job.userId));
+  const res = await call("PUT", "/api/business/logo", { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" }, matrixPng());
+  expect(res.status).toBe(200);
+}
+
 /** The directory of the job's first submission goes to c.targetId. */
 async function firstDirectory(c: Ctx): Promise<void> {
   const [row] = await sql<{ directory_id: string }>("select directory_id from directory_submissions where id = $1", [c.job.submissionIds[0]]);
@@ -145,6 +152,7 @@ const REQUESTS: Record<string, AccessRequest> = {
     prepare: (c) => reportFirst(c, "submitted"),
   },
   "GET /api/jobs/:id": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}` },
+  "GET /api/jobs/:id/images/:image": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/images/logo`, prepare: addLogo },
   "POST /api/staff/jobs/:id/start": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/start` },
   "POST /api/staff/jobs/:id/pause": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/pause` },
   "POST /api/staff/jobs/:id/resume": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/resume` },

@@ -111,7 +111,7 @@ describe("staff tasks", () => {
     const long =
       "We bake sourdough bread every morning in our wood-fired oven. Our pastries use butter from local farms. We cater weddings and office breakfasts across the city. Orders can be placed by phone.";
     await sql(
-      "update business_profiles set short_description = $2, long_description = $3, contact_name = 'Ana Maria Lopez', street = 'Hauptstraße 1, Etage 2', postal_code = '50667', email = 'ana@example.com', hours = $4::jsonb, services = '{Catering,Wedding cakes}', year_established = 1987, price_range = '$$', payment_methods = '{cash,paypal}', latitude = 50.9375, longitude = 6.9603 where customer_id = $1",
+      "update business_profiles set short_description = $2, long_description = $3, contact_name = 'Ana Maria Lopez', street = 'Hauptstraße 1, Etage 2', postal_code = '50667', email = 'ana@example.com', hours = $4::jsonb, services = '{Catering,Wedding cakes}', year_established = 1987, price_range = '$$', payment_methods = '{cash,paypal}', latitude = 50.9375, longitude = 6.9603, logo_key = 'profiles/' || $1 || '/logo-packet.png' where customer_id = $1",
       [seeded.customerId, short, long, JSON.stringify({ mon: [["07:00", "18:00"]], tue: [["07:00", "18:00"]] })],
     );
     const manualId = seeded.submissionIds[0]!;
@@ -147,6 +147,15 @@ describe("staff tasks", () => {
     expect(value("payment-methods")).toBe("Cash, PayPal");
     expect([value("latitude"), value("longitude")]).toEqual(["50.9375", "6.9603"]);
     expect(value("employees")).toBeUndefined();
+    // The logo as a link staff can open (the job's own image route); no photos, no photo links.
+    expect(value("logo")).toBe(`/api/jobs/${seeded.jobId}/images/logo`);
+    expect(value("photo-1")).toBeUndefined();
+    await env.EVIDENCE.put(`profiles/${seeded.customerId}/logo-packet.png`, "png-bytes", { httpMetadata: { contentType: "image/png" } });
+    const logo = await api(value("logo")!, { headers: await bearer(crypto.randomUUID(), true) });
+    expect(logo.status).toBe(200);
+    expect(logo.headers.get("content-type")).toBe("image/png");
+    expect(await logo.text()).toBe("png-bytes");
+    expect((await api(`/api/jobs/${seeded.jobId}/images/3`, { headers: await bearer(crypto.randomUUID(), true) })).status).toBe(404);
     expect(value("video-url")).toBeUndefined();
   });
 
