@@ -3,7 +3,7 @@ import { For, Show, createResource, createSignal } from "solid-js";
 import type { StaffOutcome, StaffOutcomeInput, StaffTaskPacket } from "../../../core/protocol/staff";
 import { safeHref } from "../../../core/url";
 import { api } from "../api";
-import { isStaff, signedIn } from "../auth";
+import { accessToken, isStaff, signedIn } from "../auth";
 import { ErrorNote } from "../components";
 import { label, time } from "../format";
 
@@ -127,10 +127,21 @@ export default function StaffTask() {
                     {(f) => (
                       <tr data-field={f.key}>
                         <th scope="row">{f.label}</th>
-                        <td class="copy-value">{f.value}</td>
-                        <td>
-                          <CopyButton value={f.value} what={f.label} />
-                        </td>
+                        <Show
+                          when={f.key === "logo" || f.key.startsWith("photo-")}
+                          fallback={
+                            <>
+                              <td class="copy-value">{f.value}</td>
+                              <td>
+                                <CopyButton value={f.value} what={f.label} />
+                              </td>
+                            </>
+                          }
+                        >
+                          <td colSpan={2}>
+                            <ImageLink path={f.value} what={f.label} />
+                          </td>
+                        </Show>
                       </tr>
                     )}
                   </For>
@@ -212,5 +223,32 @@ export default function StaffTask() {
         )}
       </Show>
     </section>
+  );
+}
+
+/**
+ * The profile's logo or a photo, to download and upload by hand: fetched
+ * with the staff member's token (the API takes no cookies) and opened as a
+ * blob in a new tab.
+ */
+function ImageLink(props: { path: string; what: string }) {
+  const [error, setError] = createSignal<unknown>(null);
+  async function open() {
+    setError(null);
+    try {
+      const res = await fetch(props.path, { headers: { authorization: `Bearer ${await accessToken()}` } });
+      if (!res.ok) throw new Error(res.status === 404 ? "The image is gone" : `Could not load the image (${res.status})`);
+      window.open(URL.createObjectURL(await res.blob()), "_blank", "noopener");
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <>
+      <button type="button" class="secondary" onClick={open}>
+        Open {props.what.replace(/ \(download\)$/, "").toLowerCase()}
+      </button>
+      <ErrorNote error={error()} />
+    </>
   );
 }
