@@ -294,6 +294,21 @@ describe("the engine's generic corrections of the mapper, and its decisions", ()
       expect(decide(fields[5]!, { ...c, profile: { ...full, latitude: null, longitude: null } }).kind).toBe("skip");
     });
 
+    it("puts the logo into a logo input and photos into photo inputs (one each, or all into a multiple one); none without images", () => {
+      const asset = (name: string) => ({ name, type: "image/png", bytes: new Uint8Array([1, 2, 3]) });
+      const assets = { logo: asset("logo.png"), photos: [asset("a.png"), asset("b.png")] };
+      const logo = field("logo", { type: "file", name: "logo" });
+      const photos = [1, 2, 3].map((i) => field("photo", { type: "file", name: `photo${i}` }));
+      const many = field("photo", { type: "file", name: "gallery", multiple: true });
+      const names = (d: ReturnType<typeof decide>) => (d.kind === "file" ? d.files.map((f) => f.name) : d.kind);
+      const c = { ...withProfile([logo, ...photos]), assets };
+      expect(decideAll([logo, ...photos], c).map((d) => names(d.decision))).toEqual([["logo.png"], ["a.png"], ["b.png"], "skip"]);
+      expect(names(decide(many, { ...withProfile([many]), assets }))).toEqual(["a.png", "b.png"]);
+      expect(decide(logo, withProfile([logo]))).toEqual({ kind: "skip", why: "no logo in the profile" });
+      // A text box named "logo" gets no image.
+      expect(decide(field("logo", { name: "logo_url" }), { ...withProfile([]), assets }).kind).toBe("skip");
+    });
+
     it("matches price levels by signs, words or place; head counts by range; payment methods by name in any language", () => {
       const select = (type: FieldType, labels: string[]) => field(type, { tag: "select", type: "select-one", name: type, options: opts(labels.map((label, i) => ({ value: String(i), label }))) });
       const chosen = (f: FieldInput, profile = full) => {
