@@ -94,7 +94,7 @@ export function packetFields(profile: ListingProfile | null, directory: PacketDi
   }
   if (jobId) {
     if (p.logoKey) add("logo", "Logo (download)", `/api/jobs/${jobId}/images/logo`);
-    (p.photoKeys ?? []).forEach((_, i) => add(`photo-${i + 1}`, `Photo ${i + 1} (download)`, `/api/jobs/${jobId}/images/${i}`));
+    for (let i = 0; i < (p.photoKeys ?? []).length; i++) add(`photo-${i + 1}`, `Photo ${i + 1} (download)`, `/api/jobs/${jobId}/images/${i}`);
   }
   return fields;
 }
