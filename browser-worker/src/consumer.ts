@@ -31,11 +31,14 @@ import { openFollowup, type FollowupPage } from "./followup";
 import type { CaptchaSolver, EngineResult, SecondOpinion } from "./engine/types";
 import type { PendingReports } from "./pending-reports";
 import { guardEgress, type GuardablePage } from "./egress";
+import { startTrace, type TaskTrace } from "./trace";
 
 export interface QueueMessageLike {
   id: string;
   body: unknown;
   attempts: number;
+  /** When the message was sent (the platform's; absent in some tests): the start of the task's queue wait. */
+  timestamp?: Date;
   ack(): void;
   retry(options?: { delaySeconds?: number }): void;
 }
@@ -275,7 +278,11 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       if (task.kind === "verify" || task.kind === "listing") return runFollowup(message, { ...task, kind: task.kind });
       // A fresh stub for every call: one captured here would stay broken after a coordinator reset.
       const coordinator = () => deps.coordinator(task.jobId);
+      // Where the task's time goes, step by step (trace.ts): logged with the report.
+      const trace = startTrace();
+      if (message.timestamp) trace.add("queue_wait", Date.now() - message.timestamp.getTime());
       const lease = await coordinator().lease(task.submissionId, task.attempt, deps.workerId);
+      trace.lap("lease");
       if (!lease) {
         // Still held by this attempt: an earlier delivery may have finished it and kept its report.
         const kept = deps.pendingReports ? await deps.pendingReports.find(task) : null;
@@ -308,13 +315,13 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         return false;
       };
       try {
-        await submitAndReport(message, lease, beforeSubmit);
+        await submitAndReport(message, lease, beforeSubmit, trace);
       } finally {
         clearInterval(beat);
       }
     };
 
-    const submitAndReport = async (message: QueueMessageLike, lease: TaskLease, beforeSubmit: () => Promise<boolean>) => {
+    const submitAndReport = async (message: QueueMessageLike, lease: TaskLease, beforeSubmit: () => Promise<boolean>, trace: TaskTrace) => {
       let context: ConsumerContext | undefined;
       let page: ConsumerPage | undefined;
       let result: EngineResult;
@@ -322,7 +329,9 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         context = await within(limits.newPage, acquired.browser.createBrowserContext(), "opening a browser context");
         page = await within(limits.newPage, context.newPage(), "opening a page");
         await within(limits.newPage, guard(page, lease.submissionId), "guarding the page");
+        trace.lap("open_page");
         const business = deps.customiseListing ? await deps.customiseListing(lease).catch(() => lease.business) : lease.business;
+        trace.lap("customise_listing");
         // The lease carries a retry's hints (value fixes, a captcha expected); the engine applies them.
         result = await submitListing(
           page as never,
@@ -331,6 +340,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
             solver: deps.solver,
             secondOpinion: deps.secondOpinion,
             beforeSubmit,
+            mark: trace.lap,
             log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }),
           },
         );
@@ -342,10 +352,12 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           result = { outcome: "failed", failureClass: "transient", reason: `engine error: ${String(err).slice(0, 300)}`, finalUrl: page?.url() ?? "", filled: [], infrastructure: true };
         }
       }
+      trace.lap("engine_other");
       let evidence: string | undefined;
       if (page && healthy) {
         try {
           const png = toBytes(await within(limits.screenshot, page.screenshot({ type: "png", fullPage: true }), "the screenshot"));
+          trace.lap("screenshot");
           evidence = evidenceKey(lease.jobId, lease.submissionId, lease.attempt, result.outcome === "failed" ? "failed" : "submitted");
           await deps.putEvidence(evidence, png, {
             finalUrl: result.finalUrl.slice(0, 1000),
@@ -356,8 +368,10 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           log({ level: "warn", msg: "evidence not stored", submissionId: lease.submissionId, error: String(err) });
         }
       }
+      trace.lap("evidence_upload");
       // Closing the context closes its page and forgets its cookies and storage.
       if (context) await within(limits.close, context.close(), "closing the browser context").catch(() => {});
+      trace.lap("close_context");
       const report: TaskReport = {
         jobId: lease.jobId,
         submissionId: lease.submissionId,
@@ -386,6 +400,8 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         summary.returned++;
         return;
       }
+      trace.lap("report");
+      log({ level: "info", msg: "task trace", submissionId: lease.submissionId, outcome: result.outcome, steps: trace.steps() });
       if (result.outcome === "failed") summary.failed++;
       else summary.submitted++;
       message.ack();

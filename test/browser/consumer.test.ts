@@ -169,6 +169,29 @@ describe("queue consumer", () => {
     }
   });
 
+  it("logs where each task's time went, step by step, from its message being sent to its report (issue 21's trace)", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const task = coordinator.add(crypto.randomUUID(), farm.variantFor("classic-for").slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    const lines: Record<string, unknown>[] = [];
+    try {
+      const batch = messages([task]);
+      const sent = new Date(Date.now() - 300);
+      const list = batch.list.map((m) => ({ ...m, timestamp: sent }));
+      await consumeBatch(list, { ...deps(coordinator, lease), log: (entry) => lines.push(entry) });
+      const trace = lines.find((l) => l.msg === "task trace") as { submissionId: string; steps: Record<string, number> } | undefined;
+      expect(trace?.submissionId).toBe(task.submissionId);
+      const steps = trace!.steps;
+      expect(Object.keys(steps)).toEqual(expect.arrayContaining(["queue_wait", "lease", "open_page", "navigation", "form_and_mapping", "filling", "submit_and_settle", "screenshot", "report"]));
+      expect(steps.queue_wait).toBeGreaterThanOrEqual(300);
+      expect(Object.values(steps).every((ms) => ms >= 0)).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("keeps a slow task's lease with heartbeats while it works, and stops beating once it reported", async () => {
     farm.reset();
     farm.setFaults({ slowRate: 1, slowMs: 700 });

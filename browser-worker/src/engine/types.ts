@@ -62,6 +62,8 @@ export interface EngineOptions {
   beforeSubmit?: () => Promise<boolean>;
   /** With `retryHints.expectCaptcha`: how long to wait for a captcha widget that loads late (default 4 s). */
   captchaWaitMs?: number;
+  /** Told as each step ends (navigation, form, filling, captcha, lease check, submit, outcome): a task trace (trace.ts). */
+  mark?: (step: string) => void;
 }
 
 export type SecondOpinion = (field: FieldDescription, current: { type: FieldType; confidence: number }, candidates: readonly FieldType[]) => Promise<FieldType | null>;
