@@ -76,6 +76,14 @@ export const LEASE_CHECK_RETRY_MS = [250, 500, 1_000, 2_000];
 /** When a finished report could not be delivered: the message comes back after this, with the report kept. */
 export const KEPT_REPORT_RETRY_SECONDS = 15;
 
+/**
+ * How long a batch goes on taking tasks its coordinators released (before
+ * their messages come) once its own are done: well inside a queue
+ * invocation's wall time, and short enough that a session is given back
+ * now and then.
+ */
+export const CHAIN_MS = 5 * 60_000;
+
 export interface ConsumerDeps {
   workerId: string;
   pagesPerBrowser: number;
@@ -96,6 +104,8 @@ export interface ConsumerDeps {
   browserCallMs?: Partial<typeof BROWSER_CALL_MS>;
   /** Origins the browser may open although they are private or loopback (egress.ts; the farm in local runs). */
   allowedOrigins?: readonly string[];
+  /** Default CHAIN_MS; 0: only the batch's own messages. */
+  chainMs?: number;
   /** Where a finished report waits when the coordinator cannot take it (pending-reports.ts); absent = it is retried, then given up. */
   pendingReports?: PendingReports;
 }
@@ -187,10 +197,33 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
   }
 
   let healthy = true;
+  const batchStarted = Date.now();
+  const chainMs = deps.chainMs ?? CHAIN_MS;
+  const jobs = [...new Set(tasks.map((t) => t.task.jobId))];
+  /**
+   * A task a coordinator of this batch already released, leased now instead
+   * of after a queue hop (its message finds it leased and is acknowledged
+   * unused). The stand-in message's ack and retry do nothing: a report that
+   * cannot be delivered is kept (pending-reports.ts) and travels with the
+   * real message; without that store the lease runs out and the coordinator
+   * retries, looking for the listing first.
+   */
+  const chained = async (): Promise<{ message: QueueMessageLike; task: TaskMessage; lease: TaskLease } | undefined> => {
+    if (!healthy || chainMs <= 0 || Date.now() - batchStarted > chainMs) return undefined;
+    for (const jobId of jobs) {
+      const rpc = deps.coordinator(jobId);
+      if (!rpc.leaseReleased) continue;
+      const lease = await rpc.leaseReleased(deps.workerId).catch(() => null);
+      if (!lease) continue;
+      const task: TaskMessage = { jobId, submissionId: lease.submissionId, attempt: lease.attempt };
+      return { message: { id: `chained:${lease.submissionId}:${lease.attempt}`, body: task, attempts: 1, ack: () => {}, retry: () => {} }, task, lease };
+    }
+    return undefined;
+  };
   try {
-    const queue = [...tasks];
+    const queue: { message: QueueMessageLike; task: TaskMessage; lease?: TaskLease }[] = [...tasks];
     const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
+      for (let next = queue.shift() ?? (await chained()); next; next = queue.shift() ?? (await chained())) {
         if (!healthy) {
           // The browser is gone: leave the task for a later delivery, unleased.
           next.message.retry({ delaySeconds: 5 });
@@ -198,7 +231,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           continue;
         }
         try {
-          await runOne(next.message, next.task);
+          await runOne(next.message, next.task, next.lease);
         } catch (err) {
           // The coordinator could not be reached: the message comes again.
           log({ level: "warn", msg: "task not settled", submissionId: next.task.submissionId, error: String(err) });
@@ -274,14 +307,14 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       message.ack();
     };
 
-    const runOne = async (message: QueueMessageLike, task: TaskMessage) => {
+    const runOne = async (message: QueueMessageLike, task: TaskMessage, chainedLease?: TaskLease) => {
       if (task.kind === "verify" || task.kind === "listing") return runFollowup(message, { ...task, kind: task.kind });
       // A fresh stub for every call: one captured here would stay broken after a coordinator reset.
       const coordinator = () => deps.coordinator(task.jobId);
       // Where the task's time goes, step by step (trace.ts): logged with the report.
       const trace = startTrace();
       if (message.timestamp) trace.add("queue_wait", Date.now() - message.timestamp.getTime());
-      const lease = await coordinator().lease(task.submissionId, task.attempt, deps.workerId);
+      const lease = chainedLease ?? (await coordinator().lease(task.submissionId, task.attempt, deps.workerId));
       trace.lap("lease");
       if (!lease) {
         // Still held by this attempt: an earlier delivery may have finished it and kept its report.
@@ -407,7 +440,8 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       message.ack();
     };
 
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.pagesPerBrowser, tasks.length)) }, worker));
+    // Every page of the browser works: those without a message of the batch take released tasks (chained).
+    await Promise.all(Array.from({ length: Math.max(1, deps.pagesPerBrowser) }, worker));
   } finally {
     await within(limits.close, acquired.release(healthy), "releasing the browser").catch(() => {});
   }

@@ -192,6 +192,52 @@ describe("queue consumer", () => {
     }
   });
 
+  it("takes tasks its coordinator already released before their messages come, and each is submitted once", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    // The real coordinator's leaseReleased: a released (queued), unleased task, by the normal lease.
+    const chaining = Object.assign(coordinator, {
+      leaseReleased: async () => {
+        const t = [...coordinator.tasks.values()].find((x) => x.status === "queued");
+        return t ? coordinator.lease(t.lease.submissionId, t.lease.attempt) : null;
+      },
+    });
+    const slugs = plainDesigns.slice(0, 3).map((d) => farm.variantFor(d).slug);
+    const [first, ...released] = slugs.map((slug) => coordinator.add(crypto.randomUUID(), slug));
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const batch = messages([first]);
+      const summary = await consumeBatch(batch.list, deps(chaining, lease));
+      expect(summary).toMatchObject({ submitted: 3, failed: 0 });
+      expect(batch.log.every((m) => m.acked)).toBe(true);
+      // The released tasks' own messages come later: nothing left to do, acknowledged unused.
+      const late = messages(released);
+      expect(await consumeBatch(late.list, deps(chaining, lease))).toMatchObject({ submitted: 0, skippedStale: 2 });
+      expect(late.log.every((m) => m.acked)).toBe(true);
+      for (const slug of slugs) expect(farm.submissions({ slug })).toHaveLength(1);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("takes no released task when chaining is off (chainMs 0): only the batch's own messages", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    let asked = 0;
+    const chaining = Object.assign(coordinator, { leaseReleased: async () => (asked++, null) });
+    const task = coordinator.add(crypto.randomUUID(), farm.variantFor("classic-for").slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const summary = await consumeBatch(messages([task]).list, { ...deps(chaining, lease), chainMs: 0 });
+      expect(summary).toMatchObject({ submitted: 1 });
+      expect(asked).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("keeps a slow task's lease with heartbeats while it works, and stops beating once it reported", async () => {
     farm.reset();
     farm.setFaults({ slowRate: 1, slowMs: 700 });
