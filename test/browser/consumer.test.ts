@@ -226,7 +226,12 @@ describe("queue consumer", () => {
     const browser = await launchChromium();
     const coordinator = new CoordinatorDouble(crypto.randomUUID());
     let asked = 0;
-    const chaining = Object.assign(coordinator, { leaseReleased: async () => (asked++, null) });
+    const chaining = Object.assign(coordinator, {
+      leaseReleased: async () => {
+        asked++;
+        return null;
+      },
+    });
     const task = coordinator.add(crypto.randomUUID(), farm.variantFor("classic-for").slug);
     const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
     try {
