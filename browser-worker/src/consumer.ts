@@ -110,6 +110,16 @@ export interface ConsumerDeps {
   pendingReports?: PendingReports;
 }
 
+/** A fresh context and its page. */
+interface Opened {
+  context: ConsumerContext;
+  page: ConsumerPage;
+}
+/** A page worker's spare: the next task's context, opened while the last one finished. */
+interface Slot {
+  spare?: Promise<Opened | undefined>;
+}
+
 export interface BatchSummary {
   submitted: number;
   failed: number;
@@ -223,6 +233,16 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
   try {
     const queue: { message: QueueMessageLike; task: TaskMessage; lease?: TaskLease }[] = [...tasks];
     const worker = async () => {
+      const slot: Slot = {};
+      try {
+        await work(slot);
+      } finally {
+        // A spare context no task came for.
+        const left = await slot.spare;
+        if (left) await within(limits.close, left.context.close(), "closing a spare browser context").catch(() => {});
+      }
+    };
+    const work = async (slot: Slot) => {
       for (let next = queue.shift() ?? (await chained()); next; next = queue.shift() ?? (await chained())) {
         if (!healthy) {
           // The browser is gone: leave the task for a later delivery, unleased.
@@ -231,7 +251,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           continue;
         }
         try {
-          await runOne(next.message, next.task, next.lease);
+          await runOne(next.message, next.task, next.lease, slot);
         } catch (err) {
           // The coordinator could not be reached: the message comes again.
           log({ level: "warn", msg: "task not settled", submissionId: next.task.submissionId, error: String(err) });
@@ -307,7 +327,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       message.ack();
     };
 
-    const runOne = async (message: QueueMessageLike, task: TaskMessage, chainedLease?: TaskLease) => {
+    const runOne = async (message: QueueMessageLike, task: TaskMessage, chainedLease: TaskLease | undefined, slot: Slot) => {
       if (task.kind === "verify" || task.kind === "listing") return runFollowup(message, { ...task, kind: task.kind });
       // A fresh stub for every call: one captured here would stay broken after a coordinator reset.
       const coordinator = () => deps.coordinator(task.jobId);
@@ -348,19 +368,32 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         return false;
       };
       try {
-        await submitAndReport(message, lease, beforeSubmit, trace);
+        await submitAndReport(message, lease, beforeSubmit, trace, slot);
       } finally {
         clearInterval(beat);
       }
     };
 
-    const submitAndReport = async (message: QueueMessageLike, lease: TaskLease, beforeSubmit: () => Promise<boolean>, trace: TaskTrace) => {
+    /** A new context (its own cookies and storage, never used before) and its page. */
+    const openFresh = async (): Promise<Opened> => {
+      const context = await within(limits.newPage, acquired.browser.createBrowserContext(), "opening a browser context");
+      try {
+        return { context, page: await within(limits.newPage, context.newPage(), "opening a page") };
+      } catch (err) {
+        await within(limits.close, context.close(), "closing the browser context").catch(() => {});
+        throw err;
+      }
+    };
+
+    const submitAndReport = async (message: QueueMessageLike, lease: TaskLease, beforeSubmit: () => Promise<boolean>, trace: TaskTrace, slot: Slot) => {
       let context: ConsumerContext | undefined;
       let page: ConsumerPage | undefined;
       let result: EngineResult;
       try {
-        context = await within(limits.newPage, acquired.browser.createBrowserContext(), "opening a browser context");
-        page = await within(limits.newPage, context.newPage(), "opening a page");
+        // The spare opened while the last task finished, if there is one: a fresh context all the same.
+        const spare = await slot.spare;
+        slot.spare = undefined;
+        ({ context, page } = spare ?? (await openFresh()));
         await within(limits.newPage, guard(page, lease.submissionId), "guarding the page");
         trace.lap("open_page");
         const business = deps.customiseListing ? await deps.customiseListing(lease).catch(() => lease.business) : lease.business;
@@ -386,6 +419,8 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         }
       }
       trace.lap("engine_other");
+      // The next task's context opens while this one's screenshot and report go (one context per task all the same).
+      if (healthy) slot.spare = openFresh().catch(() => undefined);
       let evidence: string | undefined;
       if (page && healthy) {
         try {
