@@ -291,10 +291,10 @@ const constantBrier = calibration(results.timed.samples.map((s) => ({ predicted:
 const fmt = (x: number, d = 2) => x.toFixed(d);
 console.log(`Submission intelligence simulation: ${DIRECTORIES} directories, ${HISTORY} history + ${JOBS * PER_JOB} evaluated submissions, ${BROWSERS} browsers, seed ${SEED}`);
 console.log("");
-console.log("strategy   window  accepted attempts rate-limited browser-h accepted/browser-h | drain: accepted browser-h accepted/browser-h  hours");
+console.log("strategy   window  accepted attempts rate-limited browser-h accepted/browser-h | drain: accepted browser-h accepted/browser-h  hours rate-limited");
 for (const [name, r] of Object.entries(results)) {
   console.log(
-    `${name.padEnd(10)} ${String(HORIZON_MS / 3_600_000).padStart(4)} h ${String(r.horizon.accepted).padStart(9)} ${String(r.horizon.attempts).padStart(8)} ${String(r.horizon.rateLimited).padStart(12)} ${fmt(r.horizon.browserHours).padStart(9)} ${fmt(perHour(r.horizon)).padStart(18)} | ${String(r.drain.accepted).padStart(15)} ${fmt(r.drain.browserHours).padStart(9)} ${fmt(perHour(r.drain)).padStart(18)} ${fmt(r.drain.hours, 1).padStart(6)}`,
+    `${name.padEnd(10)} ${String(HORIZON_MS / 3_600_000).padStart(4)} h ${String(r.horizon.accepted).padStart(9)} ${String(r.horizon.attempts).padStart(8)} ${String(r.horizon.rateLimited).padStart(12)} ${fmt(r.horizon.browserHours).padStart(9)} ${fmt(perHour(r.horizon)).padStart(18)} | ${String(r.drain.accepted).padStart(15)} ${fmt(r.drain.browserHours).padStart(9)} ${fmt(perHour(r.drain)).padStart(18)} ${fmt(r.drain.hours, 2).padStart(6)} ${String(r.drain.rateLimited).padStart(12)}`,
   );
 }
 console.log("");
@@ -314,6 +314,7 @@ const figures = {
   queue_drain_accepted: results.queue.drain.accepted,
   timed_drain_accepted: results.timed.drain.accepted,
   catalog_drain_hours: +fmt(results.catalog.drain.hours, 2),
+  queue_drain_hours: +fmt(results.queue.drain.hours, 2),
   timed_drain_hours: +fmt(results.timed.drain.hours, 2),
   catalog_rate_limited: results.catalog.drain.rateLimited,
   queue_rate_limited: results.queue.drain.rateLimited,
