@@ -11,6 +11,7 @@
  * concurrency (elapsed x 4 / forms), since a form's time there is spread
  * over the queue, the lease, the browser and the report.
  */
+import { appendFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { launchChromium } from "../tools/lib/chromium";
@@ -20,13 +21,26 @@ import { placeLocalOrder, stackVars, waitForJob } from "../tools/lib/order";
 import { RECORDED, recorded } from "./baselines";
 import { benchResult, emitResult } from "./result";
 import { ms, summarise } from "./stats";
+import { breakdownTable, parseTraceLine, type TaskTraceLine } from "./trace-breakdown";
 
 const PORT = Number(process.env.BENCH_PORT ?? 8837);
 const FARM_PORT = Number(process.env.BENCH_FARM_PORT ?? 8839);
 const CONCURRENCY = 4; // Starter's in-flight cap
 
 const vars = await stackVars(PORT, FARM_PORT);
-const stack = await startStack({ port: PORT, farmPort: FARM_PORT, vars });
+// The browser worker's per-task step timings ("task trace" log lines, browser-worker/src/trace.ts).
+const traces: TaskTraceLine[] = [];
+const stack = await startStack({
+  port: PORT,
+  farmPort: FARM_PORT,
+  vars,
+  workerOutput: (line) => {
+    // BENCH_WORKER_LOG names a file for the Workers' whole output (to see why a run is slow).
+    if (process.env.BENCH_WORKER_LOG) appendFileSync(process.env.BENCH_WORKER_LOG, `${line}\n`);
+    const trace = parseTraceLine(line);
+    if (trace) traces.push(trace);
+  },
+});
 let result: ReturnType<typeof benchResult> | undefined;
 try {
   // Product.
@@ -77,6 +91,7 @@ try {
       `  time per form: product ${ms((productSeconds * 1000 * CONCURRENCY) / Math.max(1, done))} (wall time x ${CONCURRENCY} / forms), raw median ${ms(summarise(perFormRaw).median)} (whole fill incl. page load)`,
     ].join("\n"),
   );
+  console.log(breakdownTable(traces));
   const productPerForm = (productSeconds * 1000 * CONCURRENCY) / Math.max(1, done);
   const was = recorded.endToEnd;
   result = benchResult(

@@ -25,6 +25,7 @@ import { AIEnhancedQueueManager, type QueueTask } from "../src/intelligence/queu
 import { fitLogOdds, SuccessProbabilityCalculator, type BusinessFit } from "../src/intelligence/success-probability";
 import { localClock, timeZoneFor } from "../src/intelligence/time-zone";
 import { SubmissionTimingOptimizer } from "../src/intelligence/timing";
+import { pickNext } from "../src/intelligence/release-picker";
 import { emptyStats, type DirectoryFacts, type DirectoryStats } from "../src/intelligence/types";
 import { prng } from "../core/text";
 
@@ -146,6 +147,8 @@ interface SimTask extends QueueTask {
   directory: DirectoryFacts;
   business: Business;
   notBefore: number;
+  /** The timing optimizer's better hour (timed only): waited for only while there is other work. */
+  preferAfter?: number;
   attempt: number;
   catalogRank: number;
 }
@@ -172,6 +175,8 @@ function simulate(strategy: Strategy, world: TrueDirectory[], startStats: Map<st
   const coins = prng(SEED + 99);
   let pending: SimTask[] = [];
   const lastHostAt = new Map<string, number>();
+  // The scheduler's own record of its releases per host (what the release picker sees; the world's is lastHostAt).
+  const released = new Map<string, number>();
   const browsers = new Array<number>(BROWSERS).fill(START);
   let nextJob = 0;
   const out: RunResult = {
@@ -197,7 +202,8 @@ function simulate(strategy: Strategy, world: TrueDirectory[], startStats: Map<st
             directory: d.facts,
             business: job.business,
             probability: calculator.probability(d.facts, job.business),
-            notBefore: strategy === "timed" ? job.arrival + timing.decide(stats.get(d.facts.id), d.facts.country, job.arrival, `${job.id}:${d.facts.id}`).delayMs : job.arrival,
+            notBefore: job.arrival,
+            preferAfter: strategy === "timed" ? job.arrival + timing.decide(stats.get(d.facts.id), d.facts.country, job.arrival, `${job.id}:${d.facts.id}`).delayMs : undefined,
             attempt: 0,
             catalogRank: 0,
           }),
@@ -216,7 +222,8 @@ function simulate(strategy: Strategy, world: TrueDirectory[], startStats: Map<st
     const now = browsers[b]!;
     admit(now);
     if (pending.length === 0 && nextJob >= jobs.length) break;
-    const index = pending.findIndex((t) => t.notBefore <= now);
+    // Catalog: the first due task. Queue and timed: the release picker (hosts rested, better hours only while idle otherwise).
+    const index = strategy === "catalog" ? pending.findIndex((t) => t.notBefore <= now) : pickNext(pending, now, released);
     if (index < 0) {
       // Idle until something becomes due (not counted as browser time).
       const due = Math.min(...pending.map((t) => t.notBefore), nextJob < jobs.length ? jobs[nextJob]!.arrival : Infinity);
@@ -228,6 +235,7 @@ function simulate(strategy: Strategy, world: TrueDirectory[], startStats: Map<st
     const d = byId.get(task.directory.id)!;
     const hostBusy = now - (lastHostAt.get(task.directory.host) ?? -Infinity) < HOST_COOLDOWN_MS;
     lastHostAt.set(task.directory.host, now);
+    released.set(task.directory.host, now);
     const coin = coins();
     const rateLimited = hostBusy && coin < 0.8;
     const p = trueProbability(d, task.business, now);
@@ -283,10 +291,10 @@ const constantBrier = calibration(results.timed.samples.map((s) => ({ predicted:
 const fmt = (x: number, d = 2) => x.toFixed(d);
 console.log(`Submission intelligence simulation: ${DIRECTORIES} directories, ${HISTORY} history + ${JOBS * PER_JOB} evaluated submissions, ${BROWSERS} browsers, seed ${SEED}`);
 console.log("");
-console.log("strategy   window  accepted attempts rate-limited browser-h accepted/browser-h | drain: accepted browser-h accepted/browser-h  hours");
+console.log("strategy   window  accepted attempts rate-limited browser-h accepted/browser-h | drain: accepted browser-h accepted/browser-h  hours rate-limited");
 for (const [name, r] of Object.entries(results)) {
   console.log(
-    `${name.padEnd(10)} ${String(HORIZON_MS / 3_600_000).padStart(4)} h ${String(r.horizon.accepted).padStart(9)} ${String(r.horizon.attempts).padStart(8)} ${String(r.horizon.rateLimited).padStart(12)} ${fmt(r.horizon.browserHours).padStart(9)} ${fmt(perHour(r.horizon)).padStart(18)} | ${String(r.drain.accepted).padStart(15)} ${fmt(r.drain.browserHours).padStart(9)} ${fmt(perHour(r.drain)).padStart(18)} ${fmt(r.drain.hours, 1).padStart(6)}`,
+    `${name.padEnd(10)} ${String(HORIZON_MS / 3_600_000).padStart(4)} h ${String(r.horizon.accepted).padStart(9)} ${String(r.horizon.attempts).padStart(8)} ${String(r.horizon.rateLimited).padStart(12)} ${fmt(r.horizon.browserHours).padStart(9)} ${fmt(perHour(r.horizon)).padStart(18)} | ${String(r.drain.accepted).padStart(15)} ${fmt(r.drain.browserHours).padStart(9)} ${fmt(perHour(r.drain)).padStart(18)} ${fmt(r.drain.hours, 2).padStart(6)} ${String(r.drain.rateLimited).padStart(12)}`,
   );
 }
 console.log("");
@@ -306,6 +314,7 @@ const figures = {
   queue_drain_accepted: results.queue.drain.accepted,
   timed_drain_accepted: results.timed.drain.accepted,
   catalog_drain_hours: +fmt(results.catalog.drain.hours, 2),
+  queue_drain_hours: +fmt(results.queue.drain.hours, 2),
   timed_drain_hours: +fmt(results.timed.drain.hours, 2),
   catalog_rate_limited: results.catalog.drain.rateLimited,
   queue_rate_limited: results.queue.drain.rateLimited,

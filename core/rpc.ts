@@ -15,6 +15,8 @@ import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskReport
 export interface CoordinatorRpc {
   /** Takes a released task; null when the message is stale or the job is not running. */
   lease(submissionId: string, attempt: number, workerId: string): Promise<TaskLease | null>;
+  /** Takes a task already released to the queue (before its message comes); null when there is none. */
+  leaseReleased?(workerId: string): Promise<TaskLease | null>;
   /** Extends a lease still being worked on; false when it is no longer ours. */
   heartbeat(submissionId: string, attempt: number, workerId: string): Promise<boolean>;
   /** Applied exactly once; a stale or repeated report changes nothing. */

@@ -409,6 +409,23 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     return this.lease(task.submission_id, attempt, workerId);
   }
 
+  /**
+   * A browser page that just reported takes a task already released to the
+   * queue, instead of waiting for its message (issue 21: the queue hop was
+   * the largest step of a task). Only a released, unleased task, by the
+   * normal lease: the in-flight cap, pacing and order stay as they were, and
+   * the task's message, when it comes, finds it leased and is acknowledged
+   * unused ("no lease, no work").
+   */
+  async leaseReleased(workerId: string): Promise<TaskLease | null> {
+    if (this.store.job.status !== "in_progress") return null;
+    const task = this.store
+      .allTasks()
+      .filter((t) => t.status === "queued")
+      .sort((a, b) => a.priority - b.priority)[0];
+    return task ? this.lease(task.submission_id, task.attempt, workerId) : null;
+  }
+
   /** A worker still busy with a task extends its lease. */
   async heartbeat(submissionId: string, attempt: number, workerId = "unknown"): Promise<boolean> {
     const task = this.store.task(submissionId);

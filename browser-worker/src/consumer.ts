@@ -31,11 +31,14 @@ import { openFollowup, type FollowupPage } from "./followup";
 import type { CaptchaSolver, EngineOptions, EngineResult, SecondOpinion } from "./engine/types";
 import type { PendingReports } from "./pending-reports";
 import { guardEgress, type GuardablePage } from "./egress";
+import { startTrace, type TaskTrace } from "./trace";
 
 export interface QueueMessageLike {
   id: string;
   body: unknown;
   attempts: number;
+  /** When the message was sent (the platform's; absent in some tests): the start of the task's queue wait. */
+  timestamp?: Date;
   ack(): void;
   retry(options?: { delaySeconds?: number }): void;
 }
@@ -73,6 +76,14 @@ export const LEASE_CHECK_RETRY_MS = [250, 500, 1_000, 2_000];
 /** When a finished report could not be delivered: the message comes back after this, with the report kept. */
 export const KEPT_REPORT_RETRY_SECONDS = 15;
 
+/**
+ * How long a batch goes on taking tasks its coordinators released (before
+ * their messages come) once its own are done: well inside a queue
+ * invocation's wall time, and short enough that a session is given back
+ * now and then.
+ */
+export const CHAIN_MS = 5 * 60_000;
+
 export interface ConsumerDeps {
   workerId: string;
   pagesPerBrowser: number;
@@ -95,8 +106,20 @@ export interface ConsumerDeps {
   browserCallMs?: Partial<typeof BROWSER_CALL_MS>;
   /** Origins the browser may open although they are private or loopback (egress.ts; the farm in local runs). */
   allowedOrigins?: readonly string[];
+  /** Default CHAIN_MS; 0: only the batch's own messages. */
+  chainMs?: number;
   /** Where a finished report waits when the coordinator cannot take it (pending-reports.ts); absent = it is retried, then given up. */
   pendingReports?: PendingReports;
+}
+
+/** A fresh context and its page. */
+interface Opened {
+  context: ConsumerContext;
+  page: ConsumerPage;
+}
+/** A page worker's spare: the next task's context, opened while the last one finished. */
+interface Slot {
+  spare?: Promise<Opened | undefined>;
 }
 
 export interface BatchSummary {
@@ -186,10 +209,43 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
   }
 
   let healthy = true;
+  const batchStarted = Date.now();
+  const chainMs = deps.chainMs ?? CHAIN_MS;
+  const jobs = [...new Set(tasks.map((t) => t.task.jobId))];
+  /**
+   * A task a coordinator of this batch already released, leased now instead
+   * of after a queue hop (its message finds it leased and is acknowledged
+   * unused). The stand-in message's ack and retry do nothing: a report that
+   * cannot be delivered is kept (pending-reports.ts) and travels with the
+   * real message; without that store the lease runs out and the coordinator
+   * retries, looking for the listing first.
+   */
+  const chained = async (): Promise<{ message: QueueMessageLike; task: TaskMessage; lease: TaskLease } | undefined> => {
+    if (!healthy || chainMs <= 0 || Date.now() - batchStarted > chainMs) return undefined;
+    for (const jobId of jobs) {
+      const rpc = deps.coordinator(jobId);
+      if (!rpc.leaseReleased) continue;
+      const lease = await rpc.leaseReleased(deps.workerId).catch(() => null);
+      if (!lease) continue;
+      const task: TaskMessage = { jobId, submissionId: lease.submissionId, attempt: lease.attempt };
+      return { message: { id: `chained:${lease.submissionId}:${lease.attempt}`, body: task, attempts: 1, ack: () => {}, retry: () => {} }, task, lease };
+    }
+    return undefined;
+  };
   try {
-    const queue = [...tasks];
+    const queue: { message: QueueMessageLike; task: TaskMessage; lease?: TaskLease }[] = [...tasks];
     const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
+      const slot: Slot = {};
+      try {
+        await work(slot);
+      } finally {
+        // A spare context no task came for.
+        const left = await slot.spare;
+        if (left) await within(limits.close, left.context.close(), "closing a spare browser context").catch(() => {});
+      }
+    };
+    const work = async (slot: Slot) => {
+      for (let next = queue.shift() ?? (await chained()); next; next = queue.shift() ?? (await chained())) {
         if (!healthy) {
           // The browser is gone: leave the task for a later delivery, unleased.
           next.message.retry({ delaySeconds: 5 });
@@ -197,7 +253,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           continue;
         }
         try {
-          await runOne(next.message, next.task);
+          await runOne(next.message, next.task, next.lease, slot);
         } catch (err) {
           // The coordinator could not be reached: the message comes again.
           log({ level: "warn", msg: "task not settled", submissionId: next.task.submissionId, error: String(err) });
@@ -273,11 +329,15 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       message.ack();
     };
 
-    const runOne = async (message: QueueMessageLike, task: TaskMessage) => {
+    const runOne = async (message: QueueMessageLike, task: TaskMessage, chainedLease: TaskLease | undefined, slot: Slot) => {
       if (task.kind === "verify" || task.kind === "listing") return runFollowup(message, { ...task, kind: task.kind });
       // A fresh stub for every call: one captured here would stay broken after a coordinator reset.
       const coordinator = () => deps.coordinator(task.jobId);
-      const lease = await coordinator().lease(task.submissionId, task.attempt, deps.workerId);
+      // Where the task's time goes, step by step (trace.ts): logged with the report.
+      const trace = startTrace();
+      if (message.timestamp) trace.add("queue_wait", Date.now() - message.timestamp.getTime());
+      const lease = chainedLease ?? (await coordinator().lease(task.submissionId, task.attempt, deps.workerId));
+      trace.lap("lease");
       if (!lease) {
         // Still held by this attempt: an earlier delivery may have finished it and kept its report.
         const kept = deps.pendingReports ? await deps.pendingReports.find(task) : null;
@@ -310,21 +370,36 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         return false;
       };
       try {
-        await submitAndReport(message, lease, beforeSubmit);
+        await submitAndReport(message, lease, beforeSubmit, trace, slot);
       } finally {
         clearInterval(beat);
       }
     };
 
-    const submitAndReport = async (message: QueueMessageLike, lease: TaskLease, beforeSubmit: () => Promise<boolean>) => {
+    /** A new context (its own cookies and storage, never used before) and its page. */
+    const openFresh = async (): Promise<Opened> => {
+      const context = await within(limits.newPage, acquired.browser.createBrowserContext(), "opening a browser context");
+      try {
+        return { context, page: await within(limits.newPage, context.newPage(), "opening a page") };
+      } catch (err) {
+        await within(limits.close, context.close(), "closing the browser context").catch(() => {});
+        throw err;
+      }
+    };
+
+    const submitAndReport = async (message: QueueMessageLike, lease: TaskLease, beforeSubmit: () => Promise<boolean>, trace: TaskTrace, slot: Slot) => {
       let context: ConsumerContext | undefined;
       let page: ConsumerPage | undefined;
       let result: EngineResult;
       try {
-        context = await within(limits.newPage, acquired.browser.createBrowserContext(), "opening a browser context");
-        page = await within(limits.newPage, context.newPage(), "opening a page");
+        // The spare opened while the last task finished, if there is one: a fresh context all the same.
+        const spare = await slot.spare;
+        slot.spare = undefined;
+        ({ context, page } = spare ?? (await openFresh()));
         await within(limits.newPage, guard(page, lease.submissionId), "guarding the page");
+        trace.lap("open_page");
         const business = deps.customiseListing ? await deps.customiseListing(lease).catch(() => lease.business) : lease.business;
+        trace.lap("customise_listing");
         // The lease carries a retry's hints (value fixes, a captcha expected); the engine applies them.
         result = await submitListing(
           page as never,
@@ -334,6 +409,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
             secondOpinion: deps.secondOpinion,
             asset: deps.asset,
             beforeSubmit,
+            mark: trace.lap,
             log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }),
           },
         );
@@ -345,10 +421,14 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           result = { outcome: "failed", failureClass: "transient", reason: `engine error: ${String(err).slice(0, 300)}`, finalUrl: page?.url() ?? "", filled: [], infrastructure: true };
         }
       }
+      trace.lap("engine_other");
+      // The next task's context opens while this one's screenshot and report go (one context per task all the same).
+      if (healthy) slot.spare = openFresh().catch(() => undefined);
       let evidence: string | undefined;
       if (page && healthy) {
         try {
           const png = toBytes(await within(limits.screenshot, page.screenshot({ type: "png", fullPage: true }), "the screenshot"));
+          trace.lap("screenshot");
           evidence = evidenceKey(lease.jobId, lease.submissionId, lease.attempt, result.outcome === "failed" ? "failed" : "submitted");
           await deps.putEvidence(evidence, png, {
             finalUrl: result.finalUrl.slice(0, 1000),
@@ -359,8 +439,10 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           log({ level: "warn", msg: "evidence not stored", submissionId: lease.submissionId, error: String(err) });
         }
       }
+      trace.lap("evidence_upload");
       // Closing the context closes its page and forgets its cookies and storage.
       if (context) await within(limits.close, context.close(), "closing the browser context").catch(() => {});
+      trace.lap("close_context");
       const report: TaskReport = {
         jobId: lease.jobId,
         submissionId: lease.submissionId,
@@ -389,12 +471,15 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         summary.returned++;
         return;
       }
+      trace.lap("report");
+      log({ level: "info", msg: "task trace", submissionId: lease.submissionId, outcome: result.outcome, steps: trace.steps() });
       if (result.outcome === "failed") summary.failed++;
       else summary.submitted++;
       message.ack();
     };
 
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.pagesPerBrowser, tasks.length)) }, worker));
+    // Every page of the browser works: those without a message of the batch take released tasks (chained).
+    await Promise.all(Array.from({ length: Math.max(1, deps.pagesPerBrowser) }, worker));
   } finally {
     await within(limits.close, acquired.release(healthy), "releasing the browser").catch(() => {});
   }

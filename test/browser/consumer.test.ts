@@ -169,6 +169,80 @@ describe("queue consumer", () => {
     }
   });
 
+  it("logs where each task's time went, step by step, from its message being sent to its report (issue 21's trace)", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const task = coordinator.add(crypto.randomUUID(), farm.variantFor("classic-for").slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    const lines: Record<string, unknown>[] = [];
+    try {
+      const batch = messages([task]);
+      const sent = new Date(Date.now() - 300);
+      const list = batch.list.map((m) => ({ ...m, timestamp: sent }));
+      await consumeBatch(list, { ...deps(coordinator, lease), log: (entry) => lines.push(entry) });
+      const trace = lines.find((l) => l.msg === "task trace") as { submissionId: string; steps: Record<string, number> } | undefined;
+      expect(trace?.submissionId).toBe(task.submissionId);
+      const steps = trace!.steps;
+      expect(Object.keys(steps)).toEqual(expect.arrayContaining(["queue_wait", "lease", "open_page", "navigation", "form_and_mapping", "filling", "submit_and_settle", "screenshot", "report"]));
+      expect(steps.queue_wait).toBeGreaterThanOrEqual(300);
+      expect(Object.values(steps).every((ms) => ms >= 0)).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("takes tasks its coordinator already released before their messages come, and each is submitted once", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    // The real coordinator's leaseReleased: a released (queued), unleased task, by the normal lease.
+    const chaining = Object.assign(coordinator, {
+      leaseReleased: async () => {
+        const t = [...coordinator.tasks.values()].find((x) => x.status === "queued");
+        return t ? coordinator.lease(t.lease.submissionId, t.lease.attempt) : null;
+      },
+    });
+    const slugs = plainDesigns.slice(0, 3).map((d) => farm.variantFor(d).slug);
+    const [first, ...released] = slugs.map((slug) => coordinator.add(crypto.randomUUID(), slug));
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const batch = messages([first]);
+      const summary = await consumeBatch(batch.list, deps(chaining, lease));
+      expect(summary).toMatchObject({ submitted: 3, failed: 0 });
+      expect(batch.log.every((m) => m.acked)).toBe(true);
+      // The released tasks' own messages come later: nothing left to do, acknowledged unused.
+      const late = messages(released);
+      expect(await consumeBatch(late.list, deps(chaining, lease))).toMatchObject({ submitted: 0, skippedStale: 2 });
+      expect(late.log.every((m) => m.acked)).toBe(true);
+      for (const slug of slugs) expect(farm.submissions({ slug })).toHaveLength(1);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("takes no released task when chaining is off (chainMs 0): only the batch's own messages", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    let asked = 0;
+    const chaining = Object.assign(coordinator, {
+      leaseReleased: async () => {
+        asked++;
+        return null;
+      },
+    });
+    const task = coordinator.add(crypto.randomUUID(), farm.variantFor("classic-for").slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const summary = await consumeBatch(messages([task]).list, { ...deps(chaining, lease), chainMs: 0 });
+      expect(summary).toMatchObject({ submitted: 1 });
+      expect(asked).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("keeps a slow task's lease with heartbeats while it works, and stops beating once it reported", async () => {
     farm.reset();
     farm.setFaults({ slowRate: 1, slowMs: 700 });

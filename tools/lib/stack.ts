@@ -6,6 +6,7 @@
  * end-to-end test and bench use it with their own ports and variables.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -48,6 +49,8 @@ export interface StackOptions {
   persistTo?: string;
   /** Show wrangler's own output. */
   inheritOutput?: boolean;
+  /** Each line the Workers write (their logs among wrangler's own); the e2e bench reads the task traces from them. */
+  workerOutput?: (line: string) => void;
   log?: (message: string) => void;
 }
 
@@ -219,7 +222,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const child: ChildProcess = spawn(process.execPath, args, {
         cwd: ROOT,
         detached: true, // its own process group: stopping it stops workerd too
-        stdio: options.inheritOutput ? "inherit" : "ignore",
+        stdio: options.inheritOutput ? "inherit" : options.workerOutput ? ["ignore", "pipe", "pipe"] : "ignore",
         env: {
           ...process.env,
           WRANGLER_SEND_METRICS: "false",
@@ -228,6 +231,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         },
       });
       const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 0)));
+      const onLine = options.workerOutput;
+      if (onLine && !options.inheritOutput) {
+        for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on("line", onLine);
+      }
       return { child, exited };
     };
     const killWorkers = async (current: ReturnType<typeof spawnWorkers>, signal: NodeJS.Signals) => {

@@ -79,6 +79,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
   const stepTimeout = options.stepTimeoutMs ?? 15_000;
   const formWait = options.formWaitMs ?? 6_000;
   const recipe = options.recipe;
+  const mark = options.mark ?? (() => {});
   const filled: EngineResult["filled"] = [];
   let account: EngineResult["account"];
   // Evidence for the retry analyzer: the last status a page answered with, and the captcha's fate.
@@ -124,9 +125,11 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
         };
       }
     }
+    mark("look_first");
     log(`open ${startUrl}`);
     const nav = await navigate(page, startUrl, navTimeout);
     if (nav.status) httpStatus = nav.status;
+    mark("navigation");
     if (!nav.ok) return fail(nav.verdict.failureClass, nav.verdict.reason, nav.verdict.retryAfterSeconds !== undefined ? { retryAfterSeconds: nav.verdict.retryAfterSeconds } : {});
 
     if (recipe?.steps?.length) {
@@ -139,6 +142,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
     if (!found && fromHome) {
       if (await followAddBusinessLink(page, stepTimeout, log)) found = await waitForListingForm(page, formWait, log);
     }
+    mark("form_and_mapping");
     if (!found) {
       const state = await stateOf(page.mainFrame());
       if (state.status) httpStatus = state.status;
@@ -180,6 +184,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
       if (pageNo === 1 && fixes?.length) log(`retry hints: ${fixes.map((f) => `${f.field} ${f.want}`).join(", ")}`);
       const report = await fillForm(frame, form, { profile, language, directoryId: task.directory.id, username, password, fixes, assets }, log, options.secondOpinion);
       filled.push(...report.filled);
+      mark("filling");
       if (report.filled.some((f) => f.type === "username" || f.type === "new-password")) {
         account = { username: report.filled.some((f) => f.type === "username") ? username : undefined, email: profile.email ?? undefined, password };
       }
@@ -203,12 +208,14 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
           return fail("captcha", "could not type the captcha answer into its field");
         }
       }
+      mark("captcha");
 
       // The last moment to stop: past the click the directory may list the business.
       if (options.beforeSubmit && !(await options.beforeSubmit())) {
         log("the lease is no longer ours: not submitting");
         return fail("transient", "the task's lease was lost before the submit; nothing was posted");
       }
+      mark("lease_check");
       const formUrl = frame.url();
       const anchor = report.fields.find((f) => f.mapped.visible && f.type !== "honeypot")?.mapped.selector ?? form.fields[0]!.selector;
       const settled = await submitAndSettle(page, frame, {
@@ -219,6 +226,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
         log,
       });
       log(`submitted page ${pageNo}: ${settled.how}`);
+      mark("submit_and_settle");
       frame = sameFrame(page, frame, form.frame);
       const state = await stateOf(frame);
       const status = settled.response?.status() ?? (settled.how === "navigated" ? state.status : 0);
@@ -232,6 +240,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
       const sameFormBack = !!next && !newForm && nextNames.filter((n) => names.has(n)).length >= Math.min(2, names.size);
 
       const cls = classify({ state, status, headers, settled, fields: report.fields, newForm, sameFormBack, formUrl, successText: recipe?.successText, timeoutMs: stepTimeout });
+      mark("outcome_read");
       if (cls.kind === "continue") {
         found = next!;
         continue;

@@ -669,7 +669,24 @@ export type PageLib = ReturnType<typeof pageLib>;
 const LIB_SOURCE = `(${pageLib.toString()})()`;
 
 /** Calls one of the page library's functions inside a frame. */
+/**
+ * The library is built once per document and kept on the document under a
+ * name of this process (non-enumerable): a call then sends its name and
+ * argument, not the library's whole source to parse and build again (issue
+ * 21: the engine calls into a page dozens of times per form, probing every
+ * 100 ms while a submit settles). Kept on the document, not the window: the
+ * window of an initial about:blank is reused by the first page, its
+ * document is not. A call that finds no library sends the source.
+ */
+const LIB_KEY = `__directorybolt_${Math.random().toString(36).slice(2, 10)}`;
+const NO_LIB = `${LIB_KEY}:none`;
+
 export async function call<K extends keyof PageLib>(frame: EngineFrame, name: K, arg: Parameters<PageLib[K]>[0]): Promise<Awaited<ReturnType<PageLib[K]>>> {
-  const script = `(() => { const __name = (f) => f; const lib = ${LIB_SOURCE}; return lib[${JSON.stringify(name)}](${JSON.stringify(arg ?? null)}); })()`;
-  return (await frame.evaluate(script)) as Awaited<ReturnType<PageLib[K]>>;
+  const invoke = `lib[${JSON.stringify(name)}](${JSON.stringify(arg ?? null)})`;
+  const key = JSON.stringify(LIB_KEY);
+  const quick = `(() => { const lib = document[${key}]; return lib ? ${invoke} : ${JSON.stringify(NO_LIB)}; })()`;
+  const result = await frame.evaluate(quick);
+  if (result !== NO_LIB) return result as Awaited<ReturnType<PageLib[K]>>;
+  const full = `(() => { const __name = (f) => f; let lib = document[${key}]; if (!lib) { lib = ${LIB_SOURCE}; try { Object.defineProperty(document, ${key}, { value: lib, enumerable: false }); } catch {} } return ${invoke}; })()`;
+  return (await frame.evaluate(full)) as Awaited<ReturnType<PageLib[K]>>;
 }

@@ -44,6 +44,7 @@ export async function submitAndSettle(page: EnginePage, frame: EngineFrame, opts
   });
   let response: EngineResponse | null = null;
   let navDone = false;
+  let navSettled = false;
   const nav = frame.waitForNavigation
     ? frame
         .waitForNavigation({ timeout: opts.timeoutMs, waitUntil: "load" })
@@ -52,8 +53,12 @@ export async function submitAndSettle(page: EnginePage, frame: EngineFrame, opts
           navDone = true;
         })
         .catch(() => {})
+        .finally(() => {
+          navSettled = true;
+        })
     : undefined;
-  void nav;
+  // Between probes: the poll interval, or sooner when the navigation's load event comes (an event, not a sleep).
+  const pause = (ms: number) => (nav && !navSettled ? Promise.race([sleep(ms), nav]) : sleep(ms));
 
   if (prep.button) {
     opts.log(`submit: clicking "${prep.text.slice(0, 40)}"`);
@@ -85,7 +90,7 @@ export async function submitAndSettle(page: EnginePage, frame: EngineFrame, opts
   const started = Date.now();
   let lastSig = prep.signature;
   let changedAt = 0;
-  await sleep(120);
+  await pause(120);
   while (Date.now() - started < opts.timeoutMs) {
     let p: Probe | null = null;
     try {
@@ -109,7 +114,7 @@ export async function submitAndSettle(page: EnginePage, frame: EngineFrame, opts
         }
       }
     }
-    await sleep(100);
+    await pause(100);
   }
   return { how: "timeout", response, invalidFields: [], buttonText: prep.text };
 }

@@ -67,6 +67,8 @@ export interface EngineOptions {
    * queue consumer reads R2, tests a map. Without it, file inputs stay empty.
    */
   asset?: (key: string) => Promise<EngineAsset | null>;
+  /** Told as each step ends (navigation, form, filling, captcha, lease check, submit, outcome): a task trace (trace.ts). */
+  mark?: (step: string) => void;
 }
 
 /** An image to put into a file input. */

@@ -1,0 +1,35 @@
+/** The release picker: hard "not before" kept, hosts rested while there is other work, better hours never idle a browser. */
+import { describe, expect, it } from "vitest";
+import { pickNext, type PickableTask } from "../../../src/intelligence/release-picker";
+
+const now = 1_000_000_000;
+const task = (host: string, over: Partial<PickableTask> = {}): PickableTask => ({ directory: { host }, notBefore: now - 1, ...over });
+
+describe("pickNext", () => {
+  it("takes the first due task in queue order when nothing holds it", () => {
+    expect(pickNext([task("a"), task("b")], now, new Map())).toBe(0);
+  });
+
+  it("never releases a task before its hard not-before (a Retry-After), even with nothing else to do", () => {
+    expect(pickNext([task("a", { notBefore: now + 60_000 })], now, new Map())).toBe(-1);
+    expect(pickNext([task("a", { notBefore: now + 60_000 }), task("b")], now, new Map())).toBe(1);
+  });
+
+  it("skips a host released moments ago while another host's task can go, and takes it when it is the only work", () => {
+    const released = new Map([["a", now - 10_000]]);
+    expect(pickNext([task("a"), task("b")], now, released)).toBe(1);
+    expect(pickNext([task("a")], now, released)).toBe(0);
+    expect(pickNext([task("a"), task("b")], now, released, { hostGapMs: 5_000 })).toBe(0);
+  });
+
+  it("waits for a better hour only while there is other work: a browser never idles for it", () => {
+    const later = task("a", { preferAfter: now + 3 * 3_600_000 });
+    expect(pickNext([later, task("b")], now, new Map())).toBe(1);
+    expect(pickNext([later], now, new Map())).toBe(0);
+  });
+
+  it("prefers a rested host at an early hour to a busy host at its good hour (a rate limit costs more than the hour gains)", () => {
+    const released = new Map([["b", now - 10_000]]);
+    expect(pickNext([task("b"), task("a", { preferAfter: now + 3_600_000 })], now, released)).toBe(1);
+  });
+});
