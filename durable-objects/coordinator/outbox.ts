@@ -69,14 +69,14 @@ export class Outbox {
   /** Writes the outbox soon, off the caller's path; the alarm is the backstop. */
   schedule(): void {
     const { store, ctx } = this.deps;
-    if (store.outboxSize() === 0 || this.draining) return;
+    if (!store.outboxWaiting() || this.draining) return;
     if ((store.job.outboxRetryAt ?? 0) > Date.now()) return;
     ctx.waitUntil(this.drain());
   }
 
   /** Whether the alarm should write now (rows wait and no backoff holds them). */
   due(now: number): boolean {
-    return this.deps.store.outboxSize() > 0 && (this.deps.store.job.outboxRetryAt ?? 0) <= now;
+    return this.deps.store.outboxWaiting() && (this.deps.store.job.outboxRetryAt ?? 0) <= now;
   }
 
   /**
