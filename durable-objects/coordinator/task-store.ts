@@ -131,7 +131,7 @@ export class TaskStore {
       -- The alarm's due times (nextDueAt) are read on every lease and report:
       -- these make each a seek, not a scan of the job's tasks.
       create index if not exists tasks_by_due on tasks (status, next_attempt_at);
-      create index if not exists tasks_leased_by_expiry on tasks (lease_expires_at) where status in ('queued', 'submitting');
+      create index if not exists tasks_by_lease on tasks (status, lease_expires_at);
       create table if not exists outbox (
         entity text not null,
         entity_id text not null,
@@ -332,9 +332,11 @@ export class TaskStore {
   /** The earliest moment a timer is due: a lease, a retry, a reload, an outbox retry. */
   nextDueAt(): number | null {
     const row = this.sql
-      .exec<{ lease: number | null; retry: number | null; planned: number | null }>(
+      .exec<{ queued: number | null; submitting: number | null; retry: number | null; planned: number | null }>(
+        // One min per leased status: each is then a seek in tasks_by_lease (a min over an IN list is a scan).
         `select
-           (select min(lease_expires_at) from tasks where status in (${list(LEASED)})) as lease,
+           (select min(lease_expires_at) from tasks where status = 'queued') as queued,
+           (select min(lease_expires_at) from tasks where status = 'submitting') as submitting,
            (select min(next_attempt_at) from tasks where status = 'retrying') as retry,
            (select min(next_attempt_at) from tasks where status = 'pending' and next_attempt_at > ?) as planned`,
         Date.now(),
@@ -343,7 +345,7 @@ export class TaskStore {
     const outboxDue = this.outboxWaiting() ? (this.meta.outboxRetryAt ?? Date.now() + 1_000) : null;
     // A planned (delayed) pending task wakes the alarm once, when it comes due;
     // once due it is released by the next pump that has room, like any pending task.
-    const candidates = [row.lease, row.retry, row.planned, this.meta.loadRetryAt, outboxDue].filter((v): v is number => v !== null);
+    const candidates = [row.queued, row.submitting, row.retry, row.planned, this.meta.loadRetryAt, outboxDue].filter((v): v is number => v !== null);
     return candidates.length ? Math.min(...candidates) : null;
   }
 
