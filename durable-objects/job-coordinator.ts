@@ -305,7 +305,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   /**
    * Runs `fn` as one storage transaction: its writes commit together or not
    * at all. On a rollback the activity lines it queued for the sockets are
-   * dropped too, so the sockets never show what was not persisted.
+   * dropped too, so the sockets never show what was not persisted, and the
+   * outbox writes the job's row again.
    */
   private atomically<T>(fn: () => T): T {
     const mark = this.live.activityMark();
@@ -313,6 +314,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       return this.store.transaction(this.ctx.storage, fn);
     } catch (err) {
       this.live.dropActivitySince(mark);
+      this.outbox.forgetJobRow();
       throw err;
     }
   }
