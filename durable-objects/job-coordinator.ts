@@ -72,6 +72,12 @@ export const SUBMITTING_LEASE_MS = 5 * 60_000;
 const RELEASE_LOOKAHEAD_MS = 60_000;
 const LOAD_RETRY_MS = 5_000;
 
+/** Tasks marked for release by settle(), to be sent by afterSettle(). */
+interface Released {
+  messages: TaskMessage[];
+  delays: number[];
+}
+
 export type StartResult = { ok: true; job: JobProgress } | { ok: false; reason: "not_found" | "wrong_job" | "database_unavailable" };
 
 export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc {
@@ -239,14 +245,25 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   /** Releases tasks up to the in-flight cap, then re-arms the alarm. */
   private async pump(): Promise<void> {
+    await this.afterSettle(this.settle());
+  }
+
+  /**
+   * The synchronous half of a pump: marks the tasks to release (status
+   * `queued`, the next attempt, a lease), completes the job when nothing is
+   * left, and puts the job's row in the outbox. Run inside the same storage
+   * transaction as the change that made room (a report), so the report and
+   * the releases it allows commit together.
+   */
+  private settle(): Released | null {
+    let released: Released | null = null;
     const job = this.store.job;
     if (job.status === "in_progress" && job.loaded) {
       const now = Date.now();
       const room = job.maxInFlight - this.store.countInFlight();
       const batch = this.store.releasable(room, now, RELEASE_LOOKAHEAD_MS);
       if (batch.length) {
-        const messages: TaskMessage[] = [];
-        const delays: number[] = [];
+        released = { messages: [], delays: [] };
         for (const task of batch) {
           const delaySeconds = task.next_attempt_at ? Math.max(0, Math.ceil((task.next_attempt_at - now) / 1000)) : 0;
           const attempt = task.attempt + 1;
@@ -256,24 +273,50 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
             lease_expires_at: now + delaySeconds * 1000 + QUEUED_LEASE_MS,
             next_attempt_at: null,
           });
-          messages.push({ jobId: job.jobId!, submissionId: task.submission_id, attempt });
-          delays.push(delaySeconds);
+          released.messages.push({ jobId: job.jobId!, submissionId: task.submission_id, attempt });
+          released.delays.push(delaySeconds);
         }
         this.jobChanged();
-        try {
-          // Queues take at most 100 messages a batch.
-          for (let i = 0; i < messages.length; i += 100) await this.sendTasks(messages.slice(i, i + 100), delays.slice(i, i + 100));
-        } catch (err) {
-          // The tasks keep their leases; when those expire they are released
-          // again with the next attempt, so a failed send loses nothing.
-          log("warn", "sendBatch failed", { jobId: job.jobId, error: err });
-        }
       }
     }
     this.maybeComplete();
     this.outbox.writeJobRow();
+    return released;
+  }
+
+  /** The I/O half of a pump: sends what settle() released, starts the outbox's write, re-arms the alarm. */
+  private async afterSettle(released: Released | null): Promise<void> {
+    if (released) {
+      const { messages, delays } = released;
+      try {
+        // Queues take at most 100 messages a batch.
+        for (let i = 0; i < messages.length; i += 100) await this.sendTasks(messages.slice(i, i + 100), delays.slice(i, i + 100));
+      } catch (err) {
+        // The tasks keep their leases; when those expire they are released
+        // again with the next attempt, so a failed send loses nothing.
+        log("warn", "sendBatch failed", { jobId: this.store.job.jobId, error: err });
+      }
+    }
+    this.outbox.writeJobRow();
     this.outbox.schedule();
     await this.armAlarm();
+  }
+
+  /**
+   * Runs `fn` as one storage transaction: its writes commit together or not
+   * at all. On a rollback the activity lines it queued for the sockets are
+   * dropped too, so the sockets never show what was not persisted, and the
+   * outbox writes the job's row again.
+   */
+  private atomically<T>(fn: () => T): T {
+    const mark = this.live.activityMark();
+    try {
+      return this.store.transaction(this.ctx.storage, fn);
+    } catch (err) {
+      this.live.dropActivitySince(mark);
+      this.outbox.forgetJobRow();
+      throw err;
+    }
   }
 
   private async armAlarm(): Promise<void> {
@@ -440,16 +483,25 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   async report(report: TaskReport): Promise<ReportResult> {
     if (Date.now() < this.reportsLostUntil) throw new Error("the report was lost on its way (fault injection)");
     const holders = await this.listingHolders([report]);
-    const result = this.applyCounted(report, holders.get(report.submissionId));
-    if (result.applied) await this.pump();
+    // Applied and released in one storage transaction; then the I/O.
+    const { result, released } = this.atomically(() => {
+      const result = this.applyCounted(report, holders.get(report.submissionId));
+      return { result, released: result.applied ? this.settle() : null };
+    });
+    if (result.applied) await this.afterSettle(released);
     return result;
   }
 
   /** Many reports at once (the worker HTTP API, benches): one pump for all. */
   async reportMany(reports: TaskReport[]): Promise<ReportResult[]> {
     const holders = await this.listingHolders(reports);
-    const results = reports.map((r) => this.applyCounted(r, holders.get(r.submissionId)));
-    if (results.some((r) => r.applied)) await this.pump();
+    // The whole batch and the releases it allows: one storage transaction.
+    const { results, released, applied } = this.atomically(() => {
+      const results = reports.map((r) => this.applyCounted(r, holders.get(r.submissionId)));
+      const applied = results.some((r) => r.applied);
+      return { results, applied, released: applied ? this.settle() : null };
+    });
+    if (applied) await this.afterSettle(released);
     return results;
   }
 

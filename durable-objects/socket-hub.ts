@@ -18,6 +18,8 @@ export interface Admission {
 
 export class SocketHub {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the last flush ran: the window is counted from it. */
+  private lastFlushAt = 0;
   private readonly tickets: TicketLedger;
 
   constructor(
@@ -70,13 +72,22 @@ export class SocketHub {
     }
   }
 
-  /** Runs `flush` once at the end of the current window. */
+  /**
+   * Runs `flush` once, at most one flush per window: right after the current
+   * event when the last flush was a window ago or more (a lone change is not
+   * held back for a window nobody else is using), else when the window since
+   * the last flush ends (what a burst changes in between leaves together).
+   * Only a flush's own moment differs from a plain timer per window; how many
+   * frames a burst makes does not.
+   */
   schedule(flush: () => void): void {
     if (this.flushTimer) return;
+    const wait = Math.max(0, this.lastFlushAt + this.windowMs - Date.now());
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
+      this.lastFlushAt = Date.now();
       flush();
-    }, this.windowMs);
+    }, wait);
   }
 
   static close(ws: WebSocket, code: number, reason: string): void {

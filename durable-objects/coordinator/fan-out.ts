@@ -40,6 +40,16 @@ export class LiveFanOut {
     this.pendingActivity.push(line);
   }
 
+  /** How many activity lines wait, for dropActivitySince(). */
+  activityMark(): number {
+    return this.pendingActivity.length;
+  }
+
+  /** Forgets lines queued after `mark` (their transaction rolled back; none of it was persisted). */
+  dropActivitySince(mark: number): void {
+    this.pendingActivity.length = Math.min(mark, this.pendingActivity.length);
+  }
+
   /** The job changed: a frame at the end of the window. */
   jobChanged(): void {
     this.jobDirty = true;

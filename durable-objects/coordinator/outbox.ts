@@ -38,6 +38,8 @@ export interface OutboxDeps {
 
 export class Outbox {
   private jobRowDirty = false;
+  /** The job row this instance last put in the outbox (after an eviction, none: the next is written). */
+  private lastJobRow: string | null = null;
   /** The drain under way, if any. */
   draining: Promise<void> | null = null;
 
@@ -48,13 +50,19 @@ export class Outbox {
     this.jobRowDirty = true;
   }
 
+  /** A transaction rolled back: the last job row may not be in the outbox; the next one is written whatever it says. */
+  forgetJobRow(): void {
+    this.lastJobRow = null;
+    this.jobRowDirty = true;
+  }
+
   /** Puts the job's current row in the outbox, if anything changed it. */
   writeJobRow(): void {
     const job = this.deps.store.job;
     if (!this.jobRowDirty || !job.jobId) return;
     this.jobRowDirty = false;
     const p = this.deps.progress();
-    this.deps.store.enqueue("job", job.jobId, {
+    const row = {
       status: p.status,
       status_reason: p.statusReason,
       total: p.total,
@@ -63,20 +71,26 @@ export class Outbox {
       failed: p.failed,
       started_at: job.startedAt ? new Date(job.startedAt).toISOString() : null,
       completed_at: job.completedAt ? new Date(job.completedAt).toISOString() : null,
-    });
+    };
+    // A lease or a release changes none of these: the row this instance put in
+    // the outbox last (waiting there, or written) says the same already.
+    const key = JSON.stringify(row);
+    if (key === this.lastJobRow) return;
+    this.deps.store.enqueue("job", job.jobId, row);
+    this.lastJobRow = key;
   }
 
   /** Writes the outbox soon, off the caller's path; the alarm is the backstop. */
   schedule(): void {
     const { store, ctx } = this.deps;
-    if (store.outboxSize() === 0 || this.draining) return;
+    if (!store.outboxWaiting() || this.draining) return;
     if ((store.job.outboxRetryAt ?? 0) > Date.now()) return;
     ctx.waitUntil(this.drain());
   }
 
   /** Whether the alarm should write now (rows wait and no backoff holds them). */
   due(now: number): boolean {
-    return this.deps.store.outboxSize() > 0 && (this.deps.store.job.outboxRetryAt ?? 0) <= now;
+    return this.deps.store.outboxWaiting() && (this.deps.store.job.outboxRetryAt ?? 0) <= now;
   }
 
   /**

@@ -93,6 +93,13 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(", 
 
 export class TaskStore {
   private meta: JobMeta;
+  /**
+   * Tasks by status, read once from SQLite and then kept in step by every
+   * write of a task (only this class writes `tasks.status`): progress, the
+   * in-flight cap and completion are read on every report, and a count over
+   * the job's tasks each time was most of a report's SQL.
+   */
+  private statusCounts: Map<SubmissionStatus, number> | null = null;
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`
@@ -121,6 +128,10 @@ export class TaskStore {
         updated_at integer not null
       );
       create index if not exists tasks_by_status on tasks (status, priority);
+      -- The alarm's due times (nextDueAt) are read on every lease and report:
+      -- these make each a seek, not a scan of the job's tasks.
+      create index if not exists tasks_by_due on tasks (status, next_attempt_at);
+      create index if not exists tasks_by_lease on tasks (status, lease_expires_at);
       create table if not exists outbox (
         entity text not null,
         entity_id text not null,
@@ -144,14 +155,39 @@ export class TaskStore {
         .map((c) => c.name),
     );
     if (!columns.has("listing_search_url")) sql.exec("alter table tasks add column listing_search_url text");
-    const stored = sql.exec<{ value: string }>("select value from meta where key = 'job'").toArray()[0];
-    this.meta = stored ? { ...DEFAULT_META, ...(JSON.parse(stored.value) as Partial<JobMeta>) } : { ...DEFAULT_META };
+    this.meta = this.readMeta();
   }
 
   // ---- job metadata ------------------------------------------------------
 
   get job(): Readonly<JobMeta> {
     return this.meta;
+  }
+
+  /**
+   * Runs `fn` as one SQLite transaction (all its writes or none). After a
+   * rollback the in-memory copies (job metadata, counts, the rows the
+   * sockets are told next) are read again from SQLite, so they never keep
+   * what was rolled back.
+   */
+  transaction<T>(storage: Pick<DurableObjectStorage, "transactionSync">, fn: () => T): T {
+    try {
+      return storage.transactionSync(fn);
+    } catch (err) {
+      this.statusCounts = null;
+      this.meta = this.readMeta();
+      for (const id of [...this.changed.keys()]) {
+        const row = this.task(id);
+        if (row) this.changed.set(id, row);
+        else this.changed.delete(id);
+      }
+      throw err;
+    }
+  }
+
+  private readMeta(): JobMeta {
+    const stored = this.sql.exec<{ value: string }>("select value from meta where key = 'job'").toArray()[0];
+    return stored ? { ...DEFAULT_META, ...(JSON.parse(stored.value) as Partial<JobMeta>) } : { ...DEFAULT_META };
   }
 
   updateJob(patch: Partial<JobMeta>): void {
@@ -163,7 +199,7 @@ export class TaskStore {
 
   /** `next_attempt_at` on a pending task: not released before then (the timing optimizer's delay). */
   insertTask(row: Omit<TaskRow, "lease_expires_at" | "next_attempt_at" | "worker_id" | "submitted_at" | "approved_at"> & { next_attempt_at?: number | null }): void {
-    this.sql.exec(
+    const cursor = this.sql.exec(
       `insert or ignore into tasks (submission_id, directory_id, directory_name, directory_slug, submit_url, website, language,
          requires_captcha, priority, status, attempt, listing_url, evidence_key, failure_class, failure_reason, updated_at, next_attempt_at, listing_search_url)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -186,6 +222,22 @@ export class TaskStore {
       row.status === "pending" ? (row.next_attempt_at ?? null) : null,
       row.listing_search_url,
     );
+    // `insert or ignore`: only a row actually written is counted.
+    if (cursor.rowsWritten > 0) this.bump(row.status as SubmissionStatus, 1);
+  }
+
+  private counted(): Map<SubmissionStatus, number> {
+    if (!this.statusCounts) {
+      this.statusCounts = new Map();
+      for (const row of this.sql.exec<{ status: SubmissionStatus; n: number }>("select status, count(*) as n from tasks group by status")) this.statusCounts.set(row.status, row.n);
+    }
+    return this.statusCounts;
+  }
+
+  private bump(status: SubmissionStatus, by: number): void {
+    // Not loaded yet: the first read counts from SQLite, this write included.
+    if (!this.statusCounts) return;
+    this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + by);
   }
 
   task(submissionId: string): TaskRow | undefined {
@@ -209,8 +261,13 @@ export class TaskStore {
     const keys = Object.keys(patch).filter((k) => k !== "submission_id");
     const sets = [...keys.map((k) => `${k} = ?`), "updated_at = ?"].join(", ");
     const now = Date.now();
-    this.sql.exec(`update tasks set ${sets} where submission_id = ?`, ...keys.map((k) => patch[k] ?? null), now, submissionId);
-    const row = this.task(submissionId)!;
+    const before = this.sql.exec<{ status: SubmissionStatus }>("select status from tasks where submission_id = ?", submissionId).toArray()[0];
+    // The written row comes back from the same statement (no second read).
+    const row = this.sql.exec<TaskRow>(`update tasks set ${sets} where submission_id = ? returning *`, ...keys.map((k) => patch[k] ?? null), now, submissionId).toArray()[0]!;
+    if (before && before.status !== row.status) {
+      this.bump(before.status, -1);
+      this.bump(row.status, 1);
+    }
     this.enqueueSubmission(row);
     this.changed.set(submissionId, row);
     return row;
@@ -227,7 +284,8 @@ export class TaskStore {
   }
 
   countInFlight(): number {
-    return this.sql.exec<{ n: number }>(`select count(*) as n from tasks where status in (${list(LEASED)})`).one().n;
+    const counts = this.counted();
+    return LEASED.reduce((n, status) => n + (counts.get(status) ?? 0), 0);
   }
 
   /**
@@ -256,35 +314,38 @@ export class TaskStore {
 
   counts(): Record<SubmissionStatus, number> {
     const counts = {} as Record<SubmissionStatus, number>;
-    for (const row of this.sql.exec<{ status: SubmissionStatus; n: number }>("select status, count(*) as n from tasks group by status")) {
-      counts[row.status] = row.n;
-    }
+    for (const [status, n] of this.counted()) if (n > 0) counts[status] = n;
     return counts;
   }
 
   total(): number {
-    return this.sql.exec<{ n: number }>("select count(*) as n from tasks").one().n;
+    let n = 0;
+    for (const count of this.counted().values()) n += count;
+    return n;
   }
 
   allDone(): boolean {
-    return this.sql.exec<{ n: number }>(`select count(*) as n from tasks where status not in (${list(DONE)})`).one().n === 0;
+    for (const [status, n] of this.counted()) if (n > 0 && !(DONE as string[]).includes(status)) return false;
+    return true;
   }
 
   /** The earliest moment a timer is due: a lease, a retry, a reload, an outbox retry. */
   nextDueAt(): number | null {
     const row = this.sql
-      .exec<{ lease: number | null; retry: number | null; planned: number | null }>(
+      .exec<{ queued: number | null; submitting: number | null; retry: number | null; planned: number | null }>(
+        // One min per leased status: each is then a seek in tasks_by_lease (a min over an IN list is a scan).
         `select
-           (select min(lease_expires_at) from tasks where status in (${list(LEASED)})) as lease,
+           (select min(lease_expires_at) from tasks where status = 'queued') as queued,
+           (select min(lease_expires_at) from tasks where status = 'submitting') as submitting,
            (select min(next_attempt_at) from tasks where status = 'retrying') as retry,
            (select min(next_attempt_at) from tasks where status = 'pending' and next_attempt_at > ?) as planned`,
         Date.now(),
       )
       .one();
-    const outboxDue = this.outboxSize() > 0 ? (this.meta.outboxRetryAt ?? Date.now() + 1_000) : null;
+    const outboxDue = this.outboxWaiting() ? (this.meta.outboxRetryAt ?? Date.now() + 1_000) : null;
     // A planned (delayed) pending task wakes the alarm once, when it comes due;
     // once due it is released by the next pump that has room, like any pending task.
-    const candidates = [row.lease, row.retry, row.planned, this.meta.loadRetryAt, outboxDue].filter((v): v is number => v !== null);
+    const candidates = [row.queued, row.submitting, row.retry, row.planned, this.meta.loadRetryAt, outboxDue].filter((v): v is number => v !== null);
     return candidates.length ? Math.min(...candidates) : null;
   }
 
@@ -322,6 +383,11 @@ export class TaskStore {
 
   outboxBatch(limit: number): OutboxRow[] {
     return this.sql.exec<OutboxRow>("select * from outbox order by seq limit ?", limit).toArray();
+  }
+
+  /** Whether any row waits (a seek; outboxSize counts them all). */
+  outboxWaiting(): boolean {
+    return this.sql.exec("select 1 from outbox limit 1").toArray().length > 0;
   }
 
   outboxSize(): number {
