@@ -71,20 +71,7 @@ export const emailSchema = z
   )
   .openapi({ type: "string", format: "email", example: "hello@cafe-mueller.de" });
 
-const categoriesSchema = z
-  .array(z.string(required()).transform(via((s) => cleanLine(s, PROFILE_LIMITS.category))), required("a list of categories"))
-  .min(PROFILE_LIMITS.categories.min, "Give at least one category")
-  .max(PROFILE_LIMITS.categories.max, `At most ${PROFILE_LIMITS.categories.max} categories`)
-  .transform((list) => {
-    const seen = new Set<string>();
-    return list.filter((c) => {
-      const key = c.toLocaleLowerCase("und");
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
-  })
-  .openapi({ example: ["Café", "Bakery"] });
+const categoriesSchema = lineList(PROFILE_LIMITS.category, PROFILE_LIMITS.categories, "categories", "Give at least one category").openapi({ example: ["Café", "Bakery"] });
 
 const periodSchema = z.tuple([z.string(), z.string()], { error: 'Each opening period is ["HH:MM", "HH:MM"]' });
 const daySchema = z
@@ -168,19 +155,17 @@ const socialLinksSchema = z
   .openapi({ example: { instagram: "https://instagram.com/cafemueller" } });
 
 /** A list of short lines, tidied and de-duplicated case-insensitively (categories, services). */
-function lineList(item: { min: number; max: number }, max: number, what: string) {
-  return z
-    .array(z.string(required()).transform(via((s) => cleanLine(s, item))), required(`a list of ${what}`))
-    .max(max, `At most ${max} ${what}`)
-    .transform((list) => {
-      const seen = new Set<string>();
-      return list.filter((c) => {
-        const key = c.toLocaleLowerCase("und");
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
+function lineList(item: { min: number; max: number }, count: { min?: number; max: number }, what: string, tooFew = `Give at least ${count.min} ${what}`) {
+  const list = z.array(z.string(required()).transform(via((s) => cleanLine(s, item))), required(`a list of ${what}`));
+  return (count.min ? list.min(count.min, tooFew) : list).max(count.max, `At most ${count.max} ${what}`).transform((lines) => {
+    const seen = new Set<string>();
+    return lines.filter((c) => {
+      const key = c.toLocaleLowerCase("und");
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
     });
+  });
 }
 
 /** A whole number in a range, or null; absent is null. */
@@ -210,7 +195,7 @@ const coordinate = (limit: number, what: string) =>
  * established may not be in the future (checked against the clock at save).
  */
 const directoryExtrasShape = {
-  services: lineList(PROFILE_LIMITS.service, PROFILE_LIMITS.services.max, "services")
+  services: lineList(PROFILE_LIMITS.service, PROFILE_LIMITS.services, "services")
     .default([])
     .openapi({ description: "Services offered; with the categories, the keywords (tags) directories ask for", example: ["Wedding cakes", "Catering"] }),
   tagline: optional((s) => cleanLine(s, PROFILE_LIMITS.tagline), {
