@@ -16,6 +16,7 @@ import { createScorer } from "../../browser-worker/src/mapper/scoring";
 import { defaultMapperConfig } from "../../browser-worker/src/mapper/lexicon";
 import type { MappedField, MapperConfig } from "../../browser-worker/src/mapper/types";
 import type { Sample } from "./train";
+import { AUTOFILL_FIELD_TYPES } from "../../core/vocabulary";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PLUGIN_PAGES = join(here, "pages");
@@ -63,24 +64,7 @@ const DDG: Record<string, string> = {
   "password.current": "current-password",
 };
 /** Types whose prediction would put contact/address/credential data in a box. */
-export const SCORED = new Set([
-  "email",
-  "tel",
-  "given-name",
-  "family-name",
-  "name",
-  "additional-name",
-  "address-line1",
-  "street-address",
-  "address-line2",
-  "address-level2",
-  "address-level1",
-  "postal-code",
-  "country",
-  "username",
-  "new-password",
-  "current-password",
-]);
+export const SCORED = new Set<string>(AUTOFILL_FIELD_TYPES.filter((t) => t !== "organization" && t !== "url"));
 
 export interface Gold {
   /** the class this field counts for in the per-class table ("" = counts for none: ambiguous) */
