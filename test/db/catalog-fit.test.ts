@@ -5,7 +5,7 @@
  * and is rolled back, so tests sharing the database never see each other's
  * catalogs.
  */
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { categoriesOf, servesCategories } from "../../core/catalog/categories";
 import { countryLanguages } from "../../core/catalog/languages";
@@ -18,7 +18,7 @@ import type { Connection } from "../../src/db/client";
 import type { Transaction } from "../../src/db/rls";
 import * as t from "../../src/db/schema";
 import { checkoutSession } from "../support/stripe";
-import { openDatabase, uniq } from "./support";
+import { openDatabase, uniq, withOwnCatalog } from "./support";
 
 describe("the category taxonomy", () => {
   it("maps a profile's own words, in the languages served, onto one slug each", () => {
@@ -75,21 +75,7 @@ afterAll(async () => {
   await conn?.close();
 });
 
-const ROLLBACK = new Error("rollback");
-async function isolated(run: (tx: Transaction) => Promise<void>): Promise<void> {
-  await conn.db
-    .transaction(
-      async (tx) => {
-        await tx.execute(sql`update directories set is_active = false where is_active`);
-        await run(tx);
-        throw ROLLBACK;
-      },
-      { isolationLevel: "repeatable read" },
-    )
-    .catch((err) => {
-      if (err !== ROLLBACK) throw err;
-    });
-}
+const isolated = (run: (tx: Transaction) => Promise<void>) => withOwnCatalog(conn, run);
 
 type Row = typeof t.directories.$inferInsert;
 

@@ -11,7 +11,7 @@ import type { Transaction } from "../../src/db/rls";
 import * as t from "../../src/db/schema";
 import { selectDirectoriesForJob } from "../../src/db/tier-selection";
 import { PLANS, PLAN_IDS } from "../../core/plans";
-import { openDatabase, uniq } from "./support";
+import { openDatabase, uniq, withOwnCatalog } from "./support";
 
 let conn: Connection;
 beforeAll(async () => {
@@ -21,21 +21,7 @@ afterAll(async () => {
   await conn?.close();
 });
 
-const ROLLBACK = new Error("rollback");
-async function isolated(run: (tx: Transaction) => Promise<void>): Promise<void> {
-  await conn.db
-    .transaction(
-      async (tx) => {
-        await tx.execute(sql`update directories set is_active = false where is_active`);
-        await run(tx);
-        throw ROLLBACK;
-      },
-      { isolationLevel: "repeatable read" },
-    )
-    .catch((err) => {
-      if (err !== ROLLBACK) throw err;
-    });
-}
+const isolated = (run: (tx: Transaction) => Promise<void>) => withOwnCatalog(conn, run);
 
 /** 120 directories per tier, DA spread 1-100, half sandbox half live. */
 async function seedCatalog(tx: Transaction, tag: string) {
