@@ -568,7 +568,9 @@ describe("queue consumer", () => {
         ...deps(coordinator, lease),
         // Called while the task's page is still open, on the directory's site.
         putEvidence: async () => {
-          const page = pages.at(-1)!;
+          // The task's own page: the one on the directory's site (a context for
+          // the next task may already be open, on a blank page).
+          const page = pages.filter((p) => !p.isClosed() && p.url().startsWith(farm.url)).at(-1)!;
           const cookies = (await page.cookies(farm.url)).map((c) => c.name);
           const stored = await page.evaluate(() => localStorage.getItem("signed-in-as"));
           seen.push({ cookies, stored });
