@@ -19,6 +19,8 @@ export interface CoordinatorRpc {
   leaseReleased?(workerId: string): Promise<TaskLease | null>;
   /** Extends a lease still being worked on; false when it is no longer ours. */
   heartbeat(submissionId: string, attempt: number, workerId: string): Promise<boolean>;
+  /** The last check before a submit: a heartbeat that also notes the attempt may now reach the directory; false: do not post. */
+  posting(submissionId: string, attempt: number, workerId: string): Promise<boolean>;
   /** Applied exactly once; a stale or repeated report changes nothing. */
   report(report: TaskReport): Promise<ReportResult>;
   leaseFollowup(submissionId: string, kind: FollowupLease["kind"], attempt: number, workerId: string): Promise<FollowupLease | null>;

@@ -68,6 +68,20 @@ export const QUEUED_LEASE_MS = 15 * 60_000;
  * before it posts; the cost is that a killed worker's slot is held longer.
  */
 export const SUBMITTING_LEASE_MS = 5 * 60_000;
+
+/**
+ * An attempt that reached the directory's submit and then ended without an
+ * outcome (the browser or the worker died, the page never answered, the
+ * lease ran out) may have listed the business. Its retry looks for that
+ * listing before posting (browser-worker/src/engine/look-first.ts), but a
+ * directory shows a new listing in its search only once it is published,
+ * which takes seconds on many directories. So such a retry waits until this
+ * long after the post: a retry sooner found nothing, posted again, and the
+ * directory saw the business twice (the fault run, 2026-12-07). A directory
+ * that reviews listings for days is not covered by any wait; most of those
+ * refuse a second post of the same business, which counts as ours.
+ */
+export const POST_SETTLE_MS = 60_000;
 /** Retrying tasks due within this window are released with a queue delay. */
 const RELEASE_LOOKAHEAD_MS = 60_000;
 const LOAD_RETRY_MS = 5_000;
@@ -374,7 +388,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       return null;
     }
     const leaseExpiresAt = Date.now() + SUBMITTING_LEASE_MS;
-    const row = this.store.updateTask(submissionId, { status: "submitting", lease_expires_at: leaseExpiresAt, worker_id: workerId });
+    const row = this.store.updateTask(submissionId, { status: "submitting", lease_expires_at: leaseExpiresAt, worker_id: workerId, posted_at: null });
     this.leasedAt.set(`${submissionId}:${attempt}`, Date.now());
     this.current = { submissionId, directoryName: row.directory_name };
     this.jobChanged();
@@ -462,9 +476,12 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    */
   async leaseReleased(workerId: string): Promise<TaskLease | null> {
     if (this.store.job.status !== "in_progress") return null;
+    const now = Date.now();
+    // A retry released with a queue delay (a Retry-After, a post still settling) is not taken before its delay ends.
+    const due = (t: TaskRow) => t.lease_expires_at !== null && t.lease_expires_at - QUEUED_LEASE_MS <= now;
     const task = this.store
       .allTasks()
-      .filter((t) => t.status === "queued")
+      .filter((t) => t.status === "queued" && due(t))
       .sort((a, b) => a.priority - b.priority)[0];
     return task ? this.lease(task.submission_id, task.attempt, workerId) : null;
   }
@@ -476,6 +493,20 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     this.workersSeen.add(workerId);
     // The lease lives only here: no outbox write, no socket delta.
     this.store.extendLease(submissionId, Date.now() + SUBMITTING_LEASE_MS);
+    return true;
+  }
+
+  /**
+   * Right before the submit: the lease must still be this attempt's (and is
+   * extended, like a heartbeat), and the coordinator notes that the attempt
+   * may now reach the directory (POST_SETTLE_MS). False: do not post.
+   */
+  async posting(submissionId: string, attempt: number, workerId = "unknown"): Promise<boolean> {
+    const task = this.store.task(submissionId);
+    if (!task || task.attempt !== attempt || task.status !== "submitting") return false;
+    this.workersSeen.add(workerId);
+    const now = Date.now();
+    this.store.markPosting(submissionId, now + SUBMITTING_LEASE_MS, now);
     return true;
   }
 
@@ -648,6 +679,10 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    */
   private fail(task: TaskRow, failure: AttemptFailure, reported?: Omit<OutcomeData["outcome"], "accepted">): void {
     const decision = this.retries.decide(task, failure, reported !== undefined);
+    // Past the submit with no answer read: the retry waits until the post, if it landed, is in the directory's search.
+    if (decision.retry && task.posted_at !== null && (reported === undefined || failure.infrastructure || failure.failureClass === "transient")) {
+      decision.delayMs = Math.max(decision.delayMs, task.posted_at + POST_SETTLE_MS - Date.now());
+    }
     const failureClass = decision.failureClass;
     const data = reported && outcomeData({ ...reported, accepted: false, failureClass, reason: failure.reason, retryAfterSeconds: failure.retryAfterSeconds });
     this.opsStats.failures[failureClass] = (this.opsStats.failures[failureClass] ?? 0) + 1;

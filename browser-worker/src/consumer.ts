@@ -348,17 +348,17 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       }
       // Keep the lease while we work; a failed beat is retried at the next one, a refused one means it is lost.
       let leaseLost = false;
-      const beatOnce = async () => {
-        const ours = await coordinator().heartbeat(lease.submissionId, lease.attempt, deps.workerId);
+      const beatOnce = async (call: "heartbeat" | "posting" = "heartbeat") => {
+        const ours = await coordinator()[call](lease.submissionId, lease.attempt, deps.workerId);
         if (!ours) leaseLost = true;
         return ours;
       };
       const beat = setInterval(() => void beatOnce().catch(() => {}), deps.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
-      // Right before a submit: the lease must be ours now (which also extends it), or nothing is posted.
+      // Right before a submit: the lease must be ours now (which also extends it, and tells the coordinator a post may follow), or nothing is posted.
       const beforeSubmit = async () => {
         for (let i = 0; !leaseLost; i++) {
           try {
-            return await beatOnce();
+            return await beatOnce("posting");
           } catch (err) {
             if (i >= LEASE_CHECK_RETRY_MS.length) {
               log({ level: "warn", msg: "lease not confirmed before submit", submissionId: lease.submissionId, error: String(err) });

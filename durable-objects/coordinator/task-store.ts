@@ -33,6 +33,12 @@ export interface TaskRow {
   submitted_at: number | null;
   approved_at: number | null;
   updated_at: number;
+  /**
+   * When the current attempt told us it was about to press the directory's
+   * submit (`JobCoordinator.posting`); null until then. An attempt that ends
+   * without an outcome after this may have listed the business already.
+   */
+  posted_at: number | null;
   [key: string]: SqlStorageValue;
 }
 
@@ -155,6 +161,7 @@ export class TaskStore {
         .map((c) => c.name),
     );
     if (!columns.has("listing_search_url")) sql.exec("alter table tasks add column listing_search_url text");
+    if (!columns.has("posted_at")) sql.exec("alter table tasks add column posted_at integer");
     this.meta = this.readMeta();
   }
 
@@ -198,7 +205,7 @@ export class TaskStore {
   // ---- tasks ---------------------------------------------------------------
 
   /** `next_attempt_at` on a pending task: not released before then (the timing optimizer's delay). */
-  insertTask(row: Omit<TaskRow, "lease_expires_at" | "next_attempt_at" | "worker_id" | "submitted_at" | "approved_at"> & { next_attempt_at?: number | null }): void {
+  insertTask(row: Omit<TaskRow, "lease_expires_at" | "next_attempt_at" | "worker_id" | "submitted_at" | "approved_at" | "posted_at"> & { next_attempt_at?: number | null }): void {
     const cursor = this.sql.exec(
       `insert or ignore into tasks (submission_id, directory_id, directory_name, directory_slug, submit_url, website, language,
          requires_captcha, priority, status, attempt, listing_url, evidence_key, failure_class, failure_reason, updated_at, next_attempt_at, listing_search_url)
@@ -271,6 +278,11 @@ export class TaskStore {
     this.enqueueSubmission(row);
     this.changed.set(submissionId, row);
     return row;
+  }
+
+  /** The leased attempt is about to post: its lease moves on and the time is kept; nothing Postgres or the sockets keep changes. */
+  markPosting(submissionId: string, leaseExpiresAt: number, at: number): void {
+    this.sql.exec("update tasks set lease_expires_at = ?, posted_at = ? where submission_id = ?", leaseExpiresAt, at, submissionId);
   }
 
   /** Moves a lease's expiry; nothing Postgres or the sockets keep changes. */

@@ -18,6 +18,8 @@ const ProgressEvent = z
     z.object({ event: z.literal("job_started"), ...base }),
     z.object({ event: z.literal("submission_started"), ...attemptRef }),
     z.object({ event: z.literal("directory_progress"), ...attemptRef, step: z.string().max(200).optional() }),
+    // Sent right before pressing the directory's submit: false in `ok` means the lease is gone, so do not post.
+    z.object({ event: z.literal("submission_posting"), ...attemptRef }),
     z.object({ event: z.literal("submission_succeeded"), ...attemptRef, listingUrl: listingUrlSchema.optional(), evidenceKey: z.string().max(500).optional() }),
     z.object({
       event: z.literal("submission_failed"),
@@ -58,6 +60,8 @@ export const workerProgress = newApiApp().openapi(updateProgress, async (c) => {
     case "submission_started":
     case "directory_progress":
       return c.json({ ok: await coordinator.heartbeat(e.submissionId, e.attempt, e.workerId) }, 200);
+    case "submission_posting":
+      return c.json({ ok: await coordinator.posting(e.submissionId, e.attempt, e.workerId) }, 200);
     case "submission_succeeded":
       return c.json(
         await coordinator.report({

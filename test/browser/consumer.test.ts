@@ -87,6 +87,14 @@ class CoordinatorDouble implements CoordinatorRpc {
     return ours;
   }
 
+  /** Attempts that told the coordinator, right before their submit, that a post may follow. */
+  readonly posts: string[] = [];
+  async posting(submissionId: string, attempt: number): Promise<boolean> {
+    const ours = await this.heartbeat(submissionId, attempt);
+    if (ours) this.posts.push(`${submissionId}:${attempt}`);
+    return ours;
+  }
+
   async report(r: TaskReport): Promise<ReportResult> {
     const t = this.tasks.get(r.submissionId);
     if (!t || t.lease.attempt !== r.attempt || t.status !== "submitting") return { applied: false, reason: "stale_attempt" };
@@ -164,6 +172,8 @@ describe("queue consumer", () => {
       expect(second).toMatchObject({ submitted: 0, skippedStale: 1 });
       expect([...first.log, ...again.log].every((m) => m.acked)).toBe(true);
       expect(farm.submissions({ slug })).toHaveLength(1);
+      // The one post was announced to the coordinator right before it, by the attempt that made it.
+      expect(coordinator.posts).toEqual([`${task.submissionId}:1`]);
     } finally {
       await browser.close();
     }
@@ -309,6 +319,7 @@ describe("queue consumer", () => {
             if (coordinator.beats.length === 1) generation++; // the coordinator resets after the first beat
             return ours;
           }),
+        posting: (id, attempt) => live(() => coordinator.posting(id, attempt)),
         report: (r) => live(() => coordinator.report(r)),
         leaseFollowup: () => live(() => coordinator.leaseFollowup()),
         reportFollowup: () => live(() => coordinator.reportFollowup()),

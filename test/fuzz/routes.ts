@@ -214,7 +214,7 @@ function taskReport(fx: Fixtures) {
 function progressEvent(fx: Fixtures) {
   return fc.record(
     {
-      event: fc.constantFrom("job_started", "submission_started", "directory_progress", "submission_succeeded", "submission_failed", "job_completed", "nope"),
+      event: fc.constantFrom("job_started", "submission_started", "directory_progress", "submission_posting", "submission_succeeded", "submission_failed", "job_completed", "nope"),
       ...attemptRef(fx),
       workerId: fc.string({ maxLength: 30 }),
       step: nastyString,

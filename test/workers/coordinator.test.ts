@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { JobCoordinator } from "../../durable-objects/job-coordinator";
+import { POST_SETTLE_MS, type JobCoordinator } from "../../durable-objects/job-coordinator";
 import type { TaskMessage, TaskReport } from "../../core/protocol/tasks";
 import { allowFaults, captureReleases, consume, expireTimers, settled, stubFor } from "./support/coordinator-harness";
 import { postgresState, seedJob } from "./support/seed";
@@ -171,6 +171,53 @@ describe("JobCoordinator", () => {
     const faults = await stub.faults();
     expect((await faults.releasedMessages()).map(key).sort()).toEqual(released.map(key).sort());
     expect(await faults.counters()).toMatchObject({ refusedLeases: 1, refusedReports: 1 });
+  });
+
+  it("retries an attempt cut off after it announced its post only once the post could be in the directory's search, and no page takes it sooner", async () => {
+    const seeded = await seedJob({ directories: 3 });
+    const stub = stubFor(seeded.jobId);
+    const released: { message: TaskMessage; delay: number }[] = [];
+    await runInDurableObject(stub, (instance: JobCoordinator) => {
+      instance.sendTasks = async (messages, delays) => {
+        for (const [i, message] of messages.entries()) released.push({ message, delay: delays[i] ?? 0 });
+      };
+    });
+    await stub.start(seeded.jobId);
+    const [posted, refused, early] = released.map((r) => r.message);
+    const postedAt = (id: string) =>
+      runInDurableObject(stub, (_i: JobCoordinator, state) => state.storage.sql.exec<{ at: number | null }>("select posted_at as at from tasks where submission_id = ?", id).one().at);
+    for (const m of [posted!, refused!, early!]) expect(await stub.lease(m.submissionId, 1, "w1")).not.toBeNull();
+    // Only a current lease may post.
+    expect(await stub.posting(posted!.submissionId, 2, "w1")).toBe(false);
+    expect(await stub.posting(posted!.submissionId, 1, "w1")).toBe(true);
+    expect(await stub.posting(refused!.submissionId, 1, "w1")).toBe(true);
+    expect(await postedAt(posted!.submissionId)).toEqual(expect.any(Number));
+    const report = (m: TaskMessage, failureClass: TaskReport["failureClass"], infrastructure: boolean, reason: string): TaskReport => ({
+      jobId: seeded.jobId,
+      submissionId: m.submissionId,
+      attempt: 1,
+      outcome: "failed",
+      failureClass,
+      reason,
+      ...(infrastructure ? { infrastructure: true } : {}),
+    });
+    // The browser died after the click: no answer was read.
+    await stub.report(report(posted!, "transient", true, "the browser session was lost"));
+    // The directory answered the post: a refused value, nothing listed.
+    await stub.report(report(refused!, "validation", false, 'Description — "Description must be at most 300 characters."'));
+    // The browser died before the submit.
+    await stub.report(report(early!, "transient", true, "the browser session was lost"));
+    const retry = (m: TaskMessage) => released.find((r) => r.message.submissionId === m.submissionId && r.message.attempt === 2);
+    expect(retry(posted!)?.delay).toBeGreaterThanOrEqual(POST_SETTLE_MS / 1000 - 2);
+    expect(retry(refused!)?.delay).toBeLessThan(POST_SETTLE_MS / 1000 / 2);
+    expect(retry(early!)?.delay).toBeLessThan(POST_SETTLE_MS / 1000 / 2);
+    // A page looking for work takes the retries that are due, never the one still settling.
+    const taken: string[] = [];
+    for (let lease = await stub.leaseReleased("w2"); lease; lease = await stub.leaseReleased("w2")) taken.push(lease.submissionId);
+    expect(taken).not.toContain(posted!.submissionId);
+    // Its own message, after the delay, leases it; the new attempt has no post of its own yet.
+    expect(await stub.lease(posted!.submissionId, 2, "w1")).not.toBeNull();
+    expect(await postedAt(posted!.submissionId)).toBeNull();
   });
 
   it("counts a listing found on a retry as the earlier attempt's (submitted), one found at once as someone else's (skipped)", async () => {

@@ -58,6 +58,14 @@ describe("worker HTTP API", () => {
     await stubFor(seeded.jobId).lease(m.submissionId, m.attempt, "fleet-2");
     const base = { jobId: seeded.jobId, submissionId: m.submissionId, attempt: m.attempt, workerId: "fleet-2" };
     expect(await (await post("/api/worker/update-progress", { event: "directory_progress", ...base, step: "filled 9 fields" })).json()).toEqual({ ok: true });
+    // Right before its submit: the coordinator notes the post (an attempt that is not current may not post).
+    expect(await (await post("/api/worker/update-progress", { event: "submission_posting", ...base, attempt: m.attempt + 1 })).json()).toEqual({ ok: false });
+    expect(await (await post("/api/worker/update-progress", { event: "submission_posting", ...base })).json()).toEqual({ ok: true });
+    const postedAt = await runInDurableObject(
+      stubFor(seeded.jobId),
+      (_i: JobCoordinator, state) => state.storage.sql.exec<{ at: number | null }>("select posted_at as at from tasks where submission_id = ?", m.submissionId).one().at,
+    );
+    expect(postedAt).toEqual(expect.any(Number));
     const failed = await post("/api/worker/update-progress", { event: "submission_failed", ...base, failureClass: "site_gone", reason: "404" });
     expect(await failed.json()).toEqual({ applied: true, status: "failed" });
     const done = await (await post("/api/jobs/complete", { jobId: seeded.jobId })).json();

@@ -6,8 +6,12 @@
  * retry first looks for the business in the directory's own search; when it
  * is there, the attempt ends without posting anything.
  *
- * A listing still in review or waiting for its e-mail confirmation is not in
- * a directory's public search; such a directory is asked again by the form,
+ * A new listing reaches a directory's search only once it is published: an
+ * attempt cut off after it announced its post (JobCoordinator.posting) is
+ * retried no sooner than POST_SETTLE_MS after that post, so a directory that
+ * publishes within that time shows it here. A listing still in review past
+ * that, or waiting for its e-mail confirmation, is not in a directory's
+ * public search; such a directory is asked again by the form,
  * and most refuse a second listing of the same business (duplicate_listing,
  * which the coordinator counts as the earlier attempt's success). A search
  * that fails (5xx, no answer) ends the attempt unposted, to be retried.
