@@ -115,9 +115,38 @@ export class AfterSubmit {
     }
     this.mailboxes.setTrust(submissionId, trust, mailKey);
     this.host.event("verification_mail", `Verification mail from ${task.directory_name} received`, submissionId, `${submissionId}:verification_mail`);
+    if (task.status === "retrying" || task.status === "queued") this.earlierPostArrived(task);
     this.host.changed();
     log("info", "verification mail accepted", { jobId: this.host.store.job.jobId, submissionId, mailKey, trust });
     return { accepted: true, detail: "verification link queued" };
+  }
+
+  /** Whether a verification mail of the submission was taken: some attempt's post reached the directory. */
+  hasVerificationMail(submissionId: string): boolean {
+    return this.followups.get(submissionId, "verify") !== undefined;
+  }
+
+  /**
+   * A retry was waiting when the directory's verification mail came: an
+   * earlier attempt's post arrived after all (its answer was lost with the
+   * browser, the worker or the report). Posting again would list the
+   * business twice; the listing waits for its verification instead.
+   */
+  private earlierPostArrived(task: TaskRow): void {
+    this.host.store.updateTask(task.submission_id, {
+      status: "awaiting_verification",
+      lease_expires_at: null,
+      next_attempt_at: null,
+      failure_class: null,
+      failure_reason: null,
+      submitted_at: task.submitted_at ?? Date.now(),
+    });
+    this.host.event(
+      "submission_awaiting_verification",
+      `${task.directory_name} sent its verification mail: an earlier attempt's post arrived, so it is not posted again`,
+      task.submission_id,
+      `${task.submission_id}:${task.attempt}:earlier_post_arrived`,
+    );
   }
 
   // ---- the browser's side -----------------------------------------------------

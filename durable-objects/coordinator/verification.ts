@@ -39,7 +39,12 @@ export type MailMatch =
   | { matched: false; reason: string; submissionId?: string; directorySlug?: string; refused?: boolean };
 
 /** Statuses in which a directory may be mailing us about the submission. */
-export const MAILABLE: SubmissionStatus[] = ["submitting", "submitted", "awaiting_verification", "approved"];
+/**
+ * Statuses a submission's mailbox takes mail in. A retry waiting ("retrying",
+ * "queued") too: a verification mail then proves an earlier attempt's post
+ * arrived, and the submission is not posted again (AfterSubmit.acceptMail).
+ */
+export const MAILABLE: SubmissionStatus[] = ["submitting", "retrying", "queued", "submitted", "awaiting_verification", "approved"];
 
 const VERIFY_WORDS = /verif|confirm|activat|validat|token|bestätig|bestaetig|freischalt|bevestig|conferm|confirma|valider/i;
 const AVOID_WORDS = /unsubscribe|abmelden|désinscri|desinscri|privacy|datenschutz|terms|agb|help|support/i;

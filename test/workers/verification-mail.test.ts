@@ -14,7 +14,7 @@ import { mxAuthenticationResults, rawMail } from "../../tools/farm/mail";
 import type { FarmMail } from "../../tools/farm/types";
 import type { JobCoordinator } from "../../durable-objects/job-coordinator";
 import { MAILS_PER_MAILBOX, mailsPerJob } from "../../durable-objects/coordinator/mailboxes";
-import { captureReleases, stubFor } from "./support/coordinator-harness";
+import { captureReleases, expireTimers, stubFor } from "./support/coordinator-harness";
 import { seedJob } from "./support/seed";
 import { deliverMail } from "./support/mail";
 
@@ -147,6 +147,59 @@ describe("verification mailboxes", () => {
     const snapshot = await job.stub.snapshot();
     expect(snapshot.submissions.find((s) => s.submissionId === dir.submissionId)?.status).toBe("submitted");
     expect(snapshot.activity.map((a) => a.kind)).toContain("submission_verified");
+  });
+
+  it("a verification mail proves an earlier attempt's post arrived: a waiting retry, or an attempt cut off after the mail, is not posted again", async () => {
+    const seeded = await seedJob({ directories: 2 });
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    const mailboxes = new Map<string, string>();
+    for (const m of released.splice(0)) mailboxes.set(m.submissionId, (await stub.lease(m.submissionId, m.attempt, "w"))?.business?.email ?? "");
+    const [retried, cutOff] = await directoriesOf(seeded.jobId, mailboxes);
+    const statusOf = async (id: string) => (await stub.snapshot()).submissions.find((s) => s.submissionId === id)!;
+    // Both posted; the browser died before either answer was read.
+    for (const dir of [retried!, cutOff!]) expect(await stub.posting(dir.submissionId, 1, "w")).toBe(true);
+    await stub.report({
+      jobId: seeded.jobId,
+      submissionId: retried!.submissionId,
+      attempt: 1,
+      outcome: "failed",
+      failureClass: "transient",
+      reason: "the browser session was lost",
+      infrastructure: true,
+    });
+    // Its retry is held for the post to settle (released with a queue delay, or still waiting).
+    expect(["retrying", "queued"]).toContain((await statusOf(retried!.submissionId)).status);
+    // The first one's mail comes while its retry waits: the retry is called off.
+    expect(await deliverMail(`no-reply@${hostOf(retried!)}`, retried!.mailbox, mailFrom(retried!, retried!.mailbox, newToken()))).toBeNull();
+    expect(await statusOf(retried!.submissionId)).toMatchObject({ status: "awaiting_verification", failureClass: null });
+    // The second one's mail comes before its attempt's (failed) report: no retry is made.
+    expect(await deliverMail(`no-reply@${hostOf(cutOff!)}`, cutOff!.mailbox, mailFrom(cutOff!, cutOff!.mailbox, newToken()))).toBeNull();
+    await stub.report({
+      jobId: seeded.jobId,
+      submissionId: cutOff!.submissionId,
+      attempt: 1,
+      outcome: "failed",
+      failureClass: "transient",
+      reason: "the browser session was lost",
+      infrastructure: true,
+    });
+    expect(await statusOf(cutOff!.submissionId)).toMatchObject({ status: "awaiting_verification", attempt: 1 });
+    // The two verification links go out; a retry message already on the queue finds nothing to lease, and none comes after.
+    const kindOf = (m: TaskMessage) => m.kind ?? "submit";
+    expect(
+      released
+        .filter((m) => kindOf(m) === "verify")
+        .map((m) => m.submissionId)
+        .sort(),
+    ).toEqual([retried!.submissionId, cutOff!.submissionId].sort());
+    await expireTimers(seeded.jobId);
+    const submits = released.filter((m) => kindOf(m) === "submit");
+    expect(submits.every((m) => m.submissionId === retried!.submissionId && m.attempt === 2)).toBe(true);
+    for (const m of submits) expect(await stub.lease(m.submissionId, m.attempt, "w")).toBeNull();
+    expect((await stub.snapshot()).submissions.map((s) => s.status)).toEqual(["awaiting_verification", "awaiting_verification"]);
   });
 
   it("a mail for another job never touches this one; a mail to no mailbox of ours is refused and nothing is kept", async () => {

@@ -64,8 +64,13 @@ export function mxAuthenticationResults(results: { dkim?: string; spf?: string }
   return `ARC-Authentication-Results: ${parts.join(";\r\n\t")}\r\n`;
 }
 
-/** POSTs the mail to the endpoint, a few times if it fails; returns the last HTTP status (0: unreachable). */
-export async function deliverMail(endpoint: string, mail: FarmMail, directoryName: string, attempts = 4): Promise<number> {
+/**
+ * POSTs the mail to the endpoint, and again while it fails, as a sending MTA
+ * keeps a message queued while the receiver is down (1, 2, 4 ... 60 s apart,
+ * about 3 minutes in all: a restarted wrangler dev is back well within it);
+ * returns the last HTTP status (0: unreachable).
+ */
+export async function deliverMail(endpoint: string, mail: FarmMail, directoryName: string, attempts = 9): Promise<number> {
   const url = new URL(endpoint);
   url.searchParams.set("from", mail.from);
   url.searchParams.set("to", mail.to);
@@ -81,7 +86,7 @@ export async function deliverMail(endpoint: string, mail: FarmMail, directoryNam
     } catch {
       status = 0;
     }
-    await new Promise((r) => setTimeout(r, 1_000 * (i + 1)));
+    if (i + 1 < attempts) await new Promise((r) => setTimeout(r, Math.min(60_000, 1_000 * 2 ** i)));
   }
   return status;
 }
