@@ -1,6 +1,7 @@
 /**
  * The four plans, defined once. Tier limits decide which catalog tiers a plan
- * may draw from (tier 1 = the most valuable directories); maxInFlight is the
+ * draws from first (tier 1 = the most valuable directories; lower tiers only
+ * fill a count its own tiers cannot, core/catalog/selection.ts); maxInFlight is the
  * coordinator's per-job pacing cap.
  */
 export const PLAN_IDS = ["starter", "growth", "professional", "enterprise"] as const;

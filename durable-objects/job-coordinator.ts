@@ -275,11 +275,17 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     if (job.status === "in_progress" && job.loaded) {
       const now = Date.now();
       const room = job.maxInFlight - this.store.countInFlight();
-      const batch = this.store.releasable(room, now, RELEASE_LOOKAHEAD_MS);
+      let batch = this.store.releasable(room, now, RELEASE_LOOKAHEAD_MS);
+      // A better hour is a preference: a job with nothing due and nothing in
+      // flight would only sit idle waiting for it, so those tasks go now
+      // (issue 21: timing never makes a job slower). A retry's hard delay
+      // (Retry-After, a post settling) is never shortened.
+      const idle = room > 0 && batch.length === 0 && this.store.countInFlight() === 0;
+      if (idle) batch = this.store.heldForBetterHour(room, now);
       if (batch.length) {
         released = { messages: [], delays: [] };
         for (const task of batch) {
-          const delaySeconds = task.next_attempt_at ? Math.max(0, Math.ceil((task.next_attempt_at - now) / 1000)) : 0;
+          const delaySeconds = !idle && task.next_attempt_at ? Math.max(0, Math.ceil((task.next_attempt_at - now) / 1000)) : 0;
           const attempt = task.attempt + 1;
           this.store.updateTask(task.submission_id, {
             status: "queued",

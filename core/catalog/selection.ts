@@ -6,10 +6,15 @@
  * buyer is shown is what the order gets.
  *
  * Rules, in order: active and not disabled, of the deployment's catalog, not
- * held after a failed check, in the plan's tiers, no captcha without captcha
- * solving; in the live catalog also the business's country or international,
- * a category it serves (niche directories only) and a language the business
- * can be listed in. Best value first: DA (unknown last), then tier, then slug.
+ * held after a failed check, no captcha without captcha solving; in the live
+ * catalog also the business's country or international, a category it
+ * serves (niche directories only) and a language the business can be listed
+ * in. Order: the plan's own tiers first, best value first (DA, unknown last,
+ * then tier, then slug); when they hold fewer fitting directories than the
+ * plan's count, the next tiers fill it, tier by tier. A plan is a count the
+ * customer paid for: a Starter business in Canada has 13-17 fitting
+ * directories of tier 1, so a hard tier limit could never deliver its 50
+ * (docs/decisions.md, 2026-12-07).
  * The sandbox farm takes any business, so it ignores country, category and
  * language (its directories exist to exercise the engine).
  */
@@ -60,7 +65,6 @@ export function fitsOrder(d: CandidateDirectory, plan: PlanId, catalog: Catalog,
   const p = PLANS[plan];
   if (!d.isActive || d.automation === "disabled" || d.checkHold) return false;
   if (d.sandbox !== (catalog === "sandbox")) return false;
-  if (d.priorityTier > p.tierLimit) return false;
   if (d.requiresCaptcha && !p.captchaSolving) return false;
   if (catalog === "sandbox") return true;
   if (business.country && d.country !== "INT" && d.country !== business.country.toUpperCase()) return false;
@@ -76,10 +80,15 @@ export function byValue(a: CandidateDirectory, b: CandidateDirectory): number {
   return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
 }
 
+/** The plan's own tiers first (0), then each lower tier in turn: a smaller plan reaches further only to fill its count. */
+function tierRank(d: CandidateDirectory, plan: PlanId): number {
+  return d.priorityTier <= PLANS[plan].tierLimit ? 0 : d.priorityTier;
+}
+
 /** The directories an order of this plan gets, best first, at most the plan's count. */
 export function selectForPlan<T extends CandidateDirectory>(candidates: readonly T[], plan: PlanId, catalog: Catalog, business: BusinessFit): T[] {
   return candidates
     .filter((d) => fitsOrder(d, plan, catalog, business))
-    .sort(byValue)
+    .sort((a, b) => tierRank(a, plan) - tierRank(b, plan) || byValue(a, b))
     .slice(0, PLANS[plan].directories);
 }

@@ -52,7 +52,7 @@ export function planRelease(jobId: string, tasks: readonly PlanInput[], intel: I
       daScore: null,
       host: hostOf(t.submitUrl ?? t.website),
     };
-    return { id: t.submissionId, jobId, directory, probability: calculator.probability(directory, business) };
+    return { id: t.submissionId, jobId, directory, probability: calculator.probability(directory, business), durationMs: intel.stats.get(t.directoryId)?.meanDurationMs ?? null };
   });
   const plan = new Map<string, PlannedTask>();
   new AIEnhancedQueueManager().order(queue).forEach((task, rank) => {

@@ -320,6 +320,12 @@ export class TaskStore {
       .toArray();
   }
 
+  /** Pending tasks the release plan holds for a better hour (`next_attempt_at` still ahead), the soonest first. */
+  heldForBetterHour(limit: number, now: number): TaskRow[] {
+    if (limit <= 0) return [];
+    return this.sql.exec<TaskRow>("select * from tasks where status = 'pending' and next_attempt_at > ? order by next_attempt_at, priority, rowid limit ?", now, limit).toArray();
+  }
+
   expiredLeases(now: number): TaskRow[] {
     return this.sql.exec<TaskRow>(`select * from tasks where status in (${list(LEASED)}) and lease_expires_at <= ?`, now).toArray();
   }

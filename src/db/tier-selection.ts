@@ -1,13 +1,14 @@
 /**
  * Which directories a job gets, from Postgres. Postgres narrows the catalog
  * to rows that can fit (active, not disabled, not held after a failed check,
- * the right catalog, the plan's tiers, captcha, country) and that the
+ * the right catalog, captcha, country; every tier, since a plan fills its
+ * count from lower tiers when its own run short) and that the
  * business does not already hold (live, or on its way from an earlier job);
  * the rules themselves, and the order, are core/catalog/selection.ts, the same
  * function the pricing preview answers with. "manual" directories are chosen
  * and become staff tasks.
  */
-import { and, eq, inArray, lte, ne, notExists, notInArray, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, notExists, notInArray, sql } from "drizzle-orm";
 import { countryLanguages } from "../../core/catalog/languages";
 import { type BusinessFit, type Catalog, selectForPlan } from "../../core/catalog/selection";
 import { PLANS, type PlanId } from "../../core/plans";
@@ -54,7 +55,6 @@ export async function candidateDirectories(db: Pick<Database, "select">, params:
         ne(directories.automation, "disabled"),
         eq(directories.checkHold, false),
         eq(directories.sandbox, params.catalog === "sandbox"),
-        lte(directories.priorityTier, plan.tierLimit),
         plan.captchaSolving ? undefined : eq(directories.requiresCaptcha, false),
         params.catalog === "live" && params.country ? inArray(directories.country, [params.country.toUpperCase(), "INT"]) : undefined,
         params.customerId

@@ -3,7 +3,9 @@
  *
  * - Value first: each task's expected value is its acceptance probability
  *   times the directory's authority (Domain Authority; unknown counts as 30),
- *   so a likely listing on a strong directory goes before a long shot.
+ *   so a likely listing on a strong directory goes before a long shot; per
+ *   second of the directory's typical attempt time, so two quick forms go
+ *   before one slow one of the same value (Smith's rule).
  * - Hosts spread: a task whose host had one of the last `hostSpacing`
  *   releases (default 6) waits for a task of another host, when there is one, so
  *   directories that share a host (one operator, one rate limit) are not
@@ -22,6 +24,8 @@ export interface QueueTask {
   directory: Pick<DirectoryFacts, "id" | "host" | "daScore">;
   /** Acceptance probability (SuccessProbabilityCalculator). */
   probability: number;
+  /** The directory's typical attempt time (DirectoryStats.meanDurationMs); unknown counts as the typical task. */
+  durationMs?: number | null;
 }
 
 export interface QueueOptions {
@@ -43,6 +47,14 @@ export function authority(daScore: number | null): number {
 
 export function expectedValue(task: Pick<QueueTask, "probability" | "directory">): number {
   return task.probability * authority(task.directory.daScore);
+}
+
+const TYPICAL_TASK_MS = 60_000;
+
+/** Expected value per second of browser time (Smith's rule: the order that earns most value per hour). */
+export function valueRate(task: Pick<QueueTask, "probability" | "directory" | "durationMs">): number {
+  const ms = task.durationMs && task.durationMs > 0 ? task.durationMs : TYPICAL_TASK_MS;
+  return expectedValue(task) / ms;
 }
 
 export class AIEnhancedQueueManager {
@@ -70,7 +82,7 @@ export class AIEnhancedQueueManager {
         jobId,
         weight: Math.max(1e-6, this.weights[jobId] ?? 1),
         virtual: 0,
-        list: list.sort((a, b) => expectedValue(b) - expectedValue(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+        list: list.sort((a, b) => valueRate(b) - valueRate(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       }));
     const out: T[] = [];
     const recentHosts: string[] = [];

@@ -10,7 +10,7 @@ export const PlanSchema = z
     directories: z.number().int().openapi({ description: "Directories the order is submitted to" }),
     priceCents: z.number().int(),
     currency: z.literal("usd"),
-    tierLimit: z.number().int().openapi({ description: "Highest catalog tier the plan draws from (1 = most valuable)" }),
+    tierLimit: z.number().int().openapi({ description: "Highest catalog tier the plan draws from first (1 = most valuable); lower tiers only fill a count its own tiers cannot" }),
     captchaSolving: z.boolean(),
     proxyRotation: z.boolean(),
     maxInFlight: z.number().int().openapi({ description: "Submissions of one job in flight at once" }),

@@ -63,6 +63,25 @@ describe("second opinion on fields the mapper was unsure of", () => {
     });
   });
 
+  it("may answer a directory-form type (tags), and the tags follow", async () => {
+    const ai = workersAi({ "What you do": "keywords" });
+    const tags = field("unknown", 0.2, { name: "f9", label: "What you do, comma separated" });
+    const [asked] = await applySecondOpinions([tags], fromLanguageModel(ai), () => {});
+    expect(asked!.type).toBe("keywords");
+    expect(ai.calls[0]!.messages[0]!.content).toContain("keywords");
+    const decided = decide(asked!, {
+      profile: SAMPLE_PROFILE,
+      language: "en",
+      directoryId: "d",
+      username: "u",
+      password: "p",
+      formKind: "other",
+      formTypes: new Set(["keywords"]),
+      typeCounts: new Map(),
+    });
+    expect(decided).toMatchObject({ kind: "text", value: "Bakery, Food, Café, Sourdough bread, Catering" });
+  });
+
   it("does not ask about fields the mapper was sure of, hidden fields or honeypots", async () => {
     const ai = workersAi({ "": "email" });
     const sure = field("organization", 0.9, { name: "biz", label: "Business name" });

@@ -54,33 +54,65 @@ async function makeCustomer(tx: Transaction) {
 
 describe("selectDirectoriesForJob", () => {
   for (const planId of PLAN_IDS) {
-    it(`${planId}: active, in its tiers, best DA first, at most its size`, async () => {
+    it(`${planId}: active, its own tiers first, best DA first, lower tiers only to fill its size`, async () => {
       await isolated(async (tx) => {
         const tag = uniq("tier");
         await seedCatalog(tx, tag);
         const customerId = await makeCustomer(tx);
         const plan = PLANS[planId];
         const picked = await selectDirectoriesForJob(tx, { customerId, plan: planId, catalog: "live" });
-        const all = await tx.execute<{ id: string; priority_tier: number; da_score: number | null; automation: string }>(
-          sql`select id, priority_tier, da_score, automation from directories
-              where slug like ${tag + "-%"} and not sandbox and automation <> 'disabled' and priority_tier <= ${plan.tierLimit}
+        const all = await tx.execute<{ id: string; priority_tier: number; da_score: number | null }>(
+          sql`select id, priority_tier, da_score from directories
+              where slug like ${tag + "-%"} and not sandbox and automation <> 'disabled'
                 and (${plan.captchaSolving} or not requires_captcha)`,
         );
         const eligible = all.rows;
         expect(picked.length).toBe(Math.min(plan.directories, eligible.length));
-        expect(picked.every((d) => d.priorityTier <= plan.tierLimit)).toBe(true);
-        // Best DA first, unknown DA last.
-        const das = picked.map((d) => d.daScore ?? -1);
-        expect([...das].sort((a, b) => b - a)).toEqual(das);
-        // Nothing better was left out.
-        const worstPicked = Math.min(...das);
-        const pickedIds = new Set(picked.map((d) => d.id));
-        const betterLeftOut = eligible.filter((d) => !pickedIds.has(d.id) && (d.da_score ?? -1) > worstPicked);
-        expect(betterLeftOut).toEqual([]);
         expect(new Set(picked.map((d) => d.id)).size).toBe(picked.length);
+        const pickedIds = new Set(picked.map((d) => d.id));
+        const own = picked.filter((d) => d.priorityTier <= plan.tierLimit);
+        const below = picked.slice(own.length);
+        // The plan's own tiers come first, and all of them before any lower tier.
+        expect(picked.slice(0, own.length)).toEqual(own);
+        const ownLeftOut = eligible.filter((d) => d.priority_tier <= plan.tierLimit && !pickedIds.has(d.id));
+        if (below.length) expect(ownLeftOut).toEqual([]);
+        // Within its own tiers: best DA first (unknown last), nothing better left out.
+        const das = own.map((d) => d.daScore ?? -1);
+        expect([...das].sort((a, b) => b - a)).toEqual(das);
+        const worstOwn = Math.min(...das);
+        expect(ownLeftOut.filter((d) => (d.da_score ?? -1) > worstOwn)).toEqual([]);
+        // Lower tiers fill the count tier by tier, each best DA first, and a tier is taken whole before the next.
+        const tiers = below.map((d) => d.priorityTier);
+        expect([...tiers].sort((a, b) => a - b)).toEqual(tiers);
+        for (let k = 0; k + 1 < below.length; k++) {
+          if (below[k]!.priorityTier === below[k + 1]!.priorityTier) expect(below[k]!.daScore ?? -1).toBeGreaterThanOrEqual(below[k + 1]!.daScore ?? -1);
+        }
+        const lastTier = tiers.at(-1);
+        if (lastTier !== undefined) {
+          const skipped = eligible.filter((d) => d.priority_tier > plan.tierLimit && d.priority_tier < lastTier && !pickedIds.has(d.id));
+          expect(skipped).toEqual([]);
+        }
       });
     });
   }
+
+  it("fills a plan whose own tiers run short from the next tier, never passing over it for a lower one", async () => {
+    await isolated(async (tx) => {
+      const tag = uniq("short");
+      const rows: (typeof t.directories.$inferInsert)[] = [];
+      // Tier 1 holds 20 (Starter wants 50); tier 2 holds 20; tier 5 holds 40 with a better DA than tier 2.
+      const add = (tier: number, n: number, da: number) => {
+        for (let i = 0; i < n; i++) rows.push({ slug: `${tag}-${tier}-${i}`, name: `D ${tier}/${i}`, website: `https://s${tier}-${i}.example`, priorityTier: tier, daScore: da, country: "US" });
+      };
+      add(1, 20, 80);
+      add(2, 20, 30);
+      add(5, 40, 39);
+      await tx.insert(t.directories).values(rows);
+      const picked = await selectDirectoriesForJob(tx, { customerId: await makeCustomer(tx), plan: "starter", catalog: "live", country: "US" });
+      expect(picked).toHaveLength(50);
+      expect(picked.map((d) => d.priorityTier)).toEqual([...Array(20).fill(1), ...Array(20).fill(2), ...Array(10).fill(5)]);
+    });
+  });
 
   it("never picks disabled or inactive directories, nor the other catalog", async () => {
     await isolated(async (tx) => {

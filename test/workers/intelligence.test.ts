@@ -169,4 +169,33 @@ describe("submission intelligence in the coordinator", () => {
     await consume(job.jobId, released, () => ({ outcome: "submitted" }));
     expect(await stub.progress()).toMatchObject({ status: "completed", submitted: 3 });
   });
+
+  it("does not wait for a better hour when the job has nothing else to do", async () => {
+    const dirs = await seedDirectories(3, 0);
+    const [night] = dirs.good as [string];
+    const good = (new Date().getUTCHours() + 3) % 24;
+    const hourAttempts = Array.from({ length: 24 }, () => 20);
+    const hourAccepted = Array.from({ length: 24 }, (_, h) => (h === good ? 19 : 1));
+    const accepted = hourAccepted.reduce((a, b) => a + b, 0);
+    await withDb(({ client }) =>
+      client.query(
+        `insert into directory_stats (directory_id, attempts, accepted, hour_attempts, hour_accepted, weekday_attempts, weekday_accepted)
+         values ($1, 480, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb)`,
+        [night, accepted, JSON.stringify(hourAttempts), JSON.stringify(hourAccepted), JSON.stringify(Array(7).fill(480 / 7)), JSON.stringify(Array(7).fill(accepted / 7))],
+      ),
+    );
+    const job = await seedJobOn(dirs.good);
+    const released: TaskMessage[] = [];
+    await captureReleases(job.jobId, released);
+    const stub = stubFor(job.jobId);
+    await stub.start(job.jobId);
+    const others = released.splice(0);
+    expect(others.map((m) => job.directoryOf.get(m.submissionId))).not.toContain(night);
+    // The other work is done, no clock moved: the held task goes now rather than in three hours.
+    for (const m of others) {
+      expect(await stub.lease(m.submissionId, m.attempt, "w1")).not.toBeNull();
+      await stub.report({ jobId: job.jobId, submissionId: m.submissionId, attempt: m.attempt, outcome: "submitted" });
+    }
+    expect(released.map((m) => job.directoryOf.get(m.submissionId))).toEqual([night]);
+  });
 });

@@ -42,6 +42,14 @@ export const SECOND_OPINION_CANDIDATES: readonly FieldType[] = [
   "social-youtube",
   "social-tiktok",
   "social-other",
+  // The directory-form types the engine fills from the profile (issue 20); file inputs and opt-ins are never asked.
+  "keywords",
+  "tagline",
+  "year-established",
+  "price-range",
+  "payment-methods",
+  "employees",
+  "video-url",
   "unknown",
 ];
 

@@ -20,6 +20,13 @@ describe("AIEnhancedQueueManager", () => {
     expect(expectedValue(tasks[1]!)).toBeGreaterThan(expectedValue(tasks[3]!));
   });
 
+  it("weighs value by the directory's typical attempt time: two quick forms before one slow one of the same value", () => {
+    const slow = { ...task("slow", "j", 0.8, 90), durationMs: 120_000 };
+    const quick = { ...task("quick", "j", 0.6, 90), durationMs: 40_000 };
+    const unknown = task("unknown", "j", 0.8, 90);
+    expect(new AIEnhancedQueueManager().order([slow, unknown, quick]).map((t) => t.id)).toEqual(["quick", "unknown", "slow"]);
+  });
+
   it("spreads directories that share a host when the job has others", () => {
     const tasks = [
       task("a1", "j", 0.9, 90, "shared.example"),

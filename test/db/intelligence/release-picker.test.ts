@@ -32,4 +32,15 @@ describe("pickNext", () => {
     const released = new Map([["b", now - 10_000]]);
     expect(pickNext([task("b"), task("a", { preferAfter: now + 3_600_000 })], now, released)).toBe(1);
   });
+
+  it("serves a host whose own tasks would outlast the rest of the work first, so the job does not end on one host's gaps", () => {
+    // 10 tasks of host h need 9 gaps of 3 minutes; the other 4 tasks take 4 minutes on 2 browsers.
+    const pending = [task("a"), task("b"), task("c"), task("d"), ...Array.from({ length: 10 }, () => task("h"))];
+    expect(pickNext(pending, now, new Map(), { parallelism: 2, typicalTaskMs: 60_000 })).toBe(4);
+    // A host with a few tasks among much other work is not critical: queue order.
+    const spread = [...Array.from({ length: 20 }, (_, i) => task(`o${i}`)), task("h"), task("h")];
+    expect(pickNext(spread, now, new Map(), { parallelism: 2, typicalTaskMs: 60_000 })).toBe(0);
+    // A critical host released moments ago still rests.
+    expect(pickNext(pending, now, new Map([["h", now - 10_000]]), { parallelism: 2, typicalTaskMs: 60_000 })).toBe(0);
+  });
 });
