@@ -9,11 +9,12 @@ import { env, exports } from "cloudflare:workers";
 import { unzipSync, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evidenceKey } from "../../core/evidence-keys";
-import { parsePublicKeys, PROOF_KEY_PEM_PATH, PROOF_KEYS_PATH, verifyProofPack, type ProofManifest, type ProofPublicJwk } from "../../core/proof-pack";
+import { parsePublicKeys, PROOF_KEY_PEM_PATH, PROOF_KEYS_PATH, verifyProofPack, verifySignature, type ProofManifest, type ProofPublicJwk } from "../../core/proof-pack";
 import type { TaskMessage } from "../../core/protocol/tasks";
 import { app } from "../../src/app";
 import { runScheduled } from "../../src/scheduled";
 import { proofPackKey } from "../../src/proof/build";
+import { proofSigningKey } from "../../src/proof/signing-key";
 import { headersOf, newPeople, type People } from "./support/actors";
 import { captureReleases, consume, settled, stubFor } from "./support/coordinator-harness";
 import { count } from "./support/purchase";
@@ -21,16 +22,25 @@ import { seedJob, type SeededJob } from "./support/seed";
 
 const call = (path: string, init: RequestInit = {}) => exports.default.fetch(`http://localhost${path}`, init);
 
-/** A PNG's first bytes and some body, different per submission. */
-const png = (seed: string) => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new TextEncoder().encode(`screenshot of ${seed}`)]);
+/** A PNG's first bytes and some body, different per submission; `bytes` long with noise when given. */
+function png(seed: string, bytes = 0): Uint8Array {
+  const head = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new TextEncoder().encode(`screenshot of ${seed}`)]);
+  if (bytes <= head.length) return head;
+  const out = new Uint8Array(bytes);
+  for (let i = head.length; i < bytes; i += 65_536) crypto.getRandomValues(out.subarray(i, Math.min(bytes, i + 65_536)));
+  out.set(head);
+  return out;
+}
 
 /** A three-directory job run to its end: two submitted with screenshots, one failed with one. */
-async function completedJob(): Promise<SeededJob> {
+async function completedJob(screenshotBytes = 0): Promise<SeededJob> {
   const job = await seedJob({ directories: 3 });
   const [a, b, c] = job.submissionIds as [string, string, string];
-  await env.EVIDENCE.put(evidenceKey(job.jobId, a, 1, "submitted"), png(a), { customMetadata: { finalUrl: "https://d0.example/thanks", confirmation: "Thank you, your listing is under review" } });
-  await env.EVIDENCE.put(evidenceKey(job.jobId, b, 1, "submitted"), png(b), { customMetadata: { finalUrl: "https://d1.example/done", confirmation: "Listing received" } });
-  await env.EVIDENCE.put(evidenceKey(job.jobId, c, 1, "failed"), png(c), { customMetadata: { finalUrl: "https://d2.example/gone", confirmation: "404 Not Found" } });
+  await env.EVIDENCE.put(evidenceKey(job.jobId, a, 1, "submitted"), png(a, screenshotBytes), {
+    customMetadata: { finalUrl: "https://d0.example/thanks", confirmation: "Thank you, your listing is under review" },
+  });
+  await env.EVIDENCE.put(evidenceKey(job.jobId, b, 1, "submitted"), png(b, screenshotBytes), { customMetadata: { finalUrl: "https://d1.example/done", confirmation: "Listing received" } });
+  await env.EVIDENCE.put(evidenceKey(job.jobId, c, 1, "failed"), png(c, screenshotBytes), { customMetadata: { finalUrl: "https://d2.example/gone", confirmation: "404 Not Found" } });
   const released: TaskMessage[] = [];
   await captureReleases(job.jobId, released);
   await stubFor(job.jobId).start(job.jobId);
@@ -201,6 +211,28 @@ describe("proof packs", () => {
     expect(await count("select 1 from job_events where job_id = $1 and kind = 'proof_pack_ready'", [fresh.jobId])).toBe(1);
     const pack = new Uint8Array(await (await env.EVIDENCE.get(proofPackKey(fresh.jobId)))!.arrayBuffer());
     expect(await verifyProofPack(pack, keys)).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it("a pack larger than one upload part goes to R2 in parts and still verifies", async () => {
+    // Three 4 MiB screenshots: 12 MiB of pack, more than one 8 MiB part (src/proof/r2-sink.ts).
+    const big = await completedJob(4 * 1024 * 1024);
+    const pack = await makeAndDownload(big.jobId, newPeople(big.userId));
+    expect(pack.length).toBeGreaterThan(12 * 1024 * 1024);
+    const result = await verifyProofPack(pack, keys);
+    expect(result.problems).toEqual([]);
+    expect(result.manifest!.files.filter((f) => f.path.endsWith(".png")).map((f) => f.size)).toEqual([4194304, 4194304, 4194304]);
+  });
+
+  it("takes the signing key as the PKCS#8 PEM openssl writes, too", async () => {
+    // `openssl genpkey -algorithm ed25519` (a throwaway key); its public x from `openssl pkey -pubout`.
+    const pem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIGKmBQuvAmJVzUQL4mf1zAf7E4qPqb/11wAR08amMOvg\n-----END PRIVATE KEY-----\n";
+    const signer = await proofSigningKey({ PROOF_SIGNING_KEY: pem });
+    expect(signer.publicJwk.x).toBe("Dc_zEQDGkYqcTrTOn4Mn7WxN8cb2h5SgxRvdEW4g1L8");
+    const data = new TextEncoder().encode("manifest");
+    expect(await verifySignature(signer.publicJwk, await signer.sign(data), data)).toBe(true);
+    for (const bad of ["", "{}", "not a key", '{"kty":"OKP","crv":"Ed25519","x":"abc"}', "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"]) {
+      await expect(proofSigningKey({ PROOF_SIGNING_KEY: bad }), bad).rejects.toMatchObject({ status: 503, code: "proof_signing_unconfigured" });
+    }
   });
 
   it("without a signing key, making a pack is a 503 and no key is published", async () => {
