@@ -7,7 +7,7 @@
  * recompute the id from the public key.
  */
 import { ApiError } from "../http/errors";
-import { proofKeyId, type ProofPublicJwk } from "../../core/proof-pack";
+import { parsePublicKeys, proofKeyId, type ProofPublicJwk } from "../../core/proof-pack";
 
 export interface SigningKey {
   keyId: string;
@@ -53,6 +53,20 @@ async function publicOf(jwk: PrivateJwk): Promise<ProofPublicJwk> {
 export async function publicProofKey(env: Pick<Env, "PROOF_SIGNING_KEY">): Promise<ProofPublicJwk | null> {
   const jwk = await privateJwk(env.PROOF_SIGNING_KEY);
   return jwk ? publicOf(jwk) : null;
+}
+
+/**
+ * Every key a pack of this deployment may be signed with: the current one
+ * first, then the retired ones of `PROOF_RETIRED_KEYS` (after a rotation,
+ * older packs still check against the published set), each once.
+ */
+export async function publishedProofKeys(env: Pick<Env, "PROOF_SIGNING_KEY" | "PROOF_RETIRED_KEYS">): Promise<ProofPublicJwk[]> {
+  const current = await publicProofKey(env);
+  const retired = await Promise.all(
+    parsePublicKeys(env.PROOF_RETIRED_KEYS ?? "").map(async (k): Promise<ProofPublicJwk> => ({ kty: "OKP", crv: "Ed25519", x: k.x, kid: await proofKeyId(k), use: "sig", alg: "EdDSA" })),
+  );
+  const keys = current ? [current, ...retired] : retired;
+  return keys.filter((k, i) => keys.findIndex((other) => other.kid === k.kid) === i);
 }
 
 /** The signing key, or a 503: packs cannot be made without it, and that is ours to fix, not the caller's. */

@@ -9,11 +9,11 @@ import { env, exports } from "cloudflare:workers";
 import { unzipSync, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evidenceKey } from "../../core/evidence-keys";
-import { parsePublicKeys, PROOF_KEY_PEM_PATH, PROOF_KEYS_PATH, verifyProofPack, verifySignature, type ProofManifest, type ProofPublicJwk } from "../../core/proof-pack";
+import { parsePublicKeys, PROOF_KEY_PEM_PATH, PROOF_KEYS_PATH, proofKeyId, verifyProofPack, verifySignature, type ProofManifest, type ProofPublicJwk } from "../../core/proof-pack";
 import type { TaskMessage } from "../../core/protocol/tasks";
 import { app } from "../../src/app";
 import { runScheduled } from "../../src/scheduled";
-import { proofPackKey } from "../../src/proof/build";
+import { buildProofPack, proofPackKey } from "../../src/proof/build";
 import { proofSigningKey } from "../../src/proof/signing-key";
 import { headersOf, newPeople, type People } from "./support/actors";
 import { captureReleases, consume, settled, stubFor } from "./support/coordinator-harness";
@@ -221,6 +221,36 @@ describe("proof packs", () => {
     const result = await verifyProofPack(pack, keys);
     expect(result.problems).toEqual([]);
     expect(result.manifest!.files.filter((f) => f.path.endsWith(".png")).map((f) => f.size)).toEqual([4194304, 4194304, 4194304]);
+  });
+
+  it("after a key rotation, the retired key stays published and the packs it signed still verify", async () => {
+    const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const { kty, crv, x, d } = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as unknown as Record<string, string>;
+    const old = { ...env, PROOF_SIGNING_KEY: JSON.stringify({ kty, crv, x, d }) };
+    const oldJob = await completedJob();
+    await buildProofPack(old, oldJob.jobId);
+    const oldPack = new Uint8Array(await (await env.EVIDENCE.get(proofPackKey(oldJob.jobId)))!.arrayBuffer());
+    // Before: only the current key is published, and the old pack does not check against it.
+    expect((await verifyProofPack(oldPack, keys)).ok).toBe(false);
+    const rotated = {
+      ...env,
+      PROOF_RETIRED_KEYS: JSON.stringify({
+        keys: [
+          { kty, crv, x },
+          { kty, crv, x },
+        ],
+      }),
+    };
+    const set = (await (await app.fetch(new Request(`http://localhost${PROOF_KEYS_PATH}`), rotated)).json()) as { keys: ProofPublicJwk[] };
+    expect(set.keys.map((k) => k.kid)).toEqual([keys[0]!.kid, await proofKeyId({ kty: "OKP", crv: "Ed25519", x: x! })]);
+    expect(await verifyProofPack(oldPack, set.keys)).toMatchObject({ ok: true, problems: [] });
+    // The new key still signs, and still verifies; the retired key's PEM is served by its id.
+    expect((await verifyProofPack(zip, set.keys)).ok).toBe(true);
+    const oldPem = await app.fetch(new Request(`http://localhost${PROOF_KEY_PEM_PATH}?kid=${set.keys[1]!.kid}`), rotated);
+    expect(parsePublicKeys(await oldPem.text())[0]!.x).toBe(x);
+    const currentPem = await app.fetch(new Request(`http://localhost${PROOF_KEY_PEM_PATH}`), rotated);
+    expect(parsePublicKeys(await currentPem.text())[0]!.x).toBe(keys[0]!.x);
+    expect((await app.fetch(new Request(`http://localhost${PROOF_KEY_PEM_PATH}?kid=nope`), rotated)).status).toBe(404);
   });
 
   it("takes the signing key as the PKCS#8 PEM openssl writes, too", async () => {
