@@ -26,6 +26,7 @@ import { serveOpenApiDocument } from "./routes/openapi";
 import { ops } from "./routes/ops";
 import { opsDaily } from "./routes/ops-daily";
 import { plans } from "./routes/plans";
+import { proofPacks } from "./routes/proof-packs";
 import { readyz } from "./routes/readyz";
 import { siteConfig } from "./routes/site-config";
 import { staffCatalog } from "./routes/staff-catalog";
@@ -34,6 +35,7 @@ import { staffMail } from "./routes/staff-mail";
 import { staffTasks } from "./routes/staff-tasks";
 import { stripeWebhook } from "./routes/stripe-webhook";
 import { webhookEndpointsApi } from "./routes/webhook-endpoints";
+import { WELL_KNOWN, wellKnown } from "./routes/well-known";
 import { workerJobs } from "./routes/worker-jobs";
 import { workerProgress } from "./routes/worker-progress";
 
@@ -50,7 +52,8 @@ app.use("*", async (c, next) => {
 // Routes anyone may call without signing in, limited per client (the Stripe
 // webhook is not here: it is signed, and Stripe retries what we refuse).
 for (const path of ["/api/checkout", "/api/checkout/*"]) app.use(path, rateLimit("CHECKOUT_RATE_LIMIT", "checkout"));
-for (const path of ["/healthz", "/readyz", "/api/plans", "/api/config", "/api/openapi.json", "/api/auth/*", "/api/directories/preview"]) app.use(path, rateLimit("PUBLIC_RATE_LIMIT", "public"));
+for (const path of ["/healthz", "/readyz", "/api/plans", "/api/config", "/api/openapi.json", "/api/auth/*", "/api/directories/preview", `${WELL_KNOWN}/*`])
+  app.use(path, rateLimit("PUBLIC_RATE_LIMIT", "public"));
 
 app.route("/healthz", health);
 app.route("/readyz", readyz);
@@ -59,6 +62,9 @@ app.route("/metrics", metrics);
 // paths first: /api/jobs/next must not read as a job id).
 app.route("/api/jobs", workerJobs);
 app.route("/api/jobs", jobs);
+// Proof packs (docs/proof-packs.md) and the public keys that sign them.
+app.route("/api/jobs", proofPacks);
+app.route(WELL_KNOWN, wellKnown);
 app.route("/api/staff/jobs", staffJobs);
 app.route("/api/staff/tasks", staffTasks);
 app.route("/api/ops/daily", opsDaily);

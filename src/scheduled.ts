@@ -12,7 +12,9 @@
  *    and payment-problem e-mails);
  * 4. send due outgoing webhooks to agencies' endpoints (src/webhooks/sender.ts);
  * 5. roll up today's and yesterday's figures into `daily_rollups` (an upsert
- *    per day, so each run rewrites the same two rows).
+ *    per day, so each run rewrites the same two rows);
+ * 6. make the proof pack of each newly completed job, once per completion
+ *    (src/proof/at-completion.ts).
  */
 import type { Connection } from "./db/client";
 import { connectFromWorker } from "./db/worker-database";
@@ -23,6 +25,7 @@ import { isLoopback } from "./billing/stripe";
 import { log } from "../core/log";
 import { rollUpDay, utcDay } from "./observability/daily-rollup";
 import { drainWebhookDeliveries, type WebhookDrainResult } from "./webhooks/sender";
+import { makeCompletionProofPacks, type CompletionPacksResult } from "./proof/at-completion";
 
 export const STUCK_AFTER_MINUTES = 15;
 
@@ -36,6 +39,7 @@ export interface ScheduledResult {
   drained: DrainResult | "not_configured";
   webhooks: WebhookDrainResult;
   rolledUp: string[];
+  proofPacks: CompletionPacksResult | "not_configured";
 }
 
 /** In-progress jobs with no progress for `minutes`, oldest first. */
@@ -93,8 +97,10 @@ export async function runScheduled(env: Env, options: { fetch?: typeof fetch; we
     const now = new Date();
     const rolledUp = [utcDay(now, -1), utcDay(now)];
     for (const day of rolledUp) await rollUpDay(conn.client, day);
-    log("info", "scheduled run", { woken: woken.length, started: started.length, cancelled: cancelled.length, enqueued, drained, webhooks, rolledUp });
-    return { woken, started, cancelled, enqueued, drained, webhooks, rolledUp };
+    // Last: a pack reads every screenshot of a job, the slowest step of the run.
+    const proofPacks = await makeCompletionProofPacks(env, conn.client);
+    log("info", "scheduled run", { woken: woken.length, started: started.length, cancelled: cancelled.length, enqueued, drained, webhooks, rolledUp, proofPacks });
+    return { woken, started, cancelled, enqueued, drained, webhooks, rolledUp, proofPacks };
   } finally {
     await conn.close();
   }

@@ -13,6 +13,7 @@ export const EXAMPLE_SECRETS = {
   WORKER_API_TOKEN: "local-worker-token",
   WS_TICKET_SECRET: "local-websocket-ticket-secret",
   METRICS_TOKEN: "local-metrics-token",
+  PROOF_SIGNING_KEY: '{"kty":"OKP","crv":"Ed25519","x":"FqLya6yll-OkaZ3d9TJspPsu_z6iw_67f8VXZNrhEkw","d":"NEAF3iPwGrXCCZl2LSEvFjPIjR6guYMcAHq2AVlcztM"}',
 } as const satisfies Partial<Record<keyof Env, string>>;
 
 /** The names of the example secrets in use on a deployment whose PUBLIC_URL is not loopback. */

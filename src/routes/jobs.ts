@@ -18,14 +18,8 @@ import { uuidParams } from "../http/params";
 import { withDatabase } from "../http/per-request";
 import { forwardUpgrade, offeredTicket, ticketParameter, upgradeOrThrow } from "../http/socket-upgrade";
 import { keyBelongsTo } from "../../core/evidence-keys";
-import { canSeeJob } from "../jobs/access";
+import { assertCanSeeJob } from "../jobs/access";
 import { coordinatorFor } from "../jobs/coordinator-client";
-
-async function assertCanSee(env: Env, user: AuthVariables["user"], id: string): Promise<void> {
-  if (user.staff) return;
-  // 404 rather than 403: a customer learns nothing about others' job ids.
-  if (!(await withDatabase(env, ({ db }) => canSeeJob(db, user, id)))) throw new ApiError(404, "not_found", "No such job");
-}
 
 export const SocketTicket = z
   .object({
@@ -119,7 +113,7 @@ export const jobs = newApiApp<AuthVariables>()
   .openapi(wsTicket, async (c) => {
     const { id } = c.req.valid("param");
     const user = c.get("user");
-    await assertCanSee(c.env, user, id);
+    await assertCanSeeJob(c.env, user, id);
     const ticket = await signTicket(c.env.WS_TICKET_SECRET, { target: id, role: user.staff ? "staff" : "customer", userId: user.userId });
     return c.json({ ticket, expiresIn: TICKET_TTL_SECONDS, url: `/api/jobs/${id}/ws` }, 200);
   })
@@ -132,7 +126,7 @@ export const jobs = newApiApp<AuthVariables>()
   })
   .openapi(evidence, async (c) => {
     const { id, submissionId } = c.req.valid("param");
-    await assertCanSee(c.env, c.get("user"), id);
+    await assertCanSeeJob(c.env, c.get("user"), id);
     const view = (await coordinatorFor(c.env, id).snapshot()).submissions.find((s) => s.submissionId === submissionId);
     const key = view?.evidenceKey;
     if (!key || !keyBelongsTo(key, id, submissionId)) throw new ApiError(404, "not_found", "No evidence for this submission yet");
@@ -147,7 +141,7 @@ export const jobs = newApiApp<AuthVariables>()
   })
   .openapi(image, async (c) => {
     const { id, image } = c.req.valid("param");
-    await assertCanSee(c.env, c.get("user"), id);
+    await assertCanSeeJob(c.env, c.get("user"), id);
     const key = await withDatabase(c.env, async ({ db }) => {
       const rows = await db.execute<{ customer_id: string; logo_key: string | null; photo_keys: string[] | null }>(
         sql`select p.customer_id, p.logo_key, p.photo_keys from jobs j join business_profiles p on p.customer_id = j.customer_id where j.id = ${id}`,
@@ -170,7 +164,7 @@ export const jobs = newApiApp<AuthVariables>()
   })
   .openapi(snapshot, async (c) => {
     const { id } = c.req.valid("param");
-    await assertCanSee(c.env, c.get("user"), id);
+    await assertCanSeeJob(c.env, c.get("user"), id);
     const snapshot = await coordinatorFor(c.env, id).snapshot();
     if (!snapshot.job.jobId) throw new ApiError(404, "not_started", "This job has not started yet");
     return c.json(snapshot, 200);

@@ -411,6 +411,18 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
     fc
       .tuple(segment(fc.constant(fx.jobId)), segment(fc.oneof(fc.constantFrom("logo", "0", "9", "10", "-1", "999"), nastyString)))
       .chain(([job, image]) => bare("GET", fixed(`/api/jobs/${job}/images/${image}`), "customerA")(fx)),
+  "POST /api/jobs/:id/proof-pack": bare(
+    "POST",
+    jobPath((fx) => fx.jobId, "/proof-pack"),
+    "customerA",
+  ),
+  "GET /api/jobs/:id/proof-pack": bare(
+    "GET",
+    jobPath((fx) => fx.jobId, "/proof-pack"),
+    "customerA",
+  ),
+  "GET /.well-known/directorybolt-proof-keys.json": bare("GET", fixed("/.well-known/directorybolt-proof-keys.json"), null),
+  "GET /.well-known/directorybolt-proof-key.pem": bare("GET", fixed("/.well-known/directorybolt-proof-key.pem"), null),
 
   "POST /api/staff/jobs/:id/start": bare("POST", staffPath("/start"), "staff"),
   "POST /api/staff/jobs/:id/pause": bare("POST", staffPath("/pause"), "staff"),

@@ -9,6 +9,7 @@
  * (git-ignored: a test writes no tracked file); `npm run screenshots` runs
  * this file with SCREENSHOTS_DIR=docs/screenshots to refresh the docs.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
@@ -50,6 +51,12 @@ afterAll(async () => {
 afterEach(() => {
   expect(csp.take(), "Content-Security-Policy violations").toEqual([]);
 });
+
+/** `npm run proof:verify -- FILE --key URL` (tools/proof-verify.ts) as a customer would run it: exit status and everything printed. */
+function proofVerify(file: string, key: string): { status: number | null; output: string } {
+  const run = spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "tools/proof-verify.ts"), file, "--key", key], { encoding: "utf8", timeout: 60_000 });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
 
 async function newPage(width = 1200): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
@@ -133,6 +140,23 @@ describe("the site, end to end", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV" }).click()]);
     const csv = await (await import("node:fs/promises")).readFile((await download.path())!, "utf8");
     expect(csv.trim().split("\r\n")).toHaveLength(51);
+    // The proof pack: downloaded by the customer, checked by `npm run proof:verify` against the published keys.
+    const [packDownload] = await Promise.all([page.waitForEvent("download", { timeout: 120_000 }), page.getByRole("button", { name: "Download proof pack" }).click()]);
+    expect(packDownload.suggestedFilename()).toBe(`directorybolt-proof-${jobId}.zip`);
+    const pack = (await packDownload.path())!;
+    const keysUrl = `${stack.url}/.well-known/directorybolt-proof-keys.json`;
+    const verified = proofVerify(pack, keysUrl);
+    expect(verified.status, verified.output).toBe(0);
+    expect(verified.output).toContain(`OK: ${pack} is intact`);
+    expect(verified.output).toMatch(/files +\d+ of \d+ checked/);
+    // One byte changed in the middle of the archive (a screenshot's bytes): the tool says so and exits 1.
+    const bytes = readFileSync(pack);
+    bytes[bytes.length >> 1]! ^= 0xff;
+    const tampered = join(SHOTS, "tampered-proof-pack.zip");
+    (await import("node:fs")).writeFileSync(tampered, bytes);
+    const refused = proofVerify(tampered, keysUrl);
+    expect(refused.status, refused.output).toBe(1);
+    expect(refused.output).toContain("FAILED:");
     // Evidence opens for the customer.
     await page
       .getByRole("button", { name: /^Screenshot of/ })

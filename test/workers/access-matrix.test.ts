@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import doc from "../../docs/security.md?raw";
 import { app } from "../../src/app";
 import { connectFromWorker } from "../../src/db/worker-database";
+import { buildProofPack } from "../../src/proof/build";
 import { evidenceKey } from "../../core/evidence-keys";
 import { socketProtocols } from "../../core/protocol/socket-ticket";
 import type { TaskMessage } from "../../core/protocol/tasks";
@@ -153,6 +154,16 @@ const REQUESTS: Record<string, AccessRequest> = {
   },
   "GET /api/jobs/:id": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}` },
   "GET /api/jobs/:id/images/:image": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/images/logo`, prepare: addLogo },
+  "POST /api/jobs/:id/proof-pack": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/proof-pack` },
+  "GET /api/jobs/:id/proof-pack": {
+    audience: "owner",
+    path: (c) => `/api/jobs/${c.job.jobId}/proof-pack`,
+    prepare: async (c) => {
+      await buildProofPack(env, c.job.jobId);
+    },
+  },
+  "GET /.well-known/directorybolt-proof-keys.json": { audience: "public", path: () => "/.well-known/directorybolt-proof-keys.json" },
+  "GET /.well-known/directorybolt-proof-key.pem": { audience: "public", path: () => "/.well-known/directorybolt-proof-key.pem" },
   "POST /api/staff/jobs/:id/start": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/start` },
   "POST /api/staff/jobs/:id/pause": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/pause` },
   "POST /api/staff/jobs/:id/resume": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/resume` },

@@ -14,8 +14,8 @@ export function eta(ms: number | null | undefined): string {
 
 export const label = (status: string) => status.replace(/_/g, " ");
 
-export function download(name: string, text: string, type = "text/csv"): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+export function download(name: string, data: string | Blob, type = "text/csv"): void {
+  const url = URL.createObjectURL(typeof data === "string" ? new Blob([data], { type }) : data);
   const a = document.createElement("a");
   a.href = url;
   a.download = name;

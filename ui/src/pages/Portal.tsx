@@ -6,6 +6,7 @@ import { ActivityFeed, LiveBadge, Progress, SubmissionsTable } from "../componen
 import { download, submissionsCsv } from "../format";
 import { LISTING_STATE_LABELS, LISTING_STATES, listingSummary } from "../../../core/listing-states";
 import { createJobStore, useLiveSocket } from "../live";
+import { ProofPackButton } from "../proof-pack";
 
 export default function Portal() {
   const params = useParams<{ id: string }>();
@@ -57,6 +58,7 @@ export default function Portal() {
             <button type="button" class="secondary" onClick={() => window.print()} disabled={state.order.length === 0}>
               Print report
             </button>
+            <ProofPackButton jobId={params.id} finished={["completed", "failed", "cancelled"].includes(state.job?.status ?? "")} disabled={state.order.length === 0} />
           </div>
         </div>
         <SubmissionsTable jobId={params.id} state={state} />
