@@ -34,6 +34,8 @@ export interface SanitizedMail {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const clean = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (ch) => (ch === "\r" ? "" : "\uFFFD"));
 
+const oneLine = (s: string): string => clean(s).replace(/\s+/g, " ").trim();
+
 /** The text of an HTML part: what a reader would see, without anything that would load or run. */
 export function htmlToText(html: string): string {
   const text = html
@@ -72,8 +74,9 @@ export function sanitizeMail(parsed: Email, envelopeFrom: string): SanitizedMail
   const text = parsed.text?.trim() ? parsed.text : parsed.html ? htmlToText(parsed.html) : "";
   return {
     fromAddress: clean(parsed.from?.address || envelopeFrom).slice(0, 320),
-    fromName: parsed.from?.name ? clean(parsed.from.name).slice(0, 200) : null,
-    subject: clean(parsed.subject ?? "").slice(0, 500),
+    // One line each: they go into the customer's e-mail's subject and headers of our own.
+    fromName: parsed.from?.name?.trim() ? oneLine(parsed.from.name).slice(0, 200) : null,
+    subject: oneLine(parsed.subject ?? "").slice(0, 500),
     body: clean(text.replace(/\r\n?/g, "\n").trimEnd()).slice(0, MAX_BODY_CHARS),
     attachments: (parsed.attachments ?? []).slice(0, MAX_ATTACHMENTS).map((a) => ({
       filename: clean(a.filename ?? "").slice(0, 200) || "(unnamed)",
