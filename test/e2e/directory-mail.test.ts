@@ -146,6 +146,11 @@ describe("directory mail, end to end", () => {
     try {
       const page = await browser.newPage();
       await page.setViewport({ width: 1200, height: 900 });
+      // The page works under the site's Content-Security-Policy (no inline script, no other origin).
+      const refused: string[] = [];
+      page.on("console", (m) => {
+        if (/Content[- ]Security[- ]Policy|Refused to/i.test(m.text())) refused.push(m.text());
+      });
       await page.goto(`${stack.url}/`);
       await page.evaluate((token) => localStorage.setItem("directorybolt.token", token), order.token);
       await page.goto(`${stack.url}/portal/jobs/${order.jobId}/mail`);
@@ -153,6 +158,7 @@ describe("directory mail, end to end", () => {
       const shown = await page.$eval("[data-testid=mail-body]", (el) => el.textContent ?? "");
       expect(shown).toContain(ENQUIRY_QUESTION);
       expect(await page.$$eval("tr[data-mail]", (rows) => rows.map((r) => r.getAttribute("data-kind")).sort())).toEqual(["message", "verification"]);
+      expect(refused).toEqual([]);
       mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: join(SHOTS, "directory-mail.png") as `${string}.png` });
     } finally {
