@@ -16,6 +16,7 @@ import { autobolt } from "./routes/autobolt";
 import { business } from "./routes/business";
 import { checkout } from "./routes/checkout";
 import { devFaults } from "./routes/dev-faults";
+import { directoryMail, directoryMailDelivery } from "./routes/directory-mail";
 import { directoriesPreview } from "./routes/directories-preview";
 import { health } from "./routes/health";
 import { jobs } from "./routes/jobs";
@@ -65,6 +66,8 @@ app.route("/api/jobs", jobs);
 // Proof packs (docs/proof-packs.md) and the public keys that sign them.
 app.route("/api/jobs", proofPacks);
 app.route(WELL_KNOWN, wellKnown);
+// The mails received for a job's listings, the customer's (issue 18).
+app.route("/api/jobs", directoryMail);
 app.route("/api/staff/jobs", staffJobs);
 app.route("/api/staff/tasks", staffTasks);
 app.route("/api/ops/daily", opsDaily);
@@ -79,6 +82,7 @@ app.route("/api/webhook-endpoints", webhookEndpointsApi);
 // The site: public config (sign-in choice), the customer's jobs, the staff catalog.
 app.route("/api/config", siteConfig);
 app.route("/api/me/jobs", myJobs);
+app.route("/api/me/directory-mail", directoryMailDelivery);
 app.route("/api/staff/directories", staffCatalog);
 // Fault injection for `npm run test:faults` (404 unless DEV_FAULT_INJECTION=1 on a loopback PUBLIC_URL).
 app.route("/api/dev/faults", devFaults);

@@ -7,7 +7,7 @@ import { app } from "./app";
 import { refuseExampleSecrets } from "./config/example-secrets";
 import { handleInboundMail } from "./mail/inbound";
 import { handleDeadLetters } from "./queues/dead-letter";
-import { runScheduled } from "./scheduled";
+import { drainNotificationsNow, runScheduled } from "./scheduled";
 import { log } from "../core/log";
 
 export { JobCoordinator } from "../durable-objects/job-coordinator";
@@ -22,9 +22,11 @@ export default {
     batch.retryAll({ delaySeconds: 60 });
   },
   /** Verification mailboxes (Email Routing): src/mail/inbound.ts. */
-  async email(message: ForwardableEmailMessage, env: Env, _ctx: ExecutionContext): Promise<void> {
+  async email(message: ForwardableEmailMessage, env: Env, ctx: ExecutionContext): Promise<void> {
     refuseExampleSecrets(env);
-    await handleInboundMail(message, env);
+    const result = await handleInboundMail(message, env);
+    // "At once" means now, not at the next cron: the outbox is drained after the mail is stored (the cron drains it again if this fails).
+    if (result.notified) ctx.waitUntil(drainNotificationsNow(env).catch((err: unknown) => log("warn", "drain after a directory mail failed", { error: err })));
   },
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     refuseExampleSecrets(env);

@@ -7,9 +7,11 @@
  *    and ready `pending` jobs get `start()` and cancelled jobs whose
  *    coordinator still holds work get `cancel()` again, since the one call
  *    made when they became so may have failed (src/jobs/convergence.ts);
- * 2. enqueue a completion e-mail for every newly completed job;
- * 3. drain the notification outbox through the e-mail provider (completion
- *    and payment-problem e-mails);
+ * 2. enqueue a completion e-mail for every newly completed job, and the
+ *    day's digest of directory mails for customers who chose one
+ *    (src/notifications/directory-mail-digest.ts: one per customer and day);
+ * 3. drain the notification outbox through the e-mail provider (completion,
+ *    payment-problem and directory-mail e-mails);
  * 4. send due outgoing webhooks to agencies' endpoints (src/webhooks/sender.ts);
  * 5. roll up today's and yesterday's figures into `daily_rollups` (an upsert
  *    per day, so each run rewrites the same two rows);
@@ -21,6 +23,7 @@ import { connectFromWorker } from "./db/worker-database";
 import { coordinatorFor } from "./jobs/coordinator-client";
 import { findReadyPendingJobs, findUnfinishedCancels } from "./jobs/convergence";
 import { drainNotifications, enqueueCompletionNotifications, type DrainResult } from "./notifications/outbox";
+import { enqueueDirectoryMailDigests } from "./notifications/directory-mail-digest";
 import { isLoopback } from "./billing/stripe";
 import { log } from "../core/log";
 import { rollUpDay, utcDay } from "./observability/daily-rollup";
@@ -36,6 +39,8 @@ export interface ScheduledResult {
   /** Cancelled jobs whose coordinator was told to cancel again. */
   cancelled: string[];
   enqueued: number;
+  /** Daily digests of directory mails enqueued. */
+  digests: number;
   drained: DrainResult | "not_configured";
   webhooks: WebhookDrainResult;
   rolledUp: string[];
@@ -55,7 +60,24 @@ export async function findStuckJobs(conn: Connection, minutes = STUCK_AFTER_MINU
   return res.rows.map((r) => r.id);
 }
 
-export async function runScheduled(env: Env, options: { fetch?: typeof fetch; webhookFetch?: typeof fetch } = {}): Promise<ScheduledResult> {
+function emailConfig(env: Env, fetcher?: typeof fetch) {
+  if (!env.EMAIL_API_KEY || !env.EMAIL_FROM) return null;
+  return { apiKey: env.EMAIL_API_KEY, from: env.EMAIL_FROM, apiUrl: env.EMAIL_API_URL, publicUrl: env.PUBLIC_URL, fetch: fetcher };
+}
+
+/** Step 3 alone, right after something was enqueued that should leave at once (a directory mail). */
+export async function drainNotificationsNow(env: Env, options: { fetch?: typeof fetch } = {}): Promise<DrainResult | "not_configured"> {
+  const config = emailConfig(env, options.fetch);
+  if (!config) return "not_configured";
+  const conn = await connectFromWorker(env, { timeoutMs: 5_000 });
+  try {
+    return await drainNotifications(conn.client, config);
+  } finally {
+    await conn.close();
+  }
+}
+
+export async function runScheduled(env: Env, options: { fetch?: typeof fetch; webhookFetch?: typeof fetch; now?: Date } = {}): Promise<ScheduledResult> {
   const conn = await connectFromWorker(env, { timeoutMs: 5_000 });
   try {
     const woken: string[] = [];
@@ -83,24 +105,18 @@ export async function runScheduled(env: Env, options: { fetch?: typeof fetch; we
       cancelled.push(jobId);
     }
     const enqueued = await enqueueCompletionNotifications(conn.client);
+    const digests = await enqueueDirectoryMailDigests(conn.client, options.now ?? new Date());
     let drained: ScheduledResult["drained"] = "not_configured";
-    if (env.EMAIL_API_KEY && env.EMAIL_FROM) {
-      drained = await drainNotifications(conn.client, {
-        apiKey: env.EMAIL_API_KEY,
-        from: env.EMAIL_FROM,
-        apiUrl: env.EMAIL_API_URL,
-        publicUrl: env.PUBLIC_URL,
-        fetch: options.fetch,
-      });
-    }
+    const config = emailConfig(env, options.fetch);
+    if (config) drained = await drainNotifications(conn.client, config);
     const webhooks = await drainWebhookDeliveries(conn.client, { development: isLoopback(env.PUBLIC_URL), fetch: options.webhookFetch });
     const now = new Date();
     const rolledUp = [utcDay(now, -1), utcDay(now)];
     for (const day of rolledUp) await rollUpDay(conn.client, day);
     // Last: a pack reads every screenshot of a job, the slowest step of the run.
     const proofPacks = await makeCompletionProofPacks(env, conn.client);
-    log("info", "scheduled run", { woken: woken.length, started: started.length, cancelled: cancelled.length, enqueued, drained, webhooks, rolledUp, proofPacks });
-    return { woken, started, cancelled, enqueued, drained, webhooks, rolledUp, proofPacks };
+    log("info", "scheduled run", { woken: woken.length, started: started.length, cancelled: cancelled.length, enqueued, digests, drained, webhooks, rolledUp, proofPacks });
+    return { woken, started, cancelled, enqueued, digests, drained, webhooks, rolledUp, proofPacks };
   } finally {
     await conn.close();
   }

@@ -31,3 +31,30 @@ export interface DirectoryPreview {
   category: string;
   plans: PlanAvailability[];
 }
+
+/** How mails from directories reach the customer by e-mail (issue 18). */
+export type DirectoryMailDelivery = "immediate" | "daily";
+
+/** One mail received for a job's listings, as its owner sees it (`GET /api/jobs/:id/mail`). */
+export interface DirectoryMailSummary {
+  id: string;
+  receivedAt: string;
+  directoryName: string | null;
+  submissionId: string | null;
+  from: string;
+  subject: string;
+  /** `verification`: a confirmation link DirectoryBolt opened itself; `message`: for the customer. */
+  kind: "verification" | "message";
+  /** Our mail server authenticated the sender as the directory. */
+  fromDirectory: boolean;
+  /** How the customer was e-mailed about it; null for a verification, or while the daily digest is to come. */
+  notifiedBy: "immediate" | "digest" | null;
+  attachmentCount: number;
+  excerpt: string;
+}
+
+/** One mail in full (`GET /api/jobs/:id/mail/:mailId`): sanitized plain text, attachments listed, never served. */
+export interface DirectoryMailMessage extends DirectoryMailSummary {
+  body: string;
+  attachments: { filename: string; mimeType: string; size: number }[];
+}

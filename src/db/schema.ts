@@ -55,6 +55,9 @@ function staffReadPolicy(name: string) {
   return pgPolicy(`${name}_read_staff`, { for: "select", to: authenticatedRole, using: isStaff });
 }
 
+export const DIRECTORY_MAIL_DELIVERIES = ["immediate", "daily"] as const;
+export type DirectoryMailDelivery = (typeof DIRECTORY_MAIL_DELIVERIES)[number];
+
 export const customers = pgTable(
   "customers",
   {
@@ -65,11 +68,14 @@ export const customers = pgTable(
     email: text("email").notNull(),
     name: text("name"),
     stripeCustomerId: text("stripe_customer_id"),
+    /** How mails from directories reach the customer by e-mail: `immediate` (one each) or `daily` (a digest); issue 18. */
+    directoryMailDelivery: text("directory_mail_delivery").notNull().default("immediate"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex("customers_email_key").on(t.email),
+    check("customers_directory_mail_delivery_valid", oneOf("directory_mail_delivery", DIRECTORY_MAIL_DELIVERIES)),
     uniqueIndex("customers_user_id_key").on(t.userId),
     uniqueIndex("customers_stripe_customer_id_key").on(t.stripeCustomerId),
     check("customers_email_lower", sql`${t.email} = lower(${t.email})`),
@@ -443,7 +449,7 @@ export const workers = pgTable(
   ],
 ).enableRLS();
 
-export const NOTIFICATION_KINDS = ["job_completed", "payment_failed", "payment_disputed", "payment_refunded"] as const;
+export const NOTIFICATION_KINDS = ["job_completed", "payment_failed", "payment_disputed", "payment_refunded", "directory_mail", "directory_mail_digest"] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const NOTIFICATION_STATUSES = ["pending", "sent", "failed"] as const;
 
@@ -481,12 +487,14 @@ export const notifications = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex("notifications_job_id_kind_key").on(t.jobId, t.kind),
+    // One completion notice per job; a job has any number of directory mails.
+    uniqueIndex("notifications_job_id_kind_key").on(t.jobId, t.kind).where(sql`${t.kind} = 'job_completed'`),
     uniqueIndex("notifications_dedupe_key_key").on(t.dedupeKey),
     index("notifications_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     check("notifications_kind_valid", oneOf("kind", NOTIFICATION_KINDS)),
     check("notifications_status_valid", oneOf("status", NOTIFICATION_STATUSES)),
-    check("notifications_subject_present", sql`${t.jobId} is not null or ${t.orderId} is not null`),
+    // A daily digest of directory mails is about the customer, across jobs.
+    check("notifications_subject_present", sql`${t.jobId} is not null or ${t.orderId} is not null or ${t.kind} = 'directory_mail_digest'`),
     staffReadPolicy("notifications"),
   ],
 ).enableRLS();
@@ -697,5 +705,58 @@ export const inboundMails = pgTable(
     index("inbound_mails_unmatched_idx").on(t.receivedAt).where(sql`${t.status} = 'unmatched'`),
     check("inbound_mails_status_valid", oneOf("status", INBOUND_MAIL_STATUSES)),
     staffReadPolicy("inbound_mails"),
+  ],
+).enableRLS();
+
+export const DIRECTORY_MAIL_KINDS = ["verification", "message"] as const;
+export const DIRECTORY_MAIL_NOTICES = ["immediate", "digest"] as const;
+
+/**
+ * The customer's view of the mails received for their job's listings (issue
+ * 18): every mail to one of the job's per-submission mailboxes, sanitized when
+ * received (src/mail/directory-mail.ts): the body as plain text (HTML reduced
+ * to its text, scripts, styles and images dropped, links written out inert),
+ * attachments listed, never served. The raw message stays in R2 for staff
+ * (`inbound_mails`). `kind` verification: a confirmation link we open
+ * ourselves; message: anything else (a lead, a question, an approval), which
+ * reaches the customer by e-mail, at once or in the daily digest
+ * (`notified_by`).
+ */
+export const directoryMails = pgTable(
+  "directory_mails",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** SHA-256 of the raw message, as in `inbound_mails`: a redelivery is the same row. */
+    mailId: text("mail_id").notNull(),
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    submissionId: uuid("submission_id").references(() => directorySubmissions.id, { onDelete: "set null" }),
+    directoryName: text("directory_name"),
+    fromAddress: text("from_address").notNull(),
+    fromName: text("from_name"),
+    subject: text("subject"),
+    /** Sanitized plain text. */
+    body: text("body").notNull(),
+    /** [{ filename, mimeType, size }]: listed, never served. */
+    attachments: jsonb("attachments").notNull().default(sql`'[]'::jsonb`),
+    kind: text("kind").notNull(),
+    /** Our MX authenticated the sender as the submission's directory (DKIM or SPF aligned). */
+    fromDirectory: boolean("from_directory").notNull().default(false),
+    /** How the customer was e-mailed about it; null while a daily digest is still to come (or for verifications). */
+    notifiedBy: text("notified_by"),
+    notifiedAt: timestamp("notified_at", { withTimezone: true }),
+    receivedAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("directory_mails_mail_id_key").on(t.mailId),
+    index("directory_mails_job_id_idx").on(t.jobId, t.receivedAt),
+    index("directory_mails_digest_due_idx").on(t.receivedAt).where(sql`${t.kind} = 'message' and ${t.notifiedBy} is null`),
+    check("directory_mails_kind_valid", oneOf("kind", DIRECTORY_MAIL_KINDS)),
+    check("directory_mails_notified_by_valid", sql`${t.notifiedBy} is null or ${t.notifiedBy} in ('immediate', 'digest')`),
+    customerReadPolicy("directory_mails"),
   ],
 ).enableRLS();

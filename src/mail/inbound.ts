@@ -21,6 +21,8 @@ import { coordinatorFor } from "../jobs/coordinator-client";
 import { log } from "../../core/log";
 import type { Database } from "../db/client";
 import { mailAuthentication } from "./authentication";
+import { recordDirectoryMail } from "./directory-mail";
+import { sanitizeMail } from "./sanitize";
 import { extractLinks, type Mailbox, mailboxOf } from "./links";
 
 /** Directories' verification mails are small; anything bigger is not one. */
@@ -43,6 +45,10 @@ export interface InboundResult {
   jobId?: string;
   submissionId?: string;
   link?: string;
+  /** Shown to the job's owner (directory mail): a verification, or a message e-mailed to them. */
+  customerMail?: "verification" | "message";
+  /** An at-once e-mail to the customer entered the notification outbox. */
+  notified?: boolean;
 }
 
 async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
@@ -122,6 +128,21 @@ async function receive(message: InboundMessage, env: Env, mailbox: Mailbox, db: 
     values (${mailId}, ${pgText(message.from.slice(0, 500))}, ${pgText(message.to.slice(0, 500))}, ${pgText(subject)}, ${r2Key}, ${result.status},
             ${result.reason ? pgText(result.reason) : null}, ${result.link ? pgText(result.link) : null}, ${jobId}::uuid, ${result.submissionId ?? null}::uuid)
     on conflict (mail_id) do nothing`);
+
+  // The listing's mailbox is the customer's: whatever a submission's mailbox took (not the old shared address, which anyone may write to).
+  const submissionId = match.submissionId;
+  if (mailbox.kind === "submission" && submissionId) {
+    result.customerMail = result.status === "matched" ? "verification" : "message";
+    const recorded = await recordDirectoryMail(db, {
+      mailId,
+      jobId,
+      submissionId,
+      kind: result.customerMail,
+      fromDirectory: match.matched,
+      mail: sanitizeMail(parsed, message.from),
+    });
+    result.notified = recorded.notified;
+  }
   log("info", "verification mail", { mailId, to: message.to, status: result.status, reason: result.reason, jobId: result.jobId, submissionId: result.submissionId });
   return result;
 }

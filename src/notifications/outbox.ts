@@ -1,7 +1,9 @@
 /**
  * The notification outbox (table `notifications`). Two steps, both safe to run
  * any number of times, from the cron handler (src/scheduled.ts):
- * (Payment notices are enqueued by the Stripe webhook, src/notifications/payment-notices.ts.)
+ * (Payment notices are enqueued by the Stripe webhook, src/notifications/payment-notices.ts;
+ * directory mails by the email handler, src/mail/directory-mail.ts, and
+ * their daily digests by src/notifications/directory-mail-digest.ts.)
  * - `enqueueCompletionNotifications`: one `job_completed` row per job that
  *   completed in the last week and has none (unique (job_id, kind): a second
  *   run, or a concurrent one, inserts nothing);
@@ -12,7 +14,7 @@
  */
 import type pg from "pg";
 import type { NotificationKind } from "../db/schema";
-import { jobCompletedEmail, paymentNoticeEmail } from "./templates";
+import { directoryMailDigestEmail, directoryMailEmail, jobCompletedEmail, paymentNoticeEmail } from "./templates";
 import { sendEmail, type EmailConfig, type EmailMessage } from "./email";
 
 export const MAX_ATTEMPTS = 8;
@@ -28,7 +30,7 @@ export async function enqueueCompletionNotifications(client: pg.Client): Promise
        from jobs j join customers c on c.id = j.customer_id
       where j.status = 'completed' and j.completed_at > now() - interval '7 days'
         and not exists (select 1 from notifications n where n.job_id = j.id and n.kind = 'job_completed')
-     on conflict (job_id, kind) do nothing`,
+     on conflict (job_id, kind) where kind = 'job_completed' do nothing`,
   );
   return res.rowCount ?? 0;
 }
@@ -67,6 +69,8 @@ function messageFor(row: ClaimedRow, publicUrl: string): EmailMessage {
       reportUrl: `${publicUrl.replace(/\/$/, "")}/portal/jobs/${row.job_id}`,
     });
   }
+  if (row.kind === "directory_mail") return directoryMailEmail({ to: row.recipient, businessName: row.business_name, jobId: row.job_id, data: row.data, publicUrl });
+  if (row.kind === "directory_mail_digest") return directoryMailDigestEmail({ to: row.recipient, businessName: row.business_name, data: row.data, publicUrl });
   return paymentNoticeEmail(row.kind, { to: row.recipient, businessName: row.business_name, data: row.data, publicUrl });
 }
 

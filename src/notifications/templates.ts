@@ -95,3 +95,66 @@ export function paymentNoticeEmail(
     jobLink ?? { url: base, label: "DirectoryBolt" },
   );
 }
+
+interface MailAttachment {
+  filename: string;
+  mimeType: string;
+  size: number;
+}
+
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+function attachmentLines(v: unknown): string[] {
+  if (!Array.isArray(v) || v.length === 0) return [];
+  return [
+    "",
+    "Attachments (listed in the portal, not forwarded):",
+    ...(v as MailAttachment[]).map((a) => `- ${str(a.filename)} (${str(a.mimeType)}, ${Math.max(1, Math.round(Number(a.size) / 1024))} KB)`),
+  ];
+}
+
+/**
+ * One mail a directory (or someone who found the listing) sent to the
+ * listing's address, forwarded to the customer (src/mail/directory-mail.ts).
+ * The body is the sanitized text, escaped in the HTML part: nothing of the
+ * sender's markup reaches the customer's mail client.
+ */
+export function directoryMailEmail(input: { to: string; businessName: string | null; jobId: string | null; data: Record<string, unknown>; publicUrl: string }): EmailMessage {
+  const d = input.data;
+  const base = input.publicUrl.replace(/\/$/, "");
+  const url = input.jobId ? `${base}/portal/jobs/${input.jobId}/mail` : `${base}/jobs`;
+  const directory = str(d.directoryName) || "a directory";
+  const intro = `A mail arrived at the address we gave ${directory} for ${input.businessName ?? "your business"}.`;
+  const head = [intro, "", `From: ${str(d.from)}`, `Subject: ${str(d.subject) || "(no subject)"}`];
+  const body = str(d.body);
+  const tail = attachmentLines(d.attachments);
+  const text = [...head, "", body, ...tail, "", `All mail from your directories: ${url}`].join("\n");
+  const para = (lines: string[]) => lines.map(escapeHtml).join("<br>");
+  return {
+    to: input.to,
+    subject: `${directory}: ${str(d.subject) || "a message about your listing"}`.slice(0, 200),
+    text,
+    html: `<p>${para(head.filter(Boolean))}</p><pre style="white-space:pre-wrap;font-family:inherit">${escapeHtml(body)}</pre>${tail.length ? `<p>${para(tail.filter(Boolean))}</p>` : ""}<p><a href="${escapeHtml(url)}">All mail from your directories</a></p>`,
+  };
+}
+
+/** The daily digest of directory mails (src/notifications/directory-mail-digest.ts): one line and an excerpt per mail. */
+export function directoryMailDigestEmail(input: { to: string; businessName: string | null; data: Record<string, unknown>; publicUrl: string }): EmailMessage {
+  const base = input.publicUrl.replace(/\/$/, "");
+  const mails = (Array.isArray(input.data.mails) ? input.data.mails : []) as Record<string, unknown>[];
+  const jobIds = [...new Set(mails.map((m) => str(m.jobId)).filter(Boolean))];
+  const url = jobIds.length === 1 ? `${base}/portal/jobs/${jobIds[0]}/mail` : `${base}/jobs`;
+  const count = mails.length === 1 ? "1 mail" : `${mails.length} mails`;
+  const intro = `Your directories sent ${count} for ${input.businessName ?? "your business"} (daily digest, ${str(input.data.day)}).`;
+  const items = mails.map((m) => ({
+    head: `${str(m.directoryName) || "A directory"} – ${str(m.subject) || "(no subject)"} (from ${str(m.from)})`,
+    excerpt: str(m.excerpt),
+  }));
+  const text = [intro, "", ...items.flatMap((i) => [i.head, i.excerpt, ""]), `Read them all: ${url}`].join("\n");
+  return {
+    to: input.to,
+    subject: `Mail from your directories: ${count}`,
+    text,
+    html: `<p>${escapeHtml(intro)}</p>${items.map((i) => `<p><strong>${escapeHtml(i.head)}</strong><br>${escapeHtml(i.excerpt)}</p>`).join("")}<p><a href="${escapeHtml(url)}">Read them all</a></p>`,
+  };
+}

@@ -386,3 +386,36 @@ describe("designs and generator", () => {
     expect(rows.filter((r) => r.requiresEmailVerification).every((r) => r.approvalType === "email")).toBe(true);
   });
 });
+
+describe("visitors' enquiries (issue 18)", () => {
+  it("with `enquiries`, a forwarding design mails one visitor's question to the listing's e-mail once it is public; without, none", async () => {
+    const withEnquiries = await startFarm({ publishDelayMs: 200, enquiries: true });
+    try {
+      const variant = withEnquiries.variantFor("email-verify");
+      expect(variant.design.forwardsEnquiries).toBe(true);
+      const client = new Client(withEnquiries.url);
+      const posted = await client.post(submitPath(variant), validBody(variant.design, { email: "v-listing@verify.example" }));
+      expect(posted.status).toBeLessThan(400);
+      const [verification] = withEnquiries.mails({ slug: variant.slug });
+      expect(verification!.kind ?? "verification").toBe("verification");
+      // Nothing is forwarded before the listing is confirmed and public.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(withEnquiries.mails({ slug: variant.slug })).toHaveLength(1);
+      expect((await client.get(verification!.link)).status).toBe(200);
+      await client.get(verification!.link); // a second click sends no second enquiry
+      await expect.poll(() => withEnquiries.mails({ slug: variant.slug }).length, { timeout: 5_000 }).toBe(2);
+      await new Promise((r) => setTimeout(r, 500));
+      const mails = withEnquiries.mails({ slug: variant.slug });
+      expect(mails).toHaveLength(2);
+      const [listing] = withEnquiries.listings({ slug: variant.slug });
+      expect(listing!.status).toBe("published");
+      expect(mails[1]).toMatchObject({ kind: "enquiry", to: "v-listing@verify.example", link: listing!.url, listingId: listing!.id });
+      expect(mails[1]!.text).not.toContain("verify?token=");
+    } finally {
+      await withEnquiries.close();
+    }
+    // The shared farm runs without: its verifying designs sent only their verification mails.
+    await new Promise((r) => setTimeout(r, PUBLISH_DELAY_MS + 300));
+    expect(farm.mails().filter((m) => m.kind === "enquiry")).toEqual([]);
+  });
+});

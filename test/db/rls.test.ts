@@ -51,7 +51,7 @@ beforeAll(async () => {
   conn = await openDatabase();
   const { db } = conn;
   const tag = uniq("rls");
-  const made = {} as Record<"A" | "B", { customer: string; profile: string; order: string; job: string; submission: string; event: number; endpoint: string; delivery: string }>;
+  const made = {} as Record<"A" | "B", { customer: string; profile: string; order: string; job: string; submission: string; event: number; endpoint: string; delivery: string; directoryMail: string }>;
   const [dir1, dir2] = await db
     .insert(t.directories)
     .values([
@@ -83,7 +83,12 @@ beforeAll(async () => {
       .values({ customerId: c!.id, url: `https://hooks.example/${tag}/${who}`, secret: `whsec_${tag}_${who}` })
       .returning();
     const [d] = await db.insert(t.webhookDeliveries).values({ endpointId: w!.id, customerId: c!.id, jobEventId: e!.id, eventType: "job.started", body: "{}" }).returning();
-    made[who] = { customer: c!.id, profile: p!.id, order: o!.id, job: j!.id, submission: s!.id, event: e!.id, endpoint: w!.id, delivery: d!.id };
+    // The mail received for the listing (migration 0018): the customer's own.
+    const [m] = await db
+      .insert(t.directoryMails)
+      .values({ mailId: `${tag}-${who}-listing-mail`, jobId: j!.id, customerId: c!.id, submissionId: s!.id, fromAddress: "visitor@one.example", body: "A question", kind: "message" })
+      .returning();
+    made[who] = { customer: c!.id, profile: p!.id, order: o!.id, job: j!.id, submission: s!.id, event: e!.id, endpoint: w!.id, delivery: d!.id, directoryMail: m!.id };
   }
   const [evt] = await db
     .insert(t.stripeEvents)
@@ -150,6 +155,8 @@ beforeAll(async () => {
     { table: t.directoryOutcomes, name: "directory_outcomes", key: { column: t.directoryOutcomes.submissionId, name: "submission_id" }, rows: [{ id: made.A.submission, owner: "none" }] },
     // Mails name a customer's job but hold the directory's words: staff only, like the outbox.
     { table: t.inboundMails, name: "inbound_mails", rows: [{ id: mail!.id, owner: "none" }] },
+    // Their sanitized copy for the job's owner (issue 18): the customer's, like the job.
+    { table: t.directoryMails, name: "directory_mails", rows: owned("directoryMail") },
     { table: t.dailyRollups, name: "daily_rollups", key: { column: t.dailyRollups.day, name: "day" }, rows: [{ id: day, owner: "none" }] },
   );
 });

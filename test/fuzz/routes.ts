@@ -407,6 +407,14 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
     jobPath((fx) => fx.jobId),
     "customerA",
   ),
+  // The mails received for the job's listings (src/routes/directory-mail.ts).
+  "GET /api/jobs/:id/mail": bare(
+    "GET",
+    jobPath((fx) => fx.jobId, "/mail"),
+    "customerA",
+  ),
+  "GET /api/jobs/:id/mail/:mailId": (fx) =>
+    fc.tuple(segment(fc.constant(fx.jobId)), segment(fc.oneof(fc.uuid(), nastyString))).chain(([job, mail]) => bare("GET", fixed(`/api/jobs/${job}/mail/${mail}`), "customerA")(fx)),
   "GET /api/jobs/:id/images/:image": (fx) =>
     fc
       .tuple(segment(fc.constant(fx.jobId)), segment(fc.oneof(fc.constantFrom("logo", "0", "9", "10", "-1", "999"), nastyString)))
@@ -545,4 +553,6 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   // The site: public config, the customer's own jobs.
   "GET /api/config": bare("GET", fixed("/api/config"), null),
   "GET /api/me/jobs": bare("GET", fixed("/api/me/jobs"), "customerA"),
+  "GET /api/me/directory-mail": bare("GET", fixed("/api/me/directory-mail"), "customerA"),
+  "PUT /api/me/directory-mail": jsonPost("PUT", fixed("/api/me/directory-mail"), "customerA", () => fc.record({ delivery: fc.oneof(fc.constantFrom("immediate", "daily"), nastyString) })),
 };

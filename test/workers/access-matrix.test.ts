@@ -101,6 +101,23 @@ async function registerEndpoint(c: Ctx): Promise<void> {
   c.targetId = ((await res.json()) as { endpoint: { id: string } }).endpoint.id;
 }
 
+/** A mail received for the job's first listing, as the email handler records it (src/mail/directory-mail.ts). */
+async function addDirectoryMail(c: Ctx): Promise<void> {
+  const conn = await connectFromWorker(env);
+  try {
+    const { rows } = await conn.client.query<{ id: string }>(
+      `insert into directory_mails (mail_id, job_id, customer_id, submission_id, from_address, subject, body, kind)
+       select $1, j.id, j.customer_id, s.id, 'visitor@example.com', 'A question', 'Do you deliver?', 'message'
+         from jobs j join directory_submissions s on s.job_id = j.id where j.id = $2 limit 1
+       returning id`,
+      [crypto.randomUUID(), c.job.jobId],
+    );
+    c.targetId = rows[0]!.id;
+  } finally {
+    await conn.close();
+  }
+}
+
 /** A 64×64 PNG header: all the image routes read of an image. */
 function matrixPng(): Uint8Array {
   const b = new Uint8Array(33);
@@ -153,6 +170,8 @@ const REQUESTS: Record<string, AccessRequest> = {
     prepare: (c) => reportFirst(c, "submitted"),
   },
   "GET /api/jobs/:id": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}` },
+  "GET /api/jobs/:id/mail": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/mail` },
+  "GET /api/jobs/:id/mail/:mailId": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/mail/${c.targetId}`, prepare: addDirectoryMail },
   "GET /api/jobs/:id/images/:image": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/images/logo`, prepare: addLogo },
   "POST /api/jobs/:id/proof-pack": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/proof-pack` },
   "GET /api/jobs/:id/proof-pack": {
@@ -253,6 +272,9 @@ const REQUESTS: Record<string, AccessRequest> = {
   "POST /api/dev/faults/jobs/:jobId/lose-reports": { audience: "fault injection", path: (c) => `/api/dev/faults/jobs/${c.job.jobId}/lose-reports` },
   "GET /api/config": { audience: "public", path: () => "/api/config" },
   "GET /api/me/jobs": { audience: "signed-in", path: () => "/api/me/jobs" },
+  "GET /api/me/directory-mail": { audience: "signed-in", path: () => "/api/me/directory-mail" },
+  // A choice about the customer's own purchases: staff, like customer B, have none here (404).
+  "PUT /api/me/directory-mail": { audience: "own customer", path: () => "/api/me/directory-mail", body: () => ({ delivery: "daily" }) },
 };
 
 const ROUTE_KEYS = () => [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))];

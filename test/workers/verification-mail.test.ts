@@ -13,7 +13,7 @@ import type { TaskMessage } from "../../core/protocol/tasks";
 import { mxAuthenticationResults, rawMail } from "../../tools/farm/mail";
 import type { FarmMail } from "../../tools/farm/types";
 import type { JobCoordinator } from "../../durable-objects/job-coordinator";
-import { MAILS_PER_MAILBOX, mailsPerJob } from "../../durable-objects/coordinator/mailboxes";
+import { MAIL_WINDOW_MS, MAILS_PER_MAILBOX, mailsPerJob } from "../../durable-objects/coordinator/mailboxes";
 import { captureReleases, expireTimers, stubFor } from "./support/coordinator-harness";
 import { seedJob } from "./support/seed";
 import { deliverMail } from "./support/mail";
@@ -347,7 +347,7 @@ describe("forged and flooded verification mail", () => {
     const refusals: (string | null)[] = [];
     for (const raw of raws) refusals.push(await deliverMail(`no-reply@${hostOf(dir)}`, dir.mailbox, raw));
     expect(refusals.slice(0, MAILS_PER_MAILBOX)).toEqual(Array(MAILS_PER_MAILBOX).fill(null));
-    expect(refusals.slice(MAILS_PER_MAILBOX)).toEqual([`the mailbox has taken its ${MAILS_PER_MAILBOX} mails`, `the mailbox has taken its ${MAILS_PER_MAILBOX} mails`]);
+    expect(refusals.slice(MAILS_PER_MAILBOX)).toEqual([`the mailbox has taken its ${MAILS_PER_MAILBOX} mails in 24 hours`, `the mailbox has taken its ${MAILS_PER_MAILBOX} mails in 24 hours`]);
     for (const raw of raws.slice(MAILS_PER_MAILBOX)) await nothingKept(raw);
     expect(await mailRows("envelope_to", dir.mailbox)).toHaveLength(MAILS_PER_MAILBOX);
     // A mail already taken, delivered again, is still taken (the same row).
@@ -356,6 +356,13 @@ describe("forged and flooded verification mail", () => {
     // The job's other mailboxes still take mail.
     const other = job.dirs[1]!;
     expect(await deliverMail(`no-reply@${hostOf(other)}`, other.mailbox, mailFrom(other, other.mailbox, newToken(), null))).toBeNull();
+    // A day later the mailbox takes mail again: the listing's address lives as long as the listing (its leads, issue 18).
+    await runInDurableObject(job.stub, (_: JobCoordinator, state) => {
+      state.storage.sql.exec("update mailbox_mails set received_at = received_at - ?", MAIL_WINDOW_MS);
+    });
+    const later = mailFrom(dir, dir.mailbox, newToken(), null);
+    expect(await deliverMail(`no-reply@${hostOf(dir)}`, dir.mailbox, later)).toBeNull();
+    expect(await mailRows("envelope_to", dir.mailbox)).toHaveLength(MAILS_PER_MAILBOX + 1);
   });
 
   it("a job takes at most its cap of mails in all, its old shared address included", async () => {
@@ -368,7 +375,7 @@ describe("forged and flooded verification mail", () => {
     expect(rows).toHaveLength(cap);
     expect(rows[0]!.reason).toMatch(/old shared address.*never opened/);
     const over = mailFrom(dir, dir.mailbox, newToken());
-    expect(await deliverMail(`no-reply@${hostOf(dir)}`, dir.mailbox, over)).toBe(`the job has taken its ${cap} mails`);
+    expect(await deliverMail(`no-reply@${hostOf(dir)}`, dir.mailbox, over)).toBe(`the job has taken its ${cap} mails in 24 hours`);
     await nothingKept(over);
   });
 });

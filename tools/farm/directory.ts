@@ -15,6 +15,7 @@ import { esc } from "./render/html.ts";
 import { appShellPage, confirmationHtml, directoryPage, embedPage, homePage, iframeHostPage, listingPage, messagePage, searchPage } from "./render/pages.ts";
 import type { FarmStore, Session } from "./store.ts";
 import { alreadyListed, processSubmission, type SubmissionContext, type SubmissionResult } from "./submission.ts";
+import { scheduleEnquiry } from "./enquiries.ts";
 import type { FarmMail, FieldError, Listing, Submission, UploadedFile, Variant } from "./types.ts";
 
 export interface DirectoryDeps {
@@ -25,6 +26,8 @@ export interface DirectoryDeps {
   farmUrl: () => string;
   onSubmission?: (s: Submission) => void;
   onMail?: (m: FarmMail) => void;
+  /** Designs that forward visitors' questions do so (tools/farm/enquiries.ts). */
+  enquiries?: boolean;
 }
 
 export interface DirectoryRequest {
@@ -111,6 +114,7 @@ async function route(variant: Variant, r: DirectoryRequest, deps: DirectoryDeps,
   if (method === "GET" && rest === "verify") {
     const listing = deps.store.verify(variant.slug, r.url.searchParams.get("token") ?? "");
     if (!listing) return html(messagePage(variant, "404", ui.notFound), 404);
+    if (deps.enquiries && design.forwardsEnquiries) scheduleEnquiry(variant, listing, { store: deps.store, farmUrl: deps.farmUrl(), onMail: deps.onMail });
     return html(directoryPage(variant, ui.emailConfirmed, `<div class="alert alert-success" role="status"><h2>${esc(ui.emailConfirmed)}</h2></div>`));
   }
 
@@ -134,6 +138,7 @@ async function route(variant: Variant, r: DirectoryRequest, deps: DirectoryDeps,
       userAgent: r.req.headers["user-agent"],
       onSubmission: deps.onSubmission,
       onMail: deps.onMail,
+      enquiries: deps.enquiries,
     };
     const result = processSubmission(variant, postSession, r.posted, ctx, r.uploads);
     return rest === "api/submit" ? apiReply(variant, deps, session, result) : pageReply(variant, deps, session, result);

@@ -47,6 +47,11 @@ export interface FarmOptions {
    * (wrangler dev's `http://127.0.0.1:8787/cdn-cgi/handler/email`). Absent: mails are only kept.
    */
   mailEndpoint?: string;
+  /**
+   * Directories whose design forwards visitors' questions mail one to each
+   * listing once it is public (tools/farm/enquiries.ts). Default false.
+   */
+  enquiries?: boolean;
 }
 
 export interface Farm {
@@ -136,7 +141,11 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
       const variant = bySlug.get(match[1]!);
       if (!variant) return text("no such directory", 404);
       if (match[2] === undefined) return { status: 301, headers: { location: variant.basePath } };
-      return handleDirectory(variant, { req, method, rest: match[2], url: requestUrl, posted: fields, uploads }, { store, captchas, faults, rng, farmUrl, onSubmission: options.onSubmission, onMail });
+      return handleDirectory(
+        variant,
+        { req, method, rest: match[2], url: requestUrl, posted: fields, uploads },
+        { store, captchas, faults, rng, farmUrl, onSubmission: options.onSubmission, onMail, enquiries: options.enquiries },
+      );
     }
     if (path === "/favicon.ico") return { status: 204 };
     return text("not found", 404);

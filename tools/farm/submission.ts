@@ -11,6 +11,7 @@ import { CAPTCHA_ID_INPUT } from "./render/controls.ts";
 import { fieldsOnStep, STEP_INPUT } from "./render/form.ts";
 import { plainLabel, validateFields } from "./rules.ts";
 import type { FarmStore, Session } from "./store.ts";
+import { scheduleEnquiry } from "./enquiries.ts";
 import type { FarmMail, FieldError, FieldSpec, Listing, Submission, UploadedFile, Variant } from "./types.ts";
 
 export type SubmissionResult =
@@ -28,6 +29,8 @@ export interface SubmissionContext {
   userAgent?: string;
   onSubmission?: (s: Submission) => void;
   onMail?: (m: FarmMail) => void;
+  /** Designs that forward visitors' questions do so (tools/farm/enquiries.ts). */
+  enquiries?: boolean;
 }
 
 /** Types whose values are not part of the public listing. */
@@ -134,6 +137,7 @@ export function processSubmission(variant: Variant, session: Session | undefined
   }
   record("accepted", [], listing.id);
   if (design.emailVerification) sendVerification(variant, listing, email, ctx);
+  else if (ctx.enquiries && design.forwardsEnquiries) scheduleEnquiry(variant, listing, ctx);
   return { kind: "accepted", listing };
 }
 

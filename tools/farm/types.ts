@@ -130,6 +130,8 @@ export interface Design {
   slow?: boolean;
   /** Accepted listings wait for a click on an e-mailed link. */
   emailVerification: boolean;
+  /** Once a listing is public, a visitor's question is mailed to its e-mail (tools/farm/enquiries.ts; only when the farm runs with `enquiries`). */
+  forwardsEnquiries?: boolean;
   /** The form creates an account (username/password) as part of the submission. */
   account: boolean;
   approval: "instant" | "review" | "email";
@@ -275,7 +277,7 @@ export interface Listing {
   url: string;
 }
 
-/** An e-mail the farm would have sent (verification links). */
+/** An e-mail the farm would have sent (verification links, visitors' enquiries). */
 export interface FarmMail {
   /** The directory's sender address (no-reply@ the farm's host). */
   from: string;
@@ -286,6 +288,8 @@ export interface FarmMail {
   slug: string;
   listingId: string;
   at: string;
+  /** A verification (the default) or a visitor's enquiry forwarded to the listing (tools/farm/enquiries.ts). */
+  kind?: "verification" | "enquiry";
   /** HTTP status of the delivery to the mail endpoint (absent: none configured, or still on its way). */
   delivered?: number;
 }

@@ -13,6 +13,7 @@ const CheckoutSuccess = lazy(() => import("./pages/CheckoutSuccess"));
 const SignIn = lazy(() => import("./pages/SignIn"));
 const Profile = lazy(() => import("./pages/Profile"));
 const Portal = lazy(() => import("./pages/Portal"));
+const DirectoryMail = lazy(() => import("./pages/DirectoryMail"));
 const Staff = lazy(() => import("./pages/Staff"));
 const StaffJob = lazy(() => import("./pages/StaffJob"));
 const StaffTasks = lazy(() => import("./pages/StaffTasks"));
@@ -72,6 +73,7 @@ export function App() {
       <Route path="/jobs" component={MyJobs} />
       <Route path="/business" component={Profile} />
       <Route path="/portal/jobs/:id" component={Portal} />
+      <Route path="/portal/jobs/:id/mail" component={DirectoryMail} />
       <Route path="/staff" component={Staff} />
       <Route path="/staff/jobs/:id" component={StaffJob} />
       <Route path="/staff/tasks" component={StaffTasks} />

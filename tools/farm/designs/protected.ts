@@ -114,6 +114,7 @@ export const protectedDesigns: Design[] = [
     language: "en",
     labelStyle: "wrap",
     emailVerification: true,
+    forwardsEnquiries: true,
     fields: [
       req("organization", "company", "Company"),
       req("email", "email", "Your email (we will send a confirmation link)"),

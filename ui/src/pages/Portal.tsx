@@ -32,6 +32,7 @@ export default function Portal() {
       <section>
         <div class="title-row">
           <h1>Your directory submissions</h1>
+          <A href={`/portal/jobs/${params.id}/mail`}>Directory mail</A>
           <LiveBadge status={live.status()} retryIn={live.retryIn()} />
         </div>
         <Progress state={state} />
