@@ -18,6 +18,7 @@ import { checkout } from "./routes/checkout";
 import { devFaults } from "./routes/dev-faults";
 import { directoriesPreview } from "./routes/directories-preview";
 import { health } from "./routes/health";
+import { jobLogins } from "./routes/job-logins";
 import { jobs } from "./routes/jobs";
 import { localAuth } from "./routes/local-auth";
 import { metrics } from "./routes/metrics";
@@ -59,6 +60,8 @@ app.route("/metrics", metrics);
 // paths first: /api/jobs/next must not read as a job id).
 app.route("/api/jobs", workerJobs);
 app.route("/api/jobs", jobs);
+// The job's login vault (the accounts created at directories; docs/decisions.md).
+app.route("/api/jobs", jobLogins);
 app.route("/api/staff/jobs", staffJobs);
 app.route("/api/staff/tasks", staffTasks);
 app.route("/api/ops/daily", opsDaily);

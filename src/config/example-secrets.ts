@@ -13,6 +13,7 @@ export const EXAMPLE_SECRETS = {
   WORKER_API_TOKEN: "local-worker-token",
   WS_TICKET_SECRET: "local-websocket-ticket-secret",
   METRICS_TOKEN: "local-metrics-token",
+  VAULT_KEYS: "local:bXoBW/e+vcETBNLp3HIyp1N6MW84T1TSOD1MN06kUio=",
 } as const satisfies Partial<Record<keyof Env, string>>;
 
 /** The names of the example secrets in use on a deployment whose PUBLIC_URL is not loopback. */

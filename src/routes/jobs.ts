@@ -21,7 +21,7 @@ import { keyBelongsTo } from "../../core/evidence-keys";
 import { canSeeJob } from "../jobs/access";
 import { coordinatorFor } from "../jobs/coordinator-client";
 
-async function assertCanSee(env: Env, user: AuthVariables["user"], id: string): Promise<void> {
+export async function assertCanSee(env: Env, user: AuthVariables["user"], id: string): Promise<void> {
   if (user.staff) return;
   // 404 rather than 403: a customer learns nothing about others' job ids.
   if (!(await withDatabase(env, ({ db }) => canSeeJob(db, user, id)))) throw new ApiError(404, "not_found", "No such job");

@@ -10,4 +10,5 @@ export const PRODUCTION = {
   WORKER_API_TOKEN: "production-like-worker-token-for-tests",
   WS_TICKET_SECRET: "production-like-ws-ticket-secret-for-tests",
   METRICS_TOKEN: "production-like-metrics-token-for-tests",
+  VAULT_KEYS: "prod1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
 } satisfies Partial<Env>;
