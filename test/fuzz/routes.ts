@@ -411,6 +411,13 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
     fc
       .tuple(segment(fc.constant(fx.jobId)), segment(fc.oneof(fc.constantFrom("logo", "0", "9", "10", "-1", "999"), nastyString)))
       .chain(([job, image]) => bare("GET", fixed(`/api/jobs/${job}/images/${image}`), "customerA")(fx)),
+  "GET /api/jobs/:id/logins": queried(
+    jobPath((fx) => fx.jobId, "/logins"),
+    "customerA",
+    { passwords: fc.constant("include") },
+  ),
+  "POST /api/jobs/:id/logins/:loginId/reveal": (fx) =>
+    fc.tuple(segment(fc.constant(fx.jobId)), segment(fc.uuid())).chain(([job, login]) => bare("POST", fixed(`/api/jobs/${job}/logins/${login}/reveal`), "customerA")(fx)),
 
   "POST /api/staff/jobs/:id/start": bare("POST", staffPath("/start"), "staff"),
   "POST /api/staff/jobs/:id/pause": bare("POST", staffPath("/pause"), "staff"),
