@@ -11,23 +11,12 @@ import type { AuthUser } from "../auth/user-token";
 import type { Database } from "../db/client";
 import { ApiError } from "../http/errors";
 import { log } from "../../core/log";
+import type { VaultLogin } from "../../core/protocol/site";
 import { loginAad, unseal, vaultKeyring, type VaultKeyring } from "../../core/vault";
 
 export type VaultPurpose = "reveal" | "export";
 
-export interface VaultLogin {
-  id: string;
-  submissionId: string;
-  directoryId: string;
-  directoryName: string;
-  loginUrl: string;
-  username: string | null;
-  email: string | null;
-  createdAt: string;
-  /** How often a password was shown, and the last time (customer or staff). */
-  reveals: number;
-  lastRevealedAt: string | null;
-}
+export type { VaultLogin };
 
 type LoginRow = {
   id: string;
