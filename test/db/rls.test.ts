@@ -51,7 +51,10 @@ beforeAll(async () => {
   conn = await openDatabase();
   const { db } = conn;
   const tag = uniq("rls");
-  const made = {} as Record<"A" | "B", { customer: string; profile: string; order: string; job: string; submission: string; event: number; endpoint: string; delivery: string; login: string; access: number }>;
+  const made = {} as Record<
+    "A" | "B",
+    { customer: string; profile: string; order: string; job: string; submission: string; event: number; endpoint: string; delivery: string; login: string; access: number }
+  >;
   const [dir1, dir2] = await db
     .insert(t.directories)
     .values([
@@ -86,7 +89,18 @@ beforeAll(async () => {
     // The login vault (migration 0017): a sealed login and one recorded reveal.
     const [l] = await db
       .insert(t.vaultLogins)
-      .values({ jobId: j!.id, submissionId: s!.id, customerId: c!.id, directoryId: dir1!.id, attempt: 1, loginUrl: "https://one.example", username: `user${who}`, keyId: "k1", iv: "AAAAAAAAAAAAAAAA", ciphertext: "c2VhbGVkLXBhc3N3b3JkLXN0YW5kLWlu" })
+      .values({
+        jobId: j!.id,
+        submissionId: s!.id,
+        customerId: c!.id,
+        directoryId: dir1!.id,
+        attempt: 1,
+        loginUrl: "https://one.example",
+        username: `user${who}`,
+        keyId: "k1",
+        iv: "AAAAAAAAAAAAAAAA",
+        ciphertext: "c2VhbGVkLXBhc3N3b3JkLXN0YW5kLWlu",
+      })
       .returning();
     const [a] = await db.insert(t.vaultAccesses).values({ loginId: l!.id, jobId: j!.id, customerId: c!.id, actorUserId: user, actorRole: "customer", purpose: "reveal" }).returning();
     made[who] = { customer: c!.id, profile: p!.id, order: o!.id, job: j!.id, submission: s!.id, event: e!.id, endpoint: w!.id, delivery: d!.id, login: l!.id, access: a!.id };

@@ -130,7 +130,13 @@ async function storeLogin(c: Ctx): Promise<void> {
   const stub = stubFor(c.job.jobId);
   const lease = await stub.lease(task.submissionId, task.attempt, "matrix-worker");
   const password = await seal(await vaultKeyring(env.VAULT_KEYS), "matrix-password-1", loginAad(c.job.jobId, task.submissionId));
-  await stub.report({ jobId: c.job.jobId, submissionId: task.submissionId, attempt: task.attempt, outcome: "submitted", account: { loginUrl: lease!.directory.website, username: "matrix", password } });
+  await stub.report({
+    jobId: c.job.jobId,
+    submissionId: task.submissionId,
+    attempt: task.attempt,
+    outcome: "submitted",
+    account: { loginUrl: lease!.directory.website, username: "matrix", password },
+  });
   await settled(c.job.jobId);
   const [row] = await sql<{ id: string }>("select id from vault_logins where submission_id = $1", [task.submissionId]);
   c.targetId = row!.id;
