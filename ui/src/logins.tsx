@@ -17,7 +17,7 @@ const AFTER_ACCEPTED_MS = 2_000;
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
-export function LoginsSection(props: { jobId: string; state: JobState }) {
+export function LoginsSection(props: { jobId: string; state: JobState; staff?: boolean }) {
   const [logins, setLogins] = createSignal<VaultLogin[] | null>(null);
   const [shown, setShown] = createSignal<Record<string, string>>({});
   const [error, setError] = createSignal<unknown>(null);
