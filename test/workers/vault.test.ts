@@ -179,6 +179,28 @@ describe("the login vault", () => {
     expect(await query("select * from vault_accesses where login_id = $1", [loginId])).toEqual([]);
   });
 
+  it("an external worker reports a sealed login through the worker API the same way; a clear password there is a 400", async () => {
+    const job = await startOneTask();
+    const lease = (await job.next()) as TaskLease;
+    const post = (body: unknown) =>
+      exports.default.fetch("http://localhost/api/jobs/update", {
+        method: "POST",
+        headers: { authorization: `Bearer ${env.WORKER_API_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const base = { jobId: job.jobId, submissionId: lease.submissionId, attempt: lease.attempt, outcome: "submitted", workerId: "fleet-1" };
+    const clear = await post({ ...base, account: { loginUrl: lease.directory.website, username: "baeckerei0042", password: PASSWORD } });
+    expect(clear.status).toBe(400);
+    expect(JSON.stringify(await clear.json())).not.toContain(PASSWORD);
+    const account = await sealedLogin(lease, { outcome: "submitted", finalUrl: "", filled: [], account: { username: "baeckerei0042", password: PASSWORD } }, () => {}, env.VAULT_KEYS);
+    expect(await (await post({ ...base, account })).json()).toEqual({ applied: true, status: "submitted" });
+    await settled(job.jobId);
+    const people = newPeople(job.userId);
+    const { logins } = (await (await call(`/api/jobs/${job.jobId}/logins?passwords=include`, people, "customerA")).json()) as { logins: Login[] };
+    expect(logins.map((l) => [l.username, l.password])).toEqual([["baeckerei0042", PASSWORD]]);
+    expect(logged.join("\n")).not.toContain(PASSWORD);
+  });
+
   it("a login in a malformed report (the RPC is typed, not validated) is dropped, the outcome still applied", async () => {
     const job = await startOneTask();
     const lease = await job.next();
