@@ -101,7 +101,7 @@ export async function revealLogins(
       } catch (err) {
         // The key's id and the login's id only: never the data.
         log("error", "vault login does not open", { jobId, loginId: row.id, keyId: row.key_id, error: String((err as Error)?.message ?? err) });
-        throw new ApiError(503, "vault_unavailable", "This login cannot be opened with the vault's keys; staff have been told");
+        throw new ApiError(503, "vault_unavailable", "This login cannot be opened with the vault's current keys; the error is logged for staff");
       }
     }
     const recorded = await tx.execute<{ login_id: string; created_at: Date | string }>(sql`

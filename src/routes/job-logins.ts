@@ -81,9 +81,11 @@ export const jobLogins = newApiApp<AuthVariables>()
     const { passwords } = c.req.valid("query");
     const user = c.get("user");
     await assertCanSee(c.env, user, id);
-    const logins = await withDatabase(c.env, ({ db }) => (passwords === "include" ? revealLogins(c.env, db, user, id, "export") : listLogins(db, id)));
+    const logins = await withDatabase(c.env, async ({ db }) =>
+      passwords === "include" ? (await revealLogins(c.env, db, user, id, "export")).map(({ revealedAt: _, ...login }) => login) : listLogins(db, id),
+    );
     c.header("cache-control", "no-store");
-    return c.json({ logins: logins.map(({ revealedAt: _, ...l }: { revealedAt?: string } & (typeof logins)[number]) => l) }, 200);
+    return c.json({ logins }, 200);
   })
   .openapi(reveal, async (c) => {
     const { id, loginId } = c.req.valid("param");
