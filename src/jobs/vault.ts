@@ -110,6 +110,8 @@ export async function revealLogins(
       from vault_logins l where l.id = any(${`{${opened.map((o) => o.row.id).join(",")}}`}::uuid[]) and l.job_id = ${jobId}
       returning login_id, created_at`);
     const at = new Map(recorded.rows.map((r) => [r.login_id, iso(r.created_at)]));
+    // No record, no password: a login erased meanwhile is not shown.
+    if (opened.some(({ row }) => !at.has(row.id))) throw new ApiError(404, "not_found", "No such login in this job");
     return opened.map(({ row, password }) => {
       const base = view(row);
       return { ...base, reveals: base.reveals + 1, lastRevealedAt: at.get(row.id)!, password, revealedAt: at.get(row.id)! };
