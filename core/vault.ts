@@ -71,6 +71,15 @@ export function parseVaultKeys(value: string | undefined): { id: string; raw: Ui
   });
 }
 
+/** The key ids of a `VAULT_KEYS` value; empty when it is missing or malformed. */
+export function vaultKeyIds(value: string | undefined): Set<string> {
+  try {
+    return new Set(parseVaultKeys(value).map((k) => k.id));
+  } catch {
+    return new Set();
+  }
+}
+
 const imported = new Map<string, Promise<VaultKeyring>>();
 
 /** The keyring of a `VAULT_KEYS` value (imported once per isolate and value). */

@@ -32,6 +32,7 @@ import { PLANS, isPlanId } from "../core/plans";
 import type { ActivityLine, JobProgress, ServerMessage } from "../core/protocol/live";
 import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../core/protocol/tasks";
 import { reportedLoginSchema } from "../core/protocol/tasks";
+import { vaultKeyIds } from "../core/vault";
 import type { StaffActionResult, StaffOutcomeInput, StaffTaskSummary } from "../core/protocol/staff";
 import type { SubmissionStatus } from "../core/statuses";
 import { jobProgress } from "./coordinator/progress";
@@ -689,6 +690,12 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       return;
     }
     const { loginUrl, username, email, password } = login.data;
+    // A worker on another key (the repository's example key, a key this
+    // deployment never had) would fill the vault with logins nobody can open.
+    if (!vaultKeyIds(this.env.VAULT_KEYS).has(password.keyId)) {
+      log("error", "reported login dropped: sealed with a key this deployment does not hold", { jobId: this.store.job.jobId, submissionId: task.submission_id, keyId: password.keyId });
+      return;
+    }
     this.store.enqueue("login", task.submission_id, {
       submission_id: task.submission_id,
       directory_id: task.directory_id,

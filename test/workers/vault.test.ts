@@ -201,6 +201,21 @@ describe("the login vault", () => {
     expect(logged.join("\n")).not.toContain(PASSWORD);
   });
 
+  it("a login sealed with a key this deployment does not hold is dropped (it could never be opened)", async () => {
+    const job = await startOneTask();
+    const lease = (await job.next()) as TaskLease;
+    const foreign = `elsewhere:${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`;
+    const account = await sealedLogin(lease, { outcome: "submitted", finalUrl: "", filled: [], account: { username: "x", password: PASSWORD } }, () => {}, foreign);
+    expect(account?.password.keyId).toBe("elsewhere");
+    expect(await job.stub.report({ jobId: job.jobId, submissionId: lease.submissionId, attempt: lease.attempt, outcome: "submitted", account })).toEqual({
+      applied: true,
+      status: "submitted",
+    });
+    await settled(job.jobId);
+    expect(await query("select * from vault_logins where job_id = $1", [job.jobId])).toEqual([]);
+    expect(logged.join("\n")).toContain("sealed with a key this deployment does not hold");
+  });
+
   it("a login in a malformed report (the RPC is typed, not validated) is dropped, the outcome still applied", async () => {
     const job = await startOneTask();
     const lease = await job.next();
