@@ -1,5 +1,6 @@
 import { listingState } from "./listing-states";
 import type { SubmissionView } from "./protocol/live";
+import type { VaultLogin } from "./protocol/site";
 
 /**
  * One cell of a CSV the app exports (RFC 4180 quoting). A cell a spreadsheet
@@ -14,14 +15,21 @@ export function csvExportCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The portal's "download CSV": one row per directory, as the customer sees it. */
-export function submissionsCsv(rows: SubmissionView[]): string {
+/**
+ * The portal's "download CSV": one row per directory, as the customer sees it.
+ * With `logins` (the customer opted in; each password was recorded as an
+ * export), four more columns: the directory's login.
+ */
+export function submissionsCsv(rows: SubmissionView[], logins?: VaultLogin[]): string {
   const head = ["directory", "state", "state_detail", "status", "attempt", "updated_at", "listing_url", "failure_class", "failure_reason", "submission_id"];
+  if (logins) head.push("login_url", "login_username", "login_email", "login_password");
+  const bySubmission = new Map((logins ?? []).map((l) => [l.submissionId, l]));
   const lines = rows.map((r) => {
     const state = listingState(r);
-    return [r.directoryName, state.label, state.detail, r.status, r.attempt, new Date(r.updatedAt).toISOString(), r.listingUrl, r.failureClass, r.failureReason, r.submissionId]
-      .map(csvExportCell)
-      .join(",");
+    const login = bySubmission.get(r.submissionId);
+    const cells: unknown[] = [r.directoryName, state.label, state.detail, r.status, r.attempt, new Date(r.updatedAt).toISOString(), r.listingUrl, r.failureClass, r.failureReason, r.submissionId];
+    if (logins) cells.push(login?.loginUrl, login?.username, login?.email, login?.password);
+    return cells.map(csvExportCell).join(",");
   });
   return [head.join(","), ...lines].join("\r\n") + "\r\n";
 }

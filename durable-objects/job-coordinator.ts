@@ -31,6 +31,8 @@ import type { Database } from "../src/db/client";
 import { PLANS, isPlanId } from "../core/plans";
 import type { ActivityLine, JobProgress, ServerMessage } from "../core/protocol/live";
 import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../core/protocol/tasks";
+import { reportedLoginSchema } from "../core/protocol/tasks";
+import { vaultKeyIds } from "../core/vault";
 import type { StaffActionResult, StaffOutcomeInput, StaffTaskSummary } from "../core/protocol/staff";
 import type { SubmissionStatus } from "../core/statuses";
 import { jobProgress } from "./coordinator/progress";
@@ -668,6 +670,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         submitted_at: task.submitted_at ?? now,
         approved_at: status === "approved" ? now : task.approved_at,
       });
+      this.keepLogin(task, report);
       this.recentDone.push(now);
       if (this.recentDone.length > 50) this.recentDone.shift();
       this.retries.accepted(task.directory_id);
@@ -676,6 +679,40 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     }
     this.jobChanged();
     return { applied: true, status: this.store.task(task.submission_id)!.status };
+  }
+
+  /**
+   * The login an accepted attempt created at the directory goes to the
+   * customer's vault through the outbox (postgres-sync.ts), as the worker
+   * sealed it: the coordinator never holds the clear password. The RPC is
+   * typed, not validated: a malformed login is dropped (and said so, without
+   * its values).
+   */
+  private keepLogin(task: TaskRow, report: TaskReport): void {
+    if (!report.account) return;
+    const login = reportedLoginSchema.safeParse(report.account);
+    if (!login.success) {
+      log("warn", "reported login dropped: malformed", { jobId: this.store.job.jobId, submissionId: task.submission_id });
+      return;
+    }
+    const { loginUrl, username, email, password } = login.data;
+    // A worker on another key (the repository's example key, a key this
+    // deployment never had) would fill the vault with logins nobody can open.
+    if (!vaultKeyIds(this.env.VAULT_KEYS).has(password.keyId)) {
+      log("error", "reported login dropped: sealed with a key this deployment does not hold", { jobId: this.store.job.jobId, submissionId: task.submission_id, keyId: password.keyId });
+      return;
+    }
+    this.store.enqueue("login", task.submission_id, {
+      submission_id: task.submission_id,
+      directory_id: task.directory_id,
+      attempt: task.attempt,
+      login_url: loginUrl,
+      username: username ?? null,
+      email: email ?? null,
+      key_id: password.keyId,
+      iv: password.iv,
+      ciphertext: password.ciphertext,
+    });
   }
 
   /**

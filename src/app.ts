@@ -19,6 +19,7 @@ import { devFaults } from "./routes/dev-faults";
 import { directoryMail, directoryMailDelivery } from "./routes/directory-mail";
 import { directoriesPreview } from "./routes/directories-preview";
 import { health } from "./routes/health";
+import { jobLogins } from "./routes/job-logins";
 import { jobs } from "./routes/jobs";
 import { localAuth } from "./routes/local-auth";
 import { metrics } from "./routes/metrics";
@@ -68,6 +69,8 @@ app.route("/api/jobs", proofPacks);
 app.route(WELL_KNOWN, wellKnown);
 // The mails received for a job's listings, the customer's (issue 18).
 app.route("/api/jobs", directoryMail);
+// The job's login vault (the accounts created at directories; docs/decisions.md).
+app.route("/api/jobs", jobLogins);
 app.route("/api/staff/jobs", staffJobs);
 app.route("/api/staff/tasks", staffTasks);
 app.route("/api/ops/daily", opsDaily);

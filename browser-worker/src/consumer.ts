@@ -32,6 +32,8 @@ import type { CaptchaSolver, EngineOptions, EngineResult, SecondOpinion } from "
 import type { PendingReports } from "./pending-reports";
 import { guardEgress, type GuardablePage } from "./egress";
 import { startTrace, type TaskTrace } from "./trace";
+import { loginAad, seal, vaultKeyring } from "../../core/vault";
+import type { ReportedLogin } from "../../core/protocol/tasks";
 
 export interface QueueMessageLike {
   id: string;
@@ -110,6 +112,13 @@ export interface ConsumerDeps {
   chainMs?: number;
   /** Where a finished report waits when the coordinator cannot take it (pending-reports.ts); absent = it is retried, then given up. */
   pendingReports?: PendingReports;
+  /**
+   * The vault's keys (`VAULT_KEYS`, core/vault.ts): a login the engine created
+   * is reported with its password sealed by the current key, so no report,
+   * kept report or coordinator ever holds it in clear. Absent: no login is
+   * reported (and a warning says so).
+   */
+  vaultKeys?: string;
 }
 
 /** A fresh context and its page. */
@@ -180,6 +189,35 @@ async function reportSurely(report: TaskReport, coordinator: () => CoordinatorRp
       if (i >= waits.length) throw err;
       await new Promise((r) => setTimeout(r, waits[i]));
     }
+  }
+}
+
+/**
+ * The login an attempt created, for the customer's vault: its password sealed
+ * with the vault's current key and bound to the job and submission. Only
+ * attempts the directory accepted report one (a failed attempt's account may
+ * not exist). The clear password goes no further than this function.
+ */
+export async function sealedLogin(lease: TaskLease, result: EngineResult, log: (entry: Record<string, unknown>) => void, vaultKeys?: string): Promise<ReportedLogin | undefined> {
+  const account = result.account;
+  if (!account?.password || result.outcome === "failed") return undefined;
+  if (!vaultKeys) {
+    log({ level: "warn", msg: "login not kept: the worker has no VAULT_KEYS", submissionId: lease.submissionId });
+    return undefined;
+  }
+  try {
+    const ring = await vaultKeyring(vaultKeys);
+    const password = await seal(ring, account.password, loginAad(lease.jobId, lease.submissionId));
+    return {
+      loginUrl: lease.directory.website,
+      ...(account.username ? { username: account.username.slice(0, 200) } : {}),
+      ...(account.email ? { email: account.email.slice(0, 320) } : {}),
+      password,
+    };
+  } catch (err) {
+    // The message names the key's id at most, never the key or the password.
+    log({ level: "error", msg: "login not kept: sealing failed", submissionId: lease.submissionId, error: String((err as Error)?.message ?? err) });
+    return undefined;
   }
 }
 
@@ -443,6 +481,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       // Closing the context closes its page and forgets its cookies and storage.
       if (context) await within(limits.close, context.close(), "closing the browser context").catch(() => {});
       trace.lap("close_context");
+      const account = await sealedLogin(lease, result, log, deps.vaultKeys);
       const report: TaskReport = {
         jobId: lease.jobId,
         submissionId: lease.submissionId,
@@ -459,6 +498,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         httpStatus: result.httpStatus !== undefined && result.httpStatus >= 100 && result.httpStatus <= 599 ? result.httpStatus : undefined,
         captcha: result.captcha,
         ...(result.infrastructure ? { infrastructure: true } : {}),
+        ...(account ? { account } : {}),
       };
       try {
         await reportSurely(report, () => deps.coordinator(lease.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS);

@@ -63,6 +63,7 @@ export default {
       },
       solver,
       pendingReports: pendingReportsIn(env.EVIDENCE),
+      vaultKeys: env.VAULT_KEYS,
       allowedOrigins: allowedOrigins(env.EGRESS_ALLOW_ORIGINS),
       log: ({ level, msg, ...fields }) => log(isLevel(level) ? level : "info", String(msg), fields),
       // Only with a Workers AI binding (not configured by default; docs/intelligence.md).

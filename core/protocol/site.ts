@@ -58,3 +58,30 @@ export interface DirectoryMailMessage extends DirectoryMailSummary {
   body: string;
   attachments: { filename: string; mimeType: string; size: number }[];
 }
+
+/**
+ * `GET /api/jobs/:id/logins`: one account the engine created at a directory
+ * for the job (the login vault). `password` only with `?passwords=include`,
+ * each one recorded as an export; one at a time from
+ * `POST /api/jobs/:id/logins/:loginId/reveal` ({@link RevealedLogin}).
+ */
+export interface VaultLogin {
+  id: string;
+  submissionId: string;
+  directoryId: string;
+  directoryName: string;
+  loginUrl: string;
+  username: string | null;
+  email: string | null;
+  createdAt: string;
+  /** How often a password was shown (by the customer or staff), and the last time. */
+  reveals: number;
+  lastRevealedAt: string | null;
+  password?: string;
+}
+
+export interface RevealedLogin {
+  loginId: string;
+  password: string;
+  revealedAt: string;
+}

@@ -70,6 +70,30 @@ export interface RetryHints {
   expectCaptcha?: boolean;
 }
 
+/** A password sealed with the vault key (core/vault.ts): never the clear password on the wire. */
+export const sealedSecretSchema = z.object({
+  keyId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+  iv: z.string().regex(/^[A-Za-z0-9+/]{16}$/),
+  ciphertext: z
+    .string()
+    .min(24)
+    .max(2000)
+    .regex(/^[A-Za-z0-9+/]+=*$/),
+});
+
+/**
+ * The login an attempt created at the directory (account forms), for the
+ * customer's vault: where to sign in, the username and e-mail, and the
+ * password sealed by the worker before it reports (docs/decisions.md).
+ */
+export const reportedLoginSchema = z.object({
+  loginUrl: listingUrlSchema,
+  username: z.string().max(200).optional(),
+  email: z.string().max(320).optional(),
+  password: sealedSecretSchema,
+});
+export type ReportedLogin = z.infer<typeof reportedLoginSchema>;
+
 /** A worker's outcome for one attempt; `(submissionId, attempt)` makes it exactly-once. */
 export const taskReportSchema = z
   .object({
@@ -96,6 +120,8 @@ export const taskReportSchema = z
      * off for everyone.
      */
     infrastructure: z.boolean().optional(),
+    /** The account the attempt created at the directory, its password sealed (never in clear). */
+    account: reportedLoginSchema.optional(),
   })
   .refine((r) => r.outcome !== "failed" || r.failureClass !== undefined, {
     message: "a failed outcome needs a failureClass",

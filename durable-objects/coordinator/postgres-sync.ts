@@ -182,6 +182,7 @@ export async function writeOutbox(
   const submissions = byEntity("submission");
   const jobs = byEntity("job");
   const events = byEntity("event");
+  const logins = byEntity("login");
   return db.transaction(async (tx) => {
     const conflicts: ListingConflict[] = [];
     // A job cancelled in Postgres (a refund, whose call to the coordinator
@@ -212,6 +213,20 @@ export async function writeOutbox(
           id uuid, status text, attempt int, listing_url text, evidence_key text, failure_class text,
           failure_reason text, submitted_at timestamptz, approved_at timestamptz)
         where s.id = v.id and s.job_id = ${context.jobId}`);
+    }
+    if (logins.length) {
+      // The vault (migration 0017): one login per submission, the latest
+      // attempt's replacing an earlier one; only sealed passwords come here.
+      await tx.execute(sql`
+        insert into vault_logins (job_id, submission_id, customer_id, directory_id, attempt, login_url, username, email, key_id, iv, ciphertext)
+        select ${context.jobId}::uuid, v.submission_id, ${context.customerId}::uuid, v.directory_id, v.attempt, v.login_url, v.username, v.email, v.key_id, v.iv, v.ciphertext
+        from jsonb_to_recordset(${JSON.stringify(logins)}::jsonb) as v(
+          submission_id uuid, directory_id uuid, attempt int, login_url text, username text, email text, key_id text, iv text, ciphertext text)
+        join directory_submissions s on s.id = v.submission_id and s.job_id = ${context.jobId}
+        on conflict (submission_id) do update set
+          attempt = excluded.attempt, login_url = excluded.login_url, username = excluded.username, email = excluded.email,
+          key_id = excluded.key_id, iv = excluded.iv, ciphertext = excluded.ciphertext
+        where vault_logins.attempt <= excluded.attempt`);
     }
     for (const job of cancelledBecause ? jobs.filter((j) => j.status === "cancelled") : jobs) {
       await tx.execute(sql`

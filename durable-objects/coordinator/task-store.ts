@@ -86,7 +86,8 @@ export const LEASED: SubmissionStatus[] = ["queued", "submitting"];
 /** Statuses after which the coordinator has nothing more to do for a task. */
 export const DONE: SubmissionStatus[] = ["submitted", "awaiting_verification", "approved", "failed", "skipped"];
 
-export type OutboxEntity = "submission" | "job" | "event";
+/** `login`: a vault entry, its password sealed by the worker (never in clear here). */
+export type OutboxEntity = "submission" | "job" | "event" | "login";
 export interface OutboxRow {
   entity: OutboxEntity;
   entity_id: string;

@@ -14,6 +14,7 @@ export const EXAMPLE_SECRETS = {
   WS_TICKET_SECRET: "local-websocket-ticket-secret",
   METRICS_TOKEN: "local-metrics-token",
   PROOF_SIGNING_KEY: '{"kty":"OKP","crv":"Ed25519","x":"FqLya6yll-OkaZ3d9TJspPsu_z6iw_67f8VXZNrhEkw","d":"NEAF3iPwGrXCCZl2LSEvFjPIjR6guYMcAHq2AVlcztM"}',
+  VAULT_KEYS: "local:bXoBW/e+vcETBNLp3HIyp1N6MW84T1TSOD1MN06kUio=",
 } as const satisfies Partial<Record<keyof Env, string>>;
 
 /** The names of the example secrets in use on a deployment whose PUBLIC_URL is not loopback. */

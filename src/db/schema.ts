@@ -760,3 +760,79 @@ export const directoryMails = pgTable(
     customerReadPolicy("directory_mails"),
   ],
 ).enableRLS();
+
+/**
+ * The customer's login vault (docs/decisions.md, "The login vault"): every
+ * account the engine created at a directory, one per submission (a later
+ * attempt's login replaces the earlier). The password is AES-256-GCM
+ * ciphertext sealed by the browser worker (core/vault.ts) under `key_id`;
+ * nothing here is the clear password. Clients read the other columns of
+ * their own rows (column grants, migration 0017); `key_id`, `iv` and
+ * `ciphertext` only the API's own connection reads. Erasing the job, the
+ * submission or the customer erases the entries (on delete cascade).
+ */
+export const vaultLogins = pgTable(
+  "vault_logins",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    submissionId: uuid("submission_id")
+      .notNull()
+      .references(() => directorySubmissions.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    directoryId: uuid("directory_id")
+      .notNull()
+      .references(() => directories.id, { onDelete: "restrict" }),
+    attempt: integer("attempt").notNull(),
+    loginUrl: text("login_url").notNull(),
+    username: text("username"),
+    email: text("email"),
+    keyId: text("key_id").notNull(),
+    iv: text("iv").notNull(),
+    ciphertext: text("ciphertext").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("vault_logins_submission_id_key").on(t.submissionId),
+    index("vault_logins_job_id_idx").on(t.jobId),
+    index("vault_logins_customer_id_idx").on(t.customerId),
+    customerReadPolicy("vault_logins"),
+  ],
+).enableRLS();
+
+export const VAULT_ACCESS_PURPOSES = ["reveal", "export"] as const;
+export const VAULT_ACCESS_ROLES = ["customer", "staff"] as const;
+
+/** Every time a vault password was shown: who (customer or staff), when, and how (a reveal, an export). */
+export const vaultAccesses = pgTable(
+  "vault_accesses",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    loginId: uuid("login_id")
+      .notNull()
+      .references(() => vaultLogins.id, { onDelete: "cascade" }),
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    actorUserId: uuid("actor_user_id").notNull(),
+    actorRole: text("actor_role").notNull(),
+    purpose: text("purpose").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("vault_accesses_login_id_idx").on(t.loginId, t.createdAt),
+    index("vault_accesses_job_id_idx").on(t.jobId),
+    index("vault_accesses_customer_id_idx").on(t.customerId),
+    check("vault_accesses_role_valid", oneOf("actor_role", VAULT_ACCESS_ROLES)),
+    check("vault_accesses_purpose_valid", oneOf("purpose", VAULT_ACCESS_PURPOSES)),
+    customerReadPolicy("vault_accesses"),
+  ],
+).enableRLS();

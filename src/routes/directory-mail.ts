@@ -20,7 +20,7 @@ import { jsonRequest } from "../http/body";
 import { errorResponses, jsonAnswer, jsonError, newApiApp, signedIn } from "../http/openapi";
 import { uuidParams } from "../http/params";
 import { withDatabase } from "../http/per-request";
-import { canSeeJob } from "../jobs/access";
+import { assertCanSeeJob } from "../jobs/access";
 import type { DirectoryMailMessage, DirectoryMailSummary } from "../../core/protocol/site";
 
 const LIMIT = 500;
@@ -126,16 +126,11 @@ function summary(r: Row): DirectoryMailSummary {
   };
 }
 
-async function assertCanSee(env: Env, user: AuthVariables["user"], jobId: string): Promise<void> {
-  if (user.staff) return;
-  if (!(await withDatabase(env, ({ db }) => canSeeJob(db, user, jobId)))) throw new ApiError(404, "not_found", "No such job");
-}
-
 export const directoryMail = newApiApp<AuthVariables>()
   .openapi(list, async (c) => {
     const { id } = c.req.valid("param");
     const user = c.get("user");
-    await assertCanSee(c.env, user, id);
+    await assertCanSeeJob(c.env, user, id);
     const rows = await withDatabase(c.env, ({ db }) =>
       asClient(db, "authenticated", user.claims, async (tx) => {
         const { rows } = await tx.execute<Row>(sql`
@@ -150,7 +145,7 @@ export const directoryMail = newApiApp<AuthVariables>()
   .openapi(one, async (c) => {
     const { id, mailId } = c.req.valid("param");
     const user = c.get("user");
-    await assertCanSee(c.env, user, id);
+    await assertCanSeeJob(c.env, user, id);
     const row = await withDatabase(c.env, ({ db }) =>
       asClient(db, "authenticated", user.claims, async (tx) => {
         const { rows } = await tx.execute<Row>(sql`

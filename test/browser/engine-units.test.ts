@@ -161,6 +161,9 @@ describe("hours and credentials", () => {
     expect(pw).toMatch(/[A-Z]/);
     expect(pw).toMatch(/\d/);
     expect(strongPassword()).not.toBe(pw);
+    // None starts as a spreadsheet formula would (the CSV export would neutralise it).
+    const leading = Array.from({ length: 3_000 }, () => strongPassword()[0]!);
+    expect(leading.filter((c) => "=+-@".includes(c))).toEqual([]);
   });
 });
 

@@ -51,7 +51,10 @@ beforeAll(async () => {
   conn = await openDatabase();
   const { db } = conn;
   const tag = uniq("rls");
-  const made = {} as Record<"A" | "B", { customer: string; profile: string; order: string; job: string; submission: string; event: number; endpoint: string; delivery: string; directoryMail: string }>;
+  const made = {} as Record<
+    "A" | "B",
+    { customer: string; profile: string; order: string; job: string; submission: string; event: number; endpoint: string; delivery: string; directoryMail: string; login: string; access: number }
+  >;
   const [dir1, dir2] = await db
     .insert(t.directories)
     .values([
@@ -88,7 +91,24 @@ beforeAll(async () => {
       .insert(t.directoryMails)
       .values({ mailId: `${tag}-${who}-listing-mail`, jobId: j!.id, customerId: c!.id, submissionId: s!.id, fromAddress: "visitor@one.example", body: "A question", kind: "message" })
       .returning();
-    made[who] = { customer: c!.id, profile: p!.id, order: o!.id, job: j!.id, submission: s!.id, event: e!.id, endpoint: w!.id, delivery: d!.id, directoryMail: m!.id };
+    // The login vault (migration 0017): a sealed login and one recorded reveal.
+    const [l] = await db
+      .insert(t.vaultLogins)
+      .values({
+        jobId: j!.id,
+        submissionId: s!.id,
+        customerId: c!.id,
+        directoryId: dir1!.id,
+        attempt: 1,
+        loginUrl: "https://one.example",
+        username: `user${who}`,
+        keyId: "k1",
+        iv: "AAAAAAAAAAAAAAAA",
+        ciphertext: "c2VhbGVkLXBhc3N3b3JkLXN0YW5kLWlu",
+      })
+      .returning();
+    const [a] = await db.insert(t.vaultAccesses).values({ loginId: l!.id, jobId: j!.id, customerId: c!.id, actorUserId: user, actorRole: "customer", purpose: "reveal" }).returning();
+    made[who] = { customer: c!.id, profile: p!.id, order: o!.id, job: j!.id, submission: s!.id, event: e!.id, endpoint: w!.id, delivery: d!.id, directoryMail: m!.id, login: l!.id, access: a!.id };
   }
   const [evt] = await db
     .insert(t.stripeEvents)
@@ -158,6 +178,9 @@ beforeAll(async () => {
     // Their sanitized copy for the job's owner (issue 18): the customer's, like the job.
     { table: t.directoryMails, name: "directory_mails", rows: owned("directoryMail") },
     { table: t.dailyRollups, name: "daily_rollups", key: { column: t.dailyRollups.day, name: "day" }, rows: [{ id: day, owner: "none" }] },
+    // The vault: its owner and staff read a login's metadata (never its sealed password, below) and who revealed it.
+    { table: t.vaultLogins, name: "vault_logins", rows: owned("login") },
+    { table: t.vaultAccesses, name: "vault_accesses", rows: owned("access") },
   );
 });
 
@@ -270,6 +293,18 @@ describe("row-level security matrix", () => {
       );
     for (const actor of ["anon", "customerA", "staff"] as const) expect(await secretOf(actor), actor).toBe("denied");
     expect(await secretOf("service")).toBe("read");
+  });
+
+  it("nobody but the API reads a vault login's sealed password (key id, IV, ciphertext), not even its owner or staff", async () => {
+    for (const column of [t.vaultLogins.keyId, t.vaultLogins.iv, t.vaultLogins.ciphertext]) {
+      const readBy = (actor: Actor) =>
+        asClient(conn.db, actorRole[actor].role, actorRole[actor].claims, (tx) => tx.select({ v: column }).from(t.vaultLogins).limit(1)).then(
+          () => "read",
+          (err: { cause?: { code?: string }; code?: string }) => ((err.cause?.code ?? err.code) === "42501" ? "denied" : String(err)),
+        );
+      for (const actor of ["anon", "customerA", "staff"] as const) expect(await readBy(actor), `${actor} ${column.name}`).toBe("denied");
+      expect(await readBy("service")).toBe("read");
+    }
   });
 
   it("daily roll-ups: staff and service read them, customers and anon see none, only service writes", async () => {

@@ -31,7 +31,12 @@ function bodyRoutes(): { key: string; method: string; path: string }[] {
     .map((r) => ({
       key: `${r.method} ${r.path}`,
       method: r.method,
-      path: r.path.replace(":id", jobId).replace(":jobId", jobId).replace(":submissionId", submissionId).replace(":sessionId", "cs_local_unknown"),
+      path: r.path
+        .replace(":id", jobId)
+        .replace(":jobId", jobId)
+        .replace(":submissionId", submissionId)
+        .replace(":sessionId", "cs_local_unknown")
+        .replace(":loginId", "00000000-0000-4000-8000-000000000000"),
     }));
 }
 

@@ -431,6 +431,13 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   ),
   "GET /.well-known/directorybolt-proof-keys.json": bare("GET", fixed("/.well-known/directorybolt-proof-keys.json"), null),
   "GET /.well-known/directorybolt-proof-key.pem": bare("GET", fixed("/.well-known/directorybolt-proof-key.pem"), null),
+  "GET /api/jobs/:id/logins": queried(
+    jobPath((fx) => fx.jobId, "/logins"),
+    "customerA",
+    { passwords: fc.constant("include") },
+  ),
+  "POST /api/jobs/:id/logins/:loginId/reveal": (fx) =>
+    fc.tuple(segment(fc.constant(fx.jobId)), segment(fc.uuid())).chain(([job, login]) => bare("POST", fixed(`/api/jobs/${job}/logins/${login}/reveal`), "customerA")(fx)),
 
   "POST /api/staff/jobs/:id/start": bare("POST", staffPath("/start"), "staff"),
   "POST /api/staff/jobs/:id/pause": bare("POST", staffPath("/pause"), "staff"),

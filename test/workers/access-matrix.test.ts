@@ -20,7 +20,8 @@ import type { TaskMessage } from "../../core/protocol/tasks";
 import worker from "../../src/index";
 import { markdownTable, readSection } from "../support/doc-sections";
 import { ACTORS, bearerOf, newPeople, type Actor, type People } from "./support/actors";
-import { captureReleases, stubFor } from "./support/coordinator-harness";
+import { captureReleases, settled, stubFor } from "./support/coordinator-harness";
+import { loginAad, seal, vaultKeyring } from "../../core/vault";
 import { unmatchedMail } from "./support/mail";
 import { seedJob, type SeededJob } from "./support/seed";
 
@@ -141,6 +142,24 @@ async function addLogo(c: Ctx): Promise<void> {
   expect(res.status).toBe(200);
 }
 
+/** The first released task is reported with a login it created (sealed, as the browser worker does); the vault entry's id goes to c.targetId. */
+async function storeLogin(c: Ctx): Promise<void> {
+  const task = c.released.shift()!;
+  const stub = stubFor(c.job.jobId);
+  const lease = await stub.lease(task.submissionId, task.attempt, "matrix-worker");
+  const password = await seal(await vaultKeyring(env.VAULT_KEYS), "matrix-password-1", loginAad(c.job.jobId, task.submissionId));
+  await stub.report({
+    jobId: c.job.jobId,
+    submissionId: task.submissionId,
+    attempt: task.attempt,
+    outcome: "submitted",
+    account: { loginUrl: lease!.directory.website, username: "matrix", password },
+  });
+  await settled(c.job.jobId);
+  const [row] = await sql<{ id: string }>("select id from vault_logins where submission_id = $1", [task.submissionId]);
+  c.targetId = row!.id;
+}
+
 /** The directory of the job's first submission goes to c.targetId. */
 async function firstDirectory(c: Ctx): Promise<void> {
   const [row] = await sql<{ directory_id: string }>("select directory_id from directory_submissions where id = $1", [c.job.submissionIds[0]]);
@@ -183,6 +202,8 @@ const REQUESTS: Record<string, AccessRequest> = {
   },
   "GET /.well-known/directorybolt-proof-keys.json": { audience: "public", path: () => "/.well-known/directorybolt-proof-keys.json" },
   "GET /.well-known/directorybolt-proof-key.pem": { audience: "public", path: () => "/.well-known/directorybolt-proof-key.pem" },
+  "GET /api/jobs/:id/logins": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/logins` },
+  "POST /api/jobs/:id/logins/:loginId/reveal": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/logins/${c.targetId}/reveal`, prepare: storeLogin },
   "POST /api/staff/jobs/:id/start": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/start` },
   "POST /api/staff/jobs/:id/pause": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/pause` },
   "POST /api/staff/jobs/:id/resume": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/resume` },

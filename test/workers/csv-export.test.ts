@@ -38,4 +38,25 @@ describe("the portal's submissions CSV", () => {
       for (const value of Object.values(record)) expect(value, value).not.toMatch(/^[=+\-@\t\r]/);
     }
   });
+
+  it("carries the logins only when asked: four columns, each login on its directory's row", () => {
+    const rows = [row({ status: "approved", failureClass: null, failureReason: null }), row({})];
+    expect(Object.keys(parseCsv(submissionsCsv(rows))[0]!.record)).not.toContain("login_password");
+    const login = {
+      id: crypto.randomUUID(),
+      submissionId: rows[0]!.submissionId,
+      directoryId: rows[0]!.directoryId,
+      directoryName: "Branchenbuch Köln",
+      loginUrl: "https://koeln.example/",
+      username: "baeckerei0042",
+      email: "owner@bakery.example",
+      createdAt: new Date().toISOString(),
+      reveals: 1,
+      lastRevealedAt: new Date().toISOString(),
+      password: 'k7#Qw,x"z9!Lm',
+    };
+    const records = parseCsv(submissionsCsv(rows, [login])).map((r) => r.record);
+    expect(records[0]).toMatchObject({ login_url: "https://koeln.example/", login_username: "baeckerei0042", login_email: "owner@bakery.example", login_password: login.password });
+    expect(records[1]).toMatchObject({ login_url: "", login_username: "", login_email: "", login_password: "" });
+  });
 });

@@ -21,7 +21,7 @@ const vars = Object.fromEntries(
 describe("example secrets", () => {
   it("lists every non-empty secret of .dev.vars.example", () => {
     for (const [name, value] of Object.entries(EXAMPLE_SECRETS)) expect(vars[name], name).toBe(value);
-    expect(Object.keys(EXAMPLE_SECRETS).sort()).toEqual(["METRICS_TOKEN", "PROOF_SIGNING_KEY", "STRIPE_WEBHOOK_SECRET", "SUPABASE_JWT_SECRET", "WORKER_API_TOKEN", "WS_TICKET_SECRET"]);
+    expect(Object.keys(EXAMPLE_SECRETS).sort()).toEqual(["METRICS_TOKEN", "PROOF_SIGNING_KEY", "STRIPE_WEBHOOK_SECRET", "SUPABASE_JWT_SECRET", "VAULT_KEYS", "WORKER_API_TOKEN", "WS_TICKET_SECRET"]);
   });
 
   it("off loopback, any one of them makes every request a 503 naming it; the cron refuses too", async () => {

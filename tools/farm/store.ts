@@ -3,7 +3,7 @@
  * listings created, sessions (CSRF tokens, wizard pages), rate-limit windows,
  * and the mails it would have sent. One instance per farm; reset() empties it.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import type { Posted } from "./http.ts";
 import type { FarmMail, Listing, ListingStatus, Submission } from "./types.ts";
 
@@ -28,6 +28,14 @@ export interface SubmissionFilter {
   outcome?: Submission["outcome"];
 }
 
+interface FarmAccount {
+  slug: string;
+  username: string;
+  email: string;
+  salt: Buffer;
+  hash: Buffer;
+}
+
 export class FarmStore {
   private submissionList: Submission[] = [];
   private listingMap = new Map<string, StoredListing>();
@@ -35,6 +43,8 @@ export class FarmStore {
   private rateWindows = new Map<string, number[]>();
   private firstSeen = new Set<string>();
   private outbox: FarmMail[] = [];
+  /** Accounts created with a listing, by directory: the password kept as a salted scrypt hash, as a site would. */
+  private accountList: FarmAccount[] = [];
   private seq = 0;
 
   constructor(private readonly publishDelayMs: number) {}
@@ -157,7 +167,29 @@ export class FarmStore {
     return this.outbox.filter((m) => (!filter.slug || m.slug === filter.slug) && (!filter.to || m.to.toLowerCase() === filter.to.toLowerCase()));
   }
 
+  /** Keeps the account an accepted listing created (its password hashed). */
+  createAccount(slug: string, username: string, email: string, password: string): void {
+    const salt = randomBytes(16);
+    this.accountList.push({ slug, username, email, salt, hash: scryptSync(password, salt, 32) });
+  }
+
+  /** The account at `slug` whose username or e-mail is `login` and whose password is `password`, if any. */
+  signIn(slug: string, login: string, password: string): { username: string; email: string } | undefined {
+    const wanted = login.trim().toLowerCase();
+    for (const a of this.accountList) {
+      if (a.slug !== slug || (a.username.toLowerCase() !== wanted && a.email.toLowerCase() !== wanted)) continue;
+      if (timingSafeEqual(scryptSync(password, a.salt, 32), a.hash)) return { username: a.username, email: a.email };
+    }
+    return undefined;
+  }
+
+  /** How many accounts a directory holds (the admin and tests). */
+  accounts(slug?: string): { slug: string; username: string; email: string }[] {
+    return this.accountList.filter((a) => !slug || a.slug === slug).map(({ slug, username, email }) => ({ slug, username, email }));
+  }
+
   reset(): void {
+    this.accountList = [];
     this.submissionList = [];
     this.listingMap.clear();
     this.sessions.clear();

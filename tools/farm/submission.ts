@@ -136,6 +136,9 @@ export function processSubmission(variant: Variant, session: Session | undefined
     session.wizardDone = 0;
   }
   record("accepted", [], listing.id);
+  // The account the form created with the listing: it signs in at `login` from now on.
+  const password = firstOfType(design.fields, merged, "new-password");
+  if (password) ctx.store.createAccount(variant.slug, firstOfType(design.fields, merged, "username") || email, email, password);
   if (design.emailVerification) sendVerification(variant, listing, email, ctx);
   else if (ctx.enquiries && design.forwardsEnquiries) scheduleEnquiry(variant, listing, ctx);
   return { kind: "accepted", listing };

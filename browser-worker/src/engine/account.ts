@@ -35,5 +35,11 @@ export function strongPassword(length = 18): string {
     const j = order[i]! % (i + 1);
     [chars[i], chars[j]] = [chars[j]!, chars[i]!];
   }
+  // Never a leading = + - @: the customer's CSV export would neutralise such a
+  // cell with an apostrophe (core/csv.ts), and the exported password would be wrong.
+  if ("=+-@".includes(chars[0]!)) {
+    const k = chars.findIndex((c) => /[A-Za-z0-9]/.test(c));
+    [chars[0], chars[k]] = [chars[k]!, chars[0]!];
+  }
   return chars.join("");
 }

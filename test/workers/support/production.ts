@@ -11,4 +11,5 @@ export const PRODUCTION = {
   WS_TICKET_SECRET: "production-like-ws-ticket-secret-for-tests",
   METRICS_TOKEN: "production-like-metrics-token-for-tests",
   PROOF_SIGNING_KEY: '{"kty":"OKP","crv":"Ed25519","x":"iqmPSE7RsM1KdXMInDHePuaFKvUpc4pHXkidn_iMsNs","d":"9UKYYvcqJ-MJBluslFdjyQxF32zWxFx6HF5saIqdfJ4"}',
+  VAULT_KEYS: "prod1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
 } satisfies Partial<Env>;

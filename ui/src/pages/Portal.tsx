@@ -1,5 +1,5 @@
 import { A, Navigate, useParams } from "@solidjs/router";
-import { For, Show } from "solid-js";
+import { For, Show, createSignal } from "solid-js";
 import { unwrap } from "solid-js/store";
 import { signedIn } from "../auth";
 import { ActivityFeed, LiveBadge, Progress, SubmissionsTable } from "../components";
@@ -7,6 +7,8 @@ import { download, submissionsCsv } from "../format";
 import { LISTING_STATE_LABELS, LISTING_STATES, listingSummary } from "../../../core/listing-states";
 import { createJobStore, useLiveSocket } from "../live";
 import { ProofPackButton } from "../proof-pack";
+import { ErrorNote } from "../components";
+import { LoginsSection, loginsForExport } from "../logins";
 
 export default function Portal() {
   const params = useParams<{ id: string }>();
@@ -14,9 +16,24 @@ export default function Portal() {
   const { state, apply } = createJobStore();
   const live = useLiveSocket(() => `/api/jobs/${params.id}/ws-ticket`, apply);
   const summary = () => listingSummary(state.order.map((id) => state.rows[id]!));
-  const csv = () => {
+  // Opt-in: the CSV carries the directories' logins too (each password recorded as an export).
+  const [withLogins, setWithLogins] = createSignal(false);
+  const [csvError, setCsvError] = createSignal<unknown>(null);
+  const csv = async () => {
     const s = unwrap(state);
-    download(`directorybolt-${params.id}.csv`, submissionsCsv(s.order.map((id) => s.rows[id]!)));
+    try {
+      const logins = withLogins() ? await loginsForExport(params.id) : undefined;
+      setCsvError(null);
+      download(
+        `directorybolt-${params.id}.csv`,
+        submissionsCsv(
+          s.order.map((id) => s.rows[id]!),
+          logins,
+        ),
+      );
+    } catch (err) {
+      setCsvError(err);
+    }
   };
   return (
     <Show
@@ -53,7 +70,10 @@ export default function Portal() {
         <div class="title-row">
           <h2>Directories</h2>
           <div class="toolbar no-print">
-            <button type="button" class="secondary" onClick={csv} disabled={state.order.length === 0}>
+            <label class="inline">
+              <input type="checkbox" checked={withLogins()} onChange={(e) => setWithLogins(e.currentTarget.checked)} /> with logins
+            </label>
+            <button type="button" class="secondary" onClick={() => void csv()} disabled={state.order.length === 0}>
               Download CSV
             </button>
             <button type="button" class="secondary" onClick={() => window.print()} disabled={state.order.length === 0}>
@@ -62,7 +82,9 @@ export default function Portal() {
             <ProofPackButton jobId={params.id} finished={["completed", "failed", "cancelled"].includes(state.job?.status ?? "")} disabled={state.order.length === 0} />
           </div>
         </div>
+        <ErrorNote error={csvError()} />
         <SubmissionsTable jobId={params.id} state={state} />
+        <LoginsSection jobId={params.id} state={state} />
         <h2>Activity</h2>
         <ActivityFeed lines={state.activity} />
       </section>

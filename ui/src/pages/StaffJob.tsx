@@ -6,6 +6,7 @@ import { isStaff, signedIn } from "../auth";
 import { ActivityFeed, ErrorNote, LiveBadge, Progress, SubmissionsTable } from "../components";
 import { label } from "../format";
 import { createJobStore, useLiveSocket } from "../live";
+import { LoginsSection } from "../logins";
 import { SubmissionNoteLines, createStaffNotes, newlyStopped } from "../staff/notes";
 
 type Action = { kind: "pause" | "resume" | "cancel" | "retry-failed" } | { kind: "retry"; row: SubmissionView };
@@ -151,6 +152,7 @@ export default function StaffJob() {
             </>
           )}
         />
+        <LoginsSection jobId={params.id} state={state} staff />
         <h2>Activity</h2>
         <ActivityFeed lines={state.activity} />
       </section>
