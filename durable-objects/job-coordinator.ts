@@ -723,19 +723,10 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   private fail(task: TaskRow, failure: AttemptFailure, reported?: Omit<OutcomeData["outcome"], "accepted">): void {
     // The directory already mailed its verification link: a post of this submission arrived, whatever this attempt saw.
     if (this.afterSubmit.hasVerificationMail(task.submission_id)) {
-      this.store.updateTask(task.submission_id, {
-        status: "awaiting_verification",
-        lease_expires_at: null,
-        next_attempt_at: null,
-        failure_class: null,
-        failure_reason: null,
-        submitted_at: task.submitted_at ?? Date.now(),
-      });
-      this.event(
-        "submission_awaiting_verification",
+      this.afterSubmit.awaitVerification(
+        task,
         `${task.directory_name}: ${failure.reason ?? failure.failureClass}; its verification mail already came, so the listing waits for it instead of a new post`,
-        task.submission_id,
-        `${task.submission_id}:${task.attempt}:awaiting_verification`,
+        "awaiting_verification",
       );
       this.jobChanged();
       return;

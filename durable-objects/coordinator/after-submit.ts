@@ -133,6 +133,11 @@ export class AfterSubmit {
    * business twice; the listing waits for its verification instead.
    */
   private earlierPostArrived(task: TaskRow): void {
+    this.awaitVerification(task, `${task.directory_name} sent its verification mail: an earlier attempt's post arrived, so it is not posted again`, "earlier_post_arrived");
+  }
+
+  /** The submission's post arrived (its verification mail says so): no retry, no lease; it waits for its link to be opened. */
+  awaitVerification(task: TaskRow, message: string, why: string): void {
     this.host.store.updateTask(task.submission_id, {
       status: "awaiting_verification",
       lease_expires_at: null,
@@ -141,12 +146,7 @@ export class AfterSubmit {
       failure_reason: null,
       submitted_at: task.submitted_at ?? Date.now(),
     });
-    this.host.event(
-      "submission_awaiting_verification",
-      `${task.directory_name} sent its verification mail: an earlier attempt's post arrived, so it is not posted again`,
-      task.submission_id,
-      `${task.submission_id}:${task.attempt}:earlier_post_arrived`,
-    );
+    this.host.event("submission_awaiting_verification", message, task.submission_id, `${task.submission_id}:${task.attempt}:${why}`);
   }
 
   // ---- the browser's side -----------------------------------------------------

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../../tools/lib/stack";
+import { onlyDesigns, startStack, type Stack } from "../../tools/lib/stack";
 import { placeLocalOrder, stackVars, type PlacedOrder, type Snapshot } from "../../tools/lib/order";
 
 const PORT = Number(process.env.E2E_AFTER_SUBMIT_PORT ?? 8817);
@@ -35,15 +35,7 @@ beforeAll(async () => {
   // Its own wrangler state: no coordinator or queue message of another run (or of the other e2e file) wakes up here.
   stateDir = await mkdtemp(join(tmpdir(), "directorybolt-after-submit-"));
   stack = await startStack({ port: PORT, farmPort: FARM_PORT, vars, persistTo: stateDir, farm: { publishDelayMs: 2_000 }, log: (m) => console.log(`[e2e] ${m}`) });
-  slugs = DESIGNS.map((d) => stack.farm.variantFor(d).slug);
-  const db = new pg.Client({ connectionString: stack.databaseUrl });
-  await db.connect();
-  try {
-    // Only the handful may be selected (every tier, so any plan draws exactly these).
-    await db.query("update directories set is_active = (slug = any($1)) where sandbox", [slugs]);
-  } finally {
-    await db.end();
-  }
+  slugs = await onlyDesigns(stack, DESIGNS);
 }, 240_000);
 
 afterAll(async () => {

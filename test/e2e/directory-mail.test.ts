@@ -22,7 +22,7 @@ import { ENQUIRY_QUESTION } from "../../tools/farm/enquiries";
 import { launchChromium } from "../../tools/lib/chromium";
 import { startEmailStandIn, type EmailStandIn } from "../../tools/lib/email-stand-in";
 import { placeLocalOrder, stackVars, type PlacedOrder, type Snapshot } from "../../tools/lib/order";
-import { ROOT, startStack, type Stack } from "../../tools/lib/stack";
+import { onlyDesigns, ROOT, startStack, type Stack } from "../../tools/lib/stack";
 
 const PORT = Number(process.env.E2E_DIRECTORY_MAIL_PORT ?? 8837);
 const FARM_PORT = Number(process.env.E2E_DIRECTORY_MAIL_FARM_PORT ?? 8839);
@@ -45,14 +45,7 @@ beforeAll(async () => {
   };
   stateDir = await mkdtemp(join(tmpdir(), "directorybolt-directory-mail-"));
   stack = await startStack({ port: PORT, farmPort: FARM_PORT, vars, persistTo: stateDir, farm: { publishDelayMs: 2_000, enquiries: true }, log: (m) => console.log(`[e2e] ${m}`) });
-  const slugs = DESIGNS.map((d) => stack.farm.variantFor(d).slug);
-  const db = new pg.Client({ connectionString: stack.databaseUrl });
-  await db.connect();
-  try {
-    await db.query("update directories set is_active = (slug = any($1)) where sandbox", [slugs]);
-  } finally {
-    await db.end();
-  }
+  await onlyDesigns(stack, DESIGNS);
 }, 240_000);
 
 afterAll(async () => {

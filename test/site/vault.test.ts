@@ -20,7 +20,7 @@ import type { RevealedLogin, VaultLogin } from "../../core/protocol/site";
 import { signUserToken } from "../../src/auth/user-token";
 import { CHROMIUM_ARGS, resolveChromium } from "../../tools/lib/chromium";
 import { placeLocalOrder, stackVars, type PlacedOrder, type Snapshot } from "../../tools/lib/order";
-import { ROOT, startStack, type Stack } from "../../tools/lib/stack";
+import { onlyDesigns, ROOT, startStack, type Stack } from "../../tools/lib/stack";
 import { CspWatch } from "./support/csp";
 
 const PORT = Number(process.env.SITE_VAULT_PORT ?? 8867);
@@ -42,15 +42,8 @@ beforeAll(async () => {
   vars = await stackVars(PORT, FARM_PORT);
   stateDir = await mkdtemp(join(tmpdir(), "directorybolt-vault-"));
   stack = await startStack({ port: PORT, farmPort: FARM_PORT, vars, persistTo: stateDir, workerOutput: (line) => workerLines.push(line), log: (m) => console.log(`[vault] ${m}`) });
-  const slugs = DESIGNS.map((d) => stack.farm.variantFor(d).slug);
-  const db = new pg.Client({ connectionString: stack.databaseUrl });
-  await db.connect();
-  try {
-    // Only the account-creating directories may be selected.
-    await db.query("update directories set is_active = (slug = any($1)) where sandbox", [slugs]);
-  } finally {
-    await db.end();
-  }
+  // Only the account-creating directories may be selected.
+  await onlyDesigns(stack, DESIGNS);
   browser = await chromium.launch({ executablePath: await resolveChromium(), args: CHROMIUM_ARGS.filter((a) => a !== "--headless") });
 }, 300_000);
 

@@ -76,6 +76,24 @@ async function statsFor(ids: string[]) {
   });
 }
 
+/** Three directories; the first, an INT directory (UTC clock), accepts only three hours from now. */
+async function withNightDirectory() {
+  const dirs = await seedDirectories(3, 0);
+  const [night] = dirs.good as [string];
+  const good = (new Date().getUTCHours() + 3) % 24;
+  const hourAttempts = Array.from({ length: 24 }, () => 20);
+  const hourAccepted = Array.from({ length: 24 }, (_, h) => (h === good ? 19 : 1));
+  const accepted = hourAccepted.reduce((a, b) => a + b, 0);
+  await withDb(({ client }) =>
+    client.query(
+      `insert into directory_stats (directory_id, attempts, accepted, hour_attempts, hour_accepted, weekday_attempts, weekday_accepted)
+       values ($1, 480, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb)`,
+      [night, accepted, JSON.stringify(hourAttempts), JSON.stringify(hourAccepted), JSON.stringify(Array(7).fill(480 / 7)), JSON.stringify(Array(7).fill(accepted / 7))],
+    ),
+  );
+  return { dirs, night };
+}
+
 describe("submission intelligence in the coordinator", () => {
   it("leaves a worker's own failures (browser lost, engine error) out of the directory's statistics, and still retries them", async () => {
     const dirs = await seedDirectories(0, 2);
@@ -140,20 +158,7 @@ describe("submission intelligence in the coordinator", () => {
   });
 
   it("holds a task back until its directory's good hour, then releases it", async () => {
-    const dirs = await seedDirectories(3, 0);
-    const [night] = dirs.good as [string];
-    // An INT directory (UTC clock) that accepts only three hours from now.
-    const good = (new Date().getUTCHours() + 3) % 24;
-    const hourAttempts = Array.from({ length: 24 }, () => 20);
-    const hourAccepted = Array.from({ length: 24 }, (_, h) => (h === good ? 19 : 1));
-    const accepted = hourAccepted.reduce((a, b) => a + b, 0);
-    await withDb(({ client }) =>
-      client.query(
-        `insert into directory_stats (directory_id, attempts, accepted, hour_attempts, hour_accepted, weekday_attempts, weekday_accepted)
-         values ($1, 480, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb)`,
-        [night, accepted, JSON.stringify(hourAttempts), JSON.stringify(hourAccepted), JSON.stringify(Array(7).fill(480 / 7)), JSON.stringify(Array(7).fill(accepted / 7))],
-      ),
-    );
+    const { dirs, night } = await withNightDirectory();
     const job = await seedJobOn(dirs.good);
     const released: TaskMessage[] = [];
     await captureReleases(job.jobId, released);
@@ -171,19 +176,7 @@ describe("submission intelligence in the coordinator", () => {
   });
 
   it("does not wait for a better hour when the job has nothing else to do", async () => {
-    const dirs = await seedDirectories(3, 0);
-    const [night] = dirs.good as [string];
-    const good = (new Date().getUTCHours() + 3) % 24;
-    const hourAttempts = Array.from({ length: 24 }, () => 20);
-    const hourAccepted = Array.from({ length: 24 }, (_, h) => (h === good ? 19 : 1));
-    const accepted = hourAccepted.reduce((a, b) => a + b, 0);
-    await withDb(({ client }) =>
-      client.query(
-        `insert into directory_stats (directory_id, attempts, accepted, hour_attempts, hour_accepted, weekday_attempts, weekday_accepted)
-         values ($1, 480, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb)`,
-        [night, accepted, JSON.stringify(hourAttempts), JSON.stringify(hourAccepted), JSON.stringify(Array(7).fill(480 / 7)), JSON.stringify(Array(7).fill(accepted / 7))],
-      ),
-    );
+    const { dirs, night } = await withNightDirectory();
     const job = await seedJobOn(dirs.good);
     const released: TaskMessage[] = [];
     await captureReleases(job.jobId, released);

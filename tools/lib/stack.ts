@@ -282,3 +282,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw err;
   }
 }
+
+/**
+ * Leaves only the sandbox directories of these farm designs selectable
+ * (every tier, so any plan draws exactly these): a test's order then goes
+ * to the designs it is about. Returns their slugs.
+ */
+export async function onlyDesigns(stack: Stack, designs: readonly string[]): Promise<string[]> {
+  const slugs = designs.map((d) => stack.farm.variantFor(d).slug);
+  const conn = await connect(stack.databaseUrl);
+  try {
+    await conn.client.query("update directories set is_active = (slug = any($1)) where sandbox", [slugs]);
+  } finally {
+    await conn.close();
+  }
+  return slugs;
+}

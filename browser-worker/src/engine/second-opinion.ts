@@ -9,49 +9,32 @@
  * listing field), honeypots, captchas and consent boxes.
  */
 import { secondOpinion, type ModelOptions, type WorkersAiBinding } from "../language-model";
-import type { FieldType } from "../../../core/vocabulary";
+import { FIELD_TYPES, NEVER_FILLED_TYPES, type FieldType } from "../../../core/vocabulary";
 import type { SecondOpinion } from "./types";
 import type { FieldInput } from "./values";
 
 export const SECOND_OPINION_THRESHOLD = 0.5;
 
-/** What a model may answer: the listing fields the engine can fill, or "unknown" (leave it alone). */
-export const SECOND_OPINION_CANDIDATES: readonly FieldType[] = [
-  "organization",
-  "name",
-  "given-name",
-  "family-name",
-  "email",
-  "tel",
-  "fax",
-  "url",
-  "street-address",
-  "address-line1",
-  "address-line2",
-  "address-level2",
-  "address-level1",
-  "postal-code",
-  "country",
-  "description",
-  "category",
-  "hours",
-  "social-facebook",
-  "social-instagram",
-  "social-linkedin",
-  "social-twitter",
-  "social-youtube",
-  "social-tiktok",
-  "social-other",
-  // The directory-form types the engine fills from the profile (issue 20); file inputs and opt-ins are never asked.
-  "keywords",
-  "tagline",
-  "year-established",
-  "price-range",
-  "payment-methods",
-  "employees",
-  "video-url",
-  "unknown",
-];
+/**
+ * Types a model is never offered: the ones never filled, the account's own
+ * (the engine makes those up), files and coordinates (only from the profile
+ * by exact control), the middle name (never asked for alone on a listing).
+ */
+const NOT_OFFERED: ReadonlySet<FieldType> = new Set<FieldType>([
+  ...NEVER_FILLED_TYPES,
+  "terms",
+  "username",
+  "new-password",
+  "current-password",
+  "logo",
+  "photo",
+  "latitude",
+  "longitude",
+  "additional-name",
+]);
+
+/** What a model may answer: the vocabulary's types the engine fills from the profile, or "unknown" (leave it alone). */
+export const SECOND_OPINION_CANDIDATES: readonly FieldType[] = [...FIELD_TYPES.filter((t) => !NOT_OFFERED.has(t)), "unknown"];
 
 const NEVER_ASKED: ReadonlySet<FieldType> = new Set<FieldType>(["honeypot", "captcha", "terms", "new-password", "current-password", "username"]);
 
