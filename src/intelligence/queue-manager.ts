@@ -50,10 +50,16 @@ export function expectedValue(task: Pick<QueueTask, "probability" | "directory">
 }
 
 const TYPICAL_TASK_MS = 60_000;
+/**
+ * No real attempt takes less (a page, a form, a submit): a directory that
+ * fails at once, or a mean from a handful of very fast attempts, must not
+ * jump the queue on speed alone.
+ */
+const SHORTEST_TASK_MS = 10_000;
 
 /** Expected value per second of browser time (Smith's rule: the order that earns most value per hour). */
 export function valueRate(task: Pick<QueueTask, "probability" | "directory" | "durationMs">): number {
-  const ms = task.durationMs && task.durationMs > 0 ? task.durationMs : TYPICAL_TASK_MS;
+  const ms = task.durationMs && task.durationMs > 0 ? Math.max(SHORTEST_TASK_MS, task.durationMs) : TYPICAL_TASK_MS;
   return expectedValue(task) / ms;
 }
 

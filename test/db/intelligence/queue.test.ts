@@ -25,6 +25,9 @@ describe("AIEnhancedQueueManager", () => {
     const quick = { ...task("quick", "j", 0.6, 90), durationMs: 40_000 };
     const unknown = task("unknown", "j", 0.8, 90);
     expect(new AIEnhancedQueueManager().order([slow, unknown, quick]).map((t) => t.id)).toEqual(["quick", "unknown", "slow"]);
+    // A directory that fails at once is not "fast": speed counts only down to a real attempt's length.
+    const failsAtOnce = { ...task("fails", "j", 0.1, 90), durationMs: 5 };
+    expect(new AIEnhancedQueueManager().order([failsAtOnce, slow]).map((t) => t.id)).toEqual(["slow", "fails"]);
   });
 
   it("spreads directories that share a host when the job has others", () => {
