@@ -27,7 +27,8 @@ describe("AIEnhancedQueueManager", () => {
     expect(new AIEnhancedQueueManager().order([slow, unknown, quick]).map((t) => t.id)).toEqual(["quick", "unknown", "slow"]);
     // A directory that fails at once is not "fast": speed counts only down to a real attempt's length.
     const failsAtOnce = { ...task("fails", "j", 0.1, 90), durationMs: 5 };
-    expect(new AIEnhancedQueueManager().order([failsAtOnce, slow]).map((t) => t.id)).toEqual(["slow", "fails"]);
+    const typical = { ...task("typical", "j", 0.8, 90), durationMs: 60_000 };
+    expect(new AIEnhancedQueueManager().order([failsAtOnce, typical]).map((t) => t.id)).toEqual(["typical", "fails"]);
   });
 
   it("spreads directories that share a host when the job has others", () => {
