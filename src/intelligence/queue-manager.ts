@@ -57,10 +57,13 @@ const TYPICAL_TASK_MS = 60_000;
  */
 const SHORTEST_TASK_MS = 10_000;
 
-/** Expected value per second of browser time (Smith's rule: the order that earns most value per hour). */
-export function valueRate(task: Pick<QueueTask, "probability" | "directory" | "durationMs">): number {
-  const ms = task.durationMs && task.durationMs > 0 ? Math.max(SHORTEST_TASK_MS, task.durationMs) : TYPICAL_TASK_MS;
-  return expectedValue(task) / ms;
+function attemptMs(task: Pick<QueueTask, "durationMs">): number {
+  return task.durationMs && task.durationMs > 0 ? Math.max(SHORTEST_TASK_MS, task.durationMs) : TYPICAL_TASK_MS;
+}
+
+/** Higher expected value per second of browser time first (Smith's rule: the order that earns most value per hour); compared crosswise, so equal times order by value exactly (no rounding of tiny values to 0). */
+function byValueRate(a: QueueTask, b: QueueTask): number {
+  return expectedValue(b) * attemptMs(a) - expectedValue(a) * attemptMs(b);
 }
 
 export class AIEnhancedQueueManager {
@@ -88,7 +91,7 @@ export class AIEnhancedQueueManager {
         jobId,
         weight: Math.max(1e-6, this.weights[jobId] ?? 1),
         virtual: 0,
-        list: list.sort((a, b) => valueRate(b) - valueRate(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+        list: list.sort((a, b) => byValueRate(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       }));
     const out: T[] = [];
     const recentHosts: string[] = [];
