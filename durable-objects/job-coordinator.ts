@@ -941,7 +941,10 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    */
   faults(): CoordinatorFaults {
     requireFaultInjection(this.faultInjection());
-    return new CoordinatorFaults(this.store, this.ctx, { loseReportsFor: (ms) => void (this.reportsLostUntil = Date.now() + ms) });
+    return new CoordinatorFaults(this.store, this.ctx, {
+      loseReportsFor: (ms) => void (this.reportsLostUntil = Date.now() + ms),
+      followupsReleased: () => this.afterSubmit.followups.released(),
+    });
   }
 
   /** Outbox rows not yet in Postgres (ops and tests). */

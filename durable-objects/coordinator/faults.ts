@@ -19,7 +19,7 @@ export class CoordinatorFaults extends RpcTarget {
   constructor(
     private readonly store: TaskStore,
     private readonly ctx: DurableObjectState,
-    private readonly host: { loseReportsFor(ms: number): void },
+    private readonly host: { loseReportsFor(ms: number): void; followupsReleased(): { submissionId: string; kind: "verify" | "listing"; attempt: number }[] },
   ) {
     super();
   }
@@ -30,13 +30,17 @@ export class CoordinatorFaults extends RpcTarget {
   }
 
   /**
-   * Every task message the coordinator has released so far (each task's
-   * attempts 1..current), for the harness to deliver them all again.
+   * Every message the coordinator has released so far (each task's attempts
+   * 1..current, and each after-submit follow-up's), for the harness to
+   * deliver them all again: Cloudflare Queues keep a message across a
+   * Worker's restart, miniflare's in-memory queue does not.
    */
   releasedMessages(): TaskMessage[] {
     const jobId = this.store.job.jobId;
     if (!jobId) return [];
-    return this.store.allTasks().flatMap((t) => Array.from({ length: t.attempt }, (_, i) => ({ jobId, submissionId: t.submission_id, attempt: i + 1 })));
+    const tasks = this.store.allTasks().flatMap((t) => Array.from({ length: t.attempt }, (_, i): TaskMessage => ({ jobId, submissionId: t.submission_id, attempt: i + 1 })));
+    const followups = this.host.followupsReleased().flatMap((f) => Array.from({ length: f.attempt }, (_, i): TaskMessage => ({ jobId, submissionId: f.submissionId, attempt: i + 1, kind: f.kind })));
+    return [...tasks, ...followups];
   }
 
   /** Duplicates refused and writes pending. */

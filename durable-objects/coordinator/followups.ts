@@ -123,6 +123,14 @@ export class Followups {
     return null;
   }
 
+  /** Every follow-up released at least once, with its latest attempt (fault injection redelivers them). */
+  released(): { submissionId: string; kind: FollowupKind; attempt: number }[] {
+    return this.sql
+      .exec<{ submission_id: string; kind: FollowupKind; attempt: number }>("select submission_id, kind, attempt from followups where attempt > 0")
+      .toArray()
+      .map((r) => ({ submissionId: r.submission_id, kind: r.kind, attempt: r.attempt }));
+  }
+
   /** Drops open follow-ups of a submission (it became final some other way). */
   close(submissionId: string): void {
     this.sql.exec("update followups set status = 'gave_up', lease_expires_at = null, next_at = null where submission_id = ? and status in ('pending', 'queued', 'leased')", submissionId);
