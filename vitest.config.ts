@@ -31,7 +31,7 @@ export function workersPlugin() {
         CHECKOUT_RATE_LIMIT: { namespace_id: "2202", simple: { limit: 1_000_000, period: 60 } },
         TIGHT_RATE_LIMIT: { namespace_id: "9901", simple: { limit: 3, period: 60 } },
       },
-      bindings: { ...devVars(".dev.vars.example"), DIRECTORY_CATALOG: "sandbox" },
+      bindings: { ...devVars(".dev.vars.example"), DIRECTORY_CATALOG: "sandbox", JOB_REPLACEMENTS: "off" },
     },
   }));
 }

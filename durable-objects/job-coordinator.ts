@@ -55,6 +55,8 @@ import { opsMonitorStub, type CoordinatorRpc } from "../core/rpc";
 import { safeHref } from "../core/url";
 import { CoordinatorFaults, requireFaultInjection } from "./coordinator/faults";
 import { faultInjectionEnabled } from "../src/jobs/fault-injection";
+import { chooseReplacement, type ReplacementTask } from "./coordinator/replacements";
+import { catalogOf } from "../src/billing/fulfilment";
 
 /** A released task must be leased by a worker within this time. */
 export const QUEUED_LEASE_MS = 15 * 60_000;
@@ -120,11 +122,15 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   private current: JobProgress["current"] = null;
   /** Fault injection only (coordinator/faults.ts): reports arriving before this time are lost on their way. */
   private reportsLostUntil = 0;
+  /** Whether this instance's replacement loop runs (replaceEnded). */
+  private replacing = false;
 
   /** How this object reaches Postgres; tests swap it to simulate an outage. */
   database: () => Promise<{ db: Database; close(): Promise<void> }> = () => connectFromWorker(this.env, { timeoutMs: 5_000 });
   /** Whether the fault facet may be handed out; tests of the hooks turn it on for one instance. */
   faultInjection: () => boolean = () => faultInjectionEnabled(this.env);
+  /** Whether ended submissions are replaced (coordinator/replacements.ts); the workers tests turn it on for one instance. */
+  replacements: () => boolean = () => (this.env.JOB_REPLACEMENTS as string) !== "off";
   /** How released tasks reach the queue. */
   sendTasks: (messages: TaskMessage[], delays: number[]) => Promise<unknown> = (messages, delays) => this.env.TASKS.sendBatch(messages.map((body, i) => ({ body, delaySeconds: delays[i] ?? 0 })));
 
@@ -220,6 +226,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
           language: t.language,
           requires_captcha: t.requiresCaptcha ? 1 : 0,
           listing_search_url: t.listingSearchUrl,
+          replaces_submission_id: t.replacesSubmissionId,
+          replacement_reason: t.replacementReason,
           priority: releasePlan?.plan.get(t.submissionId)?.priority ?? t.priority * 10_000 + i,
           next_attempt_at: releasePlan?.plan.get(t.submissionId)?.notBefore ?? null,
           // A task that was on its way when the job was loaded again starts over.
@@ -322,6 +330,104 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     this.outbox.writeJobRow();
     this.outbox.schedule();
     await this.armAlarm();
+    await this.replaceEnded();
+  }
+
+  // ---- replacements (coordinator/replacements.ts) ---------------------------
+
+  /** Whether an ended submission still waits for its replacement (the job is not complete before). */
+  private replacementDue(): boolean {
+    const job = this.store.job;
+    return job.status === "in_progress" && job.loaded && !job.replacementsExhausted && this.replacements() && this.store.endedUnreplaced().length > 0;
+  }
+
+  /**
+   * Replaces, one by one, the submissions that ended for good without a
+   * listing, then releases the replacements. One loop per instance: a call
+   * while it runs returns at once, and the loop picks up whatever ended
+   * meanwhile. Postgres makes each choice once (its unique key), so a loop
+   * cut off by an eviction is simply run again from the alarm.
+   */
+  private async replaceEnded(): Promise<void> {
+    if (this.replacing) return;
+    this.replacing = true;
+    try {
+      for (let lostRaces = 0; lostRaces < 10; ) {
+        if (!this.replacementDue()) return;
+        const retryAt = this.store.job.replaceRetryAt;
+        if (retryAt !== null && retryAt > Date.now()) return;
+        const [ended] = this.store.endedUnreplaced();
+        if (!ended) return;
+        const reason = ended.failure_reason ?? ended.failure_class ?? ended.status;
+        let chosen: ReplacementTask | null | "retry";
+        let conn: Awaited<ReturnType<typeof this.database>> | undefined;
+        try {
+          conn = await this.database();
+          chosen = await chooseReplacement(conn.db, { jobId: this.store.job.jobId!, catalog: catalogOf(this.env), replaced: { submissionId: ended.submission_id, reason } });
+        } catch (err) {
+          log("warn", "replacement choice failed", { jobId: this.store.job.jobId, error: err });
+          this.store.updateJob({ replaceRetryAt: Date.now() + LOAD_RETRY_MS });
+          await this.armAlarm();
+          return;
+        } finally {
+          await conn?.close();
+        }
+        if (chosen === "retry") {
+          lostRaces++;
+          continue;
+        }
+        const replacement = chosen;
+        const released = this.atomically(() => {
+          this.store.updateJob({ replaceRetryAt: null });
+          // Re-read after the await: the job may have been paused or cancelled meanwhile; the row waits in Postgres for a later load.
+          if (!this.replacementDue()) return null;
+          if (!replacement) {
+            this.store.updateJob({ replacementsExhausted: true });
+            this.event("replacements_exhausted", `No directory left in the catalog to replace ${ended.directory_name}`, ended.submission_id, `${ended.submission_id}:replacement:none`);
+          } else {
+            this.insertReplacement(replacement, ended);
+          }
+          this.jobChanged();
+          return this.settle();
+        });
+        await this.afterSettle(released);
+      }
+    } finally {
+      this.replacing = false;
+    }
+  }
+
+  private insertReplacement(t: ReplacementTask, ended: TaskRow): void {
+    this.store.insertTask({
+      submission_id: t.submissionId,
+      directory_id: t.directoryId,
+      directory_name: t.directoryName,
+      directory_slug: t.directorySlug,
+      submit_url: t.submitUrl,
+      website: t.website,
+      language: t.language,
+      requires_captcha: t.requiresCaptcha ? 1 : 0,
+      listing_search_url: t.listingSearchUrl,
+      // After every task of the job: a replacement never overtakes the original choice.
+      priority: this.store.maxPriority() + 1,
+      status: t.status,
+      attempt: t.attempt,
+      listing_url: t.listingUrl,
+      evidence_key: t.evidenceKey,
+      failure_class: t.failureClass as TaskRow["failure_class"],
+      failure_reason: t.failureReason,
+      replaces_submission_id: t.replacesSubmissionId,
+      replacement_reason: t.replacementReason,
+      updated_at: Date.now(),
+    });
+    this.staff.register([t]);
+    this.event(
+      "submission_replacement",
+      `${t.directoryName} replaces ${ended.directory_name} (${t.replacementReason ?? "ended without a listing"})`,
+      t.submissionId,
+      `${ended.submission_id}:replaced-by`,
+      { replaces: { submissionId: ended.submission_id, directoryName: ended.directory_name, reason: t.replacementReason } },
+    );
   }
 
   /**
@@ -343,7 +449,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   private async armAlarm(): Promise<void> {
     this.outbox.writeJobRow();
-    const dues = [this.store.nextDueAt(), this.afterSubmit.nextDueAt()].filter((d): d is number => d !== null);
+    const replaceDue = this.replacementDue() ? (this.store.job.replaceRetryAt ?? Date.now()) : null;
+    const dues = [this.store.nextDueAt(), this.afterSubmit.nextDueAt(), replaceDue].filter((d): d is number => d !== null);
     if (dues.length === 0) return;
     const due = Math.min(...dues);
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
@@ -882,6 +989,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   private maybeComplete(): void {
     const job = this.store.job;
     if (job.status !== "in_progress" || !job.loaded || !this.store.allDone()) return;
+    // An ended submission's replacement is still to be chosen (replaceEnded).
+    if (this.replacementDue()) return;
     const counts = this.store.counts();
     const anySubmitted = (counts.submitted ?? 0) + (counts.awaiting_verification ?? 0) + (counts.approved ?? 0) > 0;
     const status = anySubmitted || this.store.total() === 0 || (counts.failed ?? 0) === 0 ? "completed" : "failed";

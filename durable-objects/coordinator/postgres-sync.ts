@@ -3,7 +3,7 @@
  * writing the outbox. Writes are idempotent (set-to-value updates, events
  * keyed by dedupe_key), so an outbox batch written twice changes nothing.
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../src/db/client";
 import { loadProfile, profileFromRow } from "../../src/profile/store";
 import type { ListingProfile } from "../../core/listing/profile";
@@ -37,6 +37,9 @@ export interface LoadedJob {
     notes: string | null;
     requiresPhoneVerification: boolean;
     listingCost: string;
+    /** Set on a replacement: the submission it replaces, and why (coordinator/replacements.ts). */
+    replacesSubmissionId: string | null;
+    replacementReason: string | null;
   }[];
   business: ListingProfile | null;
 }
@@ -47,6 +50,17 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
   );
   const job = jobs.rows[0];
   if (!job) return null;
+  const tasks = await loadTasks(db, sql`s.job_id = ${jobId}`);
+  const profile = await loadProfile(db, job.customer_id);
+  return {
+    job: { id: job.id, customerId: job.customer_id, plan: job.plan, status: job.status, statusReason: job.status_reason },
+    tasks,
+    business: profile ? profileFromRow(profile) : null,
+  };
+}
+
+/** The job's submissions (those `where` picks) with what the coordinator needs of their directories, in release order. */
+export async function loadTasks(db: Pick<Database, "execute">, where: SQL): Promise<LoadedJob["tasks"]> {
   const tasks = await db.execute<{
     id: string;
     directory_id: string;
@@ -68,40 +82,39 @@ export async function loadJob(db: Database, jobId: string): Promise<LoadedJob | 
     notes: string | null;
     requires_phone_verification: boolean;
     listing_cost: string;
+    replaces_submission_id: string | null;
+    replacement_reason: string | null;
   }>(sql`
     select s.id, s.directory_id, d.name, d.slug, d.submit_url, d.website, d.language, d.requires_captcha, d.listing_search_url,
            s.priority, s.status, s.attempt, s.listing_url, s.evidence_key, s.failure_class, s.failure_reason,
-           d.automation, d.notes, d.requires_phone_verification, d.listing_cost
+           d.automation, d.notes, d.requires_phone_verification, d.listing_cost, s.replaces_submission_id, s.replacement_reason
     from directory_submissions s join directories d on d.id = s.directory_id
-    where s.job_id = ${jobId}
+    where ${where}
     order by s.priority, d.da_score desc nulls last, s.created_at, s.id`);
-  const profile = await loadProfile(db, job.customer_id);
-  return {
-    job: { id: job.id, customerId: job.customer_id, plan: job.plan, status: job.status, statusReason: job.status_reason },
-    tasks: tasks.rows.map((t) => ({
-      submissionId: t.id,
-      directoryId: t.directory_id,
-      directoryName: t.name,
-      directorySlug: t.slug,
-      submitUrl: t.submit_url,
-      website: t.website,
-      language: t.language,
-      requiresCaptcha: t.requires_captcha,
-      listingSearchUrl: t.listing_search_url,
-      priority: t.priority,
-      status: t.status,
-      attempt: t.attempt,
-      listingUrl: t.listing_url,
-      evidenceKey: t.evidence_key,
-      failureClass: t.failure_class,
-      failureReason: t.failure_reason,
-      automation: t.automation,
-      notes: t.notes,
-      requiresPhoneVerification: t.requires_phone_verification,
-      listingCost: t.listing_cost,
-    })),
-    business: profile ? profileFromRow(profile) : null,
-  };
+  return tasks.rows.map((t) => ({
+    submissionId: t.id,
+    directoryId: t.directory_id,
+    directoryName: t.name,
+    directorySlug: t.slug,
+    submitUrl: t.submit_url,
+    website: t.website,
+    language: t.language,
+    requiresCaptcha: t.requires_captcha,
+    listingSearchUrl: t.listing_search_url,
+    priority: t.priority,
+    status: t.status,
+    attempt: t.attempt,
+    listingUrl: t.listing_url,
+    evidenceKey: t.evidence_key,
+    failureClass: t.failure_class,
+    failureReason: t.failure_reason,
+    automation: t.automation,
+    notes: t.notes,
+    requiresPhoneVerification: t.requires_phone_verification,
+    listingCost: t.listing_cost,
+    replacesSubmissionId: t.replaces_submission_id,
+    replacementReason: t.replacement_reason,
+  }));
 }
 
 /**

@@ -39,6 +39,9 @@ export interface TaskRow {
    * without an outcome after this may have listed the business already.
    */
   posted_at: number | null;
+  /** A replacement: the submission of this job it replaces, and why (coordinator/replacements.ts). */
+  replaces_submission_id: string | null;
+  replacement_reason: string | null;
   [key: string]: SqlStorageValue;
 }
 
@@ -61,6 +64,10 @@ export interface JobMeta {
   refusedLeases: number;
   /** Reports refused as repeated, stale or late (replays). */
   refusedReports: number;
+  /** The catalog had no directory left to replace an ended submission with: no more are sought. */
+  replacementsExhausted: boolean;
+  /** Postgres could not be asked for a replacement: not again before this time. */
+  replaceRetryAt: number | null;
 }
 
 const DEFAULT_META: JobMeta = {
@@ -79,6 +86,8 @@ const DEFAULT_META: JobMeta = {
   outboxRetryAt: null,
   refusedLeases: 0,
   refusedReports: 0,
+  replacementsExhausted: false,
+  replaceRetryAt: null,
 };
 
 /** Statuses in which a task holds a lease (it was released and not reported). */
@@ -163,6 +172,7 @@ export class TaskStore {
     );
     if (!columns.has("listing_search_url")) sql.exec("alter table tasks add column listing_search_url text");
     if (!columns.has("posted_at")) sql.exec("alter table tasks add column posted_at integer");
+    if (!columns.has("replaces_submission_id")) sql.exec("alter table tasks add column replaces_submission_id text; alter table tasks add column replacement_reason text");
     this.meta = this.readMeta();
   }
 
@@ -209,8 +219,9 @@ export class TaskStore {
   insertTask(row: Omit<TaskRow, "lease_expires_at" | "next_attempt_at" | "worker_id" | "submitted_at" | "approved_at" | "posted_at"> & { next_attempt_at?: number | null }): void {
     const cursor = this.sql.exec(
       `insert or ignore into tasks (submission_id, directory_id, directory_name, directory_slug, submit_url, website, language,
-         requires_captcha, priority, status, attempt, listing_url, evidence_key, failure_class, failure_reason, updated_at, next_attempt_at, listing_search_url)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         requires_captcha, priority, status, attempt, listing_url, evidence_key, failure_class, failure_reason, updated_at, next_attempt_at, listing_search_url,
+         replaces_submission_id, replacement_reason)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       row.submission_id,
       row.directory_id,
       row.directory_name,
@@ -229,6 +240,8 @@ export class TaskStore {
       row.updated_at,
       row.status === "pending" ? (row.next_attempt_at ?? null) : null,
       row.listing_search_url,
+      row.replaces_submission_id,
+      row.replacement_reason,
     );
     // `insert or ignore`: only a row actually written is counted.
     if (cursor.rowsWritten > 0) this.bump(row.status as SubmissionStatus, 1);
@@ -341,6 +354,28 @@ export class TaskStore {
     let n = 0;
     for (const count of this.counted().values()) n += count;
     return n;
+  }
+
+  /**
+   * Submissions that ended for good without a listing and have no
+   * replacement yet, oldest first: failed after the retry desk gave up, or
+   * skipped because another job of the customer holds the directory
+   * (a cancelled job's skips are not replaced).
+   */
+  endedUnreplaced(): TaskRow[] {
+    return this.sql
+      .exec<TaskRow>(
+        `select t.* from tasks t
+         where (t.status = 'failed' or (t.status = 'skipped' and t.failure_class = 'duplicate_listing'))
+           and not exists (select 1 from tasks r where r.replaces_submission_id = t.submission_id)
+         order by t.updated_at, t.submission_id`,
+      )
+      .toArray();
+  }
+
+  /** The highest release priority of the job's tasks (0 for none). */
+  maxPriority(): number {
+    return this.sql.exec<{ p: number | null }>("select max(priority) as p from tasks").one().p ?? 0;
   }
 
   allDone(): boolean {

@@ -10,7 +10,26 @@
  * policy, so it reads nothing.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { bigint, bigserial, boolean, check, date, doublePrecision, index, integer, jsonb, pgPolicy, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  type AnyPgColumn,
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgPolicy,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { authenticatedRole } from "drizzle-orm/supabase";
 import {
   APPROVAL_TYPES,
@@ -368,11 +387,20 @@ export const directorySubmissions = pgTable(
     failureReason: text("failure_reason"),
     submittedAt: timestamp("submitted_at", { withTimezone: true }),
     approvedAt: timestamp("approved_at", { withTimezone: true }),
+    /**
+     * The submission of this job this one replaces (it ended without a
+     * listing), and why. Unique: a submission is replaced at most once, so a
+     * coordinator choosing again after a replay or an eviction gets the
+     * same row back (durable-objects/coordinator/replacements.ts).
+     */
+    replacesSubmissionId: uuid("replaces_submission_id").references((): AnyPgColumn => directorySubmissions.id, { onDelete: "cascade" }),
+    replacementReason: text("replacement_reason"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex("directory_submissions_job_directory_key").on(t.jobId, t.directoryId),
+    uniqueIndex("directory_submissions_replaces_key").on(t.replacesSubmissionId),
     // A business is never live at the same directory twice, across all jobs.
     uniqueIndex("directory_submissions_one_live_listing_key").on(t.customerId, t.directoryId).where(sql`${t.status} = 'approved'`),
     // Tier selection excludes directories the business holds (RLS uses customer_id too).

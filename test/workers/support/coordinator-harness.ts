@@ -29,6 +29,17 @@ export async function captureReleases(jobId: string, sink: TaskMessage[]): Promi
 }
 
 /**
+ * Turns replacements on for this instance (the test env has JOB_REPLACEMENTS
+ * off: the shared catalog holds other tests' directories, so other tests'
+ * counts would depend on them). Re-run after an eviction.
+ */
+export async function withReplacements(jobId: string): Promise<void> {
+  await runInDurableObject(stubFor(jobId), (instance: JobCoordinator) => {
+    instance.replacements = () => true;
+  });
+}
+
+/**
  * Hands out the coordinator's fault facet on this instance, as
  * DEV_FAULT_INJECTION=1 on a loopback PUBLIC_URL would (the test env leaves
  * it off, so the dev routes stay 404 for the other tests). Re-run after an
@@ -45,8 +56,9 @@ export async function expireTimers(jobId: string): Promise<void> {
   await runInDurableObject(stubFor(jobId), (instance: JobCoordinator, state) => {
     state.storage.sql.exec("update tasks set lease_expires_at = 0 where lease_expires_at is not null");
     state.storage.sql.exec("update tasks set next_attempt_at = 0 where next_attempt_at is not null");
-    const store = (instance as unknown as { store: { job: { outboxRetryAt: number | null }; updateJob(p: object): void } }).store;
+    const store = (instance as unknown as { store: { job: { outboxRetryAt: number | null; replaceRetryAt: number | null }; updateJob(p: object): void } }).store;
     if (store.job.outboxRetryAt !== null) store.updateJob({ outboxRetryAt: 0 });
+    if (store.job.replaceRetryAt !== null) store.updateJob({ replaceRetryAt: 0 });
   });
   await runDurableObjectAlarm(stubFor(jobId));
 }

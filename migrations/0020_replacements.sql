@@ -1,0 +1,4 @@
+ALTER TABLE "directory_submissions" ADD COLUMN "replaces_submission_id" uuid;--> statement-breakpoint
+ALTER TABLE "directory_submissions" ADD COLUMN "replacement_reason" text;--> statement-breakpoint
+ALTER TABLE "directory_submissions" ADD CONSTRAINT "directory_submissions_replaces_submission_id_directory_submissions_id_fk" FOREIGN KEY ("replaces_submission_id") REFERENCES "public"."directory_submissions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "directory_submissions_replaces_key" ON "directory_submissions" USING btree ("replaces_submission_id");
