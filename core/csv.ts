@@ -18,16 +18,34 @@ export function csvExportCell(value: unknown): string {
 /**
  * The portal's "download CSV": one row per directory, as the customer sees it.
  * With `logins` (the customer opted in; each password was recorded as an
- * export), four more columns: the directory's login.
+ * export), four more columns: the directory's login. A replacement names the
+ * directory it replaces and why that one ended.
  */
 export function submissionsCsv(rows: SubmissionView[], logins?: VaultLogin[]): string {
-  const head = ["directory", "state", "state_detail", "status", "attempt", "updated_at", "listing_url", "failure_class", "failure_reason", "submission_id"];
+  const head = [
+    "directory",
+    "state",
+    "state_detail",
+    "status",
+    "attempt",
+    "updated_at",
+    "listing_url",
+    "failure_class",
+    "failure_reason",
+    "submission_id",
+    "replaces_directory",
+    "replaces_submission_id",
+    "replacement_reason",
+  ];
   if (logins) head.push("login_url", "login_username", "login_email", "login_password");
   const bySubmission = new Map((logins ?? []).map((l) => [l.submissionId, l]));
+  const names = new Map(rows.map((r) => [r.submissionId, r.directoryName]));
   const lines = rows.map((r) => {
     const state = listingState(r);
     const login = bySubmission.get(r.submissionId);
     const cells: unknown[] = [r.directoryName, state.label, state.detail, r.status, r.attempt, new Date(r.updatedAt).toISOString(), r.listingUrl, r.failureClass, r.failureReason, r.submissionId];
+    // A replacement says what it replaces and why (issue 17).
+    cells.push(r.replaces ? names.get(r.replaces.submissionId) : null, r.replaces?.submissionId, r.replaces?.reason);
     if (logins) cells.push(login?.loginUrl, login?.username, login?.email, login?.password);
     return cells.map(csvExportCell).join(",");
   });

@@ -46,6 +46,8 @@ export interface SubmissionView {
   staffTask?: boolean;
   /** What the customer must do for this listing (a phone verification, a postcard code), as staff recorded it. */
   customerAction?: string | null;
+  /** A replacement (issue 17): the submission of the job it replaces, and why that one ended. */
+  replaces?: { submissionId: string; reason: string | null };
 }
 
 export interface ActivityLine {

@@ -488,5 +488,6 @@ export function toSubmissionView(row: TaskRow): SubmissionView {
     failureClass: row.failure_class,
     failureReason: row.failure_reason,
     updatedAt: row.updated_at,
+    ...(row.replaces_submission_id ? { replaces: { submissionId: row.replaces_submission_id, reason: row.replacement_reason } } : {}),
   };
 }

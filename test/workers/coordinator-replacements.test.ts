@@ -8,6 +8,8 @@ import { connectFromWorker } from "../../src/db/worker-database";
 import { allowFaults, captureReleases, consume, expireTimers, settled, stubFor, withReplacements } from "./support/coordinator-harness";
 import { query } from "./support/purchase";
 import { seedJob } from "./support/seed";
+import { parseCsv } from "../../src/catalog/csv";
+import { submissionsCsv } from "../../core/csv";
 
 /** Every directory of the job's first pick, and every replacement, is refused for good if its id is in `refused`. */
 const refusing = (refused: Set<string>) => (m: TaskMessage) =>
@@ -65,6 +67,13 @@ describe("JobCoordinator replacements", () => {
     expect(events).toHaveLength(1);
     expect(events[0]!.submission_id).toBe(replacement[0]!.id);
     expect(events[0]!.message).toMatch(/ replaces Directory 0 \(validation: phone refused\)$/);
+
+    // The portal's and the staff page's rows and the CSV say what it replaces and why.
+    const snapshot = await stub.snapshot();
+    expect(snapshot.submissions.find((r) => r.submissionId === replacement[0]!.id)?.replaces).toEqual({ submissionId: lost, reason: "validation: phone refused" });
+    const csv = parseCsv(submissionsCsv(snapshot.submissions)).map((r) => r.record);
+    expect(csv.find((r) => r.submission_id === replacement[0]!.id)).toMatchObject({ replaces_directory: "Directory 0", replaces_submission_id: lost, replacement_reason: "validation: phone refused" });
+    expect(csv.filter((r) => r.replaces_submission_id !== "")).toHaveLength(1);
 
     // Replayed reports (the failure first) change nothing: no second replacement.
     const failure = reports.find((r) => r.submissionId === lost)!;

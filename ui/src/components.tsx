@@ -147,7 +147,17 @@ export function SubmissionsTable(props: {
               const row = () => props.state.rows[id]!;
               return (
                 <tr data-submission={id} class={`row-${row().status}`}>
-                  <td>{row().directoryName}</td>
+                  <td>
+                    {row().directoryName}
+                    <Show when={row().replaces}>
+                      {(r) => (
+                        <div class="muted replaces">
+                          replaces {props.state.rows[r().submissionId]?.directoryName ?? "a directory"}
+                          {r().reason ? ` (${r().reason})` : ""}
+                        </div>
+                      )}
+                    </Show>
+                  </td>
                   <td>
                     <Show when={props.staff} fallback={<ListingStateCell row={row()} />}>
                       <span class={`chip chip-${row().status}`}>{label(row().status)}</span>
