@@ -142,4 +142,26 @@ describe("JobCoordinator replacements", () => {
     expect(pg.filter((r) => r.replaces_submission_id !== null).map((r) => r.id)).toEqual([chosenBefore!]);
     expect(await replacementEvents(seeded.jobId)).toHaveLength(1);
   });
+
+  it("replaces a directory where the business is listed by someone else (skipped), once", async () => {
+    await spareDirectories(1);
+    const seeded = await seedJob({ directories: 2 });
+    const [listed] = seeded.submissionIds;
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    await withReplacements(seeded.jobId);
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    const reports = await consume(seeded.jobId, released, (m) =>
+      m.submissionId === listed
+        ? { outcome: "failed" as const, failureClass: "duplicate_listing" as const, reason: "this business is already listed" }
+        : { outcome: "submitted" as const, listingUrl: `https://listing.example/${m.submissionId}` },
+    );
+    expect(await stub.progress()).toMatchObject({ status: "completed", submitted: 2, skipped: 1, total: 3 });
+    await stub.reportMany(reports);
+    await settled(seeded.jobId);
+    const replacement = (await rows(seeded.jobId)).filter((r) => r.replaces_submission_id !== null);
+    expect(replacement).toHaveLength(1);
+    expect(replacement[0]).toMatchObject({ replaces_submission_id: listed, status: "submitted" });
+  });
 });
