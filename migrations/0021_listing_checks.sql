@@ -4,6 +4,7 @@ CREATE TABLE "listing_checks" (
 	"job_id" uuid NOT NULL,
 	"customer_id" uuid NOT NULL,
 	"milestone_days" smallint NOT NULL,
+	"went_live_at" timestamp with time zone NOT NULL,
 	"due_at" timestamp with time zone NOT NULL,
 	"state" text DEFAULT 'due' NOT NULL,
 	"lease_until" timestamp with time zone,
@@ -25,7 +26,7 @@ ALTER TABLE "notifications" DROP CONSTRAINT "notifications_kind_valid";--> state
 ALTER TABLE "listing_checks" ADD CONSTRAINT "listing_checks_submission_id_directory_submissions_id_fk" FOREIGN KEY ("submission_id") REFERENCES "public"."directory_submissions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "listing_checks" ADD CONSTRAINT "listing_checks_job_id_jobs_id_fk" FOREIGN KEY ("job_id") REFERENCES "public"."jobs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "listing_checks" ADD CONSTRAINT "listing_checks_customer_id_customers_id_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE UNIQUE INDEX "listing_checks_submission_milestone_key" ON "listing_checks" USING btree ("submission_id","milestone_days");--> statement-breakpoint
+CREATE UNIQUE INDEX "listing_checks_submission_milestone_key" ON "listing_checks" USING btree ("submission_id","went_live_at","milestone_days");--> statement-breakpoint
 CREATE INDEX "listing_checks_due_idx" ON "listing_checks" USING btree ("due_at") WHERE "listing_checks"."state" <> 'done';--> statement-breakpoint
 CREATE INDEX "listing_checks_job_id_idx" ON "listing_checks" USING btree ("job_id");--> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_kind_valid" CHECK ("kind" in ('job_completed', 'payment_failed', 'payment_disputed', 'payment_refunded', 'directory_mail', 'directory_mail_digest', 'listing_flagged'));--> statement-breakpoint

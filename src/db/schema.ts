@@ -844,7 +844,7 @@ export const LISTING_CHECK_VERDICTS = ["live", "gone", "changed", "unreachable"]
 
 /**
  * Survival checks: one row per live submission and milestone, created when
- * the milestone is due and made once (the unique key), by the cron
+ * the milestone is due and made once per go-live (the unique key), by the cron
  * (src/listings/survival.ts). `shown` is what the directory's page showed at
  * the check, `differences` the fields that do not match the profile.
  */
@@ -862,6 +862,8 @@ export const listingChecks = pgTable(
       .notNull()
       .references(() => customers.id, { onDelete: "cascade" }),
     milestoneDays: smallint("milestone_days").notNull(),
+    /** The submission's `approved_at` the milestone counts from: a listing submitted again and live again gets its own checks. */
+    wentLiveAt: timestamp("went_live_at", { withTimezone: true }).notNull(),
     dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
     state: text("state").notNull().default("due"),
     /** A running check's lease: a crashed run's row is taken again after it. */
@@ -879,7 +881,7 @@ export const listingChecks = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("listing_checks_submission_milestone_key").on(t.submissionId, t.milestoneDays),
+    uniqueIndex("listing_checks_submission_milestone_key").on(t.submissionId, t.wentLiveAt, t.milestoneDays),
     index("listing_checks_due_idx").on(t.dueAt).where(sql`${t.state} <> 'done'`),
     index("listing_checks_job_id_idx").on(t.jobId),
     check("listing_checks_state_valid", oneOf("state", LISTING_CHECK_STATES)),

@@ -5,8 +5,9 @@
  * 1. `scheduleSurvivalChecks`: one row per approved submission and due
  *    milestone, the latest one only (a listing approved 100 days before the
  *    first run is checked once, for 90, not twice); the unique
- *    (submission, milestone) key makes a second run, or a concurrent one,
- *    insert nothing;
+ *    (submission, go-live time, milestone) key makes a second run, or a
+ *    concurrent one, insert nothing, and a listing submitted again and live
+ *    again gets checks of its own;
  * 2. `runSurvivalChecks`: claims due rows under a lease (a run that dies
  *    mid-check leaves its rows to be taken again after it), reads each
  *    listing page through boundedGet (bytes and redirects capped, as the
@@ -46,15 +47,15 @@ export interface SurvivalResult {
 /** `jobId`: only that job's listings (a look at one job, e.g. by staff or a test sharing the database). */
 export async function scheduleSurvivalChecks(client: pg.Client, now: Date, jobId: string | null = null): Promise<number> {
   const res = await client.query(
-    `insert into listing_checks (submission_id, job_id, customer_id, milestone_days, due_at)
-     select s.id, s.job_id, s.customer_id, m.days, s.approved_at + make_interval(days => m.days)
+    `insert into listing_checks (submission_id, job_id, customer_id, milestone_days, went_live_at, due_at)
+     select s.id, s.job_id, s.customer_id, m.days, s.approved_at, s.approved_at + make_interval(days => m.days)
        from directory_submissions s
        cross join lateral (
          select max(d) as days from unnest($1::int[]) d where s.approved_at + make_interval(days => d) <= $2
        ) m
       where s.status = 'approved' and s.approved_at is not null and s.listing_url is not null and m.days is not null
         and ($3::uuid is null or s.job_id = $3)
-     on conflict (submission_id, milestone_days) do nothing`,
+     on conflict (submission_id, went_live_at, milestone_days) do nothing`,
     [SURVIVAL_MILESTONES, now, jobId],
   );
   return res.rowCount ?? 0;
