@@ -4,39 +4,8 @@
  * verdict and what the directory shows against the profile.
  */
 import type pg from "pg";
+import type { ListingCare, ListingCareView, ListingShown } from "../../core/protocol/site";
 import { SURVIVAL_MILESTONES } from "../db/schema";
-
-/** What the directory's page showed at the check (src/listings/compare.ts). */
-type Shown = { name: string | null; address: string | null; phone: string | null };
-
-export interface ListingCare {
-  submissionId: string;
-  directoryName: string;
-  status: string;
-  listingUrl: string | null;
-  liveSince: string | null;
-  lastCheckedAt: string | null;
-  /** When the next milestone's check is due (null after the last one, or while not live). */
-  nextCheckAt: string | null;
-  check: {
-    id: string;
-    milestoneDays: number;
-    verdict: string | null;
-    detail: string | null;
-    differences: string[];
-    shown: Shown | null;
-    resubmittedAt: string | null;
-    /** Flagged and not yet submitted again: the one click the portal offers. */
-    canResubmit: boolean;
-  } | null;
-}
-
-export interface ListingCareView {
-  profile: { name: string | null; address: string | null; phone: string | null };
-  listings: ListingCare[];
-  /** The report's figures: live listings, and of the checked ones how many were flagged at their latest check. */
-  summary: { live: number; checked: number; flagged: number };
-}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const DAY_MS = 86_400_000;
@@ -58,7 +27,7 @@ export async function listingCare(client: pg.Client, jobId: string): Promise<Lis
     verdict: string | null;
     detail: string | null;
     differences: string[] | null;
-    shown: Shown | null;
+    shown: ListingShown | null;
     checked_at: Date | null;
     resubmitted_at: Date | null;
     went_live_at: Date | null;
