@@ -11,6 +11,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { connectFromWorker } from "../../src/db/worker-database";
 import { runSurvivalChecks } from "../../src/listings/survival";
+import { drainNotifications } from "../../src/notifications/outbox";
 import { headersOf, newPeople, type People } from "./support/actors";
 import { settled, startOneTask } from "./support/coordinator-harness";
 import { query } from "./support/purchase";
@@ -76,6 +77,30 @@ describe("listing care in the portal", () => {
     expect(task.listingUrl ?? null).toBeNull();
     await settled(job.jobId);
     expect((await query("select 1 from job_events where submission_id = $1 and kind = 'submission_requeued'", [job.submissionId])).length).toBe(1);
+  });
+
+  it("the flag's e-mail goes out once, in the provider's wire format, naming the directory and linking 'submit again' in the portal", async () => {
+    const job = await checkedListing(404);
+    const [customer] = await query<{ email: string }>("select email from customers where id = $1", [job.customerId]);
+    const sent: { to: string[]; subject: string; text: string }[] = [];
+    const provider = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const req = new Request(input, init);
+      sent.push((await req.json()) as { to: string[]; subject: string; text: string });
+      return Response.json({ id: `email_${crypto.randomUUID()}` });
+    }) as typeof fetch;
+    const config = { apiKey: "re_test_key", from: "DirectoryBolt <reports@directorybolt.test>", apiUrl: "https://email.test", publicUrl: "https://app.test", fetch: provider };
+    const conn = await connectFromWorker(env);
+    try {
+      await drainNotifications(conn.client, config, 1000);
+      await drainNotifications(conn.client, config, 1000);
+    } finally {
+      await conn.close();
+    }
+    const mine = sent.filter((m) => m.to[0] === customer!.email);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.subject).toMatch(/your listing is gone$/);
+    expect(mine[0]!.text).toContain("is no longer online (checked 30 days after it went live)");
+    expect(mine[0]!.text).toContain(`https://app.test/portal/jobs/${job.jobId}#listing-checks`);
   });
 
   it("a listing as in the profile offers no 'submit again'; bad ids are 400", async () => {
