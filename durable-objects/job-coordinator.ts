@@ -952,6 +952,27 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     return { applied: true, status };
   }
 
+  /**
+   * "Submit again" after a survival check found a live listing gone or
+   * changed (src/listings/survival.ts; the API allows it once per check):
+   * the approved submission goes back to the queue as a new submission at
+   * that directory, its follow-ups and tracking forgotten, its old listing
+   * URL dropped (a changed page still naming the business must not be
+   * "found" again as the new listing).
+   */
+  async resubmitListing(submissionId: string): Promise<ReportResult> {
+    const task = this.store.task(submissionId);
+    if (!task) return { applied: false, reason: "unknown_submission" };
+    if (task.status !== "approved") return { applied: false, reason: "not_live" };
+    if (this.store.job.status === "cancelled") return { applied: false, reason: "job_not_running" };
+    this.afterSubmit.forget(submissionId);
+    this.store.updateTask(submissionId, { listing_url: null, approved_at: null });
+    this.requeue(task);
+    const status = this.store.task(submissionId)!.status;
+    await this.pump();
+    return { applied: true, status };
+  }
+
   async retryFailed(): Promise<{ retried: number }> {
     if (this.store.job.status === "cancelled") return { retried: 0 };
     const holders = await this.holdersOf(

@@ -16,7 +16,10 @@
  * 5. roll up today's and yesterday's figures into `daily_rollups` (an upsert
  *    per day, so each run rewrites the same two rows);
  * 6. make the proof pack of each newly completed job, once per completion
- *    (src/proof/at-completion.ts).
+ *    (src/proof/at-completion.ts);
+ * 7. survival checks of live listings at 30, 90 and 180 days
+ *    (src/listings/survival.ts): their flags' e-mails go out with the next
+ *    run's drain.
  */
 import type { Connection } from "./db/client";
 import { connectFromWorker } from "./db/worker-database";
@@ -29,6 +32,7 @@ import { log } from "../core/log";
 import { rollUpDay, utcDay } from "./observability/daily-rollup";
 import { drainWebhookDeliveries, type WebhookDrainResult } from "./webhooks/sender";
 import { makeCompletionProofPacks, type CompletionPacksResult } from "./proof/at-completion";
+import { runSurvivalChecks, type SurvivalResult } from "./listings/survival";
 
 export const STUCK_AFTER_MINUTES = 15;
 
@@ -45,6 +49,7 @@ export interface ScheduledResult {
   webhooks: WebhookDrainResult;
   rolledUp: string[];
   proofPacks: CompletionPacksResult | "not_configured";
+  survival: SurvivalResult;
 }
 
 /** In-progress jobs with no progress for `minutes`, oldest first. */
@@ -77,7 +82,7 @@ export async function drainNotificationsNow(env: Env, options: { fetch?: typeof 
   }
 }
 
-export async function runScheduled(env: Env, options: { fetch?: typeof fetch; webhookFetch?: typeof fetch; now?: Date } = {}): Promise<ScheduledResult> {
+export async function runScheduled(env: Env, options: { fetch?: typeof fetch; webhookFetch?: typeof fetch; listingFetch?: typeof fetch; now?: Date } = {}): Promise<ScheduledResult> {
   const conn = await connectFromWorker(env, { timeoutMs: 5_000 });
   try {
     const woken: string[] = [];
@@ -115,8 +120,10 @@ export async function runScheduled(env: Env, options: { fetch?: typeof fetch; we
     for (const day of rolledUp) await rollUpDay(conn.client, day);
     // Last: a pack reads every screenshot of a job, the slowest step of the run.
     const proofPacks = await makeCompletionProofPacks(env, conn.client);
-    log("info", "scheduled run", { woken: woken.length, started: started.length, cancelled: cancelled.length, enqueued, digests, drained, webhooks, rolledUp, proofPacks });
-    return { woken, started, cancelled, enqueued, digests, drained, webhooks, rolledUp, proofPacks };
+    // After the packs: a check reads a third-party page, and a slow directory must not hold up the steps above.
+    const survival = await runSurvivalChecks(conn.client, { fetch: options.listingFetch, now: options.now });
+    log("info", "scheduled run", { woken: woken.length, started: started.length, cancelled: cancelled.length, enqueued, digests, drained, webhooks, rolledUp, proofPacks, survival });
+    return { woken, started, cancelled, enqueued, digests, drained, webhooks, rolledUp, proofPacks, survival };
   } finally {
     await conn.close();
   }

@@ -85,3 +85,40 @@ export interface RevealedLogin {
   password: string;
   revealedAt: string;
 }
+
+/**
+ * `GET /api/jobs/:id/listings` (src/routes/listing-checks.ts): the job's
+ * live listings and their survival checks at 30, 90 and 180 days; a flagged
+ * check's "submit again" is `POST /api/jobs/:id/listing-checks/:checkId/resubmit`.
+ * `ListingShown`: what the directory's page showed at the check (src/listings/compare.ts).
+ */
+export type ListingShown = { name: string | null; address: string | null; phone: string | null };
+
+export interface ListingCare {
+  submissionId: string;
+  directoryName: string;
+  status: string;
+  listingUrl: string | null;
+  liveSince: string | null;
+  lastCheckedAt: string | null;
+  /** When the next milestone's check is due (null after the last one, or while not live). */
+  nextCheckAt: string | null;
+  check: {
+    id: string;
+    milestoneDays: number;
+    verdict: string | null;
+    detail: string | null;
+    differences: string[];
+    shown: ListingShown | null;
+    resubmittedAt: string | null;
+    /** Flagged and not yet submitted again: the one click the portal offers. */
+    canResubmit: boolean;
+  } | null;
+}
+
+export interface ListingCareView {
+  profile: { name: string | null; address: string | null; phone: string | null };
+  listings: ListingCare[];
+  /** The report's figures: live listings, and of the checked ones how many were flagged at their latest check. */
+  summary: { live: number; checked: number; flagged: number };
+}

@@ -205,6 +205,12 @@ export class AfterSubmit {
     this.host.event("submission_approved", `Listing is live on ${task.directory_name}`, task.submission_id, `${task.submission_id}:approved`);
   }
 
+  /** A live listing is submitted again (a survival check's "submit again"): its follow-ups and approval tracking start over. */
+  forget(submissionId: string): void {
+    this.host.sql.exec("delete from followups where submission_id = ?", submissionId);
+    this.host.sql.exec("delete from approval_checks where submission_id = ?", submissionId);
+  }
+
   private checkEvery(task: TaskRow): number {
     return this.checks.get(task.submission_id)?.every_ms ?? 60_000;
   }

@@ -13,7 +13,7 @@ import { z } from "zod";
 import { isHttpUrl } from "../../core/url";
 import { decodeEntities } from "../../src/mail/links";
 import { httpHost, sameSite } from "../../core/domains";
-import { boundedGet } from "./bounded-fetch";
+import { boundedGet } from "../../core/bounded-fetch";
 
 export interface Schedule {
   /** First look after tracking starts. */

@@ -477,7 +477,7 @@ export const workers = pgTable(
   ],
 ).enableRLS();
 
-export const NOTIFICATION_KINDS = ["job_completed", "payment_failed", "payment_disputed", "payment_refunded", "directory_mail", "directory_mail_digest"] as const;
+export const NOTIFICATION_KINDS = ["job_completed", "payment_failed", "payment_disputed", "payment_refunded", "directory_mail", "directory_mail_digest", "listing_flagged"] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const NOTIFICATION_STATUSES = ["pending", "sent", "failed"] as const;
 
@@ -862,5 +862,58 @@ export const vaultAccesses = pgTable(
     check("vault_accesses_role_valid", oneOf("actor_role", VAULT_ACCESS_ROLES)),
     check("vault_accesses_purpose_valid", oneOf("purpose", VAULT_ACCESS_PURPOSES)),
     customerReadPolicy("vault_accesses"),
+  ],
+).enableRLS();
+
+/** Days after a listing went live at which it is looked at again (issue 19). */
+export const SURVIVAL_MILESTONES = [30, 90, 180] as const;
+export const LISTING_CHECK_STATES = ["due", "running", "done"] as const;
+export const LISTING_CHECK_VERDICTS = ["live", "gone", "changed", "unreachable"] as const;
+
+/**
+ * Survival checks: one row per live submission and milestone, created when
+ * the milestone is due and made once per go-live (the unique key), by the cron
+ * (src/listings/survival.ts). `shown` is what the directory's page showed at
+ * the check, `differences` the fields that do not match the profile.
+ */
+export const listingChecks = pgTable(
+  "listing_checks",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    submissionId: uuid("submission_id")
+      .notNull()
+      .references(() => directorySubmissions.id, { onDelete: "cascade" }),
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    milestoneDays: smallint("milestone_days").notNull(),
+    /** The submission's `approved_at` the milestone counts from: a listing submitted again and live again gets its own checks. */
+    wentLiveAt: timestamp("went_live_at", { withTimezone: true }).notNull(),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    state: text("state").notNull().default("due"),
+    /** A running check's lease: a crashed run's row is taken again after it. */
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    /** Looks that reached no verdict (directory down, 5xx): retried later, a few times. */
+    attempts: smallint("attempts").notNull().default(0),
+    verdict: text("verdict"),
+    detail: text("detail"),
+    listingUrl: text("listing_url"),
+    shown: jsonb("shown"),
+    differences: text("differences").array().notNull().default(sql`'{}'::text[]`),
+    checkedAt: timestamp("checked_at", { withTimezone: true }),
+    /** The customer's one "submit again" for this check. */
+    resubmittedAt: timestamp("resubmitted_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("listing_checks_submission_milestone_key").on(t.submissionId, t.wentLiveAt, t.milestoneDays),
+    index("listing_checks_due_idx").on(t.dueAt).where(sql`${t.state} <> 'done'`),
+    index("listing_checks_job_id_idx").on(t.jobId),
+    check("listing_checks_state_valid", oneOf("state", LISTING_CHECK_STATES)),
+    check("listing_checks_verdict_valid", sql`${t.verdict} is null or ${t.verdict} in ('live', 'gone', 'changed', 'unreachable')`),
+    customerReadPolicy("listing_checks"),
   ],
 ).enableRLS();

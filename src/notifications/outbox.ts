@@ -14,7 +14,7 @@
  */
 import type pg from "pg";
 import type { NotificationKind } from "../db/schema";
-import { directoryMailDigestEmail, directoryMailEmail, jobCompletedEmail, paymentNoticeEmail } from "./templates";
+import { directoryMailDigestEmail, directoryMailEmail, jobCompletedEmail, listingFlaggedEmail, paymentNoticeEmail } from "./templates";
 import { sendEmail, type EmailConfig, type EmailMessage } from "./email";
 
 export const MAX_ATTEMPTS = 8;
@@ -70,6 +70,7 @@ function messageFor(row: ClaimedRow, publicUrl: string): EmailMessage {
     });
   }
   if (row.kind === "directory_mail") return directoryMailEmail({ to: row.recipient, businessName: row.business_name, jobId: row.job_id, data: row.data, publicUrl });
+  if (row.kind === "listing_flagged") return listingFlaggedEmail({ to: row.recipient, businessName: row.business_name, jobId: row.job_id, data: row.data, publicUrl });
   if (row.kind === "directory_mail_digest") return directoryMailDigestEmail({ to: row.recipient, businessName: row.business_name, data: row.data, publicUrl });
   return paymentNoticeEmail(row.kind, { to: row.recipient, businessName: row.business_name, data: row.data, publicUrl });
 }

@@ -158,3 +158,25 @@ export function directoryMailDigestEmail(input: { to: string; businessName: stri
     html: `<p>${escapeHtml(intro)}</p>${items.map((i) => `<p><strong>${escapeHtml(i.head)}</strong><br>${escapeHtml(i.excerpt)}</p>`).join("")}<p><a href="${escapeHtml(url)}">Read them all</a></p>`,
   };
 }
+
+/** A survival check found a listing gone or showing other details (src/listings/survival.ts); "submit again" is in the portal. */
+export function listingFlaggedEmail(input: { to: string; businessName: string | null; jobId: string | null; data: Record<string, unknown>; publicUrl: string }): EmailMessage {
+  const d = input.data;
+  const base = input.publicUrl.replace(/\/$/, "");
+  const url = input.jobId ? `${base}/portal/jobs/${input.jobId}#listing-checks` : `${base}/jobs`;
+  const directory = str(d.directoryName) || "a directory";
+  const differences = Array.isArray(d.differences) ? d.differences.map(str).filter(Boolean) : [];
+  const what = str(d.verdict) === "gone" ? "is no longer online" : `shows a different ${differences.join(", ") || "detail"} than your profile`;
+  const lines = [
+    `Your listing of ${input.businessName ?? "your business"} on ${directory} ${what} (checked ${typeof d.milestoneDays === "number" ? d.milestoneDays : "some"} days after it went live).`,
+    str(d.listingUrl) ? `Listing: ${str(d.listingUrl)}` : "",
+    "",
+    `You can submit it again with one click: ${url}`,
+  ];
+  return {
+    to: input.to,
+    subject: `${directory}: your listing ${str(d.verdict) === "gone" ? "is gone" : "has changed"}`.slice(0, 200),
+    text: lines.join("\n"),
+    html: `<p>${lines.filter(Boolean).slice(0, -1).map(escapeHtml).join("<br>")}</p><p><a href="${escapeHtml(url)}">Submit it again</a></p>`,
+  };
+}

@@ -438,6 +438,13 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   ),
   "POST /api/jobs/:id/logins/:loginId/reveal": (fx) =>
     fc.tuple(segment(fc.constant(fx.jobId)), segment(fc.uuid())).chain(([job, login]) => bare("POST", fixed(`/api/jobs/${job}/logins/${login}/reveal`), "customerA")(fx)),
+  "GET /api/jobs/:id/listings": bare(
+    "GET",
+    jobPath((fx) => fx.jobId, "/listings"),
+    "customerA",
+  ),
+  "POST /api/jobs/:id/listing-checks/:checkId/resubmit": (fx) =>
+    fc.tuple(segment(fc.constant(fx.jobId)), segment(fc.uuid())).chain(([job, check]) => bare("POST", fixed(`/api/jobs/${job}/listing-checks/${check}/resubmit`), "customerA")(fx)),
 
   "POST /api/staff/jobs/:id/start": bare("POST", staffPath("/start"), "staff"),
   "POST /api/staff/jobs/:id/pause": bare("POST", staffPath("/pause"), "staff"),

@@ -14,6 +14,7 @@ import doc from "../../docs/security.md?raw";
 import { app } from "../../src/app";
 import { connectFromWorker } from "../../src/db/worker-database";
 import { buildProofPack } from "../../src/proof/build";
+import { runSurvivalChecks } from "../../src/listings/survival";
 import { evidenceKey } from "../../core/evidence-keys";
 import { socketProtocols } from "../../core/protocol/socket-ticket";
 import type { TaskMessage } from "../../core/protocol/tasks";
@@ -160,6 +161,24 @@ async function storeLogin(c: Ctx): Promise<void> {
   c.targetId = row!.id;
 }
 
+/** The first released task is approved and its 30-day survival check finds it gone; the check's id goes to c.targetId. */
+async function flaggedListing(c: Ctx): Promise<void> {
+  const task = c.released.shift()!;
+  const stub = stubFor(c.job.jobId);
+  const lease = await stub.lease(task.submissionId, task.attempt, "matrix-worker");
+  await stub.report({ jobId: c.job.jobId, submissionId: task.submissionId, attempt: task.attempt, outcome: "approved", listingUrl: `${lease!.directory.website}listing/1` });
+  await settled(c.job.jobId);
+  const [row] = await sql<{ approved_at: Date }>("select approved_at from directory_submissions where id = $1", [task.submissionId]);
+  const conn = await connectFromWorker(env);
+  try {
+    await runSurvivalChecks(conn.client, { jobId: c.job.jobId, now: new Date(row!.approved_at.getTime() + 31 * 86_400_000), fetch: async () => new Response("gone", { status: 404 }) });
+  } finally {
+    await conn.close();
+  }
+  const [check] = await sql<{ id: string }>("select id from listing_checks where submission_id = $1", [task.submissionId]);
+  c.targetId = check!.id;
+}
+
 /** The directory of the job's first submission goes to c.targetId. */
 async function firstDirectory(c: Ctx): Promise<void> {
   const [row] = await sql<{ directory_id: string }>("select directory_id from directory_submissions where id = $1", [c.job.submissionIds[0]]);
@@ -204,6 +223,12 @@ const REQUESTS: Record<string, AccessRequest> = {
   "GET /.well-known/directorybolt-proof-key.pem": { audience: "public", path: () => "/.well-known/directorybolt-proof-key.pem" },
   "GET /api/jobs/:id/logins": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/logins` },
   "POST /api/jobs/:id/logins/:loginId/reveal": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/logins/${c.targetId}/reveal`, prepare: storeLogin },
+  "GET /api/jobs/:id/listings": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/listings` },
+  "POST /api/jobs/:id/listing-checks/:checkId/resubmit": {
+    audience: "owner",
+    path: (c) => `/api/jobs/${c.job.jobId}/listing-checks/${c.targetId}/resubmit`,
+    prepare: flaggedListing,
+  },
   "POST /api/staff/jobs/:id/start": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/start` },
   "POST /api/staff/jobs/:id/pause": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/pause` },
   "POST /api/staff/jobs/:id/resume": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/resume` },

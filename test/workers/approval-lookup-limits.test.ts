@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { lookupListing, MAX_RESULTS_OPENED } from "../../durable-objects/coordinator/approval-tracker";
-import { PAGE_LIMITS } from "../../durable-objects/coordinator/bounded-fetch";
+import { PAGE_LIMITS } from "../../core/bounded-fetch";
 
 type Page = (url: URL) => Response;
 

@@ -17,6 +17,7 @@ import { createRng } from "./random.ts";
 import { deliverMail } from "./mail.ts";
 import { landingPage } from "./render/pages.ts";
 import { FarmStore, type SubmissionFilter } from "./store.ts";
+import type { FieldType } from "../../core/vocabulary.ts";
 import type { FarmMail, Listing, ListingStatus, SandboxCatalogRow, Submission, Variant } from "./types.ts";
 
 export interface FarmOptions {
@@ -71,6 +72,15 @@ export interface Farm {
   checkFixtures(): CheckFixture[];
   submissions(filter?: SubmissionFilter): Submission[];
   listings(filter?: { slug?: string; status?: ListingStatus }): Listing[];
+  /**
+   * A listing as an accepted post leaves it, without the form (tests that
+   * start from live listings): `values` by field type, mapped onto the
+   * directory's fields of that type; published after `publishDelayMs`.
+   */
+  placeListing(slug: string, values: Partial<Record<FieldType, string>>): Listing;
+  /** Changes a listing's values by field type (the name and phone follow their fields). */
+  changeListing(id: string, values: Partial<Record<FieldType, string>>): Listing | undefined;
+  deleteListing(id: string): boolean;
   mails(filter?: { slug?: string; to?: string }): FarmMail[];
   /** The answer to an image captcha (the solver stand-in's knowledge; never in the page). */
   captchaAnswer(id: string): string | undefined;
@@ -83,6 +93,16 @@ export interface Farm {
   /** Forgets submissions, listings, sessions, captchas, rate windows and mails. */
   reset(): void;
   close(): Promise<void>;
+}
+
+/** Values by field type → the directory's posted values by field name. */
+function fieldsOfTypes(variant: Variant, values: Partial<Record<FieldType, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of variant.design.fields) {
+    const v = values[f.type];
+    if (v !== undefined) out[f.name] = v;
+  }
+  return out;
 }
 
 export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
@@ -189,6 +209,30 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
       if (solverDelayMs !== undefined) captchas.delayMs = solverDelayMs;
     },
     listings: (filter) => store.listings(filter),
+    placeListing: (slug, values) => {
+      const variant = bySlug.get(slug);
+      if (!variant) throw new Error(`no directory ${slug}`);
+      return store.createListing(
+        {
+          slug,
+          design: variant.design.id,
+          businessName: values.organization ?? "",
+          phone: values.tel ?? "",
+          email: values.email ?? "",
+          website: values.url ?? "",
+          fields: fieldsOfTypes(variant, values),
+          emailVerification: false,
+        },
+        url,
+      );
+    },
+    changeListing: (id, values) => {
+      const listing = store.listings().find((l) => l.id === id);
+      const variant = listing ? bySlug.get(listing.slug) : undefined;
+      if (!listing || !variant) return undefined;
+      return store.changeListing(id, { fields: fieldsOfTypes(variant, values), businessName: values.organization, phone: values.tel });
+    },
+    deleteListing: (id) => store.deleteListing(id),
     mails: (filter) => store.mails(filter),
     captchaAnswer: (id) => captchas.answer(id),
     reset,

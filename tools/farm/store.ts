@@ -146,6 +146,25 @@ export class FarmStore {
     return l && l.slug === slug ? this.view(l) : undefined;
   }
 
+  /**
+   * What a directory does to a listing after it went live (the survival
+   * checks' tests): `patch` replaces posted values by field name, and the
+   * listing's name and phone when given.
+   */
+  changeListing(id: string, patch: { fields?: Record<string, string>; businessName?: string; phone?: string }): Listing | undefined {
+    const l = this.listingMap.get(id);
+    if (!l) return undefined;
+    l.fields = { ...l.fields, ...patch.fields };
+    if (patch.businessName !== undefined) l.businessName = patch.businessName;
+    if (patch.phone !== undefined) l.phone = patch.phone;
+    return this.view(l);
+  }
+
+  /** The directory took the listing down: its page answers 404 from now on. */
+  deleteListing(id: string): boolean {
+    return this.listingMap.delete(id);
+  }
+
   /** The business is already listed here: same name and same phone (digits), or e-mail when no phone. */
   findDuplicate(slug: string, businessName: string, phone: string, email: string): Listing | undefined {
     const name = businessName.trim().toLowerCase();

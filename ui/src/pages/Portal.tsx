@@ -9,6 +9,7 @@ import { createJobStore, useLiveSocket } from "../live";
 import { ProofPackButton } from "../proof-pack";
 import { ErrorNote } from "../components";
 import { LoginsSection, loginsForExport } from "../logins";
+import { ListingCareSection } from "../listing-care";
 
 export default function Portal() {
   const params = useParams<{ id: string }>();
@@ -85,6 +86,7 @@ export default function Portal() {
         <ErrorNote error={csvError()} />
         <SubmissionsTable jobId={params.id} state={state} />
         <LoginsSection jobId={params.id} state={state} />
+        <ListingCareSection jobId={params.id} />
         <h2>Activity</h2>
         <ActivityFeed lines={state.activity} />
       </section>

@@ -1,5 +1,6 @@
 /**
- * A GET of a third-party page from inside the coordinator, with its cost
+ * A GET of a third-party page (the coordinator's approval tracker, the API
+ * Worker's survival checks, src/listings/survival.ts), with its cost
  * bounded: the approval tracker opens directories' pages (and pages their
  * search results link to) from the Durable Object that runs the whole job,
  * so a page that never ends, a redirect loop or a search page of a thousand
