@@ -7,6 +7,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
+import type { Transaction } from "../db/rls";
 import { stripeCheckoutSessions } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { PLANS, type PlanId } from "../../core/plans";
@@ -62,7 +63,7 @@ export async function createStripeSession(env: Env, plan: PlanId, email: string,
 }
 
 /** Remembers a session this deployment created, so its success page may ask Stripe about it (a repeat changes nothing). */
-export async function recordStripeSession(db: Database, sessionId: string, plan: PlanId): Promise<void> {
+export async function recordStripeSession(db: Database | Transaction, sessionId: string, plan: PlanId): Promise<void> {
   await db.insert(stripeCheckoutSessions).values({ id: sessionId, plan }).onConflictDoNothing();
 }
 
