@@ -11,7 +11,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { refundEndedJobShortfalls, refundShortfall } from "../../src/billing/shortfall-refund";
 import { localCharge } from "../../src/billing/local-refunds";
 import { stripeWebhook } from "../../src/routes/stripe-webhook";
-import { count, deliver, fetchWith, json, query, seedSandboxCatalog, stripeEvent, uniq } from "./support/purchase";
+import { count, customerToken, deliver, fetchWith, installStripeStandIn, json, query, seedSandboxCatalog, stripeEvent, uniq } from "./support/purchase";
+import { paymentNoticeEmail } from "../../src/notifications/templates";
 import { withDb } from "./support/db";
 
 const tag = uniq("sf");
@@ -103,6 +104,27 @@ describe("refund of a shortfall", () => {
     expect(notices[0]!.data).toMatchObject({ full: false, shortfall: { promised: 50, delivered: 20, amountCents: expected } });
     const [feed] = await query<{ message: string }>("select message from job_events where job_id = $1 and kind = 'shortfall_refund'", [jobId]);
     expect(feed?.message).toBe("Your Starter plan promised 50 directories and 20 were delivered: we refund the 30 missing, 89.40 USD of the 149.00 USD paid");
+
+    // The portal and the staff job page read it: the job's customer, not another.
+    const { token, userId } = await customerToken(`${uniq("owner")}@example.com`);
+    await query("update customers set user_id = $1 where id = (select customer_id from orders where id = $2)", [userId, orderId]);
+    const shown = await worker(`/api/jobs/${jobId}/shortfall`, { headers: { authorization: `Bearer ${token}` } });
+    expect(shown.status).toBe(200);
+    expect(await shown.json()).toMatchObject({
+      plan: "starter",
+      promised: 50,
+      available: 50,
+      shortfallAccepted: false,
+      refund: {
+        status: "succeeded",
+        promised: 50,
+        delivered: 20,
+        amountCents: expected,
+        message: "Starter promised 50 directories and 20 were delivered: we refunded the 30 missing, 89.40 USD of the 149.00 USD paid.",
+      },
+    });
+    const stranger = await customerToken(`${uniq("stranger")}@example.com`);
+    expect((await worker(`/api/jobs/${jobId}/shortfall`, { headers: { authorization: `Bearer ${stranger.token}` } })).status).toBe(404);
   });
 
   it("refunds nothing for a job that kept its promise or has not ended", async () => {
@@ -116,6 +138,60 @@ describe("refund of a shortfall", () => {
       { status: "none", jobId: running.jobId, reason: "the job is in_progress" },
     ]);
     expect(await count("select 1 from local_refunds where payment_intent_id in ($1, $2)", [kept.paymentIntentId, running.paymentIntentId])).toBe(0);
+  });
+});
+
+describe("refund of a shortfall with Stripe", () => {
+  it("reads the order's real charge and refunds through Stripe Refunds with one idempotency key", async () => {
+    const STRIPE = { STRIPE_SECRET_KEY: "sk_test_standin" };
+    const standIn = installStripeStandIn();
+    try {
+      const created = await fetchWith(STRIPE, "/api/checkout", json({ plan: "growth", email: `${uniq("sfs")}@example.com` }));
+      expect(created.status).toBe(200);
+      const { sessionId } = (await created.json()) as { sessionId: string };
+      const session = standIn.complete(sessionId);
+      expect((await deliver(stripeEvent("checkout.session.completed", session))).status).toBe(200);
+      const [row] = await query<{ job_id: string; order_id: string }>(
+        "select j.id as job_id, o.id as order_id from orders o join jobs j on j.order_id = o.id where o.stripe_checkout_session_id = $1",
+        [sessionId],
+      );
+      const jobId = row!.job_id;
+      await endJob(jobId, 40);
+      // Stripe's charge is what is split, not the plan's list price.
+      const pi = session.payment_intent as string;
+      standIn.charges.get(pi)!.amount = 20000;
+      const expected = Math.floor((20000 * 60) / 100);
+
+      const stripeEnv = { ...env, ...STRIPE };
+      const outcomes = await Promise.all([withDb(({ db }) => refundShortfall(stripeEnv, db, jobId)), withDb(({ db }) => refundShortfall(stripeEnv, db, jobId))]);
+      expect(outcomes.map((o) => o.status)).toEqual(["refunded", "refunded"]);
+      expect(await withDb(({ db }) => refundShortfall(stripeEnv, db, jobId))).toMatchObject({ status: "refunded", amountCents: expected, created: false });
+
+      expect(standIn.refunds).toEqual([{ id: expect.stringMatching(/^re_/), payment_intent: pi, amount: expected }]);
+      const posts = standIn.requests.filter((r) => r.path === "/v1/refunds");
+      expect(posts.length).toBeGreaterThanOrEqual(1);
+      for (const post of posts) {
+        expect(post.headers.get("idempotency-key")).toBe(`directorybolt-shortfall:${jobId}`);
+        expect(Object.fromEntries(post.form)).toMatchObject({ payment_intent: pi, amount: String(expected), reason: "requested_by_customer", "metadata[kind]": "shortfall" });
+      }
+      expect(await query("select stripe_refund_id, amount_cents, charge_amount_cents from shortfall_refunds where job_id = $1", [jobId])).toEqual([
+        { stripe_refund_id: standIn.refunds[0]!.id, amount_cents: expected, charge_amount_cents: 20000 },
+      ]);
+    } finally {
+      standIn.restore();
+    }
+  });
+
+  it("words the e-mail with the promise, what was delivered and the money back", () => {
+    const mail = paymentNoticeEmail("payment_refunded", {
+      to: "owner@example.com",
+      businessName: "Bolt Bakery",
+      publicUrl: "https://directorybolt.example",
+      data: { plan: "professional", jobId: "j1", amountCents: 49900, refundedCents: 29940, currency: "usd", full: false, shortfall: { promised: 300, delivered: 120, amountCents: 29940 } },
+    });
+    expect(mail.subject).toBe("We refunded the 180 directories we could not deliver");
+    expect(mail.text).toContain("Your DirectoryBolt Professional plan promised 300 directories for Bolt Bakery, and we delivered 120.");
+    expect(mail.text).toContain("We refunded the 180 missing, pro rata: 299.40 USD of the 499.00 USD you paid.");
   });
 });
 
