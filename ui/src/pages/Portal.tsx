@@ -8,6 +8,7 @@ import { LISTING_STATE_LABELS, LISTING_STATES, listingSummary } from "../../../c
 import { createJobStore, useLiveSocket } from "../live";
 import { ProofPackButton } from "../proof-pack";
 import { ErrorNote } from "../components";
+import { ShortfallNote } from "../shortfall";
 import { LoginsSection, loginsForExport } from "../logins";
 
 export default function Portal() {
@@ -84,6 +85,7 @@ export default function Portal() {
         </div>
         <ErrorNote error={csvError()} />
         <SubmissionsTable jobId={params.id} state={state} />
+        <ShortfallNote jobId={params.id} status={state.job?.status} />
         <LoginsSection jobId={params.id} state={state} />
         <h2>Activity</h2>
         <ActivityFeed lines={state.activity} />
