@@ -9,7 +9,8 @@
  *    delivered from src/jobs/delivered.ts) and the charge;
  * 2. one `shortfall_refunds` row per job (primary key; `on conflict do
  *    nothing`), which fixes the amount and the Stripe idempotency key, with a
- *    job event telling the customer and staff in words;
+ *    `shortfall_refund` job event in words for the record (the portal and
+ *    staff read GET /api/jobs/:id/shortfall);
  * 3. the refund at Stripe with that key, then the row marked succeeded. A
  *    crash between Stripe and the row is repaired by the next signal: Stripe
  *    answers the same key with the same Refund.
@@ -19,12 +20,12 @@
  * nothing was delivered), which leaves the job alone (src/billing/fulfilment.ts)
  * and e-mails the customer the shortfall in words (src/billing/webhook.ts).
  */
-import { and, eq, gt, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, ne, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { PLANS, type PlanId } from "../../core/plans";
 import { log } from "../../core/log";
 import type { Database } from "../db/client";
-import { jobEvents, jobs, orders, shortfallRefunds } from "../db/schema";
-import { deliveredCount } from "../jobs/delivered";
+import { checkoutPromises, jobEvents, jobs, orders, shortfallRefunds } from "../db/schema";
+import { deliveredCount, deliveredCountSql } from "../jobs/delivered";
 import { money } from "../notifications/templates";
 import { deliverLocalEvent } from "./local-checkout";
 import { createLocalRefund, localCharge, localChargeRefundedEvent } from "./local-refunds";
@@ -165,6 +166,14 @@ export async function refundShortfall(env: StripeEnv, db: Database, jobId: strin
   }
 }
 
+/** A plan's count in SQL, for orders placed before the promise was recorded. */
+function planCountSql(plan: AnyColumn): SQL<number> {
+  return sql<number>`(case ${plan} ${sql.join(
+    Object.values(PLANS).map((p) => sql`when ${p.id} then ${p.directories}::int`),
+    sql` `,
+  )} end)`;
+}
+
 /**
  * The cron's job-end signal: jobs that ended in the last week on a paid
  * order and have no succeeded shortfall refund, each through refundShortfall.
@@ -176,14 +185,18 @@ export async function refundEndedJobShortfalls(env: StripeEnv, db: Database, dep
       .from(jobs)
       .innerJoin(orders, eq(orders.id, jobs.orderId))
       .leftJoin(shortfallRefunds, eq(shortfallRefunds.jobId, jobs.id))
+      .leftJoin(checkoutPromises, eq(checkoutPromises.sessionId, orders.stripeCheckoutSessionId))
       .where(
         and(
           inArray(jobs.status, ENDED_JOB_STATUSES),
           eq(orders.status, "paid"),
           gt(jobs.completedAt, sql`now() - interval '7 days'`),
           sql`(${shortfallRefunds.jobId} is null or ${shortfallRefunds.status} <> 'succeeded')`,
+          // Only jobs short of their promise: a week of kept promises must not fill the batch.
+          sql`${deliveredCountSql(jobs.id)} < coalesce(${checkoutPromises.promised}, ${planCountSql(orders.plan)})`,
         ),
       )
+      .orderBy(jobs.completedAt)
       .limit(limit),
   );
   const outcomes: ShortfallOutcome[] = [];

@@ -5,7 +5,7 @@
  * verification or approved; replacements (issue 17, item 3) and existing
  * listings feed this function, not a copy of it.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { DELIVERED_SUBMISSION_STATUSES } from "../../core/statuses";
 import type { Database } from "../db/client";
 import type { Transaction } from "../db/rls";
@@ -17,4 +17,12 @@ export async function deliveredCount(db: Database | Transaction, jobId: string):
     .from(directorySubmissions)
     .where(and(eq(directorySubmissions.jobId, jobId), inArray(directorySubmissions.status, [...DELIVERED_SUBMISSION_STATUSES])));
   return row?.n ?? 0;
+}
+
+/** The same count as a scalar subquery, for sweeps that filter many jobs at once. */
+export function deliveredCountSql(jobId: AnyColumn | SQL): SQL<number> {
+  return sql<number>`(select count(*)::int from ${directorySubmissions} ds where ds.job_id = ${jobId} and ds.status in (${sql.join(
+    DELIVERED_SUBMISSION_STATUSES.map((s) => sql`${s}`),
+    sql`, `,
+  )}))`;
 }

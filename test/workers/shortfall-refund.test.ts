@@ -137,6 +137,10 @@ describe("refund of a shortfall", () => {
       { status: "none", jobId: kept.jobId, reason: "the promise was kept" },
       { status: "none", jobId: running.jobId, reason: "the job is in_progress" },
     ]);
+    // The cron's sweep does not even pick them.
+    const swept = await withDb(({ db }) => refundEndedJobShortfalls(env, db, { receive }, 1000));
+    expect(swept.map((o) => o.jobId)).not.toContain(kept.jobId);
+    expect(swept.map((o) => o.jobId)).not.toContain(running.jobId);
     expect(await count("select 1 from local_refunds where payment_intent_id in ($1, $2)", [kept.paymentIntentId, running.paymentIntentId])).toBe(0);
   });
 });
