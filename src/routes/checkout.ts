@@ -176,7 +176,7 @@ export const checkout = newApiApp()
     if (checkoutMode(c.env) === "stripe") {
       // Stated before the session exists: a short plan without acceptance creates nothing.
       const promise = await withDatabase(c.env, ({ db }) => db.transaction((tx) => statePromise(tx, catalog, body)));
-      const created = await createStripeSession(c.env, plan, email, idempotencyKey);
+      const created = await createStripeSession(c.env, plan, email, idempotencyKey, promise);
       await withDatabase(c.env, ({ db }) =>
         db.transaction(async (tx) => {
           await recordStripeSession(tx, created.sessionId, plan);

@@ -153,6 +153,7 @@ describe("refund of a shortfall with Stripe", () => {
       const created = await fetchWith(STRIPE, "/api/checkout", json({ plan: "growth", email: `${uniq("sfs")}@example.com` }));
       expect(created.status).toBe(200);
       const { sessionId } = (await created.json()) as { sessionId: string };
+      expect(Object.fromEntries(standIn.requests[0]!.form)).toMatchObject({ "metadata[promised]": "100", "metadata[available]": "100", "metadata[shortfall_accepted]": "false" });
       const session = standIn.complete(sessionId);
       expect((await deliver(stripeEvent("checkout.session.completed", session))).status).toBe(200);
       const [row] = await query<{ job_id: string; order_id: string }>(
@@ -181,6 +182,27 @@ describe("refund of a shortfall with Stripe", () => {
       expect(await query("select stripe_refund_id, amount_cents, charge_amount_cents from shortfall_refunds where job_id = $1", [jobId])).toEqual([
         { stripe_refund_id: standIn.refunds[0]!.id, amount_cents: expected, charge_amount_cents: 20000 },
       ]);
+    } finally {
+      standIn.restore();
+    }
+  });
+
+  it("asks Stripe for nothing when a short plan is not accepted, and says the numbers on Stripe's page when it is", async () => {
+    const standIn = installStripeStandIn();
+    try {
+      const stripeLive = { STRIPE_SECRET_KEY: "sk_test_standin", DIRECTORY_CATALOG: "live" };
+      const body = { plan: "enterprise", email: `${uniq("sfs")}@example.com`, country: "MC", category: "bakery" };
+      expect((await fetchWith(stripeLive, "/api/checkout", json(body))).status).toBe(409);
+      expect(standIn.requests).toHaveLength(0);
+      const accepted = await fetchWith(stripeLive, "/api/checkout", json({ ...body, acceptShortfall: true }));
+      expect(accepted.status).toBe(200);
+      const { sessionId } = (await accepted.json()) as { sessionId: string };
+      const form = Object.fromEntries(standIn.requests[0]!.form);
+      const [promise] = await query<{ available: number }>("select available from checkout_promises where session_id = $1", [sessionId]);
+      expect(form["line_items[0][price_data][product_data][description]"]).toBe(
+        `${promise!.available} of the 500 directories fit your business now; the ${500 - promise!.available} missing are refunded pro rata when the job ends (one-time)`,
+      );
+      expect(form).toMatchObject({ "metadata[promised]": "500", "metadata[available]": String(promise!.available), "metadata[shortfall_accepted]": "true" });
     } finally {
       standIn.restore();
     }
