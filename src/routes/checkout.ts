@@ -18,7 +18,7 @@ import { fulfilCheckoutSession, catalogOf } from "../billing/fulfilment";
 import { createLocalSession, deliverLocalEvent, getLocalSession, localSessionEvent, localSessionObject, payLocalSession } from "../billing/local-checkout";
 import { localPageCsp, localPageHtml } from "../billing/local-checkout-page";
 import { maybeStartJob } from "../billing/readiness";
-import { recordPromise, statePromise } from "../billing/promise";
+import { promiseOf, recordPromise, statePromise } from "../billing/promise";
 import { readCheckoutSession } from "../billing/session";
 import { checkoutMode, isLiveMode, isLocalCheckout, isLoopback, localCheckoutPageUrl } from "../billing/stripe";
 import { jobs, orders } from "../db/schema";
@@ -237,11 +237,11 @@ export const checkout = newApiApp()
   .openapi(localPage, async (c) => {
     requireLocal(c.env, c.req.url);
     const { sessionId } = c.req.valid("param");
-    const row = await withDatabase(c.env, ({ db }) => db.transaction((tx) => getLocalSession(tx, sessionId)));
-    if (!row) throw new ApiError(404, "checkout_session_not_found", `No local checkout ${sessionId}`);
+    const found = await withDatabase(c.env, ({ db }) => db.transaction(async (tx) => ({ row: await getLocalSession(tx, sessionId), promise: await promiseOf(tx, sessionId) })));
+    if (!found.row) throw new ApiError(404, "checkout_session_not_found", `No local checkout ${sessionId}`);
     c.header("content-security-policy", localPageCsp(c.env));
     c.header("cache-control", "no-store");
-    return c.html(localPageHtml(localSessionObject(c.env, row)), 200);
+    return c.html(localPageHtml(localSessionObject(c.env, found.row), found.promise), 200);
   })
   .openapi(localPay, async (c) => {
     requireLocal(c.env, c.req.url);

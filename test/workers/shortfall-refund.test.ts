@@ -265,6 +265,9 @@ describe("the promise at checkout", () => {
     expect(await query("select plan, promised, available, country, category, shortfall_accepted from checkout_promises where session_id = $1", [sessionId])).toEqual([
       { plan: "enterprise", promised: 500, available, country: "MC", category: "bakery", shortfall_accepted: true },
     ]);
+    // The (local) checkout page says it again, in numbers.
+    const page = await (await fetchWith(live, `/api/checkout/local/${sessionId}`)).text();
+    expect(page).toContain(`${available} of the 500 directories fit your business now; the ${500 - available} missing are refunded pro rata when the job ends.`);
   });
 
   it("asks the live catalog for the business, and refuses bad input with a 400", async () => {
