@@ -17,6 +17,12 @@ export const FINAL_SUBMISSION_STATUSES = ["approved", "failed", "skipped"] as co
  */
 export const RELEASED_SUBMISSION_STATUSES = ["failed", "skipped"] as const satisfies readonly SubmissionStatus[];
 
+/**
+ * A submission in these statuses counts as delivered against the plan's
+ * promise (issue 17). Counted in one place: src/jobs/delivered.ts.
+ */
+export const DELIVERED_SUBMISSION_STATUSES = ["submitted", "awaiting_verification", "approved"] as const satisfies readonly SubmissionStatus[];
+
 export const ORDER_STATUSES = ["pending", "paid", "payment_failed", "refunded"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 

@@ -28,6 +28,8 @@ import { findReadyPendingJobs, findUnfinishedCancels } from "./jobs/convergence"
 import { drainNotifications, enqueueCompletionNotifications, type DrainResult } from "./notifications/outbox";
 import { enqueueDirectoryMailDigests } from "./notifications/directory-mail-digest";
 import { isLoopback } from "./billing/stripe";
+import { refundEndedJobShortfalls } from "./billing/shortfall-refund";
+import { stripeWebhook } from "./routes/stripe-webhook";
 import { log } from "../core/log";
 import { rollUpDay, utcDay } from "./observability/daily-rollup";
 import { drainWebhookDeliveries, type WebhookDrainResult } from "./webhooks/sender";
@@ -109,6 +111,8 @@ export async function runScheduled(env: Env, options: { fetch?: typeof fetch; we
         .catch((err: unknown) => log("warn", "cancel re-sent by the sweep failed", { jobId, error: String(err) }));
       cancelled.push(jobId);
     }
+    // The job-end signal of the shortfall refund: before the outbox drain, so its e-mail goes in this run.
+    const shortfalls = await refundEndedJobShortfalls(env, conn.db, { receive: (request) => stripeWebhook.fetch(request, env) });
     const enqueued = await enqueueCompletionNotifications(conn.client);
     const digests = await enqueueDirectoryMailDigests(conn.client, options.now ?? new Date());
     let drained: ScheduledResult["drained"] = "not_configured";
@@ -122,7 +126,8 @@ export async function runScheduled(env: Env, options: { fetch?: typeof fetch; we
     const proofPacks = await makeCompletionProofPacks(env, conn.client);
     // After the packs: a check reads a third-party page, and a slow directory must not hold up the steps above.
     const survival = await runSurvivalChecks(conn.client, { fetch: options.listingFetch, now: options.now });
-    log("info", "scheduled run", { woken: woken.length, started: started.length, cancelled: cancelled.length, enqueued, digests, drained, webhooks, rolledUp, proofPacks, survival });
+    const refunded = shortfalls.filter((o) => o.status === "refunded" && o.created).length;
+    log("info", "scheduled run", { woken: woken.length, started: started.length, cancelled: cancelled.length, refunded, enqueued, digests, drained, webhooks, rolledUp, proofPacks, survival });
     return { woken, started, cancelled, enqueued, digests, drained, webhooks, rolledUp, proofPacks, survival };
   } finally {
     await conn.close();

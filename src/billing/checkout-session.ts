@@ -7,11 +7,13 @@
  */
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
+import type { Transaction } from "../db/rls";
 import { stripeCheckoutSessions } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { PLANS, type PlanId } from "../../core/plans";
 import { log } from "../../core/log";
 import { getLocalSession, localSessionObject } from "./local-checkout";
+import type { CheckoutPromise } from "./promise";
 import { Stripe, cancelUrl, checkoutMode, stripeClient, successUrl } from "./stripe";
 
 function stripeFailure(err: unknown, what: string): ApiError {
@@ -23,8 +25,19 @@ function stripeFailure(err: unknown, what: string): ApiError {
   return new ApiError(502, "payment_provider_error", `Stripe could not ${what}; try again in a moment`);
 }
 
-export async function createStripeSession(env: Env, plan: PlanId, email: string, idempotencyKey?: string): Promise<{ url: string; sessionId: string }> {
+/** What Stripe's page says the buyer gets: the plan's count, or, for an accepted short plan, both numbers and the refund. */
+function productDescription(promise: CheckoutPromise | undefined, promised: number): string {
+  if (promise && promise.available < promise.promised) {
+    const missing = promise.promised - promise.available;
+    return `${promise.available} of the ${promise.promised} directories fit your business now; the ${missing} missing are refunded pro rata when the job ends (one-time)`;
+  }
+  return `Your business listed in ${promised} online directories (one-time)`;
+}
+
+export async function createStripeSession(env: Env, plan: PlanId, email: string, idempotencyKey?: string, promise?: CheckoutPromise): Promise<{ url: string; sessionId: string }> {
   const p = PLANS[plan];
+  // The promise travels with the payment too, for whoever reads it in Stripe's dashboard.
+  const promiseMetadata: Record<string, string> = promise ? { promised: String(promise.promised), available: String(promise.available), shortfall_accepted: String(promise.shortfallAccepted) } : {};
   try {
     const session = await stripeClient(env).checkout.sessions.create(
       {
@@ -40,12 +53,12 @@ export async function createStripeSession(env: Env, plan: PlanId, email: string,
               unit_amount: p.priceCents,
               product_data: {
                 name: `DirectoryBolt ${p.name}`,
-                description: `Your business listed in ${p.directories} online directories (one-time)`,
+                description: productDescription(promise, p.directories),
               },
             },
           },
         ],
-        metadata: { plan: p.id },
+        metadata: { plan: p.id, ...promiseMetadata },
         payment_intent_data: { metadata: { plan: p.id } },
         success_url: successUrl(env),
         cancel_url: cancelUrl(env, p.id),
@@ -62,7 +75,7 @@ export async function createStripeSession(env: Env, plan: PlanId, email: string,
 }
 
 /** Remembers a session this deployment created, so its success page may ask Stripe about it (a repeat changes nothing). */
-export async function recordStripeSession(db: Database, sessionId: string, plan: PlanId): Promise<void> {
+export async function recordStripeSession(db: Database | Transaction, sessionId: string, plan: PlanId): Promise<void> {
   await db.insert(stripeCheckoutSessions).values({ id: sessionId, plan }).onConflictDoNothing();
 }
 

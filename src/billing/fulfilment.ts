@@ -13,9 +13,10 @@
  * `job_created` event. Nothing waits on another connection while the
  * transaction is open (PGlite serialises sessions; docs/decisions.md).
  *
- * Refunds (`charge.refunded`) are here too: the order becomes `refunded`, and
- * the job's unstarted work stops (job `cancelled`, pending submissions
- * `skipped` with reason `refunded`).
+ * Refunds (`charge.refunded`) are here too: a full refund (amount_refunded
+ * reaches amount) makes the order `refunded` and stops the job's unstarted
+ * work (job `cancelled`, pending submissions `skipped` with reason
+ * `refunded`); a partial one, such as a shortfall refund, is only noted.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type Stripe from "stripe";
@@ -163,6 +164,11 @@ export type RefundResult =
   | { status: "partial_refund"; orderId: string; jobId: string | null }
   | { status: "ignored"; reason: string };
 
+/** Whether a `charge.refunded` event's charge is refunded in full. */
+export function isFullRefund(charge: Pick<Stripe.Charge, "amount" | "amount_refunded">): boolean {
+  return charge.amount_refunded >= charge.amount;
+}
+
 /** Unstarted job statuses a refund stops. */
 const CANCELLABLE_JOB_STATUSES = ["pending", "in_progress", "paused"];
 
@@ -179,7 +185,9 @@ export async function refundCharge(db: Db, charge: Stripe.Charge): Promise<Refun
     const [order] = await tx.select().from(orders).where(eq(orders.stripePaymentIntentId, paymentIntentId)).for("update");
     if (!order) return { status: "ignored", reason: `no order for payment ${paymentIntentId}` } as const;
     const [job] = await tx.select().from(jobs).where(eq(jobs.orderId, order.id)).for("update");
-    if (!charge.refunded) {
+    // Partial or full by the amounts (a shortfall refund, src/billing/shortfall-refund.ts,
+    // is partial and must leave the job as it is); Stripe's `refunded` flag means the same.
+    if (!isFullRefund(charge)) {
       if (job) {
         await tx
           .insert(jobEvents)

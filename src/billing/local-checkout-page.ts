@@ -5,6 +5,7 @@
  * buyer's own input.
  */
 import { PLANS, type PlanId } from "../../core/plans";
+import type { CheckoutPromise } from "./promise";
 import type { Stripe } from "./stripe";
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
@@ -15,8 +16,13 @@ export function localPageCsp(env: Pick<Env, "PUBLIC_URL">): string {
   return `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${publicOrigin}; base-uri 'none'`;
 }
 
-export function localPageHtml(session: Stripe.Checkout.Session): string {
+export function localPageHtml(session: Stripe.Checkout.Session, promise?: CheckoutPromise | null): string {
   const plan = PLANS[session.metadata!.plan as PlanId];
+  // As on Stripe's page (src/billing/checkout-session.ts): an accepted short plan says both numbers.
+  const shortfall =
+    promise && promise.available < promise.promised
+      ? `<p data-shortfall>${promise.available} of the ${promise.promised} directories fit your business now; the ${promise.promised - promise.available} missing are refunded pro rata when the job ends.</p>`
+      : "";
   const price = `$${(plan.priceCents / 100).toFixed(2)}`;
   const open = session.status === "open";
   return `<!doctype html>
@@ -29,6 +35,7 @@ label{display:block;margin:1rem 0}</style></head>
 <body><div class="box">
 <h1>DirectoryBolt ${escapeHtml(plan.name)}</h1>
 <p>${plan.directories} directories, one-time: <strong>${price}</strong></p>
+${shortfall}
 <p>Billed to <strong>${escapeHtml(session.customer_email ?? "")}</strong></p>
 ${
   open

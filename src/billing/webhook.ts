@@ -18,11 +18,11 @@ import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "../db/client";
 import type { Transaction } from "../db/rls";
-import { stripeEvents } from "../db/schema";
+import { shortfallRefunds, stripeEvents } from "../db/schema";
 import type { Catalog } from "../db/tier-selection";
 import { disputeCreated, enqueuePaymentNotice, paymentIntentFailed, type PaymentProblemResult } from "../notifications/payment-notices";
 import { log } from "../../core/log";
-import { fulfilCheckoutSession, refundCharge, type FulfilmentResult, type RefundResult } from "./fulfilment";
+import { fulfilCheckoutSession, isFullRefund, refundCharge, type FulfilmentResult, type RefundResult } from "./fulfilment";
 
 export type EventOutcome =
   | { kind: "checkout"; result: FulfilmentResult }
@@ -73,11 +73,16 @@ async function apply(tx: Transaction, context: StripeContext, event: Stripe.Even
       const charge = event.data.object;
       const result = await refundCharge(tx, charge);
       if (result.status !== "ignored") {
+        // A shortfall refund of this order is told in words: promised, delivered, refunded.
+        const [shortfall] = await tx
+          .select({ promised: shortfallRefunds.promised, delivered: shortfallRefunds.delivered, amountCents: shortfallRefunds.amountCents })
+          .from(shortfallRefunds)
+          .where(eq(shortfallRefunds.orderId, result.orderId));
         await enqueuePaymentNotice(tx, {
           kind: "payment_refunded",
           orderId: result.orderId,
           dedupeKey: `refund:${charge.id}:${charge.amount_refunded}`,
-          data: { amountCents: charge.amount, refundedCents: charge.amount_refunded, currency: charge.currency, full: charge.refunded },
+          data: { amountCents: charge.amount, refundedCents: charge.amount_refunded, currency: charge.currency, full: isFullRefund(charge), shortfall: shortfall ?? null },
         });
       }
       return { kind: "refund", result };

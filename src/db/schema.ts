@@ -917,3 +917,86 @@ export const listingChecks = pgTable(
     customerReadPolicy("listing_checks"),
   ],
 ).enableRLS();
+/**
+ * The promise stated before payment (issue 17, item 1), one row per Checkout
+ * Session, written when the session is created: the plan's count, the count
+ * of relevant directories the preview found for this business, and whether
+ * the buyer accepted that a shortfall is refunded. The order joins it by
+ * `stripe_checkout_session_id`, so the promise is recorded with the order.
+ */
+export const checkoutPromises = pgTable(
+  "checkout_promises",
+  {
+    sessionId: text("session_id").primaryKey(),
+    plan: text("plan").notNull(),
+    promised: integer("promised").notNull(),
+    available: integer("available").notNull(),
+    country: text("country"),
+    category: text("category"),
+    shortfallAccepted: boolean("shortfall_accepted").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check("checkout_promises_plan_valid", oneOf("plan", PLAN_IDS)),
+    // A short plan is sold only with the buyer's acceptance.
+    check("checkout_promises_short_accepted", sql`${t.available} >= ${t.promised} or ${t.shortfallAccepted}`),
+    staffReadPolicy("checkout_promises"),
+  ],
+).enableRLS();
+
+export const SHORTFALL_REFUND_STATUSES = ["pending", "succeeded", "failed"] as const;
+
+/**
+ * The refund of a job's shortfall (issue 17, item 4): at most one per job
+ * (primary key), its amount fixed when the row is written (pro rata of the
+ * order's charge), and the Stripe idempotency key every attempt reuses, so a
+ * retry after a crash between Stripe and this row gets the same Refund.
+ */
+export const shortfallRefunds = pgTable(
+  "shortfall_refunds",
+  {
+    jobId: uuid("job_id")
+      .primaryKey()
+      .references(() => jobs.id, { onDelete: "restrict" }),
+    orderId: uuid("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "restrict" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "restrict" }),
+    promised: integer("promised").notNull(),
+    delivered: integer("delivered").notNull(),
+    chargeAmountCents: integer("charge_amount_cents").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    stripeRefundId: text("stripe_refund_id"),
+    status: text("status").notNull().default("pending"),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    refundedAt: timestamp("refunded_at", { withTimezone: true }),
+  },
+  (t) => [
+    check("shortfall_refunds_status_valid", oneOf("status", SHORTFALL_REFUND_STATUSES)),
+    check("shortfall_refunds_amount_positive", sql`${t.amountCents} > 0 and ${t.amountCents} <= ${t.chargeAmountCents}`),
+    customerReadPolicy("shortfall_refunds"),
+  ],
+).enableRLS();
+
+/**
+ * Refunds made by the local checkout stand-in (no STRIPE_SECRET_KEY), kept
+ * as Stripe keeps them: a repeat with the same idempotency key returns the
+ * first Refund.
+ */
+export const localRefunds = pgTable(
+  "local_refunds",
+  {
+    id: text("id").primaryKey(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    paymentIntentId: text("payment_intent_id").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("local_refunds_idempotency_key_key").on(t.idempotencyKey), index("local_refunds_payment_intent_id_idx").on(t.paymentIntentId), staffReadPolicy("local_refunds")],
+).enableRLS();

@@ -35,7 +35,7 @@ export function jobCompletedEmail(input: {
   };
 }
 
-function money(cents: unknown, currency: unknown): string {
+export function money(cents: unknown, currency: unknown): string {
   const n = typeof cents === "number" ? cents : Number(cents);
   const cur = typeof currency === "string" ? currency.toUpperCase() : "";
   return Number.isFinite(n) ? `${(n / 100).toFixed(2)} ${cur}`.trim() : "";
@@ -83,6 +83,21 @@ export function paymentNoticeEmail(
     );
   }
   const full = d.full === true;
+  const shortfall = d.shortfall as { promised?: unknown; delivered?: unknown; amountCents?: unknown } | null | undefined;
+  if (shortfall && typeof shortfall.promised === "number" && typeof shortfall.delivered === "number") {
+    // The shortfall refund (src/billing/shortfall-refund.ts): the promise, what was delivered, the money back.
+    const missing = shortfall.promised - shortfall.delivered;
+    return simpleEmail(
+      input.to,
+      `We refunded the ${missing} directories we could not deliver`,
+      [
+        `Your DirectoryBolt ${planName} plan promised ${shortfall.promised} directories${input.businessName ? ` for ${input.businessName}` : ""}, and we delivered ${shortfall.delivered}.`,
+        `We refunded the ${missing} missing, pro rata: ${money(shortfall.amountCents ?? d.refundedCents, d.currency)} of the ${money(d.amountCents, d.currency)} you paid.`,
+        "Your bank shows the refund within 5-10 business days.",
+      ],
+      jobLink ?? { url: base, label: "DirectoryBolt" },
+    );
+  }
   return simpleEmail(
     input.to,
     full ? `Your DirectoryBolt ${planName} order was refunded` : `A partial refund on your DirectoryBolt ${planName} order`,

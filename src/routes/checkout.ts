@@ -18,6 +18,7 @@ import { fulfilCheckoutSession, catalogOf } from "../billing/fulfilment";
 import { createLocalSession, deliverLocalEvent, getLocalSession, localSessionEvent, localSessionObject, payLocalSession } from "../billing/local-checkout";
 import { localPageCsp, localPageHtml } from "../billing/local-checkout-page";
 import { maybeStartJob } from "../billing/readiness";
+import { promiseOf, recordPromise, statePromise } from "../billing/promise";
 import { readCheckoutSession } from "../billing/session";
 import { checkoutMode, isLiveMode, isLocalCheckout, isLoopback, localCheckoutPageUrl } from "../billing/stripe";
 import { jobs, orders } from "../db/schema";
@@ -27,6 +28,7 @@ import { errorResponses, jsonError, newApiApp } from "../http/openapi";
 import { runAfterResponse, withDatabase } from "../http/per-request";
 import { emailSchema } from "../profile/schema";
 import { isCountryCode } from "../profile/countries";
+import { isCategorySlug } from "../../core/catalog/categories";
 import { PLANS, PLAN_IDS, type PlanId } from "../../core/plans";
 import { log } from "../../core/log";
 import { stripeWebhook } from "./stripe-webhook";
@@ -35,6 +37,17 @@ const CheckoutRequest = z
   .strictObject({
     plan: z.enum(PLAN_IDS, { error: `Unknown plan; choose one of ${PLAN_IDS.join(", ")}` }).openapi({ example: "growth" }),
     email: emailSchema,
+    // The business, as on the pricing preview: the count promised is stated for it (src/billing/promise.ts).
+    country: z
+      .string()
+      .trim()
+      .transform((v) => v.toUpperCase())
+      .refine(isCountryCode, "Not an ISO 3166-1 alpha-2 country code")
+      .optional()
+      .openapi({ example: "US", description: "Required with the live catalog" }),
+    category: z.string().trim().refine(isCategorySlug, "Not a business category slug").optional().openapi({ example: "bakery", description: "Required with the live catalog" }),
+    region: z.string().trim().max(100, "at most 100 characters").optional(),
+    acceptShortfall: z.boolean().optional().openapi({ description: "When the plan cannot be filled for this business: the buyer accepts that the missing directories are refunded pro rata" }),
   })
   .openapi("CheckoutRequest");
 
@@ -84,6 +97,7 @@ const createCheckout = createRoute({
   responses: {
     200: { description: "The Checkout Session to send the buyer to", content: { "application/json": { schema: CheckoutCreated } } },
     ...errorResponses,
+    409: jsonError("The plan cannot be filled for this business and the shortfall was not accepted (the message gives both counts)"),
     422: jsonError("The Idempotency-Key was used with another plan or email"),
     502: jsonError("Stripe did not answer or refused"),
     503: jsonError("Payments are not configured on this deployment"),
@@ -155,15 +169,31 @@ function executionContextOf(c: Context): ExecutionContext | undefined {
 
 export const checkout = newApiApp()
   .openapi(createCheckout, async (c) => {
-    const { plan, email } = c.req.valid("json");
+    const body = c.req.valid("json");
+    const { plan, email } = body;
     const idempotencyKey = c.req.valid("header")["idempotency-key"];
+    const catalog = catalogOf(c.env);
     if (checkoutMode(c.env) === "stripe") {
-      const created = await createStripeSession(c.env, plan, email, idempotencyKey);
-      await withDatabase(c.env, ({ db }) => recordStripeSession(db, created.sessionId, plan));
+      // Stated before the session exists: a short plan without acceptance creates nothing.
+      const promise = await withDatabase(c.env, ({ db }) => db.transaction((tx) => statePromise(tx, catalog, body)));
+      const created = await createStripeSession(c.env, plan, email, idempotencyKey, promise);
+      await withDatabase(c.env, ({ db }) =>
+        db.transaction(async (tx) => {
+          await recordStripeSession(tx, created.sessionId, plan);
+          await recordPromise(tx, created.sessionId, promise);
+        }),
+      );
       return c.json(created, 200);
     }
     if (!isLoopback(c.req.url)) throw new ApiError(503, "payments_not_configured", "Payments are not configured on this deployment");
-    const { row } = await withDatabase(c.env, ({ db }) => db.transaction((tx) => createLocalSession(tx, { plan, email, idempotencyKey })));
+    const { row } = await withDatabase(c.env, ({ db }) =>
+      db.transaction(async (tx) => {
+        const promise = await statePromise(tx, catalog, body);
+        const created = await createLocalSession(tx, { plan, email, idempotencyKey });
+        await recordPromise(tx, created.row.id, promise);
+        return created;
+      }),
+    );
     return c.json({ url: localCheckoutPageUrl(c.env, row.id), sessionId: row.id }, 200);
   })
   .openapi(checkoutStatus, async (c) => {
@@ -207,11 +237,11 @@ export const checkout = newApiApp()
   .openapi(localPage, async (c) => {
     requireLocal(c.env, c.req.url);
     const { sessionId } = c.req.valid("param");
-    const row = await withDatabase(c.env, ({ db }) => db.transaction((tx) => getLocalSession(tx, sessionId)));
-    if (!row) throw new ApiError(404, "checkout_session_not_found", `No local checkout ${sessionId}`);
+    const found = await withDatabase(c.env, ({ db }) => db.transaction(async (tx) => ({ row: await getLocalSession(tx, sessionId), promise: await promiseOf(tx, sessionId) })));
+    if (!found.row) throw new ApiError(404, "checkout_session_not_found", `No local checkout ${sessionId}`);
     c.header("content-security-policy", localPageCsp(c.env));
     c.header("cache-control", "no-store");
-    return c.html(localPageHtml(localSessionObject(c.env, row)), 200);
+    return c.html(localPageHtml(localSessionObject(c.env, found.row), found.promise), 200);
   })
   .openapi(localPay, async (c) => {
     requireLocal(c.env, c.req.url);

@@ -53,7 +53,20 @@ beforeAll(async () => {
   const tag = uniq("rls");
   const made = {} as Record<
     "A" | "B",
-    { customer: string; profile: string; order: string; job: string; submission: string; event: number; endpoint: string; delivery: string; directoryMail: string; login: string; access: number }
+    {
+      customer: string;
+      profile: string;
+      order: string;
+      job: string;
+      submission: string;
+      event: number;
+      endpoint: string;
+      delivery: string;
+      directoryMail: string;
+      login: string;
+      access: number;
+      shortfall: string;
+    }
   >;
   const [dir1, dir2] = await db
     .insert(t.directories)
@@ -108,7 +121,34 @@ beforeAll(async () => {
       })
       .returning();
     const [a] = await db.insert(t.vaultAccesses).values({ loginId: l!.id, jobId: j!.id, customerId: c!.id, actorUserId: user, actorRole: "customer", purpose: "reveal" }).returning();
-    made[who] = { customer: c!.id, profile: p!.id, order: o!.id, job: j!.id, submission: s!.id, event: e!.id, endpoint: w!.id, delivery: d!.id, directoryMail: m!.id, login: l!.id, access: a!.id };
+    const [sf] = await db
+      .insert(t.shortfallRefunds)
+      .values({
+        jobId: j!.id,
+        orderId: o!.id,
+        customerId: c!.id,
+        promised: 50,
+        delivered: 20,
+        chargeAmountCents: 14900,
+        amountCents: 8940,
+        currency: "usd",
+        idempotencyKey: `directorybolt-shortfall:${j!.id}`,
+      })
+      .returning();
+    made[who] = {
+      customer: c!.id,
+      profile: p!.id,
+      order: o!.id,
+      job: j!.id,
+      submission: s!.id,
+      event: e!.id,
+      endpoint: w!.id,
+      delivery: d!.id,
+      directoryMail: m!.id,
+      login: l!.id,
+      access: a!.id,
+      shortfall: sf!.jobId,
+    };
   }
   const [evt] = await db
     .insert(t.stripeEvents)
@@ -125,6 +165,15 @@ beforeAll(async () => {
   const [started] = await db
     .insert(t.stripeCheckoutSessions)
     .values({ id: `cs_test_${tag}`, plan: "starter" })
+    .returning();
+  // The promise stated at checkout and the stand-in's refunds (migration 0019): staff only.
+  const [promise] = await db
+    .insert(t.checkoutPromises)
+    .values({ sessionId: `cs_local_${tag}`, plan: "starter", promised: 50, available: 50 })
+    .returning();
+  const [localRefund] = await db
+    .insert(t.localRefunds)
+    .values({ id: `re_local_${tag}`, idempotencyKey: `rls-${tag}`, paymentIntentId: `pi_local_${tag}`, amountCents: 100, currency: "usd" })
     .returning();
   const [note] = await db
     .insert(t.notifications)
@@ -181,6 +230,10 @@ beforeAll(async () => {
     // The vault: its owner and staff read a login's metadata (never its sealed password, below) and who revealed it.
     { table: t.vaultLogins, name: "vault_logins", rows: owned("login") },
     { table: t.vaultAccesses, name: "vault_accesses", rows: owned("access") },
+    // Issue 17: a job's shortfall refund is its customer's; the promise and the stand-in's refunds are staff's.
+    { table: t.shortfallRefunds, name: "shortfall_refunds", key: { column: t.shortfallRefunds.jobId, name: "job_id" }, rows: owned("shortfall") },
+    { table: t.checkoutPromises, name: "checkout_promises", key: { column: t.checkoutPromises.sessionId, name: "session_id" }, rows: [{ id: promise!.sessionId, owner: "none" }] },
+    { table: t.localRefunds, name: "local_refunds", rows: [{ id: localRefund!.id, owner: "none" }] },
   );
 });
 

@@ -431,6 +431,11 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   ),
   "GET /.well-known/directorybolt-proof-keys.json": bare("GET", fixed("/.well-known/directorybolt-proof-keys.json"), null),
   "GET /.well-known/directorybolt-proof-key.pem": bare("GET", fixed("/.well-known/directorybolt-proof-key.pem"), null),
+  "GET /api/jobs/:id/shortfall": bare(
+    "GET",
+    jobPath((fx) => fx.jobId, "/shortfall"),
+    "customerA",
+  ),
   "GET /api/jobs/:id/logins": queried(
     jobPath((fx) => fx.jobId, "/logins"),
     "customerA",

@@ -153,6 +153,9 @@ export interface StandInRequest {
  */
 export function installStripeStandIn(options: { failWith?: { status: number; type: string; message: string } } = {}) {
   const sessions = new Map<string, Stripe.Checkout.Session>();
+  /** The one charge of each completed session's payment, by payment intent. */
+  const charges = new Map<string, { id: string; amount: number; currency: string; refunded: number }>();
+  const refunds: { id: string; payment_intent: string; amount: number }[] = [];
   const requests: StandInRequest[] = [];
   const idempotent = new Map<string, { body: string; response: { status: number; body: unknown } }>();
   const realFetch = globalThis.fetch;
@@ -185,6 +188,54 @@ export function installStripeStandIn(options: { failWith?: { status: number; typ
       session.url = `https://checkout.stripe.com/c/pay/${session.id}`;
       sessions.set(session.id, session);
       return { status: 200, body: session };
+    }
+    const charge = (pi: string) => {
+      const c = charges.get(pi)!;
+      return {
+        id: c.id,
+        object: "charge",
+        amount: c.amount,
+        amount_captured: c.amount,
+        amount_refunded: c.refunded,
+        captured: true,
+        currency: c.currency,
+        paid: true,
+        payment_intent: pi,
+        refunded: c.refunded >= c.amount,
+        status: "succeeded",
+        livemode: false,
+        metadata: {},
+      };
+    };
+    const intent = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
+    if (method === "GET" && intent) {
+      const pi = decodeURIComponent(intent[1]!);
+      if (!charges.has(pi)) return error(404, "invalid_request_error", `No such payment_intent: '${pi}'`, "resource_missing");
+      const expanded = [...form.entries()].some(([k, v]) => k.startsWith("expand") && v === "latest_charge");
+      return {
+        status: 200,
+        body: {
+          id: pi,
+          object: "payment_intent",
+          amount: charges.get(pi)!.amount,
+          currency: charges.get(pi)!.currency,
+          status: "succeeded",
+          latest_charge: expanded ? charge(pi) : charges.get(pi)!.id,
+        },
+      };
+    }
+    if (method === "POST" && path === "/v1/refunds") {
+      const pi = form.get("payment_intent") ?? "";
+      const c = charges.get(pi);
+      if (!c) return error(404, "invalid_request_error", `No such payment_intent: '${pi}'`, "resource_missing");
+      const amount = Number(form.get("amount") ?? c.amount - c.refunded);
+      if (!(amount > 0) || c.refunded + amount > c.amount) {
+        return error(400, "invalid_request_error", `Refund amount (${amount}) is greater than unrefunded amount on charge (${c.amount - c.refunded})`, "amount_too_large");
+      }
+      c.refunded += amount;
+      const refund = { id: `re_${uniq()}`, object: "refund", amount, charge: c.id, currency: c.currency, payment_intent: pi, status: "succeeded", reason: form.get("reason"), metadata: {} };
+      refunds.push({ id: refund.id, payment_intent: pi, amount });
+      return { status: 200, body: refund };
     }
     const m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path);
     if (method === "GET" && m) {
@@ -233,8 +284,12 @@ export function installStripeStandIn(options: { failWith?: { status: number; typ
         paymentIntent: `pi_${uniq()}`,
       });
       sessions.set(id, done);
+      const pi = done.payment_intent as string;
+      charges.set(pi, { id: `ch_${uniq()}`, amount: done.amount_total ?? 0, currency: done.currency ?? "usd", refunded: 0 });
       return done;
     },
+    charges,
+    refunds,
     restore: () => spy.mockRestore(),
   };
 }

@@ -40,6 +40,13 @@ export default function Home() {
     },
   );
   const availableFor = (id: PlanId) => preview()?.plans.find((p) => p.plan === id);
+  // A plan this business's catalog cannot fill is sold only with the buyer's acceptance (the API answers 409 without it).
+  const [acceptShortfall, setAcceptShortfall] = createSignal(false);
+  const short = () => {
+    const a = availableFor(plan());
+    return a && a.available < a.directories ? a : null;
+  };
+  const planOf = (id: PlanId) => plans()?.find((p) => p.id === id);
 
   async function checkout(e: SubmitEvent) {
     e.preventDefault();
@@ -47,7 +54,9 @@ export default function Home() {
     setError(null);
     setFields({});
     try {
-      const { url } = await api<{ url: string; sessionId: string }>("/api/checkout", { method: "POST", body: { plan: plan(), email: email() }, auth: false });
+      const business = country() && category() ? { country: country(), category: category(), ...(region().trim() ? { region: region().trim() } : {}) } : {};
+      const body = { plan: plan(), email: email(), ...business, ...(short() && acceptShortfall() ? { acceptShortfall: true } : {}) };
+      const { url } = await api<{ url: string; sessionId: string }>("/api/checkout", { method: "POST", body, auth: false });
       location.assign(url);
     } catch (err) {
       setError(err);
@@ -161,6 +170,23 @@ export default function Home() {
             {fields().email}
           </span>
         </div>
+        <Show when={short()}>
+          {(a) => {
+            const missing = () => a().directories - a().available;
+            const price = () => planOf(a().plan)?.priceCents ?? 0;
+            return (
+              <div class="note" data-testid="shortfall">
+                <p>
+                  {planOf(a().plan)?.name ?? a().plan} promises {a().directories} directories, and {a().available} fit {aBusiness(category())} in {where()} now. Choose a smaller plan, or:
+                </p>
+                <label>
+                  <input type="checkbox" checked={acceptShortfall()} onChange={(e) => setAcceptShortfall(e.currentTarget.checked)} /> I accept that the {missing()} missing are refunded pro rata (
+                  {money(Math.floor((price() * missing()) / a().directories))}) when the job ends
+                </label>
+              </div>
+            );
+          }}
+        </Show>
         <ErrorNote error={Object.keys(fields()).length ? null : error()} />
         <button type="submit" disabled={busy() || !plans()}>
           {busy() ? "Opening checkout…" : "Continue to payment"}

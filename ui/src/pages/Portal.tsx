@@ -8,6 +8,7 @@ import { LISTING_STATE_LABELS, LISTING_STATES, listingSummary } from "../../../c
 import { createJobStore, useLiveSocket } from "../live";
 import { ProofPackButton } from "../proof-pack";
 import { ErrorNote } from "../components";
+import { ShortfallNote } from "../shortfall";
 import { LoginsSection, loginsForExport } from "../logins";
 import { ListingCareSection } from "../listing-care";
 
@@ -85,6 +86,7 @@ export default function Portal() {
         </div>
         <ErrorNote error={csvError()} />
         <SubmissionsTable jobId={params.id} state={state} />
+        <ShortfallNote jobId={params.id} status={state.job?.status} />
         <LoginsSection jobId={params.id} state={state} />
         <ListingCareSection jobId={params.id} />
         <h2>Activity</h2>

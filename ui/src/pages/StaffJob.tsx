@@ -6,6 +6,7 @@ import { isStaff, signedIn } from "../auth";
 import { ActivityFeed, ErrorNote, LiveBadge, Progress, SubmissionsTable } from "../components";
 import { label } from "../format";
 import { createJobStore, useLiveSocket } from "../live";
+import { ShortfallNote } from "../shortfall";
 import { LoginsSection } from "../logins";
 import { SubmissionNoteLines, createStaffNotes, newlyStopped } from "../staff/notes";
 
@@ -152,6 +153,7 @@ export default function StaffJob() {
             </>
           )}
         />
+        <ShortfallNote jobId={params.id} status={state.job?.status} staff />
         <LoginsSection jobId={params.id} state={state} staff />
         <h2>Activity</h2>
         <ActivityFeed lines={state.activity} />
