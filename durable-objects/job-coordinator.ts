@@ -40,7 +40,7 @@ import { LiveFanOut } from "./coordinator/fan-out";
 import { Outbox } from "./coordinator/outbox";
 import { AfterSubmit, type AcceptResult } from "./coordinator/after-submit";
 import type { MailFacts, MailMatch, MailTrust } from "./coordinator/verification";
-import { type ListingConflict, listedBy, listingHolders, loadJob } from "./coordinator/postgres-sync";
+import { type ListingConflict, type LoadedJob, listedBy, listingHolders, loadJob } from "./coordinator/postgres-sync";
 import { verificationAddress } from "../src/mail/links";
 import { RetryDesk, type AttemptFailure } from "./coordinator/retry-desk";
 import { describeFixes } from "../core/value-fixes";
@@ -217,26 +217,11 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       const now = Date.now();
       loaded.tasks.forEach((t, i) => {
         this.store.insertTask({
-          submission_id: t.submissionId,
-          directory_id: t.directoryId,
-          directory_name: t.directoryName,
-          directory_slug: t.directorySlug,
-          submit_url: t.submitUrl,
-          website: t.website,
-          language: t.language,
-          requires_captcha: t.requiresCaptcha ? 1 : 0,
-          listing_search_url: t.listingSearchUrl,
-          replaces_submission_id: t.replacesSubmissionId,
-          replacement_reason: t.replacementReason,
+          ...taskColumns(t),
           priority: releasePlan?.plan.get(t.submissionId)?.priority ?? t.priority * 10_000 + i,
           next_attempt_at: releasePlan?.plan.get(t.submissionId)?.notBefore ?? null,
           // A task that was on its way when the job was loaded again starts over.
           status: (LEASED as string[]).includes(t.status) || t.status === "retrying" ? "pending" : t.status,
-          attempt: t.attempt,
-          listing_url: t.listingUrl,
-          evidence_key: t.evidenceKey,
-          failure_class: t.failureClass as TaskRow["failure_class"],
-          failure_reason: t.failureReason,
           updated_at: now,
         });
       });
@@ -399,25 +384,10 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   private insertReplacement(t: ReplacementTask, ended: TaskRow): void {
     this.store.insertTask({
-      submission_id: t.submissionId,
-      directory_id: t.directoryId,
-      directory_name: t.directoryName,
-      directory_slug: t.directorySlug,
-      submit_url: t.submitUrl,
-      website: t.website,
-      language: t.language,
-      requires_captcha: t.requiresCaptcha ? 1 : 0,
-      listing_search_url: t.listingSearchUrl,
+      ...taskColumns(t),
       // After every task of the job: a replacement never overtakes the original choice.
       priority: this.store.maxPriority() + 1,
       status: t.status,
-      attempt: t.attempt,
-      listing_url: t.listingUrl,
-      evidence_key: t.evidenceKey,
-      failure_class: t.failureClass as TaskRow["failure_class"],
-      failure_reason: t.failureReason,
-      replaces_submission_id: t.replacesSubmissionId,
-      replacement_reason: t.replacementReason,
       updated_at: Date.now(),
     });
     this.staff.register([t]);
@@ -1163,4 +1133,26 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         .catch((err: unknown) => log("warn", "ops update failed", { error: err })),
     );
   }
+}
+
+/** A task as Postgres holds it, in the coordinator's columns (the caller adds priority, status and time). */
+function taskColumns(t: LoadedJob["tasks"][number]) {
+  return {
+    submission_id: t.submissionId,
+    directory_id: t.directoryId,
+    directory_name: t.directoryName,
+    directory_slug: t.directorySlug,
+    submit_url: t.submitUrl,
+    website: t.website,
+    language: t.language,
+    requires_captcha: t.requiresCaptcha ? 1 : 0,
+    listing_search_url: t.listingSearchUrl,
+    attempt: t.attempt,
+    listing_url: t.listingUrl,
+    evidence_key: t.evidenceKey,
+    failure_class: t.failureClass as TaskRow["failure_class"],
+    failure_reason: t.failureReason,
+    replaces_submission_id: t.replacesSubmissionId,
+    replacement_reason: t.replacementReason,
+  };
 }
