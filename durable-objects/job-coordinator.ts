@@ -323,7 +323,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   /** Whether an ended submission still waits for its replacement (the job is not complete before). */
   private replacementDue(): boolean {
     const job = this.store.job;
-    return job.status === "in_progress" && job.loaded && !job.replacementsExhausted && this.replacements() && this.store.endedUnreplaced().length > 0;
+    return job.status === "in_progress" && job.loaded && !job.replacementsExhausted && this.replacements() && this.store.hasEndedUnreplaced();
   }
 
   /**
@@ -561,24 +561,14 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    */
   async leaseReleased(workerId: string): Promise<TaskLease | null> {
     if (this.store.job.status !== "in_progress") return null;
-    const now = Date.now();
     // A retry released with a queue delay (a Retry-After, a post still settling) is not taken before its delay ends.
-    const due = (t: TaskRow) => t.lease_expires_at !== null && t.lease_expires_at - QUEUED_LEASE_MS <= now;
-    const task = this.store
-      .allTasks()
-      .filter((t) => t.status === "queued" && due(t))
-      .sort((a, b) => a.priority - b.priority)[0];
+    const task = this.store.firstReleasedDue(Date.now(), QUEUED_LEASE_MS);
     return task ? this.lease(task.submission_id, task.attempt, workerId) : null;
   }
 
   /** A worker still busy with a task extends its lease. */
   async heartbeat(submissionId: string, attempt: number, workerId = "unknown"): Promise<boolean> {
-    const task = this.store.task(submissionId);
-    if (!task || task.attempt !== attempt || task.status !== "submitting") return false;
-    this.workersSeen.add(workerId);
-    // The lease lives only here: no outbox write, no socket delta.
-    this.store.extendLease(submissionId, Date.now() + SUBMITTING_LEASE_MS);
-    return true;
+    return this.keepLease(submissionId, attempt, workerId, false);
   }
 
   /**
@@ -587,11 +577,18 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    * may now reach the directory (POST_SETTLE_MS). False: do not post.
    */
   async posting(submissionId: string, attempt: number, workerId = "unknown"): Promise<boolean> {
+    return this.keepLease(submissionId, attempt, workerId, true);
+  }
+
+  /** Extends the lease of the attempt being worked on (noting a post when `posting`); false when it is not that attempt's. */
+  private keepLease(submissionId: string, attempt: number, workerId: string, posting: boolean): boolean {
     const task = this.store.task(submissionId);
     if (!task || task.attempt !== attempt || task.status !== "submitting") return false;
     this.workersSeen.add(workerId);
+    // The lease lives only here: no outbox write, no socket delta.
     const now = Date.now();
-    this.store.markPosting(submissionId, now + SUBMITTING_LEASE_MS, now);
+    if (posting) this.store.markPosting(submissionId, now + SUBMITTING_LEASE_MS, now);
+    else this.store.extendLease(submissionId, now + SUBMITTING_LEASE_MS);
     return true;
   }
 

@@ -9,6 +9,10 @@ import type { ActivityLine, SubmissionView } from "../../core/protocol/live";
 import type { FailureClass } from "../../core/protocol/tasks";
 import type { JobStatus, SubmissionStatus } from "../../core/statuses";
 
+/** A submission that ended without a listing (failed, or skipped as another job's) and has no replacement yet. */
+const ENDED_UNREPLACED = `(t.status = 'failed' or (t.status = 'skipped' and t.failure_class = 'duplicate_listing'))
+  and not exists (select 1 from tasks r where r.replaces_submission_id = t.submission_id)`;
+
 export interface TaskRow {
   submission_id: string;
   directory_id: string;
@@ -173,6 +177,8 @@ export class TaskStore {
     if (!columns.has("listing_search_url")) sql.exec("alter table tasks add column listing_search_url text");
     if (!columns.has("posted_at")) sql.exec("alter table tasks add column posted_at integer");
     if (!columns.has("replaces_submission_id")) sql.exec("alter table tasks add column replaces_submission_id text; alter table tasks add column replacement_reason text");
+    // Looked up for every ended submission (hasEndedUnreplaced): a seek, not a scan.
+    sql.exec("create index if not exists tasks_by_replaces on tasks (replaces_submission_id)");
     this.meta = this.readMeta();
   }
 
@@ -299,6 +305,11 @@ export class TaskStore {
     this.sql.exec("update tasks set lease_expires_at = ?, posted_at = ? where submission_id = ?", leaseExpiresAt, at, submissionId);
   }
 
+  /** The best released task whose queue delay has ended (its queued lease less `queuedLeaseMs` has passed). */
+  firstReleasedDue(now: number, queuedLeaseMs: number): TaskRow | undefined {
+    return this.sql.exec<TaskRow>("select * from tasks where status = 'queued' and lease_expires_at - ? <= ? order by priority, rowid limit 1", queuedLeaseMs, now).toArray()[0];
+  }
+
   /** Moves a lease's expiry; nothing Postgres or the sockets keep changes. */
   extendLease(submissionId: string, leaseExpiresAt: number): void {
     this.sql.exec("update tasks set lease_expires_at = ? where submission_id = ?", leaseExpiresAt, submissionId);
@@ -362,15 +373,18 @@ export class TaskStore {
    * skipped because another job of the customer holds the directory
    * (a cancelled job's skips are not replaced).
    */
+  /**
+   * Whether an ended submission waits for its replacement. Asked after every
+   * report: the in-memory counts answer "none ended" without SQL.
+   */
+  hasEndedUnreplaced(): boolean {
+    const counts = this.counted();
+    if ((counts.get("failed") ?? 0) + (counts.get("skipped") ?? 0) === 0) return false;
+    return this.sql.exec<{ n: number }>(`select exists (select 1 from tasks t where ${ENDED_UNREPLACED}) as n`).one().n === 1;
+  }
+
   endedUnreplaced(): TaskRow[] {
-    return this.sql
-      .exec<TaskRow>(
-        `select t.* from tasks t
-         where (t.status = 'failed' or (t.status = 'skipped' and t.failure_class = 'duplicate_listing'))
-           and not exists (select 1 from tasks r where r.replaces_submission_id = t.submission_id)
-         order by t.updated_at, t.submission_id`,
-      )
-      .toArray();
+    return this.sql.exec<TaskRow>(`select t.* from tasks t where ${ENDED_UNREPLACED} order by t.updated_at, t.submission_id`).toArray();
   }
 
   /** The highest release priority of the job's tasks (0 for none). */
