@@ -2,7 +2,8 @@
  * `npm run dev`: the whole product on one machine, nothing external
  * (tools/lib/stack.ts): Postgres (DATABASE_URL, else embedded PGlite with
  * data in .data/), migrations, both catalogs, the directory farm on :8790,
- * local Browser Rendering, and both Workers on http://127.0.0.1:8787.
+ * local Browser Rendering, and both Workers on http://127.0.0.1:8787, with
+ * the cron trigger fired every minute (DEV_CRON_MS; 0: never).
  * Ctrl-C stops everything.
  */
 import { appendFile, copyFile } from "node:fs/promises";
@@ -34,6 +35,11 @@ const stack = await startStack({
   dataDir: join(ROOT, ".data/pglite"),
   farmPort: Number(process.env.FARM_PORT ?? 8790),
   inheritOutput: true,
+  // The platform fires the cron every 5 minutes (wrangler.toml); wrangler dev
+  // does not. Every minute here, so a finished job's proof pack, e-mail and
+  // any shortfall refund appear while the developer watches (each step of
+  // the cron is idempotent, so the rate only changes how soon).
+  cronEveryMs: Number(process.env.DEV_CRON_MS ?? 60_000) || undefined,
   log,
 });
 log(`ready: ${stack.url} (site and API), ${stack.farm.url} (directory farm)`);

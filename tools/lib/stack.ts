@@ -52,7 +52,16 @@ export interface StackOptions {
   /** Each line the Workers write (their logs among wrangler's own); the e2e bench reads the task traces from them. */
   workerOutput?: (line: string) => void;
   log?: (message: string) => void;
+  /**
+   * Fire the API Worker's cron trigger this often (wrangler dev never fires
+   * crons by itself; `--test-scheduled` exposes it at /__scheduled). Absent:
+   * never, so a test's end state is not moved by the cron's work.
+   */
+  cronEveryMs?: number;
 }
+
+/** The cron of wrangler.toml `[triggers]`; the scheduled handler does the same work for any. */
+const CRON = "*/5 * * * *";
 
 export interface Stack {
   url: string;
@@ -217,6 +226,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     const args = [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "-c", "wrangler.toml", "-c", browserConfig, "--port", String(options.port), "--ip", "127.0.0.1", ...extra];
     if (options.persistTo) args.push("--persist-to", options.persistTo);
+    if (options.cronEveryMs) args.push("--test-scheduled");
     const url = `http://127.0.0.1:${options.port}`;
     const spawnWorkers = () => {
       const child: ChildProcess = spawn(process.execPath, args, {
@@ -258,6 +268,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let workers = spawnWorkers();
     cleanups.push(() => killWorkers(workers, "SIGTERM"));
     await waitForHealth(url, workers.exited, 120_000);
+    if (options.cronEveryMs) {
+      const fire = () =>
+        fetch(`${url}/__scheduled?cron=${encodeURIComponent(CRON)}`, { signal: AbortSignal.timeout(options.cronEveryMs!) }).then(
+          (res) => (res.ok ? undefined : log(`cron trigger answered ${res.status}`)),
+          (err: Error) => log(`cron trigger: ${err.message}`),
+        );
+      const timer = setInterval(fire, options.cronEveryMs);
+      cleanups.push(() => clearInterval(timer));
+    }
     const stack: Stack = {
       url,
       databaseUrl,
