@@ -11,6 +11,8 @@
  * Postgres holds what the coordinator holds, row for row. Also: the
  * coordinator reset while captcha attempts run longer than its old lease,
  * and reports lost on their way for longer than a worker retries them.
+ * Some farm directories are gone for good: each one the job chose is
+ * replaced exactly once, and the job delivers the 100 it promised.
  *
  * miniflare keeps its queue in memory, so killing wrangler dev also drops the
  * messages waiting in it; Cloudflare Queues keep a message until it is
@@ -26,7 +28,7 @@ import { startStack, type Stack } from "../../tools/lib/stack";
 import { placeLocalOrder, stackVars, type PlacedOrder, type Snapshot } from "../../tools/lib/order";
 import { coordinatorCounters, evictCoordinator, killChromium, loseReports, redeliverMessages, replayReports, replayWebhooks } from "./injectors";
 import { postgresAvailable, startPostgresCluster, type PostgresCluster } from "./postgres-cluster";
-import { FAULT_SCHEDULE, FARM_FLAKY_RATE, FINAL_REPLAY, POSTGRES_OUTAGE_MS, SLOW_CAPTCHA_MS, type FaultKind } from "./schedule";
+import { FAULT_SCHEDULE, FARM_FLAKY_RATE, FARM_GONE_SHARE, FINAL_REPLAY, POSTGRES_OUTAGE_MS, SLOW_CAPTCHA_MS, type FaultKind } from "./schedule";
 
 const PORT = Number(process.env.FAULTS_PORT ?? 9140);
 const FARM_PORT = Number(process.env.FAULTS_FARM_PORT ?? 9142);
@@ -57,10 +59,9 @@ beforeAll(async () => {
   vars = {
     ...(await stackVars(PORT, FARM_PORT)),
     DEV_FAULT_INJECTION: "1",
-    // Its counts are the 100 directories chosen at payment; replacements
-    // (issue 17) under redelivery, replays and evictions are tested in
-    // test/workers/coordinator-replacements.test.ts. Not yet in this run.
-    JOB_REPLACEMENTS: "off",
+    // Replacements (issue 17) on, as in production: the gone directories
+    // (FARM_GONE_SHARE) are replaced under every fault of the schedule.
+    JOB_REPLACEMENTS: "on",
     // Approval tracking (docs/after-submit.md) moves submissions on by itself
     // (submitted → approved); held off here so the end state the final replays
     // must leave untouched, and Postgres must equal, stands still.
@@ -159,8 +160,8 @@ describe("fault injection", () => {
       }
     };
 
-    // The order, paid through the local checkout, with the farm failing 10 % of its answers.
-    stack.farm.setFaults({ flakyRate: FARM_FLAKY_RATE });
+    // The order, paid through the local checkout, with the farm failing 10 % of its answers and some directories gone.
+    stack.farm.setFaults({ flakyRate: FARM_FLAKY_RATE, goneShare: FARM_GONE_SHARE });
     order = await placeLocalOrder(stack, vars, PLAN, `faults-${Date.now()}@boltbakery.example`);
     expect(order.directories).toBe(DIRECTORIES);
     log(`order paid: job ${order.jobId}, ${DIRECTORIES} directories`);
@@ -213,8 +214,9 @@ describe("fault injection", () => {
     expect(view(snapshot)).toEqual(view(before!));
     expect(duplicates.reportsApplied, "a replayed report was applied").toBe(0);
 
-    // Every submission final.
-    expect(snapshot.submissions).toHaveLength(DIRECTORIES);
+    // Every submission final; the job holds the 100 chosen at payment and one replacement for each that ended without a listing.
+    const replacedCount = snapshot.submissions.filter((s) => s.replaces).length;
+    expect(snapshot.submissions).toHaveLength(DIRECTORIES + replacedCount);
     const notFinal = snapshot.submissions.filter((s) => !FINAL.includes(s.status));
     expect(notFinal.map((s) => `${s.directoryName}: ${s.status}`)).toEqual([]);
 
@@ -231,8 +233,9 @@ describe("fault injection", () => {
         evidence_key: string | null;
         failure_class: string | null;
         failure_reason: string | null;
+        replaces_submission_id: string | null;
       }>(
-        `select s.id, d.slug, s.status, s.attempt, s.listing_url, s.evidence_key, s.failure_class, s.failure_reason
+        `select s.id, d.slug, s.status, s.attempt, s.listing_url, s.evidence_key, s.failure_class, s.failure_reason, s.replaces_submission_id
          from directory_submissions s join directories d on d.id = s.directory_id where s.job_id = $1`,
         [order.jobId],
       )
@@ -254,7 +257,7 @@ describe("fault injection", () => {
         s.failureReason !== r.failure_reason
       );
     });
-    const rowsLost = mismatched.length + (DIRECTORIES - rows.length);
+    const rowsLost = mismatched.length + (DIRECTORIES + replacedCount - rows.length);
 
     // The farm's record: no directory accepted the business twice (two
     // listings, or two accepted posts). A post refused as a duplicate is
@@ -271,10 +274,27 @@ describe("fault injection", () => {
     // Every submission we call submitted is a listing there; every failed one is not.
     const submittedRows = rows.filter((r) => ["submitted", "awaiting_verification", "approved"].includes(r.status));
     const retries = rows.reduce((n, r) => n + Math.max(0, r.attempt - 1), 0);
+    // Replacements: each submission that ended without a listing (failed, or
+    // skipped as held by another job) is replaced exactly once, and only those.
+    const ended = rows.filter((r) => r.status === "failed" || (r.status === "skipped" && r.failure_class === "duplicate_listing"));
+    const replacementsOf = new Map<string, number>();
+    for (const r of rows) if (r.replaces_submission_id) replacementsOf.set(r.replaces_submission_id, (replacementsOf.get(r.replaces_submission_id) ?? 0) + 1);
+    const replacementProblems = [
+      ...ended.filter((r) => replacementsOf.get(r.id) !== 1).map((r) => `${r.slug} (${r.status}, ${r.failure_class}) replaced ${replacementsOf.get(r.id) ?? 0} times`),
+      ...[...replacementsOf.keys()].filter((id) => !ended.some((r) => r.id === id)).map((id) => `${id} was replaced but did not end without a listing`),
+    ];
+    const gone = rows.filter((r) => r.failure_class === "site_gone").length;
     injected["farm-5xx" as FaultKind] = stack.farm.faultsInjected();
     const summary = {
       faultsInjected: injected,
-      submissions: { total: rows.length, submitted: submittedRows.length, failed: rows.filter((r) => r.status === "failed").length, skipped: rows.filter((r) => r.status === "skipped").length },
+      submissions: {
+        total: rows.length,
+        submitted: submittedRows.length,
+        failed: rows.filter((r) => r.status === "failed").length,
+        skipped: rows.filter((r) => r.status === "skipped").length,
+        siteGone: gone,
+        replacements: replacementsOf.size,
+      },
       retries,
       duplicatesPrevented: {
         queueDeliveriesRefused: counters.refusedLeases,
@@ -292,7 +312,13 @@ describe("fault injection", () => {
     console.log(`\nfault injection summary\n${JSON.stringify(summary, null, 2)}\n`);
     expect(orderCount).toBe(1);
     expect(jobCount).toBe(1);
-    expect(rows).toHaveLength(DIRECTORIES);
+    expect(rows).toHaveLength(DIRECTORIES + replacedCount);
+    expect(replacedCount).toBe(replacementsOf.size);
+    // The gone directories were in the order (else nothing here was tested), and each ended one was replaced once.
+    expect(gone).toBeGreaterThan(0);
+    expect(replacementProblems).toEqual([]);
+    // The promise: the farm's catalog (520) holds spares, so the job delivers every directory paid for.
+    expect(submittedRows).toHaveLength(DIRECTORIES);
     expect(mismatched.map((r) => `${r.slug}: postgres ${r.status}/${r.attempt}, coordinator ${byId.get(r.id)?.status}/${byId.get(r.id)?.attempt}`)).toEqual([]);
     expect({
       status: job.status,
@@ -300,7 +326,7 @@ describe("fault injection", () => {
       submitted: job.directories_submitted,
       approved: job.directories_approved,
       failed: job.directories_failed,
-    }).toEqual({ status: "completed", total: DIRECTORIES, submitted: snapshot.job.submitted, approved: snapshot.job.approved, failed: snapshot.job.failed });
+    }).toEqual({ status: "completed", total: rows.length, submitted: snapshot.job.submitted, approved: snapshot.job.approved, failed: snapshot.job.failed });
     expect(twice.map((r) => r.slug)).toEqual([]);
     // No form posted again where the business was already listed: a directory that does not dedupe would list it twice.
     expect(secondPosts).toEqual([]);

@@ -3,7 +3,8 @@
  * has finished this share of its submissions (so the faults spread over
  * the whole run on a fast machine or a busy one), what happens. The farm
  * answers 10 % of all directory requests with a random 500/502/503 for the
- * whole run (FARM_FLAKY_RATE).
+ * whole run (FARM_FLAKY_RATE), and 6 % of its directories are gone for good
+ * (FARM_GONE_SHARE), so the job replaces them under the same faults.
  */
 export type FaultKind =
   | "kill-chromium" //         SIGKILL the Chromium processes local Browser Rendering started
@@ -24,6 +25,12 @@ export const POSTGRES_OUTAGE_MS = 30_000;
  */
 export const SLOW_CAPTCHA_MS = 100_000;
 export const FARM_FLAKY_RATE = 0.1;
+/**
+ * This share of the farm's directories is gone for good (410 for every
+ * request, the same directories every run): the job must replace each one it
+ * chose, once, while everything else goes wrong around it.
+ */
+export const FARM_GONE_SHARE = 0.06;
 
 export const FAULT_SCHEDULE: { atPercent: number; kind: FaultKind }[] = [
   { atPercent: 2, kind: "kill-chromium" },

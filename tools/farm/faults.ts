@@ -6,7 +6,7 @@
 import type { IncomingMessage } from "node:http";
 import { html, type Reply } from "./http.ts";
 import { UI } from "./i18n.ts";
-import type { Rng } from "./random.ts";
+import { hashString, type Rng } from "./random.ts";
 import { messagePage } from "./render/pages.ts";
 import type { FarmStore } from "./store.ts";
 import type { Variant } from "./types.ts";
@@ -15,6 +15,12 @@ export interface FaultOptions {
   flakyRate: number;
   slowRate: number;
   slowMs: number;
+  /**
+   * This share of the directories (chosen by slug, so the same ones every
+   * time) answers every request 410 Gone: a site that closed for good, which
+   * a job must replace (issue 17).
+   */
+  goneShare?: number;
   /** Random 5xx answers given so far (the fault-injection test prints it). */
   injected?: number;
 }
@@ -25,9 +31,15 @@ function clientOf(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? "unknown";
 }
 
+/** Whether a directory is among the `share` gone for good: a stable pick by slug. */
+export function isGone(slug: string, share: number): boolean {
+  return hashString(`gone:${slug}`) / 4294967296 < share;
+}
+
 export async function applyFaults(req: IncomingMessage, variant: Variant, options: FaultOptions, store: FarmStore, rng: Rng): Promise<Reply | undefined> {
   const { design } = variant;
   const ui = UI[variant.language];
+  if (options.goneShare && isGone(variant.slug, options.goneShare)) return html(messagePage(variant, "410 Gone", ui.unavailable), 410);
   const slow = design.slow || (options.slowRate > 0 && rng.next() < options.slowRate);
   if (slow && options.slowMs > 0) await sleep(options.slowMs);
   const client = clientOf(req);

@@ -88,8 +88,8 @@ export interface Farm {
   faultsInjected(): number;
   /** Captchas the solver stand-in is still solving (held back by `solverDelayMs`). */
   captchasInProgress(): number;
-  /** Changes the fault rates of a running farm; `solverDelayMs`: the solver stand-in takes this long for each new captcha. */
-  setFaults(patch: { flakyRate?: number; slowRate?: number; slowMs?: number; solverDelayMs?: number }): void;
+  /** Changes the fault rates of a running farm (`goneShare`: that share of directories answers 410 for good); `solverDelayMs`: the solver stand-in takes this long for each new captcha. */
+  setFaults(patch: { flakyRate?: number; slowRate?: number; slowMs?: number; goneShare?: number; solverDelayMs?: number }): void;
   /** Forgets submissions, listings, sessions, captchas, rate windows and mails. */
   reset(): void;
   close(): Promise<void>;
