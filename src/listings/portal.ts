@@ -91,6 +91,39 @@ export async function listingCare(client: pg.Client, jobId: string): Promise<Lis
   };
 }
 
+/** A listing's latest survival check as the job's report carries it (GET /api/jobs/:id, the proof pack). */
+export interface ReportedCheck {
+  submissionId: string;
+  checkId: string;
+  checkedAt: string | null;
+  milestoneDays: number;
+  verdict: string | null;
+  differences: string[];
+  detail: string | null;
+}
+
+/** The report's part of the listing care view: the live/checked/flagged figures and each checked listing's latest check. */
+export function reportedChecks(view: ListingCareView): { summary: ListingCareView["summary"]; lastChecks: ReportedCheck[] } {
+  return {
+    summary: view.summary,
+    lastChecks: view.listings.flatMap((l) =>
+      l.check
+        ? [
+            {
+              submissionId: l.submissionId,
+              checkId: l.check.id,
+              checkedAt: l.lastCheckedAt,
+              milestoneDays: l.check.milestoneDays,
+              verdict: l.check.verdict,
+              differences: l.check.differences,
+              detail: l.check.detail,
+            },
+          ]
+        : [],
+    ),
+  };
+}
+
 export type ResubmitClaim = { ok: true; submissionId: string } | { ok: false; code: "no_such_check" | "not_flagged" } | { ok: false; code: "already_resubmitted"; submissionId: string };
 
 /** Takes the check's one "submit again" (a double click or replay gets `already_resubmitted`, and changes nothing). */
