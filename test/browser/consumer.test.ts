@@ -630,10 +630,10 @@ describe("queue consumer", () => {
         evidenceKey: key,
       };
     }) as never;
-    coordinator.reportFollowup = async (r: FollowupReport) => {
+    coordinator.reportFollowup = (async (r: FollowupReport) => {
       reports.push(r);
       return { applied: true };
-    };
+    }) as never;
     const stored: { key: string; bytes: number }[] = [];
     const browser = await launchChromium();
     try {
