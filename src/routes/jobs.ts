@@ -22,6 +22,7 @@ import { keyBelongsTo } from "../../core/evidence-keys";
 import { assertCanSeeJob } from "../jobs/access";
 import { coordinatorFor } from "../jobs/coordinator-client";
 import { listingCare, reportedChecks } from "../listings/portal";
+import { log } from "../../core/log";
 
 export const SocketTicket = z
   .object({
@@ -173,6 +174,10 @@ export const jobs = newApiApp<AuthVariables>()
     const snapshot = await coordinatorFor(c.env, id).snapshot();
     if (!snapshot.job.jobId) throw new ApiError(404, "not_started", "This job has not started yet");
     // The report includes the survival checks (issue 19): they are in Postgres, the coordinator does not hold them.
-    const care = await withDatabase(c.env, async ({ client }) => reportedChecks(await listingCare(client, id)));
+    // The live snapshot does not wait on Postgres: without it, `listingCare` is null and the page polls on.
+    const care = await withDatabase(c.env, async ({ client }) => reportedChecks(await listingCare(client, id))).catch((err: unknown) => {
+      log("warn", "job report: survival checks not read", { jobId: id, error: String(err) });
+      return null;
+    });
     return c.json({ ...snapshot, listingCare: care }, 200);
   });
