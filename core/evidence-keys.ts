@@ -11,6 +11,12 @@ export function evidenceKey(jobId: string, submissionId: string, attempt: number
   return `jobs/${jobId}/${submissionId}/${attempt}-${kind}.png`;
 }
 
+/** A survival check's screenshot (issue 19): under the listing's submission, one name per check and attempt. */
+export function checkEvidenceKey(jobId: string, submissionId: string, checkId: string, attempt: number): string {
+  if (!UUID.test(jobId) || !UUID.test(submissionId) || !UUID.test(checkId) || !Number.isInteger(attempt) || attempt < 1) throw new Error("bad evidence key parts");
+  return `jobs/${jobId}/${submissionId}/check-${checkId}-${attempt}.png`;
+}
+
 export function keyBelongsTo(key: string, jobId: string, submissionId: string): boolean {
   return key.startsWith(`jobs/${jobId}/${submissionId}/`) && /^[\w-]+\.png$/.test(key.slice(`jobs/${jobId}/${submissionId}/`.length));
 }

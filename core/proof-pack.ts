@@ -32,6 +32,34 @@ export interface ManifestFile {
   size: number;
 }
 
+/** What a replacement replaces, and why that one ended (issue 17): in the manifest and in the directory's submission.json alike. */
+export interface PackReplaces {
+  submissionId: string;
+  directory: string | null;
+  reason: string | null;
+}
+
+/** A live listing's latest survival check (issue 19); `screenshot` is a file in the directory's folder. */
+export interface PackCheck {
+  id: string;
+  checkedAt: string | null;
+  milestoneDays: number;
+  verdict: string | null;
+  differences: string[];
+  detail: string | null;
+  screenshot: string | null;
+}
+
+/** One directory of the pack, as signed in the manifest; its folder's submission.json says the same. */
+export interface ManifestListing {
+  folder: string;
+  submissionId: string;
+  directory: string;
+  status: string;
+  replaces: PackReplaces | null;
+  lastCheck: PackCheck | null;
+}
+
 export interface ProofManifest {
   format: typeof PROOF_PACK_FORMAT;
   jobId: string;
@@ -41,6 +69,9 @@ export interface ProofManifest {
   generatedAt: string;
   keyId: string;
   files: ManifestFile[];
+  /** Packs made since 2026-12-07: each directory, what it replaces, its latest check; and the live count after the checks. */
+  listings?: ManifestListing[];
+  listingCare?: { live: number; checked: number; flagged: number };
 }
 
 /** An Ed25519 public key as a JWK (RFC 8037). */
@@ -154,6 +185,39 @@ export interface ProofVerification {
   filesChecked: number;
 }
 
+/**
+ * The signed listings against the directories' own files: each folder's
+ * submission.json names the same submission, replacement and latest check,
+ * a check's screenshot is a listed file, and a replacement replaces a
+ * directory of this pack.
+ */
+function listingProblems(manifest: ProofManifest, files: Map<string, Uint8Array>, listed: Set<string>): string[] {
+  const problems: string[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const ids = new Set((manifest.listings ?? []).map((l) => l.submissionId));
+  for (const l of manifest.listings ?? []) {
+    const path = `${l.folder}/submission.json`;
+    const bytes = listed.has(path) ? files.get(path) : undefined;
+    if (!bytes) {
+      problems.push(`${path}, named by the manifest's listings, is not in the pack`);
+      continue;
+    }
+    let record: { submission?: { id?: string }; replaces?: unknown; lastCheck?: unknown };
+    try {
+      record = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      problems.push(`${path} is not JSON`);
+      continue;
+    }
+    if (record.submission?.id !== l.submissionId) problems.push(`${path} is not submission ${l.submissionId}`);
+    if (!same(record.replaces, l.replaces)) problems.push(`${path} and the manifest differ on what it replaces`);
+    if (!same(record.lastCheck, l.lastCheck)) problems.push(`${path} and the manifest differ on its latest check`);
+    if (l.replaces && !ids.has(l.replaces.submissionId)) problems.push(`${l.folder} replaces ${l.replaces.submissionId}, which is not in the pack`);
+    if (l.lastCheck?.screenshot && !listed.has(`${l.folder}/${l.lastCheck.screenshot}`)) problems.push(`${l.folder}/${l.lastCheck.screenshot}, the check's screenshot, is not in the manifest`);
+  }
+  return problems;
+}
+
 function isManifest(value: unknown): value is ProofManifest {
   const m = value as ProofManifest;
   return (
@@ -241,5 +305,6 @@ export async function verifyProofPack(zip: Uint8Array, keys: ProofPublicJwk[] | 
     if (!listed.has(name) && !(SIGNATURE_FILES as readonly string[]).includes(name)) problems.push(`${name} is in the pack but not in the manifest`);
   }
   for (const name of SIGNATURE_FILES) if (!files.has(name) && name !== "SHA256SUMS") problems.push(`${name} is missing`);
+  if (manifest.listings) problems.push(...listingProblems(manifest, files, listed));
   return { ok: problems.length === 0, problems, manifest, keySource, filesChecked };
 }

@@ -527,6 +527,24 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     return lease;
   }
 
+  /**
+   * A survival check (the cron, src/listings/survival.ts) found a listing
+   * gone or changed: a browser task screenshots its page, once per check.
+   * The job may have completed long ago and this object been evicted, or
+   * never hold the job (its storage lost): it is loaded from Postgres first.
+   */
+  async screenshotCheck(jobId: string, checkId: string, submissionId: string, url: string): Promise<{ accepted: true; repeated: boolean } | { accepted: false; reason: string }> {
+    if (!this.store.job.loaded) {
+      const started = await this.start(jobId);
+      if (!started.ok) return { accepted: false, reason: started.reason };
+    }
+    if (this.store.job.jobId !== jobId) return { accepted: false, reason: "wrong_job" };
+    const result = this.afterSubmit.screenshotCheck(checkId, submissionId, url);
+    if (result.accepted && !result.repeated) await this.afterSubmit.release();
+    await this.armAlarm();
+    return result;
+  }
+
   async reportFollowup(report: FollowupReport): Promise<{ applied: boolean }> {
     const applied = this.afterSubmit.reportFollowup(report);
     if (applied) {

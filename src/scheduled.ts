@@ -19,7 +19,8 @@
  *    (src/proof/at-completion.ts);
  * 7. survival checks of live listings at 30, 90 and 180 days
  *    (src/listings/survival.ts): their flags' e-mails go out with the next
- *    run's drain.
+ *    run's drain; a flagged listing's page is screenshotted by a browser
+ *    task of its job's coordinator.
  */
 import type { Connection } from "./db/client";
 import { connectFromWorker } from "./db/worker-database";
@@ -34,7 +35,7 @@ import { log } from "../core/log";
 import { rollUpDay, utcDay } from "./observability/daily-rollup";
 import { drainWebhookDeliveries, type WebhookDrainResult } from "./webhooks/sender";
 import { makeCompletionProofPacks, type CompletionPacksResult } from "./proof/at-completion";
-import { runSurvivalChecks, type SurvivalResult } from "./listings/survival";
+import { requestCheckScreenshots, runSurvivalChecks, type SurvivalResult } from "./listings/survival";
 
 export const STUCK_AFTER_MINUTES = 15;
 
@@ -51,7 +52,7 @@ export interface ScheduledResult {
   webhooks: WebhookDrainResult;
   rolledUp: string[];
   proofPacks: CompletionPacksResult | "not_configured";
-  survival: SurvivalResult;
+  survival: SurvivalResult & { screenshotsAsked: number };
 }
 
 /** In-progress jobs with no progress for `minutes`, oldest first. */
@@ -125,7 +126,9 @@ export async function runScheduled(env: Env, options: { fetch?: typeof fetch; we
     // Last: a pack reads every screenshot of a job, the slowest step of the run.
     const proofPacks = await makeCompletionProofPacks(env, conn.client);
     // After the packs: a check reads a third-party page, and a slow directory must not hold up the steps above.
-    const survival = await runSurvivalChecks(conn.client, { fetch: options.listingFetch, now: options.now });
+    const checked = await runSurvivalChecks(conn.client, { fetch: options.listingFetch, now: options.now });
+    // A flagged listing's page screenshotted by its job's coordinator, however long ago the job ended.
+    const survival = { ...checked, screenshotsAsked: await requestCheckScreenshots(conn.client, (jobId) => coordinatorFor(env, jobId), options.now) };
     const refunded = shortfalls.filter((o) => o.status === "refunded" && o.created).length;
     log("info", "scheduled run", { woken: woken.length, started: started.length, cancelled: cancelled.length, refunded, enqueued, digests, drained, webhooks, rolledUp, proofPacks, survival });
     return { woken, started, cancelled, enqueued, digests, drained, webhooks, rolledUp, proofPacks, survival };

@@ -325,7 +325,8 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         let evidence: string | undefined;
         try {
           const png = toBytes(await page.screenshot({ type: "png", fullPage: true }));
-          evidence = evidenceKey(lease.jobId, lease.submissionId, lease.attempt, lease.kind);
+          // A check's screenshot goes where its coordinator names (under the listing's submission); `check` is no evidence kind of its own.
+          evidence = lease.evidenceKey ?? evidenceKey(lease.jobId, lease.submissionId, lease.attempt, lease.kind === "check" ? "listing" : lease.kind);
           await deps.putEvidence(evidence, png, { finalUrl: (opened.finalUrl ?? "").slice(0, 1000), confirmation: (opened.reason ?? "").slice(0, 1000) });
         } catch (err) {
           evidence = undefined;
@@ -368,7 +369,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
     };
 
     const runOne = async (message: QueueMessageLike, task: TaskMessage, chainedLease: TaskLease | undefined, slot: Slot) => {
-      if (task.kind === "verify" || task.kind === "listing") return runFollowup(message, { ...task, kind: task.kind });
+      if (task.kind === "verify" || task.kind === "listing" || task.kind === "check") return runFollowup(message, { ...task, kind: task.kind });
       // A fresh stub for every call: one captured here would stay broken after a coordinator reset.
       const coordinator = () => deps.coordinator(task.jobId);
       // Where the task's time goes, step by step (trace.ts): logged with the report.

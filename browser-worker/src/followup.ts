@@ -5,6 +5,9 @@
  * `verify`: the page answers 2xx/3xx on the directory's own site (its
  * registrable domain, core/domains.ts). `listing`: it answers 2xx and shows the
  * business's name (a directory's "not found" page may still answer 200).
+ * `check`: a survival check found the listing gone or changed; whatever the
+ * page answers (a 404 too) is what the screenshot must show, so any answer
+ * is done.
  */
 import { httpHost, sameSite } from "../../core/domains";
 import type { FollowupLease, FollowupReport } from "../../core/protocol/tasks";
@@ -21,6 +24,7 @@ export async function openFollowup(page: FollowupPage, lease: FollowupLease): Pr
   const text = String(await page.mainFrame().evaluate("document.body ? document.body.innerText : ''"))
     .replace(/\s+/g, " ")
     .trim();
+  if (lease.kind === "check" && status !== 0) return { ok: true, httpStatus: status, finalUrl, reason: text.slice(0, 500) };
   if (status >= 400 || status === 0) return { ok: false, httpStatus: status, finalUrl, reason: `the page answered ${status}: ${text.slice(0, 200)}` };
   // The link came from the directory's own domain; a redirect elsewhere (an open redirect on its site) is not its confirmation.
   if (lease.kind === "verify" && !sameSite(httpHost(finalUrl), httpHost(lease.directory.website))) {

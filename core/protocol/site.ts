@@ -113,6 +113,10 @@ export interface ListingCare {
     resubmittedAt: string | null;
     /** Flagged and not yet submitted again: the one click the portal offers. */
     canResubmit: boolean;
+    /** A flagged check's screenshot of the page is stored (GET …/listing-checks/:checkId/screenshot). */
+    screenshot: boolean;
+    /** Why a flagged check has no screenshot (the browser could not open the page, …). */
+    screenshotNote: string | null;
   } | null;
 }
 

@@ -18,9 +18,10 @@ export const listingUrlSchema = z.string().trim().url().max(2000).refine(isHttpU
  * What a browser task does: `submit` fills the directory's form (the default
  * when absent); the after-submit kinds open one URL and screenshot it:
  * `verify` the link of a directory's verification mail, `listing` the live
- * listing the approval tracker found.
+ * listing the approval tracker found, `check` a listing a survival check
+ * found gone or changed (its `submissionId` is the check's id).
  */
-export const TASK_KINDS = ["submit", "verify", "listing"] as const;
+export const TASK_KINDS = ["submit", "verify", "listing", "check"] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 export type FollowupKind = Exclude<TaskKind, "submit">;
 
@@ -166,13 +167,15 @@ export interface FollowupLease {
   directory: { id: string; slug: string; name: string; website: string };
   /** A live listing page shows it (the worker checks, for `listing`). */
   businessName: string | null;
+  /** Where the screenshot goes, when the coordinator names it (`check`: under the listing's submission, one per check). */
+  evidenceKey?: string;
 }
 
 /** The worker's outcome for one follow-up attempt; `(submissionId, kind, attempt)` makes it exactly-once. */
 export const followupReportSchema = z.object({
   jobId: uuid,
   submissionId: uuid,
-  kind: z.enum(["verify", "listing"]),
+  kind: z.enum(["verify", "listing", "check"]),
   attempt: z.number().int().min(1),
   /** The page opened and said what was expected (a 2xx/3xx; for `listing`, the business name shown). */
   ok: z.boolean(),

@@ -5,7 +5,9 @@
  *   browser task; once its link is opened the submission is `submitted`;
  * - every submitted submission is tracked (approval-tracker.ts) until its
  *   listing is found (a `listing` browser task screenshots it → `approved`
- *   with its live URL) or the deadline passes (`failed`, "not published").
+ *   with its live URL) or the deadline passes (`failed`, "not published");
+ * - a survival check that found a listing gone or changed gets a `check`
+ *   browser task that screenshots the page (check-screens.ts).
  * Its state is in the coordinator's SQLite beside the tasks; everything goes
  * through the coordinator's TaskStore, events and outbox.
  */
@@ -14,6 +16,8 @@ import type { Database } from "../../src/db/client";
 import { log } from "../../core/log";
 import type { FollowupLease, FollowupReport, TaskMessage } from "../../core/protocol/tasks";
 import { ApprovalChecks, lookupListing, parseScheduleConfig, scheduleFor, type ScheduleConfig } from "./approval-tracker";
+import { checkEvidenceKey } from "../../core/evidence-keys";
+import { CheckScreens } from "./check-screens";
 import { Followups, type FollowupOutcome } from "./followups";
 import type { TaskRow, TaskStore } from "./task-store";
 import { JOB_MAILBOX, Mailboxes, mailsPerJob } from "./mailboxes";
@@ -42,6 +46,7 @@ export type AcceptResult = { accepted: true; detail: string } | { accepted: fals
 export class AfterSubmit {
   readonly followups: Followups;
   readonly checks: ApprovalChecks;
+  readonly checkScreens: CheckScreens;
   private readonly mailboxes: Mailboxes;
   /** Re-check schedules (APPROVAL_SCHEDULE); tests may set their own. */
   schedules: ScheduleConfig;
@@ -52,6 +57,7 @@ export class AfterSubmit {
   constructor(private readonly host: AfterSubmitHost) {
     this.followups = new Followups(host.sql);
     this.checks = new ApprovalChecks(host.sql);
+    this.checkScreens = new CheckScreens(host.sql);
     this.mailboxes = new Mailboxes(host.sql);
     const parsed = parseScheduleConfig(host.env.APPROVAL_SCHEDULE);
     if (parsed.error) log("warn", "APPROVAL_SCHEDULE ignored", { error: parsed.error });
@@ -153,15 +159,32 @@ export class AfterSubmit {
 
   leaseFollowup(submissionId: string, kind: FollowupLease["kind"], attempt: number): FollowupLease | null {
     if (!this.active) return null;
-    const row = this.followups.lease(submissionId, kind, attempt);
-    const task = row ? this.host.store.task(submissionId) : undefined;
+    // A `check` follow-up is keyed by the check's id; its listing is the submission the check is about.
+    const listingId = kind === "check" ? this.checkScreens.get(submissionId)?.submission_id : submissionId;
+    const task = listingId ? this.host.store.task(listingId) : undefined;
+    const row = task ? this.followups.lease(submissionId, kind, attempt) : null;
     if (!row || !task) return null;
-    return this.followups.toLease(
+    const lease = this.followups.toLease(
       this.host.store.job.jobId!,
       row,
       { id: task.directory_id, slug: task.directory_slug, name: task.directory_name, website: task.website },
       this.host.store.job.business?.businessName ?? null,
     );
+    return kind === "check" ? { ...lease, evidenceKey: checkEvidenceKey(lease.jobId, task.submission_id, submissionId, row.attempt) } : lease;
+  }
+
+  /**
+   * A survival check found the listing gone or changed: one browser task
+   * screenshots its page (`repeated` when this check asked before: a
+   * replayed cron adds nothing).
+   */
+  screenshotCheck(checkId: string, submissionId: string, url: string): { accepted: true; repeated: boolean } | { accepted: false; reason: "unknown_submission" | "job_not_running" } {
+    if (!this.active) return { accepted: false, reason: "job_not_running" };
+    if (!this.host.store.task(submissionId)) return { accepted: false, reason: "unknown_submission" };
+    if (!this.checkScreens.add(checkId, submissionId)) return { accepted: true, repeated: true };
+    this.followups.add(checkId, "check", url);
+    log("info", "check screenshot asked", { jobId: this.host.store.job.jobId, checkId, submissionId });
+    return { accepted: true, repeated: false };
   }
 
   reportFollowup(report: FollowupReport): boolean {
@@ -173,6 +196,12 @@ export class AfterSubmit {
   }
 
   private settle(outcome: FollowupOutcome): void {
+    if (outcome.row.kind === "check") {
+      // Nothing about the submission changes: the screenshot is the check's, written to its row in Postgres.
+      if (outcome.kind === "done") this.checkScreens.finish(outcome.row.submission_id, outcome.report.evidenceKey ?? null, outcome.report.evidenceKey ? null : "the screenshot could not be stored");
+      else this.checkScreens.finish(outcome.row.submission_id, null, `no screenshot: ${outcome.reason}`.slice(0, 500));
+      return;
+    }
     const task = this.host.store.task(outcome.row.submission_id);
     if (!task || task.status === "approved" || task.status === "failed" || task.status === "skipped") return;
     if (outcome.row.kind === "verify") {
@@ -220,7 +249,12 @@ export class AfterSubmit {
   nextDueAt(): number | null {
     if (!this.active) return null;
     // New submissions are taken on in batches, not by an alarm per report.
-    const due = [this.followups.nextDueAt(), this.checks.nextDueAt(), this.checks.hasUntracked() ? Math.max(Date.now() + TRACK_BATCH_MS, this.directoriesRetryAt) : null];
+    const due = [
+      this.followups.nextDueAt(),
+      this.checks.nextDueAt(),
+      this.checkScreens.nextDueAt(),
+      this.checks.hasUntracked() ? Math.max(Date.now() + TRACK_BATCH_MS, this.directoriesRetryAt) : null,
+    ];
     const times = due.filter((v): v is number => v !== null);
     return times.length ? Math.min(...times) : null;
   }
@@ -232,6 +266,29 @@ export class AfterSubmit {
     await this.track(now);
     await this.runChecks(now);
     await this.release();
+    await this.syncCheckScreens(now);
+  }
+
+  /** Writes ended check screenshots to their checks' rows; a failed write waits for a later alarm. */
+  private async syncCheckScreens(now: number): Promise<void> {
+    const due = this.checkScreens.due(now);
+    if (!due.length) return;
+    let conn: Awaited<ReturnType<AfterSubmitHost["database"]>> | undefined;
+    try {
+      conn = await this.host.database();
+      for (const row of due) {
+        // The first outcome stays: a check has one screenshot.
+        await conn.db.execute(
+          sql`update listing_checks set evidence_key = ${row.evidence_key}, screenshot_note = ${row.note} where id = ${row.check_id} and evidence_key is null and screenshot_note is null`,
+        );
+        this.checkScreens.synced(row.check_id);
+      }
+    } catch (err) {
+      for (const row of due) if (this.checkScreens.get(row.check_id)?.sync_at !== null) this.checkScreens.retryLater(row.check_id, now);
+      log("warn", "check screenshots not written", { jobId: this.host.store.job.jobId, error: err });
+    } finally {
+      await conn?.close();
+    }
   }
 
   /** Sends due follow-ups to the queue; a failed send is retried when the lease expires. */

@@ -906,6 +906,10 @@ export const listingChecks = pgTable(
     checkedAt: timestamp("checked_at", { withTimezone: true }),
     /** The customer's one "submit again" for this check. */
     resubmittedAt: timestamp("resubmitted_at", { withTimezone: true }),
+    /** A flagged check's screenshot: asked of the job's coordinator (once it took it), then its R2 key, or why none came. */
+    screenshotRequestedAt: timestamp("screenshot_requested_at", { withTimezone: true }),
+    evidenceKey: text("evidence_key"),
+    screenshotNote: text("screenshot_note"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -5,6 +5,7 @@
  */
 import type pg from "pg";
 import type { ListingCare, ListingCareView, ListingShown } from "../../core/protocol/site";
+import { keyBelongsTo } from "../../core/evidence-keys";
 import { SURVIVAL_MILESTONES } from "../db/schema";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -31,9 +32,12 @@ export async function listingCare(client: pg.Client, jobId: string): Promise<Lis
     checked_at: Date | null;
     resubmitted_at: Date | null;
     went_live_at: Date | null;
+    evidence_key: string | null;
+    screenshot_note: string | null;
   }>(
     `select s.id, d.name as directory_name, s.status, s.listing_url, s.approved_at,
-            c.id as check_id, c.milestone_days, c.verdict, c.detail, c.differences, c.shown, c.checked_at, c.resubmitted_at, c.went_live_at
+            c.id as check_id, c.milestone_days, c.verdict, c.detail, c.differences, c.shown, c.checked_at, c.resubmitted_at, c.went_live_at,
+            c.evidence_key, c.screenshot_note
        from directory_submissions s
        join directories d on d.id = s.directory_id
        left join lateral (
@@ -69,6 +73,8 @@ export async function listingCare(client: pg.Client, jobId: string): Promise<Lis
             shown: r.shown ?? null,
             resubmittedAt: iso(r.resubmitted_at),
             canResubmit: flagged && r.resubmitted_at === null && r.status === "approved",
+            screenshot: r.evidence_key !== null,
+            screenshotNote: r.screenshot_note,
           }
         : null,
     };
@@ -85,6 +91,39 @@ export async function listingCare(client: pg.Client, jobId: string): Promise<Lis
   };
 }
 
+/** A listing's latest survival check as the job's report carries it (GET /api/jobs/:id, the proof pack). */
+export interface ReportedCheck {
+  submissionId: string;
+  checkId: string;
+  checkedAt: string | null;
+  milestoneDays: number;
+  verdict: string | null;
+  differences: string[];
+  detail: string | null;
+}
+
+/** The report's part of the listing care view: the live/checked/flagged figures and each checked listing's latest check. */
+export function reportedChecks(view: ListingCareView): { summary: ListingCareView["summary"]; lastChecks: ReportedCheck[] } {
+  return {
+    summary: view.summary,
+    lastChecks: view.listings.flatMap((l) =>
+      l.check
+        ? [
+            {
+              submissionId: l.submissionId,
+              checkId: l.check.id,
+              checkedAt: l.lastCheckedAt,
+              milestoneDays: l.check.milestoneDays,
+              verdict: l.check.verdict,
+              differences: l.check.differences,
+              detail: l.check.detail,
+            },
+          ]
+        : [],
+    ),
+  };
+}
+
 export type ResubmitClaim = { ok: true; submissionId: string } | { ok: false; code: "no_such_check" | "not_flagged" } | { ok: false; code: "already_resubmitted"; submissionId: string };
 
 /** Takes the check's one "submit again" (a double click or replay gets `already_resubmitted`, and changes nothing). */
@@ -98,6 +137,13 @@ export async function claimResubmit(client: pg.Client, jobId: string, checkId: s
   const r = row.rows[0];
   if (!r) return { ok: false, code: "no_such_check" };
   return r.resubmitted_at ? { ok: false, code: "already_resubmitted", submissionId: r.submission_id } : { ok: false, code: "not_flagged" };
+}
+
+/** A check's screenshot key, only when it lies under the job and the check's submission (core/evidence-keys.ts). */
+export async function checkScreenshotKey(client: pg.Client, jobId: string, checkId: string): Promise<string | null> {
+  const res = await client.query<{ evidence_key: string | null; submission_id: string }>("select evidence_key, submission_id from listing_checks where id = $1 and job_id = $2", [checkId, jobId]);
+  const row = res.rows[0];
+  return row?.evidence_key && keyBelongsTo(row.evidence_key, jobId, row.submission_id) ? row.evidence_key : null;
 }
 
 /** The coordinator refused: the click is given back. */

@@ -193,3 +193,50 @@ export async function runSurvivalChecks(client: pg.Client, options: { fetch?: ty
   }
   return result;
 }
+
+/** What the cron asks of a job's coordinator (JobCoordinator.screenshotCheck). */
+export interface CheckScreenshotter {
+  screenshotCheck(jobId: string, checkId: string, submissionId: string, url: string): Promise<{ accepted: true; repeated: boolean } | { accepted: false; reason: string }>;
+}
+
+/** Checks flagged longer ago than this get no screenshot: a page looked at days later is no evidence of what the check saw. */
+const SCREENSHOT_WITHIN_MS = 24 * 3_600_000;
+const SCREENSHOTS_PER_RUN = 20;
+/** Refusals that will not change on a later run (a transient one, Postgres unreachable from the coordinator, is asked again). */
+const FINAL_REFUSALS = new Set(["not_found", "wrong_job", "unknown_submission", "job_not_running"]);
+
+/**
+ * Step 3, after a run's verdicts: each flagged check's page is screenshotted
+ * by a browser task of its job's coordinator (which wakes for it, or loads
+ * the job again if it has none). A check is asked for until its coordinator
+ * took it; the coordinator keys the task by the check, so a replayed or
+ * concurrent run asking again adds nothing (exactly one screenshot per check).
+ */
+export async function requestCheckScreenshots(client: pg.Client, coordinatorFor: (jobId: string) => CheckScreenshotter, now = new Date()): Promise<number> {
+  const due = await client.query<{ id: string; job_id: string; submission_id: string; listing_url: string }>(
+    `select id, job_id, submission_id, listing_url from listing_checks
+      where verdict in ('gone', 'changed') and screenshot_requested_at is null and listing_url is not null and checked_at > $1
+      order by checked_at limit $2`,
+    [new Date(now.getTime() - SCREENSHOT_WITHIN_MS), SCREENSHOTS_PER_RUN],
+  );
+  let asked = 0;
+  for (const row of due.rows) {
+    try {
+      const result = await coordinatorFor(row.job_id).screenshotCheck(row.job_id, row.id, row.submission_id, row.listing_url);
+      if (!result.accepted && !FINAL_REFUSALS.has(result.reason)) {
+        log("warn", "check screenshot not taken yet", { checkId: row.id, jobId: row.job_id, reason: result.reason });
+        continue;
+      }
+      await client.query("update listing_checks set screenshot_requested_at = $2, screenshot_note = $3 where id = $1 and screenshot_requested_at is null", [
+        row.id,
+        now,
+        result.accepted ? null : `no screenshot: ${result.reason.replace(/_/g, " ")}`,
+      ]);
+      if (result.accepted && !result.repeated) asked++;
+    } catch (err) {
+      // The coordinator could not be reached: the next run asks again.
+      log("warn", "check screenshot not asked", { checkId: row.id, jobId: row.job_id, error: String(err) });
+    }
+  }
+  return asked;
+}

@@ -12,7 +12,22 @@ import { Zip, ZipPassThrough } from "fflate";
 import type { Connection } from "../db/client";
 import { connectFromWorker } from "../db/worker-database";
 import { keyBelongsTo } from "../../core/evidence-keys";
-import { manifestBytes, packFolder, PROOF_KEY_PEM_PATH, PROOF_KEYS_PATH, PROOF_PACK_FORMAT, publicKeyPem, sha256Hex, sha256Sums, type ManifestFile, type ProofManifest } from "../../core/proof-pack";
+import { listingCare } from "../listings/portal";
+import {
+  manifestBytes,
+  type ManifestListing,
+  type PackCheck,
+  type PackReplaces,
+  packFolder,
+  PROOF_KEY_PEM_PATH,
+  PROOF_KEYS_PATH,
+  PROOF_PACK_FORMAT,
+  publicKeyPem,
+  sha256Hex,
+  sha256Sums,
+  type ManifestFile,
+  type ProofManifest,
+} from "../../core/proof-pack";
 import { R2Sink } from "./r2-sink";
 import { proofSigningKey } from "./signing-key";
 
@@ -66,6 +81,8 @@ interface SubmissionRow {
   directory_slug: string;
   directory_website: string;
   directory_submit_url: string | null;
+  replaces_submission_id: string | null;
+  replacement_reason: string | null;
 }
 
 interface EventRow {
@@ -92,7 +109,8 @@ async function readJob(conn: Connection, jobId: string) {
     await conn.client.query<SubmissionRow>(
       `select s.id, s.status, s.attempt, s.listing_url, s.failure_class, s.failure_reason, s.created_at, s.submitted_at,
               s.approved_at, s.updated_at, d.name as directory_name, d.slug as directory_slug,
-              d.website as directory_website, d.submit_url as directory_submit_url
+              d.website as directory_website, d.submit_url as directory_submit_url,
+              s.replaces_submission_id, s.replacement_reason
          from directory_submissions s join directories d on d.id = s.directory_id
         where s.job_id = $1 order by d.name, s.id`,
       [jobId],
@@ -101,7 +119,19 @@ async function readJob(conn: Connection, jobId: string) {
   // The customer-visible events only: staff notes live in job_event_staff_notes.
   const events = (await conn.client.query<EventRow>("select submission_id, kind, message, created_at from job_events where job_id = $1 and submission_id is not null order by created_at, id", [jobId]))
     .rows;
-  return { job, submissions, events };
+  // The survival checks (issue 19): the live count after them, and each listing's latest check with its screenshot.
+  const care = await listingCare(conn.client, jobId);
+  const checkShots = new Map(
+    (
+      await conn.client.query<{ id: string; submission_id: string; evidence_key: string }>(
+        "select id, submission_id, evidence_key from listing_checks where job_id = $1 and evidence_key is not null",
+        [jobId],
+      )
+    ).rows
+      .filter((r) => keyBelongsTo(r.evidence_key, jobId, r.submission_id))
+      .map((r) => [r.id, r.evidence_key]),
+  );
+  return { job, submissions, events, care, checkShots };
 }
 
 interface Screenshot {
@@ -157,7 +187,10 @@ function readme(manifest: Pick<ProofManifest, "jobId" | "keyId">, publicUrl: str
 
 Each folder under directories/ is one directory: submission.json (status,
 listing URL, final URL and confirmation text of each screenshot, timestamps,
-events) and the screenshots the submitting browser took.
+events, the directory it replaces and why, and the listing's latest survival
+check at 30, 90 or 180 days) and the screenshots the browser took (a
+check-*.png: the listing page when a check found it gone or changed).
+job.json's "listings" counts live listings after those checks.
 
 manifest.json lists every file with its SHA-256 and size; manifest.sig is
 DirectoryBolt's Ed25519 signature of manifest.json (key ${manifest.keyId}).
@@ -190,7 +223,7 @@ export async function buildProofPack(env: Env, jobId: string, now = new Date()):
     await conn.close();
   }
   if (!data) return null;
-  const { job, submissions, events } = data;
+  const { job, submissions, events, care, checkShots } = data;
   const screenshots = await listScreenshots(env.EVIDENCE, jobId);
   const generatedAt = now.toISOString();
   const folder = packFolder(jobId);
@@ -233,6 +266,8 @@ export async function buildProofPack(env: Env, jobId: string, now = new Date()):
         startedAt: iso(job.started_at),
         completedAt: iso(job.completed_at),
         directories: { total: job.directories_total, submitted: job.directories_submitted, approved: job.directories_approved, failed: job.directories_failed },
+        // Live after the survival checks: a listing found gone is not counted.
+        listings: care.summary,
       }),
     );
     const eventsBySubmission = new Map<string, EventRow[]>();
@@ -242,9 +277,31 @@ export async function buildProofPack(env: Env, jobId: string, now = new Date()):
       else eventsBySubmission.set(e.submission_id, [e]);
     }
     const width = Math.max(3, String(submissions.length).length);
+    const folderOf = (i: number, s: SubmissionRow) => `directories/${String(i + 1).padStart(width, "0")}-${safeSlug(s.directory_slug)}`;
+    const byId = new Map(submissions.map((s, i) => [s.id, { s, folder: folderOf(i, s) }]));
+    const checksOf = new Map(care.listings.map((l) => [l.submissionId, l]));
+    const listings: ManifestListing[] = [];
     for (const [i, s] of submissions.entries()) {
-      const dir = `directories/${String(i + 1).padStart(width, "0")}-${safeSlug(s.directory_slug)}`;
+      const dir = folderOf(i, s);
       const shots = screenshots.get(s.id) ?? [];
+      const replaced = s.replaces_submission_id ? byId.get(s.replaces_submission_id) : undefined;
+      const replaces: PackReplaces | null = s.replaces_submission_id ? { submissionId: s.replaces_submission_id, directory: replaced?.s.directory_name ?? null, reason: s.replacement_reason } : null;
+      const check = checksOf.get(s.id)?.check;
+      const checkShotKey = check ? checkShots.get(check.id) : undefined;
+      // Read before the records are written, so they name the screenshot only when the pack holds it.
+      const checkShot = checkShotKey ? await env.EVIDENCE.get(checkShotKey) : null;
+      const lastCheck: PackCheck | null = check
+        ? {
+            id: check.id,
+            checkedAt: checksOf.get(s.id)!.lastCheckedAt,
+            milestoneDays: check.milestoneDays,
+            verdict: check.verdict,
+            differences: check.differences,
+            detail: check.detail,
+            screenshot: checkShot && checkShotKey ? checkShotKey.slice(checkShotKey.lastIndexOf("/") + 1) : null,
+          }
+        : null;
+      listings.push({ folder: dir, submissionId: s.id, directory: s.directory_name, status: s.status, replaces, lastCheck });
       await add(
         `${dir}/submission.json`,
         json({
@@ -261,6 +318,8 @@ export async function buildProofPack(env: Env, jobId: string, now = new Date()):
             approvedAt: iso(s.approved_at),
             updatedAt: iso(s.updated_at),
           },
+          replaces,
+          lastCheck,
           screenshots: shots.map(({ file, attempt, kind, takenAt, finalUrl, confirmation }) => ({ file, attempt, kind, takenAt, finalUrl, confirmation })),
           events: (eventsBySubmission.get(s.id) ?? []).map((e) => ({ at: iso(e.created_at), kind: e.kind, message: e.message })),
         }),
@@ -270,6 +329,7 @@ export async function buildProofPack(env: Env, jobId: string, now = new Date()):
         // Listed a moment ago and gone now (a retention sweep): the record still names it, the pack does not hold it.
         if (object) await add(`${dir}/${shot.file}`, new Uint8Array(await object.arrayBuffer()));
       }
+      if (checkShot && lastCheck?.screenshot) await add(`${dir}/${lastCheck.screenshot}`, new Uint8Array(await checkShot.arrayBuffer()));
     }
     const manifest: ProofManifest = {
       format: PROOF_PACK_FORMAT,
@@ -280,6 +340,8 @@ export async function buildProofPack(env: Env, jobId: string, now = new Date()):
       generatedAt,
       keyId: signer.keyId,
       files,
+      listings,
+      listingCare: care.summary,
     };
     const manifestRaw = manifestBytes(manifest);
     const sums = sha256Sums(files);

@@ -2,7 +2,8 @@
  * Watching a job (its customer, or staff):
  * - `POST /api/jobs/:id/ws-ticket` → a ticket for the job's socket
  * - `GET /api/jobs/:id/ws` → the job's live WebSocket (hibernating), the ticket offered as a subprotocol
- * - `GET /api/jobs/:id` → the job's snapshot, for pages that poll
+ * - `GET /api/jobs/:id` → the job's snapshot, for pages that poll, with its
+ *   survival checks (`listingCare`: figures and each listing's latest check)
  * - `GET /api/jobs/:id/submissions/:submissionId/evidence` → the screenshot
  * - `GET /api/jobs/:id/images/:image` → the business's logo (`logo`) or a
  *   photo (`0`-`9`), for the staff packet's links and the job's owner
@@ -20,6 +21,8 @@ import { forwardUpgrade, offeredTicket, ticketParameter, upgradeOrThrow } from "
 import { keyBelongsTo } from "../../core/evidence-keys";
 import { assertCanSeeJob } from "../jobs/access";
 import { coordinatorFor } from "../jobs/coordinator-client";
+import { listingCare, reportedChecks } from "../listings/portal";
+import { log } from "../../core/log";
 
 export const SocketTicket = z
   .object({
@@ -103,7 +106,10 @@ const snapshot = createRoute({
   middleware: [requireUser],
   request: { params: JobParams },
   responses: {
-    200: jsonAnswer("The snapshot (core/protocol/live.ts: the same shape the socket sends)", z.looseObject({}).openapi("JobSnapshot")),
+    200: jsonAnswer(
+      "The snapshot (core/protocol/live.ts: the same shape the socket sends), with `listingCare`: the live/checked/flagged figures after the survival checks (a listing found gone is not live) and each checked listing's latest check",
+      z.looseObject({}).openapi("JobSnapshot"),
+    ),
     ...signedIn,
     ...noSuchJob,
   },
@@ -167,5 +173,11 @@ export const jobs = newApiApp<AuthVariables>()
     await assertCanSeeJob(c.env, c.get("user"), id);
     const snapshot = await coordinatorFor(c.env, id).snapshot();
     if (!snapshot.job.jobId) throw new ApiError(404, "not_started", "This job has not started yet");
-    return c.json(snapshot, 200);
+    // The report includes the survival checks (issue 19): they are in Postgres, the coordinator does not hold them.
+    // The live snapshot does not wait on Postgres: without it, `listingCare` is null and the page polls on.
+    const care = await withDatabase(c.env, async ({ client }) => reportedChecks(await listingCare(client, id))).catch((err: unknown) => {
+      log("warn", "job report: survival checks not read", { jobId: id, error: String(err) });
+      return null;
+    });
+    return c.json({ ...snapshot, listingCare: care }, 200);
   });

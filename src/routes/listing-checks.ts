@@ -7,6 +7,8 @@
  *   a flagged (gone or changed) check puts its submission back in the queue
  *   at that directory, once per check: a second click (or a replay) is
  *   answered `repeated: true` and changes nothing.
+ * - `GET /api/jobs/:id/listing-checks/:checkId/screenshot` → the page of a
+ *   flagged listing as a browser saw it after the check.
  * Another customer gets the stranger's 404, as for the job itself.
  */
 import { createRoute, z } from "@hono/zod-openapi";
@@ -17,7 +19,7 @@ import { uuidParams } from "../http/params";
 import { withDatabase } from "../http/per-request";
 import { assertCanSeeJob } from "../jobs/access";
 import { coordinatorFor } from "../jobs/coordinator-client";
-import { claimResubmit, listingCare, releaseResubmit } from "../listings/portal";
+import { checkScreenshotKey, claimResubmit, listingCare, releaseResubmit } from "../listings/portal";
 
 const Details = z.object({ name: z.string().nullable(), address: z.string().nullable(), phone: z.string().nullable() });
 const Listing = z
@@ -39,6 +41,8 @@ const Listing = z
         shown: Details.nullable().openapi({ description: "What the directory's page showed at the check" }),
         resubmittedAt: z.string().nullable(),
         canResubmit: z.boolean(),
+        screenshot: z.boolean().openapi({ description: "A screenshot of the page as the check found it is stored (GET …/listing-checks/{checkId}/screenshot)" }),
+        screenshotNote: z.string().nullable().openapi({ description: "Why a flagged check has no screenshot" }),
       })
       .nullable(),
   })
@@ -80,12 +84,36 @@ const resubmit = createRoute({
   },
 });
 
+const screenshot = createRoute({
+  method: "get",
+  path: "/{id}/listing-checks/{checkId}/screenshot",
+  tags: ["jobs"],
+  summary: "The screenshot of a flagged listing's page, taken after its survival check",
+  security: [{ bearer: [] }],
+  middleware: [requireUser],
+  request: { params: uuidParams({ id: "job", checkId: "check" }) },
+  responses: {
+    200: { description: "The screenshot", content: { "image/png": { schema: z.string().openapi({ format: "binary" }) } } },
+    ...signedIn,
+    400: jsonError("Not a job or check id"),
+    404: jsonError("No such job (or not yours), no such check, or no screenshot of it (yet)"),
+  },
+});
+
 export const listingChecks = newApiApp<AuthVariables>()
   .openapi(list, async (c) => {
     const { id } = c.req.valid("param");
     await assertCanSeeJob(c.env, c.get("user"), id);
     const view = await withDatabase(c.env, ({ client }) => listingCare(client, id));
     return c.json(view, 200);
+  })
+  .openapi(screenshot, async (c) => {
+    const { id, checkId } = c.req.valid("param");
+    await assertCanSeeJob(c.env, c.get("user"), id);
+    const key = await withDatabase(c.env, ({ client }) => checkScreenshotKey(client, id, checkId));
+    const object = key ? await c.env.EVIDENCE.get(key) : null;
+    if (!object) throw new ApiError(404, "not_found", "No screenshot of this check (yet)");
+    return new Response(object.body, { headers: { "content-type": object.httpMetadata?.contentType ?? "image/png", "cache-control": "private, max-age=3600" } });
   })
   .openapi(resubmit, async (c) => {
     const { id, checkId } = c.req.valid("param");

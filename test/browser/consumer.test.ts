@@ -12,7 +12,7 @@ import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumeBatch, type BrowserLease, type ConsumerDeps, type QueueMessageLike } from "../../browser-worker/src/consumer";
 import type { CoordinatorRpc } from "../../core/rpc";
-import { taskReportSchema, type ReportResult, type TaskLease, type TaskMessage, type TaskReport } from "../../core/protocol/tasks";
+import { taskReportSchema, type FollowupLease, type FollowupReport, type ReportResult, type TaskLease, type TaskMessage, type TaskReport } from "../../core/protocol/tasks";
 import { IntelligentRetryAnalyzer } from "../../src/intelligence/retry-analyzer";
 import { launchChromium } from "../../tools/lib/chromium";
 import { startFarm, type Farm, type Submission } from "../../tools/farm/index.ts";
@@ -605,6 +605,50 @@ describe("queue consumer", () => {
     } finally {
       await browser.close();
     }
+  });
+
+  it("screenshots a survival check's listing page where its coordinator says, a 404 page included, and reports it done (issue 19)", async () => {
+    const jobId = crypto.randomUUID();
+    const checkId = crypto.randomUUID();
+    const listingId = crypto.randomUUID();
+    const key = `jobs/${jobId}/${listingId}/check-${checkId}-1.png`;
+    const reports: FollowupReport[] = [];
+    const coordinator = new CoordinatorDouble(jobId);
+    const leases: string[] = [];
+    coordinator.leaseFollowup = (async (submissionId: string, kind: FollowupLease["kind"], attempt: number) => {
+      leases.push(`${submissionId}:${kind}:${attempt}`);
+      if (leases.length > 1) return null;
+      const row = farm.catalog()[0]!;
+      return {
+        jobId,
+        submissionId,
+        kind,
+        attempt,
+        url: `${farm.url}/no-such-listing-${checkId}`,
+        directory: { id: row.slug, slug: row.slug, name: "Farm", website: row.website },
+        businessName: SAMPLE_LISTING.businessName,
+        evidenceKey: key,
+      };
+    }) as never;
+    coordinator.reportFollowup = (async (r: FollowupReport) => {
+      reports.push(r);
+      return { applied: true };
+    }) as never;
+    const stored: { key: string; bytes: number }[] = [];
+    const browser = await launchChromium();
+    try {
+      const message = { jobId, submissionId: checkId, attempt: 1, kind: "check" as const };
+      const summary = await consumeBatch(messages([message, message]).list, {
+        ...deps(coordinator, async () => ({ ok: true, browser: browser as never, release: async () => {} })),
+        putEvidence: async (k, png) => void stored.push({ key: k, bytes: png.length }),
+      });
+      expect(summary).toMatchObject({ submitted: 1, skippedStale: 1 });
+    } finally {
+      await browser.close();
+    }
+    expect(stored).toEqual([{ key, bytes: expect.any(Number) }]);
+    expect(stored[0]!.bytes).toBeGreaterThan(100);
+    expect(reports).toEqual([expect.objectContaining({ jobId, submissionId: checkId, kind: "check", attempt: 1, ok: true, httpStatus: 404, evidenceKey: key })]);
   });
 
   it("never lets a page reach a private or loopback address it was not allowed: not as the form, nor as a page's subrequest", async () => {

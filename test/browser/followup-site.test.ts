@@ -25,6 +25,10 @@ beforeAll(async () => {
       res.writeHead(302, { location: url.searchParams.get("next") ?? "/confirmed" }).end();
       return;
     }
+    if (url.pathname === "/listing/gone") {
+      res.writeHead(404, { "content-type": "text/html" }).end("<h1>This listing no longer exists</h1>");
+      return;
+    }
     res.writeHead(200, { "content-type": "text/html" }).end(`<h1>Your listing is confirmed (${req.headers.host})</h1>`);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -36,10 +40,10 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-const lease = (url: string): FollowupLease => ({
+const lease = (url: string, kind: FollowupLease["kind"] = "verify"): FollowupLease => ({
   jobId: crypto.randomUUID(),
   submissionId: crypto.randomUUID(),
-  kind: "verify",
+  kind,
   attempt: 1,
   url,
   directory: { id: crypto.randomUUID(), slug: "harbour", name: "Harbour Directory", website: `http://127.0.0.1:${port}/` },
@@ -63,6 +67,23 @@ describe("a verification link opened in the browser", () => {
       const next = encodeURIComponent(`http://localhost:${port}/phish`);
       const opened = await openFollowup(page as unknown as FollowupPage, lease(`http://127.0.0.1:${port}/verify?next=${next}`));
       expect(opened).toMatchObject({ ok: false, finalUrl: `http://localhost:${port}/phish`, reason: "the link led off the directory's site, to localhost" });
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe("a survival check's screenshot (issue 19)", () => {
+  it("is taken of a gone listing's 404 page: the page as found is the evidence, not a failure to retry", async () => {
+    const page = await browser.newPage();
+    try {
+      const opened = await openFollowup(page as unknown as FollowupPage, lease(`http://127.0.0.1:${port}/listing/gone`, "check"));
+      expect(opened).toMatchObject({ ok: true, httpStatus: 404, finalUrl: `http://127.0.0.1:${port}/listing/gone` });
+      expect(opened.reason).toContain("no longer exists");
+      // The same page as a `listing` follow-up is a failure (a live listing must answer 2xx).
+      expect(await openFollowup(page as unknown as FollowupPage, lease(`http://127.0.0.1:${port}/listing/gone`, "listing"))).toMatchObject({ ok: false, httpStatus: 404 });
+      const png = await page.screenshot({ type: "png" });
+      expect(png.length).toBeGreaterThan(100);
     } finally {
       await page.close();
     }

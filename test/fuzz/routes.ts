@@ -448,6 +448,8 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
     jobPath((fx) => fx.jobId, "/listings"),
     "customerA",
   ),
+  "GET /api/jobs/:id/listing-checks/:checkId/screenshot": (fx) =>
+    fc.tuple(segment(fc.constant(fx.jobId)), segment(fc.uuid())).chain(([job, check]) => bare("GET", fixed(`/api/jobs/${job}/listing-checks/${check}/screenshot`), "customerA")(fx)),
   "POST /api/jobs/:id/listing-checks/:checkId/resubmit": (fx) =>
     fc.tuple(segment(fc.constant(fx.jobId)), segment(fc.uuid())).chain(([job, check]) => bare("POST", fixed(`/api/jobs/${job}/listing-checks/${check}/resubmit`), "customerA")(fx)),
 

@@ -15,7 +15,7 @@ import { app } from "../../src/app";
 import { connectFromWorker } from "../../src/db/worker-database";
 import { buildProofPack } from "../../src/proof/build";
 import { runSurvivalChecks } from "../../src/listings/survival";
-import { evidenceKey } from "../../core/evidence-keys";
+import { checkEvidenceKey, evidenceKey } from "../../core/evidence-keys";
 import { socketProtocols } from "../../core/protocol/socket-ticket";
 import type { TaskMessage } from "../../core/protocol/tasks";
 import worker from "../../src/index";
@@ -179,6 +179,15 @@ async function flaggedListing(c: Ctx): Promise<void> {
   c.targetId = check!.id;
 }
 
+/** A flagged listing (flaggedListing) whose check's screenshot is stored, as the check's browser task stores it. */
+async function screenshottedCheck(c: Ctx): Promise<void> {
+  await flaggedListing(c);
+  const [check] = await sql<{ submission_id: string }>("select submission_id from listing_checks where id = $1", [c.targetId]);
+  const key = checkEvidenceKey(c.job.jobId, check!.submission_id, c.targetId!, 1);
+  await env.EVIDENCE.put(key, new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
+  await sql("update listing_checks set evidence_key = $1 where id = $2", [key, c.targetId]);
+}
+
 /** The directory of the job's first submission goes to c.targetId. */
 async function firstDirectory(c: Ctx): Promise<void> {
   const [row] = await sql<{ directory_id: string }>("select directory_id from directory_submissions where id = $1", [c.job.submissionIds[0]]);
@@ -229,6 +238,11 @@ const REQUESTS: Record<string, AccessRequest> = {
     audience: "owner",
     path: (c) => `/api/jobs/${c.job.jobId}/listing-checks/${c.targetId}/resubmit`,
     prepare: flaggedListing,
+  },
+  "GET /api/jobs/:id/listing-checks/:checkId/screenshot": {
+    audience: "owner",
+    path: (c) => `/api/jobs/${c.job.jobId}/listing-checks/${c.targetId}/screenshot`,
+    prepare: screenshottedCheck,
   },
   "POST /api/staff/jobs/:id/start": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/start` },
   "POST /api/staff/jobs/:id/pause": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/pause` },

@@ -10,6 +10,7 @@ import { For, Show, createSignal, onMount } from "solid-js";
 import type { ListingCare, ListingCareView } from "../../core/protocol/site";
 import { safeHref } from "../../core/url";
 import { api } from "./api";
+import { accessToken } from "./auth";
 import { ErrorNote } from "./components";
 
 const day = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString(undefined, { dateStyle: "medium" }) : "–");
@@ -35,6 +36,31 @@ function Shown(props: { listing: ListingCare; profile: ListingCareView["profile"
         {row("phone", "Phone")}
       </ul>
     </Show>
+  );
+}
+
+/** A flagged check's screenshot, fetched with the session (an <img> cannot send the bearer token). */
+function CheckScreenshot(props: { jobId: string; checkId: string; directoryName: string }) {
+  const [src, setSrc] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<unknown>(null);
+  const toggle = async () => {
+    if (src()) return setSrc(null);
+    try {
+      const res = await fetch(`/api/jobs/${props.jobId}/listing-checks/${props.checkId}/screenshot`, { headers: { authorization: `Bearer ${await accessToken()}` } });
+      if (!res.ok) throw new Error(res.status === 404 ? "No screenshot yet" : `Could not load the screenshot (${res.status})`);
+      setSrc(URL.createObjectURL(await res.blob()));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <>
+      <button type="button" class="link" onClick={() => void toggle()} aria-label={`Screenshot of the ${props.directoryName} listing at its check`}>
+        {src() ? "Hide screenshot" : "Screenshot"}
+      </button>
+      <ErrorNote error={error()} />
+      <Show when={src()}>{(s) => <img class="evidence" src={s()} alt={`The ${props.directoryName} listing page at its check`} />}</Show>
+    </>
   );
 }
 
@@ -111,6 +137,14 @@ export function ListingCareSection(props: { jobId: string }) {
                           <Show when={l.check?.resubmittedAt}>
                             <br />
                             <span class="muted">submitted again {day(l.check!.resubmittedAt)}</span>
+                          </Show>
+                          <Show when={l.check?.screenshot}>
+                            <br />
+                            <CheckScreenshot jobId={props.jobId} checkId={l.check!.id} directoryName={l.directoryName} />
+                          </Show>
+                          <Show when={l.check?.screenshotNote}>
+                            <br />
+                            <span class="muted">{l.check!.screenshotNote}</span>
                           </Show>
                           <Show when={l.check?.canResubmit}>
                             <br />

@@ -11,6 +11,8 @@ import { ErrorNote } from "../components";
 import { ShortfallNote } from "../shortfall";
 import { LoginsSection, loginsForExport } from "../logins";
 import { ListingCareSection } from "../listing-care";
+import { api } from "../api";
+import type { ListingCareView } from "../../../core/protocol/site";
 
 export default function Portal() {
   const params = useParams<{ id: string }>();
@@ -25,12 +27,15 @@ export default function Portal() {
     const s = unwrap(state);
     try {
       const logins = withLogins() ? await loginsForExport(params.id) : undefined;
+      // Each listing's latest survival check (issue 19) goes in the CSV beside it.
+      const care = await api<ListingCareView>(`/api/jobs/${params.id}/listings`);
       setCsvError(null);
       download(
         `directorybolt-${params.id}.csv`,
         submissionsCsv(
           s.order.map((id) => s.rows[id]!),
           logins,
+          care.listings,
         ),
       );
     } catch (err) {
