@@ -19,7 +19,9 @@
  *    (src/proof/at-completion.ts);
  * 7. survival checks of live listings at 30, 90 and 180 days
  *    (src/listings/survival.ts): their flags' e-mails go out with the next
- *    run's drain.
+ *    run's drain;
+ * 8. live rate: jobs under 70% live 28 days after their start get
+ *    replacements from their coordinator, each once (src/listings/live-rate.ts).
  */
 import type { Connection } from "./db/client";
 import { connectFromWorker } from "./db/worker-database";
@@ -35,6 +37,7 @@ import { rollUpDay, utcDay } from "./observability/daily-rollup";
 import { drainWebhookDeliveries, type WebhookDrainResult } from "./webhooks/sender";
 import { makeCompletionProofPacks, type CompletionPacksResult } from "./proof/at-completion";
 import { runSurvivalChecks, type SurvivalResult } from "./listings/survival";
+import { replaceForLiveRate, type LiveRateSweepResult } from "./listings/live-rate";
 
 export const STUCK_AFTER_MINUTES = 15;
 
@@ -52,6 +55,7 @@ export interface ScheduledResult {
   rolledUp: string[];
   proofPacks: CompletionPacksResult | "not_configured";
   survival: SurvivalResult;
+  liveRate: LiveRateSweepResult;
 }
 
 /** In-progress jobs with no progress for `minutes`, oldest first. */
@@ -126,9 +130,23 @@ export async function runScheduled(env: Env, options: { fetch?: typeof fetch; we
     const proofPacks = await makeCompletionProofPacks(env, conn.client);
     // After the packs: a check reads a third-party page, and a slow directory must not hold up the steps above.
     const survival = await runSurvivalChecks(conn.client, { fetch: options.listingFetch, now: options.now });
+    const liveRate = await replaceForLiveRate(conn.client, (jobId) => coordinatorFor(env, jobId), options.now ?? new Date());
     const refunded = shortfalls.filter((o) => o.status === "refunded" && o.created).length;
-    log("info", "scheduled run", { woken: woken.length, started: started.length, cancelled: cancelled.length, refunded, enqueued, digests, drained, webhooks, rolledUp, proofPacks, survival });
-    return { woken, started, cancelled, enqueued, digests, drained, webhooks, rolledUp, proofPacks, survival };
+    log("info", "scheduled run", {
+      woken: woken.length,
+      started: started.length,
+      cancelled: cancelled.length,
+      refunded,
+      enqueued,
+      digests,
+      drained,
+      webhooks,
+      rolledUp,
+      proofPacks,
+      survival,
+      liveRate,
+    });
+    return { woken, started, cancelled, enqueued, digests, drained, webhooks, rolledUp, proofPacks, survival, liveRate };
   } finally {
     await conn.close();
   }
