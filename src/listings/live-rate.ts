@@ -52,7 +52,7 @@ function factsQuery(where: string): string {
   return `
     select j.id as job_id, j.plan, j.status, j.started_at,
            greatest(0, coalesce(cp.promised, ($1::jsonb ->> j.plan)::int, 0) - coalesce(sr.promised - sr.delivered, 0))::int as promised,
-           count(s.id) filter (where s.status = 'approved')::int as live_now,
+           count(s.id) filter (where s.status = 'approved' and s.approved_at <= $2)::int as live_now,
            array[${byDay}] as live_by,
            count(s.id) filter (where s.replaces_submission_id is not null)::int as replacements
       from jobs j
@@ -98,7 +98,7 @@ function toLiveRate(row: FactsRow, now: Date): JobLiveRate {
 
 /** One job's live rate; null for no such job. */
 export async function jobLiveRate(client: pg.Client, jobId: string, now = new Date()): Promise<JobLiveRate | null> {
-  const { rows } = await client.query<FactsRow>(factsQuery("j.id = $2"), [planCounts, jobId]);
+  const { rows } = await client.query<FactsRow>(factsQuery("j.id = $3"), [planCounts, now, jobId]);
   return rows[0] ? toLiveRate(rows[0], now) : null;
 }
 
@@ -111,10 +111,10 @@ export async function jobLiveRate(client: pg.Client, jobId: string, now = new Da
 export async function jobsUnderLiveTarget(client: pg.Client, now = new Date(), jobId: string | null = null): Promise<JobLiveRate[]> {
   const { rows } = await client.query<FactsRow>(
     `select * from (${factsQuery(`j.status not in ('pending', 'cancelled') and j.started_at is not null
-        and j.started_at + make_interval(days => $3) <= $4 and ($2::uuid is null or j.id = $2)`)}) f
+        and j.started_at + make_interval(days => $4) <= $2 and ($3::uuid is null or j.id = $3)`)}) f
       where f.live_now < ceil(f.promised * $5::numeric - 1e-9)
       order by f.live_now::numeric / greatest(f.promised, 1), f.started_at limit $6`,
-    [planCounts, jobId, LIVE_RATE_DEADLINE_DAYS, now, LIVE_RATE_TARGET, LIST_LIMIT],
+    [planCounts, now, jobId, LIVE_RATE_DEADLINE_DAYS, LIVE_RATE_TARGET, LIST_LIMIT],
   );
   return rows.map((r) => toLiveRate(r, now));
 }
