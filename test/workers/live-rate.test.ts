@@ -145,7 +145,8 @@ describe("live rate", () => {
     const sweep = () => withDb(({ client }) => replaceForLiveRate(client, (id) => coordinatorFor(env, id), now, seeded.jobId));
     const [a, b] = await Promise.all([sweep(), sweep()]);
     const again = await sweep();
-    expect(a.replaced + b.replaced + again.replaced).toBe(2);
+    // Another test file's cron may run the same sweep meanwhile (one database): the rows are the proof.
+    expect(a.replaced + b.replaced + again.replaced).toBeLessThanOrEqual(2);
     let rows = await replacements(seeded.jobId);
     expect(rows).toHaveLength(2);
     // The oldest unpublished first, each once, with the reason.
