@@ -26,6 +26,12 @@ import { LIVE_RATE_DAYS, LIVE_RATE_DEADLINE_DAYS, LIVE_RATE_TARGET, type JobLive
 
 /** Jobs looked at per cron run: each may cost a catalog query per replacement. */
 const JOBS_PER_RUN = 20;
+/**
+ * The sweep looks at jobs started at most this long ago: every run reads the
+ * submissions of each job it considers, and a job still under target after
+ * four months (its catalog exhausted day after day) is staff's, on their list.
+ */
+const SWEEP_WINDOW_DAYS = 120;
 /** Listed on the staff dashboard at most. */
 const LIST_LIMIT = 200;
 
@@ -106,15 +112,17 @@ export async function jobLiveRate(client: pg.Client, jobId: string, now = new Da
  * Jobs 28 days or more past their start with fewer listings live now than
  * 70% of the promise, the furthest behind first (the staff dashboard, and
  * the sweep's candidates). Live now, not at day 28: a job brought back to
- * 70% by its replacements leaves the list. `jobId` narrows it to one job.
+ * 70% by its replacements leaves the list. `jobId` narrows it to one job;
+ * `startedWithinDays` to jobs started since (the sweep's window).
  */
-export async function jobsUnderLiveTarget(client: pg.Client, now = new Date(), jobId: string | null = null): Promise<JobLiveRate[]> {
+export async function jobsUnderLiveTarget(client: pg.Client, now = new Date(), jobId: string | null = null, startedWithinDays: number | null = null): Promise<JobLiveRate[]> {
   const { rows } = await client.query<FactsRow>(
     `select * from (${factsQuery(`j.status not in ('pending', 'cancelled') and j.started_at is not null
-        and j.started_at + make_interval(days => $4) <= $2 and ($3::uuid is null or j.id = $3)`)}) f
+        and j.started_at + make_interval(days => $4) <= $2 and ($3::uuid is null or j.id = $3)
+        and ($7::int is null or j.started_at > $2::timestamptz - make_interval(days => $7))`)}) f
       where f.live_now < ceil(f.promised * $5::numeric - 1e-9)
       order by f.live_now::numeric / greatest(f.promised, 1), f.started_at limit $6`,
-    [planCounts, now, jobId, LIVE_RATE_DEADLINE_DAYS, LIVE_RATE_TARGET, LIST_LIMIT],
+    [planCounts, now, jobId, LIVE_RATE_DEADLINE_DAYS, LIVE_RATE_TARGET, LIST_LIMIT, startedWithinDays],
   );
   return rows.map((r) => toLiveRate(r, now));
 }
@@ -190,7 +198,7 @@ export interface LiveRateCoordinator {
 /** `jobId`: that job alone (a test sharing the database with others). */
 export async function replaceForLiveRate(client: pg.Client, coordinatorFor: (jobId: string) => LiveRateCoordinator, now = new Date(), jobId: string | null = null): Promise<LiveRateSweepResult> {
   const day = now.toISOString().slice(0, 10);
-  const under = await jobsUnderLiveTarget(client, now, jobId);
+  const under = await jobsUnderLiveTarget(client, now, jobId, SWEEP_WINDOW_DAYS);
   const result: LiveRateSweepResult = { jobs: 0, replaced: 0, exhausted: 0 };
   for (const rate of under) {
     if (result.jobs >= JOBS_PER_RUN) break;

@@ -83,6 +83,8 @@ describe("live rate", () => {
       expect(now).toMatchObject({ liveNow: 6, underTarget: true, milestones: [{ live: 2 }, { live: 4 }, { live: 5, percent: 50 }] });
       expect(now!.milestones[2]!.at).toBe(new Date(start + 28 * DAY).toISOString());
       expect((await jobsUnderLiveTarget(client, at(30), seeded.jobId)).map((j) => j.jobId)).toEqual([seeded.jobId]);
+      // The cron's sweep looks back a bounded time only (a job started 30 days ago is outside a 20-day window).
+      expect(await jobsUnderLiveTarget(client, at(30), seeded.jobId, 20)).toEqual([]);
       // Before day 28 a job is not listed, however few are live.
       expect(await jobsUnderLiveTarget(client, at(27), seeded.jobId)).toEqual([]);
     });
