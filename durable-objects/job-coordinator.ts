@@ -923,11 +923,14 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     if (!task) return { applied: false, reason: "unknown_submission" };
     if (task.status !== "failed" && task.status !== "skipped") return { applied: false, reason: "not_leased" };
     if (this.store.job.status === "cancelled") return { applied: false, reason: "job_not_running" };
+    // Its replacement is delivering in its place: both would be more than promised (docs/decisions.md, live rate).
+    if (this.store.isReplaced(submissionId)) return { applied: false, reason: "already_replaced" };
     const holder = (await this.holdersOf([submissionId])).get(submissionId);
     // Re-read after the await: a report, another retry or a cancel may have come in between.
     if ((this.store.job.status as string) === "cancelled") return { applied: false, reason: "job_not_running" };
     const current = this.store.task(submissionId)!;
     if (current.status !== "failed" && current.status !== "skipped") return { applied: false, reason: "not_leased" };
+    if (this.store.isReplaced(submissionId)) return { applied: false, reason: "already_replaced" };
     // Another job of the customer holds the listing now: submitting again would list the business twice.
     if (holder) this.skipListedBy(current, holder);
     else this.requeue(current);
@@ -958,6 +961,49 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     return { applied: true, status };
   }
 
+  /**
+   * Live-rate replacements (src/listings/live-rate.ts, from the cron): each
+   * named submission, not live 28 days on, gets a replacement chosen in
+   * Postgres by the same unique key as any replacement, so a replayed or
+   * concurrent cron gets the row first chosen and adds nothing. A completed
+   * job takes the new tasks and completes again when they end.
+   */
+  async replaceNotLive(requests: { submissionId: string; reason: string }[]): Promise<{ replaced: string[]; exhausted: boolean }> {
+    const replaced: string[] = [];
+    const open = () => this.store.job.loaded && !!this.store.job.jobId && this.store.job.status !== "cancelled";
+    for (const request of requests) {
+      if (!open()) break;
+      const task = this.store.task(request.submissionId);
+      if (!task || task.status === "approved" || this.store.isReplaced(task.submission_id)) continue;
+      let chosen: ReplacementTask | null | "retry" = "retry";
+      const conn = await this.database();
+      try {
+        for (let tries = 0; chosen === "retry" && tries < 10; tries++) {
+          chosen = await chooseReplacement(conn.db, { jobId: this.store.job.jobId!, catalog: catalogOf(this.env), replaced: { submissionId: task.submission_id, reason: request.reason } });
+        }
+      } finally {
+        await conn.close();
+      }
+      if (chosen === null) return { replaced, exhausted: true };
+      if (chosen === "retry") continue;
+      const replacement = chosen;
+      // Re-read after the awaits: a report, another call or a cancel may have come in between.
+      const inserted = this.atomically(() => {
+        const current = this.store.task(task.submission_id);
+        if (!open() || !current || current.status === "approved" || this.store.isReplaced(task.submission_id)) return false;
+        this.insertReplacement(replacement, current);
+        if (this.store.job.status === "completed" || this.store.job.status === "failed") {
+          this.store.updateJob({ status: "in_progress", statusReason: null, completedAt: null });
+        }
+        this.jobChanged();
+        return true;
+      });
+      if (inserted) replaced.push(replacement.submissionId);
+    }
+    if (replaced.length) await this.pump();
+    return { replaced, exhausted: false };
+  }
+
   async retryFailed(): Promise<{ retried: number }> {
     if (this.store.job.status === "cancelled") return { retried: 0 };
     const holders = await this.holdersOf(
@@ -968,7 +1014,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     );
     // Re-read after the await (a cancel may have come in between); the ones another job now holds are skipped, not submitted twice.
     if ((this.store.job.status as string) === "cancelled") return { retried: 0 };
-    const failed = this.store.allTasks().filter((t) => t.status === "failed");
+    // A replaced failure stays failed: its replacement delivers in its place.
+    const failed = this.store.allTasks().filter((t) => t.status === "failed" && !this.store.isReplaced(t.submission_id));
     let retried = 0;
     for (const task of failed) {
       const holder = holders.get(task.submission_id);
@@ -1035,6 +1082,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       job: this.store.job,
       counts: this.store.counts(),
       total: this.store.total(),
+      replaced: this.store.replacedCounts(),
       current: this.current,
       recentDone: this.recentDone,
       now: Date.now(),

@@ -20,7 +20,9 @@
  * 7. survival checks of live listings at 30, 90 and 180 days
  *    (src/listings/survival.ts): their flags' e-mails go out with the next
  *    run's drain; a flagged listing's page is screenshotted by a browser
- *    task of its job's coordinator.
+ *    task of its job's coordinator;
+ * 8. live rate: jobs under 70% live 28 days after their start get
+ *    replacements from their coordinator, each once (src/listings/live-rate.ts).
  */
 import type { Connection } from "./db/client";
 import { connectFromWorker } from "./db/worker-database";
@@ -36,6 +38,7 @@ import { rollUpDay, utcDay } from "./observability/daily-rollup";
 import { drainWebhookDeliveries, type WebhookDrainResult } from "./webhooks/sender";
 import { makeCompletionProofPacks, type CompletionPacksResult } from "./proof/at-completion";
 import { requestCheckScreenshots, runSurvivalChecks, type SurvivalResult } from "./listings/survival";
+import { replaceForLiveRate, type LiveRateSweepResult } from "./listings/live-rate";
 
 export const STUCK_AFTER_MINUTES = 15;
 
@@ -53,6 +56,7 @@ export interface ScheduledResult {
   rolledUp: string[];
   proofPacks: CompletionPacksResult | "not_configured";
   survival: SurvivalResult & { screenshotsAsked: number };
+  liveRate: LiveRateSweepResult;
 }
 
 /** In-progress jobs with no progress for `minutes`, oldest first. */
@@ -129,9 +133,23 @@ export async function runScheduled(env: Env, options: { fetch?: typeof fetch; we
     const checked = await runSurvivalChecks(conn.client, { fetch: options.listingFetch, now: options.now });
     // A flagged listing's page screenshotted by its job's coordinator, however long ago the job ended.
     const survival = { ...checked, screenshotsAsked: await requestCheckScreenshots(conn.client, (jobId) => coordinatorFor(env, jobId), options.now) };
+    const liveRate = await replaceForLiveRate(conn.client, (jobId) => coordinatorFor(env, jobId), options.now ?? new Date());
     const refunded = shortfalls.filter((o) => o.status === "refunded" && o.created).length;
-    log("info", "scheduled run", { woken: woken.length, started: started.length, cancelled: cancelled.length, refunded, enqueued, digests, drained, webhooks, rolledUp, proofPacks, survival });
-    return { woken, started, cancelled, enqueued, digests, drained, webhooks, rolledUp, proofPacks, survival };
+    log("info", "scheduled run", {
+      woken: woken.length,
+      started: started.length,
+      cancelled: cancelled.length,
+      refunded,
+      enqueued,
+      digests,
+      drained,
+      webhooks,
+      rolledUp,
+      proofPacks,
+      survival,
+      liveRate,
+    });
+    return { woken, started, cancelled, enqueued, digests, drained, webhooks, rolledUp, proofPacks, survival, liveRate };
   } finally {
     await conn.close();
   }

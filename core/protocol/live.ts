@@ -19,6 +19,8 @@ export interface JobProgress {
   approved: number;
   failed: number;
   skipped: number;
+  /** Tasks replaced by another directory (left out of `total` and the other counts; issue 17). */
+  replaced: number;
   manual: number;
   inFlight: number;
   remaining: number;

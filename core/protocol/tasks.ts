@@ -189,4 +189,4 @@ export type FollowupReport = z.infer<typeof followupReportSchema>;
 
 export type ReportResult =
   | { applied: true; status: SubmissionStatus }
-  | { applied: false; reason: "unknown_submission" | "stale_attempt" | "already_final" | "not_leased" | "job_not_running" | "not_live" };
+  | { applied: false; reason: "unknown_submission" | "stale_attempt" | "already_final" | "not_leased" | "job_not_running" | "not_live" | "already_replaced" };

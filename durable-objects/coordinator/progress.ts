@@ -12,6 +12,12 @@ export interface ProgressInput {
   /** Tasks by status (absent statuses count 0). */
   counts: Partial<Record<SubmissionStatus, number>>;
   total: number;
+  /**
+   * Replaced tasks by status (not those that went live after all): left out
+   * of every count and of the total, since their replacement stands in for
+   * them. A job of 4 with one replaced is 4 directories, not 5.
+   */
+  replaced?: Partial<Record<SubmissionStatus, number>>;
   current: JobProgress["current"];
   /** When recent tasks finished, oldest first: the pace behind the ETA. */
   recentDone: readonly number[];
@@ -21,8 +27,10 @@ export interface ProgressInput {
 /** Finished tasks needed before the pace is trusted for an ETA. */
 export const ETA_MIN_SAMPLES = 3;
 
-export function jobProgress({ job, counts, total, current, recentDone, now }: ProgressInput): JobProgress {
-  const c = (s: SubmissionStatus) => counts[s] ?? 0;
+export function jobProgress({ job, counts, total: all, replaced = {}, current, recentDone, now }: ProgressInput): JobProgress {
+  const c = (s: SubmissionStatus) => (counts[s] ?? 0) - (replaced[s] ?? 0);
+  const replacedCount = Object.values(replaced).reduce((a, n) => a + (n ?? 0), 0);
+  const total = all - replacedCount;
   const submitted = c("submitted") + c("awaiting_verification") + c("approved");
   const finished = submitted + c("failed") + c("skipped");
   const remaining = total - finished;
@@ -35,6 +43,7 @@ export function jobProgress({ job, counts, total, current, recentDone, now }: Pr
     approved: c("approved"),
     failed: c("failed"),
     skipped: c("skipped"),
+    replaced: replacedCount,
     manual: c("manual"),
     inFlight: c("queued") + c("submitting"),
     remaining,

@@ -387,6 +387,26 @@ export class TaskStore {
     return this.sql.exec<TaskRow>(`select t.* from tasks t where ${ENDED_UNREPLACED} order by t.updated_at, t.submission_id`).toArray();
   }
 
+  /** Whether a replacement of this submission is in the job (then it is not retried: both would be delivered). */
+  isReplaced(submissionId: string): boolean {
+    return this.sql.exec<{ n: number }>("select exists (select 1 from tasks where replaces_submission_id = ?) as n", submissionId).one().n === 1;
+  }
+
+  /**
+   * Replaced tasks by status, those that went live after all left out: the
+   * progress leaves the others out, as their replacement stands in for them
+   * (a seek on tasks_by_replaces; nothing to read in a job without one).
+   */
+  replacedCounts(): Partial<Record<SubmissionStatus, number>> {
+    const counts: Partial<Record<SubmissionStatus, number>> = {};
+    for (const row of this.sql.exec<{ status: SubmissionStatus; n: number }>(
+      `select t.status, count(*) as n from tasks r join tasks t on t.submission_id = r.replaces_submission_id
+        where r.replaces_submission_id is not null and t.status <> 'approved' group by t.status`,
+    ))
+      counts[row.status] = row.n;
+    return counts;
+  }
+
   /** The highest release priority of the job's tasks (0 for none). */
   maxPriority(): number {
     return this.sql.exec<{ p: number | null }>("select max(priority) as p from tasks").one().p ?? 0;

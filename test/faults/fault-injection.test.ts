@@ -320,13 +320,15 @@ describe("fault injection", () => {
     // The promise: the farm's catalog (520) holds spares, so the job delivers every directory paid for.
     expect(submittedRows).toHaveLength(DIRECTORIES);
     expect(mismatched.map((r) => `${r.slug}: postgres ${r.status}/${r.attempt}, coordinator ${byId.get(r.id)?.status}/${byId.get(r.id)?.attempt}`)).toEqual([]);
+    // A replaced directory leaves the job's counts and its replacement takes its place: the total stays the 100 paid for.
+    expect(snapshot.job.replaced).toBe(replacedCount);
     expect({
       status: job.status,
       total: job.directories_total,
       submitted: job.directories_submitted,
       approved: job.directories_approved,
       failed: job.directories_failed,
-    }).toEqual({ status: "completed", total: rows.length, submitted: snapshot.job.submitted, approved: snapshot.job.approved, failed: snapshot.job.failed });
+    }).toEqual({ status: "completed", total: DIRECTORIES, submitted: snapshot.job.submitted, approved: snapshot.job.approved, failed: snapshot.job.failed });
     expect(twice.map((r) => r.slug)).toEqual([]);
     // No form posted again where the business was already listed: a directory that does not dedupe would list it twice.
     expect(secondPosts).toEqual([]);

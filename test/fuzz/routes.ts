@@ -436,6 +436,11 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
     jobPath((fx) => fx.jobId, "/shortfall"),
     "customerA",
   ),
+  "GET /api/jobs/:id/live-rate": bare(
+    "GET",
+    jobPath((fx) => fx.jobId, "/live-rate"),
+    "customerA",
+  ),
   "GET /api/jobs/:id/logins": queried(
     jobPath((fx) => fx.jobId, "/logins"),
     "customerA",
@@ -532,6 +537,7 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   // Staff: daily roll-ups, tasks for directories that refuse automation, the catalog.
   "GET /api/ops/daily": queried(fixed("/api/ops/daily"), "staff", { from: isoDay, to: isoDay }),
   "GET /api/staff/tasks": bare("GET", fixed("/api/staff/tasks"), "staff"),
+  "GET /api/staff/live-rate": bare("GET", fixed("/api/staff/live-rate"), "staff"),
   "GET /api/staff/tasks/:jobId/:submissionId": (fx) => taskPath(fx).chain(([job, sub]) => bare("GET", fixed(`/api/staff/tasks/${job}/${sub}`), "staff")(fx)),
   "POST /api/staff/tasks/:jobId/:submissionId/claim": (fx) => taskPath(fx).chain(([job, sub]) => bare("POST", fixed(`/api/staff/tasks/${job}/${sub}/claim`), "staff")(fx)),
   "POST /api/staff/tasks/:jobId/:submissionId/outcome": (fx) => taskPath(fx).chain(([job, sub]) => jsonPost("POST", fixed(`/api/staff/tasks/${job}/${sub}/outcome`), "staff", staffOutcome)(fx)),

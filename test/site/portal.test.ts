@@ -136,6 +136,9 @@ describe("the site, end to end", () => {
     // Soft: the steps below (and the tests that use this job) still run when it fails.
     expect.soft(outcomes.succeeded + outcomes.failed).toBe(50);
     expect(await page.getByRole("link", { name: "View listing" }).count()).toBeGreaterThan(0);
+    // The live rate against the promise: a job started today shows each milestone "so far".
+    await page.getByTestId("live-at-7").waitFor();
+    expect(await page.getByTestId("live-at-7").textContent()).toMatch(/Day 7 \(.+\), so far\d+ of 50/);
     await page.screenshot({ path: join(SHOTS, "portal.png"), fullPage: false });
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV" }).click()]);
     const csv = await (await import("node:fs/promises")).readFile((await download.path())!, "utf8");
@@ -188,10 +191,13 @@ describe("the site, end to end", () => {
     await signIn(page, "ops@directorybolt.example", true, "/staff");
     await expect.poll(() => page.getByTestId("live-badge").textContent(), { timeout: 30_000 }).toContain("Live");
     await page.getByRole("link", { name: jobId.slice(0, 8) }).waitFor();
+    // The list of jobs under 70% live at 28 days: this job started today, so it is not there.
+    await page.getByRole("table", { name: "Jobs under 70% live at 28 days" }).getByText("No job is under 70% live at 28 days.").waitFor();
     await page.screenshot({ path: join(SHOTS, "staff-dashboard.png") });
     await page.getByRole("link", { name: jobId.slice(0, 8) }).click();
     await page.waitForURL(`**/staff/jobs/${jobId}`);
     await expect.poll(() => page.locator("tr[data-submission]").count(), { timeout: 30_000 }).toBe(50);
+    expect(await page.getByTestId("live-at-28").textContent()).toMatch(/of 50/);
     // A completed job cannot be paused or cancelled.
     expect(await page.getByRole("button", { name: "Cancel job" }).isDisabled()).toBe(true);
     expect(await page.getByRole("button", { name: "Pause" }).isDisabled()).toBe(true);

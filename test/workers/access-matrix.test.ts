@@ -232,6 +232,8 @@ const REQUESTS: Record<string, AccessRequest> = {
   "GET /.well-known/directorybolt-proof-key.pem": { audience: "public", path: () => "/.well-known/directorybolt-proof-key.pem" },
   "GET /api/jobs/:id/logins": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/logins` },
   "GET /api/jobs/:id/shortfall": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/shortfall` },
+  "GET /api/jobs/:id/live-rate": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/live-rate` },
+  "GET /api/staff/live-rate": { audience: "staff", path: () => "/api/staff/live-rate" },
   "POST /api/jobs/:id/logins/:loginId/reveal": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/logins/${c.targetId}/reveal`, prepare: storeLogin },
   "GET /api/jobs/:id/listings": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/listings` },
   "POST /api/jobs/:id/listing-checks/:checkId/resubmit": {

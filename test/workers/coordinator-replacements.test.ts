@@ -1,4 +1,5 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { signUserToken } from "../../src/auth/user-token";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { JobCoordinator } from "../../durable-objects/job-coordinator";
@@ -7,7 +8,7 @@ import { chooseReplacement } from "../../durable-objects/coordinator/replacement
 import { connectFromWorker } from "../../src/db/worker-database";
 import { allowFaults, captureReleases, consume, expireTimers, settled, stubFor, withReplacements } from "./support/coordinator-harness";
 import { query } from "./support/purchase";
-import { seedJob } from "./support/seed";
+import { seedJob, spareDirectories } from "./support/seed";
 import { parseCsv } from "../../src/catalog/csv";
 import { submissionsCsv } from "../../core/csv";
 
@@ -22,19 +23,6 @@ async function rows(jobId: string) {
     "select id, directory_id, status, replaces_submission_id, replacement_reason from directory_submissions where job_id = $1",
     [jobId],
   );
-}
-
-/** More farm directories in the catalog than the job took, so a replacement exists. */
-async function spareDirectories(n: number): Promise<void> {
-  const tag = crypto.randomUUID().slice(0, 8);
-  for (let i = 0; i < n; i++) {
-    await query("insert into directories (slug, name, website, submit_url, priority_tier, da_score, country, sandbox) values ($1, $2, $3, $4, 1, 50, 'INT', true)", [
-      `spare-${tag}-${i}`,
-      `Spare ${tag} ${i}`,
-      `https://spare${i}.${tag}.example`,
-      `https://spare${i}.${tag}.example/add`,
-    ]);
-  }
 }
 
 async function replacementEvents(jobId: string) {
@@ -54,8 +42,12 @@ describe("JobCoordinator replacements", () => {
     const reports = await consume(seeded.jobId, released, refusing(new Set([lost!])));
 
     const progress = await stub.progress();
-    expect(progress).toMatchObject({ status: "completed", submitted: 4, failed: 1, total: 5 });
+    // The replaced directory is out of the counts: 4 directories, 4 delivered, 1 replaced (not 5 with 1 failed).
+    expect(progress).toMatchObject({ status: "completed", submitted: 4, failed: 0, replaced: 1, total: 4, percent: 100 });
     await settled(seeded.jobId);
+    expect(await query("select directories_total, directories_submitted, directories_failed from jobs where id = $1", [seeded.jobId])).toEqual([
+      { directories_total: 4, directories_submitted: 4, directories_failed: 0 },
+    ]);
     const pg = await rows(seeded.jobId);
     const replacement = pg.filter((r) => r.replaces_submission_id !== null);
     expect(replacement).toHaveLength(1);
@@ -81,7 +73,7 @@ describe("JobCoordinator replacements", () => {
     expect(replayed.every((r) => !r.applied)).toBe(true);
     await settled(seeded.jobId);
     expect((await rows(seeded.jobId)).filter((r) => r.replaces_submission_id !== null)).toHaveLength(1);
-    expect(await stub.progress()).toMatchObject({ status: "completed", submitted: 4, total: 5 });
+    expect(await stub.progress()).toMatchObject({ status: "completed", submitted: 4, replaced: 1, total: 4 });
   });
 
   it("chooses each replacement once through a Postgres outage, an eviction and a choice made by the evicted instance", async () => {
@@ -136,7 +128,7 @@ describe("JobCoordinator replacements", () => {
     // The rest of the job, with every report replayed once more.
     const reports = await consume(seeded.jobId, released, refusing(new Set([lost!])));
     await fresh.reportMany([...reports, failure]);
-    expect(await fresh.progress()).toMatchObject({ status: "completed", submitted: 3, failed: 1, total: 4 });
+    expect(await fresh.progress()).toMatchObject({ status: "completed", submitted: 3, failed: 0, replaced: 1, total: 3 });
     await settled(seeded.jobId);
     const pg = await rows(seeded.jobId);
     expect(pg.filter((r) => r.replaces_submission_id !== null).map((r) => r.id)).toEqual([chosenBefore!]);
@@ -157,11 +149,33 @@ describe("JobCoordinator replacements", () => {
         ? { outcome: "failed" as const, failureClass: "duplicate_listing" as const, reason: "this business is already listed" }
         : { outcome: "submitted" as const, listingUrl: `https://listing.example/${m.submissionId}` },
     );
-    expect(await stub.progress()).toMatchObject({ status: "completed", submitted: 2, skipped: 1, total: 3 });
+    expect(await stub.progress()).toMatchObject({ status: "completed", submitted: 2, skipped: 0, replaced: 1, total: 2 });
     await stub.reportMany(reports);
     await settled(seeded.jobId);
     const replacement = (await rows(seeded.jobId)).filter((r) => r.replaces_submission_id !== null);
     expect(replacement).toHaveLength(1);
     expect(replacement[0]).toMatchObject({ replaces_submission_id: listed, status: "submitted" });
+  });
+  it("refuses a staff retry of a submission already replaced (409 already_replaced): both would be delivered", async () => {
+    await spareDirectories(1);
+    const seeded = await seedJob({ directories: 2 });
+    const [lost] = seeded.submissionIds;
+    const released: TaskMessage[] = [];
+    await captureReleases(seeded.jobId, released);
+    await withReplacements(seeded.jobId);
+    const stub = stubFor(seeded.jobId);
+    await stub.start(seeded.jobId);
+    await consume(seeded.jobId, released, refusing(new Set([lost!])));
+    expect(await stub.progress()).toMatchObject({ status: "completed", submitted: 2, replaced: 1, total: 2 });
+
+    const staff = await signUserToken(env, { userId: crypto.randomUUID(), email: `staff-${crypto.randomUUID()}@example.com`, staff: true });
+    const res = await exports.default.fetch(`http://localhost/api/staff/jobs/${seeded.jobId}/submissions/${lost}/retry`, { method: "POST", headers: { authorization: `Bearer ${staff}` } });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: { code: "already_replaced" } });
+    expect(await stub.retrySubmission(lost!)).toEqual({ applied: false, reason: "already_replaced" });
+    // "Retry failed" leaves it too; nothing went back to the queue, the job stays completed.
+    expect(await stub.retryFailed()).toEqual({ retried: 0 });
+    expect(await stub.progress()).toMatchObject({ status: "completed", submitted: 2, replaced: 1, total: 2, remaining: 0 });
+    expect((await stub.snapshot()).submissions.find((r) => r.submissionId === lost)?.status).toBe("failed");
   });
 });

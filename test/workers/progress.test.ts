@@ -31,6 +31,14 @@ describe("jobProgress", () => {
     expect(p.percent).toBe(58.3);
   });
 
+  it("leaves replaced tasks out of the total and every count: 4 directories, one replaced, is 4 of 4 done", () => {
+    // 5 tasks: 3 submitted, the replacement submitted, the one it replaced failed.
+    const p = jobProgress(input({ total: 5, counts: { submitted: 4, failed: 1 }, replaced: { failed: 1 } }));
+    expect(p).toMatchObject({ total: 4, submitted: 4, failed: 0, replaced: 1, remaining: 0, percent: 100 });
+    // A sent but unpublished task replaced after 28 days (live rate) leaves "submitted" the same way.
+    expect(jobProgress(input({ total: 6, counts: { submitted: 5, approved: 1 }, replaced: { submitted: 2 } }))).toMatchObject({ total: 4, submitted: 4, approved: 1, replaced: 2, percent: 100 });
+  });
+
   it("gives an ETA from the recent pace, only with three finished tasks or more", () => {
     const base = { total: 10, counts: { submitted: 4 } };
     expect(jobProgress(input({ ...base, recentDone: [NOW - 2_000, NOW - 1_000] })).eta).toBeNull();

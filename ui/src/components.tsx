@@ -51,6 +51,12 @@ export function Progress(props: { state: JobState }) {
               <dt>Failed</dt>
               <dd data-testid="count-failed">{j().failed}</dd>
             </div>
+            <Show when={j().replaced > 0}>
+              <div title="Directories that ended without a listing, each replaced by another (not counted in the total)">
+                <dt>Replaced</dt>
+                <dd data-testid="count-replaced">{j().replaced}</dd>
+              </div>
+            </Show>
             <div>
               <dt>Remaining</dt>
               <dd data-testid="count-remaining">{j().remaining}</dd>

@@ -94,3 +94,21 @@ export async function postgresState(jobId: string) {
     await conn.close();
   }
 }
+
+/** More farm directories in the catalog than a job took, so a replacement exists. */
+export async function spareDirectories(n: number): Promise<void> {
+  const tag = crypto.randomUUID().slice(0, 8);
+  const conn = await connectFromWorker(env);
+  try {
+    for (let i = 0; i < n; i++) {
+      await conn.client.query("insert into directories (slug, name, website, submit_url, priority_tier, da_score, country, sandbox) values ($1, $2, $3, $4, 1, 50, 'INT', true)", [
+        `spare-${tag}-${i}`,
+        `Spare ${tag} ${i}`,
+        `https://spare${i}.${tag}.example`,
+        `https://spare${i}.${tag}.example/add`,
+      ]);
+    }
+  } finally {
+    await conn.close();
+  }
+}

@@ -9,6 +9,7 @@ import { createJobStore, useLiveSocket } from "../live";
 import { ProofPackButton } from "../proof-pack";
 import { ErrorNote } from "../components";
 import { ShortfallNote } from "../shortfall";
+import { LiveRateSection } from "../live-rate";
 import { LoginsSection, loginsForExport } from "../logins";
 import { ListingCareSection } from "../listing-care";
 import { api } from "../api";
@@ -92,6 +93,7 @@ export default function Portal() {
         <ErrorNote error={csvError()} />
         <SubmissionsTable jobId={params.id} state={state} />
         <ShortfallNote jobId={params.id} status={state.job?.status} />
+        <LiveRateSection jobId={params.id} status={state.job?.status} />
         <LoginsSection jobId={params.id} state={state} />
         <ListingCareSection jobId={params.id} />
         <h2>Activity</h2>

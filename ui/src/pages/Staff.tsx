@@ -5,6 +5,7 @@ import { api } from "../api";
 import { isStaff, signedIn } from "../auth";
 import { ActivityFeed, ErrorNote, LiveBadge } from "../components";
 import { label, time } from "../format";
+import { UnderLiveTargetList } from "../live-rate";
 import { createOpsStore, useLiveSocket } from "../live";
 
 function ThroughputChart(props: { data: number[] }) {
@@ -143,6 +144,7 @@ export default function Staff() {
           </tbody>
         </table>
       </div>
+      <UnderLiveTargetList />
       <div class="two-col">
         <div>
           <h2>Worker heartbeats</h2>
