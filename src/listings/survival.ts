@@ -211,13 +211,15 @@ const FINAL_REFUSALS = new Set(["not_found", "wrong_job", "unknown_submission", 
  * the job again if it has none). A check is asked for until its coordinator
  * took it; the coordinator keys the task by the check, so a replayed or
  * concurrent run asking again adds nothing (exactly one screenshot per check).
+ * `jobId`: only that job's checks (a test sharing the database).
  */
-export async function requestCheckScreenshots(client: pg.Client, coordinatorFor: (jobId: string) => CheckScreenshotter, now = new Date()): Promise<number> {
+export async function requestCheckScreenshots(client: pg.Client, coordinatorFor: (jobId: string) => CheckScreenshotter, now = new Date(), jobId: string | null = null): Promise<number> {
   const due = await client.query<{ id: string; job_id: string; submission_id: string; listing_url: string }>(
     `select id, job_id, submission_id, listing_url from listing_checks
       where verdict in ('gone', 'changed') and screenshot_requested_at is null and listing_url is not null and checked_at > $1
+        and ($3::uuid is null or job_id = $3)
       order by checked_at limit $2`,
-    [new Date(now.getTime() - SCREENSHOT_WITHIN_MS), SCREENSHOTS_PER_RUN],
+    [new Date(now.getTime() - SCREENSHOT_WITHIN_MS), SCREENSHOTS_PER_RUN, jobId],
   );
   let asked = 0;
   for (const row of due.rows) {

@@ -60,10 +60,12 @@ describe("a flagged listing's screenshot", () => {
 
     // Two cron runs at once, then a replay of the same moment.
     const coordinators = (jobId: string) => stubFor(jobId);
-    const asked = await withClient(async (a) => withClient(async (b) => Promise.all([requestCheckScreenshots(a, coordinators, checkedAt), requestCheckScreenshots(b, coordinators, checkedAt)])));
+    const asked = await withClient(async (a) =>
+      withClient(async (b) => Promise.all([requestCheckScreenshots(a, coordinators, checkedAt, job.jobId), requestCheckScreenshots(b, coordinators, checkedAt, job.jobId)])),
+    );
     expect(asked[0] + asked[1]).toBe(1);
     await query("update listing_checks set screenshot_requested_at = null where id = $1", [check!.id]);
-    expect(await withClient((client) => requestCheckScreenshots(client, coordinators, checkedAt))).toBe(0);
+    expect(await withClient((client) => requestCheckScreenshots(client, coordinators, checkedAt, job.jobId))).toBe(0);
     const checks = released.filter((m) => m.kind === "check");
     expect(checks).toEqual([{ jobId: job.jobId, submissionId: check!.id, attempt: 1, kind: "check" }]);
 
@@ -106,7 +108,7 @@ describe("a flagged listing's screenshot", () => {
     const [check] = await query<{ id: string }>("select id from listing_checks where submission_id = $1", [job.submissionId]);
     const released: TaskMessage[] = [];
     await captureReleases(job.jobId, released);
-    expect(await withClient((client) => requestCheckScreenshots(client, (jobId) => stubFor(jobId), checkedAt))).toBe(1);
+    expect(await withClient((client) => requestCheckScreenshots(client, (jobId) => stubFor(jobId), checkedAt, job.jobId))).toBe(1);
     for (let attempt = 1; attempt <= 3; attempt++) {
       const message = released.find((m) => m.kind === "check" && m.attempt === attempt);
       expect(message, `attempt ${attempt} released`).toBeDefined();
