@@ -19,6 +19,8 @@ export interface JobProgress {
   approved: number;
   failed: number;
   skipped: number;
+  /** Found listed before the first attempt (live, not delivered by us; replaced). */
+  alreadyListed: number;
   manual: number;
   inFlight: number;
   remaining: number;

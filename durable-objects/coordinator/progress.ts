@@ -24,7 +24,7 @@ export const ETA_MIN_SAMPLES = 3;
 export function jobProgress({ job, counts, total, current, recentDone, now }: ProgressInput): JobProgress {
   const c = (s: SubmissionStatus) => counts[s] ?? 0;
   const submitted = c("submitted") + c("awaiting_verification") + c("approved");
-  const finished = submitted + c("failed") + c("skipped");
+  const finished = submitted + c("failed") + c("skipped") + c("already_listed");
   const remaining = total - finished;
   return {
     jobId: job.jobId ?? "",
@@ -35,6 +35,7 @@ export function jobProgress({ job, counts, total, current, recentDone, now }: Pr
     approved: c("approved"),
     failed: c("failed"),
     skipped: c("skipped"),
+    alreadyListed: c("already_listed"),
     manual: c("manual"),
     inFlight: c("queued") + c("submitting"),
     remaining,

@@ -9,8 +9,8 @@ import type { ActivityLine, SubmissionView } from "../../core/protocol/live";
 import type { FailureClass } from "../../core/protocol/tasks";
 import type { JobStatus, SubmissionStatus } from "../../core/statuses";
 
-/** A submission that ended without a listing (failed, or skipped as another job's) and has no replacement yet. */
-const ENDED_UNREPLACED = `(t.status = 'failed' or (t.status = 'skipped' and t.failure_class = 'duplicate_listing'))
+/** A submission that ended without our listing (failed, skipped as another job's, found already listed) and has no replacement yet. */
+const ENDED_UNREPLACED = `(t.status in ('failed', 'already_listed') or (t.status = 'skipped' and t.failure_class = 'duplicate_listing'))
   and not exists (select 1 from tasks r where r.replaces_submission_id = t.submission_id)`;
 
 export interface TaskRow {
@@ -97,7 +97,7 @@ const DEFAULT_META: JobMeta = {
 /** Statuses in which a task holds a lease (it was released and not reported). */
 export const LEASED: SubmissionStatus[] = ["queued", "submitting"];
 /** Statuses after which the coordinator has nothing more to do for a task. */
-export const DONE: SubmissionStatus[] = ["submitted", "awaiting_verification", "approved", "failed", "skipped"];
+export const DONE: SubmissionStatus[] = ["submitted", "awaiting_verification", "approved", "failed", "skipped", "already_listed"];
 
 /** `login`: a vault entry, its password sealed by the worker (never in clear here). */
 export type OutboxEntity = "submission" | "job" | "event" | "login";
@@ -379,7 +379,7 @@ export class TaskStore {
    */
   hasEndedUnreplaced(): boolean {
     const counts = this.counted();
-    if ((counts.get("failed") ?? 0) + (counts.get("skipped") ?? 0) === 0) return false;
+    if ((counts.get("failed") ?? 0) + (counts.get("skipped") ?? 0) + (counts.get("already_listed") ?? 0) === 0) return false;
     return this.sql.exec<{ n: number }>(`select exists (select 1 from tasks t where ${ENDED_UNREPLACED}) as n`).one().n === 1;
   }
 

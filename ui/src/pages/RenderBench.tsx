@@ -22,6 +22,7 @@ function job(done: number): JobProgress {
     approved: 0,
     failed: 0,
     skipped: 0,
+    alreadyListed: 0,
     manual: 0,
     inFlight: 4,
     remaining: ROWS - done,
