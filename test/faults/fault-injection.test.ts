@@ -40,7 +40,7 @@ const JOB_TIMEOUT_MS = 45 * 60_000;
  */
 const PLAN = "growth";
 const DIRECTORIES = 100;
-const FINAL: string[] = ["submitted", "awaiting_verification", "approved", "failed", "skipped"];
+const FINAL: string[] = ["submitted", "awaiting_verification", "approved", "failed", "skipped", "already_listed"];
 
 const log = (m: string) => console.log(`[faults ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

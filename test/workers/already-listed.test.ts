@@ -48,16 +48,18 @@ describe("already listed before the first attempt", () => {
     const stub = stubFor(seeded.jobId);
     await stub.start(seeded.jobId);
     const reports = await consume(seeded.jobId, released, (m) =>
-      m.submissionId === listed
-        ? { outcome: "already_listed", listingUrl: found(m), evidenceKey: `jobs/${m.jobId}/${m.submissionId}/1-found.png`, differences: [] }
-        : { outcome: "submitted" },
+      m.submissionId === listed ? { outcome: "already_listed", listingUrl: found(m), evidenceKey: `jobs/${m.jobId}/${m.submissionId}/1-found.png`, differences: [] } : { outcome: "submitted" },
     );
 
     // Three delivered (two of the first pick and the replacement), one found listed: total 4.
     expect(await stub.progress()).toMatchObject({ status: "completed", submitted: 3, alreadyListed: 1, failed: 0, total: 4 });
     await settled(seeded.jobId);
     const pg = await rows(seeded.jobId);
-    expect(pg.find((r) => r.id === listed)).toMatchObject({ status: "already_listed", listing_url: `https://directory.example/listing/${listed}`, evidence_key: `jobs/${seeded.jobId}/${listed}/1-found.png` });
+    expect(pg.find((r) => r.id === listed)).toMatchObject({
+      status: "already_listed",
+      listing_url: `https://directory.example/listing/${listed}`,
+      evidence_key: `jobs/${seeded.jobId}/${listed}/1-found.png`,
+    });
     expect(pg.filter((r) => r.replaces_submission_id === listed)).toHaveLength(1);
     const conn = await connectFromWorker(env);
     try {
@@ -106,7 +108,10 @@ describe("already listed before the first attempt", () => {
     const tasks = await stub.staffTaskList();
     expect(tasks.map((t) => t.submissionId)).toEqual([listed]);
     const packet = await stub.staffTaskPacket(listed!);
-    expect(packet).toMatchObject({ ok: true, packet: { status: "manual", listingUrl: `https://directory.example/listing/${listed}`, claim: { url: `https://directory.example/listing/${listed}`, differences: [difference] } } });
+    expect(packet).toMatchObject({
+      ok: true,
+      packet: { status: "manual", listingUrl: `https://directory.example/listing/${listed}`, claim: { url: `https://directory.example/listing/${listed}`, differences: [difference] } },
+    });
     expect(packet.ok && packet.packet.reason).toMatch(/^Claim and correct: .* with a different phone/);
     // Staff work holds the job open; no replacement is chosen for it.
     expect(await stub.progress()).toMatchObject({ status: "in_progress", manual: 1, submitted: 1, total: 2 });
@@ -118,7 +123,10 @@ describe("already listed before the first attempt", () => {
     const { taskReportSchema } = await import("../../core/protocol/tasks");
     const id = crypto.randomUUID();
     expect(taskReportSchema.safeParse({ jobId: id, submissionId: id, attempt: 1, outcome: "already_listed" }).success).toBe(false);
-    expect(taskReportSchema.safeParse({ jobId: id, submissionId: id, attempt: 1, outcome: "already_listed", listingUrl: "https://d.example/l/1", differences: [{ field: "fax", shown: "1", profile: "2" }] }).success).toBe(false);
+    expect(
+      taskReportSchema.safeParse({ jobId: id, submissionId: id, attempt: 1, outcome: "already_listed", listingUrl: "https://d.example/l/1", differences: [{ field: "fax", shown: "1", profile: "2" }] })
+        .success,
+    ).toBe(false);
     expect(taskReportSchema.safeParse({ jobId: id, submissionId: id, attempt: 1, outcome: "already_listed", listingUrl: "https://d.example/l/1" }).success).toBe(true);
   });
 });
