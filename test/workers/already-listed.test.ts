@@ -71,7 +71,8 @@ describe("already listed before the first attempt", () => {
     const snapshot = await stub.snapshot();
     const view = snapshot.submissions.find((s) => s.submissionId === listed)!;
     expect(view).toMatchObject({ status: "already_listed", listingUrl: `https://directory.example/listing/${listed}` });
-    expect(listingSummary(snapshot.submissions).byState.already_listed).toBe(1);
+    // Live for the customer (the others are submitted, not yet live), not delivered.
+    expect(listingSummary(snapshot.submissions)).toMatchObject({ live: 1, byState: { already_listed: 1, submitted: 3 } });
 
     // Replayed reports, the already_listed one first and last: nothing changes, no second replacement.
     const first = reports.find((r) => r.submissionId === listed)!;
