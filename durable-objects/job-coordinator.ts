@@ -495,6 +495,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         listingSearchUrl: row.listing_search_url ?? null,
       },
       business: this.withVerificationAddress(submissionId, this.store.job.business),
+      earlierPost: row.first_posted_at !== null,
       ...(hints ? { retryHints: hints } : {}),
     };
   }

@@ -180,6 +180,14 @@ export interface TaskLease {
     listingSearchUrl?: string | null;
   };
   business: ListingProfile | null;
+  /**
+   * Whether an earlier attempt of this submission announced a post
+   * (`posting`, right before a submit click). False: nothing of ours can be
+   * at the directory, so a retry looks for an existing listing as a first
+   * attempt does. Absent (an older coordinator): a retry takes a found
+   * listing as an earlier attempt's.
+   */
+  earlierPost?: boolean;
   /** Present on a retry that must change something (a value's format, waiting for a captcha). */
   retryHints?: RetryHints;
 }

@@ -43,6 +43,12 @@ export interface TaskRow {
    * without an outcome after this may have listed the business already.
    */
   posted_at: number | null;
+  /**
+   * When any attempt of this submission first announced a post; never reset.
+   * Null: nothing of ours can be at the directory, so a listing a retry finds
+   * there is the business's own (issue 17 item 2), not an earlier attempt's.
+   */
+  first_posted_at: number | null;
   /** A replacement: the submission of this job it replaces, and why (coordinator/replacements.ts). */
   replaces_submission_id: string | null;
   replacement_reason: string | null;
@@ -176,6 +182,7 @@ export class TaskStore {
     );
     if (!columns.has("listing_search_url")) sql.exec("alter table tasks add column listing_search_url text");
     if (!columns.has("posted_at")) sql.exec("alter table tasks add column posted_at integer");
+    if (!columns.has("first_posted_at")) sql.exec("alter table tasks add column first_posted_at integer");
     if (!columns.has("replaces_submission_id")) sql.exec("alter table tasks add column replaces_submission_id text; alter table tasks add column replacement_reason text");
     // Looked up for every ended submission (hasEndedUnreplaced): a seek, not a scan.
     sql.exec("create index if not exists tasks_by_replaces on tasks (replaces_submission_id)");
@@ -222,7 +229,7 @@ export class TaskStore {
   // ---- tasks ---------------------------------------------------------------
 
   /** `next_attempt_at` on a pending task: not released before then (the timing optimizer's delay). */
-  insertTask(row: Omit<TaskRow, "lease_expires_at" | "next_attempt_at" | "worker_id" | "submitted_at" | "approved_at" | "posted_at"> & { next_attempt_at?: number | null }): void {
+  insertTask(row: Omit<TaskRow, "lease_expires_at" | "next_attempt_at" | "worker_id" | "submitted_at" | "approved_at" | "posted_at" | "first_posted_at"> & { next_attempt_at?: number | null }): void {
     const cursor = this.sql.exec(
       `insert or ignore into tasks (submission_id, directory_id, directory_name, directory_slug, submit_url, website, language,
          requires_captcha, priority, status, attempt, listing_url, evidence_key, failure_class, failure_reason, updated_at, next_attempt_at, listing_search_url,
@@ -302,7 +309,7 @@ export class TaskStore {
 
   /** The leased attempt is about to post: its lease moves on and the time is kept; nothing Postgres or the sockets keep changes. */
   markPosting(submissionId: string, leaseExpiresAt: number, at: number): void {
-    this.sql.exec("update tasks set lease_expires_at = ?, posted_at = ? where submission_id = ?", leaseExpiresAt, at, submissionId);
+    this.sql.exec("update tasks set lease_expires_at = ?, posted_at = ?, first_posted_at = coalesce(first_posted_at, ?) where submission_id = ?", leaseExpiresAt, at, at, submissionId);
   }
 
   /** The best released task whose queue delay has ended (its queued lease less `queuedLeaseMs` has passed). */

@@ -18,6 +18,8 @@ import { launchChromium } from "../../tools/lib/chromium";
 import { startFarm, type Farm, type Submission } from "../../tools/farm/index.ts";
 import type { PendingReports } from "../../browser-worker/src/pending-reports";
 import { SAMPLE_LISTING } from "./support/listing";
+import { submitListing } from "../../browser-worker/src/engine/index.ts";
+import { taskFor } from "./support/engine.ts";
 
 let farm: Farm;
 /** What the farm calls on every POST it records (a test may hook in). */
@@ -714,6 +716,24 @@ describe("existing listings first (issue 17 item 2)", () => {
     const { report } = await runOne(slug);
     expect(report).toMatchObject({ outcome: "already_listed", listingUrl: listing.url, differences: [{ field: "phone", shown: "(415) 555-0199", profile: SAMPLE_LISTING.phone }] });
     expect(farm.submissions({ slug })).toEqual([]);
+  });
+
+  it("a retry after attempts that never posted takes a found listing as the business's own, not an earlier attempt's", async () => {
+    farm.reset();
+    const variant = farm.variantFor("classic-for");
+    const listing = seedListing(variant.slug);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const task = { ...taskFor(farm, variant, { listingSearchUrl: `${farm.url}${variant.basePath}search?q={query}` }, SAMPLE_LISTING), attempt: 2 };
+      // No word of an earlier post: found listed, not ours.
+      expect(await submitListing(page as never, { ...task, earlierPost: false })).toMatchObject({ outcome: "already_listed", listingUrl: listing.url, differences: [] });
+      // An earlier attempt posted: the listing found is taken as its own (look-first.ts), as before.
+      expect(await submitListing(page as never, { ...task, earlierPost: true })).toMatchObject({ outcome: "approved", listingUrl: listing.url });
+      expect(farm.submissions({ slug: variant.slug })).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it("a directory without the business: the first attempt looks, finds nothing and submits", async () => {

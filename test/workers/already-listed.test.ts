@@ -11,7 +11,7 @@ import type { TaskMessage, TaskReport } from "../../core/protocol/tasks";
 import { deliveredCount } from "../../src/jobs/delivered";
 import { connectFromWorker } from "../../src/db/worker-database";
 import { env } from "cloudflare:workers";
-import { captureReleases, consume, settled, stubFor, withReplacements } from "./support/coordinator-harness";
+import { captureReleases, consume, settled, startOneTask, stubFor, withReplacements } from "./support/coordinator-harness";
 import { query } from "./support/purchase";
 import { seedJob } from "./support/seed";
 
@@ -118,6 +118,19 @@ describe("already listed before the first attempt", () => {
     expect(await stub.progress()).toMatchObject({ status: "in_progress", manual: 1, submitted: 1, total: 2 });
     await settled(seeded.jobId);
     expect((await rows(seeded.jobId)).filter((r) => r.replaces_submission_id !== null)).toHaveLength(0);
+  });
+
+  it("tells a retry whether an earlier attempt posted: only then is a listing found there taken as ours", async () => {
+    const { jobId, submissionId, stub, next } = await startOneTask();
+    const fail = (attempt: number): TaskReport => ({ jobId, submissionId, attempt, outcome: "failed", failureClass: "transient", reason: "the page never answered" });
+    expect(await next()).toMatchObject({ attempt: 1, earlierPost: false });
+    expect(await stub.report(fail(1))).toMatchObject({ applied: true, status: "retrying" });
+    // The first attempt failed before any submit: the retry may find only the business's own listing.
+    expect(await next()).toMatchObject({ attempt: 2, earlierPost: false });
+    expect(await stub.posting(submissionId, 2)).toBe(true);
+    expect(await stub.report(fail(2))).toMatchObject({ applied: true, status: "retrying" });
+    // The second attempt announced its post: from now on a listing found there may be ours.
+    expect(await next()).toMatchObject({ attempt: 3, earlierPost: true });
   });
 
   it("refuses an already_listed report without the found URL (the wire schema)", async () => {

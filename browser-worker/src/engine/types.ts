@@ -91,4 +91,4 @@ export interface ListingAssets {
 
 export type SecondOpinion = (field: FieldDescription, current: { type: FieldType; confidence: number }, candidates: readonly FieldType[]) => Promise<FieldType | null>;
 
-export type SubmitTask = Pick<TaskLease, "jobId" | "submissionId" | "attempt" | "directory" | "business" | "retryHints">;
+export type SubmitTask = Pick<TaskLease, "jobId" | "submissionId" | "attempt" | "directory" | "business" | "retryHints" | "earlierPost">;
