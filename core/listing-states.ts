@@ -30,6 +30,7 @@ export interface ListingStateInput {
   failureReason: string | null;
   staffTask?: boolean;
   customerAction?: string | null;
+  claimAndCorrect?: boolean;
 }
 
 export interface ListingStateText {
@@ -52,6 +53,8 @@ function describeState(v: ListingStateInput): { state: ListingState; detail: str
     case "submitting":
       return { state: "working", detail: "A browser is filling in the directory's form right now." };
     case "manual":
+      if (v.claimAndCorrect)
+        return { state: "staff", detail: "Your business is already listed here, with details that differ from your profile; our team is claiming that listing and correcting it." };
       return { state: "staff", detail: "This directory does not accept automated submissions; our team submits your listing by hand." };
     case "submitted":
       return {

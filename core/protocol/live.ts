@@ -48,6 +48,8 @@ export interface SubmissionView {
   staffTask?: boolean;
   /** What the customer must do for this listing (a phone verification, a postcard code), as staff recorded it. */
   customerAction?: string | null;
+  /** The staff task is "claim and correct": the directory listed the business already, with other details (issue 17 item 2). */
+  claimAndCorrect?: boolean;
   /** A replacement (issue 17): the submission of the job it replaces, and why that one ended. */
   replaces?: { submissionId: string; reason: string | null };
 }

@@ -163,7 +163,7 @@ export class StaffTasks {
     if (rows.size === 0) return views;
     return views.map((v) => {
       const r = rows.get(v.submissionId);
-      return r ? { ...v, staffTask: true, customerAction: r.customer_action } : v;
+      return r ? { ...v, staffTask: true, customerAction: r.customer_action, ...(r.claim ? { claimAndCorrect: true } : {}) } : v;
     });
   }
 

@@ -5,8 +5,8 @@
  * delivered) and is replaced, once, under replayed reports. Differing: a
  * claim-and-correct staff task with each difference, nothing replaced.
  */
-import { describe, expect, it } from "vitest";
-import { listingSummary } from "../../core/listing-states";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { listingState, listingSummary } from "../../core/listing-states";
 import type { TaskMessage, TaskReport } from "../../core/protocol/tasks";
 import { deliveredCount } from "../../src/jobs/delivered";
 import { connectFromWorker } from "../../src/db/worker-database";
@@ -15,17 +15,27 @@ import { captureReleases, consume, settled, startOneTask, stubFor, withReplaceme
 import { query } from "./support/purchase";
 import { seedJob } from "./support/seed";
 
-/** More directories in the catalog than the job took, so a replacement exists. */
-async function spareDirectories(n: number): Promise<void> {
+/**
+ * More directories in the catalog than the job took, so a replacement exists;
+ * at the top DA, so the choice is one of these and not a directory another
+ * test file left behind in the shared catalog (made manual, say).
+ */
+async function spareDirectories(n: number): Promise<string> {
   const tag = crypto.randomUUID().slice(0, 8);
   for (let i = 0; i < n; i++) {
-    await query("insert into directories (slug, name, website, submit_url, priority_tier, da_score, country, sandbox) values ($1, $2, $3, $4, 1, 50, 'INT', true)", [
+    await query("insert into directories (slug, name, website, submit_url, priority_tier, da_score, country, sandbox) values ($1, $2, $3, $4, 1, 100, 'INT', true)", [
       `listed-${tag}-${i}`,
       `Listed spare ${tag} ${i}`,
       `https://listed${i}.${tag}.example`,
       `https://listed${i}.${tag}.example/add`,
     ]);
   }
+  return tag;
+}
+
+/** Takes the spares out of the shared catalog again, so no other file's choice depends on them. */
+async function retire(tag: string): Promise<void> {
+  await query("update directories set is_active = false where slug like $1", [`listed-${tag}-%`]);
 }
 
 async function rows(jobId: string) {
@@ -39,7 +49,8 @@ const found = (m: TaskMessage) => `https://directory.example/listing/${m.submiss
 
 describe("already listed before the first attempt", () => {
   it("ends already_listed with the found URL and screenshot, counts live but not delivered, and is replaced once under replayed reports", async () => {
-    await spareDirectories(2);
+    const spares = await spareDirectories(2);
+    onTestFinished(() => retire(spares));
     const seeded = await seedJob({ directories: 3 });
     const [listed] = seeded.submissionIds;
     const released: TaskMessage[] = [];
@@ -114,6 +125,10 @@ describe("already listed before the first attempt", () => {
       packet: { status: "manual", listingUrl: `https://directory.example/listing/${listed}`, claim: { url: `https://directory.example/listing/${listed}`, differences: [difference] } },
     });
     expect(packet.ok && packet.packet.reason).toMatch(/^Claim and correct: .* with a different phone/);
+    // The customer is told what our staff do there, in words.
+    const view = (await stub.snapshot()).submissions.find((s) => s.submissionId === listed)!;
+    expect(view).toMatchObject({ status: "manual", staffTask: true, claimAndCorrect: true });
+    expect(listingState(view).detail).toMatch(/already listed here, with details that differ/);
     // Staff work holds the job open; no replacement is chosen for it.
     expect(await stub.progress()).toMatchObject({ status: "in_progress", manual: 1, submitted: 1, total: 2 });
     await settled(seeded.jobId);
