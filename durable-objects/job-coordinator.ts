@@ -787,7 +787,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       });
       this.event(
         "submission_already_listed",
-        `${task.directory_name} already lists the business (${url}); nothing was posted, another directory takes its place`,
+        `${task.directory_name} already lists the business (${url}); nothing was posted${this.replacements() ? ", and another directory takes its place" : ""}`,
         task.submission_id,
         key("already_listed"),
       );
