@@ -4,7 +4,8 @@
  * is served only under the job and submission it names.
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export type EvidenceKind = "submitted" | "failed" | "listing" | "verify";
+/** `found`: the listing a first attempt found already there (already_listed, claim and correct). */
+export type EvidenceKind = "submitted" | "failed" | "listing" | "verify" | "found";
 
 export function evidenceKey(jobId: string, submissionId: string, attempt: number, kind: EvidenceKind): string {
   if (!UUID.test(jobId) || !UUID.test(submissionId) || !Number.isInteger(attempt) || attempt < 1) throw new Error("bad evidence key parts");

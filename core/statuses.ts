@@ -5,11 +5,20 @@
 export const JOB_STATUSES = ["pending", "in_progress", "paused", "completed", "cancelled", "failed"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-export const SUBMISSION_STATUSES = ["pending", "queued", "submitting", "submitted", "awaiting_verification", "approved", "failed", "skipped", "retrying", "manual"] as const;
+export const SUBMISSION_STATUSES = ["pending", "queued", "submitting", "submitted", "awaiting_verification", "approved", "failed", "skipped", "retrying", "manual", "already_listed"] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 
 /** Submissions in these statuses will never change again on their own. */
-export const FINAL_SUBMISSION_STATUSES = ["approved", "failed", "skipped"] as const satisfies readonly SubmissionStatus[];
+export const FINAL_SUBMISSION_STATUSES = ["approved", "failed", "skipped", "already_listed"] as const satisfies readonly SubmissionStatus[];
+
+/**
+ * `already_listed` (issue 17 item 2): before the first attempt the browser
+ * found the business listed there already, with the profile's name, address
+ * and phone, and posted nothing. Live for the customer (it counts toward the
+ * live figure) but not delivered by us (not in DELIVERED_SUBMISSION_STATUSES),
+ * so the job replaces it; and it holds the directory (not released): a later
+ * job has nothing to submit there.
+ */
 
 /**
  * Statuses that do not hold a directory for the business: a later job may

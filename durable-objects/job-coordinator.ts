@@ -31,7 +31,7 @@ import type { Database } from "../src/db/client";
 import { PLANS, isPlanId } from "../core/plans";
 import type { ActivityLine, JobProgress, ServerMessage } from "../core/protocol/live";
 import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../core/protocol/tasks";
-import { reportedLoginSchema } from "../core/protocol/tasks";
+import { listingDifferenceSchema, reportedLoginSchema } from "../core/protocol/tasks";
 import { vaultKeyIds } from "../core/vault";
 import type { StaffActionResult, StaffOutcomeInput, StaffTaskSummary } from "../core/protocol/staff";
 import type { SubmissionStatus } from "../core/statuses";
@@ -495,6 +495,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         listingSearchUrl: row.listing_search_url ?? null,
       },
       business: this.withVerificationAddress(submissionId, this.store.job.business),
+      earlierPost: row.first_posted_at !== null,
       ...(hints ? { retryHints: hints } : {}),
     };
   }
@@ -736,7 +737,9 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       return { applied: true, status: "skipped" };
     }
     const ourEarlierListing = laterDuplicate;
-    if (report.outcome === "failed" && !ourEarlierListing) {
+    if (report.outcome === "already_listed") {
+      this.foundListed(task, report, outcome);
+    } else if (report.outcome === "failed" && !ourEarlierListing) {
       this.fail(
         task,
         {
@@ -771,6 +774,54 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     }
     this.jobChanged();
     return { applied: true, status: this.store.task(task.submission_id)!.status };
+  }
+
+  /**
+   * The browser found the business listed at the directory before its first
+   * attempt and posted nothing (browser-worker/src/engine/look-first.ts).
+   * Matching the profile: `already_listed`, live for the customer but not
+   * delivered, so replaceEnded takes another directory. Differing: a staff
+   * task to claim the listing and correct it (coordinator/staff-tasks.ts).
+   */
+  private foundListed(task: TaskRow, report: TaskReport, reported: Omit<OutcomeData["outcome"], "accepted">): void {
+    // The RPC is typed, not validated: a report without a usable URL is no evidence of a listing.
+    const url = safeHref(report.listingUrl);
+    if (!url) {
+      this.fail(task, { failureClass: "transient", reason: "reported already listed without the listing's URL" }, reported);
+      return;
+    }
+    const differences = (report.differences ?? []).filter((d) => listingDifferenceSchema.safeParse(d).success);
+    const key = (what: string) => `${task.submission_id}:${task.attempt}:${what}`;
+    this.recentDone.push(Date.now());
+    if (this.recentDone.length > 50) this.recentDone.shift();
+    if (differences.length === 0) {
+      this.store.updateTask(task.submission_id, {
+        status: "already_listed",
+        lease_expires_at: null,
+        listing_url: url,
+        evidence_key: report.evidenceKey ?? task.evidence_key,
+        failure_class: null,
+        failure_reason: null,
+      });
+      this.event(
+        "submission_already_listed",
+        `${task.directory_name} already lists the business (${url}); nothing was posted${this.replacements() ? ", and another directory takes its place" : ""}`,
+        task.submission_id,
+        key("already_listed"),
+      );
+      return;
+    }
+    this.staff.claimAndCorrect(task, url, differences);
+    this.store.updateTask(task.submission_id, {
+      status: "manual",
+      lease_expires_at: null,
+      listing_url: url,
+      evidence_key: report.evidenceKey ?? task.evidence_key,
+      failure_class: null,
+      failure_reason: null,
+    });
+    const what = differences.map((d) => `${d.field}: shows ${d.shown ?? "nothing"}, profile ${d.profile ?? "nothing"}`).join("; ");
+    this.event("submission_claim_and_correct", `${task.directory_name} already lists the business with other details (${what}); our staff claim and correct it`, task.submission_id, key("claim"));
   }
 
   /**

@@ -468,7 +468,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         try {
           const png = toBytes(await within(limits.screenshot, page.screenshot({ type: "png", fullPage: true }), "the screenshot"));
           trace.lap("screenshot");
-          evidence = evidenceKey(lease.jobId, lease.submissionId, lease.attempt, result.outcome === "failed" ? "failed" : "submitted");
+          evidence = evidenceKey(lease.jobId, lease.submissionId, lease.attempt, result.outcome === "failed" ? "failed" : result.outcome === "already_listed" ? "found" : "submitted");
           await deps.putEvidence(evidence, png, {
             finalUrl: result.finalUrl.slice(0, 1000),
             confirmation: (result.confirmationText ?? result.reason ?? "").slice(0, 1000),
@@ -500,6 +500,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         captcha: result.captcha,
         ...(result.infrastructure ? { infrastructure: true } : {}),
         ...(account ? { account } : {}),
+        ...(result.outcome === "already_listed" ? { differences: result.differences ?? [] } : {}),
       };
       try {
         await reportSurely(report, () => deps.coordinator(lease.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS);

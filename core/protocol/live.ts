@@ -19,8 +19,10 @@ export interface JobProgress {
   approved: number;
   failed: number;
   skipped: number;
-  /** Tasks replaced by another directory (left out of `total` and the other counts; issue 17). */
+  /** Tasks replaced by another directory (left out of `total` and the other counts, unless live all the same: approved after all, or already listed; issue 17). */
   replaced: number;
+  /** Found listed before the first attempt (live, not delivered by us; replaced). */
+  alreadyListed: number;
   manual: number;
   inFlight: number;
   remaining: number;
@@ -48,6 +50,8 @@ export interface SubmissionView {
   staffTask?: boolean;
   /** What the customer must do for this listing (a phone verification, a postcard code), as staff recorded it. */
   customerAction?: string | null;
+  /** The staff task is "claim and correct": the directory listed the business already, with other details (issue 17 item 2). */
+  claimAndCorrect?: boolean;
   /** A replacement (issue 17): the submission of the job it replaces, and why that one ended. */
   replaces?: { submissionId: string; reason: string | null };
 }

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { SubmissionStatus } from "../statuses";
-import { listingUrlSchema, type ValueFix } from "./tasks";
+import { listingUrlSchema, type ListingDifference, type ValueFix } from "./tasks";
 
 /** One mail of the verification mailboxes, as the staff inbox lists it (`GET /api/staff/mail`). */
 export interface InboundMailView {
@@ -78,6 +78,8 @@ export interface StaffTaskPacket extends StaffTaskSummary {
   failureReason: string | null;
   customerAction: string | null;
   note: string | null;
+  /** Claim and correct: the listing found before the first attempt, and how it differs from the profile. Null for a manual directory. */
+  claim: { url: string; differences: ListingDifference[] } | null;
   /** The actions that would change something now. */
   actions: ("claim" | StaffOutcome)[];
 }

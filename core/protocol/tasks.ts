@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { ListingProfile } from "../listing/profile";
 import type { SubmissionStatus } from "../statuses";
 import { isHttpUrl } from "../url";
+import { CHECKED_FIELDS } from "../listing/compare";
 import { FIELD_TYPES } from "../vocabulary";
 
 const uuid = z.string().uuid();
@@ -95,13 +96,35 @@ export const reportedLoginSchema = z.object({
 });
 export type ReportedLogin = z.infer<typeof reportedLoginSchema>;
 
+/**
+ * What a listing found before the first attempt shows against the profile,
+ * one line per field that differs (core/listing/compare.ts): staff claim the
+ * listing and correct these ("claim and correct").
+ */
+export const listingDifferenceSchema = z.object({
+  field: z.enum(CHECKED_FIELDS),
+  /** What the directory's page shows (null: nothing of that kind found). */
+  shown: z.string().max(500).nullable(),
+  /** What the profile says. */
+  profile: z.string().max(500).nullable(),
+});
+export type ListingDifference = z.infer<typeof listingDifferenceSchema>;
+
+/**
+ * `already_listed`: before the first attempt the worker found the business
+ * listed at the directory and posted nothing (`listingUrl` the found page).
+ * Without `differences` the listing matches the profile; with them it is a
+ * staff task to claim the listing and correct each difference.
+ */
+export const REPORT_OUTCOMES = ["submitted", "awaiting_verification", "approved", "failed", "already_listed"] as const;
+
 /** A worker's outcome for one attempt; `(submissionId, attempt)` makes it exactly-once. */
 export const taskReportSchema = z
   .object({
     jobId: uuid,
     submissionId: uuid,
     attempt: z.number().int().min(1),
-    outcome: z.enum(["submitted", "awaiting_verification", "approved", "failed"]),
+    outcome: z.enum(REPORT_OUTCOMES),
     failureClass: z.enum(FAILURE_CLASSES).optional(),
     reason: z.string().max(2000).optional(),
     listingUrl: listingUrlSchema.optional(),
@@ -123,10 +146,16 @@ export const taskReportSchema = z
     infrastructure: z.boolean().optional(),
     /** The account the attempt created at the directory, its password sealed (never in clear). */
     account: reportedLoginSchema.optional(),
+    /** With `already_listed`: how the found listing differs from the profile (absent or empty: it matches). */
+    differences: z.array(listingDifferenceSchema).max(3).optional(),
   })
   .refine((r) => r.outcome !== "failed" || r.failureClass !== undefined, {
     message: "a failed outcome needs a failureClass",
     path: ["failureClass"],
+  })
+  .refine((r) => r.outcome !== "already_listed" || r.listingUrl !== undefined, {
+    message: "an already_listed outcome needs the found listingUrl",
+    path: ["listingUrl"],
   });
 export type TaskReport = z.infer<typeof taskReportSchema>;
 
@@ -152,6 +181,14 @@ export interface TaskLease {
     listingSearchUrl?: string | null;
   };
   business: ListingProfile | null;
+  /**
+   * Whether an earlier attempt of this submission announced a post
+   * (`posting`, right before a submit click). False: nothing of ours can be
+   * at the directory, so a retry looks for an existing listing as a first
+   * attempt does. Absent (an older coordinator): a retry takes a found
+   * listing as an earlier attempt's.
+   */
+  earlierPost?: boolean;
   /** Present on a retry that must change something (a value's format, waiting for a captcha). */
   retryHints?: RetryHints;
 }

@@ -103,7 +103,8 @@ export class AfterSubmit {
     const task = this.host.store.task(submissionId);
     if (!task) return { accepted: false, reason: "unknown submission" };
     if (this.host.store.job.status === "cancelled") return { accepted: false, reason: "the job is cancelled" };
-    if (task.status === "approved" || task.status === "failed" || task.status === "skipped") return { accepted: false, reason: `the submission is already ${task.status}` };
+    if (task.status === "approved" || task.status === "failed" || task.status === "skipped" || task.status === "already_listed")
+      return { accepted: false, reason: `the submission is already ${task.status}` };
     if (!this.followups.add(submissionId, "verify", link)) {
       const before = this.mailboxes.trustOf(submissionId) ?? 0;
       if (trust <= before) return { accepted: false, reason: "a verification link was already taken for this directory" };
@@ -203,7 +204,7 @@ export class AfterSubmit {
       return;
     }
     const task = this.host.store.task(outcome.row.submission_id);
-    if (!task || task.status === "approved" || task.status === "failed" || task.status === "skipped") return;
+    if (!task || task.status === "approved" || task.status === "failed" || task.status === "skipped" || task.status === "already_listed") return;
     if (outcome.row.kind === "verify") {
       if (outcome.kind === "done") {
         if (task.status === "awaiting_verification") this.host.store.updateTask(task.submission_id, { status: "submitted" });

@@ -125,7 +125,7 @@ export async function loadTasks(db: Pick<Database, "execute">, where: SQL): Prom
 const withoutNul = (_key: string, value: unknown) => (typeof value === "string" ? value.replaceAll("\u0000", "\uFFFD") : value);
 
 /** Statuses in which another submission of the customer holds the listing at a directory. */
-const HOLDING = ["submitting", "submitted", "awaiting_verification", "approved"];
+const HOLDING = ["submitting", "submitted", "awaiting_verification", "approved", "already_listed"];
 
 /** The reason a submission is skipped when `jobId` holds the customer's listing at its directory. */
 export const listedBy = (jobId: string) => `listed by job ${jobId}`;

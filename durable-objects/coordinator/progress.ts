@@ -32,7 +32,7 @@ export function jobProgress({ job, counts, total: all, replaced = {}, current, r
   const replacedCount = Object.values(replaced).reduce((a, n) => a + (n ?? 0), 0);
   const total = all - replacedCount;
   const submitted = c("submitted") + c("awaiting_verification") + c("approved");
-  const finished = submitted + c("failed") + c("skipped");
+  const finished = submitted + c("failed") + c("skipped") + c("already_listed");
   const remaining = total - finished;
   return {
     jobId: job.jobId ?? "",
@@ -44,6 +44,7 @@ export function jobProgress({ job, counts, total: all, replaced = {}, current, r
     failed: c("failed"),
     skipped: c("skipped"),
     replaced: replacedCount,
+    alreadyListed: c("already_listed"),
     manual: c("manual"),
     inFlight: c("queued") + c("submitting"),
     remaining,

@@ -13,10 +13,18 @@
  * state: this module changes tasks through its TaskStore and tells it what
  * happened through `StaffTaskHost`; the coordinator then pumps as after a
  * worker's report (counts, completion, Postgres outbox, sockets).
+ *
+ * "Claim and correct" (issue 17 item 2) is a staff task of the same kind: a
+ * browser found the business listed at the directory before its first
+ * attempt, with details that differ from the profile. Nothing was posted;
+ * the packet carries the found listing and each difference, and staff
+ * record `approved` with the listing's URL once they claimed and corrected
+ * it, or `failed` when the directory would not let them (then replaced).
  */
 import type { ListingProfile } from "../../core/listing/profile";
 import type { StaffActionResult, StaffOutcome, StaffOutcomeInput, StaffTaskPacket, StaffTaskSummary } from "../../core/protocol/staff";
 import type { SubmissionView } from "../../core/protocol/live";
+import type { ListingDifference } from "../../core/protocol/tasks";
 import { manualReason, packetFields } from "./staff-packet";
 import type { TaskRow, TaskStore } from "./task-store";
 
@@ -46,6 +54,8 @@ interface StaffRow {
   outcome_at: number | null;
   customer_action: string | null;
   note: string | null;
+  /** Claim and correct: `{ url, differences }` as JSON; null for a manual directory's task. */
+  claim: string | null;
   [key: string]: SqlStorageValue;
 }
 
@@ -60,7 +70,7 @@ export interface ManualDirectoryTask {
 
 type Failure = Extract<StaffActionResult, { ok: false }>;
 const fail = (status: Failure["status"], code: Failure["code"], message: string): Failure => ({ ok: false, status, code, message });
-const CLOSED: TaskRow["status"][] = ["approved", "failed", "skipped"];
+const CLOSED: TaskRow["status"][] = ["approved", "failed", "skipped", "already_listed"];
 
 export class StaffTasks {
   constructor(
@@ -83,6 +93,30 @@ export class StaffTasks {
         note text
       );
     `);
+    // Instances created before claim-and-correct tasks.
+    if (
+      !sql
+        .exec<{ name: string }>("pragma table_info(staff_tasks)")
+        .toArray()
+        .some((c) => c.name === "claim")
+    )
+      sql.exec("alter table staff_tasks add column claim text");
+  }
+
+  /**
+   * A listing found before the first attempt that differs from the profile:
+   * the submission becomes staff work (`manual`, never released to the
+   * queue again) with the found URL and each difference. Once per
+   * submission: a replayed report finds the task there.
+   */
+  claimAndCorrect(task: TaskRow, url: string, differences: ListingDifference[]): void {
+    const fields = differences.map((d) => d.field).join(", ");
+    this.sql.exec(
+      "insert or ignore into staff_tasks (submission_id, reason, claim) values (?, ?, ?)",
+      task.submission_id,
+      `Claim and correct: ${task.directory_name} already lists the business at ${url}, with a different ${fields}. Claim the listing there and correct it; nothing was submitted.`,
+      JSON.stringify({ url, differences }),
+    );
   }
 
   /**
@@ -129,7 +163,7 @@ export class StaffTasks {
     if (rows.size === 0) return views;
     return views.map((v) => {
       const r = rows.get(v.submissionId);
-      return r ? { ...v, staffTask: true, customerAction: r.customer_action } : v;
+      return r ? { ...v, staffTask: true, customerAction: r.customer_action, ...(r.claim ? { claimAndCorrect: true } : {}) } : v;
     });
   }
 
@@ -190,6 +224,7 @@ export class StaffTasks {
       failureReason: task.failure_reason,
       customerAction: r.customer_action,
       note: r.note,
+      claim: r.claim ? (JSON.parse(r.claim) as StaffTaskPacket["claim"]) : null,
       actions,
     };
   }

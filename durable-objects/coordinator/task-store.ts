@@ -9,8 +9,8 @@ import type { ActivityLine, SubmissionView } from "../../core/protocol/live";
 import type { FailureClass } from "../../core/protocol/tasks";
 import type { JobStatus, SubmissionStatus } from "../../core/statuses";
 
-/** A submission that ended without a listing (failed, or skipped as another job's) and has no replacement yet. */
-const ENDED_UNREPLACED = `(t.status = 'failed' or (t.status = 'skipped' and t.failure_class = 'duplicate_listing'))
+/** A submission that ended without our listing (failed, skipped as another job's, found already listed) and has no replacement yet. */
+const ENDED_UNREPLACED = `(t.status in ('failed', 'already_listed') or (t.status = 'skipped' and t.failure_class = 'duplicate_listing'))
   and not exists (select 1 from tasks r where r.replaces_submission_id = t.submission_id)`;
 
 export interface TaskRow {
@@ -43,6 +43,12 @@ export interface TaskRow {
    * without an outcome after this may have listed the business already.
    */
   posted_at: number | null;
+  /**
+   * When any attempt of this submission first announced a post; never reset.
+   * Null: nothing of ours can be at the directory, so a listing a retry finds
+   * there is the business's own (issue 17 item 2), not an earlier attempt's.
+   */
+  first_posted_at: number | null;
   /** A replacement: the submission of this job it replaces, and why (coordinator/replacements.ts). */
   replaces_submission_id: string | null;
   replacement_reason: string | null;
@@ -97,7 +103,7 @@ const DEFAULT_META: JobMeta = {
 /** Statuses in which a task holds a lease (it was released and not reported). */
 export const LEASED: SubmissionStatus[] = ["queued", "submitting"];
 /** Statuses after which the coordinator has nothing more to do for a task. */
-export const DONE: SubmissionStatus[] = ["submitted", "awaiting_verification", "approved", "failed", "skipped"];
+export const DONE: SubmissionStatus[] = ["submitted", "awaiting_verification", "approved", "failed", "skipped", "already_listed"];
 
 /** `login`: a vault entry, its password sealed by the worker (never in clear here). */
 export type OutboxEntity = "submission" | "job" | "event" | "login";
@@ -176,6 +182,7 @@ export class TaskStore {
     );
     if (!columns.has("listing_search_url")) sql.exec("alter table tasks add column listing_search_url text");
     if (!columns.has("posted_at")) sql.exec("alter table tasks add column posted_at integer");
+    if (!columns.has("first_posted_at")) sql.exec("alter table tasks add column first_posted_at integer");
     if (!columns.has("replaces_submission_id")) sql.exec("alter table tasks add column replaces_submission_id text; alter table tasks add column replacement_reason text");
     // Looked up for every ended submission (hasEndedUnreplaced): a seek, not a scan.
     sql.exec("create index if not exists tasks_by_replaces on tasks (replaces_submission_id)");
@@ -222,7 +229,7 @@ export class TaskStore {
   // ---- tasks ---------------------------------------------------------------
 
   /** `next_attempt_at` on a pending task: not released before then (the timing optimizer's delay). */
-  insertTask(row: Omit<TaskRow, "lease_expires_at" | "next_attempt_at" | "worker_id" | "submitted_at" | "approved_at" | "posted_at"> & { next_attempt_at?: number | null }): void {
+  insertTask(row: Omit<TaskRow, "lease_expires_at" | "next_attempt_at" | "worker_id" | "submitted_at" | "approved_at" | "posted_at" | "first_posted_at"> & { next_attempt_at?: number | null }): void {
     const cursor = this.sql.exec(
       `insert or ignore into tasks (submission_id, directory_id, directory_name, directory_slug, submit_url, website, language,
          requires_captcha, priority, status, attempt, listing_url, evidence_key, failure_class, failure_reason, updated_at, next_attempt_at, listing_search_url,
@@ -302,7 +309,7 @@ export class TaskStore {
 
   /** The leased attempt is about to post: its lease moves on and the time is kept; nothing Postgres or the sockets keep changes. */
   markPosting(submissionId: string, leaseExpiresAt: number, at: number): void {
-    this.sql.exec("update tasks set lease_expires_at = ?, posted_at = ? where submission_id = ?", leaseExpiresAt, at, submissionId);
+    this.sql.exec("update tasks set lease_expires_at = ?, posted_at = ?, first_posted_at = coalesce(first_posted_at, ?) where submission_id = ?", leaseExpiresAt, at, at, submissionId);
   }
 
   /** The best released task whose queue delay has ended (its queued lease less `queuedLeaseMs` has passed). */
@@ -379,7 +386,7 @@ export class TaskStore {
    */
   hasEndedUnreplaced(): boolean {
     const counts = this.counted();
-    if ((counts.get("failed") ?? 0) + (counts.get("skipped") ?? 0) === 0) return false;
+    if ((counts.get("failed") ?? 0) + (counts.get("skipped") ?? 0) + (counts.get("already_listed") ?? 0) === 0) return false;
     return this.sql.exec<{ n: number }>(`select exists (select 1 from tasks t where ${ENDED_UNREPLACED}) as n`).one().n === 1;
   }
 
@@ -393,15 +400,17 @@ export class TaskStore {
   }
 
   /**
-   * Replaced tasks by status, those that went live after all left out: the
-   * progress leaves the others out, as their replacement stands in for them
+   * Replaced tasks by status, those live all the same left out (approved
+   * after all, or the business's own listing found there: the job then
+   * covers one directory more): the progress leaves the others out, as
+   * their replacement stands in for them
    * (a seek on tasks_by_replaces; nothing to read in a job without one).
    */
   replacedCounts(): Partial<Record<SubmissionStatus, number>> {
     const counts: Partial<Record<SubmissionStatus, number>> = {};
     for (const row of this.sql.exec<{ status: SubmissionStatus; n: number }>(
       `select t.status, count(*) as n from tasks r join tasks t on t.submission_id = r.replaces_submission_id
-        where r.replaces_submission_id is not null and t.status <> 'approved' group by t.status`,
+        where r.replaces_submission_id is not null and t.status not in ('approved', 'already_listed') group by t.status`,
     ))
       counts[row.status] = row.n;
     return counts;

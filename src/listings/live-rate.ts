@@ -53,12 +53,19 @@ interface FactsRow {
  * Promised: the checkout's promise, else the plan's count, less what a
  * shortfall refund paid back (a directory refunded is not owed a listing).
  */
+/**
+ * Live at a moment: approved by then, or found already listed by then (the
+ * business's own listing, live for the customer though not delivered by us;
+ * its status is final, so its row's last update is when it was found).
+ */
+const liveBy = (at: string) => `((s.status = 'approved' and s.approved_at <= ${at}) or (s.status = 'already_listed' and s.updated_at <= ${at}))`;
+
 function factsQuery(where: string): string {
-  const byDay = LIVE_RATE_DAYS.map((d) => `count(s.id) filter (where s.status = 'approved' and s.approved_at <= j.started_at + interval '${d} days')::int`).join(", ");
+  const byDay = LIVE_RATE_DAYS.map((d) => `count(s.id) filter (where ${liveBy(`j.started_at + interval '${d} days'`)})::int`).join(", ");
   return `
     select j.id as job_id, j.plan, j.status, j.started_at,
            greatest(0, coalesce(cp.promised, ($1::jsonb ->> j.plan)::int, 0) - coalesce(sr.promised - sr.delivered, 0))::int as promised,
-           count(s.id) filter (where s.status = 'approved' and s.approved_at <= $2)::int as live_now,
+           count(s.id) filter (where ${liveBy("$2")})::int as live_now,
            array[${byDay}] as live_by,
            count(s.id) filter (where s.replaces_submission_id is not null)::int as replacements
       from jobs j
@@ -156,7 +163,7 @@ export async function planLiveRateReplacements(client: pg.Client, rate: JobLiveR
             (s.status = 'failed' or (s.status = 'skipped' and s.failure_class = 'duplicate_listing')) as ended,
             greatest(j.started_at, s.created_at) + make_interval(days => $2) <= $3 as due
        from directory_submissions s join jobs j on j.id = s.job_id
-      where s.job_id = $1 and s.status <> 'approved'
+      where s.job_id = $1 and s.status not in ('approved', 'already_listed')
         and not exists (select 1 from directory_submissions r where r.replaces_submission_id = s.id)
       order by greatest(j.started_at, s.created_at), s.created_at, s.id`,
     [rate.jobId, LIVE_RATE_DEADLINE_DAYS, now],

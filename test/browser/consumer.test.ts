@@ -18,6 +18,8 @@ import { launchChromium } from "../../tools/lib/chromium";
 import { startFarm, type Farm, type Submission } from "../../tools/farm/index.ts";
 import type { PendingReports } from "../../browser-worker/src/pending-reports";
 import { SAMPLE_LISTING } from "./support/listing";
+import { submitListing } from "../../browser-worker/src/engine/index.ts";
+import { taskFor } from "./support/engine.ts";
 
 let farm: Farm;
 /** What the farm calls on every POST it records (a test may hook in). */
@@ -151,6 +153,19 @@ function deps(coordinator: CoordinatorDouble, browserLease: () => Promise<Browse
     // The farm listens on loopback: allowed by name, as local runs do (EGRESS_ALLOW_ORIGINS).
     allowedOrigins: [farm.url],
   };
+}
+
+/** The sample business as a directory listed it before any job: the profile's values, or some changed. */
+function seedListing(slug: string, changed: { tel?: string } = {}) {
+  return farm.seedExistingListing(slug, {
+    organization: SAMPLE_LISTING.businessName,
+    tel: changed.tel ?? "(415) 555-0142",
+    "street-address": SAMPLE_LISTING.street!,
+    "address-line1": SAMPLE_LISTING.street!,
+    "address-level2": SAMPLE_LISTING.city!,
+    "postal-code": SAMPLE_LISTING.postalCode!,
+    email: SAMPLE_LISTING.email!,
+  });
 }
 
 const plainDesigns = ["classic-for", "wrapped-labels", "aria-label", "placeholder-only", "rails-fieldsets", "fr-annuaire"];
@@ -703,5 +718,74 @@ describe("queue consumer", () => {
     expect(log[0]).toMatchObject({ acked: false, retried: 42 });
     expect(log[1]).toMatchObject({ acked: true });
     expect([...coordinator.tasks.values()][0]!.status).toBe("queued");
+  });
+});
+
+describe("existing listings first (issue 17 item 2)", () => {
+  async function runOne(slug: string) {
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    const evidence: { key: string; png: Uint8Array }[] = [];
+    try {
+      const batch = messages([task]);
+      await consumeBatch(batch.list, { ...deps(coordinator, lease), putEvidence: async (key, png) => void evidence.push({ key, png }) });
+      expect(batch.log.every((m) => m.acked)).toBe(true);
+      return { report: coordinator.tasks.get(task.submissionId)!.reports[0]!, evidence, posts: coordinator.posts };
+    } finally {
+      await browser.close();
+    }
+  }
+
+  it("finds a listing with the profile's name, address and phone before the first attempt: already_listed with its URL and a screenshot, nothing posted", async () => {
+    farm.reset();
+    const slug = farm.variantFor("classic-for").slug;
+    const listing = seedListing(slug);
+    const { report, evidence, posts } = await runOne(slug);
+    expect(report).toMatchObject({ outcome: "already_listed", listingUrl: listing.url, differences: [] });
+    expect(report.evidenceKey).toMatch(/\/1-found\.png$/);
+    expect(evidence.map((e) => e.key)).toEqual([report.evidenceKey]);
+    expect([...evidence[0]!.png.slice(1, 4)].map((b) => String.fromCharCode(b)).join("")).toBe("PNG");
+    // Nothing reached the directory's form, and no post was announced.
+    expect(farm.submissions({ slug })).toEqual([]);
+    expect(posts).toEqual([]);
+    expect(farm.listings({ slug })).toHaveLength(1);
+  });
+
+  it("a listing with a wrong phone is reported with the difference (a claim-and-correct task), nothing posted", async () => {
+    farm.reset();
+    const slug = farm.variantFor("classic-for").slug;
+    const listing = seedListing(slug, { tel: "(415) 555-0199" });
+    const { report } = await runOne(slug);
+    expect(report).toMatchObject({ outcome: "already_listed", listingUrl: listing.url, differences: [{ field: "phone", shown: "(415) 555-0199", profile: SAMPLE_LISTING.phone }] });
+    expect(farm.submissions({ slug })).toEqual([]);
+  });
+
+  it("a retry after attempts that never posted takes a found listing as the business's own, not an earlier attempt's", async () => {
+    farm.reset();
+    const variant = farm.variantFor("classic-for");
+    const listing = seedListing(variant.slug);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const task = { ...taskFor(farm, variant, { listingSearchUrl: `${farm.url}${variant.basePath}search?q={query}` }, SAMPLE_LISTING), attempt: 2 };
+      // No word of an earlier post: found listed, not ours.
+      expect(await submitListing(page as never, { ...task, earlierPost: false })).toMatchObject({ outcome: "already_listed", listingUrl: listing.url, differences: [] });
+      // An earlier attempt posted: the listing found is taken as its own (look-first.ts), as before.
+      expect(await submitListing(page as never, { ...task, earlierPost: true })).toMatchObject({ outcome: "approved", listingUrl: listing.url });
+      expect(farm.submissions({ slug: variant.slug })).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("a directory without the business: the first attempt looks, finds nothing and submits", async () => {
+    farm.reset();
+    const slug = farm.variantFor("classic-for").slug;
+    const { report } = await runOne(slug);
+    // The farm here publishes at once, so the form's answer already links the live listing.
+    expect(["submitted", "approved"]).toContain(report.outcome);
+    expect(farm.submissions({ slug, outcome: "accepted" })).toHaveLength(1);
   });
 });

@@ -42,7 +42,7 @@ const JOB_TIMEOUT_MS = 45 * 60_000;
  */
 const PLAN = "growth";
 const DIRECTORIES = 100;
-const FINAL: string[] = ["submitted", "awaiting_verification", "approved", "failed", "skipped"];
+const FINAL: string[] = ["submitted", "awaiting_verification", "approved", "failed", "skipped", "already_listed"];
 
 const log = (m: string) => console.log(`[faults ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -274,9 +274,10 @@ describe("fault injection", () => {
     // Every submission we call submitted is a listing there; every failed one is not.
     const submittedRows = rows.filter((r) => ["submitted", "awaiting_verification", "approved"].includes(r.status));
     const retries = rows.reduce((n, r) => n + Math.max(0, r.attempt - 1), 0);
-    // Replacements: each submission that ended without a listing (failed, or
-    // skipped as held by another job) is replaced exactly once, and only those.
-    const ended = rows.filter((r) => r.status === "failed" || (r.status === "skipped" && r.failure_class === "duplicate_listing"));
+    // Replacements: each submission that ended without our listing (failed,
+    // found already listed, or skipped as held by another job) is replaced
+    // exactly once, and only those.
+    const ended = rows.filter((r) => r.status === "failed" || r.status === "already_listed" || (r.status === "skipped" && r.failure_class === "duplicate_listing"));
     const replacementsOf = new Map<string, number>();
     for (const r of rows) if (r.replaces_submission_id) replacementsOf.set(r.replaces_submission_id, (replacementsOf.get(r.replaces_submission_id) ?? 0) + 1);
     const replacementProblems = [

@@ -163,7 +163,7 @@ export async function replayReports(stack: Stack, workerToken: string, snapshot:
   let applied = 0;
   let refused = 0;
   let sent = 0;
-  const done = snapshot.submissions.filter((s) => ["submitted", "awaiting_verification", "approved", "failed", "skipped"].includes(s.status));
+  const done = snapshot.submissions.filter((s) => ["submitted", "awaiting_verification", "approved", "failed", "skipped", "already_listed"].includes(s.status));
   for (const s of done) {
     const reports: TaskReport[] = [];
     const base = { jobId: snapshot.job.jobId, submissionId: s.submissionId, workerId: "fault-injection-replay" };

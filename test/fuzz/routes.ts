@@ -199,13 +199,14 @@ function taskReport(fx: Fixtures) {
   return fc.record(
     {
       ...attemptRef(fx),
-      outcome: fc.constantFrom("submitted", "awaiting_verification", "approved", "failed", "exploded"),
+      outcome: fc.constantFrom("submitted", "awaiting_verification", "approved", "failed", "already_listed", "exploded"),
       failureClass: fc.constantFrom(...FAILURE_CLASSES, "other"),
       reason: nastyString,
       listingUrl: fc.oneof(fc.webUrl(), nastyString),
       evidenceKey: fc.oneof(fc.constant(`jobs/${fx.jobId}/${fx.submissionIds[0]}/1-submitted.png`), nastyString),
       retryAfterSeconds: fc.integer({ min: -5, max: 50_000 }),
       workerId: fc.string({ maxLength: 30 }),
+      differences: fc.oneof(fc.constant([{ field: "phone", shown: "1", profile: "2" }]), fc.array(fc.record({ field: nastyString, shown: nastyString, profile: nastyString }), { maxLength: 5 })),
     },
     { requiredKeys: ["jobId", "submissionId", "attempt", "outcome"] },
   );

@@ -78,6 +78,14 @@ export interface Farm {
    * directory's fields of that type; published after `publishDelayMs`.
    */
   placeListing(slug: string, values: Partial<Record<FieldType, string>>): Listing;
+  /**
+   * A listing the business had at this directory before any job (issue 17's
+   * "existing listings first"): like `placeListing`, but public at once, so
+   * the directory's search and listing page show it. Tests seed it with the
+   * profile's values (found as already listed) or with one changed, e.g. a
+   * wrong phone (a claim-and-correct task).
+   */
+  seedExistingListing(slug: string, values: Partial<Record<FieldType, string>>): Listing;
   /** Changes a listing's values by field type (the name and phone follow their fields). */
   changeListing(id: string, values: Partial<Record<FieldType, string>>): Listing | undefined;
   deleteListing(id: string): boolean;
@@ -187,6 +195,25 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
   const port = (server.address() as AddressInfo).port;
   url = (options.publicUrl ?? `http://${host}:${port}`).replace(/\/+$/, "");
 
+  function placeListing(slug: string, values: Partial<Record<FieldType, string>>, publishNow: boolean): Listing {
+    const variant = bySlug.get(slug);
+    if (!variant) throw new Error(`no directory ${slug}`);
+    return store.createListing(
+      {
+        slug,
+        design: variant.design.id,
+        businessName: values.organization ?? "",
+        phone: values.tel ?? "",
+        email: values.email ?? "",
+        website: values.url ?? "",
+        fields: fieldsOfTypes(variant, values),
+        emailVerification: false,
+      },
+      url,
+      publishNow,
+    );
+  }
+
   return {
     url,
     port,
@@ -209,23 +236,8 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
       if (solverDelayMs !== undefined) captchas.delayMs = solverDelayMs;
     },
     listings: (filter) => store.listings(filter),
-    placeListing: (slug, values) => {
-      const variant = bySlug.get(slug);
-      if (!variant) throw new Error(`no directory ${slug}`);
-      return store.createListing(
-        {
-          slug,
-          design: variant.design.id,
-          businessName: values.organization ?? "",
-          phone: values.tel ?? "",
-          email: values.email ?? "",
-          website: values.url ?? "",
-          fields: fieldsOfTypes(variant, values),
-          emailVerification: false,
-        },
-        url,
-      );
-    },
+    placeListing: (slug, values) => placeListing(slug, values, false),
+    seedExistingListing: (slug, values) => placeListing(slug, values, true),
     changeListing: (id, values) => {
       const listing = store.listings().find((l) => l.id === id);
       const variant = listing ? bySlug.get(listing.slug) : undefined;

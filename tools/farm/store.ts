@@ -89,7 +89,8 @@ export class FarmStore {
     return true;
   }
 
-  createListing(entry: Omit<StoredListing, "id" | "createdAt" | "url" | "publishAt" | "verifyToken">, baseUrl: string): Listing {
+  /** `publishNow`: public at once (a listing that predates any job), else after the publication delay. */
+  createListing(entry: Omit<StoredListing, "id" | "createdAt" | "url" | "publishAt" | "verifyToken">, baseUrl: string, publishNow = false): Listing {
     const id = randomBytes(5).toString("hex");
     const now = Date.now();
     const stored: StoredListing = {
@@ -97,7 +98,7 @@ export class FarmStore {
       id,
       createdAt: new Date(now).toISOString(),
       url: `${baseUrl}/d/${entry.slug}/listing/${id}`,
-      publishAt: entry.emailVerification ? undefined : new Date(now + this.publishDelayMs).toISOString(),
+      publishAt: entry.emailVerification ? undefined : new Date(now + (publishNow ? 0 : this.publishDelayMs)).toISOString(),
       verifyToken: entry.emailVerification ? randomBytes(16).toString("hex") : undefined,
     };
     this.listingMap.set(id, stored);

@@ -29,7 +29,7 @@ import { says } from "./phrases";
 import { followAddBusinessLink, runRecipe, textPattern } from "./recipe";
 import { submitAndSettle } from "./submit";
 import { redactor } from "./redact";
-import { findEarlierListing } from "./look-first";
+import { findEarlierListing, findExistingListing } from "./look-first";
 import { clip } from "../../../core/text";
 import type { EngineOptions, EngineResult, SubmitTask } from "./types";
 
@@ -109,8 +109,28 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
   };
   page.on?.("dialog", onDialog);
   try {
+    // The first attempt, or a retry after attempts that never posted: a listing there is not ours (look-first.ts).
+    const nothingOfOurs = task.attempt === 1 || task.earlierPost === false;
+    if (nothingOfOurs && task.directory.listingSearchUrl) {
+      const existing = await findExistingListing(page, task.directory.listingSearchUrl, profile, navTimeout, log);
+      // A search that cannot be read now is no reason to hold the listing back; a found page that cannot be read is.
+      if ("unknown" in existing && existing.unknown.startsWith("found ")) return fail("transient", `could not compare the listing already there: ${existing.unknown}`);
+      if ("found" in existing && existing.found) {
+        log(`already listed: ${existing.found}${existing.differences.length ? ` (differs: ${existing.differences.map((d) => d.field).join(", ")})` : ""}`);
+        return {
+          outcome: "already_listed",
+          listingUrl: existing.found,
+          finalUrl: currentUrl(page),
+          confirmationText: existing.differences.length
+            ? "The business is already listed here with other details; nothing was posted (claim and correct)."
+            : "The business is already listed here with the profile's name, address and phone; nothing was posted.",
+          differences: existing.differences,
+          filled,
+        };
+      }
+    }
     // A retry: the attempt before may have reached the directory; look before posting again (look-first.ts).
-    if (task.attempt > 1 && task.directory.listingSearchUrl) {
+    if (!nothingOfOurs && task.directory.listingSearchUrl) {
       const earlier = await findEarlierListing(page, task.directory.listingSearchUrl, profile.businessName, navTimeout, log);
       // Posting on a guess could list the business twice: a search that fails now means try later.
       if ("unknown" in earlier) return fail("transient", `could not look for an earlier attempt's listing before posting again: ${earlier.unknown}`);

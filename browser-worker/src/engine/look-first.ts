@@ -15,7 +15,15 @@
  * and most refuse a second listing of the same business (duplicate_listing,
  * which the coordinator counts as the earlier attempt's success). A search
  * that fails (5xx, no answer) ends the attempt unposted, to be retried.
+ *
+ * Before the FIRST attempt (issue 17 item 2) the same search looks for a
+ * listing the business had before this job (findExistingListing): its page
+ * is opened and compared with the profile (core/listing/compare.ts). There
+ * a listing found is not ours; the caller posts nothing and reports it.
  */
+import { compareListing, type CheckedField, type ShownDetails } from "../../../core/listing/compare";
+import type { ListingProfile } from "../../../core/listing/profile";
+import type { ListingDifference } from "../../../core/protocol/tasks";
 import { fold } from "../../../core/text";
 import { sleep, type EnginePage } from "./page";
 
@@ -74,4 +82,46 @@ async function linkNamed(page: EnginePage, businessName: string): Promise<string
     if (fold(text).replace(/\s+/g, " ").trim().includes(want) && /^https?:/i.test(href)) return href;
   }
   return null;
+}
+
+/** A listing found before the first attempt: its URL and how it differs from the profile (empty: it matches). */
+export type ExistingListing = { found: string; differences: ListingDifference[] } | { found: null } | { unknown: string };
+
+/** What the profile says for each compared field, as staff read it next to what the directory shows. */
+function profileSays(profile: ListingProfile, field: CheckedField): string | null {
+  if (field === "name") return profile.businessName;
+  if (field === "phone") return profile.phone;
+  return [profile.street, [profile.postalCode, profile.city].filter(Boolean).join(" ")].filter(Boolean).join(", ") || null;
+}
+
+/**
+ * Looks for a listing of the business before anything is posted: the
+ * directory's search by name, then the found page compared with the profile's
+ * name, address and phone. A found page that cannot be opened is "cannot
+ * tell now": something is there, so posting could list the business twice.
+ */
+export async function findExistingListing(page: EnginePage, searchUrl: string, profile: ListingProfile, timeoutMs: number, log: (line: string) => void): Promise<ExistingListing> {
+  const searched = await findEarlierListing(page, searchUrl, profile.businessName, timeoutMs, log);
+  if (!("found" in searched) || searched.found === null) return searched;
+  const url = searched.found;
+  log(`look first: found ${url}; comparing it with the profile`);
+  let status = 0;
+  try {
+    status = (await page.goto(url, { timeout: timeoutMs, waitUntil: "load" }))?.status() ?? 0;
+  } catch (err) {
+    if (isBrowserLoss(err)) throw err;
+    return { unknown: `found ${url} but could not open it: ${String((err as Error)?.message ?? err).slice(0, 120)}` };
+  }
+  if (status < 200 || status >= 400) return { unknown: `found ${url} but it answered ${status}` };
+  const html = String(await page.mainFrame().evaluate("document.documentElement.outerHTML"));
+  const { shown, differences } = compareListing(html, {
+    businessName: profile.businessName,
+    street: profile.street,
+    city: profile.city,
+    postalCode: profile.postalCode,
+    phone: profile.phone,
+    serviceArea: profile.serviceArea,
+  });
+  const clip500 = (s: string | null) => (s === null ? null : s.slice(0, 500));
+  return { found: url, differences: differences.map((field) => ({ field, shown: clip500(shown[field as keyof ShownDetails]), profile: clip500(profileSays(profile, field)) })) };
 }

@@ -4,14 +4,15 @@
  * that @cloudflare/puppeteer and puppeteer-core share, so one engine runs in
  * both.
  */
-import type { CaptchaOutcome, FailureClass, TaskLease } from "../../../core/protocol/tasks";
+import type { CaptchaOutcome, FailureClass, ListingDifference, TaskLease } from "../../../core/protocol/tasks";
 import type { FieldType } from "../../../core/vocabulary";
 import type { FieldDescription } from "../language-model";
 import type { Recipe } from "./recipe";
 
 /** What the engine decided happened at the directory. */
 export interface EngineResult {
-  outcome: "submitted" | "awaiting_verification" | "approved" | "failed";
+  /** `already_listed`: found before the first attempt, nothing posted (`listingUrl` the found page, `differences` how it differs). */
+  outcome: "submitted" | "awaiting_verification" | "approved" | "failed" | "already_listed";
   failureClass?: FailureClass;
   /** Human-readable: what the page said, or what went wrong (names the field on validation errors). */
   reason?: string;
@@ -30,6 +31,8 @@ export interface EngineResult {
   httpStatus?: number;
   /** What became of a captcha: none_seen, solved, unsolved (solver failed or absent), refused (the directory refused a solved answer). */
   captcha?: CaptchaOutcome;
+  /** With `already_listed`: the fields the found listing shows otherwise than the profile (empty: it matches). */
+  differences?: ListingDifference[];
   /** The failure was ours (the engine crashed, the browser was lost), not the directory's: reported as `infrastructure`. */
   infrastructure?: boolean;
 }
@@ -88,4 +91,4 @@ export interface ListingAssets {
 
 export type SecondOpinion = (field: FieldDescription, current: { type: FieldType; confidence: number }, candidates: readonly FieldType[]) => Promise<FieldType | null>;
 
-export type SubmitTask = Pick<TaskLease, "jobId" | "submissionId" | "attempt" | "directory" | "business" | "retryHints">;
+export type SubmitTask = Pick<TaskLease, "jobId" | "submissionId" | "attempt" | "directory" | "business" | "retryHints" | "earlierPost">;

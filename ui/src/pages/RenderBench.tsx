@@ -23,6 +23,7 @@ function job(done: number): JobProgress {
     failed: 0,
     skipped: 0,
     replaced: 0,
+    alreadyListed: 0,
     manual: 0,
     inFlight: 4,
     remaining: ROWS - done,

@@ -103,6 +103,39 @@ export default function StaffTask() {
             <p class="note">
               <strong>Why by hand:</strong> {p().reason}
             </p>
+            <Show when={p().claim}>
+              {(claim) => (
+                <div class="note" data-testid="claim-and-correct">
+                  <p>
+                    <strong>Claim and correct</strong>: the listing already there is{" "}
+                    <a href={safeHref(claim().url) ?? undefined} target="_blank" rel="noopener noreferrer">
+                      {claim().url}
+                    </a>
+                    . Correct:
+                  </p>
+                  <table>
+                    <thead>
+                      <tr>
+                        <th>Field</th>
+                        <th>The directory shows</th>
+                        <th>The profile says</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={claim().differences}>
+                        {(d) => (
+                          <tr>
+                            <td>{d.field}</td>
+                            <td>{d.shown ?? "—"}</td>
+                            <td>{d.profile ?? "—"}</td>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </Show>
             <p>
               Claimed by: <strong data-testid="claimed-by">{p().claimedBy ?? "nobody"}</strong>
               <Show when={p().claimedAt}> at {time(p().claimedAt)}</Show>{" "}

@@ -6,7 +6,7 @@
  * one of its kind (a phone number, the city or postal code) that is not the
  * profile's. A directory that never prints the phone is not "changed".
  */
-import { fold, htmlToText } from "../../core/text";
+import { fold, htmlToText } from "../text";
 
 export interface ProfileDetails {
   businessName: string;

@@ -1,0 +1,2 @@
+ALTER TABLE "directory_submissions" DROP CONSTRAINT "directory_submissions_status_valid";--> statement-breakpoint
+ALTER TABLE "directory_submissions" ADD CONSTRAINT "directory_submissions_status_valid" CHECK ("status" in ('pending', 'queued', 'submitting', 'submitted', 'awaiting_verification', 'approved', 'failed', 'skipped', 'retrying', 'manual', 'already_listed'));
