@@ -41,6 +41,8 @@ const SEED = Number(process.env.INTEL_SEED ?? 20261122);
  * figure on the default seed is not mistaken for the rule.
  */
 const HOLDOUT_SEEDS = [101, 102, 103, 104, 105];
+/** The worlds the settings are chosen on. */
+const TUNING_SEEDS = [11, 12, 13];
 const DIRECTORIES = 200;
 const HISTORY = 6_000;
 const JOBS = 80;
@@ -298,18 +300,35 @@ const cal = calibration(results.timed.samples);
 const baseRate = results.timed.samples.filter((s) => s.accepted).length / results.timed.samples.length;
 const constantBrier = calibration(results.timed.samples.map((s) => ({ predicted: baseRate, accepted: s.accepted }))).brier;
 
-// The same comparison on worlds the settings were not chosen on.
-const holdout = HOLDOUT_SEEDS.map((seed) => {
+/**
+ * Every policy against catalog order, seed by seed: on the worlds the
+ * settings were chosen on (TUNING_SEEDS) and on worlds never used for that
+ * (HOLDOUT_SEEDS), so the figure on the default seed is not mistaken for
+ * the rule.
+ */
+interface SeedRow {
+  seed: number;
+  perHour: Record<Strategy, number>;
+  gain: Record<Strategy, number>;
+  drainHours: Record<Strategy, number>;
+  rateLimited: Record<Strategy, number>;
+}
+const STRATEGIES = ["catalog", "queue", "timed"] as const;
+function seedRow(seed: number): SeedRow {
   const r = runSeed(seed);
-  const gain = (s: Strategy) => perHour(r[s].horizon) / perHour(r.catalog.horizon) - 1;
+  const per = (f: (x: RunResult) => number) => Object.fromEntries(STRATEGIES.map((s) => [s, f(r[s])])) as Record<Strategy, number>;
   return {
     seed,
-    queue: gain("queue"),
-    timed: gain("timed"),
-    drainDelta: Math.max(r.queue.drain.hours, r.timed.drain.hours) - r.catalog.drain.hours,
-    rateLimitDelta: Math.max(r.queue.drain.rateLimited, r.timed.drain.rateLimited) - r.catalog.drain.rateLimited,
+    perHour: per((x) => perHour(x.horizon)),
+    gain: per((x) => perHour(x.horizon) / perHour(r.catalog.horizon) - 1),
+    drainHours: per((x) => x.drain.hours),
+    rateLimited: per((x) => x.drain.rateLimited),
   };
-});
+}
+const tuning = TUNING_SEEDS.map(seedRow);
+/** INTEL_TUNE=1: the tuning worlds only, so a setting is chosen without ever looking at the held-out ones. */
+const tuneOnly = Boolean(process.env.INTEL_TUNE);
+const holdout = tuneOnly ? [] : HOLDOUT_SEEDS.map(seedRow);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 const fmt = (x: number, d = 2) => x.toFixed(d);
@@ -346,10 +365,12 @@ const figures = {
   brier: +fmt(cal.brier, 4),
   ece: +fmt(cal.ece, 4),
   calibration_samples: cal.n,
-  holdout_queue_gain_mean: +mean(holdout.map((h) => h.queue)).toFixed(3),
-  holdout_timed_gain_mean: +mean(holdout.map((h) => h.timed)).toFixed(3),
-  holdout_worst_drain_delta_hours: +Math.max(...holdout.map((h) => h.drainDelta)).toFixed(2),
-  holdout_worst_rate_limit_delta: Math.max(...holdout.map((h) => h.rateLimitDelta)),
+  holdout_queue_gain_mean: +mean(holdout.map((h) => h.gain.queue)).toFixed(3),
+  holdout_timed_gain_mean: +mean(holdout.map((h) => h.gain.timed)).toFixed(3),
+  holdout_queue_gain_min: +Math.min(...holdout.map((h) => h.gain.queue)).toFixed(3),
+  holdout_timed_gain_min: +Math.min(...holdout.map((h) => h.gain.timed)).toFixed(3),
+  holdout_worst_drain_delta_hours: +Math.max(...holdout.map((h) => Math.max(h.drainHours.queue, h.drainHours.timed) - h.drainHours.catalog)).toFixed(2),
+  holdout_worst_rate_limit_delta: Math.max(...holdout.map((h) => Math.max(h.rateLimited.queue, h.rateLimited.timed) - h.rateLimited.catalog)),
 };
 const baselines = {
   catalog_accepted_per_browser_hour: figures.catalog_accepted_per_browser_hour,
@@ -367,12 +388,30 @@ const ratios = {
 
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}%`;
 console.log("");
-console.log(`Held-out worlds (seeds ${HOLDOUT_SEEDS.join(", ")}; the settings were chosen on 11-13): accepted per browser-hour vs catalog, and the worst policy's drain and rate limits vs catalog`);
-console.log("seed   queue   timed  drain h  rate limits");
-for (const h of holdout)
+const table = (title: string, rows: SeedRow[]) => {
+  console.log(title);
+  console.log("seed  | accepted/browser-h (6 h) catalog  queue          timed         | drain h catalog queue timed | rate limits catalog queue timed");
+  for (const h of rows)
+    console.log(
+      `${String(h.seed).padEnd(5)} | ${fmt(h.perHour.catalog).padStart(32)} ${fmt(h.perHour.queue).padStart(6)} ${pct(h.gain.queue).padStart(7)} ${fmt(h.perHour.timed).padStart(6)} ${pct(h.gain.timed).padStart(7)} | ${fmt(h.drainHours.catalog).padStart(15)} ${fmt(h.drainHours.queue).padStart(5)} ${fmt(h.drainHours.timed).padStart(5)} | ${String(h.rateLimited.catalog).padStart(19)} ${String(h.rateLimited.queue).padStart(5)} ${String(h.rateLimited.timed).padStart(5)}`,
+    );
+  const m = (f: (h: SeedRow) => number) => mean(rows.map(f));
   console.log(
-    `${String(h.seed).padEnd(5)} ${pct(h.queue).padStart(6)} ${pct(h.timed).padStart(7)} ${(h.drainDelta >= 0 ? "+" : "") + h.drainDelta.toFixed(2)} ${String(h.rateLimitDelta).padStart(12)}`,
+    `mean  | ${fmt(m((h) => h.perHour.catalog)).padStart(32)} ${fmt(m((h) => h.perHour.queue)).padStart(6)} ${pct(m((h) => h.gain.queue)).padStart(7)} ${fmt(m((h) => h.perHour.timed)).padStart(6)} ${pct(m((h) => h.gain.timed)).padStart(7)} | ${fmt(m((h) => h.drainHours.catalog)).padStart(15)} ${fmt(m((h) => h.drainHours.queue)).padStart(5)} ${fmt(m((h) => h.drainHours.timed)).padStart(5)} | ${fmt(
+      m((h) => h.rateLimited.catalog),
+      1,
+    ).padStart(19)} ${fmt(
+      m((h) => h.rateLimited.queue),
+      1,
+    ).padStart(5)} ${fmt(
+      m((h) => h.rateLimited.timed),
+      1,
+    ).padStart(5)}`,
   );
-console.log(`mean  ${pct(mean(holdout.map((h) => h.queue))).padStart(6)} ${pct(mean(holdout.map((h) => h.timed))).padStart(7)}`);
+};
+table(`Tuning worlds (seeds ${TUNING_SEEDS.join(", ")}: the settings are chosen on these)`, tuning);
+if (tuneOnly) process.exit(0);
+console.log("");
+table(`Held-out worlds (seeds ${HOLDOUT_SEEDS.join(", ")}: never used to choose a setting)`, holdout);
 console.log("");
 console.log(`BENCH_RESULT ${JSON.stringify({ name: "intelligence", figures, baselines, ratios })}`);

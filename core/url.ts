@@ -17,3 +17,13 @@ export function isHttpUrl(value: string): boolean {
 export function safeHref(value: string | null | undefined): string | null {
   return value && isHttpUrl(value) ? value : null;
 }
+
+/** Whether a URL points at this machine (a local deployment, the sandbox farm). */
+export function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+  } catch {
+    return false;
+  }
+}

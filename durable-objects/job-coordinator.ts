@@ -45,6 +45,7 @@ import { verificationAddress } from "../src/mail/links";
 import { RetryDesk, type AttemptFailure } from "./coordinator/retry-desk";
 import { describeFixes } from "../core/value-fixes";
 import { loadReleasePlan } from "./coordinator/release-plan";
+import { HostGap } from "./coordinator/host-gap";
 import { outcomeData, type OutcomeData } from "./coordinator/outcome-event";
 import { DONE, LEASED, TaskStore, toSubmissionView, type TaskRow } from "./coordinator/task-store";
 import { StaffTasks, type StaffMember } from "./coordinator/staff-tasks";
@@ -88,6 +89,8 @@ export const SUBMITTING_LEASE_MS = 5 * 60_000;
 export const POST_SETTLE_MS = 60_000;
 /** Retrying tasks due within this window are released with a queue delay. */
 const RELEASE_LOOKAHEAD_MS = 60_000;
+/** Candidates looked at beyond the room, for the host gap. */
+const HOST_GAP_LOOKAHEAD = 16;
 const LOAD_RETRY_MS = 5_000;
 
 /** Tasks marked for release by settle(), to be sent by afterSettle(). */
@@ -107,6 +110,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   private readonly staff: StaffTasks;
   /** What a failed attempt leads to (coordinator/retry-desk.ts). */
   private readonly retries: RetryDesk;
+  private readonly hostGap = new HostGap();
   /** Verification mails and approval tracking (coordinator/after-submit.ts). */
   private readonly afterSubmit: AfterSubmit;
   /** The alarm as last set by this instance (saves a storage read per change). */
@@ -270,7 +274,9 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     if (job.status === "in_progress" && job.loaded) {
       const now = Date.now();
       const room = job.maxInFlight - this.store.countInFlight();
-      let batch = this.store.releasable(room, now, RELEASE_LOOKAHEAD_MS);
+      // A few more than there is room for, so a task of a host that has just
+      // had one can give way to the next host's (coordinator/host-gap.ts).
+      let batch = room > 0 ? this.hostGap.choose(this.store.releasable(room + HOST_GAP_LOOKAHEAD, now, RELEASE_LOOKAHEAD_MS), room, now, room < job.maxInFlight) : [];
       // A better hour is a preference: a job with nothing due and nothing in
       // flight would only sit idle waiting for it, so those tasks go now
       // (issue 21: timing never makes a job slower). A retry's hard delay
@@ -420,7 +426,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   private async armAlarm(): Promise<void> {
     this.outbox.writeJobRow();
     const replaceDue = this.replacementDue() ? (this.store.job.replaceRetryAt ?? Date.now()) : null;
-    const dues = [this.store.nextDueAt(), this.afterSubmit.nextDueAt(), replaceDue].filter((d): d is number => d !== null);
+    const dues = [this.store.nextDueAt(), this.afterSubmit.nextDueAt(), replaceDue, this.hostGap.wakeAt(Date.now())].filter((d): d is number => d !== null);
     if (dues.length === 0) return;
     const due = Math.min(...dues);
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
@@ -467,7 +473,9 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     }
     this.workersSeen.add(workerId);
     if (this.store.job.status !== "in_progress") {
-      // Paused or cancelled after release: the task waits for resume.
+      // Paused or cancelled after release: the task waits for resume (and,
+      // never having reached its directory, gives its host's turn back).
+      this.hostGap.forget(task);
       this.store.updateTask(submissionId, { status: this.store.job.status === "cancelled" ? "skipped" : "pending", lease_expires_at: null });
       this.jobChanged();
       return null;

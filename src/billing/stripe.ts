@@ -15,6 +15,7 @@
 import Stripe from "stripe";
 import { ApiError } from "../http/errors";
 import type { PlanId } from "../../core/plans";
+import { isLoopback } from "../../core/url";
 
 export type CheckoutMode = "stripe" | "local";
 
@@ -29,14 +30,8 @@ export function stripeClient(env: Pick<Env, "STRIPE_SECRET_KEY">): Stripe {
   });
 }
 
-export function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
-  } catch {
-    return false;
-  }
-}
+/** Where it always lived for the API; now in core, the coordinator's host gap needs it too. */
+export { isLoopback };
 
 export function checkoutMode(env: Pick<Env, "STRIPE_SECRET_KEY" | "PUBLIC_URL">): CheckoutMode {
   if (env.STRIPE_SECRET_KEY) return "stripe";

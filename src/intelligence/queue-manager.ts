@@ -12,9 +12,11 @@
  *   hit back to back.
  * - Fair across jobs: jobs take turns by start-time fair queueing (each
  *   job's virtual time grows by 1/weight per release; the job furthest
- *   behind goes next), so a 500-task job never starves a 50-task job.
+ *   behind goes next), so a 500-task job never starves a 50-task job;
+ *   among the jobs tied for the turn, the one whose next task earns most
+ *   per second goes first.
  *
- * Deterministic: ties break on job id, then task id.
+ * Deterministic: remaining ties break on job id, then task id.
  */
 import type { DirectoryFacts } from "./types";
 
@@ -77,6 +79,13 @@ export class AIEnhancedQueueManager {
     this.weights = options.jobWeights ?? {};
   }
 
+  /** The first task within the lookahead whose host is not among the recent releases (else the first). */
+  private headOf(list: readonly QueueTask[], recentHosts: readonly string[]): number {
+    const limit = Math.min(list.length, this.lookahead);
+    for (let i = 0; i < limit; i++) if (!recentHosts.includes(list[i]!.directory.host)) return i;
+    return 0;
+  }
+
   /** Every task, in release order. */
   order<T extends QueueTask>(tasks: readonly T[]): T[] {
     const byJob = new Map<string, T[]>();
@@ -97,17 +106,24 @@ export class AIEnhancedQueueManager {
     const recentHosts: string[] = [];
     while (queues.length) {
       // The job furthest behind its fair share goes next (stable on job id).
+      // Among the jobs furthest behind (tied on virtual time: each round of
+      // the turns), the one whose next task earns most per second goes
+      // first, so each round starts with its best work; the turns themselves
+      // stay strictly fair (ties used to break on job id, which, when the
+      // order is remade as jobs arrive, let the oldest jobs' long shots go
+      // before newer jobs' best tasks).
       let qi = 0;
-      for (let i = 1; i < queues.length; i++) if (queues[i]!.virtual < queues[qi]!.virtual) qi = i;
-      const q = queues[qi]!;
-      let pick = 0;
-      const limit = Math.min(q.list.length, this.lookahead);
-      for (let i = 0; i < limit; i++) {
-        if (!recentHosts.includes(q.list[i]!.directory.host)) {
-          pick = i;
-          break;
+      let pick = this.headOf(queues[0]!.list, recentHosts);
+      for (let i = 1; i < queues.length; i++) {
+        const q = queues[i]!;
+        if (q.virtual > queues[qi]!.virtual) continue;
+        const head = this.headOf(q.list, recentHosts);
+        if (q.virtual < queues[qi]!.virtual || byValueRate(q.list[head]!, queues[qi]!.list[pick]!) < 0) {
+          qi = i;
+          pick = head;
         }
       }
+      const q = queues[qi]!;
       const [task] = q.list.splice(pick, 1);
       out.push(task!);
       q.virtual += 1 / q.weight;

@@ -70,19 +70,31 @@ export function pickNext<T extends PickableTask>(pending: readonly T[], now: num
   }
   if (critical >= 0) return critical;
   // Best first: its hour has come and its host is rested; then rested at an
-  // early hour (other work before idling); then any due task, in order.
+  // early hour (other work before idling); then the most rested host.
   let early = -1;
-  let any = -1;
   for (let i = 0; i < pending.length; i++) {
     const t = pending[i]!;
     if (t.notBefore > now) continue;
     if (fresh(t)) {
       if (timely(t)) return i;
       if (early < 0) early = i;
-    } else if (any < 0 && timely(t)) any = i;
+    }
   }
   if (early >= 0) return early;
-  if (any >= 0) return any;
-  // Every due task's host is busy and its hour not come: the first due one rather than idle.
-  return pending.findIndex((t) => t.notBefore <= now);
+  // Every due task's host is busy: the one whose host has rested longest
+  // rather than idle (the one least likely to be rate-limited; the first in
+  // order used to go, and at a job's tail that was often a host released a
+  // minute ago: a rate limit, a 5-minute back-off and a later end).
+  let rested = -1;
+  let restedAt = Infinity;
+  for (let i = 0; i < pending.length; i++) {
+    const t = pending[i]!;
+    if (t.notBefore > now) continue;
+    const at = lastReleased.get(t.directory.host) ?? -Infinity;
+    if (at < restedAt) {
+      rested = i;
+      restedAt = at;
+    }
+  }
+  return rested;
 }

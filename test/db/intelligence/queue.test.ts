@@ -56,6 +56,13 @@ describe("AIEnhancedQueueManager", () => {
     expect(weighted.slice(0, 3).filter((j) => j === "big")).toHaveLength(2);
   });
 
+  it("starts each round of turns with the job whose next task is worth most, not the job with the first id", () => {
+    const tasks = [task("a1", "a", 0.05, 50), task("a2", "a", 0.04, 50), task("b1", "b", 0.9, 50), task("b2", "b", 0.8, 50), task("c1", "c", 0.5, 50)];
+    const order = new AIEnhancedQueueManager({ hostSpacing: 0 }).order(tasks).map((t) => t.id);
+    // Round 1: b's, then c's, then a's best; round 2: b's, then a's. Still one release per job per round.
+    expect(order).toEqual(["b1", "c1", "a1", "b2", "a2"]);
+  });
+
   it("releases every task once, and no job falls more than one release behind another while both have work", () => {
     const arbTask = fc.record({
       job: fc.constantFrom("j1", "j2", "j3", "j4"),

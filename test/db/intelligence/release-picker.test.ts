@@ -33,6 +33,18 @@ describe("pickNext", () => {
     expect(pickNext([task("b"), task("a", { preferAfter: now + 3_600_000 })], now, released)).toBe(1);
   });
 
+  it("when every due task's host is busy, takes the most rested host rather than the first in order (the least likely rate limit)", () => {
+    const released = new Map([
+      ["a", now - 10_000],
+      ["b", now - 150_000],
+      ["c", now - 60_000],
+    ]);
+    expect(pickNext([task("a"), task("b"), task("c")], now, released)).toBe(1);
+    // The same with their better hours still to come.
+    const later = { preferAfter: now + 3_600_000 };
+    expect(pickNext([task("a"), task("c", later), task("b", later)], now, released)).toBe(2);
+  });
+
   it("serves a host whose own tasks would outlast the rest of the work first, so the job does not end on one host's gaps", () => {
     // 10 tasks of host h need 9 gaps of 3 minutes; the other 4 tasks take 4 minutes on 2 browsers.
     const pending = [task("a"), task("b"), task("c"), task("d"), ...Array.from({ length: 10 }, () => task("h"))];
