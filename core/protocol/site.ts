@@ -90,7 +90,7 @@ export interface RevealedLogin {
  * `GET /api/jobs/:id/listings` (src/routes/listing-checks.ts): the job's
  * live listings and their survival checks at 30, 90 and 180 days; a flagged
  * check's "submit again" is `POST /api/jobs/:id/listing-checks/:checkId/resubmit`.
- * `ListingShown`: what the directory's page showed at the check (src/listings/compare.ts).
+ * `ListingShown`: what the directory's page showed at the check (core/listing/compare.ts).
  */
 export type ListingShown = { name: string | null; address: string | null; phone: string | null };
 

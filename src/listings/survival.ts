@@ -12,7 +12,7 @@
  *    mid-check leaves its rows to be taken again after it), reads each
  *    listing page through boundedGet (bytes and redirects capped, as the
  *    approval tracker does), compares it with the profile
- *    (src/listings/compare.ts), and records the verdict together with the
+ *    (core/listing/compare.ts), and records the verdict together with the
  *    customer's e-mail (notifications, `dedupe_key` per check) in one
  *    transaction, only while it still holds the lease: a replayed run flags
  *    and e-mails once.
@@ -25,7 +25,7 @@ import type pg from "pg";
 import { boundedGet } from "../../core/bounded-fetch";
 import { log } from "../../core/log";
 import { SURVIVAL_MILESTONES } from "../db/schema";
-import { compareListing, type CheckedField, type ShownDetails } from "./compare";
+import { compareListing, type CheckedField, type ShownDetails } from "../../core/listing/compare";
 
 /** A claimed row is someone's for this long. */
 const LEASE_MS = 10 * 60_000;
