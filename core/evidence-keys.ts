@@ -4,7 +4,7 @@
  * is served only under the job and submission it names.
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export type EvidenceKind = "submitted" | "failed" | "listing" | "verify";
+export type EvidenceKind = "submitted" | "failed" | "listing" | "verify" | "update";
 
 export function evidenceKey(jobId: string, submissionId: string, attempt: number, kind: EvidenceKind): string {
   if (!UUID.test(jobId) || !UUID.test(submissionId) || !Number.isInteger(attempt) || attempt < 1) throw new Error("bad evidence key parts");

@@ -15,6 +15,7 @@ import { log } from "../../core/log";
 import type { FollowupLease, FollowupReport, TaskMessage } from "../../core/protocol/tasks";
 import { ApprovalChecks, lookupListing, parseScheduleConfig, scheduleFor, type ScheduleConfig } from "./approval-tracker";
 import { Followups, type FollowupOutcome } from "./followups";
+import { ListingUpdates } from "./listing-update";
 import type { TaskRow, TaskStore } from "./task-store";
 import { JOB_MAILBOX, Mailboxes, mailsPerJob } from "./mailboxes";
 import { matchMail, type MailFacts, type MailMatch, type MailTrust } from "./verification";
@@ -42,6 +43,8 @@ export type AcceptResult = { accepted: true; detail: string } | { accepted: fals
 export class AfterSubmit {
   readonly followups: Followups;
   readonly checks: ApprovalChecks;
+  /** "Update my listings": its `update` follow-ups run here with the others (listing-update.ts). */
+  readonly updates: ListingUpdates;
   private readonly mailboxes: Mailboxes;
   /** Re-check schedules (APPROVAL_SCHEDULE); tests may set their own. */
   schedules: ScheduleConfig;
@@ -51,6 +54,7 @@ export class AfterSubmit {
 
   constructor(private readonly host: AfterSubmitHost) {
     this.followups = new Followups(host.sql);
+    this.updates = new ListingUpdates(host.sql);
     this.checks = new ApprovalChecks(host.sql);
     this.mailboxes = new Mailboxes(host.sql);
     const parsed = parseScheduleConfig(host.env.APPROVAL_SCHEDULE);
@@ -156,23 +160,44 @@ export class AfterSubmit {
     const row = this.followups.lease(submissionId, kind, attempt);
     const task = row ? this.host.store.task(submissionId) : undefined;
     if (!row || !task) return null;
-    return this.followups.toLease(
+    const lease = this.followups.toLease(
       this.host.store.job.jobId!,
       row,
       { id: task.directory_id, slug: task.directory_slug, name: task.directory_name, website: task.website },
       this.host.store.job.business?.businessName ?? null,
     );
+    if (kind !== "update") return lease;
+    const update = this.updates.leaseDetails(submissionId);
+    return update ? { ...lease, update: { ...update, language: task.language } } : null;
   }
 
   reportFollowup(report: FollowupReport): boolean {
     if (report.jobId !== this.host.store.job.jobId) return false;
+    const leased = this.followups.get(report.submissionId, report.kind);
     const outcome = this.followups.report(report);
-    if (!outcome) return false;
+    // An update attempt that failed and will be tried again: its reason is shown meanwhile.
+    if (report.kind === "update" && !report.ok && leased?.status === "leased" && leased.attempt === report.attempt) {
+      this.updates.note(report.submissionId, report.reason ?? "the update failed");
+      this.host.changed();
+    }
+    if (!outcome) return report.kind === "update" && leased?.status === "leased" && leased.attempt === report.attempt;
     this.settle(outcome);
     return true;
   }
 
   private settle(outcome: FollowupOutcome): void {
+    if (outcome.row.kind === "update") {
+      const item = this.updates.settle(outcome);
+      if (item) {
+        const message =
+          item.status === "confirmed"
+            ? `${item.directory_name}: listing updated and confirmed on its public page`
+            : `${item.directory_name}: the listing could not be updated (${outcome.kind === "gave_up" ? outcome.reason : ""})`;
+        this.host.event(item.status === "confirmed" ? "listing_updated" : "listing_update_failed", message, item.submission_id, `${item.submission_id}:update:${item.status}`);
+      }
+      this.host.changed();
+      return;
+    }
     const task = this.host.store.task(outcome.row.submission_id);
     if (!task || task.status === "approved" || task.status === "failed" || task.status === "skipped") return;
     if (outcome.row.kind === "verify") {

@@ -5,7 +5,7 @@
  * coordinator or read its released messages.
  */
 import { RpcTarget } from "cloudflare:workers";
-import type { TaskMessage } from "../../core/protocol/tasks";
+import type { FollowupKind, TaskMessage } from "../../core/protocol/tasks";
 import type { TaskStore } from "./task-store";
 
 export const FAULT_INJECTION_OFF = "Fault injection is off: it needs DEV_FAULT_INJECTION=1 and a loopback PUBLIC_URL";
@@ -19,7 +19,7 @@ export class CoordinatorFaults extends RpcTarget {
   constructor(
     private readonly store: TaskStore,
     private readonly ctx: DurableObjectState,
-    private readonly host: { loseReportsFor(ms: number): void; followupsReleased(): { submissionId: string; kind: "verify" | "listing"; attempt: number }[] },
+    private readonly host: { loseReportsFor(ms: number): void; followupsReleased(): { submissionId: string; kind: FollowupKind; attempt: number }[] },
   ) {
     super();
   }
