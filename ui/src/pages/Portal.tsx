@@ -11,6 +11,7 @@ import { ErrorNote } from "../components";
 import { ShortfallNote } from "../shortfall";
 import { LoginsSection, loginsForExport } from "../logins";
 import { ListingCareSection } from "../listing-care";
+import { ListingUpdateSection } from "../listing-update";
 
 export default function Portal() {
   const params = useParams<{ id: string }>();
@@ -89,6 +90,7 @@ export default function Portal() {
         <ShortfallNote jobId={params.id} status={state.job?.status} />
         <LoginsSection jobId={params.id} state={state} />
         <ListingCareSection jobId={params.id} />
+        <ListingUpdateSection jobId={params.id} />
         <h2>Activity</h2>
         <ActivityFeed lines={state.activity} />
       </section>

@@ -7,6 +7,7 @@ import { ActivityFeed, ErrorNote, LiveBadge, Progress, SubmissionsTable } from "
 import { label } from "../format";
 import { createJobStore, useLiveSocket } from "../live";
 import { ShortfallNote } from "../shortfall";
+import { ListingUpdateSection } from "../listing-update";
 import { LoginsSection } from "../logins";
 import { SubmissionNoteLines, createStaffNotes, newlyStopped } from "../staff/notes";
 
@@ -154,6 +155,7 @@ export default function StaffJob() {
           )}
         />
         <ShortfallNote jobId={params.id} status={state.job?.status} staff />
+        <ListingUpdateSection jobId={params.id} staff />
         <LoginsSection jobId={params.id} state={state} staff />
         <h2>Activity</h2>
         <ActivityFeed lines={state.activity} />
