@@ -952,6 +952,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    */
   async startListingUpdate(updateId: string, business: ListingProfile, logins: LoginForUpdate[]): Promise<StartUpdateResult> {
     if (!this.store.job.loaded) return { applied: false, reason: "job_not_loaded" };
+    // A cancelled job's follow-ups are never released: its listings would wait for ever.
+    if (!["in_progress", "completed", "paused"].includes(this.store.job.status)) return { applied: false, reason: "job_not_running" };
     const result = this.afterSubmit.updates.start(updateId, this.store.job.business, business, this.store.allTasks(), logins);
     if (!result.applied) return result;
     const { machine, ...answer } = result;

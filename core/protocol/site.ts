@@ -172,4 +172,4 @@ export interface LoginForUpdate {
 /** The coordinator's answer to starting the update (`repeated`: this update id had started already). */
 export type StartUpdateResult =
   | { applied: true; view: ListingUpdateView; repeated: boolean }
-  | { applied: false; reason: "job_not_loaded" | "nothing_changed" | "no_live_listings" | "another_update" };
+  | { applied: false; reason: "job_not_loaded" | "job_not_running" | "nothing_changed" | "no_live_listings" | "another_update" };

@@ -84,6 +84,7 @@ const REFUSED: Record<string, string> = {
   no_live_listings: "The job has no live listings to update",
   another_update: "This job's included update was used; the listings were updated once already",
   job_not_loaded: "The job is not running here; try again in a minute",
+  job_not_running: "The job was cancelled or has not started: its listings cannot be updated",
 };
 
 export const listingUpdate = newApiApp<AuthVariables>()
