@@ -5,7 +5,7 @@
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `found`: the listing a first attempt found already there (already_listed, claim and correct). */
-export type EvidenceKind = "submitted" | "failed" | "listing" | "verify" | "found";
+export type EvidenceKind = "submitted" | "failed" | "listing" | "verify" | "found" | "update";
 
 export function evidenceKey(jobId: string, submissionId: string, attempt: number, kind: EvidenceKind): string {
   if (!UUID.test(jobId) || !UUID.test(submissionId) || !Number.isInteger(attempt) || attempt < 1) throw new Error("bad evidence key parts");

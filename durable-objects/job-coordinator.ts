@@ -39,6 +39,9 @@ import { jobProgress } from "./coordinator/progress";
 import { LiveFanOut } from "./coordinator/fan-out";
 import { Outbox } from "./coordinator/outbox";
 import { AfterSubmit, type AcceptResult } from "./coordinator/after-submit";
+import type { LoginForUpdate, StartUpdateResult } from "./coordinator/listing-update";
+import type { ListingProfile } from "../core/listing/profile";
+import type { ListingUpdateView } from "../core/protocol/site";
 import type { MailFacts, MailMatch, MailTrust } from "./coordinator/verification";
 import { type ListingConflict, type LoadedJob, listedBy, listingHolders, loadJob } from "./coordinator/postgres-sync";
 import { verificationAddress } from "../src/mail/links";
@@ -1061,6 +1064,40 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     }
     if (replaced.length) await this.pump();
     return { replaced, exhausted: false };
+  }
+
+  /**
+   * "Update my listings" (issue 19 item 2; coordinator/listing-update.ts):
+   * pushes the saved profile to the job's live listings, by browser where
+   * the vault holds a login, else as staff items. The job's profile becomes
+   * the new one (later leases and staff packets carry it). The same
+   * `updateId` again answers the same view and changes nothing.
+   */
+  async startListingUpdate(updateId: string, business: ListingProfile, logins: LoginForUpdate[]): Promise<StartUpdateResult> {
+    if (!this.store.job.loaded) return { applied: false, reason: "job_not_loaded" };
+    // A cancelled job's follow-ups are never released: its listings would wait for ever.
+    if (!["in_progress", "completed", "paused"].includes(this.store.job.status)) return { applied: false, reason: "job_not_running" };
+    const result = this.afterSubmit.updates.start(updateId, this.store.job.business, business, this.store.allTasks(), logins);
+    if (!result.applied) return result;
+    const { machine, ...answer } = result;
+    if (answer.repeated) return answer;
+    this.store.updateJob({ business });
+    for (const item of machine ?? []) this.afterSubmit.followups.add(item.submission_id, "update", item.listing_url);
+    const staff = answer.view.summary.staff;
+    this.event(
+      "listing_update_started",
+      `Update of ${answer.view.items.length} listings started (${answer.view.summary.machine} by browser, ${staff} by staff): ${answer.view.changes.map((c) => c.field).join(", ")} changed`,
+      undefined,
+      `update:${updateId}`,
+    );
+    await this.afterSubmit.release();
+    await this.pump();
+    return answer;
+  }
+
+  /** The update's progress per listing; null when none was started. */
+  async listingUpdate(): Promise<ListingUpdateView | null> {
+    return this.afterSubmit.updates.view();
   }
 
   async retryFailed(): Promise<{ retried: number }> {

@@ -21,6 +21,7 @@ import { directoriesPreview } from "./routes/directories-preview";
 import { health } from "./routes/health";
 import { jobLogins } from "./routes/job-logins";
 import { listingChecks } from "./routes/listing-checks";
+import { listingUpdate } from "./routes/listing-update";
 import { jobShortfall } from "./routes/job-shortfall";
 import { jobs } from "./routes/jobs";
 import { jobLiveRateApi, staffLiveRate } from "./routes/live-rate";
@@ -75,6 +76,7 @@ app.route("/api/jobs", directoryMail);
 // The job's login vault (the accounts created at directories; docs/decisions.md).
 app.route("/api/jobs", jobLogins);
 app.route("/api/jobs", listingChecks);
+app.route("/api/jobs", listingUpdate);
 app.route("/api/jobs", jobShortfall);
 app.route("/api/jobs", jobLiveRateApi);
 app.route("/api/staff/jobs", staffJobs);

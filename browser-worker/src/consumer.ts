@@ -28,6 +28,7 @@ import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessag
 import { taskMessageSchema } from "../../core/protocol/tasks";
 import { submitListing } from "./engine";
 import { openFollowup, type FollowupPage } from "./followup";
+import { runUpdate } from "./update-task";
 import type { CaptchaSolver, EngineOptions, EngineResult, SecondOpinion } from "./engine/types";
 import type { PendingReports } from "./pending-reports";
 import { guardEgress, type GuardablePage } from "./egress";
@@ -305,7 +306,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
     const guard = (page: ConsumerPage, submissionId: string) =>
       guardEgress(page, deps.allowedOrigins ?? [], (url, why) => log({ level: "warn", msg: "request refused", submissionId, url: url.slice(0, 300), why }));
 
-    /** A `verify` or `listing` task: open one URL, screenshot it, report. */
+    /** A `verify` or `listing` task: open one URL, screenshot it, report; an `update` task edits the listing first (update-task.ts). */
     const runFollowup = async (message: QueueMessageLike, task: TaskMessage & { kind: FollowupLease["kind"] }) => {
       const coordinator = deps.coordinator(task.jobId);
       const lease = await coordinator.leaseFollowup(task.submissionId, task.kind, task.attempt, deps.workerId);
@@ -321,7 +322,10 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         context = await within(limits.newPage, acquired.browser.createBrowserContext(), "opening a browser context");
         page = await within(limits.newPage, context.newPage(), "opening a page");
         await within(limits.newPage, guard(page, lease.submissionId), "guarding the page");
-        const opened = await openFollowup(page as unknown as FollowupPage, lease);
+        const opened =
+          lease.kind === "update"
+            ? await runUpdate(page as never, lease, deps.vaultKeys, (line) => log({ level: "debug", submissionId: lease.submissionId, msg: line }))
+            : await openFollowup(page as unknown as FollowupPage, lease);
         let evidence: string | undefined;
         try {
           const png = toBytes(await page.screenshot({ type: "png", fullPage: true }));
@@ -369,7 +373,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
     };
 
     const runOne = async (message: QueueMessageLike, task: TaskMessage, chainedLease: TaskLease | undefined, slot: Slot) => {
-      if (task.kind === "verify" || task.kind === "listing" || task.kind === "check") return runFollowup(message, { ...task, kind: task.kind });
+      if (task.kind === "verify" || task.kind === "listing" || task.kind === "check" || task.kind === "update") return runFollowup(message, { ...task, kind: task.kind });
       // A fresh stub for every call: one captured here would stay broken after a coordinator reset.
       const coordinator = () => deps.coordinator(task.jobId);
       // Where the task's time goes, step by step (trace.ts): logged with the report.

@@ -1,6 +1,7 @@
 /**
- * What a live listing's page shows against the business profile (issue 19's
- * survival checks). Directories print a listing in any layout and language,
+ * What a live listing's page shows against the business profile (issue 19:
+ * the survival checks, and the update's confirmation in the browser worker,
+ * which is why it lives in core/). Directories print a listing in any layout and language,
  * so nothing is parsed by label: the page's text is searched for the
  * profile's values, and a value counts as changed only when the page shows
  * one of its kind (a phone number, the city or postal code) that is not the

@@ -126,3 +126,54 @@ export interface ListingCareView {
   /** The report's figures: live listings, and of the checked ones how many were flagged at their latest check. */
   summary: { live: number; checked: number; flagged: number };
 }
+
+/**
+ * "Update my listings" (issue 19 item 2): `POST /api/jobs/:id/listing-update`
+ * starts it, `GET` shows its progress (src/routes/listing-update.ts); the
+ * job's coordinator runs it (durable-objects/coordinator/listing-update.ts).
+ * The details that are pushed: what a directory's listing shows of the profile.
+ */
+export const UPDATE_FIELDS = ["name", "address", "phone", "website", "hours"] as const;
+export type UpdateField = (typeof UPDATE_FIELDS)[number];
+
+export interface ListingUpdateChange {
+  field: UpdateField;
+  before: string | null;
+  after: string | null;
+}
+
+/** `updating`: the browser is on it (retried up to 3 times); `staff_task`: no login is held, staff change it by hand. */
+export type ListingUpdateStatus = "updating" | "confirmed" | "failed" | "staff_task";
+
+export interface ListingUpdateItem {
+  submissionId: string;
+  directoryName: string;
+  listingUrl: string;
+  method: "machine" | "staff";
+  status: ListingUpdateStatus;
+  /** Why it failed, or what the public page still showed differently. */
+  reason: string | null;
+  attempts: number;
+  updatedAt: string;
+}
+
+export interface ListingUpdateView {
+  updateId: string;
+  startedAt: string;
+  changes: ListingUpdateChange[];
+  items: ListingUpdateItem[];
+  summary: { machine: number; confirmed: number; failed: number; updating: number; staff: number };
+}
+
+/** A vault login of one submission, as the API reads it from Postgres for the coordinator (the password sealed). */
+export interface LoginForUpdate {
+  submissionId: string;
+  loginUrl: string;
+  login: string;
+  password: { keyId: string; iv: string; ciphertext: string };
+}
+
+/** The coordinator's answer to starting the update (`repeated`: this update id had started already). */
+export type StartUpdateResult =
+  | { applied: true; view: ListingUpdateView; repeated: boolean }
+  | { applied: false; reason: "job_not_loaded" | "job_not_running" | "nothing_changed" | "no_live_listings" | "another_update" };

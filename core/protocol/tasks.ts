@@ -20,9 +20,11 @@ export const listingUrlSchema = z.string().trim().url().max(2000).refine(isHttpU
  * when absent); the after-submit kinds open one URL and screenshot it:
  * `verify` the link of a directory's verification mail, `listing` the live
  * listing the approval tracker found, `check` a listing a survival check
- * found gone or changed (its `submissionId` is the check's id).
+ * found gone or changed (its `submissionId` is the check's id); `update`
+ * signs in with the vault's login, edits a live listing and confirms it on
+ * the public page (issue 19).
  */
-export const TASK_KINDS = ["submit", "verify", "listing", "check"] as const;
+export const TASK_KINDS = ["submit", "verify", "listing", "check", "update"] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 export type FollowupKind = Exclude<TaskKind, "submit">;
 
@@ -206,16 +208,35 @@ export interface FollowupLease {
   businessName: string | null;
   /** Where the screenshot goes, when the coordinator names it (`check`: under the listing's submission, one per check). */
   evidenceKey?: string;
+  /** For `update`: the login (its password sealed for the worker, core/vault.ts) and the profile the listing must show now. */
+  update?: UpdateLeaseDetails;
+}
+
+/** What an `update` lease carries: `url` is the listing's public page. */
+export interface UpdateLeaseDetails {
+  loginUrl: string;
+  /** Username, else the account's e-mail. */
+  login: string;
+  /** Sealed with `loginAad(jobId, submissionId)`: opened only in the worker. */
+  password: { keyId: string; iv: string; ciphertext: string };
+  business: ListingProfile;
+  /** The directory's language (the form is filled in it). */
+  language: string;
 }
 
 /** The worker's outcome for one follow-up attempt; `(submissionId, kind, attempt)` makes it exactly-once. */
 export const followupReportSchema = z.object({
   jobId: uuid,
   submissionId: uuid,
-  kind: z.enum(["verify", "listing", "check"]),
+  kind: z.enum(["verify", "listing", "check", "update"]),
   attempt: z.number().int().min(1),
-  /** The page opened and said what was expected (a 2xx/3xx; for `listing`, the business name shown). */
+  /** The page opened and said what was expected (a 2xx/3xx; for `listing`, the business name shown; for `update`, saved and the public page shows the profile). */
   ok: z.boolean(),
+  /** For `update`: what the public page still shows differently (core/listing/compare.ts). */
+  differences: z
+    .array(z.enum(["name", "address", "phone"]))
+    .max(3)
+    .optional(),
   httpStatus: z.number().int().min(0).max(999).optional(),
   finalUrl: z.string().max(2000).optional(),
   evidenceKey: z.string().max(500).optional(),

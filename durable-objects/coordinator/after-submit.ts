@@ -19,6 +19,7 @@ import { ApprovalChecks, lookupListing, parseScheduleConfig, scheduleFor, type S
 import { checkEvidenceKey } from "../../core/evidence-keys";
 import { CheckScreens } from "./check-screens";
 import { Followups, type FollowupOutcome } from "./followups";
+import { ListingUpdates } from "./listing-update";
 import type { TaskRow, TaskStore } from "./task-store";
 import { JOB_MAILBOX, Mailboxes, mailsPerJob } from "./mailboxes";
 import { matchMail, type MailFacts, type MailMatch, type MailTrust } from "./verification";
@@ -47,6 +48,8 @@ export class AfterSubmit {
   readonly followups: Followups;
   readonly checks: ApprovalChecks;
   readonly checkScreens: CheckScreens;
+  /** "Update my listings": its `update` follow-ups run here with the others (listing-update.ts). */
+  readonly updates: ListingUpdates;
   private readonly mailboxes: Mailboxes;
   /** Re-check schedules (APPROVAL_SCHEDULE); tests may set their own. */
   schedules: ScheduleConfig;
@@ -56,6 +59,7 @@ export class AfterSubmit {
 
   constructor(private readonly host: AfterSubmitHost) {
     this.followups = new Followups(host.sql);
+    this.updates = new ListingUpdates(host.sql);
     this.checks = new ApprovalChecks(host.sql);
     this.checkScreens = new CheckScreens(host.sql);
     this.mailboxes = new Mailboxes(host.sql);
@@ -171,7 +175,10 @@ export class AfterSubmit {
       { id: task.directory_id, slug: task.directory_slug, name: task.directory_name, website: task.website },
       this.host.store.job.business?.businessName ?? null,
     );
-    return kind === "check" ? { ...lease, evidenceKey: checkEvidenceKey(lease.jobId, task.submission_id, submissionId, row.attempt) } : lease;
+    if (kind === "check") return { ...lease, evidenceKey: checkEvidenceKey(lease.jobId, task.submission_id, submissionId, row.attempt) };
+    if (kind !== "update") return lease;
+    const update = this.updates.leaseDetails(submissionId);
+    return update ? { ...lease, update: { ...update, language: task.language } } : null;
   }
 
   /**
@@ -190,8 +197,14 @@ export class AfterSubmit {
 
   reportFollowup(report: FollowupReport): boolean {
     if (report.jobId !== this.host.store.job.jobId) return false;
+    const leased = this.followups.get(report.submissionId, report.kind);
     const outcome = this.followups.report(report);
-    if (!outcome) return false;
+    // An update attempt that failed and will be tried again: its reason is shown meanwhile.
+    if (report.kind === "update" && !report.ok && leased?.status === "leased" && leased.attempt === report.attempt) {
+      this.updates.note(report.submissionId, report.reason ?? "the update failed");
+      this.host.changed();
+    }
+    if (!outcome) return report.kind === "update" && leased?.status === "leased" && leased.attempt === report.attempt;
     this.settle(outcome);
     return true;
   }
@@ -201,6 +214,18 @@ export class AfterSubmit {
       // Nothing about the submission changes: the screenshot is the check's, written to its row in Postgres.
       if (outcome.kind === "done") this.checkScreens.finish(outcome.row.submission_id, outcome.report.evidenceKey ?? null, outcome.report.evidenceKey ? null : "the screenshot could not be stored");
       else this.checkScreens.finish(outcome.row.submission_id, null, `no screenshot: ${outcome.reason}`.slice(0, 500));
+      return;
+    }
+    if (outcome.row.kind === "update") {
+      const item = this.updates.settle(outcome);
+      if (item) {
+        const message =
+          item.status === "confirmed"
+            ? `${item.directory_name}: listing updated and confirmed on its public page`
+            : `${item.directory_name}: the listing could not be updated (${outcome.kind === "gave_up" ? outcome.reason : ""})`;
+        this.host.event(item.status === "confirmed" ? "listing_updated" : "listing_update_failed", message, item.submission_id, `${item.submission_id}:update:${item.status}`);
+      }
+      this.host.changed();
       return;
     }
     const task = this.host.store.task(outcome.row.submission_id);

@@ -1004,3 +1004,26 @@ export const localRefunds = pgTable(
   },
   (t) => [uniqueIndex("local_refunds_idempotency_key_key").on(t.idempotencyKey), index("local_refunds_payment_intent_id_idx").on(t.paymentIntentId), staffReadPolicy("local_refunds")],
 ).enableRLS();
+
+/**
+ * "Update my listings" (issue 19 item 2): the one update a job includes
+ * (primary key: the job), the id the job's coordinator runs it under, and a
+ * hash of the profile it pushed, so a replay of the same request is known
+ * from a second update (src/listings/update.ts). The progress lives in the
+ * coordinator (durable-objects/coordinator/listing-update.ts).
+ */
+export const listingUpdates = pgTable(
+  "listing_updates",
+  {
+    jobId: uuid("job_id")
+      .primaryKey()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    updateId: uuid("update_id").notNull().defaultRandom(),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "restrict" }),
+    profileHash: text("profile_hash").notNull(),
+    createdAt: createdAt(),
+  },
+  () => [customerReadPolicy("listing_updates")],
+).enableRLS();

@@ -12,7 +12,7 @@ import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumeBatch, type BrowserLease, type ConsumerDeps, type QueueMessageLike } from "../../browser-worker/src/consumer";
 import type { CoordinatorRpc } from "../../core/rpc";
-import { taskReportSchema, type FollowupLease, type FollowupReport, type ReportResult, type TaskLease, type TaskMessage, type TaskReport } from "../../core/protocol/tasks";
+import { followupReportSchema, taskReportSchema, type FollowupLease, type FollowupReport, type ReportResult, type TaskLease, type TaskMessage, type TaskReport } from "../../core/protocol/tasks";
 import { IntelligentRetryAnalyzer } from "../../src/intelligence/retry-analyzer";
 import { launchChromium } from "../../tools/lib/chromium";
 import { startFarm, type Farm, type Submission } from "../../tools/farm/index.ts";
@@ -189,6 +189,59 @@ describe("queue consumer", () => {
       expect(farm.submissions({ slug })).toHaveLength(1);
       // The one post was announced to the coordinator right before it, by the attempt that made it.
       expect(coordinator.posts).toEqual([`${task.submissionId}:1`]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("an update task (issue 19): signs in with the login its own submission sealed, edits the listing, confirms it on the public page, once however often it is delivered", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const vaultKeys = `k1:${Buffer.alloc(32, 7).toString("base64")}`;
+    const jobId = crypto.randomUUID();
+    const coordinator = new CoordinatorDouble(jobId);
+    const slug = farm.variantFor("account-inline").slug;
+    const task = coordinator.add(crypto.randomUUID(), slug);
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      expect(await consumeBatch(messages([task]).list, { ...deps(coordinator, lease), vaultKeys })).toMatchObject({ submitted: 1 });
+      const account = coordinator.tasks.get(task.submissionId)!.reports[0]!.account!;
+      expect(account.password.keyId).toBe("k1");
+      const listing = farm.listings({ slug })[0]!;
+      // The follow-up side of the real coordinator for this one task: leased once per attempt, reported once.
+      const followupReports: FollowupReport[] = [];
+      let leased = false;
+      const updating = Object.assign(Object.create(coordinator) as CoordinatorDouble, {
+        leaseFollowup: async (submissionId: string, kind: FollowupLease["kind"], attempt: number): Promise<FollowupLease | null> => {
+          if (leased || kind !== "update" || attempt !== 1 || submissionId !== task.submissionId) return null;
+          leased = true;
+          const directory = coordinator.tasks.get(submissionId)!.lease.directory;
+          return {
+            jobId,
+            submissionId,
+            kind,
+            attempt,
+            url: listing.url,
+            directory: { id: directory.id, slug: directory.slug, name: directory.name, website: directory.website },
+            businessName: SAMPLE_LISTING.businessName,
+            update: { loginUrl: account.loginUrl, login: account.username ?? account.email!, password: account.password, business: { ...SAMPLE_LISTING, phone: "+14155550199" }, language: "en" },
+          };
+        },
+        reportFollowup: async (r: FollowupReport) => {
+          followupReportSchema.parse(r);
+          followupReports.push(r);
+          return { applied: true };
+        },
+      });
+      const update = { jobId, submissionId: task.submissionId, attempt: 1, kind: "update" as const };
+      const batch = messages([update, update]);
+      const summary = await consumeBatch(batch.list, { ...deps(updating, lease), vaultKeys });
+      expect(summary).toMatchObject({ submitted: 1, skippedStale: 1 });
+      expect(followupReports).toHaveLength(1);
+      expect(followupReports[0], followupReports[0]?.reason).toMatchObject({ kind: "update", ok: true });
+      expect(JSON.stringify(followupReports)).not.toMatch(/"password"/);
+      expect(farm.listings({ slug })[0]!.phone.replace(/\D/g, "")).toContain("5550199");
+      expect(batch.log.every((m) => m.acked)).toBe(true);
     } finally {
       await browser.close();
     }

@@ -458,6 +458,16 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
     fc.tuple(segment(fc.constant(fx.jobId)), segment(fc.uuid())).chain(([job, check]) => bare("GET", fixed(`/api/jobs/${job}/listing-checks/${check}/screenshot`), "customerA")(fx)),
   "POST /api/jobs/:id/listing-checks/:checkId/resubmit": (fx) =>
     fc.tuple(segment(fc.constant(fx.jobId)), segment(fc.uuid())).chain(([job, check]) => bare("POST", fixed(`/api/jobs/${job}/listing-checks/${check}/resubmit`), "customerA")(fx)),
+  "POST /api/jobs/:id/listing-update": bare(
+    "POST",
+    jobPath((fx) => fx.jobId, "/listing-update"),
+    "customerA",
+  ),
+  "GET /api/jobs/:id/listing-update": bare(
+    "GET",
+    jobPath((fx) => fx.jobId, "/listing-update"),
+    "customerA",
+  ),
 
   "POST /api/staff/jobs/:id/start": bare("POST", staffPath("/start"), "staff"),
   "POST /api/staff/jobs/:id/pause": bare("POST", staffPath("/pause"), "staff"),

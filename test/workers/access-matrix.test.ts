@@ -188,6 +188,16 @@ async function screenshottedCheck(c: Ctx): Promise<void> {
   await sql("update listing_checks set evidence_key = $1 where id = $2", [key, c.targetId]);
 }
 
+/** One of the job's listings is live and the customer changed the phone since: "update my listings" has work. */
+async function changedLiveListing(c: Ctx): Promise<void> {
+  const task = c.released.shift()!;
+  const stub = stubFor(c.job.jobId);
+  const lease = await stub.lease(task.submissionId, task.attempt, "matrix-worker");
+  await stub.report({ jobId: c.job.jobId, submissionId: task.submissionId, attempt: task.attempt, outcome: "approved", listingUrl: `${lease!.directory.website}listing/1` });
+  await settled(c.job.jobId);
+  await sql("update business_profiles set phone = '+4922199999999' where customer_id = $1", [c.job.customerId]);
+}
+
 /** The directory of the job's first submission goes to c.targetId. */
 async function firstDirectory(c: Ctx): Promise<void> {
   const [row] = await sql<{ directory_id: string }>("select directory_id from directory_submissions where id = $1", [c.job.submissionIds[0]]);
@@ -246,6 +256,9 @@ const REQUESTS: Record<string, AccessRequest> = {
     path: (c) => `/api/jobs/${c.job.jobId}/listing-checks/${c.targetId}/screenshot`,
     prepare: screenshottedCheck,
   },
+  // Staff may watch an update but not start one for the customer (403 owner_only).
+  "POST /api/jobs/:id/listing-update": { audience: "own customer", path: (c) => `/api/jobs/${c.job.jobId}/listing-update`, prepare: changedLiveListing },
+  "GET /api/jobs/:id/listing-update": { audience: "owner", path: (c) => `/api/jobs/${c.job.jobId}/listing-update` },
   "POST /api/staff/jobs/:id/start": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/start` },
   "POST /api/staff/jobs/:id/pause": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/pause` },
   "POST /api/staff/jobs/:id/resume": { audience: "staff", path: (c) => `/api/staff/jobs/${c.job.jobId}/resume` },

@@ -16,6 +16,7 @@ import { appShellPage, confirmationHtml, directoryPage, embedPage, homePage, ifr
 import type { FarmStore, Session } from "./store.ts";
 import { alreadyListed, processSubmission, type SubmissionContext, type SubmissionResult } from "./submission.ts";
 import { scheduleEnquiry } from "./enquiries.ts";
+import { handleAccount } from "./account.ts";
 import type { FarmMail, FieldError, Listing, Submission, UploadedFile, Variant } from "./types.ts";
 
 export interface DirectoryDeps {
@@ -28,6 +29,8 @@ export interface DirectoryDeps {
   onMail?: (m: FarmMail) => void;
   /** Designs that forward visitors' questions do so (tools/farm/enquiries.ts). */
   enquiries?: boolean;
+  /** How long a sign-in at an account lasts (account.ts). */
+  loginTtlMs?: number;
 }
 
 export interface DirectoryRequest {
@@ -118,8 +121,11 @@ async function route(variant: Variant, r: DirectoryRequest, deps: DirectoryDeps,
     return html(directoryPage(variant, ui.emailConfirmed, `<div class="alert alert-success" role="status"><h2>${esc(ui.emailConfirmed)}</h2></div>`));
   }
 
-  // Signing in to the account a listing created (designs with `account`).
-  if (rest === "login" && (method === "GET" || method === "POST")) return signIn(variant, r, deps);
+  // Signing in to the account a listing created, and editing the listing (designs with `account`; account.ts).
+  if (design.account) {
+    const signedIn = handleAccount(variant, r, session, { store: deps.store, loginTtlMs: deps.loginTtlMs });
+    if (signedIn) return signedIn;
+  }
 
   // The form, in the way this design delivers it.
   if (method === "GET" && rest === submit) {
@@ -147,21 +153,6 @@ async function route(variant: Variant, r: DirectoryRequest, deps: DirectoryDeps,
     return rest === "api/submit" ? apiReply(variant, deps, session, result) : pageReply(variant, deps, session, result);
   }
   return html(messagePage(variant, "404", ui.notFound), 404);
-}
-
-/**
- * The directory's sign-in: username or e-mail and the password of an account
- * a listing created. A success says whose account it is; a failure is a 401
- * with the form again, as sites answer.
- */
-function signIn(variant: Variant, r: DirectoryRequest, deps: DirectoryDeps): Reply {
-  const form = (alert = "") =>
-    `<h1>Sign in</h1>${alert}<form method="post" action="${variant.basePath}login"><label>Username or e-mail <input name="login" autocomplete="username" required></label>` +
-    `<label>Password <input type="password" name="password" autocomplete="current-password" required></label><button type="submit">Sign in</button></form>`;
-  if (r.method === "GET") return html(directoryPage(variant, "Sign in", form()));
-  const account = deps.store.signIn(variant.slug, one(r.posted, "login"), one(r.posted, "password"));
-  if (!account) return html(directoryPage(variant, "Sign in", form(`<div class="alert alert-error" role="alert"><p>Wrong username or password.</p></div>`)), 401);
-  return html(directoryPage(variant, "Your account", `<h1>Your account</h1><div class="alert alert-success" role="status"><p>Signed in as ${esc(account.username)}</p></div>`));
 }
 
 /** GET of a (wizard) form page; a page whose predecessors are not done sends back to the first missing one. */

@@ -53,6 +53,8 @@ export interface FarmOptions {
    * listing once it is public (tools/farm/enquiries.ts). Default false.
    */
   enquiries?: boolean;
+  /** How long a sign-in at a directory's account lasts before an edit is sent back to sign in (default 10 minutes). */
+  loginTtlMs?: number;
 }
 
 export interface Farm {
@@ -172,7 +174,7 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
       return handleDirectory(
         variant,
         { req, method, rest: match[2], url: requestUrl, posted: fields, uploads },
-        { store, captchas, faults, rng, farmUrl, onSubmission: options.onSubmission, onMail, enquiries: options.enquiries },
+        { store, captchas, faults, rng, farmUrl, onSubmission: options.onSubmission, onMail, enquiries: options.enquiries, loginTtlMs: options.loginTtlMs },
       );
     }
     if (path === "/favicon.ico") return { status: 204 };

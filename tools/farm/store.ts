@@ -15,6 +15,8 @@ export interface Session {
   wizardValues: Posted;
   /** Last wizard page accepted (0 = none). */
   wizardDone: number;
+  /** The account signed in on this session, until when (tools/farm/account.ts). */
+  signedIn?: { username: string; email: string; listingIds: string[]; until: number };
 }
 
 interface StoredListing extends Omit<Listing, "status"> {
@@ -34,6 +36,8 @@ interface FarmAccount {
   email: string;
   salt: Buffer;
   hash: Buffer;
+  /** The listings this account may edit (the one created with it). */
+  listingIds: string[];
 }
 
 export class FarmStore {
@@ -152,12 +156,13 @@ export class FarmStore {
    * checks' tests): `patch` replaces posted values by field name, and the
    * listing's name and phone when given.
    */
-  changeListing(id: string, patch: { fields?: Record<string, string>; businessName?: string; phone?: string }): Listing | undefined {
+  changeListing(id: string, patch: { fields?: Record<string, string | string[]>; businessName?: string; phone?: string; website?: string }): Listing | undefined {
     const l = this.listingMap.get(id);
     if (!l) return undefined;
     l.fields = { ...l.fields, ...patch.fields };
     if (patch.businessName !== undefined) l.businessName = patch.businessName;
     if (patch.phone !== undefined) l.phone = patch.phone;
+    if (patch.website !== undefined) l.website = patch.website;
     return this.view(l);
   }
 
@@ -188,17 +193,17 @@ export class FarmStore {
   }
 
   /** Keeps the account an accepted listing created (its password hashed). */
-  createAccount(slug: string, username: string, email: string, password: string): void {
+  createAccount(slug: string, username: string, email: string, password: string, listingId: string): void {
     const salt = randomBytes(16);
-    this.accountList.push({ slug, username, email, salt, hash: scryptSync(password, salt, 32) });
+    this.accountList.push({ slug, username, email, salt, hash: scryptSync(password, salt, 32), listingIds: [listingId] });
   }
 
   /** The account at `slug` whose username or e-mail is `login` and whose password is `password`, if any. */
-  signIn(slug: string, login: string, password: string): { username: string; email: string } | undefined {
+  signIn(slug: string, login: string, password: string): { username: string; email: string; listingIds: string[] } | undefined {
     const wanted = login.trim().toLowerCase();
     for (const a of this.accountList) {
       if (a.slug !== slug || (a.username.toLowerCase() !== wanted && a.email.toLowerCase() !== wanted)) continue;
-      if (timingSafeEqual(scryptSync(password, a.salt, 32), a.hash)) return { username: a.username, email: a.email };
+      if (timingSafeEqual(scryptSync(password, a.salt, 32), a.hash)) return { username: a.username, email: a.email, listingIds: [...a.listingIds] };
     }
     return undefined;
   }

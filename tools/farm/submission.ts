@@ -138,7 +138,7 @@ export function processSubmission(variant: Variant, session: Session | undefined
   record("accepted", [], listing.id);
   // The account the form created with the listing: it signs in at `login` from now on.
   const password = firstOfType(design.fields, merged, "new-password");
-  if (password) ctx.store.createAccount(variant.slug, firstOfType(design.fields, merged, "username") || email, email, password);
+  if (password) ctx.store.createAccount(variant.slug, firstOfType(design.fields, merged, "username") || email, email, password, listing.id);
   if (design.emailVerification) sendVerification(variant, listing, email, ctx);
   else if (ctx.enquiries && design.forwardsEnquiries) scheduleEnquiry(variant, listing, ctx);
   return { kind: "accepted", listing };

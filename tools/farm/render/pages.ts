@@ -67,7 +67,7 @@ export function homePage(variant: Variant, recent: Listing[]): string {
   return directoryPage(
     variant,
     variant.name,
-    `<h1>${esc(variant.name)}</h1>${searchForm(variant, ui, "")}<p><a class="btn" href="${variant.basePath}${variant.design.submitPath}">${esc(ui.addBusiness)}</a></p>${list}`,
+    `<h1>${esc(variant.name)}</h1>${searchForm(variant, ui, "")}<p><a class="btn" href="${variant.basePath}${variant.design.submitPath}">${esc(ui.addBusiness)}</a>${variant.design.account ? ` <a href="${variant.basePath}login">Sign in</a>` : ""}</p>${list}`,
   );
 }
 

@@ -14,6 +14,7 @@ import { LoginsSection, loginsForExport } from "../logins";
 import { ListingCareSection } from "../listing-care";
 import { api } from "../api";
 import type { ListingCareView } from "../../../core/protocol/site";
+import { ListingUpdateSection } from "../listing-update";
 
 export default function Portal() {
   const params = useParams<{ id: string }>();
@@ -96,6 +97,7 @@ export default function Portal() {
         <LiveRateSection jobId={params.id} status={state.job?.status} />
         <LoginsSection jobId={params.id} state={state} />
         <ListingCareSection jobId={params.id} />
+        <ListingUpdateSection jobId={params.id} />
         <h2>Activity</h2>
         <ActivityFeed lines={state.activity} />
       </section>

@@ -8,6 +8,7 @@ import { label } from "../format";
 import { createJobStore, useLiveSocket } from "../live";
 import { ShortfallNote } from "../shortfall";
 import { LiveRateSection } from "../live-rate";
+import { ListingUpdateSection } from "../listing-update";
 import { LoginsSection } from "../logins";
 import { SubmissionNoteLines, createStaffNotes, newlyStopped } from "../staff/notes";
 
@@ -156,6 +157,7 @@ export default function StaffJob() {
         />
         <ShortfallNote jobId={params.id} status={state.job?.status} staff />
         <LiveRateSection jobId={params.id} status={state.job?.status} />
+        <ListingUpdateSection jobId={params.id} staff />
         <LoginsSection jobId={params.id} state={state} staff />
         <h2>Activity</h2>
         <ActivityFeed lines={state.activity} />
