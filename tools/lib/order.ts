@@ -81,15 +81,15 @@ export async function placeLocalOrder(stack: Stack, vars: Record<string, string>
   return { jobId: status.body.jobId, token, directories: status.body.directories, paidAt };
 }
 
-/** Polls the job's snapshot until it is completed or failed. */
-export async function waitForJob(stack: Stack, order: PlacedOrder, timeoutMs: number): Promise<Snapshot> {
+/** Polls the job's snapshot until it is completed or failed (or `enough` says so). */
+export async function waitForJob(stack: Stack, order: PlacedOrder, timeoutMs: number, enough?: (job: Snapshot["job"]) => boolean): Promise<Snapshot> {
   const deadline = Date.now() + timeoutMs;
   let last: Snapshot | undefined;
   while (Date.now() < deadline) {
     const res = await call<Snapshot>(stack, `/api/jobs/${order.jobId}`, { token: order.token });
     if (res.status === 200) {
       last = res.body;
-      if (["completed", "failed", "cancelled"].includes(last.job.status)) return last;
+      if (["completed", "failed", "cancelled"].includes(last.job.status) || enough?.(last.job)) return last;
     }
     await new Promise((r) => setTimeout(r, 1_000));
   }
