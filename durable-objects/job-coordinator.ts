@@ -282,12 +282,16 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         for (const task of batch) {
           const delaySeconds = !idle && task.next_attempt_at ? Math.max(0, Math.ceil((task.next_attempt_at - now) / 1000)) : 0;
           const attempt = task.attempt + 1;
-          this.store.updateTask(task.submission_id, {
-            status: "queued",
-            attempt,
-            lease_expires_at: now + delaySeconds * 1000 + QUEUED_LEASE_MS,
-            next_attempt_at: null,
-          });
+          this.store.updateTask(
+            task.submission_id,
+            {
+              status: "queued",
+              attempt,
+              lease_expires_at: now + delaySeconds * 1000 + QUEUED_LEASE_MS,
+              next_attempt_at: null,
+            },
+            task,
+          );
           released.messages.push({ jobId: job.jobId!, submissionId: task.submission_id, attempt });
           released.delays.push(delaySeconds);
         }
@@ -431,6 +435,18 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     }
   }
 
+  /**
+   * Whether the alarm this instance set is due soon enough for a lease just
+   * taken: no later than its expiry nor than the outbox's write of the lease
+   * (its one-second backstop). A lease adds no other due time, so then the
+   * alarm's due times need not be read again (they were most of a lease's SQL).
+   */
+  private alarmCovers(leaseExpiresAt: number): boolean {
+    const at = this.alarmAt;
+    const now = Date.now();
+    return typeof at === "number" && at >= now && at <= leaseExpiresAt && at <= (this.store.job.outboxRetryAt ?? now + 1_000);
+  }
+
   override async alarm(): Promise<void> {
     // The alarm that woke us is spent; the next one is set below.
     this.alarmAt = null;
@@ -473,11 +489,11 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       return null;
     }
     const leaseExpiresAt = Date.now() + SUBMITTING_LEASE_MS;
-    const row = this.store.updateTask(submissionId, { status: "submitting", lease_expires_at: leaseExpiresAt, worker_id: workerId, posted_at: null });
+    const row = this.store.updateTask(submissionId, { status: "submitting", lease_expires_at: leaseExpiresAt, worker_id: workerId, posted_at: null }, task);
     this.leasedAt.set(`${submissionId}:${attempt}`, Date.now());
     this.current = { submissionId, directoryName: row.directory_name };
     this.jobChanged();
-    await this.armAlarm();
+    if (!this.alarmCovers(leaseExpiresAt)) await this.armAlarm();
     const hints = this.retries.hintsFor(submissionId);
     return {
       jobId: this.store.job.jobId!,
@@ -646,8 +662,10 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   /** A later attempt found the business listed already: our earlier attempt's listing, unless another job holds it. */
   private isLaterDuplicate(report: TaskReport): boolean {
+    // The report first: only such a failure needs the task read (not every report).
+    if (report.outcome !== "failed" || report.failureClass !== "duplicate_listing") return false;
     const task = this.store.task(report.submissionId);
-    return report.outcome === "failed" && report.failureClass === "duplicate_listing" && !!task && task.attempt === report.attempt && task.attempt > 1;
+    return !!task && task.attempt === report.attempt && task.attempt > 1;
   }
 
   private applyCounted(report: TaskReport, heldByJob?: string): ReportResult {
@@ -718,8 +736,9 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       return { applied: true, status: "skipped" };
     }
     const ourEarlierListing = laterDuplicate;
+    let written: SubmissionStatus;
     if (report.outcome === "failed" && !ourEarlierListing) {
-      this.fail(
+      written = this.fail(
         task,
         {
           failureClass: report.failureClass!,
@@ -733,17 +752,22 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       );
     } else {
       const status: SubmissionStatus = report.outcome === "failed" ? "submitted" : report.outcome;
-      this.store.updateTask(task.submission_id, {
-        status,
-        lease_expires_at: null,
-        // The RPC is typed, not validated: a non-http(s) URL is never stored.
-        listing_url: safeHref(report.listingUrl) ?? task.listing_url,
-        evidence_key: report.evidenceKey ?? task.evidence_key,
-        failure_class: null,
-        failure_reason: null,
-        submitted_at: task.submitted_at ?? now,
-        approved_at: status === "approved" ? now : task.approved_at,
-      });
+      written = status;
+      this.store.updateTask(
+        task.submission_id,
+        {
+          status,
+          lease_expires_at: null,
+          // The RPC is typed, not validated: a non-http(s) URL is never stored.
+          listing_url: safeHref(report.listingUrl) ?? task.listing_url,
+          evidence_key: report.evidenceKey ?? task.evidence_key,
+          failure_class: null,
+          failure_reason: null,
+          submitted_at: task.submitted_at ?? now,
+          approved_at: status === "approved" ? now : task.approved_at,
+        },
+        task,
+      );
       this.keepLogin(task, report);
       this.recentDone.push(now);
       if (this.recentDone.length > 50) this.recentDone.shift();
@@ -752,7 +776,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       this.event(`submission_${status}`, `Listing ${verb} ${task.directory_name}`, task.submission_id, `${task.submission_id}:${task.attempt}:${status}`, outcomeData({ ...outcome, accepted: true }));
     }
     this.jobChanged();
-    return { applied: true, status: this.store.task(task.submission_id)!.status };
+    return { applied: true, status: written };
   }
 
   /**
@@ -794,7 +818,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    * captcha solver, or stop). `reported`: the attempt's data when a worker
    * reported it (the feedback loop and the directory history count only those).
    */
-  private fail(task: TaskRow, failure: AttemptFailure, reported?: Omit<OutcomeData["outcome"], "accepted">): void {
+  /** Returns the status the task is left in. `task`: read in the caller's synchronous stretch. */
+  private fail(task: TaskRow, failure: AttemptFailure, reported?: Omit<OutcomeData["outcome"], "accepted">): SubmissionStatus {
     // The directory already mailed its verification link: a post of this submission arrived, whatever this attempt saw.
     if (this.afterSubmit.hasVerificationMail(task.submission_id)) {
       this.afterSubmit.awaitVerification(
@@ -803,7 +828,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         "awaiting_verification",
       );
       this.jobChanged();
-      return;
+      return this.store.task(task.submission_id)!.status;
     }
     const decision = this.retries.decide(task, failure, reported !== undefined);
     // Past the submit with no answer read: the retry waits until the post, if it landed, is in the directory's search.
@@ -815,13 +840,17 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     this.opsStats.failures[failureClass] = (this.opsStats.failures[failureClass] ?? 0) + 1;
     if (decision.retry) {
       this.opsStats.retries++;
-      this.store.updateTask(task.submission_id, {
-        status: "retrying",
-        lease_expires_at: null,
-        next_attempt_at: Date.now() + decision.delayMs,
-        failure_class: failureClass,
-        failure_reason: failure.reason ?? null,
-      });
+      this.store.updateTask(
+        task.submission_id,
+        {
+          status: "retrying",
+          lease_expires_at: null,
+          next_attempt_at: Date.now() + decision.delayMs,
+          failure_class: failureClass,
+          failure_reason: failure.reason ?? null,
+        },
+        task,
+      );
       const how = decision.why === "fix" ? `retrying with ${describeFixes(decision.fixes)}` : decision.why === "captcha" ? "retrying with the captcha solver" : "retrying";
       this.event(
         "submission_retrying",
@@ -831,12 +860,16 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         { ...data, retry: { why: decision.why, ...(decision.fixes.length ? { fixes: decision.fixes } : {}) } },
       );
     } else {
-      this.store.updateTask(task.submission_id, {
-        status: decision.status,
-        lease_expires_at: null,
-        failure_class: failureClass,
-        failure_reason: decision.reason,
-      });
+      this.store.updateTask(
+        task.submission_id,
+        {
+          status: decision.status,
+          lease_expires_at: null,
+          failure_class: failureClass,
+          failure_reason: decision.reason,
+        },
+        task,
+      );
       this.recentDone.push(Date.now());
       this.event(`submission_${decision.status}`, `${task.directory_name}: ${decision.reason}`, task.submission_id, `${task.submission_id}:${task.attempt}:${decision.status}`, {
         ...data,
@@ -844,6 +877,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       });
     }
     this.jobChanged();
+    return decision.retry ? "retrying" : decision.status;
   }
 
   /** The dead-letter queue gave up on a message: the attempt failed. */
