@@ -89,6 +89,8 @@ export const POST_SETTLE_MS = 60_000;
 /** Retrying tasks due within this window are released with a queue delay. */
 const RELEASE_LOOKAHEAD_MS = 60_000;
 const LOAD_RETRY_MS = 5_000;
+/** The alarm's backstop for a waiting outbox (TaskStore.nextDueAt: a second out when no backoff holds it). */
+const OUTBOX_BACKSTOP_MS = 1_000;
 
 /** Tasks marked for release by settle(), to be sent by afterSettle(). */
 interface Released {
@@ -303,8 +305,13 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     return released;
   }
 
-  /** The I/O half of a pump: sends what settle() released, starts the outbox's write, re-arms the alarm. */
-  private async afterSettle(released: Released | null): Promise<void> {
+  /**
+   * The I/O half of a pump: sends what settle() released, starts the
+   * outbox's write, re-arms the alarm. `onlyLaterThan`: the change added no
+   * due time before this (alarmCovers), so an alarm set before it needs no
+   * new reading of the due times.
+   */
+  private async afterSettle(released: Released | null, onlyLaterThan?: number): Promise<void> {
     if (released) {
       const { messages, delays } = released;
       try {
@@ -318,7 +325,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     }
     this.outbox.writeJobRow();
     this.outbox.schedule();
-    await this.armAlarm();
+    if (onlyLaterThan === undefined || !this.alarmCovers(onlyLaterThan)) await this.armAlarm();
     await this.replaceEnded();
   }
 
@@ -436,15 +443,17 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   }
 
   /**
-   * Whether the alarm this instance set is due soon enough for a lease just
-   * taken: no later than its expiry nor than the outbox's write of the lease
-   * (its one-second backstop). A lease adds no other due time, so then the
-   * alarm's due times need not be read again (they were most of a lease's SQL).
+   * Whether the alarm this instance set is due soon enough for a change that
+   * added due times no earlier than `due`: a lease (its expiry), an accepted
+   * report (the tasks it released, 15 minutes out; the approval tracker's
+   * next batch, a second out) and the outbox's write of either (its
+   * one-second backstop). Then the alarm's due times need not be read again
+   * (they were most of a lease's SQL and a third of a report's).
    */
-  private alarmCovers(leaseExpiresAt: number): boolean {
+  private alarmCovers(due: number): boolean {
     const at = this.alarmAt;
     const now = Date.now();
-    return typeof at === "number" && at >= now && at <= leaseExpiresAt && at <= (this.store.job.outboxRetryAt ?? now + 1_000);
+    return typeof at === "number" && at >= now && at <= due && at <= (this.store.job.outboxRetryAt ?? now + OUTBOX_BACKSTOP_MS);
   }
 
   override async alarm(): Promise<void> {
@@ -617,7 +626,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       const result = this.applyCounted(report, holders.get(report.submissionId));
       return { result, released: result.applied ? this.settle() : null };
     });
-    if (result.applied) await this.afterSettle(released);
+    if (result.applied) await this.afterSettle(released, accepted(result) ? Date.now() + OUTBOX_BACKSTOP_MS : undefined);
     return result;
   }
 
@@ -630,7 +639,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       const applied = results.some((r) => r.applied);
       return { results, applied, released: applied ? this.settle() : null };
     });
-    if (applied) await this.afterSettle(released);
+    if (applied) await this.afterSettle(released, results.every((r) => !r.applied || accepted(r)) ? Date.now() + OUTBOX_BACKSTOP_MS : undefined);
     return results;
   }
 
@@ -1164,6 +1173,14 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         .catch((err: unknown) => log("warn", "ops update failed", { error: err })),
     );
   }
+}
+
+/**
+ * A report applied as accepted: it ended a lease and added no due time of
+ * its own (a failure may add a retry due at any time, and a replacement).
+ */
+function accepted(result: ReportResult): boolean {
+  return result.applied && (result.status === "submitted" || result.status === "awaiting_verification" || result.status === "approved");
 }
 
 /** A task as Postgres holds it, in the coordinator's columns (the caller adds priority, status and time). */

@@ -47,7 +47,7 @@ describe("JobCoordinator hot path", () => {
     expect(pg.submissions.filter((s) => s.status === "submitted")).toHaveLength(4);
   });
 
-  it("leaves the alarm no later than a new lease's expiry, however far it was set", async () => {
+  it("leaves the alarm no later than a new lease's expiry or an accepted report's outbox write, however far it was set", async () => {
     const seeded = await seedJob({ directories: 2 });
     const released: TaskMessage[] = [];
     await captureReleases(seeded.jobId, released);
@@ -66,6 +66,15 @@ describe("JobCoordinator hot path", () => {
     // The second lease finds the alarm already early enough and keeps it.
     await stub.lease(released[1]!.submissionId, released[1]!.attempt, "w");
     expect(await runInDurableObject(stub, (_i: JobCoordinator, state) => state.storage.getAlarm())).toBe(alarm);
+    // An accepted report with the alarm far off: the outbox's one-second backstop brings it near.
+    await runInDurableObject(stub, async (instance: JobCoordinator, state) => {
+      await state.storage.setAlarm(far);
+      (instance as unknown as { alarmAt: number }).alarmAt = far;
+    });
+    expect(await stub.report({ jobId: seeded.jobId, submissionId: released[0]!.submissionId, attempt: released[0]!.attempt, outcome: "submitted" })).toMatchObject({ applied: true });
+    const afterReport = await runInDurableObject(stub, (_i: JobCoordinator, state) => state.storage.getAlarm());
+    expect(afterReport).not.toBeNull();
+    expect(afterReport!).toBeLessThanOrEqual(Date.now() + 1_000);
   });
 
   it("keeps an outbox row rewritten while its older version was being written, and trims activity to a recent tail", async () => {
