@@ -30,6 +30,8 @@ const bump = (c: Counter, key: string, by = 1) => c.set(key, (c.get(key) ?? 0) +
 /** What the object did, by phase (the RPC being answered when it happened). */
 const counts = { lease: new Map() as Counter, report: new Map() as Counter, idle: new Map() as Counter };
 let phase: keyof typeof counts = "idle";
+/** Puts the patched globals back, so nothing run after the profile pays for its counters. */
+const restore: (() => void)[] = [];
 
 /** A statement's kind: its first words, parameters aside. */
 function kindOf(query: string): string {
@@ -55,6 +57,13 @@ it("profile: what one lease and one report do", async () => {
         bump(counts[phase], `sql: ${kindOf(query)}`);
         return exec(query, ...(params as SqlStorageValue[]));
       },
+    });
+    const [stringify0, parse0, now0, uuid0] = [JSON.stringify, JSON.parse, Date.now, crypto.randomUUID];
+    restore.push(() => {
+      JSON.stringify = stringify0;
+      JSON.parse = parse0;
+      Date.now = now0;
+      crypto.randomUUID = uuid0;
     });
     const stringify = JSON.stringify;
     JSON.stringify = ((...args: Parameters<typeof JSON.stringify>) => {
@@ -127,6 +136,7 @@ it("profile: what one lease and one report do", async () => {
     phase = "idle";
   }
   await settled(seeded.jobId);
+  for (const undo of restore.splice(0)) undo();
   const n = queue.length;
   const lines = [`coordinator profile: ${n} lease+report pairs (job of ${TASKS} tasks, every slot full); per lease / per report / between RPCs (per pair):`];
   const keys = new Set([...counts.lease.keys(), ...counts.report.keys(), ...counts.idle.keys()]);
