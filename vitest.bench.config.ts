@@ -12,5 +12,7 @@ export default defineConfig({
     include: ["bench/**/*.workers.ts"],
     globalSetup: [databaseSetup],
     testTimeout: 600_000,
+    // One file at a time: a bench never shares the two cores with another.
+    fileParallelism: false,
   },
 });

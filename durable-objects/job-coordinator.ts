@@ -95,6 +95,8 @@ const RELEASE_LOOKAHEAD_MS = 60_000;
 /** Candidates looked at beyond the room, for the host gap. */
 const HOST_GAP_LOOKAHEAD = 16;
 const LOAD_RETRY_MS = 5_000;
+/** The alarm's backstop for a waiting outbox (TaskStore.nextDueAt: a second out when no backoff holds it). */
+const OUTBOX_BACKSTOP_MS = 1_000;
 
 /** Tasks marked for release by settle(), to be sent by afterSettle(). */
 interface Released {
@@ -291,12 +293,16 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         for (const task of batch) {
           const delaySeconds = !idle && task.next_attempt_at ? Math.max(0, Math.ceil((task.next_attempt_at - now) / 1000)) : 0;
           const attempt = task.attempt + 1;
-          this.store.updateTask(task.submission_id, {
-            status: "queued",
-            attempt,
-            lease_expires_at: now + delaySeconds * 1000 + QUEUED_LEASE_MS,
-            next_attempt_at: null,
-          });
+          this.store.updateTask(
+            task.submission_id,
+            {
+              status: "queued",
+              attempt,
+              lease_expires_at: now + delaySeconds * 1000 + QUEUED_LEASE_MS,
+              next_attempt_at: null,
+            },
+            task,
+          );
           released.messages.push({ jobId: job.jobId!, submissionId: task.submission_id, attempt });
           released.delays.push(delaySeconds);
         }
@@ -308,8 +314,13 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     return released;
   }
 
-  /** The I/O half of a pump: sends what settle() released, starts the outbox's write, re-arms the alarm. */
-  private async afterSettle(released: Released | null): Promise<void> {
+  /**
+   * The I/O half of a pump: sends what settle() released, starts the
+   * outbox's write, re-arms the alarm. `onlyLaterThan`: the change added no
+   * due time before this (alarmCovers), so an alarm set before it needs no
+   * new reading of the due times.
+   */
+  private async afterSettle(released: Released | null, onlyLaterThan?: number): Promise<void> {
     if (released) {
       const { messages, delays } = released;
       try {
@@ -323,7 +334,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     }
     this.outbox.writeJobRow();
     this.outbox.schedule();
-    await this.armAlarm();
+    if (onlyLaterThan === undefined || !this.alarmCovers(onlyLaterThan)) await this.armAlarm();
     await this.replaceEnded();
   }
 
@@ -440,6 +451,20 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     }
   }
 
+  /**
+   * Whether the alarm this instance set is due soon enough for a change that
+   * added due times no earlier than `due`: a lease (its expiry), an accepted
+   * report (the tasks it released, 15 minutes out; the approval tracker's
+   * next batch, a second out) and the outbox's write of either (its
+   * one-second backstop). Then the alarm's due times need not be read again
+   * (they were most of a lease's SQL and a third of a report's).
+   */
+  private alarmCovers(due: number): boolean {
+    const at = this.alarmAt;
+    const now = Date.now();
+    return typeof at === "number" && at >= now && at <= due && at <= (this.store.job.outboxRetryAt ?? now + OUTBOX_BACKSTOP_MS);
+  }
+
   override async alarm(): Promise<void> {
     // The alarm that woke us is spent; the next one is set below.
     this.alarmAt = null;
@@ -484,11 +509,11 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       return null;
     }
     const leaseExpiresAt = Date.now() + SUBMITTING_LEASE_MS;
-    const row = this.store.updateTask(submissionId, { status: "submitting", lease_expires_at: leaseExpiresAt, worker_id: workerId, posted_at: null });
+    const row = this.store.updateTask(submissionId, { status: "submitting", lease_expires_at: leaseExpiresAt, worker_id: workerId, posted_at: null }, task);
     this.leasedAt.set(`${submissionId}:${attempt}`, Date.now());
     this.current = { submissionId, directoryName: row.directory_name };
     this.jobChanged();
-    await this.armAlarm();
+    if (!this.alarmCovers(leaseExpiresAt)) await this.armAlarm();
     const hints = this.retries.hintsFor(submissionId);
     return {
       jobId: this.store.job.jobId!,
@@ -631,7 +656,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       const result = this.applyCounted(report, holders.get(report.submissionId));
       return { result, released: result.applied ? this.settle() : null };
     });
-    if (result.applied) await this.afterSettle(released);
+    if (result.applied) await this.afterSettle(released, accepted(result) ? Date.now() + OUTBOX_BACKSTOP_MS : undefined);
     return result;
   }
 
@@ -644,7 +669,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       const applied = results.some((r) => r.applied);
       return { results, applied, released: applied ? this.settle() : null };
     });
-    if (applied) await this.afterSettle(released);
+    if (applied) await this.afterSettle(released, results.every((r) => !r.applied || accepted(r)) ? Date.now() + OUTBOX_BACKSTOP_MS : undefined);
     return results;
   }
 
@@ -676,8 +701,10 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   /** A later attempt found the business listed already: our earlier attempt's listing, unless another job holds it. */
   private isLaterDuplicate(report: TaskReport): boolean {
+    // The report first: only such a failure needs the task read (not every report).
+    if (report.outcome !== "failed" || report.failureClass !== "duplicate_listing") return false;
     const task = this.store.task(report.submissionId);
-    return report.outcome === "failed" && report.failureClass === "duplicate_listing" && !!task && task.attempt === report.attempt && task.attempt > 1;
+    return !!task && task.attempt === report.attempt && task.attempt > 1;
   }
 
   private applyCounted(report: TaskReport, heldByJob?: string): ReportResult {
@@ -748,10 +775,11 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       return { applied: true, status: "skipped" };
     }
     const ourEarlierListing = laterDuplicate;
+    let written: SubmissionStatus;
     if (report.outcome === "already_listed") {
-      this.foundListed(task, report, outcome);
+      written = this.foundListed(task, report, outcome);
     } else if (report.outcome === "failed" && !ourEarlierListing) {
-      this.fail(
+      written = this.fail(
         task,
         {
           failureClass: report.failureClass!,
@@ -765,17 +793,22 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       );
     } else {
       const status: SubmissionStatus = report.outcome === "failed" ? "submitted" : report.outcome;
-      this.store.updateTask(task.submission_id, {
-        status,
-        lease_expires_at: null,
-        // The RPC is typed, not validated: a non-http(s) URL is never stored.
-        listing_url: safeHref(report.listingUrl) ?? task.listing_url,
-        evidence_key: report.evidenceKey ?? task.evidence_key,
-        failure_class: null,
-        failure_reason: null,
-        submitted_at: task.submitted_at ?? now,
-        approved_at: status === "approved" ? now : task.approved_at,
-      });
+      written = status;
+      this.store.updateTask(
+        task.submission_id,
+        {
+          status,
+          lease_expires_at: null,
+          // The RPC is typed, not validated: a non-http(s) URL is never stored.
+          listing_url: safeHref(report.listingUrl) ?? task.listing_url,
+          evidence_key: report.evidenceKey ?? task.evidence_key,
+          failure_class: null,
+          failure_reason: null,
+          submitted_at: task.submitted_at ?? now,
+          approved_at: status === "approved" ? now : task.approved_at,
+        },
+        task,
+      );
       this.keepLogin(task, report);
       this.recentDone.push(now);
       if (this.recentDone.length > 50) this.recentDone.shift();
@@ -784,7 +817,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       this.event(`submission_${status}`, `Listing ${verb} ${task.directory_name}`, task.submission_id, `${task.submission_id}:${task.attempt}:${status}`, outcomeData({ ...outcome, accepted: true }));
     }
     this.jobChanged();
-    return { applied: true, status: this.store.task(task.submission_id)!.status };
+    return { applied: true, status: written };
   }
 
   /**
@@ -794,13 +827,10 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    * delivered, so replaceEnded takes another directory. Differing: a staff
    * task to claim the listing and correct it (coordinator/staff-tasks.ts).
    */
-  private foundListed(task: TaskRow, report: TaskReport, reported: Omit<OutcomeData["outcome"], "accepted">): void {
+  private foundListed(task: TaskRow, report: TaskReport, reported: Omit<OutcomeData["outcome"], "accepted">): SubmissionStatus {
     // The RPC is typed, not validated: a report without a usable URL is no evidence of a listing.
     const url = safeHref(report.listingUrl);
-    if (!url) {
-      this.fail(task, { failureClass: "transient", reason: "reported already listed without the listing's URL" }, reported);
-      return;
-    }
+    if (!url) return this.fail(task, { failureClass: "transient", reason: "reported already listed without the listing's URL" }, reported);
     const differences = (report.differences ?? []).filter((d) => listingDifferenceSchema.safeParse(d).success);
     const key = (what: string) => `${task.submission_id}:${task.attempt}:${what}`;
     this.recentDone.push(Date.now());
@@ -820,7 +850,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         task.submission_id,
         key("already_listed"),
       );
-      return;
+      return "already_listed";
     }
     this.staff.claimAndCorrect(task, url, differences);
     this.store.updateTask(task.submission_id, {
@@ -833,6 +863,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     });
     const what = differences.map((d) => `${d.field}: shows ${d.shown ?? "nothing"}, profile ${d.profile ?? "nothing"}`).join("; ");
     this.event("submission_claim_and_correct", `${task.directory_name} already lists the business with other details (${what}); our staff claim and correct it`, task.submission_id, key("claim"));
+    return "manual";
   }
 
   /**
@@ -874,7 +905,8 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    * captcha solver, or stop). `reported`: the attempt's data when a worker
    * reported it (the feedback loop and the directory history count only those).
    */
-  private fail(task: TaskRow, failure: AttemptFailure, reported?: Omit<OutcomeData["outcome"], "accepted">): void {
+  /** Returns the status the task is left in. `task`: read in the caller's synchronous stretch. */
+  private fail(task: TaskRow, failure: AttemptFailure, reported?: Omit<OutcomeData["outcome"], "accepted">): SubmissionStatus {
     // The directory already mailed its verification link: a post of this submission arrived, whatever this attempt saw.
     if (this.afterSubmit.hasVerificationMail(task.submission_id)) {
       this.afterSubmit.awaitVerification(
@@ -883,7 +915,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         "awaiting_verification",
       );
       this.jobChanged();
-      return;
+      return this.store.task(task.submission_id)!.status;
     }
     const decision = this.retries.decide(task, failure, reported !== undefined);
     // Past the submit with no answer read: the retry waits until the post, if it landed, is in the directory's search.
@@ -895,13 +927,17 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     this.opsStats.failures[failureClass] = (this.opsStats.failures[failureClass] ?? 0) + 1;
     if (decision.retry) {
       this.opsStats.retries++;
-      this.store.updateTask(task.submission_id, {
-        status: "retrying",
-        lease_expires_at: null,
-        next_attempt_at: Date.now() + decision.delayMs,
-        failure_class: failureClass,
-        failure_reason: failure.reason ?? null,
-      });
+      this.store.updateTask(
+        task.submission_id,
+        {
+          status: "retrying",
+          lease_expires_at: null,
+          next_attempt_at: Date.now() + decision.delayMs,
+          failure_class: failureClass,
+          failure_reason: failure.reason ?? null,
+        },
+        task,
+      );
       const how = decision.why === "fix" ? `retrying with ${describeFixes(decision.fixes)}` : decision.why === "captcha" ? "retrying with the captcha solver" : "retrying";
       this.event(
         "submission_retrying",
@@ -911,12 +947,16 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         { ...data, retry: { why: decision.why, ...(decision.fixes.length ? { fixes: decision.fixes } : {}) } },
       );
     } else {
-      this.store.updateTask(task.submission_id, {
-        status: decision.status,
-        lease_expires_at: null,
-        failure_class: failureClass,
-        failure_reason: decision.reason,
-      });
+      this.store.updateTask(
+        task.submission_id,
+        {
+          status: decision.status,
+          lease_expires_at: null,
+          failure_class: failureClass,
+          failure_reason: decision.reason,
+        },
+        task,
+      );
       this.recentDone.push(Date.now());
       this.event(`submission_${decision.status}`, `${task.directory_name}: ${decision.reason}`, task.submission_id, `${task.submission_id}:${task.attempt}:${decision.status}`, {
         ...data,
@@ -924,6 +964,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       });
     }
     this.jobChanged();
+    return decision.retry ? "retrying" : decision.status;
   }
 
   /** The dead-letter queue gave up on a message: the attempt failed. */
@@ -1292,6 +1333,14 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         .catch((err: unknown) => log("warn", "ops update failed", { error: err })),
     );
   }
+}
+
+/**
+ * A report applied as accepted: it ended a lease and added no due time of
+ * its own (a failure may add a retry due at any time, and a replacement).
+ */
+function accepted(result: ReportResult): boolean {
+  return result.applied && (result.status === "submitted" || result.status === "awaiting_verification" || result.status === "approved");
 }
 
 /** A task as Postgres holds it, in the coordinator's columns (the caller adds priority, status and time). */

@@ -62,12 +62,26 @@ export class SocketHub {
   }
 
   broadcast(message: ServerMessage, role?: SocketRole): void {
-    const frame = JSON.stringify(message);
-    for (const ws of this.ctx.getWebSockets(role)) {
-      try {
-        ws.send(frame);
-      } catch {
-        // A socket closing under us: the runtime calls webSocketClose.
+    this.broadcastAll([message], role);
+  }
+
+  /**
+   * A window's frames, in order, to every socket: each serialised once for
+   * all sockets, and the sockets listed once for all frames (at 1,000
+   * sockets the list is a thousand handles).
+   */
+  broadcastAll(messages: readonly ServerMessage[], role?: SocketRole): void {
+    if (messages.length === 0) return;
+    const sockets = this.ctx.getWebSockets(role);
+    // Frame by frame, so the first (the submissions) reaches every socket before the next is sent anywhere.
+    for (const message of messages) {
+      const frame = JSON.stringify(message);
+      for (const ws of sockets) {
+        try {
+          ws.send(frame);
+        } catch {
+          // A socket closing under us: the runtime calls webSocketClose.
+        }
       }
     }
   }

@@ -63,9 +63,11 @@ export class LiveFanOut {
     const jobDirty = this.jobDirty;
     this.jobDirty = false;
     const progress = this.source.progress();
-    if (views.length) this.sockets.broadcast({ type: "submission", submissions: views });
-    if (activity.length) this.sockets.broadcast({ type: "activity", lines: activity });
-    if (jobDirty) this.sockets.broadcast({ type: "job", job: progress });
+    const frames: ServerMessage[] = [];
+    if (views.length) frames.push({ type: "submission", submissions: views });
+    if (activity.length) frames.push({ type: "activity", lines: activity });
+    if (jobDirty) frames.push({ type: "job", job: progress });
+    this.sockets.broadcastAll(frames);
     if (jobDirty || activity.length) this.source.notifyOps(progress, activity);
   }
 }

@@ -37,7 +37,18 @@ export interface OutboxDeps {
 }
 
 export class Outbox {
-  private jobRowDirty = false;
+  /**
+   * Starts dirty: a job row put in the outbox by an instance that skipped
+   * later ones (below) and was then evicted is stale; the first drain of a
+   * new instance writes the current one over it before reading any row.
+   */
+  private jobRowDirty = true;
+  /**
+   * A job row waits in the outbox, not yet read by a drain: later changes of
+   * the job need not write theirs (one row per drain, not one per report),
+   * since every drain writes the current row right before it reads a batch.
+   */
+  private jobRowQueued = false;
   /** The job row this instance last put in the outbox (after an eviction, none: the next is written). */
   private lastJobRow: string | null = null;
   /** The drain under way, if any. */
@@ -54,12 +65,18 @@ export class Outbox {
   forgetJobRow(): void {
     this.lastJobRow = null;
     this.jobRowDirty = true;
+    this.jobRowQueued = false;
   }
 
-  /** Puts the job's current row in the outbox, if anything changed it. */
-  writeJobRow(): void {
+  /**
+   * Puts the job's current row in the outbox, if anything changed it and no
+   * row of it waits there already; `beforeRead` (the drain, about to read a
+   * batch) writes it even then, so what is read is current.
+   */
+  writeJobRow(beforeRead = false): void {
     const job = this.deps.store.job;
     if (!this.jobRowDirty || !job.jobId) return;
+    if (this.jobRowQueued && !beforeRead) return;
     this.jobRowDirty = false;
     const p = this.deps.progress();
     const row = {
@@ -76,8 +93,10 @@ export class Outbox {
     // the outbox last (waiting there, or written) says the same already.
     const key = JSON.stringify(row);
     if (key === this.lastJobRow) return;
-    this.deps.store.enqueue("job", job.jobId, row);
+    // The text just compared is the payload: serialised once.
+    this.deps.store.enqueue("job", job.jobId, key);
     this.lastJobRow = key;
+    this.jobRowQueued = true;
   }
 
   /** Writes the outbox soon, off the caller's path; the alarm is the backstop. */
@@ -110,7 +129,6 @@ export class Outbox {
   /** Writes the outbox to Postgres in batches until it is empty or Postgres fails. */
   private async drainNow(): Promise<void> {
     const { store, env } = this.deps;
-    this.writeJobRow();
     const job = store.job;
     if (!job.jobId || !job.customerId) return;
     let conn: Awaited<ReturnType<OutboxDeps["database"]>> | undefined;
@@ -118,8 +136,11 @@ export class Outbox {
       conn = await this.deps.database();
       for (;;) {
         // Re-read after every await: reports keep arriving while we write.
+        this.writeJobRow(true);
         const rows = store.outboxBatch(OUTBOX_BATCH);
         if (rows.length === 0) break;
+        // Taken: the job's next change writes a new row (a new seq, kept by markWritten).
+        if (rows.some((r) => r.entity === "job")) this.jobRowQueued = false;
         const { conflicts, cancelledBecause } = await writeOutbox(conn.db, rows, {
           jobId: job.jobId,
           customerId: job.customerId,
@@ -129,7 +150,6 @@ export class Outbox {
         if (conflicts.length) this.deps.listedElsewhere(conflicts);
         if (cancelledBecause !== null && store.job.status !== "cancelled") this.deps.cancelledElsewhere(cancelledBecause);
         // Their new rows (and the job's counts) go out with the next batch of this loop.
-        this.writeJobRow();
       }
       if (store.job.outboxFailures > 0) {
         if (store.job.outboxFailures >= OUTBOX_ALERT_AFTER) this.deps.alert(null);

@@ -114,7 +114,8 @@ export class RetryDesk {
 
   /** A directory took a submission: its run of failures ends. */
   accepted(directoryId: string): void {
-    this.sql.exec("update directory_history set consecutive_failures = 0 where directory_id = ?", directoryId);
+    // Only a row that counts failures is written: an accepted report to a directory with none dirties no page.
+    this.sql.exec("update directory_history set consecutive_failures = 0 where directory_id = ? and consecutive_failures <> 0", directoryId);
   }
 
   /**

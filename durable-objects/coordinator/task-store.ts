@@ -115,6 +115,10 @@ export interface OutboxRow {
   [key: string]: SqlStorageValue;
 }
 
+/** The activity lines kept in SQLite (the sockets' snapshot shows the last 50), and how often the older ones are trimmed. */
+const ACTIVITY_KEPT = 200;
+const ACTIVITY_TRIM_EVERY = 50;
+
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(", ");
 
 export class TaskStore {
@@ -206,6 +210,7 @@ export class TaskStore {
       return storage.transactionSync(fn);
     } catch (err) {
       this.statusCounts = null;
+      this.outboxKnownWaiting = false;
       this.meta = this.readMeta();
       for (const id of [...this.changed.keys()]) {
         const row = this.task(id);
@@ -291,11 +296,16 @@ export class TaskStore {
     return rows;
   }
 
-  updateTask(submissionId: string, patch: Partial<TaskRow>): TaskRow {
+  /**
+   * `read`: the row as the caller read it in this same synchronous stretch
+   * (no await since), so its status is the one being replaced; saves reading
+   * it again on the report path.
+   */
+  updateTask(submissionId: string, patch: Partial<TaskRow>, read?: Pick<TaskRow, "status">): TaskRow {
     const keys = Object.keys(patch).filter((k) => k !== "submission_id");
     const sets = [...keys.map((k) => `${k} = ?`), "updated_at = ?"].join(", ");
     const now = Date.now();
-    const before = this.sql.exec<{ status: SubmissionStatus }>("select status from tasks where submission_id = ?", submissionId).toArray()[0];
+    const before = read ?? this.sql.exec<{ status: SubmissionStatus }>("select status from tasks where submission_id = ?", submissionId).toArray()[0];
     // The written row comes back from the same statement (no second read).
     const row = this.sql.exec<TaskRow>(`update tasks set ${sets} where submission_id = ? returning *`, ...keys.map((k) => patch[k] ?? null), now, submissionId).toArray()[0]!;
     if (before && before.status !== row.status) {
@@ -460,9 +470,20 @@ export class TaskStore {
   }
 
   /** The latest state of an entity replaces any older pending write of it. */
+  /** `payload` as an object, or already serialised (a caller that compared the text first). */
   enqueue(entity: OutboxEntity, entityId: string, payload: unknown): void {
-    this.sql.exec("insert or replace into outbox (entity, entity_id, payload, seq) values (?, ?, ?, ?)", entity, entityId, JSON.stringify(payload), this.nextSeq());
+    const text = typeof payload === "string" ? payload : JSON.stringify(payload);
+    this.sql.exec("insert or replace into outbox (entity, entity_id, payload, seq) values (?, ?, ?, ?)", entity, entityId, text, this.nextSeq());
+    this.outboxKnownWaiting = true;
   }
+
+  /**
+   * True once this instance put a row in the outbox and none was removed
+   * since: outboxWaiting() is asked several times per report (the drain's
+   * schedule, the alarm's due time) and then needs no SQL. False means
+   * "ask SQLite" (after a write to Postgres, a rollback, a restart).
+   */
+  private outboxKnownWaiting = false;
 
   private enqueueSubmission(row: TaskRow): void {
     this.enqueue("submission", row.submission_id, {
@@ -479,12 +500,15 @@ export class TaskStore {
   }
 
   outboxBatch(limit: number): OutboxRow[] {
-    return this.sql.exec<OutboxRow>("select * from outbox order by seq limit ?", limit).toArray();
+    const rows = this.sql.exec<OutboxRow>("select * from outbox order by seq limit ?", limit).toArray();
+    if (rows.length === 0) this.outboxKnownWaiting = false;
+    return rows;
   }
 
   /** Whether any row waits (a seek; outboxSize counts them all). */
   outboxWaiting(): boolean {
-    return this.sql.exec("select 1 from outbox limit 1").toArray().length > 0;
+    if (this.outboxKnownWaiting) return true;
+    return (this.outboxKnownWaiting = this.sql.exec("select 1 from outbox limit 1").toArray().length > 0);
   }
 
   outboxSize(): number {
@@ -493,15 +517,21 @@ export class TaskStore {
 
   /** Removes written rows, unless the entity changed again while they were written. */
   markWritten(rows: OutboxRow[]): void {
-    for (const r of rows) this.sql.exec("delete from outbox where entity = ? and entity_id = ? and seq = ?", r.entity, r.entity_id, r.seq);
+    // One statement per batch, not one per row. `seq` is unique among waiting
+    // rows (nextSeq), and a row rewritten meanwhile has a new one, so it stays.
+    this.sql.exec("delete from outbox where seq in (select value from json_each(?))", JSON.stringify(rows.map((r) => r.seq)));
+    this.outboxKnownWaiting = false;
   }
 
   // ---- activity --------------------------------------------------------------
 
   addActivity(line: Omit<ActivityLine, "jobId">): void {
-    this.sql.exec("insert into activity (at, kind, message, submission_id) values (?, ?, ?, ?)", line.at, line.kind, line.message, line.submissionId ?? null);
-    // Keep the recent tail only; Postgres keeps the whole history.
-    this.sql.exec("delete from activity where seq <= (select max(seq) - 200 from activity)");
+    const { seq } = this.sql
+      .exec<{ seq: number }>("insert into activity (at, kind, message, submission_id) values (?, ?, ?, ?) returning seq", line.at, line.kind, line.message, line.submissionId ?? null)
+      .one();
+    // Keep the recent tail only (200 to 250 lines; Postgres keeps the whole
+    // history), trimmed every 50 lines rather than on every one.
+    if (seq % ACTIVITY_TRIM_EVERY === 0) this.sql.exec("delete from activity where seq <= ?", seq - ACTIVITY_KEPT);
   }
 
   recentActivity(limit = 50): ActivityLine[] {
