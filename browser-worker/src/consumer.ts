@@ -493,6 +493,8 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         const opened = spare ?? (await openFresh());
         ({ context, page } = opened);
         opened.owner.submissionId = lease.submissionId;
+        // The next task's page is opened, guarded and preloaded now, while this task works: ready when it is wanted (a fresh context all the same).
+        if (healthy) slot.spare = openFresh().catch(() => undefined);
         trace.lap("open_page");
         const business = deps.customiseListing ? await deps.customiseListing(lease).catch(() => lease.business) : lease.business;
         trace.lap("customise_listing");
@@ -518,8 +520,6 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         }
       }
       trace.lap("engine_other");
-      // The next task's context opens while this one's screenshot and report go (one context per task all the same).
-      if (healthy) slot.spare = openFresh().catch(() => undefined);
       let evidence: string | undefined;
       if (page && healthy) {
         try {

@@ -29,8 +29,10 @@ function mapperBody(config?: MapperConfig): string {
     `honeypotVerdict: (${honeypotVerdict.toString()}),\n` +
     `createScorer: (${createScorer.toString()}),\n` +
     "};\n" +
-    `const cfg = ${JSON.stringify(cfg)};\n` +
-    `const map = () => (${mapDocument.toString()})(cfg, deps);\n`
+    // The config (lexicon and model, ~570 KB) as JSON text parsed at the first map: a document that is never mapped (preloaded, mapper/page.ts) only scans a string.
+    `const text = ${JSON.stringify(JSON.stringify(cfg))};\n` +
+    "let cfg = null;\n" +
+    `const map = () => (${mapDocument.toString()})(cfg || (cfg = JSON.parse(text)), deps);\n`
   );
 }
 
