@@ -270,7 +270,13 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     if (job.status === "in_progress" && job.loaded) {
       const now = Date.now();
       const room = job.maxInFlight - this.store.countInFlight();
-      let batch = this.store.releasable(room, now, RELEASE_LOOKAHEAD_MS);
+      // Work due now first; a retry due soon goes out early (with a queue delay) only into room nothing due
+      // would use: released early, it holds an in-flight slot through its delay (issue 21: a slot of 4 idle 5-30 s).
+      let batch = this.store.releasable(room, now, 0);
+      if (batch.length < room) {
+        const taken = new Set(batch.map((t) => t.submission_id));
+        batch = [...batch, ...this.store.releasable(room, now, RELEASE_LOOKAHEAD_MS).filter((t) => !taken.has(t.submission_id))].slice(0, room);
+      }
       // A better hour is a preference: a job with nothing due and nothing in
       // flight would only sit idle waiting for it, so those tasks go now
       // (issue 21: timing never makes a job slower). A retry's hard delay
