@@ -49,7 +49,7 @@ export interface QueueMessageLike {
 
 /** The part of a puppeteer Browser/Page the consumer itself uses. */
 export interface ConsumerPage extends GuardablePage {
-  screenshot(options: { type: "png"; fullPage?: boolean; optimizeForSpeed?: boolean }): Promise<Uint8Array | string>;
+  screenshot(options: { type: "png"; fullPage?: boolean }): Promise<Uint8Array | string>;
   /** Runs a script in each new document of the page before its own (the engine's page library and mapper, preloaded). */
   evaluateOnNewDocument?(source: string): Promise<unknown>;
   url(): string;
@@ -181,14 +181,6 @@ function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
 
 /** What every task page gets in each new document, before the document's own scripts (engine/inpage.ts, mapper/page.ts). */
 const PRELOAD = `${libPreload()};\n${mapperPreload()};`;
-
-/**
- * The proof screenshot: the whole page, lossless. Chromium's fast PNG
- * encoding (less compression, the same pixels) spends less of the task's
- * time on it; puppeteer takes one screenshot at a time per browser, so a
- * slow encode held every page of the batch (issue 21).
- */
-export const PROOF_SCREENSHOT = { type: "png", fullPage: true, optimizeForSpeed: true } as const;
 
 /** Waits between attempts to deliver a report (the last failure gives up to the queue). */
 export const REPORT_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
@@ -368,7 +360,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         const opened = await openFollowup(page as unknown as FollowupPage, lease);
         let evidence: string | undefined;
         try {
-          const png = toBytes(await page.screenshot(PROOF_SCREENSHOT));
+          const png = toBytes(await page.screenshot({ type: "png", fullPage: true }));
           evidence = evidenceKey(lease.jobId, lease.submissionId, lease.attempt, lease.kind);
           await deps.putEvidence(evidence, png, { finalUrl: (opened.finalUrl ?? "").slice(0, 1000), confirmation: (opened.reason ?? "").slice(0, 1000) });
         } catch (err) {
@@ -523,7 +515,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       let evidence: string | undefined;
       if (page && healthy) {
         try {
-          const png = toBytes(await within(limits.screenshot, page.screenshot(PROOF_SCREENSHOT), "the screenshot"));
+          const png = toBytes(await within(limits.screenshot, page.screenshot({ type: "png", fullPage: true }), "the screenshot"));
           trace.lap("screenshot");
           evidence = evidenceKey(lease.jobId, lease.submissionId, lease.attempt, result.outcome === "failed" ? "failed" : "submitted");
           await deps.putEvidence(evidence, png, {
