@@ -279,9 +279,19 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     if (job.status === "in_progress" && job.loaded) {
       const now = Date.now();
       const room = job.maxInFlight - this.store.countInFlight();
-      // A few more than there is room for, so a task of a host that has just
-      // had one can give way to the next host's (coordinator/host-gap.ts).
-      let batch = room > 0 ? this.hostGap.choose(this.store.releasable(room + HOST_GAP_LOOKAHEAD, now, RELEASE_LOOKAHEAD_MS), room, now, room < job.maxInFlight) : [];
+      // Work due now first; a retry due soon goes out early (with a queue
+      // delay) only into room nothing due would use: released early, it holds
+      // an in-flight slot through its delay (issue 21: a slot of 4 idle
+      // 5-30 s). A few more than there is room for, so a task of a host that
+      // has just had one can give way to the next host's (coordinator/host-gap.ts).
+      let batch: TaskRow[] = [];
+      if (room > 0) {
+        const want = room + HOST_GAP_LOOKAHEAD;
+        const due = this.store.releasable(want, now, 0);
+        const taken = new Set(due.map((t) => t.submission_id));
+        const early = due.length < want ? this.store.releasable(want, now, RELEASE_LOOKAHEAD_MS).filter((t) => !taken.has(t.submission_id)) : [];
+        batch = this.hostGap.choose([...due, ...early], room, now, room < job.maxInFlight);
+      }
       // A better hour is a preference: a job with nothing due and nothing in
       // flight would only sit idle waiting for it, so those tasks go now
       // (issue 21: timing never makes a job slower). A retry's hard delay

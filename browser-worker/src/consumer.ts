@@ -27,6 +27,8 @@ import type { CoordinatorRpc } from "../../core/rpc";
 import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../../core/protocol/tasks";
 import { taskMessageSchema } from "../../core/protocol/tasks";
 import { submitListing } from "./engine";
+import { libPreload } from "./engine/inpage";
+import { mapperPreload } from "./mapper/page";
 import { openFollowup, type FollowupPage } from "./followup";
 import { runUpdate } from "./update-task";
 import type { CaptchaSolver, EngineOptions, EngineResult, SecondOpinion } from "./engine/types";
@@ -49,6 +51,8 @@ export interface QueueMessageLike {
 /** The part of a puppeteer Browser/Page the consumer itself uses. */
 export interface ConsumerPage extends GuardablePage {
   screenshot(options: { type: "png"; fullPage?: boolean }): Promise<Uint8Array | string>;
+  /** Runs a script in each new document of the page before its own (the engine's page library and mapper, preloaded). */
+  evaluateOnNewDocument?(source: string): Promise<unknown>;
   url(): string;
 }
 /** A browser context: its own cookies, storage and cache, gone when it is closed. */
@@ -87,6 +91,9 @@ export const KEPT_REPORT_RETRY_SECONDS = 15;
  */
 export const CHAIN_MS = 5 * 60_000;
 
+/** How often a page with no task looks again for a released one while other pages of its batch still work (also at each of their reports). */
+export const IDLE_PAGE_POLL_MS = 1_000;
+
 export interface ConsumerDeps {
   workerId: string;
   pagesPerBrowser: number;
@@ -122,10 +129,11 @@ export interface ConsumerDeps {
   vaultKeys?: string;
 }
 
-/** A fresh context and its page. */
+/** A fresh context and its page, already guarded (egress.ts); `owner` names the task it serves, for the guard's log lines. */
 interface Opened {
   context: ConsumerContext;
   page: ConsumerPage;
+  owner: { submissionId: string };
 }
 /** A page worker's spare: the next task's context, opened while the last one finished. */
 interface Slot {
@@ -171,6 +179,9 @@ function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
     }),
   ]);
 }
+
+/** What every task page gets in each new document, before the document's own scripts (engine/inpage.ts, mapper/page.ts). */
+const PRELOAD = `${libPreload()};\n${mapperPreload()};`;
 
 /** Waits between attempts to deliver a report (the last failure gives up to the queue). */
 export const REPORT_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
@@ -273,6 +284,9 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
   };
   try {
     const queue: { message: QueueMessageLike; task: TaskMessage; lease?: TaskLease }[] = [...tasks];
+    /** Pages running a task now, and a promise settled each time one finishes. */
+    let busy = 0;
+    let finished = Promise.withResolvers<void>();
     const worker = async () => {
       const slot: Slot = {};
       try {
@@ -283,14 +297,31 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         if (left) await within(limits.close, left.context.close(), "closing a spare browser context").catch(() => {});
       }
     };
+    /**
+     * The next task for a page: the batch's own, else a chained one; when
+     * there is none yet but another page of the batch is still working, wait
+     * for its report (its slot's release may be this page's next task: a
+     * retry whose delay ended, or room the cap gave back) and look again.
+     * A page that gave up at the first miss stayed idle for the rest of the
+     * batch, and locally the queue delivers nothing new until a batch ends
+     * (issue 21: 2.4 of 4 pages busy on average).
+     */
+    const nextTask = async () => {
+      for (;;) {
+        const next = queue.shift() ?? (await chained());
+        if (next || !healthy || busy === 0 || chainMs <= 0 || Date.now() - batchStarted > chainMs) return next;
+        await Promise.race([finished.promise, new Promise((r) => setTimeout(r, IDLE_PAGE_POLL_MS))]);
+      }
+    };
     const work = async (slot: Slot) => {
-      for (let next = queue.shift() ?? (await chained()); next; next = queue.shift() ?? (await chained())) {
+      for (let next = await nextTask(); next; next = await nextTask()) {
         if (!healthy) {
           // The browser is gone: leave the task for a later delivery, unleased.
           next.message.retry({ delaySeconds: 5 });
           summary.returned++;
           continue;
         }
+        busy++;
         try {
           await runOne(next.message, next.task, next.lease, slot);
         } catch (err) {
@@ -298,6 +329,11 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
           log({ level: "warn", msg: "task not settled", submissionId: next.task.submissionId, error: String(err) });
           next.message.retry({ delaySeconds: 10 });
           summary.returned++;
+        } finally {
+          busy--;
+          // Wakes the pages waiting for work (nextTask).
+          finished.resolve();
+          finished = Promise.withResolvers<void>();
         }
       }
     };
@@ -419,11 +455,24 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       }
     };
 
-    /** A new context (its own cookies and storage, never used before) and its page. */
+    /**
+     * A new context (its own cookies and storage, never used before) and its
+     * page, guarded before it opens anything: a spare is opened and guarded
+     * while the last task finishes, so neither is on the next task's time.
+     */
     const openFresh = async (): Promise<Opened> => {
       const context = await within(limits.newPage, acquired.browser.createBrowserContext(), "opening a browser context");
       try {
-        return { context, page: await within(limits.newPage, context.newPage(), "opening a page") };
+        const page = await within(limits.newPage, context.newPage(), "opening a page");
+        const owner = { submissionId: "" };
+        await within(
+          limits.newPage,
+          guardEgress(page, deps.allowedOrigins ?? [], (url, why) => log({ level: "warn", msg: "request refused", submissionId: owner.submissionId, url: url.slice(0, 300), why })),
+          "guarding the page",
+        );
+        // The engine's page library and the mapper, built in each document by the browser itself (not sent with the task's first calls).
+        if (page.evaluateOnNewDocument) await within(limits.newPage, page.evaluateOnNewDocument(PRELOAD), "preloading the page library");
+        return { context, page, owner };
       } catch (err) {
         await within(limits.close, context.close(), "closing the browser context").catch(() => {});
         throw err;
@@ -438,8 +487,11 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         // The spare opened while the last task finished, if there is one: a fresh context all the same.
         const spare = await slot.spare;
         slot.spare = undefined;
-        ({ context, page } = spare ?? (await openFresh()));
-        await within(limits.newPage, guard(page, lease.submissionId), "guarding the page");
+        const opened = spare ?? (await openFresh());
+        ({ context, page } = opened);
+        opened.owner.submissionId = lease.submissionId;
+        // The next task's page is opened, guarded and preloaded now, while this task works: ready when it is wanted (a fresh context all the same).
+        if (healthy) slot.spare = openFresh().catch(() => undefined);
         trace.lap("open_page");
         const business = deps.customiseListing ? await deps.customiseListing(lease).catch(() => lease.business) : lease.business;
         trace.lap("customise_listing");
@@ -465,8 +517,6 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         }
       }
       trace.lap("engine_other");
-      // The next task's context opens while this one's screenshot and report go (one context per task all the same).
-      if (healthy) slot.spare = openFresh().catch(() => undefined);
       let evidence: string | undefined;
       if (page && healthy) {
         try {

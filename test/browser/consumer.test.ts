@@ -299,6 +299,44 @@ describe("queue consumer", () => {
     }
   });
 
+  it("a page with no task yet waits while another page works, and takes a task released meanwhile", async () => {
+    farm.reset();
+    // Every farm answer takes 800 ms: the first task outlasts the released one's wait by far.
+    farm.setFaults({ slowRate: 1, slowMs: 800 });
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const [first, later] = plainDesigns.slice(0, 2).map((d) => coordinator.add(crypto.randomUUID(), farm.variantFor(d).slug));
+    // Released 200 ms into the batch (a retry whose delay ended, room the cap gave back), not by a report of this batch.
+    let releasedAt = Number.POSITIVE_INFINITY;
+    const chaining = Object.assign(coordinator, {
+      leaseReleased: async () => (Date.now() >= releasedAt ? coordinator.lease(later!.submissionId, 1) : null),
+    });
+    const leasedAt = new Map<string, number>();
+    const reportedAt = new Map<string, number>();
+    const lease = coordinator.lease.bind(coordinator);
+    coordinator.lease = async (id, attempt) => {
+      const got = await lease(id, attempt);
+      if (got) leasedAt.set(id, Date.now());
+      return got;
+    };
+    const report = coordinator.report.bind(coordinator);
+    coordinator.report = async (r) => {
+      reportedAt.set(r.submissionId, Date.now());
+      return report(r);
+    };
+    const browserLease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      releasedAt = Date.now() + 200;
+      const summary = await consumeBatch(messages([first]).list, deps(chaining, browserLease));
+      expect(summary).toMatchObject({ submitted: 2, failed: 0 });
+      // The idle page took it while the first task was still running: before, it had given up at its first look.
+      expect(leasedAt.get(later!.submissionId)!).toBeLessThan(reportedAt.get(first!.submissionId)!);
+    } finally {
+      farm.setFaults({ slowRate: 0 });
+      await browser.close();
+    }
+  });
+
   it("takes no released task when chaining is off (chainMs 0): only the batch's own messages", async () => {
     farm.reset();
     const browser = await launchChromium();

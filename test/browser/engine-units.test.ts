@@ -11,7 +11,8 @@ import { describe as describeText, limitsFromHint, sentences } from "../../core/
 import { countryName, countryNames, regionNames } from "../../core/listing/geo.ts";
 import { dayOf, hoursLine } from "../../core/listing/hours.ts";
 import type { PageState } from "../../browser-worker/src/engine/inpage.ts";
-import { parseRetryAfter, verdictForStatus } from "../../browser-worker/src/engine/navigate.ts";
+import { navigate, parseRetryAfter, verdictForStatus } from "../../browser-worker/src/engine/navigate.ts";
+import type { EnginePage } from "../../browser-worker/src/engine/page.ts";
 import { classify, retryAfterFromText, type ClassifyInput } from "../../browser-worker/src/engine/outcome.ts";
 import { formatPhone } from "../../core/listing/phone.ts";
 import { fold, htmlToText } from "../../core/text.ts";
@@ -543,5 +544,41 @@ describe("reading the page after a submit", () => {
     expect(verdictForStatus(410)).toMatchObject({ failureClass: "site_gone" });
     expect(verdictForStatus(200)).toBeUndefined();
     expect(retryAfterFromText("try again in 5 minutes")).toBe(300);
+  });
+
+  it("waits out a short 5xx on the opening GET in place, but not a long one, a 429 or a 404", async () => {
+    /** A page whose GETs answer the given statuses in turn (then 200). */
+    const pageAnswering = (answers: { status: number; retryAfter?: string }[]) => {
+      const gets: string[] = [];
+      const page = {
+        url: () => "http://dir.example/submit",
+        goto: async (url: string) => {
+          gets.push(url);
+          const a = answers.shift() ?? { status: 200 };
+          return { status: () => a.status, headers: () => (a.retryAfter ? { "retry-after": a.retryAfter } : {}), url: () => url };
+        },
+      } as unknown as EnginePage;
+      return { page, gets };
+    };
+    const waits: number[] = [];
+    const wait = async (s: number) => {
+      waits.push(s);
+    };
+    const flaky = pageAnswering([{ status: 503, retryAfter: "1" }, { status: 502 }]);
+    expect(await navigate(flaky.page, "http://dir.example/submit", 1000, wait)).toMatchObject({ ok: true, status: 200 });
+    expect(flaky.gets).toHaveLength(3);
+    expect(waits).toEqual([1, 1]);
+    // At most IN_PLACE_RETRIES waits, then the coordinator's retry.
+    waits.length = 0;
+    const down = pageAnswering([{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }]);
+    expect(await navigate(down.page, "http://dir.example/submit", 1000, wait)).toMatchObject({ ok: false, status: 503 });
+    expect(down.gets).toHaveLength(3);
+    for (const answer of [{ status: 503, retryAfter: "30" }, { status: 429, retryAfter: "1" }, { status: 404 }]) {
+      waits.length = 0;
+      const once = pageAnswering([answer]);
+      expect(await navigate(once.page, "http://dir.example/submit", 1000, wait)).toMatchObject({ ok: false, status: answer.status });
+      expect(once.gets).toHaveLength(1);
+      expect(waits).toEqual([]);
+    }
   });
 });

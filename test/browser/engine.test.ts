@@ -58,10 +58,9 @@ describe("every farm design through the engine", () => {
       const opts = { solver: solver(), log: (l: string) => log.push(l) };
       let result = await submitListing(page, taskFor(farm, variant), opts);
       if (design.flakyFirstRequest) {
-        // The first visit answers 503 (Retry-After: 1): a transient failure the coordinator retries.
-        expect(result).toMatchObject({ outcome: "failed", failureClass: "transient", retryAfterSeconds: 1 });
-        expect(farm.submissions({ slug: variant.slug })).toEqual([]);
-        result = await submitListing(page, taskFor(farm, variant), opts);
+        // The first visit answers 503 (Retry-After: 1): waited out in place (navigate.ts), not a requeue; the same attempt goes on.
+        expect(result.failureClass, log.join("\n")).not.toBe("transient");
+        expect(result.httpStatus).not.toBe(503);
       }
       const refusedFirst = design.fields.some((f) => f.format === "tel-national");
       if (refusedFirst) {

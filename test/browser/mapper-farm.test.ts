@@ -161,3 +161,38 @@ describe("the mapper on every farm design", () => {
     expect(result.wrong, `${design.id}: ${result.right}/${result.total} right\n  ${result.wrong.join("\n  ")}`).toEqual([]);
   });
 });
+
+describe("the mapper, kept per document", () => {
+  it("sends its ~600 KB once per document: a second map of the page sends a call, a new document gets it again, the answers are the same", async () => {
+    await withPage(async (page) => {
+      const variant = farm.variantFor("classic-for");
+      await gotoPatiently(page, `${farm.url}${variant.basePath}${variant.design.submitPath}`, TIMEOUT);
+      const sent: number[] = [];
+      // The mapper evaluates strings; count what each map sends to the main frame.
+      const counting = {
+        mainFrame: () => ({
+          url: () => page.mainFrame().url(),
+          evaluate: (script: string) => {
+            sent.push(script.length);
+            return page.mainFrame().evaluate(script);
+          },
+        }),
+        frames: () => [],
+      };
+      const first = await mapPage(counting, { frames: false });
+      const firstSent = sent.splice(0);
+      const second = await mapPage(counting, { frames: false });
+      const secondSent = sent.splice(0);
+      expect(Math.max(...firstSent)).toBeGreaterThan(100_000);
+      expect(Math.max(...secondSent)).toBeLessThan(1_000);
+      expect(second).toEqual(first);
+      expect(first.forms[0]?.fields.length).toBeGreaterThan(3);
+      // Kept out of the page's sight (not enumerable), and gone with the document.
+      expect(await page.evaluate(() => Object.keys(document).some((k) => k.includes("directorybolt")))).toBe(false);
+      await page.reload({ waitUntil: "load" });
+      const third = await mapPage(counting, { frames: false });
+      expect(Math.max(...sent)).toBeGreaterThan(100_000);
+      expect(third.forms.map((f) => f.fields.map((x) => [x.selector, x.type]))).toEqual(first.forms.map((f) => f.fields.map((x) => [x.selector, x.type])));
+    });
+  });
+});

@@ -90,6 +90,9 @@ export async function mapSafely(page: EnginePage): Promise<MappedPage | null> {
   }
 }
 
+/** Between looks for a form built by script (it was 250 ms while every look sent the whole mapper). */
+export const FORM_POLL_MS = 100;
+
 /** Polls the mapper until a listing form appears (script-built forms come late), or the time is up. */
 export async function waitForListingForm(page: EnginePage, timeoutMs: number, log: (line: string) => void): Promise<FoundForm | null> {
   const started = Date.now();
@@ -106,6 +109,7 @@ export async function waitForListingForm(page: EnginePage, timeoutMs: number, lo
       return settled && settled.score >= found.score ? settled : found;
     }
     if (Date.now() - started > timeoutMs) return null;
-    await sleep(250);
+    // A look is one small call now that the mapper is kept on the document (mapper/page.ts): look often.
+    await sleep(FORM_POLL_MS);
   }
 }

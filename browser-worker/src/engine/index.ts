@@ -21,6 +21,7 @@ import { usernameFor, strongPassword } from "./account";
 import { solveCaptchas, waitForLateCaptcha } from "./captcha";
 import { fillForm } from "./fill";
 import { bestForm, mapSafely, waitForListingForm, type FoundForm } from "./forms";
+import type { MappedPage } from "../mapper/types";
 import { call, type PageState } from "./inpage";
 import { navigate } from "./navigate";
 import { classify } from "./outcome";
@@ -248,13 +249,14 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
       log(`submitted page ${pageNo}: ${settled.how}`);
       mark("submit_and_settle");
       frame = sameFrame(page, frame, form.frame);
-      const state = await stateOf(frame);
+      // The answer's text and its map (a wizard's next page?) read together: two calls in flight, one round trip.
+      const reading: [Promise<PageState>, Promise<MappedPage | null>] = [stateOf(frame), settled.how === "invalid" ? Promise.resolve(null) : mapSafely(page)];
+      const [state, mapped] = await Promise.all(reading);
       const status = settled.response?.status() ?? (settled.how === "navigated" ? state.status : 0);
       if (status) httpStatus = status;
       const headers = settled.response?.headers() ?? {};
 
-      const mapped = settled.how === "invalid" ? null : await mapSafely(page);
-      const next = mapped ? bestForm(page, mapped) : null;
+      const next: FoundForm | null = mapped ? bestForm(page, mapped) : null;
       const nextNames = next ? next.form.fields.filter((f) => f.visible && f.type !== "honeypot").map((f) => f.name || f.selector) : [];
       const newForm = !!next && nextNames.some((n) => !seenNames.has(n));
       const sameFormBack = !!next && !newForm && nextNames.filter((n) => names.has(n)).length >= Math.min(2, names.size);

@@ -681,6 +681,12 @@ const LIB_SOURCE = `(${pageLib.toString()})()`;
 const LIB_KEY = `__directorybolt_${Math.random().toString(36).slice(2, 10)}`;
 const NO_LIB = `${LIB_KEY}:none`;
 
+/** The library for `evaluateOnNewDocument`: built on each new document before its scripts run (the consumer's spare pages). */
+export function libPreload(): string {
+  const key = JSON.stringify(LIB_KEY);
+  return `(() => { const __name = (f) => f; if (!document[${key}]) { const lib = ${LIB_SOURCE}; try { Object.defineProperty(document, ${key}, { value: lib, enumerable: false }); } catch {} } })()`;
+}
+
 export async function call<K extends keyof PageLib>(frame: EngineFrame, name: K, arg: Parameters<PageLib[K]>[0]): Promise<Awaited<ReturnType<PageLib[K]>>> {
   const invoke = `lib[${JSON.stringify(name)}](${JSON.stringify(arg ?? null)})`;
   const key = JSON.stringify(LIB_KEY);

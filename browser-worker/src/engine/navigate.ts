@@ -1,10 +1,11 @@
 /**
  * Opening the directory's page with a timeout, and what the HTTP answer
  * already tells: 429 (rate limited, Retry-After honoured), 5xx (transient),
- * 404/410 (site gone), 401/403 (blocked), network errors by kind.
+ * 404/410 (site gone), 401/403 (blocked), network errors by kind. A short
+ * 5xx "come back in a second" is waited out in place first.
  */
 import type { FailureClass } from "../../../core/protocol/tasks";
-import type { EnginePage, EngineResponse } from "./page";
+import { sleep, type EnginePage, type EngineResponse } from "./page";
 
 export interface HttpVerdict {
   failureClass: FailureClass;
@@ -46,7 +47,30 @@ export function verdictForError(err: unknown, url: string): HttpVerdict {
 
 export type NavigationResult = { ok: true; response: EngineResponse | null; status: number } | { ok: false; verdict: HttpVerdict; status?: number };
 
-export async function navigate(page: EnginePage, url: string, timeoutMs: number): Promise<NavigationResult> {
+/**
+ * A server error on the opening GET that names a short Retry-After (or none,
+ * taken as 1 s) is waited out in place, as a polite client does, up to this
+ * many times: a 503 "come back in a second" cost a whole requeue before
+ * (the coordinator's 15-30 s backoff, issue 21). Only the GET that opens the
+ * form: nothing has been posted, so a second GET can list nothing twice.
+ * 429 is left to the coordinator (rate limits are scheduled, not hammered).
+ */
+export const IN_PLACE_RETRIES = 2;
+/** The longest Retry-After waited out in place; a longer one goes back to the coordinator. */
+export const IN_PLACE_MAX_WAIT_S = 3;
+
+/** Opens `url`, waiting out short 5xx answers in place (IN_PLACE_RETRIES); `waitMs` is for tests. */
+export async function navigate(page: EnginePage, url: string, timeoutMs: number, waitMs: (seconds: number) => Promise<void> = (s) => sleep(s * 1000)): Promise<NavigationResult> {
+  for (let retry = 0; ; retry++) {
+    const result = await navigateOnce(page, url, timeoutMs);
+    if (result.ok || retry >= IN_PLACE_RETRIES || !result.status || result.status < 500) return result;
+    const wait = result.verdict.retryAfterSeconds ?? 1;
+    if (wait > IN_PLACE_MAX_WAIT_S) return result;
+    await waitMs(wait);
+  }
+}
+
+async function navigateOnce(page: EnginePage, url: string, timeoutMs: number): Promise<NavigationResult> {
   let response: EngineResponse | null;
   try {
     response = await page.goto(url, { waitUntil: "load", timeout: timeoutMs });

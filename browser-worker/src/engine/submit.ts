@@ -101,7 +101,9 @@ export async function submitAndSettle(page: EnginePage, frame: EngineFrame, opts
     if (p) {
       if (!p.sameDoc) {
         if (p.readyState === "complete" || (p.readyState === "interactive" && navDone)) {
-          await sleep(50);
+          // The navigation's response (its status) comes with its load event: wait for that event, at most 50 ms, not a fixed 50 ms.
+          if (!nav) await sleep(50);
+          else if (!navSettled) await Promise.race([sleep(50), nav]);
           return { how: "navigated", response, invalidFields: [], buttonText: prep.text };
         }
       } else if (!p.unloading) {
