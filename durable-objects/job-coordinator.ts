@@ -33,7 +33,7 @@ import type { ActivityLine, JobProgress, ServerMessage } from "../core/protocol/
 import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../core/protocol/tasks";
 import { listingDifferenceSchema, reportedLoginSchema } from "../core/protocol/tasks";
 import { vaultKeyIds } from "../core/vault";
-import type { StaffActionResult, StaffOutcomeInput, StaffTaskSummary } from "../core/protocol/staff";
+import type { StaffActionResult, StaffOutcomeInput, StaffTaskEntry, UpdateListingActionResult, UpdateListingOutcomeInput } from "../core/protocol/staff";
 import type { SubmissionStatus } from "../core/statuses";
 import { jobProgress } from "./coordinator/progress";
 import { LiveFanOut } from "./coordinator/fan-out";
@@ -1201,8 +1201,30 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   // ---- staff tasks (coordinator/staff-tasks.ts) -------------------------------
 
-  staffTaskList(): StaffTaskSummary[] {
-    return this.store.job.loaded ? this.staff.list(this.store.job.jobId!, this.store.job.business) : [];
+  /** Open submission packets and open "update my listings" items of this job. */
+  staffTaskList(): StaffTaskEntry[] {
+    if (!this.store.job.loaded) return [];
+    const [jobId, business] = [this.store.job.jobId!, this.store.job.business];
+    return [...this.staff.list(jobId, business), ...this.afterSubmit.updates.openStaffTasks(jobId, business?.businessName ?? null)];
+  }
+
+  updateListingTask(submissionId: string): UpdateListingActionResult {
+    return this.afterSubmit.updates.staffTask(this.store.job.jobId ?? "", this.store.job.business?.businessName ?? null, submissionId);
+  }
+
+  /** Staff changed a live listing by hand, or could not: the update's view moves, once. */
+  async recordUpdateListingOutcome(submissionId: string, member: StaffMember, input: UpdateListingOutcomeInput): Promise<UpdateListingActionResult> {
+    const result = this.afterSubmit.updates.recordStaff(this.store.job.jobId ?? "", this.store.job.business?.businessName ?? null, submissionId, member.name, input);
+    if (!result.ok || !result.applied) return result;
+    const t = result.task;
+    this.event(
+      t.status === "updated_by_staff" ? "listing_updated_by_staff" : "listing_update_not_possible",
+      t.status === "updated_by_staff" ? `Our staff updated your listing on ${t.directoryName}` : `${t.directoryName}: the listing could not be updated (${t.reason})`,
+      submissionId,
+      `update-staff:${submissionId}`,
+    );
+    await this.pump();
+    return result;
   }
 
   staffTaskPacket(submissionId: string): StaffActionResult {

@@ -142,8 +142,13 @@ export interface ListingUpdateChange {
   after: string | null;
 }
 
-/** `updating`: the browser is on it (retried up to 3 times); `staff_task`: no login is held, staff change it by hand. */
-export type ListingUpdateStatus = "updating" | "confirmed" | "failed" | "staff_task";
+/**
+ * `updating`: the browser is on it (retried up to 3 times); `staff_task`: no
+ * login is held, a staff task waits for someone to change it by hand;
+ * `updated_by_staff` / `not_possible`: staff recorded how that ended.
+ */
+export const LISTING_UPDATE_STATUSES = ["updating", "confirmed", "failed", "staff_task", "updated_by_staff", "not_possible"] as const;
+export type ListingUpdateStatus = (typeof LISTING_UPDATE_STATUSES)[number];
 
 export interface ListingUpdateItem {
   submissionId: string;
@@ -162,7 +167,8 @@ export interface ListingUpdateView {
   startedAt: string;
   changes: ListingUpdateChange[];
   items: ListingUpdateItem[];
-  summary: { machine: number; confirmed: number; failed: number; updating: number; staff: number };
+  /** `staff`: staff items still open; `byStaff` / `notPossible`: staff items staff recorded. */
+  summary: { machine: number; confirmed: number; failed: number; updating: number; staff: number; byStaff: number; notPossible: number };
 }
 
 /** A vault login of one submission, as the API reads it from Postgres for the coordinator (the password sealed). */

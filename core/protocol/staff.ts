@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { SubmissionStatus } from "../statuses";
+import type { ListingUpdateChange } from "./site";
 import { listingUrlSchema, type ListingDifference, type ValueFix } from "./tasks";
 
 /** One mail of the verification mailboxes, as the staff inbox lists it (`GET /api/staff/mail`). */
@@ -58,6 +59,8 @@ export interface StaffPacketField {
 }
 
 export interface StaffTaskSummary {
+  /** Submit (or claim and correct) a listing; `UpdateListingTask` is the other kind of staff task. */
+  kind: "submission";
   jobId: string;
   submissionId: string;
   directoryName: string;
@@ -87,6 +90,39 @@ export interface StaffTaskPacket extends StaffTaskSummary {
 export type StaffActionResult =
   | { ok: true; applied: boolean; packet: StaffTaskPacket }
   | { ok: false; status: 404 | 409; code: "not_found" | "not_a_staff_task" | "claimed_by_other" | "closed" | "conflict"; message: string };
+
+// ---- Staff tasks of "Update my listings" (issue 19 item 2) ---------------
+
+/** What staff record for a live listing without a vault login: changed by hand, or not possible (why). */
+export const updateListingOutcomeSchema = z.discriminatedUnion("outcome", [
+  z.object({ outcome: z.literal("updated"), note: optionalLine(1000) }),
+  z.object({ outcome: z.literal("not_possible"), reason: z.string().trim().min(3).max(500), note: optionalLine(1000) }),
+]);
+export type UpdateListingOutcomeInput = z.infer<typeof updateListingOutcomeSchema>;
+
+export interface UpdateListingTask {
+  kind: "update_listing";
+  jobId: string;
+  submissionId: string;
+  directoryName: string;
+  businessName: string | null;
+  /** The live listing to change. */
+  listingUrl: string;
+  /** Each detail that changed: what the listing shows (`before`), what it must show (`after`). */
+  differences: ListingUpdateChange[];
+  status: "staff_task" | "updated_by_staff" | "not_possible";
+  outcomeBy: string | null;
+  reason: string | null;
+  note: string | null;
+  updatedAt: number;
+  /** The outcomes that would change something now (none once recorded). */
+  actions: UpdateListingOutcomeInput["outcome"][];
+}
+
+/** One row of `GET /api/staff/tasks`: a submission packet or an update of a live listing. */
+export type StaffTaskEntry = StaffTaskSummary | UpdateListingTask;
+
+export type UpdateListingActionResult = { ok: true; applied: boolean; task: UpdateListingTask } | { ok: false; status: 404 | 409; code: "not_found" | "conflict"; message: string };
 
 // ---- Staff notes on a job's submissions (the retry analyzer's words) -----
 

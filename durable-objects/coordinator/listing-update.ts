@@ -7,7 +7,9 @@
  * released to the queue, leased by attempt, retried 3 times, leases that run
  * out count as failed attempts), so eviction and redelivery are handled by the
  * machinery the verification links already use; a listing without a login
- * becomes a staff item carrying the differences and the listing URL.
+ * becomes a staff task (`update_listing`, listed in /staff/tasks beside the
+ * submission packets) carrying the differences and the listing URL; staff
+ * record it `updated` (by hand) or `not_possible` with a reason, once.
  *
  * Everything is in the coordinator's SQLite; a start repeated with the same
  * update id (a retried RPC, a replayed click that the API let through)
@@ -21,6 +23,7 @@ import type { ListingUpdateChange, ListingUpdateItem, ListingUpdateStatus, Listi
 export type { LoginForUpdate, StartUpdateResult };
 import type { UpdateLeaseDetails } from "../../core/protocol/tasks";
 import type { FollowupOutcome } from "./followups";
+import type { UpdateListingActionResult, UpdateListingOutcomeInput, UpdateListingTask } from "../../core/protocol/staff";
 import type { TaskRow } from "./task-store";
 
 interface ItemRow {
@@ -37,6 +40,9 @@ interface ItemRow {
   reason: string | null;
   attempts: number;
   updated_at: number;
+  /** Staff items: who recorded the outcome, and their note. */
+  outcome_by: string | null;
+  note: string | null;
   [key: string]: SqlStorageValue;
 }
 
@@ -81,6 +87,13 @@ export class ListingUpdates {
         updated_at integer not null
       );
     `);
+    // Instances whose update started before staff could record an outcome.
+    const columns = sql
+      .exec<{ name: string }>("pragma table_info(listing_update_items)")
+      .toArray()
+      .map((c) => c.name);
+    if (!columns.includes("outcome_by")) sql.exec("alter table listing_update_items add column outcome_by text");
+    if (!columns.includes("note")) sql.exec("alter table listing_update_items add column note text");
   }
 
   private run(): { id: string; started_at: number; changes: string; business: string } | undefined {
@@ -165,7 +178,82 @@ export class ListingUpdates {
       startedAt: new Date(run.started_at).toISOString(),
       changes: JSON.parse(run.changes) as ListingUpdateChange[],
       items,
-      summary: { machine: items.filter((i) => i.method === "machine").length, confirmed: count("confirmed"), failed: count("failed"), updating: count("updating"), staff: count("staff_task") },
+      summary: {
+        machine: items.filter((i) => i.method === "machine").length,
+        confirmed: count("confirmed"),
+        failed: count("failed"),
+        updating: count("updating"),
+        staff: count("staff_task"),
+        byStaff: count("updated_by_staff"),
+        notPossible: count("not_possible"),
+      },
     };
+  }
+
+  // ---- staff tasks (`update_listing`) ----------------------------------------
+
+  private staffRow(submissionId: string): ItemRow | undefined {
+    return this.sql.exec<ItemRow>("select * from listing_update_items where submission_id = ? and method = 'staff'", submissionId).toArray()[0];
+  }
+
+  private toStaffTask(jobId: string, businessName: string | null, r: ItemRow): UpdateListingTask {
+    const run = this.run()!;
+    const open = r.status === "staff_task";
+    return {
+      kind: "update_listing",
+      jobId,
+      submissionId: r.submission_id,
+      directoryName: r.directory_name,
+      businessName,
+      listingUrl: r.listing_url,
+      differences: JSON.parse(run.changes) as ListingUpdateChange[],
+      status: r.status as UpdateListingTask["status"],
+      outcomeBy: r.outcome_by,
+      reason: r.reason,
+      note: r.note,
+      updatedAt: r.updated_at,
+      actions: open ? ["updated", "not_possible"] : [],
+    };
+  }
+
+  /** The open staff items, for /staff/tasks. */
+  openStaffTasks(jobId: string, businessName: string | null): UpdateListingTask[] {
+    if (!this.run()) return [];
+    return this.sql
+      .exec<ItemRow>("select * from listing_update_items where method = 'staff' and status = 'staff_task' order by updated_at, submission_id")
+      .toArray()
+      .map((r) => this.toStaffTask(jobId, businessName, r));
+  }
+
+  staffTask(jobId: string, businessName: string | null, submissionId: string): UpdateListingActionResult {
+    const row = this.run() ? this.staffRow(submissionId) : undefined;
+    if (!row) return { ok: false, status: 404, code: "not_found", message: "No listing of this job waits for staff to update it" };
+    return { ok: true, applied: false, task: this.toStaffTask(jobId, businessName, row) };
+  }
+
+  /**
+   * Staff record how a staff item ended, once: the same outcome again (a
+   * double click, a replay) changes nothing; another one is refused.
+   */
+  recordStaff(jobId: string, businessName: string | null, submissionId: string, staffName: string, input: UpdateListingOutcomeInput, now = Date.now()): UpdateListingActionResult {
+    const found = this.staffTask(jobId, businessName, submissionId);
+    if (!found.ok) return found;
+    const row = this.staffRow(submissionId)!;
+    const status = input.outcome === "updated" ? "updated_by_staff" : "not_possible";
+    const reason = input.outcome === "not_possible" ? input.reason : null;
+    if (row.status !== "staff_task") {
+      if (row.status === status && row.reason === reason) return found;
+      return { ok: false, status: 409, code: "conflict", message: `Already recorded as ${row.status.replace(/_/g, " ")}${row.outcome_by ? ` by ${row.outcome_by}` : ""}` };
+    }
+    this.sql.exec(
+      "update listing_update_items set status = ?, reason = ?, outcome_by = ?, note = ?, updated_at = ? where submission_id = ? and status = 'staff_task'",
+      status,
+      reason,
+      staffName,
+      input.note ?? null,
+      now,
+      submissionId,
+    );
+    return { ok: true, applied: true, task: this.toStaffTask(jobId, businessName, this.staffRow(submissionId)!) };
   }
 }

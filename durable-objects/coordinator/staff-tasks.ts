@@ -195,6 +195,7 @@ export class StaffTasks {
 
   private summary(jobId: string, business: ListingProfile | null, r: StaffRow, task: TaskRow): StaffTaskSummary {
     return {
+      kind: "submission",
       jobId,
       submissionId: r.submission_id,
       directoryName: task.directory_name,

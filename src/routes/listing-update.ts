@@ -19,7 +19,7 @@ import { withDatabase } from "../http/per-request";
 import { assertCanSeeJob } from "../jobs/access";
 import { coordinatorFor } from "../jobs/coordinator-client";
 import { claimUpdate, loginsForUpdate, releaseUpdate } from "../listings/update";
-import { UPDATE_FIELDS } from "../../core/protocol/site";
+import { LISTING_UPDATE_STATUSES, UPDATE_FIELDS } from "../../core/protocol/site";
 
 const UpdateView = z
   .object({
@@ -32,13 +32,21 @@ const UpdateView = z
         directoryName: z.string(),
         listingUrl: z.string(),
         method: z.enum(["machine", "staff"]),
-        status: z.enum(["updating", "confirmed", "failed", "staff_task"]),
+        status: z.enum(LISTING_UPDATE_STATUSES),
         reason: z.string().nullable(),
         attempts: z.number().int(),
         updatedAt: z.string(),
       }),
     ),
-    summary: z.object({ machine: z.number().int(), confirmed: z.number().int(), failed: z.number().int(), updating: z.number().int(), staff: z.number().int() }),
+    summary: z.object({
+      machine: z.number().int(),
+      confirmed: z.number().int(),
+      failed: z.number().int(),
+      updating: z.number().int(),
+      staff: z.number().int(),
+      byStaff: z.number().int(),
+      notPossible: z.number().int(),
+    }),
   })
   .openapi("ListingUpdate");
 

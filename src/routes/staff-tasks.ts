@@ -4,6 +4,9 @@
  * - `GET /api/staff/tasks` → open packets across jobs
  * - `GET /api/staff/tasks/:jobId/:submissionId` → one packet
  * - `POST /api/staff/tasks/:jobId/:submissionId/claim`
+ * - `GET /api/staff/tasks/:jobId/:submissionId/update` → a live listing to update by hand
+ * - `POST /api/staff/tasks/:jobId/:submissionId/update/outcome` with
+ *   `{outcome: "updated"}` or `{outcome: "not_possible", reason}`
  * - `POST /api/staff/tasks/:jobId/:submissionId/outcome` with
  *   `{ outcome: "submitted", customerAction? } | { outcome: "approved", listingUrl } | { outcome: "failed", reason }`
  * A repeated action answers 200 with `applied: false` and changes nothing.
@@ -17,11 +20,16 @@ import { uuidParams } from "../http/params";
 import { withDatabase } from "../http/per-request";
 import { coordinatorFor } from "../jobs/coordinator-client";
 import { staffTaskJobIds } from "../jobs/staff-task-jobs";
-import { staffOutcomeSchema, type StaffActionResult, type StaffTaskSummary } from "../../core/protocol/staff";
+import { staffOutcomeSchema, updateListingOutcomeSchema, type StaffActionResult, type StaffTaskEntry, type UpdateListingActionResult } from "../../core/protocol/staff";
 
 function answer(result: StaffActionResult) {
   if (!result.ok) throw new ApiError(result.status, result.code, result.message);
   return { applied: result.applied, packet: result.packet };
+}
+
+function updateAnswer(result: UpdateListingActionResult) {
+  if (!result.ok) throw new ApiError(result.status, result.code, result.message);
+  return { applied: result.applied, task: result.task };
 }
 
 function member(user: AuthVariables["user"]) {
@@ -76,6 +84,32 @@ const outcome = createRoute({
   responses: { 200: Action, ...errorResponses, ...packetErrors },
 });
 
+const UpdateAction = jsonAnswer(
+  "Applied, or (repeated) `applied: false` and nothing changed",
+  z.object({ applied: z.boolean(), task: z.looseObject({}).openapi("UpdateListingTask", { description: "core/protocol/staff.ts UpdateListingTask" }) }),
+);
+
+const updateTask = createRoute({
+  method: "get",
+  path: "/{jobId}/{submissionId}/update",
+  tags: ["staff"],
+  summary: 'A live listing to change by hand ("Update my listings", no login held): its URL and each difference',
+  security,
+  request: { params: TaskParams },
+  responses: { 200: UpdateAction, ...packetErrors },
+});
+
+const updateOutcome = createRoute({
+  method: "post",
+  path: "/{jobId}/{submissionId}/update/outcome",
+  tags: ["staff"],
+  summary: "Record the listing updated by hand, or not possible (with a reason)",
+  security,
+  middleware: jsonRequest(),
+  request: { params: TaskParams, body: { required: true, content: { "application/json": { schema: updateListingOutcomeSchema } } } },
+  responses: { 200: UpdateAction, ...errorResponses, ...packetErrors },
+});
+
 export const staffTasks = newApiApp<AuthVariables>();
 staffTasks.use(requireUser, requireStaff);
 staffTasks
@@ -83,7 +117,7 @@ staffTasks
     const jobIds = await withDatabase(c.env, ({ db }) => staffTaskJobIds(db));
     // Postgres finds the jobs; each coordinator says what is open right now.
     const lists = await Promise.all(jobIds.map((id) => coordinatorFor(c.env, id).staffTaskList()));
-    const tasks: StaffTaskSummary[] = lists.flat().sort((a, b) => a.updatedAt - b.updatedAt);
+    const tasks: StaffTaskEntry[] = lists.flat().sort((a, b) => a.updatedAt - b.updatedAt);
     return c.json({ tasks }, 200);
   })
   .openapi(packet, async (c) => {
@@ -98,4 +132,13 @@ staffTasks
     const { jobId, submissionId } = c.req.valid("param");
     const input = c.req.valid("json");
     return c.json(answer(await coordinatorFor(c.env, jobId).recordStaffOutcome(submissionId, member(c.get("user")), input)), 200);
+  })
+  .openapi(updateTask, async (c) => {
+    const { jobId, submissionId } = c.req.valid("param");
+    return c.json(updateAnswer(await coordinatorFor(c.env, jobId).updateListingTask(submissionId)), 200);
+  })
+  .openapi(updateOutcome, async (c) => {
+    const { jobId, submissionId } = c.req.valid("param");
+    const input = c.req.valid("json");
+    return c.json(updateAnswer(await coordinatorFor(c.env, jobId).recordUpdateListingOutcome(submissionId, member(c.get("user")), input)), 200);
   });

@@ -310,6 +310,15 @@ function staffOutcome() {
   );
 }
 
+/** An "update my listings" staff task's outcome (updateListingOutcomeSchema). */
+function updateListingOutcome() {
+  const line = (max: number) => fc.oneof({ weight: 4, arbitrary: fc.string({ minLength: 3, maxLength: max }) }, { weight: 1, arbitrary: fc.string({ maxLength: max + 100 }) });
+  return fc.oneof(
+    fc.record({ outcome: fc.constant("updated"), note: line(1_000) }, { requiredKeys: ["outcome"] }),
+    fc.record({ outcome: fc.constantFrom("not_possible", "not_possible", "updated", "nope"), reason: line(500), note: line(1_000) }, { requiredKeys: ["outcome", "reason"] }),
+  );
+}
+
 /** A catalog CSV (src/catalog/directory-input.ts): a header, then rows valid mostly, each cell sometimes hostile. */
 function catalogCsv() {
   const cell = (valid: fc.Arbitrary<string>) => fc.oneof({ weight: 6, arbitrary: valid }, { weight: 1, arbitrary: nastyString.map((s) => `"${wellFormed(s).replace(/"/g, '""')}"`) });
@@ -552,6 +561,9 @@ export const FUZZ_ROUTES: Record<string, Generator> = {
   "GET /api/staff/tasks/:jobId/:submissionId": (fx) => taskPath(fx).chain(([job, sub]) => bare("GET", fixed(`/api/staff/tasks/${job}/${sub}`), "staff")(fx)),
   "POST /api/staff/tasks/:jobId/:submissionId/claim": (fx) => taskPath(fx).chain(([job, sub]) => bare("POST", fixed(`/api/staff/tasks/${job}/${sub}/claim`), "staff")(fx)),
   "POST /api/staff/tasks/:jobId/:submissionId/outcome": (fx) => taskPath(fx).chain(([job, sub]) => jsonPost("POST", fixed(`/api/staff/tasks/${job}/${sub}/outcome`), "staff", staffOutcome)(fx)),
+  "GET /api/staff/tasks/:jobId/:submissionId/update": (fx) => taskPath(fx).chain(([job, sub]) => bare("GET", fixed(`/api/staff/tasks/${job}/${sub}/update`), "staff")(fx)),
+  "POST /api/staff/tasks/:jobId/:submissionId/update/outcome": (fx) =>
+    taskPath(fx).chain(([job, sub]) => jsonPost("POST", fixed(`/api/staff/tasks/${job}/${sub}/update/outcome`), "staff", updateListingOutcome)(fx)),
   "GET /api/staff/directories": queried(fixed("/api/staff/directories"), "staff", {
     q: fc.constantFrom("fuzz", "Directory", "%", "_", "'; drop table directories; --", ""),
     status: fc.constantFrom("all", "active", "inactive"),

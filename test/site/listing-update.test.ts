@@ -121,6 +121,6 @@ describe("update my listings, end to end", () => {
     const again = await api<{ repeated: boolean; update: ListingUpdateView }>(`/api/jobs/${order.jobId}/listing-update`, order.token, "POST");
     expect(again.status).toBe(200);
     expect(again.body.repeated).toBe(true);
-    expect(again.body.update.summary).toEqual({ machine: 2, confirmed: 2, failed: 0, updating: 0, staff: 1 });
+    expect(again.body.update.summary).toEqual({ machine: 2, confirmed: 2, failed: 0, updating: 0, staff: 1, byStaff: 0, notPossible: 0 });
   });
 });

@@ -198,6 +198,16 @@ async function changedLiveListing(c: Ctx): Promise<void> {
   await sql("update business_profiles set phone = '+4922199999999' where customer_id = $1", [c.job.customerId]);
 }
 
+/** Customer A starts "update my listings" on a live listing without a login: it becomes a staff task; its submission goes to c.submissionId. */
+async function staffUpdateItem(c: Ctx): Promise<void> {
+  await changedLiveListing(c);
+  const token = await bearerOf("customerA", newPeople(c.job.userId));
+  const res = await call("POST", `/api/jobs/${c.job.jobId}/listing-update`, { authorization: `Bearer ${token}` });
+  expect(res.status).toBe(200);
+  const { update } = (await res.json()) as { update: { items: { submissionId: string; method: string }[] } };
+  c.submissionId = update.items.find((i) => i.method === "staff")!.submissionId;
+}
+
 /** The directory of the job's first submission goes to c.targetId. */
 async function firstDirectory(c: Ctx): Promise<void> {
   const [row] = await sql<{ directory_id: string }>("select directory_id from directory_submissions where id = $1", [c.job.submissionIds[0]]);
@@ -324,6 +334,17 @@ const REQUESTS: Record<string, AccessRequest> = {
     path: (c) => `/api/staff/tasks/${c.job.jobId}/${c.submissionId}/outcome`,
     body: () => ({ outcome: "failed", reason: "access matrix" }),
     manual: true,
+  },
+  "GET /api/staff/tasks/:jobId/:submissionId/update": {
+    audience: "staff",
+    path: (c) => `/api/staff/tasks/${c.job.jobId}/${c.submissionId}/update`,
+    prepare: staffUpdateItem,
+  },
+  "POST /api/staff/tasks/:jobId/:submissionId/update/outcome": {
+    audience: "staff",
+    path: (c) => `/api/staff/tasks/${c.job.jobId}/${c.submissionId}/update/outcome`,
+    body: () => ({ outcome: "not_possible", reason: "access matrix" }),
+    prepare: staffUpdateItem,
   },
   "GET /api/staff/directories": { audience: "staff", path: () => "/api/staff/directories" },
   "GET /api/staff/directories/success-rates": { audience: "staff", path: () => "/api/staff/directories/success-rates" },

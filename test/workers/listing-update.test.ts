@@ -9,13 +9,17 @@
  * and the queue's redelivery (a stale message leases nothing, a repeated
  * report changes nothing, a failed attempt is tried again); a second update
  * is `update_allowance_used`; the window is 12 months; staff and strangers
- * cannot start one.
+ * cannot start one. Each staff item is a staff task (`update_listing`) in
+ * /api/staff/tasks with its URL and differences, once through a second start
+ * and an eviction; staff record it updated (the view says "updated by
+ * staff") or not possible with a reason.
  */
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sealedLogin } from "../../browser-worker/src/consumer";
 import type { ListingUpdateView } from "../../core/protocol/site";
+import type { StaffTaskEntry, UpdateListingTask } from "../../core/protocol/staff";
 import type { TaskLease, TaskMessage } from "../../core/protocol/tasks";
 import { loginAad, unseal, vaultKeyring } from "../../core/vault";
 import { headersOf, newPeople, type People } from "./support/actors";
@@ -30,6 +34,22 @@ const call = async (path: string, people: People, actor: "customerA" | "customer
   exports.default.fetch(`http://localhost${path}`, { method, headers: await headersOf(actor, people) });
 
 type Answer = { repeated: boolean; update: ListingUpdateView };
+type StaffAnswer = { applied: boolean; task: UpdateListingTask };
+
+const post = async (path: string, people: People, actor: "customerA" | "staff", body: unknown) =>
+  exports.default.fetch(`http://localhost${path}`, {
+    method: "POST",
+    headers: { ...(await headersOf(actor, people)), "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+/** This job's open update-listing staff tasks, as staff list them. */
+async function staffUpdateTasks(jobId: string, people: People): Promise<UpdateListingTask[]> {
+  const res = await call("/api/staff/tasks", people, "staff");
+  expect(res.status).toBe(200);
+  const { tasks } = (await res.json()) as { tasks: StaffTaskEntry[] };
+  return tasks.filter((t): t is UpdateListingTask => t.jobId === jobId && t.kind === "update_listing").sort((a, b) => a.directoryName.localeCompare(b.directoryName));
+}
 
 /** A started job of three directories, all live; the first `withLogins` created accounts. */
 async function liveJob(withLogins = 2) {
@@ -76,7 +96,7 @@ describe("update my listings", () => {
     expect(answers[0]!.update.updateId).toBe(answers[1]!.update.updateId);
     const view = answers[0]!.update;
     expect(view.changes).toEqual([{ field: "phone", before: "+4922112345678", after: NEW_PHONE }]);
-    expect(view.summary).toEqual({ machine: 2, confirmed: 0, failed: 0, updating: 2, staff: 1 });
+    expect(view.summary).toEqual({ machine: 2, confirmed: 0, failed: 0, updating: 2, staff: 1, byStaff: 0, notPossible: 0 });
     const staffItem = view.items.find((i) => i.method === "staff")!;
     expect(staffItem).toMatchObject({ status: "staff_task", listingUrl: `${job.leases[2]!.directory.website}/listing/2` });
 
@@ -114,7 +134,7 @@ describe("update my listings", () => {
     expect(await stub.reportFollowup({ jobId: job.jobId, submissionId: again.submissionId, kind: "update", attempt: again.attempt, ok: true })).toEqual({ applied: true });
 
     const final = (await (await call(path, job.people, "customerA")).json()) as { update: ListingUpdateView };
-    expect(final.update.summary).toEqual({ machine: 2, confirmed: 2, failed: 0, updating: 0, staff: 1 });
+    expect(final.update.summary).toEqual({ machine: 2, confirmed: 2, failed: 0, updating: 0, staff: 1, byStaff: 0, notPossible: 0 });
     // Staff see it too.
     expect((await call(path, job.people, "staff")).status).toBe(200);
     await settled(job.jobId);
@@ -147,7 +167,63 @@ describe("update my listings", () => {
     const ok = await call(path, job.people, "customerA", "POST");
     expect(ok.status).toBe(200);
     // No login held anywhere: every listing is a staff item.
-    expect(((await ok.json()) as Answer).update.summary).toEqual({ machine: 0, confirmed: 0, failed: 0, updating: 0, staff: 3 });
+    expect(((await ok.json()) as Answer).update.summary).toEqual({ machine: 0, confirmed: 0, failed: 0, updating: 0, staff: 3, byStaff: 0, notPossible: 0 });
     expect((await call(`/api/jobs/not-a-uuid/listing-update`, job.people, "customerA", "POST")).status).toBe(400);
+  });
+
+  it("makes each listing without a login a staff task with its URL and differences, once; staff record it updated or not possible", async () => {
+    const job = await liveJob(1);
+    await changePhone(job.customerId);
+    const path = `/api/jobs/${job.jobId}/listing-update`;
+    const started = (await (await call(path, job.people, "customerA", "POST")).json()) as Answer;
+    expect(started.update.summary).toMatchObject({ machine: 1, staff: 2 });
+    const difference = { field: "phone", before: "+4922112345678", after: NEW_PHONE };
+
+    // Both listings without a login are staff tasks, with the listing's URL and each difference.
+    const tasks = await staffUpdateTasks(job.jobId, job.people);
+    const expected = job.leases.slice(1).map((l, i) => ({ submissionId: l.submissionId, listingUrl: `${l.directory.website}/listing/${i + 1}` }));
+    expect(tasks.map((t) => ({ submissionId: t.submissionId, listingUrl: t.listingUrl })).sort((a, b) => a.submissionId.localeCompare(b.submissionId))).toEqual(
+      expected.sort((a, b) => a.submissionId.localeCompare(b.submissionId)),
+    );
+    for (const t of tasks) expect(t).toMatchObject({ kind: "update_listing", status: "staff_task", differences: [difference], actions: ["updated", "not_possible"] });
+    // The machine item is not staff work.
+    expect(tasks.map((t) => t.submissionId)).not.toContain(job.leases[0]!.submissionId);
+
+    // A second start of the same update, then an eviction: still the same two tasks.
+    expect(((await (await call(path, job.people, "customerA", "POST")).json()) as Answer).repeated).toBe(true);
+    await evictDurableObject(stubFor(job.jobId));
+    expect((await staffUpdateTasks(job.jobId, job.people)).map((t) => t.submissionId).sort()).toEqual(tasks.map((t) => t.submissionId).sort());
+    const [one, two] = tasks;
+
+    // Its page; customers are refused, and a listing that is no staff item is 404.
+    const taskPath = (id: string) => `/api/staff/tasks/${job.jobId}/${id}/update`;
+    expect(((await (await call(taskPath(one!.submissionId), job.people, "staff")).json()) as StaffAnswer).task).toMatchObject({ listingUrl: one!.listingUrl, differences: [difference] });
+    expect((await call(taskPath(one!.submissionId), job.people, "customerA")).status).toBe(403);
+    expect((await call(taskPath(job.leases[0]!.submissionId), job.people, "staff")).status).toBe(404);
+    expect((await post(`${taskPath(one!.submissionId)}/outcome`, job.people, "customerA", { outcome: "updated" })).status).toBe(403);
+    // Bad bodies change nothing.
+    expect((await post(`${taskPath(one!.submissionId)}/outcome`, job.people, "staff", { outcome: "not_possible" })).status).toBe(400);
+    expect((await post(`${taskPath(one!.submissionId)}/outcome`, job.people, "staff", { outcome: "done" })).status).toBe(400);
+    expect(await staffUpdateTasks(job.jobId, job.people)).toHaveLength(2);
+
+    // Staff updated the first by hand: a double click applies once; another outcome is refused.
+    const results = await Promise.all([1, 2].map(() => post(`${taskPath(one!.submissionId)}/outcome`, job.people, "staff", { outcome: "updated", note: "changed by phone" })));
+    const answers = (await Promise.all(results.map((r) => r.json()))) as StaffAnswer[];
+    expect(answers.map((a) => a.applied).sort()).toEqual([false, true]);
+    expect(answers[0]!.task).toMatchObject({ status: "updated_by_staff", actions: [] });
+    expect((await post(`${taskPath(one!.submissionId)}/outcome`, job.people, "staff", { outcome: "not_possible", reason: "changed my mind" })).status).toBe(409);
+    // The second was not possible, with the reason the customer sees.
+    const notPossible = await post(`${taskPath(two!.submissionId)}/outcome`, job.people, "staff", { outcome: "not_possible", reason: "the directory wants a letter from the owner" });
+    expect(((await notPossible.json()) as StaffAnswer).applied).toBe(true);
+
+    // The customer's view moved; the staff queue is empty for this job.
+    const view = ((await (await call(path, job.people, "customerA")).json()) as { update: ListingUpdateView }).update;
+    expect(view.items.find((i) => i.submissionId === one!.submissionId)).toMatchObject({ method: "staff", status: "updated_by_staff" });
+    expect(view.items.find((i) => i.submissionId === two!.submissionId)).toMatchObject({ status: "not_possible", reason: "the directory wants a letter from the owner" });
+    expect(view.summary).toMatchObject({ staff: 0, byStaff: 1, notPossible: 1 });
+    expect(await staffUpdateTasks(job.jobId, job.people)).toEqual([]);
+    await settled(job.jobId);
+    expect(await query("select 1 from job_events where job_id = $1 and kind = 'listing_updated_by_staff'", [job.jobId])).toHaveLength(1);
+    expect(await query("select 1 from job_events where job_id = $1 and kind = 'listing_update_not_possible'", [job.jobId])).toHaveLength(1);
   });
 });

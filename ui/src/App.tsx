@@ -18,6 +18,7 @@ const Staff = lazy(() => import("./pages/Staff"));
 const StaffJob = lazy(() => import("./pages/StaffJob"));
 const StaffTasks = lazy(() => import("./pages/StaffTasks"));
 const StaffTask = lazy(() => import("./pages/StaffTask"));
+const StaffUpdateTask = lazy(() => import("./pages/StaffUpdateTask"));
 const StaffCatalog = lazy(() => import("./pages/StaffCatalog"));
 const MyJobs = lazy(() => import("./pages/MyJobs"));
 const AuthCallback = lazy(() => import("./pages/AuthCallback"));
@@ -78,6 +79,7 @@ export function App() {
       <Route path="/staff/jobs/:id" component={StaffJob} />
       <Route path="/staff/tasks" component={StaffTasks} />
       <Route path="/staff/tasks/:jobId/:submissionId" component={StaffTask} />
+      <Route path="/staff/tasks/:jobId/:submissionId/update" component={StaffUpdateTask} />
       <Route path="/staff/directories" component={StaffCatalog} />
       <Route path="/staff/mail" component={StaffMail} />
       <Route path="/dev/render-bench" component={RenderBench} />

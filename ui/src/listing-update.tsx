@@ -19,6 +19,8 @@ const STATUS: Record<ListingUpdateStatus, string> = {
   confirmed: "Updated and confirmed",
   failed: "Could not update",
   staff_task: "Our staff will update it",
+  updated_by_staff: "Updated by our staff",
+  not_possible: "Could not be updated",
 };
 const FIELDS: Record<string, string> = { name: "Name", address: "Address", phone: "Phone", website: "Website", hours: "Hours" };
 
@@ -77,7 +79,7 @@ export function ListingUpdateSection(props: { jobId: string; staff?: boolean }) 
               {v()
                 .changes.map((c) => FIELDS[c.field] ?? c.field)
                 .join(", ")}{" "}
-              · {v().summary.confirmed} of {v().summary.machine} updated by us · {v().summary.staff} with our staff
+              · {v().summary.confirmed} of {v().summary.machine} updated by us · {v().summary.byStaff} updated by our staff · {v().summary.staff} with our staff
               <Show when={v().summary.failed > 0}> · {v().summary.failed} failed</Show>
             </p>
             <ul class="plain" aria-label="Changes">
@@ -110,7 +112,7 @@ export function ListingUpdateSection(props: { jobId: string; staff?: boolean }) 
                             )}
                           </Show>
                         </td>
-                        <td classList={{ error: i.status === "failed" }}>
+                        <td classList={{ error: i.status === "failed" || i.status === "not_possible" }}>
                           {STATUS[i.status]}
                           <Show when={i.reason && i.status !== "confirmed"}>
                             <br />

@@ -1,12 +1,12 @@
 import { A, Navigate } from "@solidjs/router";
 import { For, Show, createResource } from "solid-js";
-import type { StaffTaskSummary } from "../../../core/protocol/staff";
+import type { StaffTaskEntry } from "../../../core/protocol/staff";
 import { api } from "../api";
 import { isStaff, signedIn } from "../auth";
 import { ErrorNote } from "../components";
 import { label, time } from "../format";
 
-/** Open staff tasks across jobs: directories that refuse automation, waiting for a person. */
+/** Open staff tasks across jobs: directories that refuse automation, and live listings to update by hand, waiting for a person. */
 export default function StaffTasks() {
   if (!signedIn()) return <Navigate href="/sign-in?next=/staff/tasks" />;
   if (!isStaff())
@@ -15,7 +15,7 @@ export default function StaffTasks() {
         Staff only: sign in with a staff account.
       </p>
     );
-  const [tasks, { refetch }] = createResource(() => api<{ tasks: StaffTaskSummary[] }>("/api/staff/tasks").then((r) => r.tasks));
+  const [tasks, { refetch }] = createResource(() => api<{ tasks: StaffTaskEntry[] }>("/api/staff/tasks").then((r) => r.tasks));
   return (
     <section>
       <p>
@@ -27,7 +27,9 @@ export default function StaffTasks() {
           Refresh
         </button>
       </div>
-      <p class="muted">Directories that block bots, want a phone call or a postcard, or forbid automation. Claim one, submit it by hand, record what happened.</p>
+      <p class="muted">
+        Directories that block bots, want a phone call or a postcard, or forbid automation, and live listings to update where we hold no login. Claim one, do it by hand, record what happened.
+      </p>
       <ErrorNote error={tasks.error} />
       <div class="table-wrap">
         <table aria-label="Staff tasks">
@@ -53,9 +55,11 @@ export default function StaffTasks() {
               }
             >
               {(t) => (
-                <tr data-task={t.submissionId}>
+                <tr data-task={t.submissionId} data-kind={t.kind}>
                   <td>
-                    <A href={`/staff/tasks/${t.jobId}/${t.submissionId}`}>{t.directoryName}</A>
+                    <A href={`/staff/tasks/${t.jobId}/${t.submissionId}${t.kind === "update_listing" ? "/update" : ""}`}>
+                      {t.kind === "update_listing" ? `Update listing: ${t.directoryName}` : t.directoryName}
+                    </A>
                   </td>
                   <td>{t.businessName ?? "—"}</td>
                   <td>
@@ -63,10 +67,10 @@ export default function StaffTasks() {
                       <code>{t.jobId.slice(0, 8)}</code>
                     </A>
                   </td>
-                  <td>{t.outcome === "submitted" ? "submitted, awaiting the directory" : label(t.status)}</td>
+                  <td>{t.kind === "update_listing" ? `change ${t.differences.map((d) => d.field).join(", ")}` : t.outcome === "submitted" ? "submitted, awaiting the directory" : label(t.status)}</td>
                   <td>
-                    <Show when={t.claimedBy} fallback={<span class="muted">nobody</span>}>
-                      {t.claimedBy}
+                    <Show when={t.kind === "submission" && t.claimedBy} fallback={<span class="muted">nobody</span>}>
+                      {(who) => who()}
                     </Show>
                   </td>
                   <td>{time(t.updatedAt)}</td>
