@@ -41,10 +41,10 @@ const SEARCH_TRIES = 3;
  * exist (4xx) cannot tell: the form is posted. One that fails (5xx, network)
  * may only fail now: the caller must not post on a guess.
  */
-export async function findEarlierListing(page: EnginePage, searchUrl: string, businessName: string, timeoutMs: number, log: (line: string) => void): Promise<EarlierListing> {
+export async function findEarlierListing(page: EnginePage, searchUrl: string, businessName: string, timeoutMs: number, log: (line: string) => void, tries = SEARCH_TRIES): Promise<EarlierListing> {
   const url = searchUrl.replace("{query}", encodeURIComponent(businessName));
   let lastProblem = "";
-  for (let i = 0; i < SEARCH_TRIES; i++) {
+  for (let i = 0; i < tries; i++) {
     if (i > 0) await sleep(1_000 * i);
     log(`look first: ${url}`);
     let status = 0;
@@ -101,7 +101,10 @@ function profileSays(profile: ListingProfile, field: CheckedField): string | nul
  * tell now": something is there, so posting could list the business twice.
  */
 export async function findExistingListing(page: EnginePage, searchUrl: string, profile: ListingProfile, timeoutMs: number, log: (line: string) => void): Promise<ExistingListing> {
-  const searched = await findEarlierListing(page, searchUrl, profile.businessName, timeoutMs, log);
+  // One look: a search that cannot be read does not hold the form back here
+  // (nothing of ours can be there), so waiting to read it again only delays
+  // the post (issue 21: 27% of a task's time was this step, mostly retries).
+  const searched = await findEarlierListing(page, searchUrl, profile.businessName, timeoutMs, log, 1);
   if (!("found" in searched) || searched.found === null) return searched;
   const url = searched.found;
   log(`look first: found ${url}; comparing it with the profile`);
