@@ -42,6 +42,15 @@ const JOB_TIMEOUT_MS = 45 * 60_000;
  */
 const PLAN = "growth";
 const DIRECTORIES = 100;
+/**
+ * The sandbox directories left selectable (by slug order, the same each run):
+ * two spares for the 100, fewer than the farm's gone directories among them
+ * (FARM_GONE_SHARE picks 3), so replacements run out and the job ends short:
+ * the shortfall is refunded, once, by the cron, under the same faults.
+ */
+const SELECTABLE = 102;
+/** The cron trigger, fired as the platform would (more often: the run is short). */
+const CRON_EVERY_MS = 10_000;
 const FINAL: string[] = ["submitted", "awaiting_verification", "approved", "failed", "skipped", "already_listed"];
 
 const log = (m: string) => console.log(`[faults ${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -72,7 +81,15 @@ beforeAll(async () => {
   // after its post is known to have arrived (a retry cannot find an
   // unconfirmed listing in the directory's search). The links are opened
   // before the final replays, so the end state they check stands still.
-  stack = await startStack({ port: PORT, farmPort: FARM_PORT, databaseUrl: cluster.url, vars, persistTo, log });
+  stack = await startStack({ port: PORT, farmPort: FARM_PORT, databaseUrl: cluster.url, vars, persistTo, log, cronEveryMs: CRON_EVERY_MS });
+  const db = new pg.Client({ connectionString: stack.databaseUrl });
+  await db.connect();
+  try {
+    const slugs = (await db.query<{ slug: string }>("select slug from directories where sandbox")).rows.map((r) => r.slug).sort();
+    await db.query("update directories set is_active = (slug = any($1)) where sandbox", [slugs.slice(0, SELECTABLE)]);
+  } finally {
+    await db.end();
+  }
 }, 300_000);
 
 afterAll(async () => {
@@ -185,6 +202,18 @@ describe("fault injection", () => {
     const jobSeconds = (Date.now() - order.paidAt) / 1000;
     log(`job completed after ${jobSeconds.toFixed(0)} s`);
 
+    // The cron refunds the shortfall once the job has ended: wait for it (bounded), so the final replays include its webhook.
+    type Shortfall = { refund: { status: string; amountCents: number; chargeAmountCents: number; delivered: number; promised: number } | null };
+    const shortfallOf = async (): Promise<Shortfall | undefined> => {
+      try {
+        const res = await fetch(`${stack.url}/api/jobs/${order.jobId}/shortfall`, { headers: { authorization: `Bearer ${order.token}` }, signal: AbortSignal.timeout(30_000) });
+        return res.status === 200 ? ((await res.json()) as Shortfall) : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    for (let i = 0; i < 180 && (await shortfallOf())?.refund?.status !== "succeeded"; i++) await sleep(1_000);
+
     // The verification links mailed during the job are opened after it (the follow-ups): wait for them, bounded.
     for (let i = 0; i < 240; i++) {
       const waiting = (await snapshotOf(order))?.submissions.filter((s) => s.status === "awaiting_verification").length ?? 0;
@@ -242,6 +271,12 @@ describe("fault injection", () => {
     ).rows;
     const job = (await db.query("select status, directories_total, directories_submitted, directories_approved, directories_failed from jobs where id = $1", [order.jobId])).rows[0];
     const orderCount = Number((await db.query("select count(*) as n from orders")).rows[0].n);
+    const refundRows = {
+      shortfallRefunds: Number((await db.query("select count(*) as n from shortfall_refunds where job_id = $1", [order.jobId])).rows[0].n),
+      stripeRefunds: Number((await db.query("select count(*) as n from local_refunds")).rows[0].n),
+      orderStatus: (await db.query("select status from orders")).rows[0].status as string,
+    };
+    const refund = (await shortfallOf())?.refund;
     const jobCount = Number((await db.query("select count(*) as n from jobs")).rows[0].n);
     await db.end();
     const byId = new Map(snapshot.submissions.map((s) => [s.submissionId, s]));
@@ -280,8 +315,11 @@ describe("fault injection", () => {
     const ended = rows.filter((r) => r.status === "failed" || r.status === "already_listed" || (r.status === "skipped" && r.failure_class === "duplicate_listing"));
     const replacementsOf = new Map<string, number>();
     for (const r of rows) if (r.replaces_submission_id) replacementsOf.set(r.replaces_submission_id, (replacementsOf.get(r.replaces_submission_id) ?? 0) + 1);
+    // Replaced at most once; left unreplaced only when the selectable catalog is used up.
+    const unreplaced = ended.filter((r) => !replacementsOf.has(r.id));
     const replacementProblems = [
-      ...ended.filter((r) => replacementsOf.get(r.id) !== 1).map((r) => `${r.slug} (${r.status}, ${r.failure_class}) replaced ${replacementsOf.get(r.id) ?? 0} times`),
+      ...ended.filter((r) => (replacementsOf.get(r.id) ?? 0) > 1).map((r) => `${r.slug} (${r.status}, ${r.failure_class}) replaced ${replacementsOf.get(r.id)} times`),
+      ...(unreplaced.length > 0 && rows.length < SELECTABLE ? unreplaced.map((r) => `${r.slug} (${r.status}) not replaced though the catalog had spares`) : []),
       ...[...replacementsOf.keys()].filter((id) => !ended.some((r) => r.id === id)).map((id) => `${id} was replaced but did not end without a listing`),
     ];
     const gone = rows.filter((r) => r.failure_class === "site_gone").length;
@@ -305,6 +343,7 @@ describe("fault injection", () => {
         secondPostsRefusedByTheDirectory: refusedAsDuplicate,
       },
       secondPosts: secondPosts.length,
+      shortfall: { missing: DIRECTORIES - submittedRows.length, refundedCents: refund?.amountCents ?? 0, chargeCents: refund?.chargeAmountCents ?? 0, ...refundRows },
       rowsLost,
       jobSeconds: Math.round(jobSeconds),
       totalSeconds: Math.round((Date.now() - started) / 1000),
@@ -318,8 +357,14 @@ describe("fault injection", () => {
     // The gone directories were in the order (else nothing here was tested), and each ended one was replaced once.
     expect(gone).toBeGreaterThan(0);
     expect(replacementProblems).toEqual([]);
-    // The promise: the farm's catalog (520) holds spares, so the job delivers every directory paid for.
-    expect(submittedRows).toHaveLength(DIRECTORIES);
+    // The promise: each of the 100 slots is delivered, or ended without a listing when no spare was left.
+    expect(submittedRows.length + unreplaced.length).toBe(DIRECTORIES);
+    expect(unreplaced.length, "the catalog was not used up: no shortfall to refund").toBeGreaterThan(0);
+    // The shortfall refunded once, pro rata from the real charge; a partial refund leaves the order paid and the job as it is.
+    const missing = DIRECTORIES - submittedRows.length;
+    expect(refund).toMatchObject({ status: "succeeded", promised: DIRECTORIES, delivered: submittedRows.length });
+    expect(refund!.amountCents).toBe(Math.floor((refund!.chargeAmountCents * missing) / DIRECTORIES));
+    expect(refundRows).toEqual({ shortfallRefunds: 1, stripeRefunds: 1, orderStatus: "paid" });
     expect(mismatched.map((r) => `${r.slug}: postgres ${r.status}/${r.attempt}, coordinator ${byId.get(r.id)?.status}/${byId.get(r.id)?.attempt}`)).toEqual([]);
     // A replaced directory leaves the job's counts and its replacement takes its place: the total stays the 100 paid for.
     expect(snapshot.job.replaced).toBe(replacedCount);
