@@ -13,30 +13,7 @@ import { connectFromWorker } from "../../src/db/worker-database";
 import { env } from "cloudflare:workers";
 import { captureReleases, consume, settled, startOneTask, stubFor, withReplacements } from "./support/coordinator-harness";
 import { query } from "./support/purchase";
-import { seedJob } from "./support/seed";
-
-/**
- * More directories in the catalog than the job took, so a replacement exists;
- * at the top DA, so the choice is one of these and not a directory another
- * test file left behind in the shared catalog (made manual, say).
- */
-async function spareDirectories(n: number): Promise<string> {
-  const tag = crypto.randomUUID().slice(0, 8);
-  for (let i = 0; i < n; i++) {
-    await query("insert into directories (slug, name, website, submit_url, priority_tier, da_score, country, sandbox) values ($1, $2, $3, $4, 1, 100, 'INT', true)", [
-      `listed-${tag}-${i}`,
-      `Listed spare ${tag} ${i}`,
-      `https://listed${i}.${tag}.example`,
-      `https://listed${i}.${tag}.example/add`,
-    ]);
-  }
-  return tag;
-}
-
-/** Takes the spares out of the shared catalog again, so no other file's choice depends on them. */
-async function retire(tag: string): Promise<void> {
-  await query("update directories set is_active = false where slug like $1", [`listed-${tag}-%`]);
-}
+import { retireSpares, seedJob, spareDirectories } from "./support/seed";
 
 async function rows(jobId: string) {
   return query<{ id: string; status: string; listing_url: string | null; evidence_key: string | null; replaces_submission_id: string | null }>(
@@ -49,8 +26,8 @@ const found = (m: TaskMessage) => `https://directory.example/listing/${m.submiss
 
 describe("already listed before the first attempt", () => {
   it("ends already_listed with the found URL and screenshot, counts live but not delivered, and is replaced once under replayed reports", async () => {
-    const spares = await spareDirectories(2);
-    onTestFinished(() => retire(spares));
+    const spares = await spareDirectories(2, "listed");
+    onTestFinished(() => retireSpares(spares));
     const seeded = await seedJob({ directories: 3 });
     const [listed] = seeded.submissionIds;
     const released: TaskMessage[] = [];

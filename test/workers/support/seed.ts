@@ -95,19 +95,36 @@ export async function postgresState(jobId: string) {
   }
 }
 
-/** More farm directories in the catalog than a job took, so a replacement exists. */
-export async function spareDirectories(n: number): Promise<void> {
+/**
+ * More directories in the catalog than a job took, so a replacement exists;
+ * at the top DA, so the choice is one of these and not a directory another
+ * test file left behind in the shared catalog (made manual by the staff-task
+ * tests, say, which would hold the job open). Returns their tag for
+ * `retireSpares`.
+ */
+export async function spareDirectories(n: number, prefix = "spare"): Promise<string> {
   const tag = crypto.randomUUID().slice(0, 8);
   const conn = await connectFromWorker(env);
   try {
     for (let i = 0; i < n; i++) {
-      await conn.client.query("insert into directories (slug, name, website, submit_url, priority_tier, da_score, country, sandbox) values ($1, $2, $3, $4, 1, 50, 'INT', true)", [
-        `spare-${tag}-${i}`,
+      await conn.client.query("insert into directories (slug, name, website, submit_url, priority_tier, da_score, country, sandbox) values ($1, $2, $3, $4, 1, 100, 'INT', true)", [
+        `${prefix}-${tag}-${i}`,
         `Spare ${tag} ${i}`,
-        `https://spare${i}.${tag}.example`,
-        `https://spare${i}.${tag}.example/add`,
+        `https://${prefix}${i}.${tag}.example`,
+        `https://${prefix}${i}.${tag}.example/add`,
       ]);
     }
+  } finally {
+    await conn.close();
+  }
+  return `${prefix}-${tag}`;
+}
+
+/** Takes spares out of the shared catalog again, so no other file's choice depends on them. */
+export async function retireSpares(tag: string): Promise<void> {
+  const conn = await connectFromWorker(env);
+  try {
+    await conn.client.query("update directories set is_active = false where slug like $1", [`${tag}-%`]);
   } finally {
     await conn.close();
   }
