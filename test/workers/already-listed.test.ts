@@ -5,7 +5,7 @@
  * delivered) and is replaced, once, under replayed reports. Differing: a
  * claim-and-correct staff task with each difference, nothing replaced.
  */
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listingState, listingSummary } from "../../core/listing-states";
 import type { TaskMessage, TaskReport } from "../../core/protocol/tasks";
 import { deliveredCount } from "../../src/jobs/delivered";
@@ -13,7 +13,7 @@ import { connectFromWorker } from "../../src/db/worker-database";
 import { env } from "cloudflare:workers";
 import { captureReleases, consume, settled, startOneTask, stubFor, withReplacements } from "./support/coordinator-harness";
 import { query } from "./support/purchase";
-import { retireSpares, seedJob, spareDirectories } from "./support/seed";
+import { seedJob, spareDirectories } from "./support/seed";
 
 async function rows(jobId: string) {
   return query<{ id: string; status: string; listing_url: string | null; evidence_key: string | null; replaces_submission_id: string | null }>(
@@ -26,8 +26,7 @@ const found = (m: TaskMessage) => `https://directory.example/listing/${m.submiss
 
 describe("already listed before the first attempt", () => {
   it("ends already_listed with the found URL and screenshot, counts live but not delivered, and is replaced once under replayed reports", async () => {
-    const spares = await spareDirectories(2, "listed");
-    onTestFinished(() => retireSpares(spares));
+    await spareDirectories(2, "listed");
     const seeded = await seedJob({ directories: 3 });
     const [listed] = seeded.submissionIds;
     const released: TaskMessage[] = [];

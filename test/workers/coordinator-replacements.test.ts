@@ -1,14 +1,14 @@
 import { env, exports } from "cloudflare:workers";
 import { signUserToken } from "../../src/auth/user-token";
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { JobCoordinator } from "../../durable-objects/job-coordinator";
 import type { TaskMessage, TaskReport } from "../../core/protocol/tasks";
 import { chooseReplacement } from "../../durable-objects/coordinator/replacements";
 import { connectFromWorker } from "../../src/db/worker-database";
 import { allowFaults, captureReleases, consume, expireTimers, settled, stubFor, withReplacements } from "./support/coordinator-harness";
 import { query } from "./support/purchase";
-import { retireSpares, seedJob, spareDirectories } from "./support/seed";
+import { seedJob, spareDirectories } from "./support/seed";
 import { parseCsv } from "../../src/catalog/csv";
 import { submissionsCsv } from "../../core/csv";
 
@@ -31,8 +31,7 @@ async function replacementEvents(jobId: string) {
 
 describe("JobCoordinator replacements", () => {
   it("replaces a directory that fails for good with the next relevant one, and the job delivers its full count", async () => {
-    const spares = await spareDirectories(2);
-    onTestFinished(() => retireSpares(spares));
+    await spareDirectories(2);
     const seeded = await seedJob({ directories: 4 });
     const [lost] = seeded.submissionIds;
     const released: TaskMessage[] = [];
@@ -78,8 +77,7 @@ describe("JobCoordinator replacements", () => {
   });
 
   it("chooses each replacement once through a Postgres outage, an eviction and a choice made by the evicted instance", async () => {
-    const spares = await spareDirectories(2);
-    onTestFinished(() => retireSpares(spares));
+    await spareDirectories(2);
     const seeded = await seedJob({ directories: 3 });
     const [lost] = seeded.submissionIds;
     const released: TaskMessage[] = [];
@@ -138,8 +136,7 @@ describe("JobCoordinator replacements", () => {
   });
 
   it("replaces a directory where the business is listed by someone else (skipped), once", async () => {
-    const spares = await spareDirectories(1);
-    onTestFinished(() => retireSpares(spares));
+    await spareDirectories(1);
     const seeded = await seedJob({ directories: 2 });
     const [listed] = seeded.submissionIds;
     const released: TaskMessage[] = [];
@@ -160,8 +157,7 @@ describe("JobCoordinator replacements", () => {
     expect(replacement[0]).toMatchObject({ replaces_submission_id: listed, status: "submitted" });
   });
   it("refuses a staff retry of a submission already replaced (409 already_replaced): both would be delivered", async () => {
-    const spares = await spareDirectories(1);
-    onTestFinished(() => retireSpares(spares));
+    await spareDirectories(1);
     const seeded = await seedJob({ directories: 2 });
     const [lost] = seeded.submissionIds;
     const released: TaskMessage[] = [];

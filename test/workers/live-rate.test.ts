@@ -6,7 +6,7 @@
  * and handed to the functions as `now`; nothing sleeps.
  */
 import { env, exports } from "cloudflare:workers";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TaskMessage } from "../../core/protocol/tasks";
 import { signUserToken } from "../../src/auth/user-token";
 import { coordinatorFor } from "../../src/jobs/coordinator-client";
@@ -14,7 +14,7 @@ import { jobLiveRate, jobsUnderLiveTarget, replaceForLiveRate } from "../../src/
 import { captureReleases, consume, settled, stubFor } from "./support/coordinator-harness";
 import { withDb } from "./support/db";
 import { query } from "./support/purchase";
-import { retireSpares, seedJob, spareDirectories } from "./support/seed";
+import { seedJob, spareDirectories } from "./support/seed";
 
 const DAY = 86_400_000;
 const worker = (path: string, token: string) => exports.default.fetch(`http://localhost${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -125,8 +125,7 @@ describe("live rate", () => {
   });
 
   it("gives a job under 70% at day 28 replacements for what never published, once under replayed and concurrent cron runs, then again for replacements still not live 28 days on", async () => {
-    const spares = await spareDirectories(4);
-    onTestFinished(() => retireSpares(spares));
+    await spareDirectories(4);
     const seeded = await seedJob({ directories: 4 });
     await promise(seeded.jobId, 4);
     const released: TaskMessage[] = [];

@@ -3,6 +3,7 @@
  * paid order, a job and its submissions over freshly made directories. Every
  * row is unique to the call, so tests sharing the database never collide.
  */
+import { onTestFinished } from "vitest";
 import { env } from "cloudflare:workers";
 import { connectFromWorker } from "../../../src/db/worker-database";
 import * as t from "../../../src/db/schema";
@@ -99,10 +100,10 @@ export async function postgresState(jobId: string) {
  * More directories in the catalog than a job took, so a replacement exists;
  * at the top DA, so the choice is one of these and not a directory another
  * test file left behind in the shared catalog (made manual by the staff-task
- * tests, say, which would hold the job open). Returns their tag for
- * `retireSpares`.
+ * tests, say, which would hold the job open). They leave the catalog again
+ * when the calling test finishes, so no other file's choice depends on them.
  */
-export async function spareDirectories(n: number, prefix = "spare"): Promise<string> {
+export async function spareDirectories(n: number, prefix = "spare"): Promise<void> {
   const tag = crypto.randomUUID().slice(0, 8);
   const conn = await connectFromWorker(env);
   try {
@@ -117,11 +118,11 @@ export async function spareDirectories(n: number, prefix = "spare"): Promise<str
   } finally {
     await conn.close();
   }
-  return `${prefix}-${tag}`;
+  onTestFinished(() => retireSpares(`${prefix}-${tag}`));
 }
 
-/** Takes spares out of the shared catalog again, so no other file's choice depends on them. */
-export async function retireSpares(tag: string): Promise<void> {
+/** Takes spares out of the shared catalog again. */
+async function retireSpares(tag: string): Promise<void> {
   const conn = await connectFromWorker(env);
   try {
     await conn.client.query("update directories set is_active = false where slug like $1", [`${tag}-%`]);
