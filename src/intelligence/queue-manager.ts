@@ -59,8 +59,9 @@ const TYPICAL_TASK_MS = 60_000;
  */
 const SHORTEST_TASK_MS = 10_000;
 
+/** A measured mean, however small (0 ms when a clock did not move), is known: only a missing one counts as typical. */
 function attemptMs(task: Pick<QueueTask, "durationMs">): number {
-  return task.durationMs && task.durationMs > 0 ? Math.max(SHORTEST_TASK_MS, task.durationMs) : TYPICAL_TASK_MS;
+  return task.durationMs != null && task.durationMs >= 0 ? Math.max(SHORTEST_TASK_MS, task.durationMs) : TYPICAL_TASK_MS;
 }
 
 /** Higher expected value per second of browser time first (Smith's rule: the order that earns most value per hour); compared crosswise, so equal times order by value exactly (no rounding of tiny values to 0). */

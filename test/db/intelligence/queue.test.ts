@@ -29,6 +29,10 @@ describe("AIEnhancedQueueManager", () => {
     const failsAtOnce = { ...task("fails", "j", 0.1, 90), durationMs: 5 };
     const typical = { ...task("typical", "j", 0.8, 90), durationMs: 60_000 };
     expect(new AIEnhancedQueueManager().order([failsAtOnce, typical]).map((t) => t.id)).toEqual(["typical", "fails"]);
+    // A mean of 0 ms (the clock did not move between lease and report) is measured, not unknown: it counts as the shortest attempt.
+    const instant = { ...task("instant", "j", 0.9, 50), durationMs: 0 };
+    const quickLongshot = { ...task("quick-longshot", "j", 0.3, 60), durationMs: 10 };
+    expect(new AIEnhancedQueueManager().order([quickLongshot, instant]).map((t) => t.id)).toEqual(["instant", "quick-longshot"]);
   });
 
   it("spreads directories that share a host when the job has others", () => {
