@@ -29,6 +29,11 @@ describe("already listed before the first attempt", () => {
     await spareDirectories(2, "listed");
     const seeded = await seedJob({ directories: 3 });
     const [listed] = seeded.submissionIds;
+    // The customer's agency listens for what becomes of each directory.
+    await query("insert into webhook_endpoints (customer_id, url, secret, events) values ($1, $2, 'whsec_test', '{submission.already_listed,submission.replacement}')", [
+      seeded.customerId,
+      `https://hooks.agency.example/${listed}`,
+    ]);
     const released: TaskMessage[] = [];
     await captureReleases(seeded.jobId, released);
     await withReplacements(seeded.jobId);
@@ -66,8 +71,15 @@ describe("already listed before the first attempt", () => {
     const replayed = await stub.reportMany([first, ...reports, first]);
     expect(replayed.every((r) => !r.applied)).toBe(true);
     await settled(seeded.jobId);
-    expect((await rows(seeded.jobId)).filter((r) => r.replaces_submission_id !== null)).toHaveLength(1);
+    const after = await rows(seeded.jobId);
+    expect(after.filter((r) => r.replaces_submission_id !== null)).toHaveLength(1);
     expect(await stub.progress()).toMatchObject({ status: "completed", submitted: 3, alreadyListed: 1, total: 4 });
+    // The agency heard each once, replays included: the listing found, and the directory that took its place.
+    const hooks = await query<{ event_type: string; body: string }>("select event_type, body from webhook_deliveries where customer_id = $1 order by event_type", [seeded.customerId]);
+    expect(hooks.map((h) => h.event_type)).toEqual(["submission.already_listed", "submission.replacement"]);
+    const [foundHook, replacementHook] = hooks.map((h) => JSON.parse(h.body));
+    expect(foundHook.data.submission).toMatchObject({ id: listed, status: "already_listed", listing_url: `https://directory.example/listing/${listed}` });
+    expect(replacementHook.data.submission.id).toBe(after.find((r) => r.replaces_submission_id === listed)!.id);
   });
 
   it("a found listing with a wrong phone becomes a claim-and-correct staff task with the difference; nothing is replaced or posted", async () => {

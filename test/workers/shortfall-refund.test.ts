@@ -60,6 +60,11 @@ const orderRow = async (orderId: string) => (await query<{ status: string }>("se
 describe("refund of a shortfall", () => {
   it("refunds exactly the missing share once, under a second job-end signal and replayed webhooks, and tells the customer", async () => {
     const { jobId, orderId, paymentIntentId } = await buyStarter();
+    // The customer's agency listens for refunds only.
+    await query("insert into webhook_endpoints (customer_id, url, secret, events) select customer_id, $2, 'whsec_test', '{job.shortfall_refund}' from orders where id = $1", [
+      orderId,
+      `https://hooks.agency.example/${uniq("sf")}`,
+    ]);
     await endJob(jobId, 20);
     const expected = Math.floor((14900 * 30) / 50); // 30 of 50 missing: 8940 cents
 
@@ -104,6 +109,10 @@ describe("refund of a shortfall", () => {
     expect(notices[0]!.data).toMatchObject({ full: false, shortfall: { promised: 50, delivered: 20, amountCents: expected } });
     const [feed] = await query<{ message: string }>("select message from job_events where job_id = $1 and kind = 'shortfall_refund'", [jobId]);
     expect(feed?.message).toBe("Your Starter plan promised 50 directories and 20 were delivered: we refund the 30 missing, 89.40 USD of the 149.00 USD paid");
+    // And the agency's endpoint gets it once, as `job.shortfall_refund`, with the words.
+    const hooks = await query<{ event_type: string; body: string }>("select d.event_type, d.body from webhook_deliveries d join job_events e on e.id = d.job_event_id where e.job_id = $1", [jobId]);
+    expect(hooks.map((h) => h.event_type)).toEqual(["job.shortfall_refund"]);
+    expect(JSON.parse(hooks[0]!.body)).toMatchObject({ type: "job.shortfall_refund", data: { message: feed!.message, job: { id: jobId } } });
 
     // The portal and the staff job page read it: the job's customer, not another.
     const { token, userId } = await customerToken(`${uniq("owner")}@example.com`);

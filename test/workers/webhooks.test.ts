@@ -249,6 +249,12 @@ describe("delivering job events", () => {
     for (const type of WEBHOOK_EVENT_TYPES) await jobEvent(c, jobEventKindOf(type), `${c.jobId}:${type}`, type.startsWith("submission.") ? c.submissionIds[0] : null);
     for (const kind of ["job_created", "job_ready", "submission_requeued", "partial_refund", "job_cancelled_x"]) await jobEvent(c, kind, `${c.jobId}:${kind}`);
     expect((await deliveriesOf(endpoint.id)).map((d) => d.event_type).sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
+    // The kinds as the coordinator and the refund write them (two came before the `job_` rule).
+    expect(
+      ["shortfall_refund", "replacements_exhausted", "submission_already_listed", "submission_claim_and_correct", "submission_replacement"].map((k) =>
+        WEBHOOK_EVENT_TYPES.find((t) => jobEventKindOf(t) === k),
+      ),
+    ).toEqual(["job.shortfall_refund", "job.replacements_exhausted", "submission.already_listed", "submission.claim_and_correct", "submission.replacement"]);
   });
 
   it("a deleted endpoint gets nothing more: its pending deliveries end as failed", async () => {
