@@ -21,6 +21,14 @@ export interface ProfileDetails {
 export const CHECKED_FIELDS = ["name", "address", "phone"] as const;
 export type CheckedField = (typeof CHECKED_FIELDS)[number];
 
+/**
+ * An update also confirms what it wrote into a website or hours field. Only
+ * then: a directory that never prints them is not "changed" (so the survival
+ * checks keep to CHECKED_FIELDS), but one that took a new value must show it.
+ */
+export const UPDATE_CHECKED_FIELDS = [...CHECKED_FIELDS, "website", "hours"] as const;
+export type UpdateCheckedField = (typeof UPDATE_CHECKED_FIELDS)[number];
+
 export interface ShownDetails {
   /** The page's main heading (the listing's name as shown). */
   name: string | null;
@@ -84,4 +92,50 @@ export function compareListing(html: string, profile: ProfileDetails): Compariso
     shown: { name, address: streetLine ?? placeLine ?? null, phone: ownPhone ?? phones[0] ?? null },
     differences,
   };
+}
+
+/** A written value as the update filled it (the engine's `filled`: field type and value). */
+export interface WrittenValue {
+  type: string;
+  value: string;
+}
+
+/** The website's host and path, lower case, without scheme, `www.` or a trailing slash: how pages print a link. */
+function bareUrl(value: string): string | null {
+  try {
+    const u = new URL(/^[a-z][a-z0-9+.-]*:/i.test(value) ? value : `https://${value}`);
+    return `${u.hostname.replace(/^www\./, "")}${u.pathname.replace(/\/+$/, "")}`.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+/** "09:00", "9.00" and "9:00" are one time. */
+const timesIn = (text: string) => [...text.matchAll(/\b([01]?\d|2[0-4])[:.h]([0-5]\d)\b/g)].map((m) => `${Number(m[1])}:${m[2]}`);
+
+/**
+ * Which of the website and hours values an update wrote the public page does
+ * not show. The website: its host and path in the page's text or in a link.
+ * The hours: the line as written, or every time in it (a directory may print
+ * the days its own way, but not other times).
+ */
+export function unshownWrites(html: string, written: readonly WrittenValue[]): Extract<UpdateCheckedField, "website" | "hours">[] {
+  const text = htmlToText(html.replace(/<\/(dt|dd|td|th)\s*>/gi, "$&<br>"));
+  const folded = ` ${fold(text)} `;
+  const hrefs = [...html.matchAll(/\bhref\s*=\s*["']([^"']+)["']/gi)].map((m) => bareUrl(m[1] ?? "")).filter((h): h is string => !!h);
+  const pageTimes = new Set(timesIn(text));
+  const missing = new Set<"website" | "hours">();
+  for (const w of written) {
+    const value = w.value.trim();
+    if (!value) continue;
+    if (w.type === "url") {
+      const want = bareUrl(value);
+      if (want && !text.toLowerCase().includes(want) && !hrefs.includes(want)) missing.add("website");
+    } else if (w.type === "hours") {
+      const times = timesIn(value);
+      const shown = folded.includes(` ${fold(value)} `) || (times.length > 0 && times.every((t) => pageTimes.has(t)));
+      if (!shown) missing.add("hours");
+    }
+  }
+  return [...missing];
 }

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { ListingProfile } from "../listing/profile";
 import type { SubmissionStatus } from "../statuses";
 import { isHttpUrl } from "../url";
-import { CHECKED_FIELDS } from "../listing/compare";
+import { CHECKED_FIELDS, UPDATE_CHECKED_FIELDS } from "../listing/compare";
 import { FIELD_TYPES } from "../vocabulary";
 
 const uuid = z.string().uuid();
@@ -233,10 +233,7 @@ export const followupReportSchema = z.object({
   /** The page opened and said what was expected (a 2xx/3xx; for `listing`, the business name shown; for `update`, saved and the public page shows the profile). */
   ok: z.boolean(),
   /** For `update`: what the public page still shows differently (core/listing/compare.ts). */
-  differences: z
-    .array(z.enum(["name", "address", "phone"]))
-    .max(3)
-    .optional(),
+  differences: z.array(z.enum(UPDATE_CHECKED_FIELDS)).max(UPDATE_CHECKED_FIELDS.length).optional(),
   httpStatus: z.number().int().min(0).max(999).optional(),
   finalUrl: z.string().max(2000).optional(),
   evidenceKey: z.string().max(500).optional(),

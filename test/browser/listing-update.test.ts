@@ -8,7 +8,7 @@
  */
 import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { samePhone } from "../../core/listing/compare.ts";
+import { samePhone, unshownWrites } from "../../core/listing/compare.ts";
 import { submitListing } from "../../browser-worker/src/engine/index.ts";
 import { updateListing, type UpdateResult } from "../../browser-worker/src/engine/update.ts";
 import { launchChromium } from "../../tools/lib/chromium.ts";
@@ -18,6 +18,9 @@ import { SAMPLE_PROFILE, taskFor } from "./support/engine.ts";
 
 const GROWTH = 100;
 const NEW_PHONE = "+14155550199";
+/** The changed website and Monday's hours: pushed where the edit form has the field, then looked for on the public page. */
+const NEW_SITE = "https://bolt-bakery-mission.example/";
+const NEW_MONDAY: [string, string] = ["06:30", "14:00"];
 
 let farm: Farm;
 let browser: Browser;
@@ -64,7 +67,7 @@ function updateTask(f: Farm, variant: Variant, live: { listing: Listing; login: 
     login: live.login,
     password,
     listingUrl: live.listing.url,
-    business: { ...SAMPLE_PROFILE, phone: NEW_PHONE },
+    business: { ...SAMPLE_PROFILE, phone: NEW_PHONE, website: NEW_SITE, hours: { ...SAMPLE_PROFILE.hours, mon: [NEW_MONDAY] } },
   };
 }
 
@@ -77,6 +80,34 @@ async function signInByHttp(f: Farm, variant: Variant, login: string, password: 
     .map((c) => c.split(";")[0])
     .join("; ");
 }
+
+describe("an update's confirmation of what it wrote beyond name, address and phone", () => {
+  const page = (body: string) => `<html><body><h1>Bolt Bakery</h1><dl>${body}</dl></body></html>`;
+  it("finds the website as text or as a link, with or without scheme and www", () => {
+    const written = [{ type: "url", value: "https://www.bolt-bakery-mission.example/" }];
+    expect(unshownWrites(page("<dt>Website</dt><dd>bolt-bakery-mission.example</dd>"), written)).toEqual([]);
+    expect(unshownWrites(page('<dd><a href="http://bolt-bakery-mission.example">Visit</a></dd>'), written)).toEqual([]);
+    // The old site still shown: not updated.
+    expect(unshownWrites(page("<dt>Website</dt><dd>https://boltbakery.example</dd>"), written)).toEqual(["website"]);
+  });
+
+  it("finds the hours as written or by their times, however the days are printed; other times are not the update", () => {
+    const written = [{ type: "hours", value: "Mon 06:30-14:00, Tue-Fri 07:00-18:00" }];
+    expect(unshownWrites(page("<dd>Mon 06:30-14:00, Tue-Fri 07:00-18:00</dd>"), written)).toEqual([]);
+    expect(unshownWrites(page("<dd>Monday 6.30 – 14.00</dd><dd>Tuesday to Friday 7:00 – 18:00</dd>"), written)).toEqual([]);
+    expect(unshownWrites(page("<dd>Mon-Fri 07:00-18:00</dd>"), written)).toEqual(["hours"]);
+  });
+
+  it("asks nothing of a field the form did not take, or of values it does not check", () => {
+    expect(unshownWrites(page("<dd>nothing here</dd>"), [])).toEqual([]);
+    expect(
+      unshownWrites(page("<dd>nothing here</dd>"), [
+        { type: "tel", value: "+14155550199" },
+        { type: "url", value: "" },
+      ]),
+    ).toEqual([]);
+  });
+});
 
 describe("the farm's account pages", () => {
   it("an edit needs a fresh CSRF token, a live session, and changes the public page; the changed form asks for other names and a confirmation", async () => {
@@ -136,7 +167,7 @@ describe("updating listings through their logins", () => {
     expect(farm.listings({ slug: variant.slug })[0]!.phone).toBe(live.listing.phone);
   }, 120_000);
 
-  it("a changed phone is pushed to every account-holding directory of a Growth-sized farm and confirmed on the public pages; the rest hold no login (staff)", async () => {
+  it("a changed phone and website are pushed to every account-holding directory of a Growth-sized farm and confirmed on the public pages; the rest hold no login (staff)", async () => {
     // A farm of its own: every account-holding directory starts without a listing.
     const growth = await startFarm({ variants: GROWTH, publishDelayMs: 100 });
     onTestFinished(() => growth.close());
@@ -167,7 +198,13 @@ describe("updating listings through their logins", () => {
       const publicPage = await (await fetch(listing.url)).text();
       expect(publicPage.replace(/\D/g, "")).toContain("5550199");
       expect(publicPage.replace(/\D/g, "")).not.toContain("5550142");
+      // The website and the hours, where the edit form took them, are the new ones too.
+      const wrote = (type: string) => r.filled.some((f) => f.type === type);
+      if (wrote("url")) expect(publicPage).toContain("bolt-bakery-mission.example");
+      if (wrote("hours")) expect(publicPage).toMatch(/0?6[:.]30/);
     }
+    // Every account design's edit form has a website field, so the check above is not vacuous (none has hours: the unit tests cover those).
+    expect(holding.filter((v) => results.get(v.slug)!.filled.some((f) => f.type === "url")).length).toBeGreaterThan(0);
     console.log(`[update] Growth-sized farm (${GROWTH} directories): ${holding.length} updated by machine and confirmed, ${withoutLogin.length} without a login (staff tasks)`);
   }, 600_000);
 });

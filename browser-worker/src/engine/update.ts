@@ -15,7 +15,7 @@
  * submitListing. Written against the same page API (page.ts).
  */
 import type { ListingProfile } from "../../../core/listing/profile";
-import { compareListing, type CheckedField, type ShownDetails } from "../../../core/listing/compare";
+import { compareListing, unshownWrites, type ShownDetails, type UpdateCheckedField } from "../../../core/listing/compare";
 import { clip, fold } from "../../../core/text";
 import { fillForm } from "./fill";
 import { formKind, mapSafely, waitForListingForm } from "./forms";
@@ -41,12 +41,12 @@ export interface UpdateTask {
 }
 
 export interface UpdateResult {
-  /** `confirmed`: saved and the public page shows the profile; `unconfirmed`: saved but the page differs; `failed`: not saved. */
+  /** `confirmed`: saved and the public page shows the profile (and any website or hours written); `unconfirmed`: saved but the page differs; `failed`: not saved. */
   outcome: "confirmed" | "unconfirmed" | "failed";
   reason?: string;
   /** What the public page showed, and where it still differs from the profile. */
   shown?: ShownDetails;
-  differences?: CheckedField[];
+  differences?: UpdateCheckedField[];
   finalUrl: string;
   filled: EngineResult["filled"];
 }
@@ -189,7 +189,10 @@ export async function updateListing(page: EnginePage, task: UpdateTask, options:
     const nav = await navigate(page, task.listingUrl, navTimeout);
     if (!nav.ok) return { outcome: "unconfirmed", reason: `saved, but the listing page: ${nav.verdict.reason}`, finalUrl: currentUrl(page), filled };
     const html = String(await page.mainFrame().evaluate("document.documentElement.outerHTML"));
-    const { shown, differences } = compareListing(html, task.business);
+    const compared = compareListing(html, task.business);
+    // What the form took beyond name, address and phone must show too: a website or hours written but not shown was not updated.
+    const { shown } = compared;
+    const differences: UpdateCheckedField[] = [...compared.differences, ...unshownWrites(html, filled)];
     const outcome = differences.length ? "unconfirmed" : "confirmed";
     log(`${outcome}${differences.length ? `: the page still differs in ${differences.join(", ")}` : ""}`);
     return { outcome, ...(differences.length ? { reason: `saved, but the listing page shows a different ${differences.join(", ")}` } : {}), shown, differences, finalUrl: currentUrl(page), filled };
