@@ -63,9 +63,13 @@ function heading(html: string): string | null {
   return text || null;
 }
 
+/** The page's text with one line per definition or table cell, so a line is one value (htmlToText breaks only blocks). */
+function pageText(html: string): string {
+  return htmlToText(html.replace(/<\/(dt|dd|td|th)\s*>/gi, "$&<br>"));
+}
+
 export function compareListing(html: string, profile: ProfileDetails): Comparison {
-  // One line per definition or table cell, so a line is one value (htmlToText breaks only blocks).
-  const text = htmlToText(html.replace(/<\/(dt|dd|td|th)\s*>/gi, "$&<br>"));
+  const text = pageText(html);
   const folded = fold(text);
   const has = (value: string | null) => !!value && fold(value).length > 0 && ` ${folded} `.includes(` ${fold(value)} `);
   const differences: CheckedField[] = [];
@@ -120,7 +124,7 @@ const timesIn = (text: string) => [...text.matchAll(/\b([01]?\d|2[0-4])[:.h]([0-
  * the days its own way, but not other times).
  */
 export function unshownWrites(html: string, written: readonly WrittenValue[]): Extract<UpdateCheckedField, "website" | "hours">[] {
-  const text = htmlToText(html.replace(/<\/(dt|dd|td|th)\s*>/gi, "$&<br>"));
+  const text = pageText(html);
   const folded = ` ${fold(text)} `;
   const hrefs = [...html.matchAll(/\bhref\s*=\s*["']([^"']+)["']/gi)].map((m) => bareUrl(m[1] ?? "")).filter((h): h is string => !!h);
   const pageTimes = new Set(timesIn(text));
