@@ -27,3 +27,12 @@ export function isLoopback(url: string): boolean {
     return false;
   }
 }
+
+/** The host of a URL, lower-cased without `www.`; the input itself when it is not a URL. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/^www\./, "");
+  } catch {
+    return url.toLowerCase();
+  }
+}

@@ -8,6 +8,7 @@
  * profile's. A directory that never prints the phone is not "changed".
  */
 import { fold, htmlToText } from "../text";
+import { hostOf } from "../url";
 
 export interface ProfileDetails {
   businessName: string;
@@ -108,7 +109,7 @@ export interface WrittenValue {
 function bareUrl(value: string): string | null {
   try {
     const u = new URL(/^[a-z][a-z0-9+.-]*:/i.test(value) ? value : `https://${value}`);
-    return `${u.hostname.replace(/^www\./, "")}${u.pathname.replace(/\/+$/, "")}`.toLowerCase();
+    return `${hostOf(u.href)}${u.pathname.replace(/\/+$/, "").toLowerCase()}`;
   } catch {
     return null;
   }

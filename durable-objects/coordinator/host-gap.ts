@@ -19,7 +19,7 @@
  */
 import { isLoopback } from "../../core/url";
 import { DEFAULT_HOST_GAP_MS } from "../../src/intelligence/release-picker";
-import { hostOf } from "../../src/intelligence/types";
+import { hostOf } from "../../core/url";
 import type { SubmissionStatus } from "../../core/statuses";
 
 /** What the gap reads of a task row (task-store's TaskRow). */

@@ -15,7 +15,8 @@ import { loadIntelligence, type IntelligenceSnapshot } from "../../src/intellige
 import { AIEnhancedQueueManager, type QueueTask } from "../../src/intelligence/queue-manager";
 import { SuccessProbabilityCalculator } from "../../src/intelligence/success-probability";
 import { SubmissionTimingOptimizer } from "../../src/intelligence/timing";
-import { hostOf, type DirectoryFacts, type DirectoryStats } from "../../src/intelligence/types";
+import { hostOf } from "../../core/url";
+import type { DirectoryFacts, DirectoryStats } from "../../src/intelligence/types";
 import type { ListingProfile } from "../../core/listing/profile";
 import { log } from "../../core/log";
 

@@ -17,7 +17,8 @@ import type { Database } from "../db/client";
 import type { FailureClass } from "../../core/protocol/tasks";
 import { applyOutcome, DEFAULT_FEEDBACK_POLICY, type AttemptOutcome, type FeedbackPolicy } from "./feedback";
 import { fitLogOdds, type GroupHistory } from "./success-probability";
-import { emptyStats, hostOf, type DirectoryFacts, type DirectoryStats, type RecentFailure } from "./types";
+import { hostOf } from "../../core/url";
+import { emptyStats, type DirectoryFacts, type DirectoryStats, type RecentFailure } from "./types";
 
 /** Anything that runs SQL: a connection's `db` or a transaction. */
 export type Executor = Pick<Database, "execute">;

@@ -81,12 +81,3 @@ export function emptyStats(directoryId: string): DirectoryStats {
     flagReason: null,
   };
 }
-
-/** The host of a URL, lower-cased without `www.`; the input itself when it is not a URL. */
-export function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname.toLowerCase().replace(/^www\./, "");
-  } catch {
-    return url.toLowerCase();
-  }
-}

@@ -189,10 +189,9 @@ export async function updateListing(page: EnginePage, task: UpdateTask, options:
     const nav = await navigate(page, task.listingUrl, navTimeout);
     if (!nav.ok) return { outcome: "unconfirmed", reason: `saved, but the listing page: ${nav.verdict.reason}`, finalUrl: currentUrl(page), filled };
     const html = String(await page.mainFrame().evaluate("document.documentElement.outerHTML"));
-    const compared = compareListing(html, task.business);
+    const { shown, differences: listed } = compareListing(html, task.business);
     // What the form took beyond name, address and phone must show too: a website or hours written but not shown was not updated.
-    const { shown } = compared;
-    const differences: UpdateCheckedField[] = [...compared.differences, ...unshownWrites(html, filled)];
+    const differences: UpdateCheckedField[] = [...listed, ...unshownWrites(html, filled)];
     const outcome = differences.length ? "unconfirmed" : "confirmed";
     log(`${outcome}${differences.length ? `: the page still differs in ${differences.join(", ")}` : ""}`);
     return { outcome, ...(differences.length ? { reason: `saved, but the listing page shows a different ${differences.join(", ")}` } : {}), shown, differences, finalUrl: currentUrl(page), filled };
