@@ -122,7 +122,8 @@ export const listingUpdate = newApiApp<AuthVariables>()
       const code = result.reason === "another_update" ? "update_allowance_used" : result.reason;
       throw new ApiError(409, code, REFUSED[result.reason]!);
     }
-    return c.json({ repeated: claim.repeated || result.repeated, update: result.view }, 200);
+    // The Postgres claim alone says who started it: of two clicks at once, the one that lost the claim may reach the coordinator first.
+    return c.json({ repeated: claim.repeated, update: result.view }, 200);
   })
   .openapi(progress, async (c) => {
     const { id } = c.req.valid("param");
