@@ -11,7 +11,8 @@
  */
 import { z } from "zod";
 import { isHttpUrl } from "../../core/url";
-import { decodeEntities } from "../../src/mail/links";
+import { anchorsIn } from "../../core/anchors";
+import { decodeEntities } from "../../core/text";
 import { httpHost, sameSite } from "../../core/domains";
 import { boundedGet } from "../../core/bounded-fetch";
 
@@ -96,9 +97,9 @@ export async function lookupListing(fetcher: typeof fetch, target: { listingUrl:
     if (search.status < 200 || search.status >= 300) return { found: false, detail: `search answered ${search.status}` };
     const name = target.businessName.toLowerCase();
     let opened = 0;
-    for (const m of search.body.matchAll(/<a\b[^>]*?href\s*=\s*("([^"]*)"|'([^']*)')[^>]*>([\s\S]*?)<\/a>/gi)) {
-      if (textOf(m[4] ?? "") !== name) continue;
-      const url = new URL(decodeEntities(m[2] ?? m[3] ?? ""), search.url).href;
+    for (const a of anchorsIn(search.body, search.url)) {
+      if (textOf(a.text) !== name) continue;
+      const url = a.href;
       if (!isHttpUrl(url)) continue;
       // A result elsewhere (anyone's page naming the business) is not the directory's listing.
       if (!sameSite(httpHost(url), httpHost(search.url))) continue;

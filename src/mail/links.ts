@@ -3,23 +3,12 @@
  * mailboxes' addresses. Shared by the email handler and the coordinator, so
  * both read a mail and an address the same way.
  */
+import { anchorsIn } from "../../core/anchors";
 
 export interface MailLink {
   url: string;
   /** The anchor's text in the HTML part ("" for a bare URL in the text). */
   text: string;
-}
-
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
-
-export function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] === "#") {
-      const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
-    }
-    return ENTITIES[e.toLowerCase()] ?? m;
-  });
 }
 
 function httpUrl(raw: string): string | null {
@@ -34,15 +23,9 @@ function httpUrl(raw: string): string | null {
 /** Every http(s) link of the mail, anchors first, each URL once. */
 export function extractLinks(text: string | undefined, html: string | undefined): MailLink[] {
   const out = new Map<string, MailLink>();
-  for (const m of (html ?? "").matchAll(/<a\b[^>]*?href\s*=\s*("([^"]*)"|'([^']*)')[^>]*>([\s\S]*?)<\/a>/gi)) {
-    const url = httpUrl(decodeEntities(m[2] ?? m[3] ?? ""));
-    if (url && !out.has(url))
-      out.set(url, {
-        url,
-        text: decodeEntities((m[4] ?? "").replace(/<[^>]*>/g, " "))
-          .replace(/\s+/g, " ")
-          .trim(),
-      });
+  for (const a of anchorsIn(html ?? "")) {
+    const url = httpUrl(a.href);
+    if (url && !out.has(url)) out.set(url, { url, text: a.text });
   }
   for (const m of (text ?? "").matchAll(/https?:\/\/[^\s<>"')\]]+/gi)) {
     const url = httpUrl(m[0].replace(/[.,;:!?]+$/, ""));

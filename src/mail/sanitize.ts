@@ -11,7 +11,7 @@
  * here (the raw message is in R2 for staff).
  */
 import type { Email } from "postal-mime";
-import { decodeEntities } from "./links";
+import { decodeEntities } from "../../core/text";
 
 export const MAX_BODY_CHARS = 50_000;
 const MAX_ATTACHMENTS = 50;
