@@ -33,7 +33,8 @@ import { openFollowup, type FollowupPage } from "./followup";
 import { runUpdate } from "./update-task";
 import type { CaptchaSolver, EngineOptions, EngineResult, SecondOpinion } from "./engine/types";
 import type { PendingReports } from "./pending-reports";
-import { guardEgress, type GuardablePage } from "./egress";
+import { guardEgress, guardedFetch, type GuardablePage } from "./egress";
+import { boundedGet, PAGE_LIMITS } from "../../core/bounded-fetch";
 import { startTrace, type TaskTrace } from "./trace";
 import { loginAad, seal, vaultKeyring } from "../../core/vault";
 import type { ReportedLogin } from "../../core/protocol/tasks";
@@ -50,7 +51,7 @@ export interface QueueMessageLike {
 
 /** The part of a puppeteer Browser/Page the consumer itself uses. */
 export interface ConsumerPage extends GuardablePage {
-  screenshot(options: { type: "png"; fullPage?: boolean }): Promise<Uint8Array | string>;
+  screenshot(options: { type: "png"; fullPage?: boolean; optimizeForSpeed?: boolean }): Promise<Uint8Array | string>;
   /** Runs a script in each new document of the page before its own (the engine's page library and mapper, preloaded). */
   evaluateOnNewDocument?(source: string): Promise<unknown>;
   url(): string;
@@ -116,6 +117,8 @@ export interface ConsumerDeps {
   browserCallMs?: Partial<typeof BROWSER_CALL_MS>;
   /** Origins the browser may open although they are private or loopback (egress.ts; the farm in local runs). */
   allowedOrigins?: readonly string[];
+  /** The worker's own fetch, for pages read without the browser (the look-first search); default the global fetch. */
+  fetcher?: typeof fetch;
   /** Default CHAIN_MS; 0: only the batch's own messages. */
   chainMs?: number;
   /** Where a finished report waits when the coordinator cannot take it (pending-reports.ts); absent = it is retried, then given up. */
@@ -162,6 +165,15 @@ function toBytes(data: Uint8Array | string): Uint8Array {
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
+
+/** A search page read without the browser: a slow one is opened in the browser instead, not waited for twice as long. */
+export const SEARCH_READ_LIMITS = { ...PAGE_LIMITS, timeoutMs: 8_000 };
+
+/**
+ * The proof of a task: the whole page as PNG, encoded for speed (Chromium's
+ * fast zlib level: a larger file, the same pixels; issue 21).
+ */
+const SCREENSHOT = { type: "png", fullPage: true, optimizeForSpeed: true } as const;
 
 /**
  * Bounds on calls to the browser session. A browser killed at the wrong
@@ -236,6 +248,9 @@ export async function sealedLogin(lease: TaskLease, result: EngineResult, log: (
 export async function consumeBatch(messages: readonly QueueMessageLike[], deps: ConsumerDeps): Promise<BatchSummary> {
   const log = deps.log ?? (() => {});
   const limits = { ...BROWSER_CALL_MS, ...deps.browserCallMs };
+  // The look-first search read by a GET before the browser renders it (engine/look-first.ts), under the browser's egress policy.
+  const searchFetch = guardedFetch(deps.allowedOrigins ?? [], deps.fetcher ?? ((input, init) => fetch(input, init)));
+  const readPage: EngineOptions["readPage"] = (url) => boundedGet(searchFetch, url, SEARCH_READ_LIMITS);
   const summary: BatchSummary = { submitted: 0, failed: 0, skippedStale: 0, returned: 0, malformed: 0 };
   const tasks: { message: QueueMessageLike; task: TaskMessage }[] = [];
   for (const message of messages) {
@@ -364,7 +379,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
             : await openFollowup(page as unknown as FollowupPage, lease);
         let evidence: string | undefined;
         try {
-          const png = toBytes(await page.screenshot({ type: "png", fullPage: true }));
+          const png = toBytes(await page.screenshot(SCREENSHOT));
           // A check's screenshot goes where its coordinator names (under the listing's submission); `check` is no evidence kind of its own.
           evidence = lease.evidenceKey ?? evidenceKey(lease.jobId, lease.submissionId, lease.attempt, lease.kind === "check" ? "listing" : lease.kind);
           await deps.putEvidence(evidence, png, { finalUrl: (opened.finalUrl ?? "").slice(0, 1000), confirmation: (opened.reason ?? "").slice(0, 1000) });
@@ -504,6 +519,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
             secondOpinion: deps.secondOpinion,
             asset: deps.asset,
             beforeSubmit,
+            readPage,
             mark: trace.lap,
             log: (line: string) => log({ level: "debug", submissionId: lease.submissionId, msg: line }),
           },
@@ -520,7 +536,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       let evidence: string | undefined;
       if (page && healthy) {
         try {
-          const png = toBytes(await within(limits.screenshot, page.screenshot({ type: "png", fullPage: true }), "the screenshot"));
+          const png = toBytes(await within(limits.screenshot, page.screenshot(SCREENSHOT), "the screenshot"));
           trace.lap("screenshot");
           evidence = evidenceKey(lease.jobId, lease.submissionId, lease.attempt, result.outcome === "failed" ? "failed" : result.outcome === "already_listed" ? "found" : "submitted");
           await deps.putEvidence(evidence, png, {

@@ -116,3 +116,17 @@ export async function guardEgress(page: GuardablePage, allowed: readonly string[
     } else void request.continue().catch(() => {});
   });
 }
+
+/**
+ * `fetch` under the same policy, for pages the worker reads without the
+ * browser (the look-first search, engine/look-first.ts): a refused URL,
+ * first or redirected to (boundedGet asks for each hop), is an error, never
+ * a request.
+ */
+export function guardedFetch(allowed: readonly string[], fetcher: typeof fetch = fetch): typeof fetch {
+  return (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const why = refusal(url, allowed);
+    return why ? Promise.reject(new Error(`refused ${url.slice(0, 200)}: ${why}`)) : fetcher(input, init);
+  };
+}

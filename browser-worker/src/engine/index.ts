@@ -113,7 +113,7 @@ export async function submitListing(page: EnginePage, task: SubmitTask, options:
     // The first attempt, or a retry after attempts that never posted: a listing there is not ours (look-first.ts).
     const nothingOfOurs = task.attempt === 1 || task.earlierPost === false;
     if (nothingOfOurs && task.directory.listingSearchUrl) {
-      const existing = await findExistingListing(page, task.directory.listingSearchUrl, profile, navTimeout, log);
+      const existing = await findExistingListing(page, task.directory.listingSearchUrl, profile, navTimeout, log, options.readPage);
       // A search that cannot be read now is no reason to hold the listing back; a found page that cannot be read is.
       if ("unknown" in existing && existing.unknown.startsWith("found ")) return fail("transient", `could not compare the listing already there: ${existing.unknown}`);
       if ("found" in existing && existing.found) {

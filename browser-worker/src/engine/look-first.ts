@@ -21,10 +21,12 @@
  * is opened and compared with the profile (core/listing/compare.ts). There
  * a listing found is not ours; the caller posts nothing and reports it.
  */
+import { anchorsIn } from "../../../core/anchors";
+import type { BoundedPage } from "../../../core/bounded-fetch";
 import { compareListing, type CheckedField, type ShownDetails } from "../../../core/listing/compare";
 import type { ListingProfile } from "../../../core/listing/profile";
 import type { ListingDifference } from "../../../core/protocol/tasks";
-import { fold } from "../../../core/text";
+import { decodeEntities, fold, htmlToText } from "../../../core/text";
 import { sleep, type EnginePage } from "./page";
 
 /** The browser itself is gone: the caller must see it (it retires the browser). */
@@ -64,7 +66,7 @@ export async function findEarlierListing(page: EnginePage, searchUrl: string, bu
       lastProblem = `the search answered ${status}`;
       continue;
     }
-    const found = await linkNamed(page, businessName);
+    const found = await settledLinkNamed(page, businessName);
     if (!found) log("look first: not listed there yet");
     return { found };
   }
@@ -72,16 +74,92 @@ export async function findEarlierListing(page: EnginePage, searchUrl: string, bu
   return { unknown: lastProblem };
 }
 
+/** How long a rendered search may take to show its results after load (an app that fetches them). */
+const RESULTS_WAIT_MS = 3_000;
+
+/**
+ * The link named like the business on the rendered search. A search built
+ * by script shows its results after the load event: until the page shows a
+ * named link or the query itself (its answer, with or without results), it is
+ * read again, for at most RESULTS_WAIT_MS.
+ */
+async function settledLinkNamed(page: EnginePage, businessName: string): Promise<string | null> {
+  const started = Date.now();
+  for (;;) {
+    const found = await linkNamed(page, businessName);
+    if (found || Date.now() - started >= RESULTS_WAIT_MS) return found;
+    const html = await page
+      .mainFrame()
+      .evaluate("document.body ? document.body.outerHTML : ''")
+      .catch(() => "");
+    if (showsQuery(String(html), businessName)) return null;
+    await sleep(150);
+  }
+}
+
 async function linkNamed(page: EnginePage, businessName: string): Promise<string | null> {
   const links = await page.mainFrame().evaluate(`Array.from(document.querySelectorAll("a[href]")).map((a) => [a.innerText || a.textContent || "", a.href])`);
+  if (!Array.isArray(links)) return null;
+  return firstNamed(
+    links.filter(Array.isArray).map((entry) => ({ text: String(entry[0]), href: String(entry[1]) })),
+    businessName,
+  );
+}
+
+/** The first http(s) link whose text holds the business name (folded), or null. */
+function firstNamed(links: { text: string; href: string }[], businessName: string): string | null {
   const want = fold(businessName).replace(/\s+/g, " ").trim();
-  if (!want || !Array.isArray(links)) return null;
-  for (const entry of links) {
-    if (!Array.isArray(entry)) continue;
-    const [text, href] = entry.map(String) as [string, string];
-    if (fold(text).replace(/\s+/g, " ").trim().includes(want) && /^https?:/i.test(href)) return href;
-  }
+  if (!want) return null;
+  for (const { text, href } of links) if (fold(text).replace(/\s+/g, " ").trim().includes(want) && /^https?:/i.test(href)) return href;
   return null;
+}
+
+/** Reads a page without the browser: a bounded GET under the browser's egress policy (the consumer builds it). */
+export type PageReader = (url: string) => Promise<BoundedPage>;
+
+/**
+ * The directory's search read by a plain GET, without opening it in the
+ * browser (issue 21: rendering the search page was a quarter of a task's
+ * time, and most searches are pages the server writes whole). Its answer
+ * stands only where the server's own HTML answered this query: a result
+ * named like the business is found; no such result, on a page that shows
+ * the query back (in its text or a field's value, outside scripts), is "not
+ * listed". Anything else (not 2xx, a page cut at the byte cap, a page built
+ * by script, which never shows the query in what the server sends, a GET
+ * that failed) is null: only the browser can tell, and the caller opens
+ * the search there as before.
+ */
+export async function searchWithoutBrowser(read: PageReader, searchUrl: string, businessName: string, log: (line: string) => void): Promise<{ found: string } | { found: null } | null> {
+  const url = searchUrl.replace("{query}", encodeURIComponent(businessName));
+  let answer: BoundedPage;
+  try {
+    answer = await read(url);
+  } catch (err) {
+    log(`look first: a plain GET of the search failed (${String((err as Error)?.message ?? err).slice(0, 120)}); opening it in the browser`);
+    return null;
+  }
+  if (answer.status < 200 || answer.status >= 300 || answer.cut || !answer.body) {
+    log(`look first: a plain GET of the search answered ${answer.status}${answer.cut ? " (cut)" : ""}; opening it in the browser`);
+    return null;
+  }
+  const found = firstNamed(anchorsIn(answer.body, answer.url), businessName);
+  if (found) return { found };
+  if (!showsQuery(answer.body, businessName)) {
+    log("look first: the search's HTML does not show the query (built by script?); opening it in the browser");
+    return null;
+  }
+  log("look first: not listed there (the search's own HTML)");
+  return { found: null };
+}
+
+/** The folded query is in the page's text (scripts and styles out) or in a field's value: the server answered it. */
+function showsQuery(html: string, query: string): boolean {
+  const want = fold(query);
+  if (!want) return false;
+  if (fold(htmlToText(html)).includes(want)) return true;
+  const noScripts = html.replace(/<\s*(script|style)[^>]*>[\s\S]*?<\s*\/\s*\1\s*>/gi, " ");
+  for (const m of noScripts.matchAll(/<(input|textarea)\b[^>]*?\bvalue\s*=\s*("([^"]*)"|'([^']*)')/gi)) if (fold(decodeEntities(m[3] ?? m[4] ?? "")).includes(want)) return true;
+  return false;
 }
 
 /** A listing found before the first attempt: its URL and how it differs from the profile (empty: it matches). */
@@ -100,11 +178,12 @@ function profileSays(profile: ListingProfile, field: CheckedField): string | nul
  * name, address and phone. A found page that cannot be opened is "cannot
  * tell now": something is there, so posting could list the business twice.
  */
-export async function findExistingListing(page: EnginePage, searchUrl: string, profile: ListingProfile, timeoutMs: number, log: (line: string) => void): Promise<ExistingListing> {
+export async function findExistingListing(page: EnginePage, searchUrl: string, profile: ListingProfile, timeoutMs: number, log: (line: string) => void, read?: PageReader): Promise<ExistingListing> {
+  // The server's own HTML first; the browser only where that cannot tell.
   // One look: a search that cannot be read does not hold the form back here
   // (nothing of ours can be there), so waiting to read it again only delays
   // the post (issue 21: 27% of a task's time was this step, mostly retries).
-  const searched = await findEarlierListing(page, searchUrl, profile.businessName, timeoutMs, log, 1);
+  const searched = (read ? await searchWithoutBrowser(read, searchUrl, profile.businessName, log) : null) ?? (await findEarlierListing(page, searchUrl, profile.businessName, timeoutMs, log, 1));
   if (!("found" in searched) || searched.found === null) return searched;
   const url = searched.found;
   log(`look first: found ${url}; comparing it with the profile`);

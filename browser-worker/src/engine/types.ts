@@ -7,6 +7,7 @@
 import type { CaptchaOutcome, FailureClass, ListingDifference, TaskLease } from "../../../core/protocol/tasks";
 import type { FieldType } from "../../../core/vocabulary";
 import type { FieldDescription } from "../language-model";
+import type { PageReader } from "./look-first";
 import type { Recipe } from "./recipe";
 
 /** What the engine decided happened at the directory. */
@@ -70,6 +71,13 @@ export interface EngineOptions {
    * queue consumer reads R2, tests a map. Without it, file inputs stay empty.
    */
   asset?: (key: string) => Promise<EngineAsset | null>;
+  /**
+   * Reads a page without the browser (a bounded GET under the browser's
+   * egress policy): the first attempt's look in the directory's search tries
+   * the server's HTML this way before rendering it (look-first.ts). Absent:
+   * the search is opened in the browser.
+   */
+  readPage?: PageReader;
   /** Told as each step ends (navigation, form, filling, captcha, lease check, submit, outcome): a task trace (trace.ts). */
   mark?: (step: string) => void;
 }
