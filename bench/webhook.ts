@@ -173,6 +173,9 @@ try {
       `${name.padEnd(18)} ${String(s.n).padStart(5)} ${ms(s.median).padStart(10)} ${ms(s.p99).padStart(10)} ${(s.p99 / s.median).toFixed(2).padStart(8)}x ${ms(db.median).padStart(12)} ${ms(db.p99).padStart(10)}`,
     );
   }
+  // A p99 of 40 is the slowest few: each with its database part, to tell a stall of the database from one of the Worker.
+  const slowest = [...results[1]![1]].sort((a, b) => b.total - a.total).slice(0, 3);
+  console.log(`enterprise, slowest 3 (total / database): ${slowest.map((x) => `${ms(x.total)} / ${ms(x.db)}`).join(", ")}`);
   const burstTotals = burst.map((b) => b.total).sort((a, b) => a - b);
   console.log(`burst: ${BURST} enterprise orders at once: all 200 in ${ms(burstWall)} (slowest ${ms(burstTotals.at(-1)!)}, p50 ${ms(percentile(burstTotals, 50))})`);
   console.log(
