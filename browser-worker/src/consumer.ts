@@ -51,7 +51,7 @@ export interface QueueMessageLike {
 
 /** The part of a puppeteer Browser/Page the consumer itself uses. */
 export interface ConsumerPage extends GuardablePage {
-  screenshot(options: { type: "png"; fullPage?: boolean; optimizeForSpeed?: boolean }): Promise<Uint8Array | string>;
+  screenshot(options: { type: "png"; fullPage?: boolean }): Promise<Uint8Array | string>;
   /** Runs a script in each new document of the page before its own (the engine's page library and mapper, preloaded). */
   evaluateOnNewDocument?(source: string): Promise<unknown>;
   url(): string;
@@ -169,11 +169,6 @@ function toBytes(data: Uint8Array | string): Uint8Array {
 /** A search page read without the browser: a slow one is opened in the browser instead, not waited for twice as long. */
 export const SEARCH_READ_LIMITS = { ...PAGE_LIMITS, timeoutMs: 8_000 };
 
-/**
- * The proof of a task: the whole page as PNG, encoded for speed (Chromium's
- * fast zlib level: a larger file, the same pixels; issue 21).
- */
-const SCREENSHOT = { type: "png", fullPage: true, optimizeForSpeed: true } as const;
 
 /**
  * Bounds on calls to the browser session. A browser killed at the wrong
@@ -379,7 +374,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
             : await openFollowup(page as unknown as FollowupPage, lease);
         let evidence: string | undefined;
         try {
-          const png = toBytes(await page.screenshot(SCREENSHOT));
+          const png = toBytes(await page.screenshot({ type: "png", fullPage: true }));
           // A check's screenshot goes where its coordinator names (under the listing's submission); `check` is no evidence kind of its own.
           evidence = lease.evidenceKey ?? evidenceKey(lease.jobId, lease.submissionId, lease.attempt, lease.kind === "check" ? "listing" : lease.kind);
           await deps.putEvidence(evidence, png, { finalUrl: (opened.finalUrl ?? "").slice(0, 1000), confirmation: (opened.reason ?? "").slice(0, 1000) });
@@ -536,7 +531,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       let evidence: string | undefined;
       if (page && healthy) {
         try {
-          const png = toBytes(await within(limits.screenshot, page.screenshot(SCREENSHOT), "the screenshot"));
+          const png = toBytes(await within(limits.screenshot, page.screenshot({ type: "png", fullPage: true }), "the screenshot"));
           trace.lap("screenshot");
           evidence = evidenceKey(lease.jobId, lease.submissionId, lease.attempt, result.outcome === "failed" ? "failed" : result.outcome === "already_listed" ? "found" : "submitted");
           await deps.putEvidence(evidence, png, {
