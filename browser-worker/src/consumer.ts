@@ -169,7 +169,6 @@ function toBytes(data: Uint8Array | string): Uint8Array {
 /** A search page read without the browser: a slow one is opened in the browser instead, not waited for twice as long. */
 export const SEARCH_READ_LIMITS = { ...PAGE_LIMITS, timeoutMs: 8_000 };
 
-
 /**
  * Bounds on calls to the browser session. A browser killed at the wrong
  * moment can leave such a call waiting forever, and one stuck invocation
