@@ -19,7 +19,9 @@
  * Before the FIRST attempt (issue 17 item 2) the same search looks for a
  * listing the business had before this job (findExistingListing): its page
  * is opened and compared with the profile (core/listing/compare.ts). There
- * a listing found is not ours; the caller posts nothing and reports it.
+ * a listing found is not ours; the caller posts nothing and reports it. That
+ * look reads the search's HTML by a GET first (searchWithoutBrowser) and
+ * renders it only where the HTML cannot tell.
  */
 import { anchorsIn } from "../../../core/anchors";
 import type { BoundedPage } from "../../../core/bounded-fetch";
