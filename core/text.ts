@@ -55,11 +55,15 @@ export function decodeEntities(s: string): string {
   });
 }
 
+/** HTML with its scripts and styles taken out (each replaced by a space): what a reader of the page sees, before the tags go. */
+export function withoutScripts(html: string): string {
+  return html.replace(/<\s*(script|style)[^>]*>[\s\S]*?<\s*\/\s*\1\s*>/gi, " ");
+}
+
 /** HTML (or text that may hold some) to plain text: tags out, paragraphs and breaks as newlines, entities decoded. */
 export function htmlToText(input: string): string {
   return decodeEntities(
-    input
-      .replace(/<\s*(script|style)[^>]*>[\s\S]*?<\s*\/\s*\1\s*>/gi, " ")
+    withoutScripts(input)
       .replace(/<\s*br\s*\/?>/gi, "\n")
       .replace(/<\s*\/\s*(p|div|li|h[1-6]|tr|title)\s*>/gi, "\n\n")
       .replace(/<[^>]*>/g, ""),

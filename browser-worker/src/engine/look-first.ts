@@ -28,7 +28,7 @@ import type { BoundedPage } from "../../../core/bounded-fetch";
 import { compareListing, type CheckedField, type ShownDetails } from "../../../core/listing/compare";
 import type { ListingProfile } from "../../../core/listing/profile";
 import type { ListingDifference } from "../../../core/protocol/tasks";
-import { decodeEntities, fold, htmlToText } from "../../../core/text";
+import { decodeEntities, fold, htmlToText, withoutScripts } from "../../../core/text";
 import { sleep, type EnginePage } from "./page";
 
 /** The browser itself is gone: the caller must see it (it retires the browser). */
@@ -110,9 +110,10 @@ async function linkNamed(page: EnginePage, businessName: string): Promise<string
 
 /** The first http(s) link whose text holds the business name (folded), or null. */
 function firstNamed(links: { text: string; href: string }[], businessName: string): string | null {
-  const want = fold(businessName).replace(/\s+/g, " ").trim();
+  // fold() already lower-cases, collapses spaces and trims.
+  const want = fold(businessName);
   if (!want) return null;
-  for (const { text, href } of links) if (fold(text).replace(/\s+/g, " ").trim().includes(want) && /^https?:/i.test(href)) return href;
+  for (const { text, href } of links) if (fold(text).includes(want) && /^https?:/i.test(href)) return href;
   return null;
 }
 
@@ -158,8 +159,8 @@ export async function searchWithoutBrowser(read: PageReader, searchUrl: string, 
 function showsQuery(html: string, query: string): boolean {
   const want = fold(query);
   if (!want) return false;
-  if (fold(htmlToText(html)).includes(want)) return true;
-  const noScripts = html.replace(/<\s*(script|style)[^>]*>[\s\S]*?<\s*\/\s*\1\s*>/gi, " ");
+  const noScripts = withoutScripts(html);
+  if (fold(htmlToText(noScripts)).includes(want)) return true;
   for (const m of noScripts.matchAll(/<(input|textarea)\b[^>]*?\bvalue\s*=\s*("([^"]*)"|'([^']*)')/gi)) if (fold(decodeEntities(m[3] ?? m[4] ?? "")).includes(want)) return true;
   return false;
 }
