@@ -9,7 +9,7 @@
  * them (browser-worker/src/env.ts). They name plain data only, so ui/ (which
  * compiles core/ without the Workers' ambient types) can include this file.
  */
-import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskReport } from "./protocol/tasks";
+import type { FollowupLease, FollowupReport, ReportAndLease, ReportResult, TaskLease, TaskReport } from "./protocol/tasks";
 
 /** What a queue consumer calls on a job's coordinator. */
 export interface CoordinatorRpc {
@@ -23,6 +23,8 @@ export interface CoordinatorRpc {
   posting(submissionId: string, attempt: number, workerId: string): Promise<boolean>;
   /** Applied exactly once; a stale or repeated report changes nothing. */
   report(report: TaskReport): Promise<ReportResult>;
+  /** A report, and the next released task for the same worker in the same round trip (what leaseReleased would take after it). */
+  reportAndLease?(report: TaskReport, workerId: string): Promise<ReportAndLease>;
   leaseFollowup(submissionId: string, kind: FollowupLease["kind"], attempt: number, workerId: string): Promise<FollowupLease | null>;
   reportFollowup(report: FollowupReport): Promise<{ applied: boolean }>;
 }

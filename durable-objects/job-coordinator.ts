@@ -30,7 +30,7 @@ import { connectFromWorker } from "../src/db/worker-database";
 import type { Database } from "../src/db/client";
 import { PLANS, isPlanId } from "../core/plans";
 import type { ActivityLine, JobProgress, ServerMessage } from "../core/protocol/live";
-import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../core/protocol/tasks";
+import type { FollowupLease, FollowupReport, ReportAndLease, ReportResult, TaskLease, TaskMessage, TaskReport } from "../core/protocol/tasks";
 import { listingDifferenceSchema, reportedLoginSchema } from "../core/protocol/tasks";
 import { vaultKeyIds } from "../core/vault";
 import type { StaffActionResult, StaffOutcomeInput, StaffTaskEntry, UpdateListingActionResult, UpdateListingOutcomeInput } from "../core/protocol/staff";
@@ -102,6 +102,14 @@ const OUTBOX_BACKSTOP_MS = 1_000;
 interface Released {
   messages: TaskMessage[];
   delays: number[];
+}
+
+/** Released tasks less one already leased in the same transaction (it needs no message); null when none is left to send. */
+function withoutMessageOf(released: Released, submissionId: string): Released | null {
+  const i = released.messages.findIndex((m) => m.submissionId === submissionId);
+  if (i < 0) return released;
+  const messages = released.messages.filter((_, j) => j !== i);
+  return messages.length ? { messages, delays: released.delays.filter((_, j) => j !== i) } : null;
 }
 
 export type StartResult = { ok: true; job: JobProgress } | { ok: false; reason: "not_found" | "wrong_job" | "database_unavailable" };
@@ -503,6 +511,13 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   /** A worker takes a released task. Null when the message is stale or the job is not running. */
   async lease(submissionId: string, attempt: number, workerId = "unknown"): Promise<TaskLease | null> {
+    const lease = this.leaseNow(submissionId, attempt, workerId);
+    if (lease && !this.alarmCovers(lease.leaseExpiresAt)) await this.armAlarm();
+    return lease;
+  }
+
+  /** The synchronous half of a lease (no I/O): so a report can take the worker's next task in its own transaction (reportAndLease). The caller arms the alarm for its expiry. */
+  private leaseNow(submissionId: string, attempt: number, workerId: string): TaskLease | null {
     const task = this.store.task(submissionId);
     if (!task || task.attempt !== attempt || task.status !== "queued") {
       // A redelivered or stale message: counted, and nothing else happens.
@@ -523,7 +538,6 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     this.leasedAt.set(`${submissionId}:${attempt}`, Date.now());
     this.current = { submissionId, directoryName: row.directory_name };
     this.jobChanged();
-    if (!this.alarmCovers(leaseExpiresAt)) await this.armAlarm();
     const hints = this.retries.hintsFor(submissionId);
     return {
       jobId: this.store.job.jobId!,
@@ -625,10 +639,14 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    * unused ("no lease, no work").
    */
   async leaseReleased(workerId: string): Promise<TaskLease | null> {
-    if (this.store.job.status !== "in_progress") return null;
-    // A retry released with a queue delay (a Retry-After, a post still settling) is not taken before its delay ends.
-    const task = this.store.firstReleasedDue(Date.now(), QUEUED_LEASE_MS);
+    const task = this.releasedDue();
     return task ? this.lease(task.submission_id, task.attempt, workerId) : null;
+  }
+
+  /** The best released task a worker may take now: none while the job is not running; a retry released with a queue delay (a Retry-After, a post still settling) not before its delay ends. */
+  private releasedDue(): TaskRow | undefined {
+    if (this.store.job.status !== "in_progress") return undefined;
+    return this.store.firstReleasedDue(Date.now(), QUEUED_LEASE_MS);
   }
 
   /** A worker still busy with a task extends its lease. */
@@ -668,6 +686,29 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     });
     if (result.applied) await this.afterSettle(released, accepted(result) ? Date.now() + OUTBOX_BACKSTOP_MS : undefined);
     return result;
+  }
+
+  /**
+   * A report and the worker's next task in one round trip and one storage
+   * transaction: the report is applied, the room it made released, and the
+   * best released task due now leased to the same worker (what
+   * `leaseReleased` would take a round trip later). A task released and
+   * leased here needs no queue message, so none is sent. Stale or repeated
+   * reports change nothing, but the worker still gets a next task: it is free.
+   */
+  async reportAndLease(report: TaskReport, workerId: string): Promise<ReportAndLease> {
+    if (Date.now() < this.reportsLostUntil) throw new Error("the report was lost on its way (fault injection)");
+    const holders = await this.listingHolders([report]);
+    const { result, released, next } = this.atomically(() => {
+      const result = this.applyCounted(report, holders.get(report.submissionId));
+      const released = result.applied ? this.settle() : null;
+      const due = this.releasedDue();
+      return { result, released, next: due ? this.leaseNow(due.submission_id, due.attempt, workerId) : null };
+    });
+    const unsent = next && released ? withoutMessageOf(released, next.submissionId) : released;
+    if (result.applied) await this.afterSettle(unsent, accepted(result) ? Date.now() + OUTBOX_BACKSTOP_MS : undefined);
+    if (next && !this.alarmCovers(next.leaseExpiresAt)) await this.armAlarm();
+    return { result, next };
   }
 
   /** Many reports at once (the worker HTTP API, benches): one pump for all. */

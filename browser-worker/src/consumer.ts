@@ -24,7 +24,7 @@
  */
 import { evidenceKey } from "../../core/evidence-keys";
 import type { CoordinatorRpc } from "../../core/rpc";
-import type { FollowupLease, FollowupReport, ReportResult, TaskLease, TaskMessage, TaskReport } from "../../core/protocol/tasks";
+import type { FollowupLease, FollowupReport, ReportAndLease, TaskLease, TaskMessage, TaskReport } from "../../core/protocol/tasks";
 import { taskMessageSchema } from "../../core/protocol/tasks";
 import { submitListing } from "./engine";
 import { libPreload } from "./engine/inpage";
@@ -138,9 +138,17 @@ interface Opened {
   page: ConsumerPage;
   owner: { submissionId: string };
 }
-/** A page worker's spare: the next task's context, opened while the last one finished. */
+/** A task for a page: a message of the batch, or a task leased without one (chained: its lease comes with it). */
+interface Next {
+  message: QueueMessageLike;
+  task: TaskMessage;
+  lease?: TaskLease;
+}
+
+/** A page worker's spare: the next task's context, opened while the last one finished; and its next task, when its last report brought one. */
 interface Slot {
   spare?: Promise<Opened | undefined>;
+  handed?: Next;
 }
 
 export interface BatchSummary {
@@ -199,10 +207,14 @@ export const REPORT_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
  * so sending one again is safe. A fresh stub each time: a stub that saw its
  * object reset stays broken.
  */
-async function reportSurely(report: TaskReport, coordinator: () => CoordinatorRpc, waits: readonly number[]): Promise<ReportResult> {
+async function reportSurely(report: TaskReport, coordinator: () => CoordinatorRpc, waits: readonly number[], takeNext?: string): Promise<ReportAndLease> {
   for (let i = 0; ; i++) {
     try {
-      return await coordinator().report(report);
+      const rpc = coordinator();
+      // `takeNext` (a worker id): the same round trip leases this worker's next task. Only on the first try: a try
+      // that failed on its way back may have leased one, and a second would lease another (the first then waits out its lease).
+      if (i === 0 && takeNext && rpc.reportAndLease) return await rpc.reportAndLease(report, takeNext);
+      return { result: await rpc.report(report), next: null };
     } catch (err) {
       if (i >= waits.length) throw err;
       await new Promise((r) => setTimeout(r, waits[i]));
@@ -279,20 +291,23 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
    * real message; without that store the lease runs out and the coordinator
    * retries, looking for the listing first.
    */
-  const chained = async (): Promise<{ message: QueueMessageLike; task: TaskMessage; lease: TaskLease } | undefined> => {
-    if (!healthy || chainMs <= 0 || Date.now() - batchStarted > chainMs) return undefined;
+  const chainOpen = () => healthy && chainMs > 0 && Date.now() - batchStarted <= chainMs;
+  const withStandIn = (lease: TaskLease): Next => {
+    const task: TaskMessage = { jobId: lease.jobId, submissionId: lease.submissionId, attempt: lease.attempt };
+    return { message: { id: `chained:${lease.submissionId}:${lease.attempt}`, body: task, attempts: 1, ack: () => {}, retry: () => {} }, task, lease };
+  };
+  const chained = async (): Promise<Next | undefined> => {
+    if (!chainOpen()) return undefined;
     for (const jobId of jobs) {
       const rpc = deps.coordinator(jobId);
       if (!rpc.leaseReleased) continue;
       const lease = await rpc.leaseReleased(deps.workerId).catch(() => null);
-      if (!lease) continue;
-      const task: TaskMessage = { jobId, submissionId: lease.submissionId, attempt: lease.attempt };
-      return { message: { id: `chained:${lease.submissionId}:${lease.attempt}`, body: task, attempts: 1, ack: () => {}, retry: () => {} }, task, lease };
+      if (lease) return withStandIn(lease);
     }
     return undefined;
   };
   try {
-    const queue: { message: QueueMessageLike; task: TaskMessage; lease?: TaskLease }[] = [...tasks];
+    const queue: Next[] = [...tasks];
     /** Pages running a task now, and a promise settled each time one finishes. */
     let busy = 0;
     let finished = Promise.withResolvers<void>();
@@ -315,15 +330,18 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
      * batch, and locally the queue delivers nothing new until a batch ends
      * (issue 21: 2.4 of 4 pages busy on average).
      */
-    const nextTask = async () => {
+    const nextTask = async (slot: Slot) => {
       for (;;) {
-        const next = queue.shift() ?? (await chained());
+        // The task the last report brought is already leased to this page: it goes first.
+        const handed = slot.handed;
+        slot.handed = undefined;
+        const next = handed ?? queue.shift() ?? (await chained());
         if (next || !healthy || busy === 0 || chainMs <= 0 || Date.now() - batchStarted > chainMs) return next;
         await Promise.race([finished.promise, new Promise((r) => setTimeout(r, IDLE_PAGE_POLL_MS))]);
       }
     };
     const work = async (slot: Slot) => {
-      for (let next = await nextTask(); next; next = await nextTask()) {
+      for (let next = await nextTask(slot); next; next = await nextTask(slot)) {
         if (!healthy) {
           // The browser is gone: leave the task for a later delivery, unleased.
           next.message.retry({ delaySeconds: 5 });
@@ -567,7 +585,10 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         ...(result.outcome === "already_listed" ? { differences: result.differences ?? [] } : {}),
       };
       try {
-        await reportSurely(report, () => deps.coordinator(lease.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS);
+        // With no message of the batch left for this page, the report takes its next task in the same round trip (what chained() would lease next).
+        const takeNext = queue.length === 0 && chainOpen() ? deps.workerId : undefined;
+        const { next } = await reportSurely(report, () => deps.coordinator(lease.jobId), deps.reportRetryMs ?? REPORT_RETRY_MS, takeNext);
+        if (next) slot.handed = withStandIn(next);
       } catch (err) {
         if (!deps.pendingReports) throw err;
         // Kept until the coordinator takes it: the message comes back, and the report goes with it.

@@ -245,3 +245,9 @@ export type FollowupReport = z.infer<typeof followupReportSchema>;
 export type ReportResult =
   | { applied: true; status: SubmissionStatus }
   | { applied: false; reason: "unknown_submission" | "stale_attempt" | "already_final" | "not_leased" | "job_not_running" | "not_live" | "already_replaced" };
+
+/** A report's result and the worker's next task, taken in the same round trip (null: none is released and due now). */
+export interface ReportAndLease {
+  result: ReportResult;
+  next: TaskLease | null;
+}

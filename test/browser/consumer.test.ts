@@ -299,6 +299,48 @@ describe("queue consumer", () => {
     }
   });
 
+  it("a report takes the page's next released task in the same round trip; each task is submitted once", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const released = () => [...coordinator.tasks.values()].find((x) => x.status === "queued");
+    const calls = { leaseReleased: 0, reportAndLease: 0, handed: 0 };
+    // The real coordinator's reportAndLease: the report applied, then what leaseReleased would take, in one call.
+    const chaining = Object.assign(coordinator, {
+      leaseReleased: async () => {
+        calls.leaseReleased++;
+        const t = released();
+        return t ? coordinator.lease(t.lease.submissionId, t.lease.attempt) : null;
+      },
+      reportAndLease: async (r: TaskReport) => {
+        calls.reportAndLease++;
+        const result = await coordinator.report(r);
+        const t = released();
+        const next = t ? await coordinator.lease(t.lease.submissionId, t.lease.attempt) : null;
+        if (next) calls.handed++;
+        return { result, next };
+      },
+    });
+    const slugs = plainDesigns.slice(0, 4).map((d) => farm.variantFor(d).slug);
+    const [first, ...rest] = slugs.map((slug) => coordinator.add(crypto.randomUUID(), slug));
+    const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const batch = messages([first]);
+      // One page: its every report finds no message of the batch left, so each asks for the next task with it.
+      const summary = await consumeBatch(batch.list, { ...deps(chaining, lease), pagesPerBrowser: 1 });
+      expect(summary).toMatchObject({ submitted: 4, failed: 0 });
+      expect(calls.reportAndLease).toBe(4);
+      // The three released tasks came with the reports before them; only the last report's empty answer led to one more look.
+      expect(calls.handed).toBe(3);
+      expect(calls.leaseReleased).toBe(1);
+      for (const slug of slugs) expect(farm.submissions({ slug })).toHaveLength(1);
+      // Their messages, when they come, find them leased and done.
+      expect(await consumeBatch(messages(rest).list, deps(chaining, lease))).toMatchObject({ submitted: 0, skippedStale: 3 });
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("a page with no task yet waits while another page works, and takes a task released meanwhile", async () => {
     farm.reset();
     // Every farm answer takes 800 ms: the first task outlasts the released one's wait by far.

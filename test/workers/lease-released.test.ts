@@ -1,16 +1,25 @@
-/** leaseReleased: a browser page that just reported takes a task already released to the queue; its message then finds it leased. */
+/**
+ * leaseReleased: a browser page that just reported takes a task already released to the queue; its message then finds it leased.
+ * reportAndLease: the same, in the report's own round trip and transaction.
+ */
 import { describe, expect, it } from "vitest";
 import type { TaskMessage } from "../../core/protocol/tasks";
 import { captureReleases, stubFor } from "./support/coordinator-harness";
 import { seedJob } from "./support/seed";
 
+/** A started job of 6 directories, its released messages captured (4, the in-flight cap). */
+async function startedJob() {
+  const seeded = await seedJob({ directories: 6 });
+  const released: TaskMessage[] = [];
+  await captureReleases(seeded.jobId, released);
+  const stub = stubFor(seeded.jobId);
+  await stub.start(seeded.jobId);
+  return { seeded, released, stub };
+}
+
 describe("coordinator leaseReleased", () => {
   it("leases released tasks only, best first, by the normal lease; their messages are then stale, and nothing unreleased is taken", async () => {
-    const seeded = await seedJob({ directories: 6 });
-    const released: TaskMessage[] = [];
-    await captureReleases(seeded.jobId, released);
-    const stub = stubFor(seeded.jobId);
-    await stub.start(seeded.jobId);
+    const { released, stub } = await startedJob();
     expect(released).toHaveLength(4); // the in-flight cap
 
     const ids = new Set(released.map((m) => m.submissionId));
@@ -28,11 +37,7 @@ describe("coordinator leaseReleased", () => {
   });
 
   it("a retry due in seconds does not hold a slot while other work is due: the freed slot goes to that work, the retry waits unreleased", async () => {
-    const seeded = await seedJob({ directories: 6 });
-    const released: TaskMessage[] = [];
-    await captureReleases(seeded.jobId, released);
-    const stub = stubFor(seeded.jobId);
-    await stub.start(seeded.jobId);
+    const { seeded, released, stub } = await startedJob();
     expect(released).toHaveLength(4);
     const [failing] = released;
     for (const m of released) expect(await stub.lease(m.submissionId, m.attempt, "w1")).not.toBeNull();
@@ -44,5 +49,45 @@ describe("coordinator leaseReleased", () => {
     expect(released[4]!.submissionId).not.toBe(failing!.submissionId);
     const view = (await stub.snapshot()).submissions.find((s) => s.submissionId === failing!.submissionId)!;
     expect(view).toMatchObject({ status: "retrying", attempt: 1 });
+  });
+
+  it("reportAndLease applies the report and leases the task its room released, in one call; that task's message is never sent", async () => {
+    const { seeded, released, stub } = await startedJob();
+    expect(released).toHaveLength(4); // the in-flight cap
+    for (const m of released) expect(await stub.lease(m.submissionId, m.attempt, "w1")).not.toBeNull();
+    const [done] = released;
+
+    const report = { jobId: seeded.jobId, submissionId: done!.submissionId, attempt: done!.attempt, outcome: "submitted" as const };
+    const answer = await stub.reportAndLease(report, "w1");
+    expect(answer.result).toEqual({ applied: true, status: "submitted" });
+    // The fifth task took the slot and went straight to the reporting worker: no message for it.
+    expect(answer.next).not.toBeNull();
+    const next = answer.next!;
+    expect(released.map((m) => m.submissionId)).not.toContain(next.submissionId);
+    expect(next).toMatchObject({ jobId: seeded.jobId, attempt: 1 });
+    const snapshot = await stub.snapshot();
+    expect(snapshot.submissions.find((s) => s.submissionId === next.submissionId)).toMatchObject({ status: "submitting" });
+    expect(snapshot.job.inFlight).toBe(4);
+
+    // The same report again (a retry after a lost answer) changes nothing; nothing is released, so no next task either.
+    const again = await stub.reportAndLease(report, "w1");
+    expect(again).toEqual({ result: { applied: false, reason: "already_final" }, next: null });
+    expect(released).toHaveLength(4);
+    expect((await stub.snapshot()).job.inFlight).toBe(4);
+
+    // The next task's report is applied like any other.
+    const last = await stub.reportAndLease({ jobId: seeded.jobId, submissionId: next.submissionId, attempt: next.attempt, outcome: "submitted" }, "w1");
+    expect(last.result).toEqual({ applied: true, status: "submitted" });
+    expect(last.next).not.toBeNull();
+    expect((await stub.progress()).submitted).toBe(2);
+  });
+
+  it("reportAndLease takes no task of a paused job, but still applies the report", async () => {
+    const { seeded, released, stub } = await startedJob();
+    const [m] = released;
+    expect(await stub.lease(m!.submissionId, m!.attempt, "w1")).not.toBeNull();
+    await stub.pause("staff");
+    const answer = await stub.reportAndLease({ jobId: seeded.jobId, submissionId: m!.submissionId, attempt: m!.attempt, outcome: "submitted" }, "w1");
+    expect(answer).toEqual({ result: { applied: true, status: "submitted" }, next: null });
   });
 });
