@@ -15,6 +15,8 @@ import type { FollowupLease, FollowupReport, ReportAndLease, ReportResult, TaskL
 export interface CoordinatorRpc {
   /** Takes a released task; null when the message is stale or the job is not running. */
   lease(submissionId: string, attempt: number, workerId: string): Promise<TaskLease | null>;
+  /** Takes several released tasks in one round trip (a queue batch's, as it starts); each null where `lease` would be. */
+  leaseMany?(tasks: { submissionId: string; attempt: number }[], workerId: string): Promise<(TaskLease | null)[]>;
   /** Takes a task already released to the queue (before its message comes); null when there is none. */
   leaseReleased?(workerId: string): Promise<TaskLease | null>;
   /** Extends a lease still being worked on; false when it is no longer ours. */

@@ -516,6 +516,18 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     return lease;
   }
 
+  /**
+   * Several released tasks for one worker in one round trip and one storage
+   * transaction (the tasks of a queue batch, taken as the batch starts):
+   * each exactly as `lease` would take it, null where that one would be.
+   */
+  async leaseMany(tasks: { submissionId: string; attempt: number }[], workerId = "unknown"): Promise<(TaskLease | null)[]> {
+    const leases = this.atomically(() => tasks.map((t) => this.leaseNow(t.submissionId, t.attempt, workerId)));
+    const expiries = leases.flatMap((l) => (l ? [l.leaseExpiresAt] : []));
+    if (expiries.length && !this.alarmCovers(Math.min(...expiries))) await this.armAlarm();
+    return leases;
+  }
+
   /** The synchronous half of a lease (no I/O): so a report can take the worker's next task in its own transaction (reportAndLease). The caller arms the alarm for its expiry. */
   private leaseNow(submissionId: string, attempt: number, workerId: string): TaskLease | null {
     const task = this.store.task(submissionId);

@@ -251,6 +251,11 @@ export async function sealedLogin(lease: TaskLease, result: EngineResult, log: (
   }
 }
 
+/** A task after the submit (open a verification link, screenshot a listing, a check, an update): leased and reported by its own calls. */
+function isFollowup(task: TaskMessage): task is TaskMessage & { kind: FollowupLease["kind"] } {
+  return task.kind === "verify" || task.kind === "listing" || task.kind === "check" || task.kind === "update";
+}
+
 export async function consumeBatch(messages: readonly QueueMessageLike[], deps: ConsumerDeps): Promise<BatchSummary> {
   const log = deps.log ?? (() => {});
   const limits = { ...BROWSER_CALL_MS, ...deps.browserCallMs };
@@ -291,6 +296,34 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
    * real message; without that store the lease runs out and the coordinator
    * retries, looking for the listing first.
    */
+  /**
+   * The tasks the pages start with, leased in one round trip per job
+   * (`leaseMany`, one commit) instead of one each as the pages start. Only
+   * those that start now: a lease taken for a message that waits for a page
+   * would run out unbeaten. A message its coordinator refuses, or one not
+   * leased here for any reason, is leased by its page as before.
+   */
+  const leaseStarting = async (starting: Next[]) => {
+    const byJob = new Map<string, Next[]>();
+    for (const next of starting) if (!isFollowup(next.task)) (byJob.get(next.task.jobId) ?? byJob.set(next.task.jobId, []).get(next.task.jobId)!).push(next);
+    for (const [jobId, group] of byJob) {
+      const rpc = deps.coordinator(jobId);
+      if (group.length < 2 || !rpc.leaseMany) continue;
+      const leases = await rpc
+        .leaseMany(
+          group.map((n) => ({ submissionId: n.task.submissionId, attempt: n.task.attempt })),
+          deps.workerId,
+        )
+        .catch((err: unknown) => {
+          log({ level: "warn", msg: "batch lease failed; each task is leased alone", jobId, error: String(err) });
+          return [];
+        });
+      group.forEach((next, i) => {
+        const lease = leases[i];
+        if (lease) next.lease = lease;
+      });
+    }
+  };
   const chainOpen = () => healthy && chainMs > 0 && Date.now() - batchStarted <= chainMs;
   const withStandIn = (lease: TaskLease): Next => {
     const task: TaskMessage = { jobId: lease.jobId, submissionId: lease.submissionId, attempt: lease.attempt };
@@ -308,6 +341,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
   };
   try {
     const queue: Next[] = [...tasks];
+    await leaseStarting(queue.slice(0, Math.max(1, deps.pagesPerBrowser)));
     /** Pages running a task now, and a promise settled each time one finishes. */
     let busy = 0;
     let finished = Promise.withResolvers<void>();
@@ -435,14 +469,15 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       message.ack();
     };
 
-    const runOne = async (message: QueueMessageLike, task: TaskMessage, chainedLease: TaskLease | undefined, slot: Slot) => {
-      if (task.kind === "verify" || task.kind === "listing" || task.kind === "check" || task.kind === "update") return runFollowup(message, { ...task, kind: task.kind });
+    /** `taken`: the task's lease when it was taken before its page started (with the batch, chained, or brought by a report). */
+    const runOne = async (message: QueueMessageLike, task: TaskMessage, taken: TaskLease | undefined, slot: Slot) => {
+      if (isFollowup(task)) return runFollowup(message, { ...task, kind: task.kind });
       // A fresh stub for every call: one captured here would stay broken after a coordinator reset.
       const coordinator = () => deps.coordinator(task.jobId);
       // Where the task's time goes, step by step (trace.ts): logged with the report.
       const trace = startTrace();
       if (message.timestamp) trace.add("queue_wait", Date.now() - message.timestamp.getTime());
-      const lease = chainedLease ?? (await coordinator().lease(task.submissionId, task.attempt, deps.workerId));
+      const lease = taken ?? (await coordinator().lease(task.submissionId, task.attempt, deps.workerId));
       trace.lap("lease");
       if (!lease) {
         // Still held by this attempt: an earlier delivery may have finished it and kept its report.

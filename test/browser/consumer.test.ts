@@ -341,6 +341,44 @@ describe("queue consumer", () => {
     }
   });
 
+  it("leases the tasks its pages start with in one call per job; a stale message among them is acknowledged unused, the rest leased alone", async () => {
+    farm.reset();
+    const browser = await launchChromium();
+    const coordinator = new CoordinatorDouble(crypto.randomUUID());
+    const batches: string[][] = [];
+    let single = 0;
+    const lease = coordinator.lease.bind(coordinator);
+    coordinator.lease = async (id, attempt) => {
+      single++;
+      return lease(id, attempt);
+    };
+    // The real coordinator's leaseMany: each as lease would take it, in one call.
+    const batching = Object.assign(coordinator, {
+      leaseMany: async (items: { submissionId: string; attempt: number }[]) => {
+        batches.push(items.map((t) => t.submissionId));
+        return Promise.all(items.map((t) => lease(t.submissionId, t.attempt)));
+      },
+    });
+    const slugs = plainDesigns.slice(0, 4).map((d) => farm.variantFor(d).slug);
+    const tasks = slugs.map((slug) => coordinator.add(crypto.randomUUID(), slug));
+    // The first task's message is a redelivery: another worker leased it already.
+    await lease(tasks[0]!.submissionId, 1);
+    const browserLease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
+    try {
+      const batch = messages(tasks);
+      const summary = await consumeBatch(batch.list, { ...deps(batching, browserLease), pagesPerBrowser: 3, chainMs: 0 });
+      expect(summary).toMatchObject({ submitted: 3, skippedStale: 1, failed: 0 });
+      // The three the pages started with, in one call; the stale one's page asked once more, the fourth task was leased by its page.
+      expect(batches).toEqual([tasks.slice(0, 3).map((t) => t.submissionId)]);
+      expect(single).toBe(2);
+      expect(batch.log.every((m) => m.acked)).toBe(true);
+      for (const slug of slugs.slice(1)) expect(farm.submissions({ slug })).toHaveLength(1);
+      expect(farm.submissions({ slug: slugs[0]! })).toHaveLength(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("a page with no task yet waits while another page works, and takes a task released meanwhile", async () => {
     farm.reset();
     // Every farm answer takes 800 ms: the first task outlasts the released one's wait by far.

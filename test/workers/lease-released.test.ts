@@ -90,4 +90,22 @@ describe("coordinator leaseReleased", () => {
     const answer = await stub.reportAndLease({ jobId: seeded.jobId, submissionId: m!.submissionId, attempt: m!.attempt, outcome: "submitted" }, "w1");
     expect(answer).toEqual({ result: { applied: true, status: "submitted" }, next: null });
   });
+
+  it("leaseMany takes a batch's tasks in one call, each as lease would: a stale or repeated one is null and changes nothing", async () => {
+    const { released, stub } = await startedJob();
+    expect(released).toHaveLength(4);
+    const [a, b, c, d] = released;
+    expect(await stub.lease(a!.submissionId, a!.attempt, "w0")).not.toBeNull();
+    const leases = await stub.leaseMany(
+      [a!, b!, { submissionId: c!.submissionId, attempt: c!.attempt + 1 }, d!, d!].map((m) => ({ submissionId: m.submissionId, attempt: m.attempt })),
+      "w1",
+    );
+    // a: leased by another worker already; c: not its current attempt; d asked twice: taken once.
+    expect(leases.map((l) => l?.submissionId ?? null)).toEqual([null, b!.submissionId, null, d!.submissionId, null]);
+    const byId = new Map((await stub.snapshot()).submissions.map((s) => [s.submissionId, s.status]));
+    expect([a, b, c, d].map((m) => byId.get(m!.submissionId))).toEqual(["submitting", "submitting", "queued", "submitting"]);
+    // The leases are ordinary leases: reported as usual.
+    const result = await stub.report({ jobId: leases[1]!.jobId, submissionId: b!.submissionId, attempt: b!.attempt, outcome: "submitted" });
+    expect(result).toEqual({ applied: true, status: "submitted" });
+  });
 });
