@@ -11,6 +11,8 @@
  *   to `directory-tasks` with `sendBatch` in priority order.
  * - Lease: every released task carries `(submissionId, attempt)` and a lease;
  *   the alarm re-releases tasks whose lease expired, with the next attempt.
+ *   A worker may take several at once (`leaseMany`), or its next with its
+ *   report (`reportAndLease`): one round trip and one commit.
  * - Apply each worker report exactly once: a stale or repeated report, or one
  *   for an attempt that is no longer current, changes nothing.
  * - Persist, then broadcast: every change is written to SQLite first; the

@@ -1,7 +1,10 @@
 /**
- * One queue batch: lease each task from its coordinator, submit it in a page
- * of a shared browser (several pages at once, up to the configured limit),
- * keep a screenshot as evidence, report the outcome, acknowledge.
+ * One queue batch: lease each task from its coordinator (those the pages
+ * start with in one call per job), submit it in a page of a shared browser
+ * (several pages at once, up to the configured limit), keep a screenshot as
+ * evidence, report the outcome, acknowledge. A page whose batch has no
+ * message left takes its coordinator's next released task, with its report
+ * when it can (one round trip for both).
  *
  * Everything outside (coordinators, the browser, R2) comes in through
  * `ConsumerDeps`, so the same code runs in the Worker and in Node tests.
