@@ -514,7 +514,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
   /** A worker takes a released task. Null when the message is stale or the job is not running. */
   async lease(submissionId: string, attempt: number, workerId = "unknown"): Promise<TaskLease | null> {
     const lease = this.leaseNow(submissionId, attempt, workerId);
-    if (lease && !this.alarmCovers(lease.leaseExpiresAt)) await this.armAlarm();
+    await this.coverLeases([lease]);
     return lease;
   }
 
@@ -525,9 +525,14 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    */
   async leaseMany(tasks: { submissionId: string; attempt: number }[], workerId = "unknown"): Promise<(TaskLease | null)[]> {
     const leases = this.atomically(() => tasks.map((t) => this.leaseNow(t.submissionId, t.attempt, workerId)));
+    await this.coverLeases(leases);
+    return leases;
+  }
+
+  /** The alarm comes by the earliest of these leases' expiries (re-armed only when the one set would not). */
+  private async coverLeases(leases: (TaskLease | null)[]): Promise<void> {
     const expiries = leases.flatMap((l) => (l ? [l.leaseExpiresAt] : []));
     if (expiries.length && !this.alarmCovers(Math.min(...expiries))) await this.armAlarm();
-    return leases;
   }
 
   /** The synchronous half of a lease (no I/O): so a report can take the worker's next task in its own transaction (reportAndLease). The caller arms the alarm for its expiry. */
@@ -691,15 +696,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
 
   /** Applies a worker's report exactly once. */
   async report(report: TaskReport): Promise<ReportResult> {
-    if (Date.now() < this.reportsLostUntil) throw new Error("the report was lost on its way (fault injection)");
-    const holders = await this.listingHolders([report]);
-    // Applied and released in one storage transaction; then the I/O.
-    const { result, released } = this.atomically(() => {
-      const result = this.applyCounted(report, holders.get(report.submissionId));
-      return { result, released: result.applied ? this.settle() : null };
-    });
-    if (result.applied) await this.afterSettle(released, accepted(result) ? Date.now() + OUTBOX_BACKSTOP_MS : undefined);
-    return result;
+    return (await this.applyReport(report)).result;
   }
 
   /**
@@ -711,17 +708,23 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
    * reports change nothing, but the worker still gets a next task: it is free.
    */
   async reportAndLease(report: TaskReport, workerId: string): Promise<ReportAndLease> {
+    return this.applyReport(report, workerId);
+  }
+
+  /** A report applied and the releases it allows, in one storage transaction, then the I/O; with `nextFor`, that worker's next task leased in the same transaction. */
+  private async applyReport(report: TaskReport, nextFor?: string): Promise<ReportAndLease> {
     if (Date.now() < this.reportsLostUntil) throw new Error("the report was lost on its way (fault injection)");
     const holders = await this.listingHolders([report]);
     const { result, released, next } = this.atomically(() => {
       const result = this.applyCounted(report, holders.get(report.submissionId));
       const released = result.applied ? this.settle() : null;
-      const due = this.releasedDue();
-      return { result, released, next: due ? this.leaseNow(due.submission_id, due.attempt, workerId) : null };
+      const due = nextFor === undefined ? undefined : this.releasedDue();
+      const next = due && nextFor !== undefined ? this.leaseNow(due.submission_id, due.attempt, nextFor) : null;
+      return { result, released, next };
     });
     const unsent = next && released ? withoutMessageOf(released, next.submissionId) : released;
     if (result.applied) await this.afterSettle(unsent, accepted(result) ? Date.now() + OUTBOX_BACKSTOP_MS : undefined);
-    if (next && !this.alarmCovers(next.leaseExpiresAt)) await this.armAlarm();
+    await this.coverLeases([next]);
     return { result, next };
   }
 

@@ -292,14 +292,6 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
   const chainMs = deps.chainMs ?? CHAIN_MS;
   const jobs = [...new Set(tasks.map((t) => t.task.jobId))];
   /**
-   * A task a coordinator of this batch already released, leased now instead
-   * of after a queue hop (its message finds it leased and is acknowledged
-   * unused). The stand-in message's ack and retry do nothing: a report that
-   * cannot be delivered is kept (pending-reports.ts) and travels with the
-   * real message; without that store the lease runs out and the coordinator
-   * retries, looking for the listing first.
-   */
-  /**
    * The tasks the pages start with, leased in one round trip per job
    * (`leaseMany`, one commit) instead of one each as the pages start. Only
    * those that start now: a lease taken for a message that waits for a page
@@ -327,11 +319,21 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
       });
     }
   };
+  /** Whether a page may still take tasks that came without a message of this batch. */
   const chainOpen = () => healthy && chainMs > 0 && Date.now() - batchStarted <= chainMs;
+  /** A task leased without its message, given a stand-in message (below). */
   const withStandIn = (lease: TaskLease): Next => {
     const task: TaskMessage = { jobId: lease.jobId, submissionId: lease.submissionId, attempt: lease.attempt };
     return { message: { id: `chained:${lease.submissionId}:${lease.attempt}`, body: task, attempts: 1, ack: () => {}, retry: () => {} }, task, lease };
   };
+  /**
+   * A task a coordinator of this batch already released, leased now instead
+   * of after a queue hop (its message finds it leased and is acknowledged
+   * unused). The stand-in message's ack and retry do nothing: a report that
+   * cannot be delivered is kept (pending-reports.ts) and travels with the
+   * real message; without that store the lease runs out and the coordinator
+   * retries, looking for the listing first.
+   */
   const chained = async (): Promise<Next | undefined> => {
     if (!chainOpen()) return undefined;
     for (const jobId of jobs) {
@@ -373,7 +375,7 @@ export async function consumeBatch(messages: readonly QueueMessageLike[], deps: 
         const handed = slot.handed;
         slot.handed = undefined;
         const next = handed ?? queue.shift() ?? (await chained());
-        if (next || !healthy || busy === 0 || chainMs <= 0 || Date.now() - batchStarted > chainMs) return next;
+        if (next || busy === 0 || !chainOpen()) return next;
         await Promise.race([finished.promise, new Promise((r) => setTimeout(r, IDLE_PAGE_POLL_MS))]);
       }
     };

@@ -71,6 +71,12 @@ class CoordinatorDouble implements CoordinatorRpc {
     return t.lease;
   }
 
+  /** What the real coordinator's leaseReleased takes: a released (queued), unleased task, by the normal lease. */
+  async takeReleased(): Promise<TaskLease | null> {
+    const t = [...this.tasks.values()].find((x) => x.status === "queued");
+    return t ? this.lease(t.lease.submissionId, t.lease.attempt) : null;
+  }
+
   /** After-submit tasks are exercised end to end (test/e2e/after-submit.test.ts); none are released here. */
   async leaseFollowup(): Promise<null> {
     return null;
@@ -274,13 +280,7 @@ describe("queue consumer", () => {
     farm.reset();
     const browser = await launchChromium();
     const coordinator = new CoordinatorDouble(crypto.randomUUID());
-    // The real coordinator's leaseReleased: a released (queued), unleased task, by the normal lease.
-    const chaining = Object.assign(coordinator, {
-      leaseReleased: async () => {
-        const t = [...coordinator.tasks.values()].find((x) => x.status === "queued");
-        return t ? coordinator.lease(t.lease.submissionId, t.lease.attempt) : null;
-      },
-    });
+    const chaining = Object.assign(coordinator, { leaseReleased: () => coordinator.takeReleased() });
     const slugs = plainDesigns.slice(0, 3).map((d) => farm.variantFor(d).slug);
     const [first, ...released] = slugs.map((slug) => coordinator.add(crypto.randomUUID(), slug));
     const lease = async (): Promise<BrowserLease> => ({ ok: true, browser: browser as never, release: async () => {} });
@@ -303,20 +303,17 @@ describe("queue consumer", () => {
     farm.reset();
     const browser = await launchChromium();
     const coordinator = new CoordinatorDouble(crypto.randomUUID());
-    const released = () => [...coordinator.tasks.values()].find((x) => x.status === "queued");
     const calls = { leaseReleased: 0, reportAndLease: 0, handed: 0 };
     // The real coordinator's reportAndLease: the report applied, then what leaseReleased would take, in one call.
     const chaining = Object.assign(coordinator, {
       leaseReleased: async () => {
         calls.leaseReleased++;
-        const t = released();
-        return t ? coordinator.lease(t.lease.submissionId, t.lease.attempt) : null;
+        return coordinator.takeReleased();
       },
       reportAndLease: async (r: TaskReport) => {
         calls.reportAndLease++;
         const result = await coordinator.report(r);
-        const t = released();
-        const next = t ? await coordinator.lease(t.lease.submissionId, t.lease.attempt) : null;
+        const next = await coordinator.takeReleased();
         if (next) calls.handed++;
         return { result, next };
       },
