@@ -1334,6 +1334,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
     return new CoordinatorFaults(this.store, this.ctx, {
       loseReportsFor: (ms) => void (this.reportsLostUntil = Date.now() + ms),
       followupsReleased: () => this.afterSubmit.followups.released(),
+      afterSubmitDueSoon: (withinMs) => this.afterSubmit.dueSoon(withinMs),
     });
   }
 

@@ -270,6 +270,17 @@ export class AfterSubmit {
     return this.checks.get(task.submission_id)?.every_ms ?? 60_000;
   }
 
+  /**
+   * After-submit work that can still change a submission soon: follow-ups not
+   * ended, and approval looks due within `withinMs` (a verified submission is
+   * looked up within a minute). The fault harness waits for none before it
+   * takes the snapshot its replays must not change.
+   */
+  dueSoon(withinMs: number, now = Date.now()): number {
+    if (!this.active) return 0;
+    return this.followups.openCount() + this.checks.dueBy(now + withinMs);
+  }
+
   // ---- timers -------------------------------------------------------------------
 
   nextDueAt(): number | null {

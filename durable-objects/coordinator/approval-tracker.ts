@@ -221,6 +221,11 @@ export class ApprovalChecks {
     this.sql.exec("update approval_checks set next_check_at = min(coalesce(next_check_at, ?), ?) where submission_id = ? and state = 'tracking'", at, at, submissionId);
   }
 
+  /** Tracked submissions whose next look is due by `at`. */
+  dueBy(at: number): number {
+    return this.sql.exec<{ n: number }>("select count(*) as n from approval_checks where state = 'tracking' and next_check_at <= ?", at).one().n;
+  }
+
   nextDueAt(): number | null {
     return this.sql.exec<{ at: number | null }>("select min(next_check_at) as at from approval_checks where state = 'tracking'").one().at;
   }

@@ -8,6 +8,9 @@ import { RpcTarget } from "cloudflare:workers";
 import type { FollowupKind, TaskMessage } from "../../core/protocol/tasks";
 import type { TaskStore } from "./task-store";
 
+/** The window for `afterSubmitDue`: past a verified submission's first look (a minute), short of any configured schedule's first check. */
+export const AFTER_SUBMIT_SOON_MS = 2 * 60_000;
+
 export const FAULT_INJECTION_OFF = "Fault injection is off: it needs DEV_FAULT_INJECTION=1 and a loopback PUBLIC_URL";
 
 /** Refuses the facet unless `enabled`; the message says how to turn it on. */
@@ -19,7 +22,11 @@ export class CoordinatorFaults extends RpcTarget {
   constructor(
     private readonly store: TaskStore,
     private readonly ctx: DurableObjectState,
-    private readonly host: { loseReportsFor(ms: number): void; followupsReleased(): { submissionId: string; kind: FollowupKind; attempt: number }[] },
+    private readonly host: {
+      loseReportsFor(ms: number): void;
+      followupsReleased(): { submissionId: string; kind: FollowupKind; attempt: number }[];
+      afterSubmitDueSoon(withinMs: number): number;
+    },
   ) {
     super();
   }
@@ -43,9 +50,14 @@ export class CoordinatorFaults extends RpcTarget {
     return [...tasks, ...followups];
   }
 
-  /** Duplicates refused and writes pending. */
-  counters(): { refusedLeases: number; refusedReports: number; pendingWrites: number } {
-    return { refusedLeases: this.store.job.refusedLeases, refusedReports: this.store.job.refusedReports, pendingWrites: this.store.outboxSize() };
+  /** Duplicates refused, writes pending, and after-submit work due in the next AFTER_SUBMIT_SOON_MS. */
+  counters(): { refusedLeases: number; refusedReports: number; pendingWrites: number; afterSubmitDue: number } {
+    return {
+      refusedLeases: this.store.job.refusedLeases,
+      refusedReports: this.store.job.refusedReports,
+      pendingWrites: this.store.outboxSize(),
+      afterSubmitDue: this.host.afterSubmitDueSoon(AFTER_SUBMIT_SOON_MS),
+    };
   }
 
   /** Drops the coordinator's instance (its storage stays): the next call starts a fresh one, as after an eviction. */

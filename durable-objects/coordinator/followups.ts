@@ -136,6 +136,11 @@ export class Followups {
     this.sql.exec("update followups set status = 'gave_up', lease_expires_at = null, next_at = null where submission_id = ? and status in ('pending', 'queued', 'leased')", submissionId);
   }
 
+  /** Follow-ups not yet ended (waiting, queued or leased). */
+  openCount(): number {
+    return this.sql.exec<{ n: number }>("select count(*) as n from followups where status in ('pending', 'queued', 'leased')").one().n;
+  }
+
   nextDueAt(): number | null {
     return this.sql
       .exec<{ at: number | null }>(

@@ -8,7 +8,7 @@
  *   POST /api/dev/faults/jobs/:jobId/redeliver  send every task message the job's
  *                                               coordinator ever released to the queue again
  *   POST /api/dev/faults/jobs/:jobId/evict      drop the coordinator's instance (storage stays)
- *   GET  /api/dev/faults/jobs/:jobId/counters   duplicates refused, writes pending
+ *   GET  /api/dev/faults/jobs/:jobId/counters   duplicates refused, writes pending, after-submit work due soon
  *   POST /api/dev/faults/jobs/:jobId/lose-reports  for LOST_REPORTS_MS, every report a worker
  *                                               sends the coordinator is lost on its way
  */
@@ -55,7 +55,7 @@ const counters = createRoute({
   path: "/jobs/{jobId}/counters",
   hide: true,
   request: { params: JobParams },
-  responses: { 200: jsonAnswer("Duplicates refused and writes pending", z.object({}).passthrough()) },
+  responses: { 200: jsonAnswer("Duplicates refused, writes pending, after-submit work due soon", z.object({}).passthrough()) },
 });
 
 export const devFaults = newApiApp();

@@ -233,6 +233,15 @@ describe("fault injection", () => {
       await sleep(1_000);
     }
 
+    // An opened link has the listing looked up within a minute, and a find has its page screenshotted: wait (bounded)
+    // until no such work is left, or the snapshot below would catch a submission on its way to approved.
+    for (let i = 0; i < 240; i++) {
+      const due = (await coordinatorCounters(stack, workerToken, order.jobId)).afterSubmitDue;
+      if (due === 0) break;
+      if (i % 30 === 0) log(`${due} after-submit step(s) still due (follow-ups open, listing looks due)`);
+      await sleep(1_000);
+    }
+
     // Once more, after the end: every message, webhook and report again, and an eviction.
     const before = await snapshotOf(order);
     stack.farm.setFaults({ flakyRate: 0 });

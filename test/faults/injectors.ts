@@ -86,6 +86,8 @@ export interface FaultCounters {
   refusedLeases: number;
   refusedReports: number;
   pendingWrites: number;
+  /** Follow-ups not ended and approval looks due within minutes: work that may still change a submission. */
+  afterSubmitDue: number;
 }
 
 export async function coordinatorCounters(stack: Stack, workerToken: string, jobId: string): Promise<FaultCounters> {

@@ -4,7 +4,7 @@
  * real Postgres, R2 and JobCoordinators.
  */
 import { env } from "cloudflare:workers";
-import { createExecutionContext, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { signUserToken } from "../../src/auth/user-token";
@@ -14,7 +14,8 @@ import { mxAuthenticationResults, rawMail } from "../../tools/farm/mail";
 import type { FarmMail } from "../../tools/farm/types";
 import type { JobCoordinator } from "../../durable-objects/job-coordinator";
 import { MAIL_WINDOW_MS, MAILS_PER_MAILBOX, mailsPerJob } from "../../durable-objects/coordinator/mailboxes";
-import { captureReleases, expireTimers, stubFor } from "./support/coordinator-harness";
+import { allowFaults, captureReleases, expireTimers, stubFor } from "./support/coordinator-harness";
+import { AFTER_SUBMIT_SOON_MS } from "../../durable-objects/coordinator/faults";
 import { seedJob } from "./support/seed";
 import { deliverMail } from "./support/mail";
 
@@ -147,6 +148,31 @@ describe("verification mailboxes", () => {
     const snapshot = await job.stub.snapshot();
     expect(snapshot.submissions.find((s) => s.submissionId === dir.submissionId)?.status).toBe("submitted");
     expect(snapshot.activity.map((a) => a.kind)).toContain("submission_verified");
+  });
+
+  it("counts after-submit work due soon for the fault harness: the open link, then the look a verified listing gets within a minute", async () => {
+    const job = await submittedJob(1);
+    const dir = job.dirs[0]!;
+    await allowFaults(job.jobId);
+    const due = async () => (await (await job.stub.faults()).counters()).afterSubmitDue;
+    // Tracking starts on the alarm; every first look is further off than the window.
+    await runDurableObjectAlarm(job.stub);
+    const tracked = await runInDurableObject(job.stub, (_: JobCoordinator, state) => state.storage.sql.exec("select count(*) as n from approval_checks").one().n);
+    expect(tracked).toBe(3);
+    expect(await due()).toBe(0);
+
+    await deliverMail(`no-reply@${hostOf(dir)}`, dir.mailbox, mailFrom(dir, dir.mailbox, newToken()));
+    expect(await due()).toBe(1);
+    expect(await job.stub.leaseFollowup(dir.submissionId, "verify", 1, "test-worker")).not.toBeNull();
+    expect(await due()).toBe(1);
+    await job.stub.reportFollowup({ jobId: job.jobId, submissionId: dir.submissionId, kind: "verify", attempt: 1, ok: true, httpStatus: 200 });
+    // The link is done; the listing's look moved to within a minute.
+    expect(await due()).toBe(1);
+    const look = await runInDurableObject(
+      job.stub,
+      (_: JobCoordinator, state) => state.storage.sql.exec<{ next_check_at: number }>("select next_check_at from approval_checks where submission_id = ?", dir.submissionId).one().next_check_at,
+    );
+    expect(look - Date.now()).toBeLessThanOrEqual(AFTER_SUBMIT_SOON_MS);
   });
 
   it("a verification mail proves an earlier attempt's post arrived: a waiting retry, or an attempt cut off after the mail, is not posted again", async () => {
