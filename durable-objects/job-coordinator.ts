@@ -52,7 +52,7 @@ import { describeFixes } from "../core/value-fixes";
 import { loadReleasePlan } from "./coordinator/release-plan";
 import { HostGap } from "./coordinator/host-gap";
 import { outcomeData, type OutcomeData } from "./coordinator/outcome-event";
-import { DONE, LEASED, TaskStore, toSubmissionView, type TaskRow } from "./coordinator/task-store";
+import { DONE, LEASED, TaskStore, toSubmissionView, type ReleaseCandidate, type TaskRow } from "./coordinator/task-store";
 import { StaffTasks, type StaffMember } from "./coordinator/staff-tasks";
 import { SocketHub } from "./socket-hub";
 import type { OpsStats } from "../src/observability/ops-stats";
@@ -294,7 +294,7 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
       // an in-flight slot through its delay (issue 21: a slot of 4 idle
       // 5-30 s). A few more than there is room for, so a task of a host that
       // has just had one can give way to the next host's (coordinator/host-gap.ts).
-      let batch: TaskRow[] = [];
+      let batch: ReleaseCandidate[] = [];
       if (room > 0) {
         const want = room + HOST_GAP_LOOKAHEAD;
         const due = this.store.releasable(want, now, 0);

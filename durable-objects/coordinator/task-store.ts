@@ -115,6 +115,14 @@ export interface OutboxRow {
   [key: string]: SqlStorageValue;
 }
 
+/**
+ * What choosing a task to release reads of each candidate. A release looks at
+ * more candidates than it takes (the host gap's lookahead, 17 rows for one
+ * slot), and whole rows cost their every column in each report's commit.
+ */
+export type ReleaseCandidate = Pick<TaskRow, "submission_id" | "status" | "attempt" | "next_attempt_at" | "submit_url" | "website"> & { [key: string]: SqlStorageValue };
+const CANDIDATE_COLUMNS = "submission_id, status, attempt, next_attempt_at, submit_url, website";
+
 /** The activity lines kept in SQLite (the sockets' snapshot shows the last 50), and how often the older ones are trimmed. */
 const ACTIVITY_KEPT = 200;
 const ACTIVITY_TRIM_EVERY = 50;
@@ -176,7 +184,7 @@ export class TaskStore {
         primary key (entity, entity_id)
       );
       create table if not exists activity (
-        seq integer primary key autoincrement,
+        seq integer primary key,
         at integer not null,
         kind text not null,
         message text not null,
@@ -196,6 +204,18 @@ export class TaskStore {
     if (!columns.has("replaces_submission_id")) sql.exec("alter table tasks add column replaces_submission_id text; alter table tasks add column replacement_reason text");
     // Looked up for every ended submission (hasEndedUnreplaced): a seek, not a scan.
     sql.exec("create index if not exists tasks_by_replaces on tasks (replaces_submission_id)");
+    // AUTOINCREMENT wrote its counter row (sqlite_sequence) in every commit that added a line; the
+    // trim never deletes the newest line, so a plain rowid key counts up all the same. An object made
+    // before gets the plain table, its lines kept.
+    const activity = sql.exec<{ sql: string }>("select sql from sqlite_master where type = 'table' and name = 'activity'").one().sql;
+    if (/autoincrement/i.test(activity)) {
+      sql.exec(`
+        create table activity_plain (seq integer primary key, at integer not null, kind text not null, message text not null, submission_id text);
+        insert into activity_plain (seq, at, kind, message, submission_id) select seq, at, kind, message, submission_id from activity;
+        drop table activity;
+        alter table activity_plain rename to activity;
+      `);
+    }
     this.meta = this.readMeta();
   }
 
@@ -353,22 +373,30 @@ export class TaskStore {
    * ones due within `lookaheadMs` (they go with a queue delay). A pending
    * task with a later `next_attempt_at` (a chosen submission time) waits.
    */
-  releasable(limit: number, now: number, lookaheadMs: number): TaskRow[] {
+  releasable(limit: number, now: number, lookaheadMs: number): ReleaseCandidate[] {
     if (limit <= 0) return [];
     // Two statements, retries first: each reads its index in order and stops at the limit. One statement
     // with an OR sorted every pending task on every report (0.2 ms at 1,000 pending, issue 21).
-    const retrying = this.sql.exec<TaskRow>("select * from tasks where status = 'retrying' and next_attempt_at <= ? order by priority, rowid limit ?", now + lookaheadMs, limit).toArray();
+    const retrying = this.sql
+      .exec<ReleaseCandidate>(`select ${CANDIDATE_COLUMNS} from tasks where status = 'retrying' and next_attempt_at <= ? order by priority, rowid limit ?`, now + lookaheadMs, limit)
+      .toArray();
     if (retrying.length >= limit) return retrying;
     const pending = this.sql
-      .exec<TaskRow>("select * from tasks where status = 'pending' and (next_attempt_at is null or next_attempt_at <= ?) order by priority, rowid limit ?", now + lookaheadMs, limit - retrying.length)
+      .exec<ReleaseCandidate>(
+        `select ${CANDIDATE_COLUMNS} from tasks where status = 'pending' and (next_attempt_at is null or next_attempt_at <= ?) order by priority, rowid limit ?`,
+        now + lookaheadMs,
+        limit - retrying.length,
+      )
       .toArray();
     return [...retrying, ...pending];
   }
 
   /** Pending tasks the release plan holds for a better hour (`next_attempt_at` still ahead), the soonest first. */
-  heldForBetterHour(limit: number, now: number): TaskRow[] {
+  heldForBetterHour(limit: number, now: number): ReleaseCandidate[] {
     if (limit <= 0) return [];
-    return this.sql.exec<TaskRow>("select * from tasks where status = 'pending' and next_attempt_at > ? order by next_attempt_at, priority, rowid limit ?", now, limit).toArray();
+    return this.sql
+      .exec<ReleaseCandidate>(`select ${CANDIDATE_COLUMNS} from tasks where status = 'pending' and next_attempt_at > ? order by next_attempt_at, priority, rowid limit ?`, now, limit)
+      .toArray();
   }
 
   expiredLeases(now: number): TaskRow[] {

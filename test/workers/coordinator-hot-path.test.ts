@@ -98,4 +98,35 @@ describe("JobCoordinator hot path", () => {
     expect(result.kept).toBeLessThanOrEqual(250);
     expect(result.recent).toEqual(["line 257", "line 258", "line 259"]);
   });
+
+  it("gives a coordinator made before the plain activity key that table with its lines, and counts on from the last", async () => {
+    const seeded = await seedJob({ directories: 1 });
+    const stub = stubFor(seeded.jobId);
+    const result = await runInDurableObject(stub, (_i: JobCoordinator, state) => {
+      const sql = state.storage.sql;
+      // The table as objects made before had it, with lines already trimmed at the front.
+      sql.exec("drop table if exists activity");
+      sql.exec("create table activity (seq integer primary key autoincrement, at integer not null, kind text not null, message text not null, submission_id text)");
+      for (let i = 1; i <= 60; i++) sql.exec("insert into activity (at, kind, message) values (?, 'old', ?)", i, `old ${i}`);
+      sql.exec("delete from activity where seq <= 10");
+      const store = new TaskStore(sql);
+      store.addActivity({ at: 61, kind: "new", message: "new 61" });
+      const definition = sql.exec<{ sql: string }>("select sql from sqlite_master where type = 'table' and name = 'activity'").one().sql;
+      // A second start finds the plain table and leaves it as it is.
+      new TaskStore(sql);
+      return {
+        definition,
+        seqs: sql
+          .exec<{ seq: number }>("select seq from activity order by seq")
+          .toArray()
+          .map((r) => r.seq),
+        recent: store.recentActivity(2).map((l) => l.message),
+        again: sql.exec<{ n: number }>("select count(*) as n from activity").one().n,
+      };
+    });
+    expect(result.definition).not.toMatch(/autoincrement/i);
+    expect(result.seqs).toEqual(Array.from({ length: 51 }, (_, i) => i + 11));
+    expect(result.recent).toEqual(["old 60", "new 61"]);
+    expect(result.again).toBe(51);
+  });
 });
