@@ -860,7 +860,9 @@ export class JobCoordinator extends DurableObject<Env> implements CoordinatorRpc
         outcome,
       );
     } else {
-      const status: SubmissionStatus = report.outcome === "failed" ? "submitted" : report.outcome;
+      // A link opened before this report (the mail came while the attempt still ran) leaves nothing to wait for.
+      const verified = report.outcome === "awaiting_verification" && this.afterSubmit.linkOpened(task.submission_id);
+      const status: SubmissionStatus = report.outcome === "failed" || verified ? "submitted" : report.outcome;
       written = status;
       this.store.updateTask(
         task.submission_id,

@@ -31,6 +31,8 @@ const CHECK_PARALLELISM = 4;
 const DIRECTORY_RETRY_MS = 10_000;
 /** Submissions newly submitted are taken into tracking at most this often. */
 const TRACK_BATCH_MS = 1_000;
+/** A verified submission's listing is looked for within this: the directory publishes after the confirmation. */
+const VERIFIED_LOOK_MS = 60_000;
 
 export interface AfterSubmitHost {
   store: TaskStore;
@@ -147,17 +149,41 @@ export class AfterSubmit {
     this.awaitVerification(task, `${task.directory_name} sent its verification mail: an earlier attempt's post arrived, so it is not posted again`, "earlier_post_arrived");
   }
 
-  /** The submission's post arrived (its verification mail says so): no retry, no lease; it waits for its link to be opened. */
+  /**
+   * Whether the submission's verification link has been opened. The mail can
+   * come, and its link be opened, while the attempt that posted is still
+   * running: its report comes later, or its lease runs out.
+   */
+  linkOpened(submissionId: string): boolean {
+    return this.followups.get(submissionId, "verify")?.status === "done";
+  }
+
+  /**
+   * The submission's post arrived (its verification mail says so): no retry,
+   * no lease; it waits for its link to be opened, or, when the link was
+   * opened already, it is submitted and its listing looked for soon.
+   */
   awaitVerification(task: TaskRow, message: string, why: string): void {
+    const opened = this.linkOpened(task.submission_id);
     this.host.store.updateTask(task.submission_id, {
-      status: "awaiting_verification",
+      status: opened ? "submitted" : "awaiting_verification",
       lease_expires_at: null,
       next_attempt_at: null,
       failure_class: null,
       failure_reason: null,
       submitted_at: task.submitted_at ?? Date.now(),
     });
-    this.host.event("submission_awaiting_verification", message, task.submission_id, `${task.submission_id}:${task.attempt}:${why}`);
+    if (!opened) {
+      this.host.event("submission_awaiting_verification", message, task.submission_id, `${task.submission_id}:${task.attempt}:${why}`);
+      return;
+    }
+    this.host.event(
+      "submission_submitted",
+      `${task.directory_name}: its post arrived (its verification mail came) and the link was already opened`,
+      task.submission_id,
+      `${task.submission_id}:${task.attempt}:${why}:verified`,
+    );
+    this.checks.lookSoon(task.submission_id, Date.now() + Math.min(this.checkEvery(task), VERIFIED_LOOK_MS));
   }
 
   // ---- the browser's side -----------------------------------------------------
@@ -235,7 +261,7 @@ export class AfterSubmit {
         if (task.status === "awaiting_verification") this.host.store.updateTask(task.submission_id, { status: "submitted" });
         this.host.event("submission_verified", `${task.directory_name}: verification link opened`, task.submission_id, `${task.submission_id}:verified`);
         // The directory publishes after the confirmation: look again soon.
-        this.checks.lookSoon(task.submission_id, Date.now() + Math.min(this.checkEvery(task), 60_000));
+        this.checks.lookSoon(task.submission_id, Date.now() + Math.min(this.checkEvery(task), VERIFIED_LOOK_MS));
       } else {
         this.host.event("verification_failed", `${task.directory_name}: the verification link did not open (${outcome.reason})`, task.submission_id, `${task.submission_id}:verify_gave_up`);
       }
@@ -350,7 +376,10 @@ export class AfterSubmit {
     }
     for (const u of untracked) {
       // A submission Postgres did not list gets the defaults and no search.
-      this.checks.start(u.submission_id, scheduleFor(this.schedules, { slug: u.slug ?? "", approvalType: u.approval_type ?? "unknown" }), u.search_url, now);
+      const schedule = scheduleFor(this.schedules, { slug: u.slug ?? "", approvalType: u.approval_type ?? "unknown" });
+      this.checks.start(u.submission_id, schedule, u.search_url, now);
+      // Verified before it was tracked (its link opened while the attempt that posted still ran): looked for soon, as any verified one.
+      if (this.linkOpened(u.submission_id)) this.checks.lookSoon(u.submission_id, now + Math.min(schedule.everyMs, VERIFIED_LOOK_MS));
     }
   }
 

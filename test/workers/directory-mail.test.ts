@@ -14,12 +14,10 @@ import { asClient } from "../../src/db/rls";
 import { enqueueDirectoryMailDigests } from "../../src/notifications/directory-mail-digest";
 import { drainNotifications } from "../../src/notifications/outbox";
 import type { DirectoryMailMessage, DirectoryMailSummary } from "../../core/protocol/site";
-import type { TaskMessage } from "../../core/protocol/tasks";
 import { mxAuthenticationResults } from "../../tools/farm/mail";
-import { captureReleases, stubFor } from "./support/coordinator-harness";
+import { leasedJob } from "./support/coordinator-harness";
 import { withDb } from "./support/db";
 import { deliverMail } from "./support/mail";
-import { seedJob } from "./support/seed";
 
 interface Listing {
   submissionId: string;
@@ -30,13 +28,7 @@ interface Listing {
 
 /** A started job whose two listings were submitted (the first awaits its verification mail); each knows its own mailbox. */
 async function listedJob() {
-  const seeded = await seedJob({ directories: 2 });
-  const released: TaskMessage[] = [];
-  await captureReleases(seeded.jobId, released);
-  const stub = stubFor(seeded.jobId);
-  await stub.start(seeded.jobId);
-  const mailboxes = new Map<string, string>();
-  for (const m of released.splice(0)) mailboxes.set(m.submissionId, (await stub.lease(m.submissionId, m.attempt, "test-worker"))?.business?.email ?? "");
+  const { stub, released, mailboxes, ...seeded } = await leasedJob(2);
   const rows = await withDb(
     async ({ client }) =>
       (

@@ -14,9 +14,8 @@ import { mxAuthenticationResults, rawMail } from "../../tools/farm/mail";
 import type { FarmMail } from "../../tools/farm/types";
 import type { JobCoordinator } from "../../durable-objects/job-coordinator";
 import { MAIL_WINDOW_MS, MAILS_PER_MAILBOX, mailsPerJob } from "../../durable-objects/coordinator/mailboxes";
-import { allowFaults, captureReleases, expireTimers, stubFor } from "./support/coordinator-harness";
+import { allowFaults, expireTimers, leasedJob, stubFor } from "./support/coordinator-harness";
 import { AFTER_SUBMIT_SOON_MS } from "../../durable-objects/coordinator/faults";
-import { seedJob } from "./support/seed";
 import { deliverMail } from "./support/mail";
 
 interface Dir {
@@ -42,22 +41,17 @@ async function directoriesOf(jobId: string, mailboxes: Map<string, string>): Pro
 
 /** A started job whose tasks were all submitted; `verifying` ones wait for their mail. `websites` replace the directories' sites first. */
 async function submittedJob(verifying: number, websites: string[] = []) {
-  const seeded = await seedJob({ directories: 3 });
-  if (websites.length) {
+  const { mailboxes, ...seeded } = await leasedJob(3, "test-worker", async (job) => {
+    if (!websites.length) return;
     const conn = await connectFromWorker(env);
     try {
       for (const [i, website] of websites.entries())
-        await conn.client.query("update directories set website = $1 where id = (select directory_id from directory_submissions where id = $2)", [website, seeded.submissionIds[i]]);
+        await conn.client.query("update directories set website = $1 where id = (select directory_id from directory_submissions where id = $2)", [website, job.submissionIds[i]]);
     } finally {
       await conn.close();
     }
-  }
-  const released: TaskMessage[] = [];
-  await captureReleases(seeded.jobId, released);
-  const stub = stubFor(seeded.jobId);
-  await stub.start(seeded.jobId);
-  const mailboxes = new Map<string, string>();
-  for (const m of released.splice(0)) mailboxes.set(m.submissionId, (await stub.lease(m.submissionId, m.attempt, "test-worker"))?.business?.email ?? "");
+  });
+  const { stub, released } = seeded;
   const dirs = await directoriesOf(seeded.jobId, mailboxes);
   for (const [index, dir] of dirs.entries()) {
     await stub.report({ jobId: seeded.jobId, submissionId: dir.submissionId, attempt: 1, outcome: index < verifying ? "awaiting_verification" : "submitted" });
@@ -175,14 +169,44 @@ describe("verification mailboxes", () => {
     expect(look - Date.now()).toBeLessThanOrEqual(AFTER_SUBMIT_SOON_MS);
   });
 
+  it("a link opened while the attempt that posted still runs: its late report, or its lease running out, leaves it submitted, not waiting for a link", async () => {
+    const { stub, mailboxes, ...seeded } = await leasedJob(2);
+    const [reporting, cutOff] = await directoriesOf(seeded.jobId, mailboxes);
+    // Each directory mails its link right after the post; the link is opened before the attempt ends.
+    for (const dir of [reporting!, cutOff!]) {
+      await deliverMail(`no-reply@${hostOf(dir)}`, dir.mailbox, mailFrom(dir, dir.mailbox, newToken()));
+      expect(await stub.leaseFollowup(dir.submissionId, "verify", 1, "test-worker")).not.toBeNull();
+      expect(await stub.reportFollowup({ jobId: seeded.jobId, submissionId: dir.submissionId, kind: "verify", attempt: 1, ok: true, httpStatus: 200 })).toEqual({ applied: true });
+    }
+    const statusOf = async (dir: Dir) => (await stub.snapshot()).submissions.find((s) => s.submissionId === dir.submissionId)?.status;
+    expect(await statusOf(reporting!)).toBe("submitting");
+
+    // The attempt's own report, late: the link it would wait for is open already.
+    expect(await stub.report({ jobId: seeded.jobId, submissionId: reporting!.submissionId, attempt: 1, outcome: "awaiting_verification" })).toMatchObject({ applied: true, status: "submitted" });
+    // The other attempt never reports: its lease runs out, and it is not posted again.
+    await runInDurableObject(stub, (_: JobCoordinator, state) => {
+      state.storage.sql.exec("update tasks set lease_expires_at = 0 where submission_id = ?", cutOff!.submissionId);
+    });
+    await runDurableObjectAlarm(stub);
+    const snapshot = await stub.snapshot();
+    expect(snapshot.submissions.map((s) => [s.submissionId, s.status, s.attempt]).sort()).toEqual(
+      [
+        [reporting!.submissionId, "submitted", 1],
+        [cutOff!.submissionId, "submitted", 1],
+      ].sort(),
+    );
+    expect(snapshot.activity.map((a) => a.message)).toContain(`${cutOff!.name}: its post arrived (its verification mail came) and the link was already opened`);
+    // Both are tracked with their first look within a minute, as any verified listing.
+    await runDurableObjectAlarm(stub);
+    const looks = await runInDurableObject(stub, (_: JobCoordinator, state) =>
+      state.storage.sql.exec<{ next_check_at: number }>("select next_check_at from approval_checks where state = 'tracking'").toArray(),
+    );
+    expect(looks).toHaveLength(2);
+    for (const look of looks) expect(look.next_check_at - Date.now()).toBeLessThanOrEqual(60_000);
+  });
+
   it("a verification mail proves an earlier attempt's post arrived: a waiting retry, or an attempt cut off after the mail, is not posted again", async () => {
-    const seeded = await seedJob({ directories: 2 });
-    const released: TaskMessage[] = [];
-    await captureReleases(seeded.jobId, released);
-    const stub = stubFor(seeded.jobId);
-    await stub.start(seeded.jobId);
-    const mailboxes = new Map<string, string>();
-    for (const m of released.splice(0)) mailboxes.set(m.submissionId, (await stub.lease(m.submissionId, m.attempt, "w"))?.business?.email ?? "");
+    const { stub, released, mailboxes, ...seeded } = await leasedJob(2, "w");
     const [retried, cutOff] = await directoriesOf(seeded.jobId, mailboxes);
     const statusOf = async (id: string) => (await stub.snapshot()).submissions.find((s) => s.submissionId === id)!;
     // Both posted; the browser died before either answer was read.

@@ -125,3 +125,20 @@ export async function startOneTask(prepare?: (directoryId: string) => Promise<vo
   };
   return { ...seeded, submissionId, directoryId: row!.directory_id, stub, next };
 }
+
+/**
+ * A started job whose first released attempts are all leased to `workerId`,
+ * with the mailbox each lease gave its directory (by submission id).
+ * `beforeStart` runs first (to change the seeded directories).
+ */
+export async function leasedJob(directories: number, workerId = "test-worker", beforeStart?: (seeded: Awaited<ReturnType<typeof seedJob>>) => Promise<void>) {
+  const seeded = await seedJob({ directories });
+  await beforeStart?.(seeded);
+  const released: TaskMessage[] = [];
+  await captureReleases(seeded.jobId, released);
+  const stub = stubFor(seeded.jobId);
+  await stub.start(seeded.jobId);
+  const mailboxes = new Map<string, string>();
+  for (const m of released.splice(0)) mailboxes.set(m.submissionId, (await stub.lease(m.submissionId, m.attempt, workerId))?.business?.email ?? "");
+  return { ...seeded, stub, released, mailboxes };
+}
