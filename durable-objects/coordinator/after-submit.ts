@@ -183,7 +183,12 @@ export class AfterSubmit {
       task.submission_id,
       `${task.submission_id}:${task.attempt}:${why}:verified`,
     );
-    this.checks.lookSoon(task.submission_id, Date.now() + Math.min(this.checkEvery(task), VERIFIED_LOOK_MS));
+    this.lookSoonVerified(task.submission_id, this.checkEvery(task));
+  }
+
+  /** A verified submission's next look, within a minute: the directory publishes after the confirmation. */
+  private lookSoonVerified(submissionId: string, everyMs: number, now = Date.now()): void {
+    this.checks.lookSoon(submissionId, now + Math.min(everyMs, VERIFIED_LOOK_MS));
   }
 
   // ---- the browser's side -----------------------------------------------------
@@ -260,8 +265,7 @@ export class AfterSubmit {
       if (outcome.kind === "done") {
         if (task.status === "awaiting_verification") this.host.store.updateTask(task.submission_id, { status: "submitted" });
         this.host.event("submission_verified", `${task.directory_name}: verification link opened`, task.submission_id, `${task.submission_id}:verified`);
-        // The directory publishes after the confirmation: look again soon.
-        this.checks.lookSoon(task.submission_id, Date.now() + Math.min(this.checkEvery(task), VERIFIED_LOOK_MS));
+        this.lookSoonVerified(task.submission_id, this.checkEvery(task));
       } else {
         this.host.event("verification_failed", `${task.directory_name}: the verification link did not open (${outcome.reason})`, task.submission_id, `${task.submission_id}:verify_gave_up`);
       }
@@ -379,7 +383,7 @@ export class AfterSubmit {
       const schedule = scheduleFor(this.schedules, { slug: u.slug ?? "", approvalType: u.approval_type ?? "unknown" });
       this.checks.start(u.submission_id, schedule, u.search_url, now);
       // Verified before it was tracked (its link opened while the attempt that posted still ran): looked for soon, as any verified one.
-      if (this.linkOpened(u.submission_id)) this.checks.lookSoon(u.submission_id, now + Math.min(schedule.everyMs, VERIFIED_LOOK_MS));
+      if (this.linkOpened(u.submission_id)) this.lookSoonVerified(u.submission_id, schedule.everyMs, now);
     }
   }
 
