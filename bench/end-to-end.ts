@@ -75,58 +75,66 @@ try {
   stackStopped = true;
   const farm = await startFarm({ port: FARM_PORT });
   const browser = await launchChromium();
-  const perFormRaw: number[] = [];
-  let rawOk = 0;
-  const queue = [...slugs];
-  const rawCpuFrom = cpuBusyMs();
-  const rawStarted = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      const page = await browser.newPage();
-      for (let slug = queue.shift(); slug; slug = queue.shift()) {
-        const started = performance.now();
-        try {
-          await submitWithGroundTruth(page as never, farm.variant(slug)!, { farmUrl: farm.url });
-          rawOk++;
-        } catch (err) {
-          console.error(`raw ${slug}: ${String(err).slice(0, 120)}`);
+  /**
+   * `CONCURRENCY` workers over the same forms: each opens what it keeps
+   * (`open`), fills form after form (`fill`), then closes it. Returns the
+   * forms done, the wall time, the machine's busy CPU and each form's time.
+   */
+  const timedLoop = async <W>(label: string, open: () => Promise<W>, fill: (held: W, slug: string) => Promise<unknown>, close: (held: W) => Promise<void>) => {
+    const queue = [...slugs];
+    const perForm: number[] = [];
+    let ok = 0;
+    const cpuFrom = cpuBusyMs();
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        const held = await open();
+        for (let slug = queue.shift(); slug; slug = queue.shift()) {
+          const formStarted = performance.now();
+          try {
+            await fill(held, slug);
+            ok++;
+          } catch (err) {
+            console.error(`${label} ${slug}: ${String(err).slice(0, 120)}`);
+          }
+          perForm.push(performance.now() - formStarted);
         }
-        perFormRaw.push(performance.now() - started);
-      }
-      await page.close();
-    }),
+        await close(held);
+      }),
+    );
+    return { ok, seconds: (performance.now() - started) / 1000, cpuMs: cpuBusyMs() - cpuFrom, perForm };
+  };
+  const fillForm = (page: unknown, slug: string) => submitWithGroundTruth(page as never, farm.variant(slug)!, { farmUrl: farm.url });
+
+  const bare = await timedLoop(
+    "raw",
+    () => browser.newPage(),
+    (page, slug) => fillForm(page, slug),
+    (page) => page.close(),
   );
-  const rawSeconds = (performance.now() - rawStarted) / 1000;
-  const rawCpuMs = cpuBusyMs() - rawCpuFrom;
+  const { ok: rawOk, seconds: rawSeconds, cpuMs: rawCpuMs, perForm: perFormRaw } = bare;
 
   // The same loop with the three duties of a task the product keeps by design (docs/decisions.md): a fresh
   // browser context per form, every request through interception (the egress guard's CDP round trip, here
   // continued at once), and the full-page PNG proof. What is left between this and the product is the product's own.
-  const dutyQueue = [...slugs];
-  let dutyOk = 0;
-  const dutyCpuFrom = cpuBusyMs();
-  const dutyStarted = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (let slug = dutyQueue.shift(); slug; slug = dutyQueue.shift()) {
-        const context = await browser.createBrowserContext();
-        try {
-          const page = await context.newPage();
-          await page.setRequestInterception(true);
-          page.on("request", (request) => void request.continue().catch(() => {}));
-          await submitWithGroundTruth(page as never, farm.variant(slug)!, { farmUrl: farm.url });
-          await page.screenshot({ type: "png", fullPage: true });
-          dutyOk++;
-        } catch (err) {
-          console.error(`raw with duties ${slug}: ${String(err).slice(0, 120)}`);
-        } finally {
-          await context.close();
-        }
+  const duty = await timedLoop(
+    "raw with duties",
+    async () => undefined,
+    async (_none, slug) => {
+      const context = await browser.createBrowserContext();
+      try {
+        const page = await context.newPage();
+        await page.setRequestInterception(true);
+        page.on("request", (request) => void request.continue().catch(() => {}));
+        await fillForm(page, slug);
+        await page.screenshot({ type: "png", fullPage: true });
+      } finally {
+        await context.close();
       }
-    }),
+    },
+    async () => {},
   );
-  const dutySeconds = (performance.now() - dutyStarted) / 1000;
-  const dutyCpuMs = cpuBusyMs() - dutyCpuFrom;
+  const { ok: dutyOk, seconds: dutySeconds, cpuMs: dutyCpuMs } = duty;
   await browser.close();
   await farm.close();
 
